@@ -1,0 +1,93 @@
+# walkbench. `make` builds build/walkbench; `make bench` and `make test` also
+# install what is missing (Debian packages, as root). See README.md.
+
+CC ?= gcc
+CXX ?= g++
+O ?= build
+WARN := -Wall -Wextra -Werror
+CFLAGS ?= -O2 -g
+CXXFLAGS ?= -O2 -g
+override CFLAGS += -std=gnu11 $(WARN) -MMD -MP -D_GNU_SOURCE -Iharness -Ikernels -Ibench -I$(O)/gen
+override CXXFLAGS += -std=gnu++17 $(WARN) -MMD -MP -Ibench
+LIBS := -lbenchmark -lpfm -lhwloc -ljansson -lpthread -lm
+VERSION := 0.1.0
+GIT_COMMIT := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+
+MAIN_SRC := bench/main.c
+LIB_C := $(filter-out $(MAIN_SRC),$(wildcard bench/*.c harness/*.c kernels/*.c))
+MODEL_C := $(wildcard harness/model/*.c)
+DATA := $(wildcard harness/data/*.tsv harness/model/*.tsv)
+gen_obj = $(patsubst %,$(O)/gen/data_%.o,$(notdir $(1)))
+# Data files are compiled in, so a copied binary (or the guest's) needs no
+# files beside it. harness/data/x.tsv -> const char wb_data_x_tsv[].
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(patsubst tests/unit/%.c,$(O)/tests/%,$(UNIT_SRC))
+
+LIB_OBJ := $(patsubst %.c,$(O)/%.o,$(LIB_C)) $(O)/bench/gbshim.o \
+	$(call gen_obj,$(wildcard harness/data/*.tsv))
+MODEL_OBJ := $(patsubst %.c,$(O)/%.o,$(MODEL_C)) \
+	$(call gen_obj,$(wildcard harness/model/*.tsv))
+
+.PHONY: all clean test bench deps format format-check perf static fuzz
+all: $(O)/walkbench
+
+$(O)/walkbench: $(O)/bench/main.o $(O)/libwb.a $(O)/libwbmodel.a
+	$(CXX) -o $@ $^ $(LIBS)
+
+$(O)/libwb.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(O)/libwbmodel.a: $(MODEL_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(O)/bench/main.o: override CFLAGS += -DWB_VERSION='"$(VERSION)"' -DWB_GIT_COMMIT='"$(GIT_COMMIT)"'
+$(O)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(O)/bench/gbshim.o: bench/gbshim.cc
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS) -c -o $@ $<
+
+$(O)/gen/%.o: $(O)/gen/%.c
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+define embed
+$(O)/gen/data_$(notdir $(1)).c: $(1)
+	@mkdir -p $$(dir $$@)
+	{ printf 'const char wb_data_%s[] =\n' "$$$$(echo $(notdir $(1)) | tr -c 'a-zA-Z0-9\n' _)"; \
+	  sed 's/\\/\\\\/g; s/"/\\"/g; s/^/\t"/; s/$$$$/\\n"/' $$<; echo '"";'; } > $$@
+endef
+$(foreach d,$(DATA),$(eval $(call embed,$(d))))
+
+$(O)/tests/%: tests/unit/%.c $(O)/libwb.a $(O)/libwbmodel.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(O)/libwb.a $(O)/libwbmodel.a -lcmocka $(LIBS) -lstdc++
+
+deps:
+	@bench/deps.sh
+
+test: deps
+	@$(MAKE) --no-print-directory all $(UNIT_BIN)
+	@tests/run
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@bench/make-bench.sh
+
+perf: deps
+	@$(MAKE) --no-print-directory all
+	@for s in tests/perf/*.sh; do echo "== $$s"; bash $$s || exit $$?; done
+
+FORMAT_SRC = $(shell git ls-files '*.c' '*.h' '*.cc' 2>/dev/null)
+format:
+	clang-format -i $(FORMAT_SRC)
+format-check:
+	@clang-format --dry-run -Werror $(FORMAT_SRC)
+
+clean:
+	rm -rf $(O)
+
+-include $(shell find $(O) -name '*.d' 2>/dev/null)

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Environment fingerprint: what this machine is, as far as it matters for
+ * address translation. Probed once by the parent; children read a copy.
+ * Every field that could not be read is left empty/0 and named in missing[].
+ */
+#ifndef WB_ENV_H
+#define WB_ENV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct json_t;
+
+struct wb_cache_geom {
+	uint64_t size_bytes;
+	unsigned int ways, line_bytes;
+};
+
+struct wb_sysinfo {
+	char vendor[16]; /* "GenuineIntel", "AuthenticAMD" */
+	unsigned int family, model, stepping;
+	char model_name[128];
+	char microcode[32];
+	char kernel[128]; /* uname -r */
+	char hypervisor[32]; /* CPUID leaf 0x40000000 vendor, "" on bare metal */
+	bool has_hypervisor_flag; /* cpuinfo "hypervisor" */
+	char thp_enabled[16], thp_defrag[32]; /* the bracketed word */
+	uint64_t hugetlb_2m_total, hugetlb_2m_free;
+	uint64_t hugetlb_1g_total, hugetlb_1g_free;
+	bool hugetlb_2m, hugetlb_1g; /* the pool directory exists */
+	bool pdpe1gb, la57, la57_active; /* active: 5-level paging in use */
+	char clocksource[32];
+	char governor[32];
+	struct wb_cache_geom l1d, l2, llc;
+	int ncpus_online;
+	bool kvm_usable; /* /dev/kvm opens and KVM_GET_API_VERSION answers */
+	bool pmu_hw; /* a hardware PMU is visible to perf_event_open */
+	char pmu_name[64]; /* libpfm4's name for the default PMU, "" if none */
+	bool root;
+	uint64_t mem_total_bytes, mem_available_bytes;
+	char missing[256]; /* comma-separated fields that could not be read */
+};
+
+int wb_env_probe(struct wb_sysinfo *s);
+/* A new JSON object for the results context; NULL on allocation failure. */
+struct json_t *wb_env_to_json(const struct wb_sysinfo *s);
+
+#endif

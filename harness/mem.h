@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Memory with a requested and verified page size. A mapping is faulted in
+ * and then checked page by page through /proc/self/pagemap and
+ * /proc/kpageflags (root) or /proc/self/smaps (AnonHugePages,
+ * KernelPageSize) otherwise. A caller must not measure a mapping whose
+ * verify() did not succeed.
+ */
+#ifndef WB_MEM_H
+#define WB_MEM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define WB_4K ((size_t)4096)
+#define WB_2M ((size_t)2 << 20)
+#define WB_1G ((size_t)1 << 30)
+
+enum wb_mem_kind {
+	WB_MEM_BASE, /* anonymous, MADV_NOHUGEPAGE */
+	WB_MEM_THP, /* anonymous, MADV_HUGEPAGE, 2 MiB aligned */
+	WB_MEM_HUGETLB, /* MAP_HUGETLB with the page size's MAP_HUGE_* */
+};
+
+struct wb_mem {
+	void *addr;
+	size_t len; /* rounded up to page_size */
+	size_t page_size;
+	enum wb_mem_kind kind;
+	void *map_base; /* what to munmap (THP over-allocates to align) */
+	size_t map_len;
+};
+
+/* Map @len bytes with pages of @page_size and fault them in (write). */
+int wb_mem_alloc(struct wb_mem *m, size_t len, size_t page_size,
+		 enum wb_mem_kind kind, char *why, size_t whylen);
+/*
+ * Verify every page of @m has @m->page_size. 0 when all are; -EMEDIUMTYPE
+ * when some are not (why[] counts them), other -errno when it cannot tell.
+ * @how receives the method used.
+ */
+int wb_mem_verify(const struct wb_mem *m, char *how, size_t howlen, char *why,
+		  size_t whylen);
+void wb_mem_free(struct wb_mem *m);
+
+/* Physical frame of the page at @addr; -EPERM when PFNs are hidden. */
+int wb_pagemap_pfn(const void *addr, uint64_t *pfn);
+/* A field of /proc/self/status in kB, e.g. "VmPTE". */
+int wb_proc_status_kb(const char *field, long *kb);
+
+#endif
