@@ -130,6 +130,9 @@ struct wb_kernel {
 	int (*predict)(const struct wb_ctx *ctx, struct wb_prediction *out);
 	/* optional: fixed iteration count (0: Google Benchmark chooses) */
 	uint64_t (*iterations)(const struct wb_ctx *ctx);
+	/* optional: false drops a swept combination from the plan (a 2M
+	 * sweep stops lower than a 4K one); explicit values are not asked */
+	bool (*admit)(const struct wb_ctx *ctx);
 };
 
 /* kernels/registry.c */
