@@ -18,6 +18,7 @@
 #include "env.h"
 #include "gbshim.h"
 #include "instance.h"
+#include "needs.h"
 #include "journal.h"
 #include "parse.h"
 #include "plan.h"
@@ -430,8 +431,23 @@ static int measure(struct run_args *a, struct wb_plan *plan,
 					   : "iteration";
 		double left, median = NAN, cv = NAN;
 		char *gbtext = NULL;
+		char nwhy[160];
 		int err;
 
+		/* a kernel whose requirements do not hold is not forked */
+		if (wb_needs_check(in->kernel->requires, a->opts.sys, nwhy,
+				   sizeof(nwhy))) {
+			inst = wb_instance_json(in);
+			wb_instance_set_status(inst, WB_MISSING, nwhy);
+			sum->n[WB_MISSING]++;
+			print_row(stdout, in->name, "missing", NAN, NAN, unit,
+				  nwhy);
+			err = wb_results_add(res, inst, NULL, unit);
+			if (err)
+				return wb_error(WB_EXIT_FAILED, "results: %s",
+						strerror(-err));
+			continue;
+		}
 		err = wb_supervise(&so, wb_instance_child, &arg, &cr);
 		if (err)
 			return wb_error(WB_EXIT_FAILED,

@@ -19,15 +19,24 @@
 const char *wb_status_name(enum wb_status st)
 {
 	switch (st) {
-	case WB_OK: return "ok";
-	case WB_FAILED: return "failed";
-	case WB_BADINPUT: return "bad-input";
-	case WB_MISSING: return "missing";
-	case WB_SKIPPED: return "skipped";
-	case WB_UNTRUSTED: return "untrusted";
-	case WB_CRASHED: return "crashed";
-	case WB_TIMEOUT: return "timeout";
-	case WB_OOM: return "oom";
+	case WB_OK:
+		return "ok";
+	case WB_FAILED:
+		return "failed";
+	case WB_BADINPUT:
+		return "bad-input";
+	case WB_MISSING:
+		return "missing";
+	case WB_SKIPPED:
+		return "skipped";
+	case WB_UNTRUSTED:
+		return "untrusted";
+	case WB_CRASHED:
+		return "crashed";
+	case WB_TIMEOUT:
+		return "timeout";
+	case WB_OOM:
+		return "oom";
 	}
 	return "unknown";
 }
@@ -47,13 +56,14 @@ json_t *wb_instance_json(const struct wb_instance *in)
 		/* page sizes read as "4K"; everything else stays a number so
 		 * plots and compare can do arithmetic on it */
 		if (!strcmp(p->unit, "pagesize"))
-			json_object_set_new(params, p->name,
-					    json_string(wb_param_format(
-						    p, in->param[i], buf,
-						    sizeof(buf))));
+			json_object_set_new(
+				params, p->name,
+				json_string(wb_param_format(p, in->param[i],
+							    buf, sizeof(buf))));
 		else
-			json_object_set_new(params, p->name,
-					    json_integer((json_int_t)in->param[i]));
+			json_object_set_new(
+				params, p->name,
+				json_integer((json_int_t)in->param[i]));
 	}
 	json_object_set_new(o, "params", params);
 	return o;
@@ -162,8 +172,8 @@ int wb_instance_child(void *arg, int out_fd)
 	struct wb_ctx ctx = { 0 };
 	struct wb_facts facts = { 0 };
 	struct wb_prediction pred = { 0 };
-	struct hooks h = { .unit = k->per_iteration ? k->per_iteration :
-						       "iteration" };
+	struct hooks h = { .unit = k->per_iteration ? k->per_iteration
+						    : "iteration" };
 	json_t *inst = wb_instance_json(a->inst), *missing, *gb = NULL;
 	struct gb_instance gi = { 0 };
 	char why[WB_WHY_LEN] = "", *gbtext = NULL;
@@ -212,8 +222,8 @@ int wb_instance_child(void *arg, int out_fd)
 		k->teardown(state);
 	if (err) {
 		if (ctx.status == WB_OK)
-			wb_refuse(&ctx, WB_FAILED, err, "run or check failed: %s",
-				  strerror(-err));
+			wb_refuse(&ctx, WB_FAILED, err,
+				  "run or check failed: %s", strerror(-err));
 		free(gbtext);
 		wb_counters_close(h.c);
 		return emit(out_fd, inst, NULL, ctx.status, ctx.why);
@@ -230,7 +240,8 @@ int wb_instance_child(void *arg, int out_fd)
 		json_object_set_new(missing, h.last.missing[i].name,
 				    json_string(h.last.missing[i].why));
 	json_object_set_new(inst, "missing_metrics", missing);
-	json_object_set_new(inst, "pinned_cpu_after", json_integer(sched_getcpu()));
+	json_object_set_new(inst, "pinned_cpu_after",
+			    json_integer(sched_getcpu()));
 	wb_counters_close(h.c);
 	gb = json_loads(gbtext, 0, NULL);
 	free(gbtext);

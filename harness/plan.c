@@ -125,8 +125,8 @@ static int plan_push(struct wb_plan *plan, const struct wb_kernel *k,
 		char v[32];
 
 		off += (size_t)snprintf(
-			in->name + off, off < sizeof(in->name) ?
-						sizeof(in->name) - off : 0,
+			in->name + off,
+			off < sizeof(in->name) ? sizeof(in->name) - off : 0,
 			"/%s:%s", k->params[i].name,
 			wb_param_format(&k->params[i], param[i], v, sizeof(v)));
 	}

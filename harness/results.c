@@ -76,8 +76,7 @@ int wb_results_add(struct wb_results *r, json_t *inst, const char *gb_json,
 	}
 	snprintf(key, sizeof(key), "ns_per_%s",
 		 per_iteration ? per_iteration : "iteration");
-	json_array_foreach(json_object_get(gb, "benchmarks"), i, b)
-	{
+	json_array_foreach(json_object_get(gb, "benchmarks"), i, b) {
 		json_t *unit = json_object_get(b, "time_unit");
 		const char *agg = json_string_value(
 			json_object_get(b, "aggregate_name"));

@@ -25,14 +25,15 @@ static double now_s(void)
 static void child_main(const struct wb_supervise_opts *o, int out_fd,
 		       int err_fd, int (*fn)(void *, int), void *arg)
 {
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGSEGV,
+				    SIGBUS, SIGILL,  SIGFPE, SIGABRT };
 	struct rlimit rl;
 
 	setpgid(0, 0);
-	/* The parent may have been told to stop; the child must not inherit
-	 * its SIGINT handler's idea of that. */
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
-	signal(SIGHUP, SIG_DFL);
+	/* A crash must end the child with its signal, whatever handlers
+	 * the parent (or a test framework) installed. */
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		signal(sigs[i], SIG_DFL);
 	dup2(err_fd, STDERR_FILENO);
 	close(err_fd);
 	if (o->data_limit_bytes) {
@@ -76,7 +77,7 @@ int wb_supervise(const struct wb_supervise_opts *o,
 		 int (*fn)(void *arg, int out_fd), void *arg,
 		 struct wb_child_result *res)
 {
-	int pfd[2], err_fd, wstatus = 0, killed = 0;
+	int pfd[2], err_fd, wstatus = 0, killed = 0, exited = 0;
 	size_t cap = 0;
 	double t0 = now_s(), deadline = t0 + o->timeout_s;
 	pid_t pid;
@@ -103,6 +104,9 @@ int wb_supervise(const struct wb_supervise_opts *o,
 	}
 	setpgid(pid, pid); /* also here: no race with the child's own call */
 	close(pfd[1]);
+	/* A grandchild may hold the pipe open: the child's exit, not EOF,
+	 * ends the record, so reads must never block. */
+	fcntl(pfd[0], F_SETFL, O_NONBLOCK);
 	for (;;) {
 		struct pollfd p = { .fd = pfd[0], .events = POLLIN };
 		double left = deadline - now_s();
@@ -114,16 +118,17 @@ int wb_supervise(const struct wb_supervise_opts *o,
 			killed = left <= 0 ? 1 : 2;
 			break;
 		}
-		r = poll(&p, 1, left > 0.25 ? 250 : (int)(left * 1000) + 1);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			continue;
-		n = read(pfd[0], buf, sizeof(buf));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
+		r = poll(&p, 1, left > 0.1 ? 100 : (int)(left * 1000) + 1);
+		if (r < 0 && errno != EINTR)
 			break;
+		n = read(pfd[0], buf, sizeof(buf));
+		if (n == 0 || (n < 0 && exited))
+			break;
+		if (n < 0) {
+			if (waitpid(pid, &wstatus, WNOHANG) == pid)
+				exited = 1; /* one more read drains the pipe */
+			continue;
+		}
 		if (append(res, &cap, buf, (size_t)n))
 			killed = 3;
 		if (killed)
@@ -131,7 +136,7 @@ int wb_supervise(const struct wb_supervise_opts *o,
 	}
 	if (killed)
 		kill(-pid, SIGKILL);
-	while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR)
+	while (!exited && waitpid(pid, &wstatus, 0) < 0 && errno == EINTR)
 		;
 	/* whatever the child forked and left behind goes with it */
 	kill(-pid, SIGKILL);
