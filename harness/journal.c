@@ -22,6 +22,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,8 @@ struct wb_journal_entry {
 struct wb_journal {
 	char path[PATH_MAX];
 	int fd; /* -1 until the first change creates the file */
+	off_t size; /* bytes of complete records in the file */
+	bool broken; /* a torn record could not be cut off */
 	pid_t owner;
 	volatile sig_atomic_t n; /* entries[0..n) are complete */
 	struct wb_journal_entry entries[WB_JOURNAL_MAX];
@@ -313,6 +316,7 @@ static int create_file(struct wb_journal *j)
 		     "walkbench-journal 1 pid=%d start=%llu\n", (int)j->owner,
 		     start);
 	err = write_all(j->fd, hdr, (size_t)n);
+	j->size = n;
 	if (err) {
 		close(j->fd);
 		j->fd = -1;
@@ -331,6 +335,8 @@ int wb_journal_set(struct wb_journal *j, const char *file, const char *value)
 	/* A forked child shares the in-memory copy but not the restore. */
 	if (getpid() != j->owner)
 		return -EPERM;
+	if (j->broken)
+		return -EIO;
 	if (j->n >= WB_JOURNAL_MAX)
 		return -ENOBUFS;
 	if (strlen(file) >= WB_JOURNAL_FILE_LEN)
@@ -354,8 +360,13 @@ int wb_journal_set(struct wb_journal *j, const char *file, const char *value)
 		err = -errno;
 	if (!err)
 		err = fsync_dir_of(j->path);
-	if (err)
+	if (err) {
+		/* A torn record (disk full) must not prefix the next one. */
+		if (ftruncate(j->fd, j->size))
+			j->broken = true;
 		return err;
+	}
+	j->size += (off_t)o;
 	/* Complete before it is counted: the signal handler reads it. */
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);
 	j->n = j->n + 1;
@@ -399,7 +410,8 @@ int wb_journal_restore(struct wb_journal *j)
 		const struct wb_journal_entry *e = &j->entries[i];
 		int r = write_value(e->file, e->old, e->oldlen);
 
-		if (r && !err)
+		/* A setting that no longer exists has nothing to restore. */
+		if (r && r != -ENOENT && !err)
 			err = r;
 	}
 	/* Keep the file when a value could not be put back: the next start
@@ -546,7 +558,8 @@ int wb_journal_recover(const char *path)
 		char *tab = strchr(lines[i], '\t');
 		size_t flen, vlen;
 
-		if (!tab) {
+		/* Raw tabs are escaped: a second one means a damaged line. */
+		if (!tab || strchr(tab + 1, '\t')) {
 			err = -EINVAL;
 		} else {
 			*tab = 0;
@@ -559,6 +572,8 @@ int wb_journal_recover(const char *path)
 			old[vlen] = '\n';
 			err = write_value(file, old, vlen + 1);
 		}
+		if (err == -ENOENT)
+			continue; /* the setting is gone, nothing to restore */
 		if (err && !first_err)
 			first_err = err;
 		if (!err)

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -339,6 +340,64 @@ static void test_recover_refuses_live_owner(void **state)
 	assert_file_means(f->file[0], originals[0]);
 }
 
+/*
+ * A journal append that fails half-way (file size limit standing in for a
+ * full disk) changes nothing and leaves no torn record for the next one.
+ */
+static void test_failed_append(void **state)
+{
+	struct fixture *f = *state;
+	pid_t pid;
+	int st;
+
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid) {
+		struct wb_journal *j;
+		struct stat sb;
+		struct rlimit rl;
+
+		signal(SIGXFSZ, SIG_IGN);
+		if (wb_journal_open(&j, f->journal) ||
+		    wb_journal_set(j, f->file[0], "1") || stat(f->journal, &sb))
+			_exit(1);
+		rl.rlim_cur = rl.rlim_max = (rlim_t)sb.st_size + 8;
+		if (setrlimit(RLIMIT_FSIZE, &rl))
+			_exit(1);
+		if (wb_journal_set(j, f->file[2], "2") != -EFBIG)
+			_exit(2);
+		if (stat(f->journal, &sb) ||
+		    sb.st_size != (off_t)rl.rlim_cur - 8)
+			_exit(3);
+		_exit(0); /* killed-like: no restore */
+	}
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+	/* The refused change did not happen. */
+	assert_file_means(f->file[2], originals[2]);
+	assert_file_means(f->file[0], "1");
+	assert_int_equal(wb_journal_recover(f->journal), 1);
+	for (int i = 0; i < 4; i++)
+		assert_file_means(f->file[i], originals[i]);
+}
+
+/* A setting that disappeared (e.g. a hugepage size) does not block. */
+static void test_vanished_setting(void **state)
+{
+	struct fixture *f = *state;
+	struct wb_journal *j;
+
+	assert_int_equal(wb_journal_open(&j, f->journal), 0);
+	assert_int_equal(wb_journal_set(j, f->file[0], "1"), 0);
+	assert_int_equal(wb_journal_set(j, f->file[2], "3"), 0);
+	assert_int_equal(unlink(f->file[0]), 0);
+	assert_int_equal(wb_journal_restore(j), 0);
+	assert_file_means(f->file[2], originals[2]);
+	assert_int_equal(access(f->journal, F_OK), -1);
+	wb_journal_close(j);
+}
+
 /* A forked child must not journal into its parent's journal. */
 static void test_child_cannot_set(void **state)
 {
@@ -427,6 +486,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_recover_refuses_live_owner,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_child_cannot_set, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_failed_append, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_vanished_setting, setup,
 						teardown),
 		cmocka_unit_test(test_default_path),
 		cmocka_unit_test_setup_teardown(test_real_thp, setup, teardown),
