@@ -30,7 +30,9 @@ int wb_topo_allowed(hwloc_topology_t t, hwloc_bitmap_t out)
 {
 	cpu_set_t mask;
 
-	hwloc_bitmap_copy(out, hwloc_topology_get_allowed_cpuset(t));
+	/* Finite even if hwloc's allowed set is not: only PUs that exist. */
+	hwloc_bitmap_and(out, hwloc_topology_get_allowed_cpuset(t),
+			 hwloc_topology_get_topology_cpuset(t));
 	if (!hwloc_topology_is_thissystem(t))
 		return 0;
 	/* hwloc's allowed set follows cgroups; taskset narrows it further. */
