@@ -84,14 +84,17 @@ static void assert_file_means(const char *path, const char *want_content)
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
+	char dir[sizeof(f->dir)];
 
 	snprintf(f->dir, sizeof(f->dir), "/tmp/wb-journal.XXXXXX");
 	if (!mkdtemp(f->dir))
 		return -1;
 	/* A directory that does not exist yet: the journal creates it. */
-	snprintf(f->journal, sizeof(f->journal), "%s/state/journal", f->dir);
+	/* A copy, so no snprintf reads from the struct it writes. */
+	memcpy(dir, f->dir, sizeof(dir));
+	snprintf(f->journal, sizeof(f->journal), "%s/state/journal", dir);
 	for (int i = 0; i < 4; i++) {
-		snprintf(f->file[i], sizeof(f->file[i]), "%s/setting%d", f->dir,
+		snprintf(f->file[i], sizeof(f->file[i]), "%s/setting%d", dir,
 			 i);
 		put(f->file[i], originals[i]);
 	}
@@ -175,7 +178,8 @@ static void test_recover_escapes_and_torn_line(void **state)
 	if (!dead)
 		_exit(0);
 	waitpid(dead, &st, 0);
-	snprintf(f->journal, sizeof(f->journal), "%s/journal", f->dir);
+	/* Beside the settings: the directory exists, no state/ below it. */
+	memcpy(f->journal + strlen(f->dir), "/journal", sizeof("/journal"));
 	snprintf(text, sizeof(text),
 		 "walkbench-journal 1 pid=%d start=0\n"
 		 "%s\ta\\tb\\\\c\\x01\n"
