@@ -41,11 +41,20 @@ struct run_args {
 	char cmdline[1024];
 };
 
+/* Signal handlers get no argument: these two are how they reach the run. */
 static volatile sig_atomic_t stop_requested;
+static struct wb_journal *signal_journal;
 
+/* The first signal stops the run gracefully (the partial results are
+ * written, then settings restored); a second one restores and dies. */
 static void on_signal(int sig)
 {
-	(void)sig;
+	if (stop_requested) {
+		if (signal_journal)
+			wb_journal_restore_signal(signal_journal);
+		signal(sig, SIG_DFL);
+		raise(sig);
+	}
 	stop_requested = 1;
 }
 
@@ -412,6 +421,28 @@ static json_t *walkbench_context(const struct run_args *a,
 	return wb;
 }
 
+/* The kernel's system changes happen here, in the parent, journaled. */
+static int prepare_system(struct run_args *a, const struct wb_instance *in,
+			  char *why, size_t len)
+{
+	struct wb_ctx ctx = { 0 };
+
+	if (!in->kernel->prepare_system)
+		return 0;
+	wb_instance_ctx(in, &ctx);
+	ctx.cpu = a->opts.cpu;
+	ctx.cpu_other = a->opts.cpu_other;
+	ctx.quick = a->opts.quick;
+	ctx.allow_settings = a->opts.allow_settings;
+	ctx.mem_limit_bytes = a->opts.mem_limit_bytes;
+	ctx.sys = a->opts.sys;
+	ctx.journal = a->opts.journal;
+	if (!in->kernel->prepare_system(&ctx))
+		return 0;
+	snprintf(why, len, "%s", ctx.why[0] ? ctx.why : "system setup failed");
+	return -1;
+}
+
 static int measure(struct run_args *a, struct wb_plan *plan,
 		   struct wb_results *res, struct summary *sum)
 {
@@ -431,17 +462,20 @@ static int measure(struct run_args *a, struct wb_plan *plan,
 					   : "iteration";
 		double left, median = NAN, cv = NAN;
 		char *gbtext = NULL;
-		char nwhy[160];
+		char nwhy[WB_WHY_LEN];
 		int err;
 
 		/* a kernel whose requirements do not hold is not forked */
 		if (wb_needs_check(in->kernel->requires, a->opts.sys, nwhy,
-				   sizeof(nwhy))) {
+				   sizeof(nwhy)) ||
+		    prepare_system(a, in, nwhy, sizeof(nwhy))) {
 			inst = wb_instance_json(in);
 			wb_instance_set_status(inst, WB_MISSING, nwhy);
 			sum->n[WB_MISSING]++;
 			print_row(stdout, in->name, "missing", NAN, NAN, unit,
 				  nwhy);
+			fprintf(stderr, "[%zu/%zu] %s: missing: %s\n", i + 1,
+				plan->n, in->name, nwhy);
 			err = wb_results_add(res, inst, NULL, unit);
 			if (err)
 				return wb_error(WB_EXIT_FAILED, "results: %s",
@@ -579,12 +613,38 @@ int cmd_run(int argc, char **argv)
 				"cannot build the results context");
 	}
 	free(ctx);
+	if (a.opts.allow_settings) {
+		char jpath[512];
+
+		err = wb_journal_default_path(jpath, sizeof(jpath));
+		if (!err)
+			err = wb_journal_open(&a.opts.journal, jpath);
+		if (err) {
+			wb_results_free(&res);
+			wb_plan_free(&plan);
+			return wb_error(WB_EXIT_MISSING,
+					"--allow-settings: cannot open the "
+					"settings journal: %s",
+					strerror(-err));
+		}
+		signal_journal = a.opts.journal;
+	}
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	fprintf(stderr, "walkbench: %zu instance(s), pinned to CPU %d\n",
 		plan.n, a.opts.cpu);
 	rc = measure(&a, &plan, &res, &sum);
+	if (a.opts.journal) {
+		err = wb_journal_restore(a.opts.journal);
+		if (err)
+			fprintf(stderr,
+				"walkbench: error: restoring settings: %s (the "
+				"next run retries)\n",
+				strerror(-err));
+		signal_journal = NULL;
+		wb_journal_close(a.opts.journal);
+	}
 	json_object_set_new(res.walkbench, "complete",
 			    json_boolean(!stop_requested && !rc));
 	err = wb_results_write(path, res.root);

@@ -7,15 +7,15 @@
 #include "kernel.h"
 #include "needs.h"
 
-int wb_needs_check(unsigned int requires, const struct wb_sysinfo *s,
-		   char *why, size_t len)
+int wb_needs_check(unsigned int requires, const struct wb_sysinfo *s, char *why,
+		   size_t len)
 {
 	const char *miss = NULL;
 
 	if ((requires & (WB_NEED_ROOT | WB_NEED_PAGEMAP_PFN)) && !s->root)
-		miss = (requires & WB_NEED_ROOT) ?
-			       "needs root" :
-			       "needs root to read PFNs from /proc/self/pagemap";
+		miss = (requires & WB_NEED_ROOT) ? "needs root"
+						 : "needs root to read PFNs "
+						   "from /proc/self/pagemap";
 	else if ((requires & WB_NEED_THP) &&
 		 (!s->thp_enabled[0] || !strcmp(s->thp_enabled, "never")))
 		miss = "needs transparent huge pages (THP is off or absent)";
@@ -23,9 +23,9 @@ int wb_needs_check(unsigned int requires, const struct wb_sysinfo *s,
 		miss = "needs 2 MiB hugetlb pages (no hugepages-2048kB pool)";
 	else if ((requires & WB_NEED_HUGETLB_1G) &&
 		 (!s->hugetlb_1g || !s->pdpe1gb))
-		miss = s->pdpe1gb ?
-			       "needs 1 GiB hugetlb pages (no hugepages-1048576kB pool)" :
-			       "needs 1 GiB pages (CPU has no pdpe1gb)";
+		miss = s->pdpe1gb ? "needs 1 GiB hugetlb pages (no "
+				    "hugepages-1048576kB pool)"
+				  : "needs 1 GiB pages (CPU has no pdpe1gb)";
 	else if ((requires & WB_NEED_2CPUS) && s->ncpus_online < 2)
 		miss = "needs 2 CPUs";
 	else if ((requires & WB_NEED_KVM) && !s->kvm_usable)

@@ -9,7 +9,7 @@ struct wb_sysinfo;
 
 /* 0 when every requirement holds; else -ENODEV (-EPERM for root) with
  * why[] naming the first one missing. */
-int wb_needs_check(unsigned int requires, const struct wb_sysinfo *s,
-		   char *why, size_t len);
+int wb_needs_check(unsigned int requires, const struct wb_sysinfo *s, char *why,
+		   size_t len);
 
 #endif

@@ -121,6 +121,14 @@ struct wb_kernel {
 	const char *per_iteration; /* what one timed iteration is: "access" */
 	const struct wb_param *params; /* terminated by a NULL name */
 	unsigned int requires;
+	/*
+	 * optional: runs in the parent before the instance's child is
+	 * forked, the only place a kernel may change system settings (THP
+	 * mode, hugepage pools), through ctx->journal, which is NULL unless
+	 * the user allowed settings changes. Changes last until the run
+	 * ends, when the journal restores them. Refuse like setup().
+	 */
+	int (*prepare_system)(struct wb_ctx *ctx);
 	int (*setup)(struct wb_ctx *ctx, void **state);
 	/* optional, untimed, before each batch of @iterations */
 	void (*prepare)(void *state, uint64_t iterations);

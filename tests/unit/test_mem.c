@@ -51,7 +51,8 @@ static void test_thp_verified(void **st)
 
 	(void)st;
 	if (!thp_possible()) {
-		print_message("# SKIP THP is 'never' or absent on this machine\n");
+		print_message(
+			"# SKIP THP is 'never' or absent on this machine\n");
 		skip();
 	}
 	assert_int_equal(wb_mem_alloc(&m, 4 * WB_2M, WB_2M, WB_MEM_THP, why,
@@ -116,7 +117,8 @@ static void test_tlb_reach_verifies(void **st)
 	(void)st;
 	run_tlb_reach(WB_4K, 256);
 	if (!thp_possible()) {
-		print_message("# SKIP THP is 'never' or absent on this machine\n");
+		print_message(
+			"# SKIP THP is 'never' or absent on this machine\n");
 		skip();
 	}
 	run_tlb_reach(WB_2M, 8);

@@ -44,9 +44,9 @@ static void test_tlb_reach_plan(void **st)
 
 	(void)st;
 	assert_non_null(k);
-	assert_int_equal(wb_plan_add_kernel(&plan, k, false, NULL, 0, err,
-					    sizeof(err)),
-			 0);
+	assert_int_equal(
+		wb_plan_add_kernel(&plan, k, false, NULL, 0, err, sizeof(err)),
+		0);
 	for (size_t i = 0; i < plan.n; i++) {
 		uint64_t psz = plan.inst[i].param[0], n = plan.inst[i].param[1];
 
@@ -68,14 +68,16 @@ static void test_tlb_reach_plan(void **st)
 static void test_override_fixes_a_param(void **st)
 {
 	const struct wb_kernel *k = wb_kernel_find("tlb_reach");
-	struct wb_override ov = { .kernel = NULL, .name = "pages", .value = 16 };
+	struct wb_override ov = { .kernel = NULL,
+				  .name = "pages",
+				  .value = 16 };
 	struct wb_plan plan = { 0 };
 	char err[128];
 
 	(void)st;
-	assert_int_equal(wb_plan_add_kernel(&plan, k, true, &ov, 1, err,
-					    sizeof(err)),
-			 0);
+	assert_int_equal(
+		wb_plan_add_kernel(&plan, k, true, &ov, 1, err, sizeof(err)),
+		0);
 	assert_int_equal(plan.n, 2); /* 4K and 2M */
 	assert_string_equal(plan.inst[0].name,
 			    "tlb_reach/page_size:4K/pages:16");
