@@ -231,7 +231,8 @@ static int hw_plan(struct wb_counters *c, const struct wb_event_table *t,
 				snprintf(why, sizeof(why),
 					 "no event for PMU model %.32s in "
 					 "events.tsv (libpfm4 %d.%d)",
-					 model, PFM_MAJ_VERSION(pfm_get_version()),
+					 model,
+					 PFM_MAJ_VERSION(pfm_get_version()),
 					 PFM_MIN_VERSION(pfm_get_version()));
 				add_missing(c, wb_hw_metrics[m], priv_suffix[p],
 					    why);
@@ -256,8 +257,7 @@ static void hw_open_event(struct wb_counters *c, struct hw_event *e)
 	memset(&arg, 0, sizeof(arg));
 	arg.size = sizeof(arg);
 	arg.attr = &a;
-	ret = pfm_get_os_event_encoding(e->str,
-					e->priv ? PFM_PLM0 : PFM_PLM3,
+	ret = pfm_get_os_event_encoding(e->str, e->priv ? PFM_PLM0 : PFM_PLM3,
 					PFM_OS_PERF_EVENT_EXT, &arg);
 	if (ret != PFM_SUCCESS) {
 		snprintf(e->why, sizeof(e->why), "libpfm4 cannot encode %s: %s",
@@ -286,8 +286,8 @@ static void hw_open_event(struct wb_counters *c, struct hw_event *e)
 			return;
 		}
 	}
-	snprintf(e->why, sizeof(e->why), "perf_event_open(%s) gave %s",
-		 e->str, errname(-ret));
+	snprintf(e->why, sizeof(e->why), "perf_event_open(%s) gave %s", e->str,
+		 errname(-ret));
 }
 
 static int hw_open(struct wb_counters *c, const char *model)
@@ -492,10 +492,10 @@ static void vm_setup(struct wb_counters *c)
 		if (c->vm_found[i])
 			continue;
 		add_missing(c, "vmstat_", vm_names[i],
-			    !strncmp(vm_names[i], "nr_tlb_", 7) ?
-				    "not in /proc/vmstat: kernel built "
-				    "without CONFIG_DEBUG_TLBFLUSH" :
-				    "not in /proc/vmstat on this kernel");
+			    !strncmp(vm_names[i], "nr_tlb_", 7)
+				    ? "not in /proc/vmstat: kernel built "
+				      "without CONFIG_DEBUG_TLBFLUSH"
+				    : "not in /proc/vmstat on this kernel");
 	}
 }
 
@@ -614,7 +614,8 @@ static void read_hw(const struct wb_counters *c, struct wb_counter_values *out)
 			sum += wb_counter_scale(g->tot[e->slot], g->tot_en,
 						g->tot_run, &ok);
 			all_ok &= ok;
-			if (g->tot_run && (double)g->tot_en / g->tot_run > scale)
+			if (g->tot_run &&
+			    (double)g->tot_en / g->tot_run > scale)
 				scale = (double)g->tot_en / g->tot_run;
 		}
 		if (!all_ok) {

@@ -8,9 +8,9 @@
 #include <string.h>
 
 const char *const wb_hw_metrics[] = {
-	"cycles",	  "instructions", "dtlb_load_miss",
-	"dtlb_store_miss", "stlb_miss",	  "walk_completed",
-	"walk_cycles",	  "walk_pending", "itlb_miss",
+	"cycles",	   "instructions", "dtlb_load_miss",
+	"dtlb_store_miss", "stlb_miss",	   "walk_completed",
+	"walk_cycles",	   "walk_pending", "itlb_miss",
 };
 const int wb_n_hw_metrics = sizeof(wb_hw_metrics) / sizeof(wb_hw_metrics[0]);
 
@@ -79,8 +79,8 @@ static int parse_line(char *s, int line, struct wb_event_table *t, char *err,
 	}
 	if (nf != 3)
 		return fail(t, err, errlen, line,
-			    nf < 3 ? "expected 3 tab-separated fields in" :
-				     "extra field",
+			    nf < 3 ? "expected 3 tab-separated fields in"
+				   : "extra field",
 			    nf < 3 ? orig : f[3]);
 	if (!is_name(f[0]) || strlen(f[0]) >= WB_EV_MODEL_LEN)
 		return fail(t, err, errlen, line, "bad PMU model", f[0]);

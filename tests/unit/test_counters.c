@@ -189,9 +189,12 @@ static void test_table_encodes_forced(void **state)
 static void test_table_covers_models(void **state)
 {
 	static const char *const want[] = {
-		"skl",		     "icl",
-		"spr",		     "amd64_fam17h_zen2",
-		"amd64_fam19h_zen3", "amd64_fam19h_zen4",
+		"skl",
+		"icl",
+		"spr",
+		"amd64_fam17h_zen2",
+		"amd64_fam19h_zen3",
+		"amd64_fam19h_zen4",
 	};
 	struct wb_event_table t;
 	char err[160];
@@ -384,8 +387,8 @@ static void test_open_read(void **state)
 			}
 		}
 	} else {
-		const struct wb_metric_value *cyc =
-			find_value(&v, "cycles_user");
+		const struct wb_metric_value *cyc = find_value(&v,
+							       "cycles_user");
 		double few, many;
 
 		assert_int_equal(strncmp(st, "pmu ", 4), 0);
@@ -416,7 +419,7 @@ static void test_open_read(void **state)
 static void test_vmstat_parse(void **state)
 {
 	static const char *const names[] = { "pgfault", "thp_fault_alloc",
-					      "nr_tlb_remote_flush" };
+					     "nr_tlb_remote_flush" };
 	const char *text = "nr_free_pages 10\npgfault2 9\npgfault 12345\n"
 			   "thp_fault_alloc 7\nthp_fault_alloc_x 99";
 	uint64_t vals[3], d;
@@ -434,9 +437,9 @@ static void test_vmstat_parse(void **state)
 	assert_int_equal(wb_vmstat_parse("pgfault 18446744073709551616", names,
 					 1, vals, found),
 			 -EINVAL);
-	assert_int_equal(wb_vmstat_parse("pgfault 12x\n", names, 1, vals,
-					 found),
-			 -EINVAL);
+	assert_int_equal(
+		wb_vmstat_parse("pgfault 12x\n", names, 1, vals, found),
+		-EINVAL);
 	assert_int_equal(wb_vmstat_parse("pgfault \n", names, 1, vals, found),
 			 -EINVAL);
 	/* An unwanted malformed line is none of our business. */
