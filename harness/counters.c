@@ -6,6 +6,7 @@
  * harness/COUNTERS.md for what each metric means.
  */
 #include "counters.h"
+#include "counters_table.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -230,10 +231,8 @@ static int hw_plan(struct wb_counters *c, const struct wb_event_table *t,
 			if (!hm->nev) {
 				snprintf(why, sizeof(why),
 					 "no event for PMU model %.32s in "
-					 "events.tsv (libpfm4 %d.%d)",
-					 model,
-					 PFM_MAJ_VERSION(pfm_get_version()),
-					 PFM_MIN_VERSION(pfm_get_version()));
+					 "events.tsv",
+					 model);
 				add_missing(c, wb_hw_metrics[m], priv_suffix[p],
 					    why);
 				continue;
@@ -290,14 +289,14 @@ static void hw_open_event(struct wb_counters *c, struct hw_event *e)
 		 errname(-ret));
 }
 
-static int hw_open(struct wb_counters *c, const char *model)
+static int hw_open(struct wb_counters *c, const char *table, const char *model)
 {
 	struct wb_event_table t;
 	char err[160];
 	const char *table_model = model;
 	int ret, keep = 0;
 
-	ret = wb_events_parse(wb_data_events_tsv, &t, err, sizeof(err));
+	ret = wb_events_parse(table, &t, err, sizeof(err));
 	if (ret)
 		return ret;
 	if (!wb_events_model_rows(&t, model))
@@ -370,7 +369,7 @@ static int hw_setup(struct wb_counters *c)
 	}
 	if (!default_pmu(model, sizeof(model)))
 		snprintf(model, sizeof(model), "unknown");
-	return hw_open(c, model);
+	return hw_open(c, wb_data_events_tsv, model);
 }
 
 /* Software events are counted by the kernel for the task itself, so
@@ -499,14 +498,21 @@ static void vm_setup(struct wb_counters *c)
 	}
 }
 
-int wb_counters_open(struct wb_counters **out)
+static int open_common(const char *table, const char *model,
+		       struct wb_counters **out)
 {
 	struct wb_counters *c = calloc(1, sizeof(*c));
 	int ret;
 
 	if (!c)
 		return -ENOMEM;
-	ret = hw_setup(c);
+	c->vm_fd = -1;
+	if (!table) {
+		ret = hw_setup(c);
+	} else {
+		ret = pfm_initialize();
+		ret = ret == PFM_SUCCESS ? hw_open(c, table, model) : -EIO;
+	}
 	if (ret) {
 		wb_counters_close(c);
 		return ret;
@@ -516,6 +522,17 @@ int wb_counters_open(struct wb_counters **out)
 	vm_setup(c);
 	*out = c;
 	return 0;
+}
+
+int wb_counters_open(struct wb_counters **out)
+{
+	return open_common(NULL, NULL, out);
+}
+
+int wb_counters_open_table(const char *table, const char *model,
+			   struct wb_counters **out)
+{
+	return open_common(table, model, out);
 }
 
 int wb_counters_start(struct wb_counters *c)

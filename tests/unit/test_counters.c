@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "counters.h"
+#include "counters_table.h"
 #include "events.h"
 #include "vmstat.h"
 
@@ -415,6 +416,87 @@ static void test_open_read(void **state)
 	wb_counters_close(c);
 }
 
+/* The hardware path (encode, pack into groups, sum rows, split user and
+ * kernel) on software events, so it runs without a PMU. 14 events in
+ * groups of at most 4 also exercise several groups. */
+static void test_hw_path_on_software_events(void **state)
+{
+	static const char table[] =
+		"perf\tcycles\tPERF_COUNT_SW_TASK_CLOCK\n"
+		"perf\tinstructions\tPERF_COUNT_SW_CPU_CLOCK\n"
+		"perf\tdtlb_load_miss\tPERF_COUNT_SW_PAGE_FAULTS_MIN\n"
+		"perf\tdtlb_load_miss\tPERF_COUNT_SW_PAGE_FAULTS_MAJ\n"
+		"perf\tstlb_miss\tPERF_COUNT_SW_PAGE_FAULTS\n"
+		"perf\twalk_completed\tPERF_COUNT_SW_PAGE_FAULTS\n"
+		"perf\twalk_cycles\tPERF_COUNT_SW_CONTEXT_SWITCHES\n"
+		"perf\twalk_pending\tPERF_COUNT_SW_CPU_MIGRATIONS\n"
+		"perf\titlb_miss\tNO_SUCH_EVENT\n";
+	const long n = 128;
+	struct wb_counters *c = NULL;
+	struct wb_counter_values v;
+	const struct wb_metric_value *m;
+	const struct wb_metric_missing *miss;
+
+	(void)state;
+	assert_int_equal(wb_counters_open_table(table, "perf", &c), 0);
+	assert_string_equal(wb_counters_pmu_state(c), "pmu perf");
+	assert_int_equal(wb_counters_start(c), 0);
+	assert_int_equal(touch_fresh_pages(n), 0);
+	assert_int_equal(wb_counters_stop(c), 0);
+	/* A second region adds to the first. */
+	assert_int_equal(wb_counters_start(c), 0);
+	assert_int_equal(touch_fresh_pages(n), 0);
+	assert_int_equal(wb_counters_stop(c), 0);
+	assert_int_equal(wb_counters_read(c, &v), 0);
+	for (int i = 0; i < v.n; i++)
+		print_message("# %-24s %12.0f x%.2f %s\n", v.v[i].name,
+			      v.v[i].value, v.v[i].scale, v.v[i].source);
+	for (int i = 0; i < v.nmissing; i++)
+		print_message("# missing %-20s %s\n", v.missing[i].name,
+			      v.missing[i].why);
+
+	/* Summed rows: minor + major faults, counted in user mode. */
+	m = find_value(&v, "dtlb_load_miss_user");
+	assert_non_null(m);
+	assert_string_equal(m->source, "pmu");
+	assert_true(m->value >= 2 * n);
+	assert_true(m->scale >= 1.0);
+	/* Faults on user addresses are not counted with exclude_user. */
+	m = find_value(&v, "dtlb_load_miss_kernel");
+	if (m) {
+		assert_true(m->value < n);
+	} else {
+		/* Not root and perf_event_paranoid >= 2: kernel refused. */
+		miss = find_missing(&v, "dtlb_load_miss_kernel");
+		assert_non_null(miss);
+		assert_true(strstr(miss->why, "EACCES") ||
+			    strstr(miss->why, "EPERM"));
+	}
+	/* One event shared by two metrics: opened once, both see it. */
+	assert_true(find_value(&v, "stlb_miss_user")->value ==
+		    find_value(&v, "walk_completed_user")->value);
+	assert_true(find_value(&v, "stlb_miss_user")->value >= 2 * n);
+	assert_true(find_value(&v, "cycles_user")->value > 0);
+
+	/* A metric without rows, and one whose event does not encode. */
+	miss = find_missing(&v, "dtlb_store_miss_user");
+	assert_non_null(miss);
+	assert_non_null(strstr(miss->why, "no event for PMU model perf"));
+	miss = find_missing(&v, "itlb_miss_kernel");
+	assert_non_null(miss);
+	assert_non_null(strstr(miss->why, "NO_SUCH_EVENT"));
+	assert_null(find_value(&v, "itlb_miss_user"));
+
+	wb_counters_reset(c);
+	assert_int_equal(wb_counters_read(c, &v), 0);
+	assert_true(find_value(&v, "dtlb_load_miss_user")->value == 0);
+	wb_counters_close(c);
+
+	/* A broken table is a real error. */
+	assert_int_equal(wb_counters_open_table("perf\tcycles\n", "perf", &c),
+			 -EINVAL);
+}
+
 /* (e) vmstat parsing and deltas */
 static void test_vmstat_parse(void **state)
 {
@@ -465,6 +547,7 @@ int main(void)
 		cmocka_unit_test(test_parser_accepts),
 		cmocka_unit_test(test_vmstat_parse),
 		cmocka_unit_test(test_open_read),
+		cmocka_unit_test(test_hw_path_on_software_events),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
