@@ -416,20 +416,22 @@ static void test_open_read(void **state)
 	wb_counters_close(c);
 }
 
-/* The hardware path (encode, pack into groups, sum rows, split user and
- * kernel) on software events, so it runs without a PMU. 14 events in
- * groups of at most 4 also exercise several groups. */
+/* The hardware path (encode, pack into groups, sum rows, share an event
+ * between metrics, split user and kernel) on software events, so it runs
+ * without a PMU. 10 events in groups of at most 4 make several groups.
+ * No clock events: as group leaders they stop their members counting
+ * after the first disable on some kernels. */
 static void test_hw_path_on_software_events(void **state)
 {
 	static const char table[] =
-		"perf\tcycles\tPERF_COUNT_SW_TASK_CLOCK\n"
-		"perf\tinstructions\tPERF_COUNT_SW_CPU_CLOCK\n"
+		"perf\tcycles\tPERF_COUNT_SW_PAGE_FAULTS\n"
+		"perf\tinstructions\tPERF_COUNT_SW_CONTEXT_SWITCHES\n"
 		"perf\tdtlb_load_miss\tPERF_COUNT_SW_PAGE_FAULTS_MIN\n"
 		"perf\tdtlb_load_miss\tPERF_COUNT_SW_PAGE_FAULTS_MAJ\n"
 		"perf\tstlb_miss\tPERF_COUNT_SW_PAGE_FAULTS\n"
 		"perf\twalk_completed\tPERF_COUNT_SW_PAGE_FAULTS\n"
-		"perf\twalk_cycles\tPERF_COUNT_SW_CONTEXT_SWITCHES\n"
-		"perf\twalk_pending\tPERF_COUNT_SW_CPU_MIGRATIONS\n"
+		"perf\twalk_cycles\tPERF_COUNT_SW_CPU_MIGRATIONS\n"
+		"perf\twalk_pending\tPERF_COUNT_SW_ALIGNMENT_FAULTS\n"
 		"perf\titlb_miss\tNO_SUCH_EVENT\n";
 	const long n = 128;
 	struct wb_counters *c = NULL;
@@ -476,7 +478,8 @@ static void test_hw_path_on_software_events(void **state)
 	assert_true(find_value(&v, "stlb_miss_user")->value ==
 		    find_value(&v, "walk_completed_user")->value);
 	assert_true(find_value(&v, "stlb_miss_user")->value >= 2 * n);
-	assert_true(find_value(&v, "cycles_user")->value > 0);
+	assert_true(find_value(&v, "cycles_user")->value ==
+		    find_value(&v, "stlb_miss_user")->value);
 
 	/* A metric without rows, and one whose event does not encode. */
 	miss = find_missing(&v, "dtlb_store_miss_user");
