@@ -431,7 +431,6 @@ static void test_hw_path_on_software_events(void **state)
 		"perf\tstlb_miss\tPERF_COUNT_SW_PAGE_FAULTS\n"
 		"perf\twalk_completed\tPERF_COUNT_SW_PAGE_FAULTS\n"
 		"perf\twalk_cycles\tPERF_COUNT_SW_CPU_MIGRATIONS\n"
-		"perf\twalk_pending\tPERF_COUNT_SW_ALIGNMENT_FAULTS\n"
 		"perf\titlb_miss\tNO_SUCH_EVENT\n";
 	const long n = 128;
 	struct wb_counters *c = NULL;
