@@ -259,8 +259,9 @@ static void hw_open_event(struct wb_counters *c, struct hw_event *e)
 	ret = pfm_get_os_event_encoding(e->str, e->priv ? PFM_PLM0 : PFM_PLM3,
 					PFM_OS_PERF_EVENT_EXT, &arg);
 	if (ret != PFM_SUCCESS) {
-		snprintf(e->why, sizeof(e->why), "libpfm4 cannot encode %s: %s",
-			 e->str, pfm_strerror(ret));
+		/* Reason first: a long event string is what gets cut. */
+		snprintf(e->why, sizeof(e->why), "libpfm4: %s: %s",
+			 pfm_strerror(ret), e->str);
 		return;
 	}
 	ret = -ENOSPC;
@@ -285,8 +286,8 @@ static void hw_open_event(struct wb_counters *c, struct hw_event *e)
 			return;
 		}
 	}
-	snprintf(e->why, sizeof(e->why), "perf_event_open(%s) gave %s", e->str,
-		 errname(-ret));
+	snprintf(e->why, sizeof(e->why), "perf_event_open gave %s for %s",
+		 errname(-ret), e->str);
 }
 
 static int hw_open(struct wb_counters *c, const char *table, const char *model)
