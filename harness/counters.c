@@ -250,6 +250,7 @@ static void hw_open_event(struct wb_counters *c, struct hw_event *e)
 	struct perf_event_attr a;
 	pfm_perf_encode_arg_t arg;
 	struct wb_pgroup *g;
+	char why[sizeof(e->why)];
 	int ret;
 
 	memset(&a, 0, sizeof(a));
@@ -260,8 +261,9 @@ static void hw_open_event(struct wb_counters *c, struct hw_event *e)
 					PFM_OS_PERF_EVENT_EXT, &arg);
 	if (ret != PFM_SUCCESS) {
 		/* Reason first: a long event string is what gets cut. */
-		snprintf(e->why, sizeof(e->why), "libpfm4: %s: %s",
-			 pfm_strerror(ret), e->str);
+		snprintf(why, sizeof(why), "libpfm4: %s: %s", pfm_strerror(ret),
+			 e->str);
+		memcpy(e->why, why, sizeof(why));
 		return;
 	}
 	ret = -ENOSPC;
@@ -286,8 +288,9 @@ static void hw_open_event(struct wb_counters *c, struct hw_event *e)
 			return;
 		}
 	}
-	snprintf(e->why, sizeof(e->why), "perf_event_open gave %s for %s",
+	snprintf(why, sizeof(why), "perf_event_open gave %s for %s",
 		 errname(-ret), e->str);
+	memcpy(e->why, why, sizeof(why));
 }
 
 static int hw_open(struct wb_counters *c, const char *table, const char *model)
