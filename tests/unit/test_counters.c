@@ -11,7 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "counters.h"
@@ -499,6 +502,85 @@ static void test_hw_path_on_software_events(void **state)
 			 -EINVAL);
 }
 
+/* Child: in a private mount namespace (the system's mounts stay as they
+ * are), mount tracefs, count tlb:tlb_flush around munmaps of touched
+ * pages. Writes the count, or -1 and the reason, to fd. */
+static int tracepoint_child(int fd)
+{
+	struct wb_counters *c = NULL;
+	struct wb_counter_values v;
+	const struct wb_metric_value *m;
+	const struct wb_metric_missing *miss;
+	char out[160];
+
+	if (unshare(CLONE_NEWNS) ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+	    mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL)) {
+		dprintf(fd,
+			"-1 cannot mount tracefs in a private mount "
+			"namespace (%s)\n",
+			strerrorname_np(errno));
+		return 0;
+	}
+	if (wb_counters_open(&c))
+		return 1;
+	if (wb_counters_start(c))
+		return 1;
+	for (int i = 0; i < 16; i++)
+		if (touch_fresh_pages(8))
+			return 1;
+	if (wb_counters_stop(c) || wb_counters_read(c, &v))
+		return 1;
+	m = find_value(&v, "tlb_flush");
+	miss = find_missing(&v, "tlb_flush");
+	if (m)
+		snprintf(out, sizeof(out), "%.0f %s", m->value, m->source);
+	else
+		snprintf(out, sizeof(out), "-1 %s",
+			 miss ? miss->why : "neither value nor missing");
+	dprintf(fd, "%s\n", out);
+	wb_counters_close(c);
+	return 0;
+}
+
+static void test_tracepoint_tlb_flush(void **state)
+{
+	int pfd[2], status;
+	char buf[200] = "";
+	double n = -1;
+	ssize_t got;
+	pid_t pid;
+
+	(void)state;
+	if (geteuid() != 0) {
+		print_message("# SKIP mounting tracefs in a private namespace "
+			      "needs root\n");
+		skip();
+	}
+	assert_int_equal(pipe(pfd), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		close(pfd[0]);
+		_exit(tracepoint_child(pfd[1]));
+	}
+	close(pfd[1]);
+	got = read(pfd[0], buf, sizeof(buf) - 1);
+	close(pfd[0]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	assert_true(got > 0);
+	print_message("# tlb_flush: %s", buf);
+	assert_int_equal(sscanf(buf, "%lf", &n), 1);
+	if (n < 0) {
+		print_message("# SKIP %s", buf);
+		skip();
+	}
+	/* 16 munmaps of touched pages each flush this CPU's TLB. */
+	assert_non_null(strstr(buf, "tracepoint"));
+	assert_true(n >= 1);
+}
+
 /* A PMU model libpfm4 4.13 does not know (Zen 5 is one) gets the generic
  * "perf" rows: cycles and instructions, every TLB metric missing. */
 static void test_unknown_model_falls_back(void **state)
@@ -579,6 +661,7 @@ int main(void)
 		cmocka_unit_test(test_open_read),
 		cmocka_unit_test(test_hw_path_on_software_events),
 		cmocka_unit_test(test_unknown_model_falls_back),
+		cmocka_unit_test(test_tracepoint_tlb_flush),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
