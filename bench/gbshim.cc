@@ -50,6 +50,34 @@ char *dup_string(const std::string &s)
 	return p;
 }
 
+/*
+ * The library prints a counter's cv over zero counts as NaN, which is not
+ * JSON; such a number says nothing, so it becomes null (and the results
+ * writer drops it).
+ */
+std::string json_without_nan(std::string s)
+{
+	static const char *const bad[] = { ": NaN",	 ": -NaN",     ": nan",
+					   ": -nan",	 ": inf",      ": -inf",
+					   ": Infinity", ": -Infinity" };
+
+	for (const char *b : bad) {
+		size_t n = strlen(b), pos = 0;
+
+		while ((pos = s.find(b, pos)) != std::string::npos) {
+			char next = pos + n < s.size() ? s[pos + n] : '\n';
+
+			if (next == ',' || next == '\n' || next == ' ') {
+				s.replace(pos, n, ": null");
+				pos += 6;
+			} else {
+				pos += n;
+			}
+		}
+	}
+	return s;
+}
+
 } // namespace
 
 extern "C" int gb_run(const struct gb_instance *in, char **json)
@@ -78,7 +106,7 @@ extern "C" int gb_run(const struct gb_instance *in, char **json)
 		benchmark::ClearRegisteredBenchmarks();
 		if (ran == 0)
 			return -ENOENT;
-		*json = dup_string(out.str());
+		*json = dup_string(json_without_nan(out.str()));
 		return *json ? 0 : -ENOMEM;
 	} catch (const std::bad_alloc &) {
 		return -ENOMEM;

@@ -177,6 +177,7 @@ int wb_instance_child(void *arg, int out_fd)
 	json_t *inst = wb_instance_json(a->inst), *missing, *gb = NULL;
 	struct gb_instance gi = { 0 };
 	char why[WB_WHY_LEN] = "", *gbtext = NULL;
+	json_error_t jerr;
 	void *state = NULL;
 	int err;
 
@@ -243,10 +244,15 @@ int wb_instance_child(void *arg, int out_fd)
 	json_object_set_new(inst, "pinned_cpu_after",
 			    json_integer(sched_getcpu()));
 	wb_counters_close(h.c);
-	gb = json_loads(gbtext, 0, NULL);
+	gb = json_loads(gbtext, 0, &jerr);
+	if (!gb) {
+		snprintf(why, sizeof(why),
+			 "Google Benchmark's JSON does not parse: %s (line %d)",
+			 jerr.text, jerr.line);
+		fputs(gbtext, stderr);
+		free(gbtext);
+		return emit(out_fd, inst, NULL, WB_FAILED, why);
+	}
 	free(gbtext);
-	if (!gb)
-		return emit(out_fd, inst, NULL, WB_FAILED,
-			    "Google Benchmark gave no JSON");
 	return emit(out_fd, inst, gb, WB_OK, "");
 }

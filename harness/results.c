@@ -42,6 +42,19 @@ static void copy_field(json_t *dst, json_t *src, const char *key)
 		json_object_set(dst, key, v);
 }
 
+/* a statistic of nothing (the shim turns NaN into null) is left out */
+static void drop_nulls(json_t *b)
+{
+	const char *key;
+	json_t *v;
+	void *tmp;
+
+	json_object_foreach_safe(b, tmp, key, v) {
+		if (json_is_null(v))
+			json_object_del(b, key);
+	}
+}
+
 static void rename_entry(json_t *b, json_t *inst, const char *agg)
 {
 	const char *name = json_string_value(json_object_get(inst, "name"));
@@ -86,6 +99,7 @@ int wb_results_add(struct wb_results *r, json_t *inst, const char *gb_json,
 		 * settings; each child registered one family, renumbered
 		 * here per file. */
 		rename_entry(b, inst, agg);
+		drop_nulls(b);
 		json_object_set_new(b, "family_index", json_integer(family));
 		json_object_set_new(b, "per_family_instance_index",
 				    json_integer(0));

@@ -31,8 +31,10 @@ static int cmp(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
-	uint64_t n = argc > 1 ? strtoull(argv[1], NULL, 0) : 16, rng = 2654435762u;
-	int cpu = argc > 2 ? atoi(argv[2]) : 0, reps = argc > 3 ? atoi(argv[3]) : 9;
+	uint64_t n = argc > 1 ? strtoull(argv[1], NULL, 0) : 16,
+		 rng = 2654435762u;
+	int cpu = argc > 2 ? atoi(argv[2]) : 0,
+	    reps = argc > 3 ? atoi(argv[3]) : 9;
 	uint64_t iters = 50 * 1000 * 1000;
 	double t[101];
 	cpu_set_t set;
