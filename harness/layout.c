@@ -63,8 +63,7 @@ int wb_layout_map(struct wb_layout *l, uint64_t off, uint64_t len,
 	char *p = l->base + off;
 	int advice = -1;
 
-	if (!len || off + len > l->span || off % page_size ||
-	    len % page_size) {
+	if (!len || off + len > l->span || off % page_size || len % page_size) {
 		snprintf(why, whylen, "piece +%llu/%llu outside the layout",
 			 (unsigned long long)off, (unsigned long long)len);
 		return -EINVAL;
@@ -113,8 +112,7 @@ int wb_layout_map(struct wb_layout *l, uint64_t off, uint64_t len,
 	return 0;
 }
 
-void wb_layout_touch(const struct wb_layout *l, const uint64_t *off,
-		     uint64_t n)
+void wb_layout_touch(const struct wb_layout *l, const uint64_t *off, uint64_t n)
 {
 	for (uint64_t i = 0; i < n; i++)
 		((volatile char *)l->base)[off[i]] = 1;
@@ -134,8 +132,7 @@ int wb_layout_verify(const struct wb_layout *l, uint64_t off, uint64_t len,
 	return wb_mem_verify(&m, how, howlen, why, whylen);
 }
 
-void *wb_layout_ring(const struct wb_layout *l, const uint64_t *off,
-		     uint64_t n)
+void *wb_layout_ring(const struct wb_layout *l, const uint64_t *off, uint64_t n)
 {
 	for (uint64_t i = 0; i < n; i++) {
 		uint64_t j = i + 1 == n ? 0 : i + 1;

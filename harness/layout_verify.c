@@ -98,10 +98,11 @@ static int frames_base(const struct wb_layout *l, const uint64_t *off,
 			bad++;
 	}
 	if (!err && bad) {
-		snprintf(why, whylen,
-			 "%" PRIu64 " of %" PRIu64
-			 " pages are absent or part of a huge page (kpageflags)",
-			 bad, n);
+		snprintf(
+			why, whylen,
+			"%" PRIu64 " of %" PRIu64
+			" pages are absent or part of a huge page (kpageflags)",
+			bad, n);
 		err = -EMEDIUMTYPE;
 	}
 out:
@@ -129,8 +130,8 @@ int wb_layout_verify_base(const struct wb_layout *l, const uint64_t *off,
 	if (s.anon_huge || s.bad_kps || s.rss != n * WB_4K) {
 		snprintf(why, whylen,
 			 "layout of %" PRIu64 " 4K pages: smaps Rss %" PRIu64
-			 " bytes, AnonHugePages %" PRIu64
-			 " bytes, %" PRIu64 " VMAs not 4 kB",
+			 " bytes, AnonHugePages %" PRIu64 " bytes, %" PRIu64
+			 " VMAs not 4 kB",
 			 n, s.rss, s.anon_huge, s.bad_kps);
 		return -EMEDIUMTYPE;
 	}

@@ -67,7 +67,8 @@ static int check_params(const struct wb_ctx *ctx, uint64_t stride,
 			uint64_t pages, char *why, size_t len)
 {
 	if (stride_level(stride) < 0) {
-		snprintf(why, len, "stride %llu is not 4K, 2M, 1G, 512G or 256T",
+		snprintf(why, len,
+			 "stride %llu is not 4K, 2M, 1G, 512G or 256T",
 			 (unsigned long long)stride);
 		return WB_BADINPUT;
 	}
@@ -86,8 +87,7 @@ static int check_params(const struct wb_ctx *ctx, uint64_t stride,
 }
 
 /* One map per column (one in all for stride 4K); returns how many. */
-static size_t layout_maps(uint64_t stride, uint64_t pages,
-			  struct wbm_map *maps)
+static size_t layout_maps(uint64_t stride, uint64_t pages, struct wbm_map *maps)
 {
 	uint64_t rows = pages / COLS;
 
@@ -160,8 +160,8 @@ static int walk_depth_predict(const struct wb_ctx *ctx,
 		return -EINVAL;
 	nmaps = layout_maps(stride, pages, maps);
 	snprintf(what, sizeof(what), "%zu runs of 4K pages", nmaps);
-	snprintf(out->model, sizeof(out->model),
-		 "x86-64 %d-level radix tables", levels);
+	snprintf(out->model, sizeof(out->model), "x86-64 %d-level radix tables",
+		 levels);
 	/* the layout's tables do not depend on where it sits, only on its
 	 * alignment to a top-level entry, as in setup */
 	err = walk_predict_vmpte(ctx, out, maps, nmaps,
@@ -172,15 +172,16 @@ static int walk_depth_predict(const struct wb_ctx *ctx,
 	if (err)
 		return err;
 	err = wb_predict(out, "walk_refs_worst_per_access", (double)worst,
-			 WB_TOL_MAX, 0, "wbm_walk_worst, no paging-structure cache");
+			 WB_TOL_MAX, 0,
+			 "wbm_walk_worst, no paging-structure cache");
 	if (err)
 		return err;
 	/* Entries above the stride's level repeat between accesses and can
 	 * come from the paging-structure caches; those at and below it are
 	 * new every access and must be read. */
-	return wb_predict(out, "walk_refs_new_per_access", (double)level,
-			  WB_TOL_MIN, 0,
-			  "levels at or below the stride's change every access");
+	return wb_predict(
+		out, "walk_refs_new_per_access", (double)level, WB_TOL_MIN, 0,
+		"levels at or below the stride's change every access");
 }
 
 const struct wb_kernel wb_k_walk_depth = {

@@ -63,8 +63,7 @@ static bool pow2(uint64_t v)
 	return v && !(v & (v - 1));
 }
 
-static int check_params(uint64_t tables, uint64_t pages, char *why,
-			size_t len)
+static int check_params(uint64_t tables, uint64_t pages, char *why, size_t len)
 {
 	if (!pow2(pages) || pages < 512 || pages > 32768) {
 		snprintf(why, len,
@@ -121,8 +120,7 @@ static int walk_pwc_setup(struct wb_ctx *ctx, void **state)
 	return err;
 }
 
-static int walk_pwc_predict(const struct wb_ctx *ctx,
-			    struct wb_prediction *out)
+static int walk_pwc_predict(const struct wb_ctx *ctx, struct wb_prediction *out)
 {
 	uint64_t tables = ctx->param[0], pages = ctx->param[1];
 	uint64_t pud = (tables + 511) / 512, ps = S4K, worst;
@@ -135,8 +133,8 @@ static int walk_pwc_predict(const struct wb_ctx *ctx,
 
 	if (err)
 		return err;
-	snprintf(out->model, sizeof(out->model),
-		 "x86-64 %d-level radix tables", levels);
+	snprintf(out->model, sizeof(out->model), "x86-64 %d-level radix tables",
+		 levels);
 	err = walk_predict_vmpte(ctx, out, &map, 1, S512G * 2,
 				 "one range of upper_entries x 2M, 4K pages");
 	if (!err)
@@ -150,7 +148,8 @@ static int walk_pwc_predict(const struct wb_ctx *ctx,
 				 WB_TOL_EXACT, 0, "layout: one per PTE table");
 	if (!err)
 		err = wb_predict(out, "distinct_pud_entries", (double)pud,
-				 WB_TOL_EXACT, 0, "layout: 512 PMD entries each");
+				 WB_TOL_EXACT, 0,
+				 "layout: 512 PMD entries each");
 	return err;
 }
 
