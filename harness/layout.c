@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 
 #include "layout.h"
 
@@ -29,10 +30,16 @@ int wb_layout_reserve(struct wb_layout *l, uint64_t span, uint64_t hint,
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (p == MAP_FAILED) {
 		int err = errno;
+		struct rlimit as;
 
+		/* A PROT_NONE reservation costs no memory, but it counts
+		 * against RLIMIT_AS: say which limit was in the way. */
+		getrlimit(RLIMIT_AS, &as);
 		snprintf(why, whylen,
-			 "cannot reserve %llu GiB of address space: %s",
-			 (unsigned long long)(len >> 30), strerror(err));
+			 "cannot reserve %llu GiB of address space: %s%s",
+			 (unsigned long long)(len >> 30), strerror(err),
+			 as.rlim_cur != RLIM_INFINITY ? " (RLIMIT_AS is set)"
+						      : "");
 		return -err;
 	}
 	if (hint && (uintptr_t)p < hint) {
