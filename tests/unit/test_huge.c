@@ -224,6 +224,47 @@ static void fallback_caught(void **s)
 	wb_layout_free(&l);
 }
 
+/* predict() is pure: called in-process with a CPU from the table and one
+ * that is not in it. */
+static void predict_reach_and_walk(void **s)
+{
+	struct wb_sysinfo sys = { .vendor = "GenuineIntel",
+				  .family = 6,
+				  .model = 0xa7 };
+	struct wb_ctx ctx = { .kernel = k(), .sys = &sys };
+	struct wb_prediction p = { 0 };
+	const struct wb_pred_item *l1, *l2, *w;
+
+	(void)s;
+	ctx.param[0] = CHASE;
+	ctx.param[1] = THP;
+	ctx.param[2] = 64 * MIB;
+	assert_int_equal(k()->predict(&ctx, &p), 0);
+	l1 = pred_of(&p, "l1_dtlb_reach_bytes");
+	l2 = pred_of(&p, "l2_tlb_reach_bytes");
+	w = pred_of(&p, "walk_refs_worst_per_miss");
+	assert_non_null(l1);
+	assert_non_null(l2);
+	assert_non_null(w);
+	print_message("# %s: THP L1 reach %.0f, L2 reach %.0f, walk %.0f\n",
+		      p.model, l1->value, l2->value, w->value);
+	assert_true(l1->value >= 2.0 * MIB && l2->value > l1->value);
+	assert_true(w->value == 3); /* PGD, PUD, PMD leaf */
+	assert_true(pred_of(&p, "huge_pages_used")->value == 32);
+
+	memset(&p, 0, sizeof(p));
+	ctx.param[1] = BASE;
+	assert_int_equal(k()->predict(&ctx, &p), 0);
+	assert_true(pred_of(&p, "walk_refs_worst_per_miss")->value == 4);
+	assert_true(pred_of(&p, "huge_pages_used")->value == 0);
+
+	memset(&p, 0, sizeof(p));
+	snprintf(sys.vendor, sizeof(sys.vendor), "NoSuchVendor");
+	assert_int_equal(k()->predict(&ctx, &p), 0);
+	assert_null(pred_of(&p, "l1_dtlb_reach_bytes"));
+	assert_non_null(strstr(p.model, "not in the CPU table"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -235,6 +276,7 @@ int main(void)
 		cmocka_unit_test(bad_params),
 		cmocka_unit_test(mem_limit_refused),
 		cmocka_unit_test(fallback_caught),
+		cmocka_unit_test(predict_reach_and_walk),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
