@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -25,6 +26,8 @@ struct child_result {
 	char why[WB_WHY_LEN];
 	struct wb_facts facts;
 	struct wb_prediction pred;
+	long minflt; /* faults of the child inside run() */
+	uint64_t iterations;
 };
 
 struct child_opts {
@@ -81,12 +84,20 @@ static inline void child_body(const struct wb_kernel *k, const uint64_t *param,
 		ctx.param[i] = param[i];
 	r.setup_err = k->setup(&ctx, &state);
 	if (!r.setup_err) {
-		k->run(state, 1000);
+		struct rusage a, b;
+
+		r.iterations = k->iterations ? k->iterations(&ctx) : 1000;
+		if (k->prepare)
+			k->prepare(state, r.iterations);
+		getrusage(RUSAGE_SELF, &a);
+		k->run(state, r.iterations);
+		getrusage(RUSAGE_SELF, &b);
+		r.minflt = b.ru_minflt - a.ru_minflt;
 		r.check_err = k->check(&ctx, state, &r.facts);
 		k->teardown(state);
 	}
 	r.predict_err = k->predict(&ctx, &r.pred);
-	r.status = r.setup_err ? ctx.status : WB_OK;
+	r.status = ctx.status; /* WB_OK unless setup or check refused */
 	memcpy(r.why, ctx.why, sizeof(r.why));
 	n = write(fd, &r, sizeof(r));
 	_exit(n == sizeof(r) ? 0 : 1);

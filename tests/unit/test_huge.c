@@ -265,6 +265,66 @@ static void predict_reach_and_walk(void **s)
 	assert_non_null(strstr(p.model, "not in the CPU table"));
 }
 
+static const struct wb_kernel *kf(void)
+{
+	return wb_kernel_find("huge_fault");
+}
+
+/* Faults in the timed region as the model says: 512 per region on base
+ * pages, one per THP, none for a collapse; the result verified. */
+static void fault_ops(void **s)
+{
+	static const char *const vm[] = { "", "", "thp_fault_alloc_per_region",
+					  "thp_collapse_alloc_per_region" };
+	struct child_result r;
+
+	(void)s;
+	for (uint64_t op = 1; op <= 3; op++) {
+		uint64_t p[] = { op, 8 };
+		const struct wb_pred_item *it;
+
+		if (op > 1 && thp_mode("never")) {
+			print_message("# SKIP THP mode is never\n");
+			skip();
+		}
+		assert_int_equal(run_child(kf(), p, NULL, &r), 0);
+		if (r.status != WB_OK)
+			print_message("# op %llu: %s\n", (unsigned long long)op,
+				      r.why);
+		assert_int_equal(r.status, WB_OK);
+		assert_int_equal(r.iterations, 8);
+		assert_true(r.facts.page_size_verified);
+		it = pred_of(&r.pred, "page_faults_per_region");
+		assert_non_null(it);
+		print_message(
+			"# op %llu: %ld faults in run, predicted %.0f x 8; "
+			"%s\n",
+			(unsigned long long)op, r.minflt, it->value,
+			r.facts.page_size_how);
+		assert_true(r.minflt >= it->value * 8 &&
+			    r.minflt <= it->value * 8 + 2);
+		if (op > 1) {
+			it = pred_of(&r.pred, vm[op]);
+			assert_non_null(it);
+			assert_true(it->value == 1);
+			assert_true(fact_of(&r.facts, vm[op]) >= 1 - it->tol);
+		}
+	}
+}
+
+static void fault_bad_params(void **s)
+{
+	static const uint64_t bad[][2] = { { 0, 8 }, { 4, 8 }, { 1, 0 } };
+	struct child_result r;
+
+	(void)s;
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(run_child(kf(), bad[i], NULL, &r), 0);
+		assert_int_equal(r.status, WB_BADINPUT);
+		assert_non_null(strstr(r.why, i < 2 ? "op" : "regions"));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -277,6 +337,8 @@ int main(void)
 		cmocka_unit_test(mem_limit_refused),
 		cmocka_unit_test(fallback_caught),
 		cmocka_unit_test(predict_reach_and_walk),
+		cmocka_unit_test(fault_ops),
+		cmocka_unit_test(fault_bad_params),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
