@@ -63,22 +63,31 @@ static bool pow2(uint64_t v)
 	return v && !(v & (v - 1));
 }
 
+/* 0, WB_BADINPUT, or WB_SKIPPED for a swept point this page count cannot
+ * make (more tables than pages, or more than 512 pages per table). */
 static int check_params(uint64_t tables, uint64_t pages, char *why, size_t len)
 {
 	if (!pow2(pages) || pages < 512 || pages > 32768) {
 		snprintf(why, len,
 			 "pages %llu is not a power of two in [512, 32768]",
 			 (unsigned long long)pages);
-		return -EINVAL;
+		return WB_BADINPUT;
 	}
-	if (!pow2(tables) || tables > pages || pages / tables > 512) {
+	if (!pow2(tables) || tables > 32768) {
 		snprintf(why, len,
 			 "upper_entries %llu is not a power of two in "
-			 "[pages / 512, pages] = [%llu, %llu]",
+			 "[1, 32768]",
+			 (unsigned long long)tables);
+		return WB_BADINPUT;
+	}
+	if (tables > pages || pages / tables > 512) {
+		snprintf(why, len,
+			 "upper_entries %llu outside [pages / 512, pages] = "
+			 "[%llu, %llu]",
 			 (unsigned long long)tables,
 			 (unsigned long long)(pages / 512),
 			 (unsigned long long)pages);
-		return -EINVAL;
+		return WB_SKIPPED;
 	}
 	return 0;
 }
@@ -93,7 +102,7 @@ static int walk_pwc_setup(struct wb_ctx *ctx, void **state)
 	int err = check_params(tables, pages, why, sizeof(why));
 
 	if (err)
-		return wb_refuse(ctx, WB_BADINPUT, EINVAL, "%s", why);
+		return wb_refuse(ctx, err, EINVAL, "%s", why);
 	if (ctx->mem_limit_bytes && pages * S4K > ctx->mem_limit_bytes)
 		return wb_refuse(ctx, WB_MISSING, ENOMEM,
 				 "%llu pages exceed the memory limit",
@@ -132,7 +141,7 @@ static int walk_pwc_predict(const struct wb_ctx *ctx, struct wb_prediction *out)
 	int err = check_params(tables, pages, why, sizeof(why));
 
 	if (err)
-		return err;
+		return -EINVAL;
 	snprintf(out->model, sizeof(out->model), "x86-64 %d-level radix tables",
 		 levels);
 	err = walk_predict_vmpte(ctx, out, &map, 1, S512G * 2,
