@@ -9,6 +9,7 @@
 #include "kcheck.h"
 
 extern const struct wb_kernel wb_k_demand_zero;
+extern const struct wb_kernel wb_k_cow_storm;
 
 static const char *const timing[] = { "kernel_vs_ref_ns_ratio", NULL };
 
@@ -50,12 +51,58 @@ static void demand_zero_thp(void **st)
 	expect_match(&wb_k_demand_zero, p, 3);
 }
 
+/* mib, page size, writer (1 child, 2 parent, 3 both), percent */
+static void cow_child_all_4k(void **st)
+{
+	const uint64_t p[] = { 4, 4096, 1, 100 };
+
+	(void)st;
+	expect_match(&wb_k_cow_storm, p, 4);
+}
+
+static void cow_parent_subset_4k(void **st)
+{
+	const uint64_t p[] = { 4, 4096, 2, 10 };
+
+	(void)st;
+	expect_match(&wb_k_cow_storm, p, 4);
+}
+
+static void cow_both_4k(void **st)
+{
+	const uint64_t p[] = { 4, 4096, 3, 100 };
+
+	(void)st;
+	expect_match(&wb_k_cow_storm, p, 4);
+}
+
+static void cow_child_thp(void **st)
+{
+	const uint64_t p[] = { 8, 2 << 20, 1, 100 };
+
+	(void)st;
+	expect_match(&wb_k_cow_storm, p, 4);
+}
+
+static void cow_both_subset_thp(void **st)
+{
+	const uint64_t p[] = { 8, 2 << 20, 3, 10 };
+
+	(void)st;
+	expect_match(&wb_k_cow_storm, p, 4);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(demand_zero_4k),
 		cmocka_unit_test(demand_zero_4k_read_phase),
 		cmocka_unit_test(demand_zero_thp),
+		cmocka_unit_test(cow_child_all_4k),
+		cmocka_unit_test(cow_parent_subset_4k),
+		cmocka_unit_test(cow_both_4k),
+		cmocka_unit_test(cow_child_thp),
+		cmocka_unit_test(cow_both_subset_thp),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
