@@ -21,7 +21,8 @@ int wb_anon_map(struct wb_anon *a, size_t len, int huge)
 	if (p == MAP_FAILED)
 		return -errno;
 	a->map_base = p;
-	a->addr = (char *)(((uintptr_t)p + align - 1) & ~(uintptr_t)(align - 1));
+	a->addr = (char *)(((uintptr_t)p + align - 1) &
+			   ~(uintptr_t)(align - 1));
 	a->len = len;
 	if (madvise(a->addr, len, huge ? MADV_HUGEPAGE : MADV_NOHUGEPAGE)) {
 		int err = -errno;

@@ -18,24 +18,44 @@
 #include "osstat.h"
 #include "pfns.h"
 
-enum { P_MIB, P_PAGE_SIZE, P_PHASE };
-enum { PH_READ = 1, PH_WRITE = 2, PH_WRITE_AFTER_READ = 3 };
+enum {
+	P_MIB,
+	P_PAGE_SIZE,
+	P_PHASE
+};
+enum {
+	PH_READ = 1,
+	PH_WRITE = 2,
+	PH_WRITE_AFTER_READ = 3
+};
 
 static const uint64_t page_sizes[] = { WB_4K, WB_2M, 0 };
-static const uint64_t phases[] = { PH_READ, PH_WRITE, PH_WRITE_AFTER_READ,
-				   0 };
+static const uint64_t phases[] = { PH_READ, PH_WRITE, PH_WRITE_AFTER_READ, 0 };
 
 static const struct wb_param params[] = {
-	{ .name = "mib", .unit = "MiB", .help = "size of the fresh mapping",
-	  .def = 64, .quick = 16, .min = 1, .max = 16384 },
-	{ .name = "page_size", .unit = "pagesize",
+	{ .name = "mib",
+	  .unit = "MiB",
+	  .help = "size of the fresh mapping",
+	  .def = 64,
+	  .quick = 16,
+	  .min = 1,
+	  .max = 16384 },
+	{ .name = "page_size",
+	  .unit = "pagesize",
 	  .help = "4K (MADV_NOHUGEPAGE) or 2M (THP, MADV_HUGEPAGE)",
-	  .def = WB_4K, .quick = WB_4K, .min = WB_4K, .max = WB_2M,
+	  .def = WB_4K,
+	  .quick = WB_4K,
+	  .min = WB_4K,
+	  .max = WB_2M,
 	  .choices = page_sizes },
-	{ .name = "phase", .unit = "",
+	{ .name = "phase",
+	  .unit = "",
 	  .help = "timed faults: 1 read (zero page), 2 first write, "
 		  "3 first write after a read",
-	  .def = PH_WRITE, .quick = PH_WRITE, .min = 1, .max = 3,
+	  .def = PH_WRITE,
+	  .quick = PH_WRITE,
+	  .min = 1,
+	  .max = 3,
 	  .choices = phases },
 	{ 0 },
 };
@@ -59,11 +79,12 @@ static int dz_setup(struct wb_ctx *ctx, void **state)
 
 	if (ctx->param[P_PAGE_SIZE] == WB_2M &&
 	    (wb_thp_mode(mode, sizeof(mode)) || !strcmp(mode, "never")))
-		return wb_refuse(ctx, WB_MISSING, ENOTSUP,
-				 "transparent huge pages are disabled "
-				 "(/sys/kernel/mm/transparent_hugepage/enabled)");
-	if (ctx->mem_limit_bytes && (ctx->param[P_MIB] << 20) * 2 >
-					    ctx->mem_limit_bytes)
+		return wb_refuse(
+			ctx, WB_MISSING, ENOTSUP,
+			"transparent huge pages are disabled "
+			"(/sys/kernel/mm/transparent_hugepage/enabled)");
+	if (ctx->mem_limit_bytes &&
+	    (ctx->param[P_MIB] << 20) * 2 > ctx->mem_limit_bytes)
 		return wb_refuse(ctx, WB_SKIPPED, ENOMEM,
 				 "mib=%llu exceeds the memory limit",
 				 (unsigned long long)ctx->param[P_MIB]);
@@ -237,9 +258,10 @@ static int dz_check(struct wb_ctx *ctx, void *state, struct wb_facts *f)
 	wb_vmstat("thp_fault_alloc", &thp1);
 	wb_vmstat("thp_zero_page_alloc", &zp1);
 	if (err == -EPERM) {
-		err = wb_refuse(ctx, WB_MISSING, EPERM,
-				"pagemap hides PFNs: the zero-page and new-frame "
-				"checks need CAP_SYS_ADMIN");
+		err = wb_refuse(
+			ctx, WB_MISSING, EPERM,
+			"pagemap hides PFNs: the zero-page and new-frame "
+			"checks need CAP_SYS_ADMIN");
 		goto out;
 	}
 	if (err)
@@ -250,10 +272,9 @@ static int dz_check(struct wb_ctx *ctx, void *state, struct wb_facts *f)
 				     .page_size = WB_2M,
 				     .kind = WB_MEM_THP };
 
-		f->page_size_verified =
-			!wb_mem_verify(&vm, f->page_size_how,
-				       sizeof(f->page_size_how), why,
-				       sizeof(why));
+		f->page_size_verified = !wb_mem_verify(&vm, f->page_size_how,
+						       sizeof(f->page_size_how),
+						       why, sizeof(why));
 	} else {
 		f->page_size_verified = true;
 		snprintf(f->page_size_how, sizeof(f->page_size_how),
@@ -266,8 +287,10 @@ static int dz_check(struct wb_ctx *ctx, void *state, struct wb_facts *f)
 	wb_fact(f, "write_minor_faults", (double)wr.faults);
 	wb_fact(f, "write_pfn_distinct", (double)wr.distinct);
 	wb_fact(f, "write_pages_zero_page", (double)wr.zero_pages);
-	wb_fact(f, "bytes_allocated", ((double)wr.rss_kb - (double)rss0) * 1024);
-	wb_fact(f, "write_after_read_ns_per_fault", (double)ns / (double)wr.faults);
+	wb_fact(f, "bytes_allocated",
+		((double)wr.rss_kb - (double)rss0) * 1024);
+	wb_fact(f, "write_after_read_ns_per_fault",
+		(double)ns / (double)wr.faults);
 	wb_fact(f, "thp_fault_alloc_delta", (double)(thp1 - thp0));
 	wb_fact(f, "thp_zero_page_alloc_delta", (double)(zp1 - zp0));
 	ref = dz_best_ns_per_unit(s, 0);

@@ -59,8 +59,11 @@ static int kc_within(const struct wb_pred_item *it, double m)
 static int kc_child(const struct wb_kernel *k, const uint64_t *param, int np,
 		    const char *const *ignore, struct kc_result *r)
 {
-	struct wb_ctx ctx = { .kernel = k, .cpu = -1, .cpu_other = -1,
-			      .quick = true, .seed = 1 };
+	struct wb_ctx ctx = { .kernel = k,
+			      .cpu = -1,
+			      .cpu_other = -1,
+			      .quick = true,
+			      .seed = 1 };
 	struct wb_prediction pred = { 0 };
 	void *state = NULL;
 	size_t off = 0;
@@ -68,7 +71,7 @@ static int kc_child(const struct wb_kernel *k, const uint64_t *param, int np,
 	uint64_t n;
 	cpu_set_t set;
 
-#define SAY(...)                                                              \
+#define SAY(...)                                                               \
 	off += (size_t)snprintf(r->text + off,                                 \
 				off < sizeof(r->text) ? sizeof(r->text) - off  \
 						      : 0,                     \
