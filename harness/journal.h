@@ -25,5 +25,7 @@ int wb_journal_restore(struct wb_journal *j);
 void wb_journal_close(struct wb_journal *j);
 /* Restore from a signal handler: async-signal-safe. */
 void wb_journal_restore_signal(struct wb_journal *j);
+/* Restore on SIGINT/SIGTERM/SIGHUP, then die of the signal as before. */
+int wb_journal_install_signals(struct wb_journal *j);
 
 #endif

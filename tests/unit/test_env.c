@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The environment probe on this machine: fields are sane, agree with what
+ * the kernel itself reports, and the JSON carries them all.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "env.h"
+
+static const char *const json_keys[] = {
+	"vendor",
+	"family",
+	"model",
+	"stepping",
+	"model_name",
+	"microcode",
+	"kernel",
+	"hypervisor",
+	"hypervisor_flag",
+	"thp_enabled",
+	"thp_defrag",
+	"hugetlb_2m",
+	"hugetlb_2m_total_pages",
+	"hugetlb_2m_free_pages",
+	"hugetlb_1g",
+	"hugetlb_1g_total_pages",
+	"hugetlb_1g_free_pages",
+	"pdpe1gb",
+	"la57",
+	"la57_active",
+	"clocksource",
+	"governor",
+	"l1d_size_bytes",
+	"l1d_ways",
+	"l1d_line_bytes",
+	"l2_size_bytes",
+	"l2_ways",
+	"l2_line_bytes",
+	"llc_size_bytes",
+	"llc_ways",
+	"llc_line_bytes",
+	"ncpus_online",
+	"kvm_usable",
+	"pmu_hw",
+	"pmu_name",
+	"root",
+	"mem_total_bytes",
+	"mem_available_bytes",
+	"missing",
+};
+
+static int setup(void **state)
+{
+	struct wb_sysinfo *s = calloc(1, sizeof(*s));
+
+	if (!s || wb_env_probe(s))
+		return -1;
+	*state = s;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	free(*state);
+	return 0;
+}
+
+static bool missing(const struct wb_sysinfo *s, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = s->missing; (p = strstr(p, name)); p += n)
+		if ((p == s->missing || p[-1] == ',') && (p[n] == ',' || !p[n]))
+			return true;
+	return false;
+}
+
+static bool one_of(const char *w, const char *const *list)
+{
+	for (; *list; list++)
+		if (!strcmp(w, *list))
+			return true;
+	return false;
+}
+
+/* "cpu family : 6" from the kernel, to compare with our CPUID decoding. */
+static int cpuinfo_uint(const char *key, unsigned int *v)
+{
+	char line[512];
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	int ok = -1;
+
+	if (!f)
+		return -1;
+	while (ok && fgets(line, sizeof(line), f)) {
+		char *c = strchr(line, ':');
+
+		if (!strncmp(line, key, strlen(key)) && c &&
+		    (line[strlen(key)] == '\t' || line[strlen(key)] == ' ')) {
+			*v = (unsigned int)strtoul(c + 1, NULL, 0);
+			ok = 0;
+		}
+	}
+	fclose(f);
+	return ok;
+}
+
+static void test_probe_fields(void **state)
+{
+	const struct wb_sysinfo *s = *state;
+	static const char *const thp_enabled[] = { "always", "madvise", "never",
+						   NULL };
+	static const char *const thp_defrag[] = { "always",	   "defer",
+						  "defer+madvise", "madvise",
+						  "never",	   NULL };
+	struct utsname u;
+	unsigned int v;
+
+	print_message("# %s family %u model %u stepping %u \"%s\"\n", s->vendor,
+		      s->family, s->model, s->stepping, s->model_name);
+	print_message("# hypervisor \"%s\" thp %s/%s la57 %d active %d "
+		      "kvm %d pmu_hw %d pmu \"%s\"\n",
+		      s->hypervisor, s->thp_enabled, s->thp_defrag, s->la57,
+		      s->la57_active, s->kvm_usable, s->pmu_hw, s->pmu_name);
+	print_message("# missing: %s\n", s->missing[0] ? s->missing : "none");
+
+	assert_true(s->vendor[0]);
+	assert_true(s->model_name[0]);
+	assert_true(s->ncpus_online >= 1);
+	assert_int_equal(uname(&u), 0);
+	assert_string_equal(s->kernel, u.release);
+	assert_int_equal(s->root, geteuid() == 0);
+	/* Our CPUID decoding must agree with the kernel's. */
+	if (!cpuinfo_uint("cpu family", &v))
+		assert_int_equal(s->family, v);
+	if (!cpuinfo_uint("model", &v))
+		assert_int_equal(s->model, v);
+	if (!cpuinfo_uint("stepping", &v))
+		assert_int_equal(s->stepping, v);
+
+	if (missing(s, "thp_enabled"))
+		assert_string_equal(s->thp_enabled, "");
+	else
+		assert_true(one_of(s->thp_enabled, thp_enabled));
+	if (missing(s, "thp_defrag"))
+		assert_string_equal(s->thp_defrag, "");
+	else
+		assert_true(one_of(s->thp_defrag, thp_defrag));
+
+	assert_int_equal(
+		s->hugetlb_2m,
+		!access("/sys/kernel/mm/hugepages/hugepages-2048kB", F_OK));
+	assert_true(s->hugetlb_2m_free <= s->hugetlb_2m_total);
+	assert_true(s->hugetlb_1g_free <= s->hugetlb_1g_total);
+	if (!s->has_hypervisor_flag)
+		assert_string_equal(s->hypervisor, "");
+	else
+		assert_null(memchr(s->hypervisor, 0, strlen(s->hypervisor)));
+	/* 5-level paging in use needs a CPU that has it. */
+	if (s->la57_active)
+		assert_true(s->la57);
+	if (access("/dev/kvm", F_OK))
+		assert_false(s->kvm_usable);
+	if (!missing(s, "l1d")) {
+		assert_true(s->l1d.size_bytes >= 4096);
+		assert_true(s->l1d.line_bytes >= 16);
+	}
+	if (!missing(s, "llc"))
+		assert_true(s->llc.size_bytes >= s->l1d.size_bytes);
+	assert_true(s->mem_total_bytes > 0);
+	assert_true(s->mem_available_bytes <= s->mem_total_bytes);
+}
+
+static void test_json(void **state)
+{
+	const struct wb_sysinfo *s = *state;
+	json_t *o = wb_env_to_json(s), *m;
+	char *text;
+	size_t n = 0;
+
+	assert_non_null(o);
+	for (size_t i = 0; i < sizeof(json_keys) / sizeof(json_keys[0]); i++) {
+		if (!json_object_get(o, json_keys[i]))
+			print_message("# key %s absent\n", json_keys[i]);
+		assert_non_null(json_object_get(o, json_keys[i]));
+	}
+	assert_string_equal(json_string_value(json_object_get(o, "vendor")),
+			    s->vendor);
+	assert_int_equal(
+		json_integer_value(json_object_get(o, "l1d_size_bytes")),
+		s->l1d.size_bytes);
+	assert_true(json_is_boolean(json_object_get(o, "pmu_hw")));
+	m = json_object_get(o, "missing");
+	assert_true(json_is_array(m));
+	/* missing[] in the JSON lists exactly the struct's names. */
+	for (const char *p = s->missing; *p; p++)
+		n += *p == ',';
+	assert_int_equal(json_array_size(m), s->missing[0] ? n + 1 : 0);
+	text = json_dumps(o, JSON_COMPACT);
+	assert_non_null(text);
+	free(text);
+	json_decref(o);
+}
+
+static void test_null(void **state)
+{
+	(void)state;
+	assert_int_not_equal(wb_env_probe(NULL), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_probe_fields),
+		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_null),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
