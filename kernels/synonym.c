@@ -19,6 +19,7 @@
 #include "faulting.h"
 #include "kernel.h"
 #include "mem.h"
+#include "model/vipt.h"
 #include "vaslot.h"
 
 enum {
@@ -241,6 +242,7 @@ static int syn_predict(const struct wb_ctx *ctx, struct wb_prediction *p)
 {
 	unsigned int k = (unsigned int)ctx->param[P_ALIAS];
 	uint64_t off = k >= 12 ? (uint64_t)1 << k : 0, way;
+	struct wbm_vipt v;
 	char basis[96];
 	struct l1d g;
 
@@ -253,17 +255,24 @@ static int syn_predict(const struct wb_ctx *ctx, struct wb_prediction *p)
 			 "VIPT S x B <= P: L1D geometry unknown");
 		return 0;
 	}
-	way = g.size / g.ways;
-	snprintf(
-		p->model, sizeof(p->model),
-		"VIPT S x B <= P with L1D %llu B, %llu ways, %llu B lines (%s)",
-		(unsigned long long)g.size, (unsigned long long)g.ways,
-		(unsigned long long)g.line, g.from);
-	snprintf(basis, sizeof(basis), "S x B = %llu / %llu = %llu %s %llu",
+	if (wbm_vipt_check(g.size, g.ways, g.line, WB_4K, &v)) {
+		snprintf(p->model, sizeof(p->model),
+			 "VIPT S x B <= P: L1D geometry %llu/%llu/%llu refused",
+			 (unsigned long long)g.size, (unsigned long long)g.ways,
+			 (unsigned long long)g.line);
+		return 0;
+	}
+	way = v.span;
+	snprintf(p->model, sizeof(p->model),
+		 "model VIPT S x B <= P, L1D %llu B %llu-way %llu B lines (%s)",
 		 (unsigned long long)g.size, (unsigned long long)g.ways,
-		 (unsigned long long)way, way <= WB_4K ? "<=" : ">",
-		 (unsigned long long)WB_4K);
-	wb_predict(p, "vipt_no_synonyms", way <= WB_4K, WB_TOL_EXACT, 0, basis);
+		 (unsigned long long)g.line, g.from);
+	snprintf(basis, sizeof(basis),
+		 "S x B = %llu x %llu = %llu %s P = 4096; %llu colours",
+		 (unsigned long long)v.sets, (unsigned long long)g.line,
+		 (unsigned long long)way, v.ok ? "<=" : ">",
+		 (unsigned long long)v.colours);
+	wb_predict(p, "vipt_no_synonyms", v.ok, WB_TOL_EXACT, 0, basis);
 	wb_predict(p, "alias_same_l1d_index", (off & (way - 1)) == 0,
 		   WB_TOL_EXACT, 0,
 		   "the views' L1D index bits (below S x B) agree");
