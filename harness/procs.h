@@ -3,7 +3,7 @@
  * Helper processes for kernels that need more than one address space
  * (fork, COW, shared mappings). Children die with the process that forked
  * them (PR_SET_PDEATHSIG), so a killed measurement leaves none behind.
- * Phases are synchronised over two pipes: a child calls wb_procs_sync()
+ * Phases are synchronised over pipes: a child calls wb_procs_sync()
  * at the end of each phase; the parent's wb_procs_gather() returns once
  * every child has arrived, and wb_procs_release() lets them all go on.
  */
@@ -17,7 +17,9 @@
 struct wb_procs {
 	int n;
 	pid_t pid[WB_PROCS_MAX];
-	int ready[2], go[2];
+	int me; /* in a child: its index */
+	int ready[2];
+	int go[WB_PROCS_MAX][2]; /* one per child, so steps pick the child */
 };
 
 /* Child body: its return value is the child's exit status. */
@@ -32,6 +34,9 @@ int wb_procs_sync(struct wb_procs *p);
  * first, -ETIMEDOUT after @timeout_ms). */
 int wb_procs_gather(struct wb_procs *p, int timeout_ms);
 int wb_procs_release(struct wb_procs *p);
+/* Let child @idx go on and wait until it arrives again: children take
+ * their next phase one at a time. */
+int wb_procs_step(struct wb_procs *p, int idx, int timeout_ms);
 /* Wait for every child; 0 when all exited with status 0, else -ECHILD. */
 int wb_procs_join(struct wb_procs *p);
 /* SIGKILL and reap whatever is left. */
