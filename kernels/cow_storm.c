@@ -22,26 +22,54 @@
 #include "pfns.h"
 #include "procs.h"
 
-enum { P_MIB, P_PAGE_SIZE, P_WRITER, P_PERCENT };
-enum { W_CHILD = 1, W_PARENT = 2, W_BOTH = 3 };
+enum {
+	P_MIB,
+	P_PAGE_SIZE,
+	P_WRITER,
+	P_PERCENT
+};
+enum {
+	W_CHILD = 1,
+	W_PARENT = 2,
+	W_BOTH = 3
+};
 
 static const uint64_t page_sizes[] = { WB_4K, WB_2M, 0 };
 static const uint64_t writers[] = { W_CHILD, W_PARENT, W_BOTH, 0 };
 static const uint64_t percents[] = { 100, 10, 0 };
 
 static const struct wb_param params[] = {
-	{ .name = "mib", .unit = "MiB", .help = "memory written before fork",
-	  .def = 256, .quick = 32, .min = 2, .max = 16384 },
-	{ .name = "page_size", .unit = "pagesize",
-	  .help = "4K (MADV_NOHUGEPAGE) or 2M (THP)", .def = WB_4K,
-	  .quick = WB_4K, .min = WB_4K, .max = WB_2M, .choices = page_sizes },
-	{ .name = "writer", .unit = "",
+	{ .name = "mib",
+	  .unit = "MiB",
+	  .help = "memory written before fork",
+	  .def = 256,
+	  .quick = 32,
+	  .min = 2,
+	  .max = 16384 },
+	{ .name = "page_size",
+	  .unit = "pagesize",
+	  .help = "4K (MADV_NOHUGEPAGE) or 2M (THP)",
+	  .def = WB_4K,
+	  .quick = WB_4K,
+	  .min = WB_4K,
+	  .max = WB_2M,
+	  .choices = page_sizes },
+	{ .name = "writer",
+	  .unit = "",
 	  .help = "who writes after fork: 1 child, 2 parent, 3 both",
-	  .def = W_CHILD, .quick = W_CHILD, .min = 1, .max = 3,
+	  .def = W_CHILD,
+	  .quick = W_CHILD,
+	  .min = 1,
+	  .max = 3,
 	  .choices = writers },
-	{ .name = "percent", .unit = "%",
-	  .help = "share of the 4K pages written (seeded choice)", .def = 100,
-	  .quick = 100, .min = 1, .max = 100, .choices = percents },
+	{ .name = "percent",
+	  .unit = "%",
+	  .help = "share of the 4K pages written (seeded choice)",
+	  .def = 100,
+	  .quick = 100,
+	  .min = 1,
+	  .max = 100,
+	  .choices = percents },
 	{ 0 },
 };
 
@@ -196,9 +224,10 @@ static int cow_setup(struct wb_ctx *ctx, void **state)
 
 	if (ctx->param[P_PAGE_SIZE] == WB_2M &&
 	    (wb_thp_mode(mode, sizeof(mode)) || !strcmp(mode, "never")))
-		return wb_refuse(ctx, WB_MISSING, ENOTSUP,
-				 "transparent huge pages are disabled "
-				 "(/sys/kernel/mm/transparent_hugepage/enabled)");
+		return wb_refuse(
+			ctx, WB_MISSING, ENOTSUP,
+			"transparent huge pages are disabled "
+			"(/sys/kernel/mm/transparent_hugepage/enabled)");
 	if (ctx->mem_limit_bytes &&
 	    (ctx->param[P_MIB] << 20) * 2 > ctx->mem_limit_bytes)
 		return wb_refuse(ctx, WB_SKIPPED, ENOMEM,
@@ -350,8 +379,8 @@ static int cow_predict(const struct wb_ctx *ctx, struct wb_prediction *p)
 		   "fork shares every frame");
 	wb_predict(p, "pfn_differ_after", (double)n, WB_TOL_EXACT, 0,
 		   "a written page gets its own frame");
-	wb_predict(p, "pfn_shared_after", (double)(pages - n), WB_TOL_EXACT,
-		   0, "pages not written stay shared");
+	wb_predict(p, "pfn_shared_after", (double)(pages - n), WB_TOL_EXACT, 0,
+		   "pages not written stay shared");
 	return 0;
 }
 
