@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: MIT
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "kcheck.h"
+
+extern const struct wb_kernel wb_k_shared_map;
+
+/* procs, backing (1 memfd 2 shm 3 devshm 4 file 5 hugetlb), mib, align */
+static void expect_match(uint64_t procs, uint64_t backing, uint64_t align)
+{
+	const uint64_t p[] = { procs, backing, 4, align };
+	struct kc_result r;
+	const double *v;
+
+	kc_run(&wb_k_shared_map, p, 4, NULL, &r);
+	print_message("%s", r.text);
+	if (r.status == KC_SKIP) {
+		print_message("# SKIP %s", r.text);
+		skip();
+	}
+	assert_int_equal(r.status, 0);
+	v = kc_fact(&r.facts, "pfn_identical_pages");
+	assert_non_null(v);
+	assert_true(*v > 0);
+}
+
+static void memfd_one(void **st)
+{
+	(void)st;
+	expect_match(1, 1, 1);
+}
+
+static void memfd_four(void **st)
+{
+	(void)st;
+	expect_match(4, 1, 1);
+}
+
+static void shm_three(void **st)
+{
+	(void)st;
+	expect_match(3, 2, 2);
+}
+
+static void devshm_three(void **st)
+{
+	(void)st;
+	expect_match(3, 3, 1);
+}
+
+static void tmpfile_three(void **st)
+{
+	(void)st;
+	expect_match(3, 4, 1);
+}
+
+/* Needs a 1 GiB 2M pool; the test never grows it (skips instead). */
+static void hugetlb_pmd_share(void **st)
+{
+	(void)st;
+	expect_match(3, 5, 1);
+}
+
+static void hugetlb_unaligned(void **st)
+{
+	(void)st;
+	expect_match(3, 5, 2);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(memfd_one),
+		cmocka_unit_test(memfd_four),
+		cmocka_unit_test(shm_three),
+		cmocka_unit_test(devshm_three),
+		cmocka_unit_test(tmpfile_three),
+		cmocka_unit_test(hugetlb_pmd_share),
+		cmocka_unit_test(hugetlb_unaligned),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
