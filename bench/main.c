@@ -21,6 +21,10 @@ static const struct command commands[] = {
 	{ "list", cmd_list, "list kernels and whether they can run here" },
 	{ "run", cmd_run, "run suites or kernels and write a results file" },
 	{ "model", cmd_model, "query the reference paging model" },
+	{ "detect", cmd_detect, "measure the TLB geometry of this CPU" },
+	{ "validate", cmd_validate, "check results files against the model" },
+	{ "claims", cmd_claims,
+	  "reproduce the seed text's claims with numbers" },
 };
 
 static void usage(FILE *f)

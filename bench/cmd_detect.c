@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: MIT
+/*
+ * walkbench detect: the TLB geometry of this CPU from measurements alone
+ * (harness/detect_probe.c), with what CPUID claims printed beside it and
+ * the model's CPU table row it should match. bench/DETECT.md.
+ */
+#include <cpuid.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cmd.h"
+#include "detect.h"
+#include "env.h"
+#include "model/cpu.h"
+#include "model/model.h"
+#include "parse.h"
+#include "topo.h"
+
+static const char help[] =
+	"usage: walkbench detect [--json] [--quick] [--cpu N] [--curves]\n"
+	"Measures the L1 DTLB and L2 TLB entries for 4K and 2M pages, the\n"
+	"cost of an L1 DTLB miss and of a page walk, and the L1 DTLB\n"
+	"associativity, pinned to CPU N (default: the last allowed one).\n"
+	"CPUID's TLB leaves and the model's CPU row are shown beside.\n"
+	"--curves prints the swept curves on stderr.\n";
+
+/* CPUID's own account of the TLBs, one string; never used as a result. */
+static void cpuid_tlbs(const struct wb_sysinfo *s, char *out, size_t len)
+{
+	unsigned int a, b, c, d, max;
+	size_t o = 0;
+
+	out[0] = 0;
+	if (!strcmp(s->vendor, "AuthenticAMD")) {
+		__cpuid(0x80000000, max, b, c, d);
+		if (max >= 0x80000006) {
+			unsigned int a5, b5, a6, b6;
+
+			__cpuid(0x80000005, a5, b5, c, d);
+			__cpuid(0x80000006, a6, b6, c, d);
+			snprintf(out, len,
+				 "0x80000005: L1 DTLB 4K %u, 2M %u; "
+				 "0x80000006: L2 DTLB 4K %u, 2M %u",
+				 (b5 >> 16) & 0xff, (a5 >> 16) & 0xff,
+				 (b6 >> 16) & 0xfff, (a6 >> 16) & 0xfff);
+		}
+		return;
+	}
+	__cpuid(0, max, b, c, d);
+	if (max >= 2) {
+		__cpuid(2, a, b, c, d);
+		o += snprintf(out + o, len - o,
+			      "leaf 2: %08x %08x %08x %08x", a, b, c, d);
+	}
+	if (max < 0x18)
+		return;
+	__cpuid_count(0x18, 0, max, b, c, d);
+	for (unsigned int sub = 0; sub <= max && sub < 16 && o < len; sub++) {
+		static const char *const types[] = { "", "data", "instr",
+						     "unified", "load",
+						     "store", "", "" };
+		__cpuid_count(0x18, sub, a, b, c, d);
+		if (!(d & 0x1f))
+			continue;
+		o += snprintf(out + o, len - o,
+			      "; leaf 0x18.%u: L%u %s %s%s%s%s %u entries %u-way",
+			      sub, (d >> 5) & 7, types[(d & 0x1f) & 7],
+			      b & 1 ? "4K" : "", b & 2 ? "2M" : "",
+			      b & 4 ? "4M" : "", b & 8 ? "1G" : "",
+			      (b >> 16) * c, b >> 16);
+	}
+}
+
+struct row_cmp {
+	const char *name;
+	uint64_t l1_4k, l2_4k, l1_2m, l2_2m;
+	int err;
+};
+
+/* Measured value agrees with the table when the table's entry count lies
+ * in the measurement's interval [value, value + resolution). */
+static int agrees(const struct wb_figure *f, uint64_t table)
+{
+	return f->found && (double)table >= f->value &&
+	       (double)table < f->value + (f->resolution > 0 ? f->resolution : 1);
+}
+
+static void compare_row(const struct wb_geometry *g, const struct row_cmp *r,
+			char *out, size_t len)
+{
+	const struct {
+		const char *what;
+		const struct wb_figure *f;
+		uint64_t t;
+	} c[] = { { "l1_dtlb_4k_entries", &g->l1_4k, r->l1_4k },
+		  { "l2_tlb_4k_entries", &g->l2_4k, r->l2_4k },
+		  { "l1_dtlb_2m_entries", &g->l1_2m, r->l1_2m },
+		  { "l2_tlb_2m_entries", &g->l2_2m, r->l2_2m } };
+	size_t o = 0;
+
+	out[0] = 0;
+	for (size_t i = 0; i < 4 && o < len; i++) {
+		if (!c[i].f->found)
+			continue;
+		if (agrees(c[i].f, c[i].t))
+			continue;
+		o += snprintf(out + o, len - o, "%s%s measured %.0f..%.0f, row %llu",
+			      o ? "; " : "", c[i].what, c[i].f->value,
+			      c[i].f->value + c[i].f->resolution - 1,
+			      (unsigned long long)c[i].t);
+	}
+}
+
+static json_t *fig_json(const struct wb_figure *f)
+{
+	if (!f->found)
+		return json_pack("{s:n,s:f,s:s}", "value", "confidence", 0.0,
+				 "why", f->why);
+	return json_pack("{s:f,s:f,s:f,s:s}", "value", f->value, "confidence",
+			 f->confidence, "resolution", f->resolution, "knee",
+			 f->gradual ? "gradual" : "sharp");
+}
+
+static json_t *assoc_json(const struct wb_assoc *a)
+{
+	if (!a->ways)
+		return json_pack("{s:n,s:s}", "ways", "why", a->how);
+	return json_pack("{s:i,s:i,s:i,s:s}", "ways", a->ways, "sets", a->sets,
+			 "entries", a->ways * a->sets, "how", a->how);
+}
+
+static void assoc_text(const char *what, const struct wb_assoc *a)
+{
+	if (a->ways)
+		printf("  %s: %d-way x %d sets = %d entries (%s)\n", what,
+		       a->ways, a->sets, a->ways * a->sets, a->how);
+	else
+		printf("  %s associativity not inferred: %s\n", what, a->how);
+}
+
+static void fig_text(const char *name, const struct wb_figure *f)
+{
+	if (!f->found) {
+		printf("  %-20s not found: %s\n", name, f->why);
+		return;
+	}
+	printf("  %-20s %6.0f  (knee in [%.0f, %.0f) pages, %s, confidence "
+	       "%.2f)\n",
+	       name, f->value, f->value, f->value + f->resolution,
+	       f->gradual ? "gradual: half miss past it" : "sharp",
+	       f->confidence);
+}
+
+int cmd_detect(int argc, char **argv)
+{
+	struct wb_detect_opts o = { .cpu = -1, .seed = 1 };
+	struct wb_geometry g;
+	struct wb_sysinfo sys;
+	struct row_cmp r = { 0 };
+	char why[256], cpuid[1024], dis[512];
+	const char *pmu_note;
+	bool json = false;
+	int err;
+
+	if (wb_wants_help(argc, argv)) {
+		fputs(help, stdout);
+		return WB_EXIT_OK;
+	}
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json")) {
+			json = true;
+		} else if (!strcmp(argv[i], "--curves")) {
+			o.progress = stderr;
+		} else if (!strcmp(argv[i], "--quick")) {
+			o.quick = true;
+		} else if (!strcmp(argv[i], "--cpu") && i + 1 < argc) {
+			char *end;
+			long v = strtol(argv[++i], &end, 10);
+
+			if (*end || end == argv[i] || v < 0 ||
+			    wb_topo_cpu_valid((int)v))
+				return wb_error(WB_EXIT_USAGE,
+						"detect: bad CPU '%s'",
+						argv[i]);
+			o.cpu = (int)v;
+		} else {
+			return wb_error(WB_EXIT_USAGE,
+					"detect: unknown argument '%s'",
+					argv[i]);
+		}
+	}
+	if (o.cpu < 0)
+		o.cpu = wb_topo_default_cpu();
+	if (o.cpu < 0)
+		return wb_error(WB_EXIT_MISSING, "detect: no CPU to pin to");
+	wb_env_probe(&sys);
+	cpuid_tlbs(&sys, cpuid, sizeof(cpuid));
+	err = wb_detect_measure(&o, &g, why, sizeof(why));
+	if (err)
+		return wb_error(err == -ENOMEM ? WB_EXIT_MISSING
+					       : WB_EXIT_UNTRUSTED,
+				"detect: %s", why[0] ? why : strerror(-err));
+	r.err = wbm_cpu_tlb_reach(sys.vendor, sys.family, sys.model, WBM_4K,
+				  &r.l1_4k, &r.l2_4k, &r.name);
+	if (!r.err)
+		r.err = wbm_cpu_tlb_reach(sys.vendor, sys.family, sys.model,
+					  WBM_2M, &r.l1_2m, &r.l2_2m, &r.name);
+	dis[0] = 0;
+	if (!r.err)
+		compare_row(&g, &r, dis, sizeof(dis));
+	/* the TSC ticks at a constant rate whatever the core clock does:
+	 * only a core-cycle PMU counter would give cycles */
+	pmu_note = sys.pmu_hw ? "cycles need a core-cycle counter around the "
+				"chase; this version reports ns only"
+			      : "no hardware PMU: no core-cycle counter, ns only";
+	if (json) {
+		json_t *j = json_pack(
+			"{s:i,s:o,s:o,s:o,s:o,s:{s:f,s:f,s:f,s:s},s:s,s:f,s:b,s:b}",
+			"cpu", g.cpu, "l1_dtlb_4k_entries", fig_json(&g.l1_4k),
+			"l2_tlb_4k_entries", fig_json(&g.l2_4k),
+			"l1_dtlb_2m_entries", fig_json(&g.l1_2m),
+			"l2_tlb_2m_entries", fig_json(&g.l2_2m), "latency_ns",
+			"l1_dtlb_hit_access", g.l1_hit_ns, "l1_miss_l2_hit_extra",
+			g.l2_hit_extra_ns, "walk_extra_over_l2_hit",
+			g.walk_extra_ns, "cycles", pmu_note, "cpuid_tlb_leaves",
+			cpuid, "seconds", g.seconds, "control_in_2m_page",
+			g.control_ok, "thp_verified", g.thp_ok);
+
+		json_object_set_new(j, "l1_dtlb_4k_assoc",
+				    assoc_json(&g.l1_assoc));
+		json_object_set_new(j, "l2_tlb_4k_assoc",
+				    assoc_json(&g.l2_assoc));
+		json_object_set_new(
+			j, "l2m_in_l1_dtlb",
+			json_boolean(g.l1_2m.found));
+		json_object_set_new(
+			j, "model_row",
+			r.err ? json_pack("{s:n,s:s}", "name", "why",
+					  "CPU not in the model's table")
+			      : json_pack("{s:s,s:I,s:I,s:I,s:I,s:s}", "name",
+					  r.name, "l1_dtlb_4k", (json_int_t)r.l1_4k,
+					  "l2_tlb_4k", (json_int_t)r.l2_4k,
+					  "l1_dtlb_2m", (json_int_t)r.l1_2m,
+					  "l2_tlb_2m", (json_int_t)r.l2_2m,
+					  "disagreements", dis));
+		json_dumpf(j, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
+		putchar('\n');
+		json_decref(j);
+	} else {
+		printf("detect: CPU %d (%s family %u model %u%s%s), %.1f s\n",
+		       g.cpu, sys.vendor, sys.family, sys.model,
+		       sys.hypervisor[0] ? ", hypervisor " : "",
+		       sys.hypervisor, g.seconds);
+		printf("measured (entries = pages that still all hit):\n");
+		fig_text("l1_dtlb_4k_entries", &g.l1_4k);
+		fig_text("l2_tlb_4k_entries", &g.l2_4k);
+		fig_text("l1_dtlb_2m_entries", &g.l1_2m);
+		fig_text("l2_tlb_2m_entries", &g.l2_2m);
+		printf("  2M entries in the L1 DTLB: %s\n",
+		       g.l1_2m.found ? "yes (a first step on the 2M curve)"
+				     : "not seen");
+		printf("  access, L1 DTLB hit      %6.2f ns\n", g.l1_hit_ns);
+		printf("  L1 DTLB miss, L2 hit     +%5.2f ns\n",
+		       g.l2_hit_extra_ns);
+		printf("  L2 TLB miss (walk)       +%5.2f ns over an L2 hit\n",
+		       g.walk_extra_ns);
+		printf("  cycles: %s\n", pmu_note);
+		assoc_text("L1 DTLB 4K", &g.l1_assoc);
+		assoc_text("L2 TLB 4K", &g.l2_assoc);
+		if (!g.control_ok)
+			printf("  control: not in a 2 MiB page (%s)\n",
+			       g.thp_why);
+		printf("cpuid (not used): %s\n", cpuid);
+		if (r.err)
+			printf("model row: none for this CPU\n");
+		else
+			printf("model row: %s (4K %llu/%llu, 2M %llu/%llu): %s\n",
+			       r.name, (unsigned long long)r.l1_4k,
+			       (unsigned long long)r.l2_4k,
+			       (unsigned long long)r.l1_2m,
+			       (unsigned long long)r.l2_2m,
+			       dis[0] ? dis : "measurement agrees");
+	}
+	if (!g.l1_4k.found || !g.l2_4k.found)
+		return WB_EXIT_UNTRUSTED;
+	return WB_EXIT_OK;
+}

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Knee finding for latency curves, and the measured TLB geometry.
+ *
+ * A curve is n points x[i] (page counts, ascending), each measured reps
+ * times (y[i * reps + r]). Knees are the upward steps of a piecewise
+ * constant fit: optimal partitioning minimising the squared error of the
+ * per-point low quantiles (wb_low_quantile) plus a penalty per segment (see bench/DETECT.md); a run
+ * of rising segments is one knee. A sharp knee's position is the last point
+ * below 20% of the step (the pages that all still hit); a gradual one's
+ * the last point below half the step. Its confidence is the fraction of
+ * bootstrap curves (each point's median redrawn from its own repeats) that
+ * put the knee at the same point.
+ */
+#ifndef WB_DETECT_H
+#define WB_DETECT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define WB_KNEES_MAX 8
+
+struct wb_knee {
+	size_t idx; /* index of the last point at the lower level */
+	double x; /* x[idx] */
+	double x_next; /* x[idx + 1]: the knee lies in [x, x_next) */
+	double low, high; /* segment levels either side (median of points) */
+	double confidence; /* 0..1 */
+	bool gradual; /* the rise spans more than one sweep step */
+};
+
+/*
+ * Segments @y (n values) into constant pieces. cuts[] gets the index of the
+ * first point of every segment after the first, ascending. @penalty is in
+ * squared units of y per added segment. -EINVAL for n == 0.
+ */
+int wb_cp_segment(const double *y, size_t n, double penalty, size_t *cuts,
+		  size_t maxcuts, size_t *ncuts);
+/* Robust noise estimate: MAD of successive differences / sqrt(2). */
+double wb_cp_noise(const double *y, size_t n);
+
+/*
+ * Upward knees of a repeated curve whose step is at least @min_step (units
+ * of y). @seed drives the bootstrap. out[] gets up to WB_KNEES_MAX knees in
+ * x order. -EINVAL for n < 4 or reps == 0, -ENOMEM.
+ */
+int wb_knees(const double *x, const double *y, size_t n, size_t reps,
+	     double min_step, uint64_t seed, struct wb_knee *out, size_t *nout);
+/* Same on a single (already summarised) curve, no confidence (set to 1). */
+int wb_knees_1(const double *x, const double *y, size_t n, double min_step,
+	       struct wb_knee *out, size_t *nout);
+
+double wb_median(double *v, size_t n); /* sorts v; NaN for n == 0 */
+/* Element (n-1)/8 of sorted v (the minimum below 9 values): a summary
+ * that ignores repeats slowed by other work on the machine. */
+double wb_low_quantile(double *v, size_t n);
+
+/* One measured figure. */
+struct wb_figure {
+	bool found;
+	double value, confidence;
+	double resolution; /* the knee lies below value + resolution */
+	bool gradual; /* see struct wb_knee */
+	char why[160]; /* when !found */
+};
+
+/* Associativity from conflict patterns; ways 0: not inferred. */
+struct wb_assoc {
+	int ways, sets;
+	char how[200]; /* the capacities seen, or why none */
+};
+
+struct wb_geometry {
+	struct wb_figure l1_4k, l2_4k, l1_2m, l2_2m;
+	double l1_hit_ns; /* chase ns/access while the L1 DTLB holds all */
+	double l2_hit_extra_ns; /* L1 DTLB miss that hits the L2 TLB */
+	double walk_extra_ns; /* L2 TLB miss (walk) over an L2 TLB hit */
+	bool thp_ok; /* 2 MiB pages were verified */
+	char thp_why[160];
+	bool control_ok; /* cache-line control in one verified 2 MiB page */
+	struct wb_assoc l1_assoc, l2_assoc; /* 4K */
+	double pwc_near_ns, pwc_far_ns; /* walk with near / far PMD entries */
+	char pwc_note[200];
+	double seconds;
+	int cpu;
+};
+
+struct wb_detect_opts {
+	bool quick;
+	int cpu;
+	uint64_t seed;
+	/* the swept curves are printed here when non-NULL */
+	FILE *progress;
+};
+
+/* Pins to opts->cpu and measures. -errno with why[] on failure. */
+int wb_detect_measure(const struct wb_detect_opts *o, struct wb_geometry *g,
+		      char *why, size_t whylen);
+
+#endif
