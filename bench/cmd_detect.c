@@ -53,25 +53,25 @@ static void cpuid_tlbs(const struct wb_sysinfo *s, char *out, size_t len)
 	__cpuid(0, max, b, c, d);
 	if (max >= 2) {
 		__cpuid(2, a, b, c, d);
-		o += snprintf(out + o, len - o,
-			      "leaf 2: %08x %08x %08x %08x", a, b, c, d);
+		o += snprintf(out + o, len - o, "leaf 2: %08x %08x %08x %08x",
+			      a, b, c, d);
 	}
 	if (max < 0x18)
 		return;
 	__cpuid_count(0x18, 0, max, b, c, d);
 	for (unsigned int sub = 0; sub <= max && sub < 16 && o < len; sub++) {
-		static const char *const types[] = { "", "data", "instr",
-						     "unified", "load",
-						     "store", "", "" };
+		static const char *const types[] = { "",	"data", "instr",
+						     "unified", "load", "store",
+						     "",	"" };
 		__cpuid_count(0x18, sub, a, b, c, d);
 		if (!(d & 0x1f))
 			continue;
-		o += snprintf(out + o, len - o,
-			      "; leaf 0x18.%u: L%u %s %s%s%s%s %u entries %u-way",
-			      sub, (d >> 5) & 7, types[(d & 0x1f) & 7],
-			      b & 1 ? "4K" : "", b & 2 ? "2M" : "",
-			      b & 4 ? "4M" : "", b & 8 ? "1G" : "",
-			      (b >> 16) * c, b >> 16);
+		o += snprintf(
+			out + o, len - o,
+			"; leaf 0x18.%u: L%u %s %s%s%s%s %u entries %u-way",
+			sub, (d >> 5) & 7, types[(d & 0x1f) & 7],
+			b & 1 ? "4K" : "", b & 2 ? "2M" : "", b & 4 ? "4M" : "",
+			b & 8 ? "1G" : "", (b >> 16) * c, b >> 16);
 	}
 }
 
@@ -86,7 +86,8 @@ struct row_cmp {
 static int agrees(const struct wb_figure *f, uint64_t table)
 {
 	return f->found && (double)table >= f->value &&
-	       (double)table < f->value + (f->resolution > 0 ? f->resolution : 1);
+	       (double)table <
+		       f->value + (f->resolution > 0 ? f->resolution : 1);
 }
 
 static void compare_row(const struct wb_geometry *g, const struct row_cmp *r,
@@ -108,7 +109,8 @@ static void compare_row(const struct wb_geometry *g, const struct row_cmp *r,
 			continue;
 		if (agrees(c[i].f, c[i].t))
 			continue;
-		o += snprintf(out + o, len - o, "%s%s measured %.0f..%.0f, row %llu",
+		o += snprintf(out + o, len - o,
+			      "%s%s measured %.0f..%.0f, row %llu",
 			      o ? "; " : "", c[i].what, c[i].f->value,
 			      c[i].f->value + c[i].f->resolution - 1,
 			      (unsigned long long)c[i].t);
@@ -214,47 +216,50 @@ int cmd_detect(int argc, char **argv)
 		compare_row(&g, &r, dis, sizeof(dis));
 	/* the TSC ticks at a constant rate whatever the core clock does:
 	 * only a core-cycle PMU counter would give cycles */
-	pmu_note = sys.pmu_hw ? "cycles need a core-cycle counter around the "
-				"chase; this version reports ns only"
-			      : "no hardware PMU: no core-cycle counter, ns only";
+	pmu_note = sys.pmu_hw
+			   ? "cycles need a core-cycle counter around the "
+			     "chase; this version reports ns only"
+			   : "no hardware PMU: no core-cycle counter, ns only";
 	if (json) {
 		json_t *j = json_pack(
-			"{s:i,s:o,s:o,s:o,s:o,s:{s:f,s:f,s:f,s:s},s:s,s:f,s:b,s:b}",
+			"{s:i,s:o,s:o,s:o,s:o,s:{s:f,s:f,s:f,s:s},s:s,s:f,s:b,"
+			"s:b}",
 			"cpu", g.cpu, "l1_dtlb_4k_entries", fig_json(&g.l1_4k),
 			"l2_tlb_4k_entries", fig_json(&g.l2_4k),
 			"l1_dtlb_2m_entries", fig_json(&g.l1_2m),
 			"l2_tlb_2m_entries", fig_json(&g.l2_2m), "latency_ns",
-			"l1_dtlb_hit_access", g.l1_hit_ns, "l1_miss_l2_hit_extra",
-			g.l2_hit_extra_ns, "walk_extra_over_l2_hit",
-			g.walk_extra_ns, "cycles", pmu_note, "cpuid_tlb_leaves",
-			cpuid, "seconds", g.seconds, "control_in_2m_page",
-			g.control_ok, "thp_verified", g.thp_ok);
+			"l1_dtlb_hit_access", g.l1_hit_ns,
+			"l1_miss_l2_hit_extra", g.l2_hit_extra_ns,
+			"walk_extra_over_l2_hit", g.walk_extra_ns, "cycles",
+			pmu_note, "cpuid_tlb_leaves", cpuid, "seconds",
+			g.seconds, "control_in_2m_page", g.control_ok,
+			"thp_verified", g.thp_ok);
 
 		json_object_set_new(j, "l1_dtlb_4k_assoc",
 				    assoc_json(&g.l1_assoc));
 		json_object_set_new(j, "l2_tlb_4k_assoc",
 				    assoc_json(&g.l2_assoc));
-		json_object_set_new(
-			j, "l2m_in_l1_dtlb",
-			json_boolean(g.l1_2m.found));
+		json_object_set_new(j, "l2m_in_l1_dtlb",
+				    json_boolean(g.l1_2m.found));
 		json_object_set_new(
 			j, "model_row",
 			r.err ? json_pack("{s:n,s:s}", "name", "why",
 					  "CPU not in the model's table")
 			      : json_pack("{s:s,s:I,s:I,s:I,s:I,s:s}", "name",
-					  r.name, "l1_dtlb_4k", (json_int_t)r.l1_4k,
-					  "l2_tlb_4k", (json_int_t)r.l2_4k,
-					  "l1_dtlb_2m", (json_int_t)r.l1_2m,
-					  "l2_tlb_2m", (json_int_t)r.l2_2m,
-					  "disagreements", dis));
+					  r.name, "l1_dtlb_4k",
+					  (json_int_t)r.l1_4k, "l2_tlb_4k",
+					  (json_int_t)r.l2_4k, "l1_dtlb_2m",
+					  (json_int_t)r.l1_2m, "l2_tlb_2m",
+					  (json_int_t)r.l2_2m, "disagreements",
+					  dis));
 		json_dumpf(j, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
 		putchar('\n');
 		json_decref(j);
 	} else {
 		printf("detect: CPU %d (%s family %u model %u%s%s), %.1f s\n",
 		       g.cpu, sys.vendor, sys.family, sys.model,
-		       sys.hypervisor[0] ? ", hypervisor " : "",
-		       sys.hypervisor, g.seconds);
+		       sys.hypervisor[0] ? ", hypervisor " : "", sys.hypervisor,
+		       g.seconds);
 		printf("measured (entries = pages that still all hit):\n");
 		fig_text("l1_dtlb_4k_entries", &g.l1_4k);
 		fig_text("l2_tlb_4k_entries", &g.l2_4k);
@@ -278,7 +283,8 @@ int cmd_detect(int argc, char **argv)
 		if (r.err)
 			printf("model row: none for this CPU\n");
 		else
-			printf("model row: %s (4K %llu/%llu, 2M %llu/%llu): %s\n",
+			printf("model row: %s (4K %llu/%llu, 2M %llu/%llu): "
+			       "%s\n",
 			       r.name, (unsigned long long)r.l1_4k,
 			       (unsigned long long)r.l2_4k,
 			       (unsigned long long)r.l1_2m,

@@ -128,7 +128,8 @@ static int sweep(struct probe *p, char *base, size_t psz, const double *x,
 			size_t np = (size_t)x[i];
 			double a, c = 0;
 
-			a = chase(link(p, base, np, psz, true), np, p->o->quick);
+			a = chase(link(p, base, np, psz, true), np,
+				  p->o->quick);
 			if (np <= p->ctl_lines)
 				c = chase(link(p, p->ctl.addr, np, LINE, false),
 					  np, p->o->quick);
@@ -231,7 +232,9 @@ static int sweep_size(struct probe *p, size_t psz, size_t lo, size_t hi,
 
 			memcpy(a, d + i * reps, sizeof(a));
 			memcpy(b, raw + i * reps, sizeof(b));
-			fprintf(p->o->progress, "curve %s %6.0f pages: %8.2f ns, translation %8.2f ns\n",
+			fprintf(p->o->progress,
+				"curve %s %6.0f pages: %8.2f ns, translation "
+				"%8.2f ns\n",
 				psz == WB_4K ? "4K" : "2M", x[i],
 				wb_median(b, reps), wb_median(a, reps));
 		}
@@ -267,9 +270,9 @@ static int conflict_caps(struct probe *p, char *base, int s0, int ns,
 			double v[3];
 
 			for (size_t r = 0; r < 3; r++)
-				v[r] = chase(link(p, base, k, stride * WB_4K,
-						  true),
-					     k, true);
+				v[r] = chase(
+					link(p, base, k, stride * WB_4K, true),
+					k, true);
 			if (wb_median(v, 3) > thr)
 				break;
 		}
@@ -351,7 +354,9 @@ static void assoc(struct probe *p, struct wb_geometry *g)
 		caps_str(cap, 0, 8, g->l1_assoc.how, sizeof(g->l1_assoc.how));
 		if (g->l2_4k.found && g->walk_extra_ns >= MIN_STEP) {
 			size_t kmax = (size_t)(g->l2_4k.value +
-					       g->l2_4k.resolution) / 16 + 16;
+					       g->l2_4k.resolution) /
+					      16 +
+				      16;
 
 			/* L2: 16..2048 pages apart (all in one L1 set),
 			 * threshold halfway from an L2 hit to a walk */
