@@ -260,3 +260,27 @@ int wb_knees(const double *x, const double *y, size_t n, size_t reps,
 	free(tmp);
 	return err;
 }
+
+static bool cache_knee(const struct wb_knee *k, const double *lines, size_t n)
+{
+	for (size_t c = 0; c < n; c++)
+		if (k->x_next >= lines[c] / 2 && k->x <= 1.25 * lines[c])
+			return true;
+	return false;
+}
+
+void wb_knees_assign(const struct wb_knee *k, size_t nk, double l1_max,
+		     const double *cache_lines, size_t ncache, int *l1, int *l2)
+{
+	*l1 = *l2 = -1;
+	for (size_t i = 0; i < nk; i++) {
+		if (cache_knee(&k[i], cache_lines, ncache))
+			continue;
+		if (*l1 < 0 && *l2 < 0 && k[i].x <= l1_max) {
+			*l1 = (int)i;
+			continue;
+		}
+		if (*l2 < 0 || k[i].high - k[i].low > k[*l2].high - k[*l2].low)
+			*l2 = (int)i;
+	}
+}

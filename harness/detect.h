@@ -52,6 +52,23 @@ int wb_knees(const double *x, const double *y, size_t n, size_t reps,
 int wb_knees_1(const double *x, const double *y, size_t n, double min_step,
 	       struct wb_knee *out, size_t *nout);
 
+/* Steps smaller than this (ns per access) are not called a TLB level. */
+#define WB_KNEE_MIN_STEP_NS 0.5
+/* No first-level DTLB has more entries than this. */
+#define WB_L1_MAX_ENTRIES 256
+
+/*
+ * Which knees are the L1 DTLB and the L2 TLB: the first at or below
+ * @l1_max pages is the L1's; the largest step after it the L2's (smaller
+ * ones are cache effects or noise). A chase with one line per page holds
+ * N lines at N pages, so on a curve without a cache control a knee whose
+ * interval meets [lines / 2, 1.25 lines] of a cache in @cache_lines is
+ * that cache's, never a TLB's. -1 where none.
+ */
+void wb_knees_assign(const struct wb_knee *k, size_t nk, double l1_max,
+		     const double *cache_lines, size_t ncache, int *l1,
+		     int *l2);
+
 double wb_median(double *v, size_t n); /* sorts v; NaN for n == 0 */
 /* Element (n-1)/8 of sorted v (the minimum below 9 values): a summary
  * that ignores repeats slowed by other work on the machine. */

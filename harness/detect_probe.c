@@ -155,35 +155,28 @@ static void not_found(struct wb_figure *f, const char *fmt, double a)
 	snprintf(f->why, sizeof(f->why), fmt, a);
 }
 
-#define L1_MAX 256 /* no first-level DTLB has more entries than this */
-#define MIN_STEP 0.5 /* ns: smaller steps are not called a TLB level */
+#define L1_MAX WB_L1_MAX_ENTRIES
+#define MIN_STEP WB_KNEE_MIN_STEP_NS
 
 /* Assign the knees of one page size to L1 and L2. */
 static void assign(const struct wb_knee *k, size_t nk, struct wb_figure *l1,
 		   struct wb_figure *l2, double *l2_extra, double *walk_extra,
 		   double top)
 {
-	size_t i = 0;
+	int i1, i2;
 
-	if (i < nk && k[i].x <= L1_MAX) {
-		figure(l1, &k[i]);
+	wb_knees_assign(k, nk, L1_MAX, NULL, 0, &i1, &i2);
+	if (i1 >= 0) {
+		figure(l1, &k[i1]);
 		if (l2_extra)
-			*l2_extra = k[i].high - k[i].low;
-		i++;
+			*l2_extra = k[i1].high - k[i1].low;
 	} else {
 		not_found(l1, "no step at or below %.0f pages", L1_MAX);
 	}
-	/* the L2 knee is the largest step beyond the L1 one: the smaller
-	 * ones are cache effects the control did not cancel, or noise */
-	if (i < nk) {
-		size_t best = i;
-
-		for (size_t j = i + 1; j < nk; j++)
-			if (k[j].high - k[j].low > k[best].high - k[best].low)
-				best = j;
-		figure(l2, &k[best]);
+	if (i2 >= 0) {
+		figure(l2, &k[i2]);
 		if (walk_extra)
-			*walk_extra = k[best].high - k[best].low;
+			*walk_extra = k[i2].high - k[i2].low;
 	} else {
 		not_found(l2, "no second step up to %.0f pages", top);
 	}

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Checking results files (results/README.md) against their predictions:
+ * every prediction item of every instance becomes one row, PASS, FAIL or
+ * SKIP with a reason; cross-instance checks (huge-page speed-up sign, walk
+ * depth ordering) add rows of their own. Knee predictions
+ * (*_reach_pages) are measured on the curve of all instances of the kernel
+ * with the same page size, with the knee finder of detect.h.
+ */
+#ifndef WB_VALIDATE_H
+#define WB_VALIDATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <jansson.h>
+
+enum wb_verdict {
+	WB_PASS,
+	WB_FAIL,
+	WB_SKIP
+};
+
+struct wb_vrow {
+	char file[128];
+	char kernel[48];
+	char params[128];
+	char quantity[64];
+	bool has_pred, has_meas;
+	double predicted, measured;
+	char tol[48]; /* "exact", "rel 0.5", ... */
+	enum wb_verdict verdict;
+	char why[200];
+};
+
+struct wb_vtable {
+	struct wb_vrow *rows;
+	size_t n, cap;
+};
+
+/* 0 when @root has the walkbench results structure, else -EINVAL with a
+ * reason in why[] (no file name, no newline). */
+int wb_validate_shape(json_t *root, char *why, size_t len);
+/* Appends the rows of one loaded results file. */
+int wb_validate_file(json_t *root, const char *file, struct wb_vtable *t);
+void wb_vtable_free(struct wb_vtable *t);
+const char *wb_verdict_name(enum wb_verdict v);
+
+/*
+ * Tolerance check: kind is exact, rel, abs, min or max (results/README.md).
+ * *pass gets the verdict; -EINVAL for an unknown kind.
+ */
+int wb_tol_check(const char *kind, double tol, double predicted,
+		 double measured, bool *pass);
+
+/* Relative slack of the cross-instance timing checks. */
+#define WB_VALIDATE_TIME_SLACK 0.05
+
+#endif
