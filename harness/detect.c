@@ -234,7 +234,7 @@ int wb_knees(const double *x, const double *y, size_t n, size_t reps,
 	}
 	for (size_t i = 0; i < n; i++) {
 		memcpy(tmp, y + i * reps, reps * sizeof(*tmp));
-		med[i] = wb_low_quantile(tmp, reps);
+		med[i] = wb_median(tmp, reps);
 	}
 	err = wb_knees_1(x, med, n, min_step, out, nout);
 	for (int b = 0; !err && b < BOOT; b++) {
@@ -244,7 +244,7 @@ int wb_knees(const double *x, const double *y, size_t n, size_t reps,
 		for (size_t i = 0; i < n; i++) {
 			for (size_t r = 0; r < reps; r++)
 				tmp[r] = y[i * reps + xs(&rng) % reps];
-			med[i] = wb_low_quantile(tmp, reps);
+			med[i] = wb_median(tmp, reps);
 		}
 		err = wb_knees_1(x, med, n, min_step, bk, &nbk);
 		for (size_t k = 0; !err && k < *nout; k++)

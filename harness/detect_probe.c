@@ -119,24 +119,37 @@ static size_t grid(size_t lo, size_t hi, double *x, size_t max)
 	return n;
 }
 
-/* Translation cost curve: chase over pages of @psz minus the control. */
+/*
+ * Translation cost curve: chase over pages of @psz minus the control. The
+ * control of a point is summarised first (its low quantile) and taken from
+ * every repeat of the chase: a difference of pairs would let a disturbed
+ * control make a chase look fast.
+ */
 static int sweep(struct probe *p, char *base, size_t psz, const double *x,
 		 size_t n, size_t reps, double *d, double *raw)
 {
+	double *c = calloc(n * reps, sizeof(*c));
+
+	if (!c)
+		return -ENOMEM;
 	for (size_t r = 0; r < reps; r++)
 		for (size_t i = 0; i < n; i++) {
 			size_t np = (size_t)x[i];
-			double a, c = 0;
 
-			a = chase(link(p, base, np, psz, true), np,
-				  p->o->quick);
+			raw[i * reps + r] = chase(link(p, base, np, psz, true),
+						  np, p->o->quick);
 			if (np <= p->ctl_lines)
-				c = chase(link(p, p->ctl.addr, np, LINE, false),
-					  np, p->o->quick);
-			d[i * reps + r] = a - c;
-			if (raw)
-				raw[i * reps + r] = a;
+				c[i * reps + r] = chase(
+					link(p, p->ctl.addr, np, LINE, false),
+					np, p->o->quick);
 		}
+	for (size_t i = 0; i < n; i++) {
+		double ctl = wb_low_quantile(c + i * reps, reps);
+
+		for (size_t r = 0; r < reps; r++)
+			d[i * reps + r] = raw[i * reps + r] - ctl;
+	}
+	free(c);
 	return 0;
 }
 
@@ -215,7 +228,13 @@ static int sweep_size(struct probe *p, size_t psz, size_t lo, size_t hi,
 	if (p->o->progress)
 		fprintf(p->o->progress, "%.2f s: %s mapped and verified\n",
 			(now_ns() - p->t0) / 1e9, psz == WB_4K ? "4K" : "2M");
-	sweep(p, m.addr, psz, x, n, reps, d, raw);
+	err = sweep(p, m.addr, psz, x, n, reps, d, raw);
+	if (err) {
+		free(d);
+		free(raw);
+		wb_mem_free(&m);
+		return err;
+	}
 	if (p->o->progress)
 		fprintf(p->o->progress, "%.2f s: %s swept\n",
 			(now_ns() - p->t0) / 1e9, psz == WB_4K ? "4K" : "2M");
@@ -229,7 +248,8 @@ static int sweep_size(struct probe *p, size_t psz, size_t lo, size_t hi,
 				"curve %s %6.0f pages: %8.2f ns, translation "
 				"%8.2f ns\n",
 				psz == WB_4K ? "4K" : "2M", x[i],
-				wb_median(b, reps), wb_median(a, reps));
+				wb_low_quantile(b, reps),
+				wb_low_quantile(a, reps));
 		}
 	/* a page split during the sweep would void it */
 	err = wb_mem_verify(&m, how, sizeof(how), why, whylen);
@@ -239,7 +259,7 @@ static int sweep_size(struct probe *p, size_t psz, size_t lo, size_t hi,
 	if (!err) {
 		assign(k, nk, l1, l2, l2_extra, walk_extra, x[n - 1]);
 		if (l1_ns)
-			*l1_ns = wb_median(raw, reps);
+			*l1_ns = wb_low_quantile(raw, reps);
 	}
 	free(d);
 	free(raw);
