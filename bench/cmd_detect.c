@@ -127,6 +127,25 @@ static json_t *fig_json(const struct wb_figure *f)
 			 f->gradual ? "gradual" : "sharp");
 }
 
+/* A 2M L1 knee at exactly the L1 4K ways: the 2M pages sit in one 4K set,
+ * held as 4K entries (a host mapping guest memory with smaller pages). */
+static bool splintered(const struct wb_geometry *g)
+{
+	return g->l1_2m.found && g->l1_assoc.ways &&
+	       g->l1_2m.value == g->l1_assoc.ways;
+}
+
+static const char *l2m_note(const struct wb_geometry *g)
+{
+	if (!g->l1_2m.found)
+		return "no first step on the 2M curve";
+	if (splintered(g))
+		return "held as 4K entries: the 2M knee equals the L1 4K ways "
+		       "(one 4K set fills), as when a host maps guest memory "
+		       "with smaller pages";
+	return "yes: a first step on the 2M curve";
+}
+
 static json_t *assoc_json(const struct wb_assoc *a)
 {
 	if (!a->ways)
@@ -239,6 +258,14 @@ int cmd_detect(int argc, char **argv)
 				    assoc_json(&g.l1_assoc));
 		json_object_set_new(j, "l2_tlb_4k_assoc",
 				    assoc_json(&g.l2_assoc));
+		json_object_set_new(j, "paging_structure_caches",
+				    json_pack("{s:f,s:f,s:b,s:s}",
+					      "near_pmd_ns", g.pwc_near_ns,
+					      "far_pmd_ns", g.pwc_far_ns,
+					      "visible",
+					      g.pwc_far_ns - g.pwc_near_ns >=
+						      WB_KNEE_MIN_STEP_NS,
+					      "how", g.pwc_note));
 		json_object_set_new(j, "l2m_in_l1_dtlb",
 				    json_boolean(g.l1_2m.found));
 		json_object_set_new(
@@ -265,9 +292,7 @@ int cmd_detect(int argc, char **argv)
 		fig_text("l2_tlb_4k_entries", &g.l2_4k);
 		fig_text("l1_dtlb_2m_entries", &g.l1_2m);
 		fig_text("l2_tlb_2m_entries", &g.l2_2m);
-		printf("  2M entries in the L1 DTLB: %s\n",
-		       g.l1_2m.found ? "yes (a first step on the 2M curve)"
-				     : "not seen");
+		printf("  2M pages in the L1 DTLB: %s\n", l2m_note(&g));
 		printf("  access, L1 DTLB hit      %6.2f ns\n", g.l1_hit_ns);
 		printf("  L1 DTLB miss, L2 hit     +%5.2f ns\n",
 		       g.l2_hit_extra_ns);
@@ -276,6 +301,7 @@ int cmd_detect(int argc, char **argv)
 		printf("  cycles: %s\n", pmu_note);
 		assoc_text("L1 DTLB 4K", &g.l1_assoc);
 		assoc_text("L2 TLB 4K", &g.l2_assoc);
+		printf("  paging-structure caches: %s\n", g.pwc_note);
 		if (!g.control_ok)
 			printf("  control: not in a 2 MiB page (%s)\n",
 			       g.thp_why);

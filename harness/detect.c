@@ -272,15 +272,26 @@ static bool cache_knee(const struct wb_knee *k, const double *lines, size_t n)
 void wb_knees_assign(const struct wb_knee *k, size_t nk, double l1_max,
 		     const double *cache_lines, size_t ncache, int *l1, int *l2)
 {
+	double top = 0;
+	size_t i;
+
 	*l1 = *l2 = -1;
-	for (size_t i = 0; i < nk; i++) {
+	for (i = 0; i < nk; i++) {
 		if (cache_knee(&k[i], cache_lines, ncache))
 			continue;
-		if (*l1 < 0 && *l2 < 0 && k[i].x <= l1_max) {
+		if (*l1 < 0 && k[i].x <= l1_max) {
 			*l1 = (int)i;
 			continue;
 		}
-		if (*l2 < 0 || k[i].high - k[i].low > k[*l2].high - k[*l2].low)
-			*l2 = (int)i;
+		if (k[i].high - k[i].low > top)
+			top = k[i].high - k[i].low;
 	}
+	/* the first step after the L1's at least half the largest: later
+	 * steps of similar height are the walk running out of caches */
+	for (i = *l1 < 0 ? 0 : (size_t)*l1 + 1; i < nk; i++)
+		if (!cache_knee(&k[i], cache_lines, ncache) &&
+		    k[i].high - k[i].low >= top / 2) {
+			*l2 = (int)i;
+			break;
+		}
 }

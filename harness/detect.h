@@ -59,8 +59,9 @@ int wb_knees_1(const double *x, const double *y, size_t n, double min_step,
 
 /*
  * Which knees are the L1 DTLB and the L2 TLB: the first at or below
- * @l1_max pages is the L1's; the largest step after it the L2's (smaller
- * ones are cache effects or noise). A chase with one line per page holds
+ * @l1_max pages is the L1's; the L2's is the first step after it that is at
+ * least half as high as the largest (smaller ones are cache effects or
+ * noise, later ones the walk running out of caches). A chase with one line per page holds
  * N lines at N pages, so on a curve without a cache control a knee whose
  * interval meets [lines / 2, 1.25 lines] of a cache in @cache_lines is
  * that cache's, never a TLB's. -1 where none.
