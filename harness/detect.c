@@ -134,19 +134,34 @@ static size_t nearest_half(const double *x, const double *y, size_t i50,
 }
 
 int wb_knees_1(const double *x, const double *y, size_t n, double min_step,
-	       struct wb_knee *out, size_t *nout)
+	       bool log_scale, struct wb_knee *out, size_t *nout)
 {
 	size_t cuts[64], nc, bounds[66], nb = 0, k = 0;
-	double sigma = wb_cp_noise(y, n), pen, lv[65];
+	double sigma, pen, lv[65], floor_step = min_step;
+	const double *sy = y;
+	double *ly = NULL;
 	int err;
 
 	*nout = 0;
 	if (n < 4)
 		return -EINVAL;
+	if (log_scale) {
+		/* timing noise grows with the level: segment log(y) so a
+		 * small clean step below a noisy top still counts */
+		ly = malloc(n * sizeof(*ly));
+		if (!ly)
+			return -ENOMEM;
+		for (size_t i = 0; i < n; i++)
+			ly[i] = log(y[i] > 1e-3 ? y[i] : 1e-3);
+		sy = ly;
+		floor_step = log(1.25);
+	}
+	sigma = wb_cp_noise(sy, n);
 	pen = 8 * sigma * sigma * log((double)n);
-	if (pen < 0.25 * min_step * min_step)
-		pen = 0.25 * min_step * min_step;
-	err = wb_cp_segment(y, n, pen, cuts, 64, &nc);
+	if (pen < 0.25 * floor_step * floor_step)
+		pen = 0.25 * floor_step * floor_step;
+	err = wb_cp_segment(sy, n, pen, cuts, 64, &nc);
+	free(ly);
 	if (err)
 		return err;
 	bounds[nb++] = 0;
@@ -215,7 +230,8 @@ static uint64_t xs(uint64_t *s)
 #define BOOT 64
 
 int wb_knees(const double *x, const double *y, size_t n, size_t reps,
-	     double min_step, uint64_t seed, struct wb_knee *out, size_t *nout)
+	     double min_step, bool log_scale, uint64_t seed,
+	     struct wb_knee *out, size_t *nout)
 {
 	double *med, *tmp;
 	size_t agree[WB_KNEES_MAX] = { 0 };
@@ -236,7 +252,7 @@ int wb_knees(const double *x, const double *y, size_t n, size_t reps,
 		memcpy(tmp, y + i * reps, reps * sizeof(*tmp));
 		med[i] = wb_median(tmp, reps);
 	}
-	err = wb_knees_1(x, med, n, min_step, out, nout);
+	err = wb_knees_1(x, med, n, min_step, log_scale, out, nout);
 	for (int b = 0; !err && b < BOOT; b++) {
 		struct wb_knee bk[WB_KNEES_MAX];
 		size_t nbk;
@@ -246,7 +262,7 @@ int wb_knees(const double *x, const double *y, size_t n, size_t reps,
 				tmp[r] = y[i * reps + xs(&rng) % reps];
 			med[i] = wb_median(tmp, reps);
 		}
-		err = wb_knees_1(x, med, n, min_step, bk, &nbk);
+		err = wb_knees_1(x, med, n, min_step, log_scale, bk, &nbk);
 		for (size_t k = 0; !err && k < *nout; k++)
 			for (size_t j = 0; j < nbk; j++)
 				if (bk[j].idx == out[k].idx) {
@@ -287,7 +303,11 @@ void wb_knees_assign(const struct wb_knee *k, size_t nk, double l1_max,
 			top = k[i].high - k[i].low;
 	}
 	/* the first step after the L1's at least half the largest: later
-	 * steps of similar height are the walk running out of caches */
+	 * steps of similar height are the walk running out of caches. With
+	 * cache levels given (a raw curve, where cache steps can be the
+	 * largest), the first step that is not a cache's. */
+	if (ncache)
+		top = 0;
 	for (i = *l1 < 0 ? 0 : (size_t)*l1 + 1; i < nk; i++)
 		if (!cache_knee(&k[i], cache_lines, ncache) &&
 		    k[i].high - k[i].low >= top / 2) {

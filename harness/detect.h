@@ -43,14 +43,16 @@ double wb_cp_noise(const double *y, size_t n);
 
 /*
  * Upward knees of a repeated curve whose step is at least @min_step (units
- * of y). @seed drives the bootstrap. out[] gets up to WB_KNEES_MAX knees in
- * x order. -EINVAL for n < 4 or reps == 0, -ENOMEM.
+ * of y). @log_scale segments log(y) (for raw timings, whose noise grows
+ * with the level; y > 0). @seed drives the bootstrap. out[] gets up to
+ * WB_KNEES_MAX knees in x order. -EINVAL for n < 4 or reps == 0, -ENOMEM.
  */
 int wb_knees(const double *x, const double *y, size_t n, size_t reps,
-	     double min_step, uint64_t seed, struct wb_knee *out, size_t *nout);
+	     double min_step, bool log_scale, uint64_t seed,
+	     struct wb_knee *out, size_t *nout);
 /* Same on a single (already summarised) curve, no confidence (set to 1). */
 int wb_knees_1(const double *x, const double *y, size_t n, double min_step,
-	       struct wb_knee *out, size_t *nout);
+	       bool log_scale, struct wb_knee *out, size_t *nout);
 
 /* Steps smaller than this (ns per access) are not called a TLB level. */
 #define WB_KNEE_MIN_STEP_NS 0.5
@@ -61,7 +63,8 @@ int wb_knees_1(const double *x, const double *y, size_t n, double min_step,
  * Which knees are the L1 DTLB and the L2 TLB: the first at or below
  * @l1_max pages is the L1's; the L2's is the first step after it that is at
  * least half as high as the largest (smaller ones are cache effects or
- * noise, later ones the walk running out of caches). A chase with one line per page holds
+ * noise, later ones the walk running out of caches); with @ncache > 0, the
+ * first after it that is not a cache's. A chase with one line per page holds
  * N lines at N pages, so on a curve without a cache control a knee whose
  * interval meets [lines / 2, 1.25 lines] of a cache in @cache_lines is
  * that cache's, never a TLB's. -1 where none.

@@ -254,8 +254,8 @@ static int sweep_size(struct probe *p, size_t psz, size_t lo, size_t hi,
 	/* a page split during the sweep would void it */
 	err = wb_mem_verify(&m, how, sizeof(how), why, whylen);
 	if (!err)
-		err = wb_knees(x, d, n, reps, MIN_STEP, p->o->seed + psz, k,
-			       &nk);
+		err = wb_knees(x, d, n, reps, MIN_STEP, false, p->o->seed + psz,
+			       k, &nk);
 	if (!err) {
 		assign(k, nk, l1, l2, l2_extra, walk_extra, x[n - 1]);
 		if (l1_ns)

@@ -97,9 +97,23 @@ static const char *str(json_t *o, const char *key)
 	return s ? s : "";
 }
 
-/* "k:v k:v" from a params object */
+/* Byte-valued parameters (stride, ws) as sizes (4K, 2M, 512G), other
+ * numbers as they are. */
+static const char *num_str(const char *key, double v, char *b, size_t len)
+{
+	bool bytes = !strcmp(key, "stride") || !strcmp(key, "ws");
+
+	if (bytes && v >= 1024 && v == (double)(uint64_t)v &&
+	    !((uint64_t)v % 1024))
+		return wb_format_size((uint64_t)v, b, len);
+	snprintf(b, len, "%g", v);
+	return b;
+}
+
+/* "k:v k:v" from a params object, without @skip */
 static void params_str(json_t *params, const char *skip, char *out, size_t len)
 {
+	char b[32];
 	const char *k;
 	json_t *v;
 	size_t o = 0;
@@ -114,8 +128,9 @@ static void params_str(json_t *params, const char *skip, char *out, size_t len)
 			o += snprintf(out + o, len - o, "%s%s:%s", o ? " " : "",
 				      k, json_string_value(v));
 		else
-			o += snprintf(out + o, len - o, "%s%s:%g", o ? " " : "",
-				      k, json_number_value(v));
+			o += snprintf(
+				out + o, len - o, "%s%s:%s", o ? " " : "", k,
+				num_str(k, json_number_value(v), b, sizeof(b)));
 	}
 }
 
@@ -222,23 +237,46 @@ static void tol_str(json_t *item, char *out, size_t len)
 		snprintf(out, len, "%s %g", kind, tol);
 }
 
-static bool is_knee(const char *q)
+/*
+ * Knee quantities and the parameter their curve runs over: *_reach_pages
+ * over "pages", *_reach_bytes over "ws" (working set in bytes, knees found
+ * in pages of the instance's page_size_bytes fact). NULL: not a knee.
+ */
+static const char *knee_x(const char *q)
 {
 	size_t n = strlen(q);
 
-	return n > 12 && !strcmp(q + n - 12, "_reach_pages");
+	if (n > 12 && !strcmp(q + n - 12, "_reach_pages"))
+		return "pages";
+	if (n > 12 && !strcmp(q + n - 12, "_reach_bytes"))
+		return "ws";
+	return NULL;
 }
 
 /* Knee rows were already made for this (kernel, page size, quantity)? */
 static bool knee_done(const struct wb_vtable *t, size_t first,
 		      const char *kernel, const char *params, const char *q)
 {
+	size_t n = strlen(params);
+
 	for (size_t i = first; i < t->n; i++)
 		if (!strcmp(t->rows[i].kernel, kernel) &&
 		    !strcmp(t->rows[i].quantity, q) &&
-		    !strncmp(t->rows[i].params, params, strlen(params)))
+		    !strncmp(t->rows[i].params, params, n) &&
+		    t->rows[i].params[n] == ' ')
 			return true;
 	return false;
+}
+
+static double fact(json_t *inst, const char *k, bool *ok)
+{
+	json_t *v = json_object_get(json_object_get(inst, "facts"), k);
+
+	if (!json_is_number(v)) {
+		*ok = false;
+		return 0;
+	}
+	return json_number_value(v);
 }
 
 /* Lines of each cache level the run's environment names. */
@@ -271,9 +309,11 @@ static void cache_lines(json_t *root, double *lines, size_t *n)
  * size @ps: pages against ns per access, the same knee finder and the same
  * level assignment as walkbench detect.
  */
-static void knee_row(json_t *root, const char *kernel, const char *ps,
-		     const char *q, json_t *item, struct wb_vrow *r)
+static void knee_row(json_t *root, const char *kernel, const char *group,
+		     const char *xp, const char *q, json_t *item,
+		     struct wb_vrow *r)
 {
+	double unit = 0;
 	static double x[CURVE_MAX], y[CURVE_MAX * REPS_MAX];
 	double v[REPS_MAX];
 	size_t n = 0, reps = REPS_MAX, i, nk;
@@ -290,16 +330,26 @@ static void knee_row(json_t *root, const char *kernel, const char *ps,
 			"instances"),
 		i, inst) {
 		json_t *params = json_object_get(inst, "params");
-		double pages;
+		double pages, div = 1;
+		char g[128];
 		size_t m;
 
-		if (strcmp(str(inst, "kernel"), kernel) ||
-		    strcmp(str(params, "page_size"), ps) ||
+		params_str(params, xp, g, sizeof(g));
+		if (strcmp(str(inst, "kernel"), kernel) || strcmp(g, group) ||
 		    strcmp(str(inst, "status"), "ok") ||
 		    !json_is_true(
 			    json_object_get(inst, "page_size_verified")) ||
-		    param_num(params, "pages", &pages) || n >= CURVE_MAX)
+		    param_num(params, xp, &pages) || n >= CURVE_MAX)
 			continue;
+		if (strcmp(xp, "pages")) {
+			bool ok = true;
+
+			div = fact(inst, "page_size_bytes", &ok);
+			if (!ok || div <= 0)
+				continue;
+			pages /= div;
+			unit = div;
+		}
 		m = bench_ns(root, str(inst, "name"), v, REPS_MAX);
 		if (!m)
 			continue;
@@ -312,9 +362,8 @@ static void knee_row(json_t *root, const char *kernel, const char *ps,
 	if (n < 4) {
 		r->verdict = WB_SKIP;
 		snprintf(r->why, sizeof(r->why),
-			 "%zu usable %s instances with page size %s: a knee "
-			 "needs 4",
-			 n, kernel, ps);
+			 "%zu usable %s instances with %s: a knee needs 4", n,
+			 kernel, group);
 		return;
 	}
 	/* sort by pages, then pack to reps columns */
@@ -331,7 +380,18 @@ static void knee_row(json_t *root, const char *kernel, const char *ps,
 		}
 	for (size_t a = 0; a < n; a++)
 		memmove(y + a * reps, y + a * REPS_MAX, reps * sizeof(*y));
-	if (wb_knees(x, y, n, reps, WB_KNEE_MIN_STEP_NS, 1, k, &nk)) {
+	/* a 2x sweep cannot place a knee within a relative tolerance of
+	 * 0.5, and its few points mix the data caches' steps in */
+	for (size_t a = 1; a < n; a++)
+		if (x[a] > 1.5 * x[a - 1]) {
+			r->verdict = WB_SKIP;
+			snprintf(r->why, sizeof(r->why),
+				 "sweep too coarse for a knee (%.0f to %.0f "
+				 "pages in one step)",
+				 x[a - 1], x[a]);
+			return;
+		}
+	if (wb_knees(x, y, n, reps, WB_KNEE_MIN_STEP_NS, true, 1, k, &nk)) {
 		r->verdict = WB_SKIP;
 		snprintf(r->why, sizeof(r->why), "knee finder failed");
 		return;
@@ -351,7 +411,7 @@ static void knee_row(json_t *root, const char *kernel, const char *ps,
 		 "knee in [%.0f, %.0f) pages, confidence %.2f, %zu points "
 		 "(cache knees set aside)",
 		 k[pick].x, k[pick].x_next, k[pick].confidence, n);
-	verdict(r, item, k[pick].x);
+	verdict(r, item, unit > 0 ? k[pick].x * unit : k[pick].x);
 	if (r->verdict == WB_FAIL)
 		strncat(r->why, ": outside the tolerance",
 			sizeof(r->why) - strlen(r->why) - 1);
@@ -417,6 +477,7 @@ static int huge_sign(json_t *root, json_t *insts, const char *file,
 			size_t nb;
 
 			if (strcmp(str(b, "kernel"), "huge_access") ||
+			    strcmp(str(b, "status"), "ok") ||
 			    param_num(pb, "backing", &bb) || bb == 1 ||
 			    param_num(pb, "ws", &wsb) || wsb != wsa ||
 			    param_num(pb, "pattern", &ptb) || ptb != pta)
@@ -461,7 +522,7 @@ static int depth_order(json_t *root, json_t *insts, const char *file,
 		       struct wb_vtable *t)
 {
 	double stride[16], ns[16], pages[16];
-	char names[16][24];
+	char names[16][64];
 	size_t n = 0, i;
 	json_t *a;
 
@@ -539,30 +600,25 @@ int wb_validate_file(json_t *root, const char *file, struct wb_vtable *t)
 
 		json_array_foreach(items, j, item) {
 			const char *q = str(item, "quantity");
+			const char *xp = knee_x(q);
 			struct wb_vrow *r;
 
-			if (is_knee(q)) {
-				snprintf(ps, sizeof(ps), "page_size:%s",
-					 str(params, "page_size"));
-				if (knee_done(t, first, kernel, ps, q))
-					continue;
-				r = add(t, file, kernel, ps, q);
-			} else {
-				params_str(params, NULL, ps, sizeof(ps));
-				r = add(t, file, kernel, ps, q);
-			}
+			params_str(params, xp, ps, sizeof(ps));
+			if (xp && knee_done(t, first, kernel, ps, q))
+				continue;
+			r = add(t, file, kernel, ps, q);
 			if (!r)
 				return -ENOMEM;
 			r->has_pred = true;
 			r->predicted = json_number_value(
 				json_object_get(item, "value"));
 			tol_str(item, r->tol, sizeof(r->tol));
-			if (is_knee(q)) {
-				strncat(r->params, " (all pages)",
-					sizeof(r->params) - strlen(r->params) -
-						1);
-				knee_row(root, kernel, str(params, "page_size"),
-					 q, item, r);
+			if (xp) {
+				size_t l = strlen(r->params);
+
+				snprintf(r->params + l, sizeof(r->params) - l,
+					 " (all %s)", xp);
+				knee_row(root, kernel, ps, xp, q, item, r);
 			} else if (!ok) {
 				r->verdict = WB_SKIP;
 				snprintf(r->why, sizeof(r->why), "%s", why);

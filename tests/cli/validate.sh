@@ -36,7 +36,7 @@ inst("shootdown/op:1", "shootdown", {"op": 1}, status="skipped",
 inst("cow_storm/pages:8", "cow_storm", {"pages": 8},
      items=[item("dtlb_load_miss_per_access", 0.5, "rel", 0.2)],
      missing={"dtlb_load_miss_per_access": "no hardware PMU (test)"})
-pts = [8, 16, 32, 48, 56, 64, 72, 80, 96, 128, 192, 256, 384, 512,
+pts = [8, 11, 16, 22, 32, 45, 48, 56, 64, 72, 80, 96, 128, 181, 256, 362, 512, 724,
        1024, 1280, 1536, 1792, 2048, 3072, 4096]
 for p in pts:
     ns = 1 + (2 if p > 64 else 0) + (10 if p > 1536 else 0)
