@@ -119,20 +119,6 @@ static size_t first_above(const double *y, size_t a, size_t b, double thr)
 	return a;
 }
 
-/* Index of the sweep point nearest where y crosses the half step between
- * points i50 - 1 and i50 (linear in x). */
-static size_t nearest_half(const double *x, const double *y, size_t i50,
-			   size_t lo, double low, double high)
-{
-	double h = low + 0.5 * (high - low), f, xc;
-
-	if (i50 <= lo)
-		return lo;
-	f = (h - y[i50 - 1]) / (y[i50] - y[i50 - 1]);
-	xc = x[i50 - 1] + f * (x[i50] - x[i50 - 1]);
-	return xc - x[i50 - 1] < x[i50] - xc ? i50 - 1 : i50;
-}
-
 int wb_knees_1(const double *x, const double *y, size_t n, double min_step,
 	       bool log_scale, struct wb_knee *out, size_t *nout)
 {
@@ -201,11 +187,10 @@ int wb_knees_1(const double *x, const double *y, size_t n, double min_step,
 		 * below 20% is the capacity of a set-indexed TLB. Gradual:
 		 * with a hashed set index, sets overflow one by one around
 		 * the capacity, and half the accesses miss near it: the
-		 * sweep point nearest the interpolated half-step crossing.
+		 * last point below half the step.
 		 */
 		out[k].gradual = i80 > i20 + 1;
-		i = out[k].gradual ? nearest_half(x, y, i50, lo, low, high) + 1
-				   : i20;
+		i = out[k].gradual ? i50 : i20;
 		out[k].idx = i - 1;
 		out[k].x = x[i - 1];
 		out[k].x_next = i < n ? x[i] : x[i - 1];
