@@ -58,8 +58,8 @@ int wbm_cli_bad(const char *sub, const char *what, const char *tok,
 
 static const char *human(uint64_t b, char *buf, size_t len)
 {
-	static const char *const u[] = { "B", "KiB", "MiB", "GiB", "TiB",
-					  "PiB", "EiB" };
+	static const char *const u[] = { "B",	"KiB", "MiB", "GiB",
+					 "TiB", "PiB", "EiB" };
 	double v = (double)b;
 	int i = 0;
 
@@ -148,9 +148,10 @@ static int model_walk(int argc, char **argv)
 			if (r < 0)
 				return WB_EXIT_USAGE;
 			if (parse_pwc(v, pwc))
-				return wbm_cli_bad("walk", "--pwc", v,
-						   "want Lj=RATE,... with j 2-5 "
-						   "and RATE in [0,1]");
+				return wbm_cli_bad(
+					"walk", "--pwc", v,
+					"want Lj=RATE,... with j 2-5 "
+					"and RATE in [0,1]");
 			have_pwc = 1;
 		} else if ((r = wbm_cli_opt(argc, argv, &i, "--ntlb", &v))) {
 			if (r < 0)
@@ -202,18 +203,18 @@ static int model_walk(int argc, char **argv)
 		wbm_leaf_depth(levels[i], sizes[i], &d);
 		if (json) {
 			json_array_append_new(
-				jl, json_pack("{s:i,s:I,s:i}", "levels",
-					      levels[i], "page_size",
-					      (json_int_t)sizes[i],
-					      "leaf_depth", d));
+				jl,
+				json_pack("{s:i,s:I,s:i}", "levels", levels[i],
+					  "page_size", (json_int_t)sizes[i],
+					  "leaf_depth", d));
 			continue;
 		}
 		printf("layer %d%s: %d levels, %s pages, leaf depth %d\n",
 		       i + 1,
-		       k == 1	   ? "" :
-		       i == 0	   ? " (guest)" :
-		       i == k - 1 ? " (host)" :
-				    " (middle)",
+		       k == 1	    ? ""
+		       : i == 0	    ? " (guest)"
+		       : i == k - 1 ? " (host)"
+				    : " (middle)",
 		       levels[i], wb_format_size(sizes[i], sb, sizeof(sb)), d);
 	}
 	if (k == 2) {
@@ -337,8 +338,9 @@ static int read_maps(struct maplist *l, const char *path)
 	int err = 0;
 
 	if (!f)
-		return wb_error(WB_EXIT_USAGE, "model footprint: cannot read '%s': %s",
-				path, strerror(errno));
+		return wb_error(WB_EXIT_USAGE,
+				"model footprint: cannot read '%s': %s", path,
+				strerror(errno));
 	while (!err && fgets(line, sizeof(line), f)) {
 		char *s = line, *e;
 
@@ -365,8 +367,9 @@ static void free_maps(struct maplist *l)
 	free(l->m);
 }
 
-static const char *const level_names[] = { "", "PTE", "PMD", "PUD", "P4D",
-					   "PGD" };
+static const char *const level_names[] = {
+	"", "PTE", "PMD", "PUD", "P4D", "PGD"
+};
 
 static const char *level_name(int level, int levels)
 {
@@ -488,8 +491,8 @@ static int size_opt(const char *sub, const char *name, const char *v,
 {
 	if (page ? wb_parse_pagesize(v, out) : wb_parse_size(v, out))
 		return wbm_cli_bad(sub, name, v,
-				   page ? "want 4K, 2M or 1G" :
-					  "want a size like 8G");
+				   page ? "want 4K, 2M or 1G"
+					: "want a size like 8G");
 	return 0;
 }
 
@@ -515,7 +518,8 @@ static int model_fleet(int argc, char **argv)
 			s.share = WBM_SHARE_BRANCHES;
 		} else if (!strcmp(argv[i], "--hugetlb-pmd-share")) {
 			s.share = WBM_SHARE_HUGETLB_PMD;
-		} else if ((r = wbm_cli_opt(argc, argv, &i, "--procs", &v)) > 0) {
+		} else if ((r = wbm_cli_opt(argc, argv, &i, "--procs", &v)) >
+			   0) {
 			have |= 1;
 			if (wb_parse_u64(v, &s.procs) || !s.procs)
 				err = wbm_cli_bad("fleet", "--procs", v,
@@ -523,15 +527,15 @@ static int model_fleet(int argc, char **argv)
 		} else if (!r && (r = wbm_cli_opt(argc, argv, &i, "--private",
 						  &v)) > 0) {
 			have |= 2;
-			err = size_opt("fleet", "--private", v, &s.private_bytes,
-				       0);
+			err = size_opt("fleet", "--private", v,
+				       &s.private_bytes, 0);
 		} else if (!r && (r = wbm_cli_opt(argc, argv, &i, "--shared",
 						  &v)) > 0) {
 			have |= 4;
 			err = size_opt("fleet", "--shared", v, &s.shared_bytes,
 				       0);
-		} else if (!r &&
-			   (r = wbm_cli_opt(argc, argv, &i, "--phys", &v)) > 0) {
+		} else if (!r && (r = wbm_cli_opt(argc, argv, &i, "--phys",
+						  &v)) > 0) {
 			have |= 8;
 			err = size_opt("fleet", "--phys", v, &s.phys_bytes, 0);
 		} else if (!r && (r = wbm_cli_opt(argc, argv, &i,
@@ -548,8 +552,8 @@ static int model_fleet(int argc, char **argv)
 			    !s.ipt_entry_bytes)
 				err = wbm_cli_bad("fleet", "--ipt-entry", v,
 						  "want bytes >= 1");
-		} else if (!r &&
-			   (r = wbm_cli_opt(argc, argv, &i, "--levels", &v)) > 0) {
+		} else if (!r && (r = wbm_cli_opt(argc, argv, &i, "--levels",
+						  &v)) > 0) {
 			if (wb_parse_int(v, &s.levels) ||
 			    (s.levels != 4 && s.levels != 5))
 				err = wbm_cli_bad("fleet", "--levels", v,
@@ -573,14 +577,19 @@ static int model_fleet(int argc, char **argv)
 				"model fleet: --hugetlb-pmd-share needs "
 				"--shared-page 2M");
 	if (s.private_bytes % s.private_page)
-		return wbm_cli_bad("fleet", "--private", wb_format_size(s.private_bytes, b1, sizeof(b1)),
-				   "not a multiple of --private-page");
+		return wbm_cli_bad(
+			"fleet", "--private",
+			wb_format_size(s.private_bytes, b1, sizeof(b1)),
+			"not a multiple of --private-page");
 	if (s.shared_bytes % s.shared_page)
-		return wbm_cli_bad("fleet", "--shared", wb_format_size(s.shared_bytes, b1, sizeof(b1)),
-				   "not a multiple of --shared-page");
+		return wbm_cli_bad(
+			"fleet", "--shared",
+			wb_format_size(s.shared_bytes, b1, sizeof(b1)),
+			"not a multiple of --shared-page");
 	if (!s.private_bytes && !s.shared_bytes)
-		return wb_error(WB_EXIT_USAGE,
-				"model fleet: --private and --shared are both 0");
+		return wb_error(
+			WB_EXIT_USAGE,
+			"model fleet: --private and --shared are both 0");
 	err = wbm_fleet(&s, &f);
 	if (err == -ERANGE)
 		return wb_error(WB_EXIT_USAGE,
@@ -594,16 +603,17 @@ static int model_fleet(int argc, char **argv)
 		json_t *root = json_object(), *t = json_object();
 
 		for (int lv = 1; lv <= s.levels; lv++)
-			json_object_set_new(t, level_name(lv, s.levels),
-					    json_integer(f.per_proc.tables[lv]));
+			json_object_set_new(
+				t, level_name(lv, s.levels),
+				json_integer(f.per_proc.tables[lv]));
 		json_object_set_new(root, "procs", json_integer(s.procs));
 		json_object_set_new(root, "levels", json_integer(s.levels));
-		json_object_set_new(root, "share",
-				    json_string(s.share == WBM_SHARE_BRANCHES ?
-							"branches" :
-						s.share == WBM_SHARE_HUGETLB_PMD ?
-							"hugetlb_pmd" :
-							"none"));
+		json_object_set_new(
+			root, "share",
+			json_string(s.share == WBM_SHARE_BRANCHES ? "branches"
+				    : s.share == WBM_SHARE_HUGETLB_PMD
+					    ? "hugetlb_pmd"
+					    : "none"));
 		json_object_set_new(root, "tables_per_proc", t);
 		json_object_set_new(root, "pt_bytes_per_proc",
 				    json_integer(f.per_proc.total_bytes));
@@ -646,9 +656,9 @@ static int model_fleet(int argc, char **argv)
 	printf("break-even: %llu processes (hierarchical > inverted from "
 	       "there on)\n",
 	       (unsigned long long)f.breakeven_procs);
-	printf("%s\n", f.hier_bytes > f.ipt_bytes ?
-			       "inverted table is smaller" :
-			       "hierarchical tables are smaller");
+	printf("%s\n", f.hier_bytes > f.ipt_bytes
+			       ? "inverted table is smaller"
+			       : "hierarchical tables are smaller");
 	return WB_EXIT_OK;
 }
 
@@ -677,7 +687,8 @@ static int model_vipt(int argc, char **argv)
 
 		if (!strcmp(argv[i], "--json")) {
 			json = 1;
-		} else if ((q = wbm_cli_opt(argc, argv, &i, "--size", &v)) > 0) {
+		} else if ((q = wbm_cli_opt(argc, argv, &i, "--size", &v)) >
+			   0) {
 			err = size_opt("vipt", "--size", v, &size, 0);
 		} else if (!q && (q = wbm_cli_opt(argc, argv, &i, "--ways",
 						  &v)) > 0) {
@@ -690,8 +701,8 @@ static int model_vipt(int argc, char **argv)
 		} else if (!q && (q = wbm_cli_opt(argc, argv, &i, "--page",
 						  &v)) > 0) {
 			err = size_opt("vipt", "--page", v, &page, 1);
-		} else if (!q && (q = wbm_cli_opt(argc, argv, &i, "--cpu",
-						  &v)) > 0) {
+		} else if (!q &&
+			   (q = wbm_cli_opt(argc, argv, &i, "--cpu", &v)) > 0) {
 			cpu_name = v;
 		} else if (q < 0) {
 			err = WB_EXIT_USAGE;
@@ -750,8 +761,10 @@ static const struct {
 	int (*fn)(int argc, char **argv);
 	const char *help;
 } subs[] = {
-	{ "walk", model_walk, "memory references per translation (2D, k layers)" },
-	{ "footprint", model_footprint, "page-table pages for a set of mappings" },
+	{ "walk", model_walk,
+	  "memory references per translation (2D, k layers)" },
+	{ "footprint", model_footprint,
+	  "page-table pages for a set of mappings" },
 	{ "fleet", model_fleet, "tables of N processes vs an inverted table" },
 	{ "vipt", model_vipt, "VIPT synonym check S x B <= P" },
 	{ "tlb", wbm_model_tlb, "TLB simulator: misses, knees, --bench" },

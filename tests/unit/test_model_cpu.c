@@ -66,8 +66,8 @@ static void lookup_by_cpuid(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		assert_int_equal(wbm_cpu_lookup(cases[i].vendor,
-						cases[i].family,
-						cases[i].model, &c),
+						cases[i].family, cases[i].model,
+						&c),
 				 0);
 		assert_string_equal(c.name, cases[i].row);
 	}
@@ -87,8 +87,8 @@ static void unknown_is_not_guessed(void **state)
 	assert_int_equal(wbm_cpu_lookup("AuthenticAMD", 6, 0xa7, &c), -ENOENT);
 	assert_int_equal(wbm_cpu_lookup("HygonGenuine", 0x18, 0x01, &c),
 			 -ENOENT);
-	assert_int_equal(wbm_cpu_tlb_reach("GenuineIntel", 6, 0xb7, WBM_4K,
-					   &l1, &l2, &row),
+	assert_int_equal(wbm_cpu_tlb_reach("GenuineIntel", 6, 0xb7, WBM_4K, &l1,
+					   &l2, &row),
 			 -ENOENT);
 	assert_null(row);
 	assert_int_equal(l1, 0);
@@ -100,14 +100,14 @@ static void tlb_reach(void **state)
 	const char *row;
 
 	(void)state;
-	assert_int_equal(wbm_cpu_tlb_reach("GenuineIntel", 6, 0x55, WBM_4K,
-					   &l1, &l2, &row),
+	assert_int_equal(wbm_cpu_tlb_reach("GenuineIntel", 6, 0x55, WBM_4K, &l1,
+					   &l2, &row),
 			 0);
 	assert_string_equal(row, "Skylake");
 	assert_int_equal(l1, 64);
 	assert_int_equal(l2, 1536);
-	assert_int_equal(wbm_cpu_tlb_reach("GenuineIntel", 6, 0x55, WBM_1G,
-					   &l1, &l2, &row),
+	assert_int_equal(wbm_cpu_tlb_reach("GenuineIntel", 6, 0x55, WBM_1G, &l1,
+					   &l2, &row),
 			 0);
 	assert_int_equal(l1, 4);
 	assert_int_equal(l2, 16);
@@ -127,17 +127,17 @@ static void vipt(void **state)
 	(void)state;
 	/* Zen 5 L1D: 48K, 12-way, 64 B: 64 sets x 64 B = 4096 <= 4096 */
 	assert_int_equal(wbm_cpu_by_name("Zen 5", &c), 0);
-	assert_int_equal(wbm_vipt_check(c.l1d_bytes, c.l1d_ways, c.l1d_line,
-					4096, &v),
-			 0);
+	assert_int_equal(
+		wbm_vipt_check(c.l1d_bytes, c.l1d_ways, c.l1d_line, 4096, &v),
+		0);
 	assert_int_equal(v.sets, 64);
 	assert_int_equal(v.span, 4096);
 	assert_true(v.ok);
 	/* Golden Cove: the same 48K 12-way geometry */
 	assert_int_equal(wbm_cpu_by_name("Golden Cove", &c), 0);
-	assert_int_equal(wbm_vipt_check(c.l1d_bytes, c.l1d_ways, c.l1d_line,
-					4096, &v),
-			 0);
+	assert_int_equal(
+		wbm_vipt_check(c.l1d_bytes, c.l1d_ways, c.l1d_line, 4096, &v),
+		0);
 	assert_true(v.ok);
 	/* 64K 4-way 64 B: 256 sets x 64 B = 16K > 4K: 4 colours */
 	assert_int_equal(wbm_vipt_check(64 << 10, 4, 64, 4096, &v), 0);

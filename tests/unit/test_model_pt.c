@@ -90,7 +90,8 @@ static size_t random_set(uint64_t *seed, int levels, struct wbm_map *m)
 
 		x.page_size = ps;
 		x.len = (1 + rnd(seed) % maxp) * ps;
-		x.start = (base + (rnd(seed) & ((1ull << spread) - 1))) / ps * ps;
+		x.start = (base + (rnd(seed) & ((1ull << spread) - 1))) / ps *
+			  ps;
 		if (x.start + x.len > space || x.start + x.len < x.start ||
 		    overlaps(m, n, &x))
 			continue;
@@ -137,8 +138,10 @@ static void brute_force_radix(void **state)
 		free_node(t.root, levels);
 		sets++;
 	}
-	print_message("# %d random mapping sets cross-checked (%llu pages, %llu tables)\n",
-		      sets, (unsigned long long)pages, (unsigned long long)tables);
+	print_message("# %d random mapping sets cross-checked (%llu pages, "
+		      "%llu tables)\n",
+		      sets, (unsigned long long)pages,
+		      (unsigned long long)tables);
 	assert_true(sets > 2500);
 }
 

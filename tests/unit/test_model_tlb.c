@@ -17,7 +17,7 @@
 #include "model/cpu.h"
 #include "model/tlb.h"
 
-#define PG(n) ((uint64_t)(n) * 4096)
+#define PG(n) ((uint64_t)(n)*4096)
 
 static struct wbm_tlb *one_level(uint32_t entries, uint32_t ways)
 {
@@ -151,11 +151,10 @@ static int ref_access(struct ref *r, uint64_t vpn)
 
 static void matches_reference_lru(void **state)
 {
-	static const uint32_t shapes[][2] = { { 1, 1 },	   { 8, 1 },
-					      { 16, 4 },   { 96, 6 },
-					      { 48, 12 },  { 3072, 24 },
-					      { 17, 17 },  { 32, 32 },
-					      { 96, 96 },  { 2048, 16 } };
+	static const uint32_t shapes[][2] = {
+		{ 1, 1 },     { 8, 1 },	  { 16, 4 },  { 96, 6 },  { 48, 12 },
+		{ 3072, 24 }, { 17, 17 }, { 32, 32 }, { 96, 96 }, { 2048, 16 }
+	};
 	uint64_t seed = 99;
 
 	(void)state;
@@ -170,7 +169,8 @@ static void matches_reference_lru(void **state)
 		for (int n = 0; n < 200000; n++) {
 			uint64_t vpn;
 
-			seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+			seed = seed * 6364136223846793005ull +
+			       1442695040888963407ull;
 			/* a working set around the capacity, so both hits and
 			 * evictions happen */
 			vpn = (seed >> 33) % (e + e / 2 + 2);
@@ -228,9 +228,9 @@ static void bad_geometry(void **state)
 
 	(void)state;
 	assert_int_equal(wbm_tlb_new(&g, &t), -EINVAL);
-	g = (struct wbm_tlb_geom){ 2,
-				   { { 1, WBM_SZ_4K, 8, 4 },
-				     { 1, WBM_SZ_4K, 8, 4 } } };
+	g = (struct wbm_tlb_geom){
+		2, { { 1, WBM_SZ_4K, 8, 4 }, { 1, WBM_SZ_4K, 8, 4 } }
+	};
 	assert_int_equal(wbm_tlb_new(&g, &t), -EINVAL);
 	memset(&g, 0, sizeof(g));
 	assert_int_equal(wbm_tlb_parse_level("4K+2M:1536:12,1G:16:4", 2, &g),
