@@ -13,6 +13,7 @@
 #include "cmd_model.h"
 #include "model/cpu.h"
 #include "model/pt.h"
+#include "model/pwc.h"
 #include "model/vipt.h"
 #include "model/walk.h"
 #include "parse.h"
@@ -83,6 +84,12 @@ static const char walk_help[] =
 	"               layer, e.g. L4=0.99,L3=0.95,L2=0.6 (adds the expected "
 	"cost)\n"
 	"  --ntlb RATE  nested TLB hit rate for each layer's addresses\n"
+	"  --pwc-sizes Lj=N,... --trace FILE\n"
+	"               simulate LRU paging-structure caches of N entries per "
+	"level\n"
+	"               on the addresses in FILE (one per line, each a walk); "
+	"the\n"
+	"               hit rates found apply to the first layer\n"
 	"The last line is the worst case, prod(d_i + 1) - 1 with d_i each "
 	"layer's\nleaf depth: 'model walk 4:4K 4:4K' ends with 24.\n";
 
@@ -128,8 +135,89 @@ static int parse_pwc(const char *s, double *hit)
 	return 0;
 }
 
+static int parse_pwc_sizes(const char *s, uint32_t *entries)
+{
+	char buf[128], *save = NULL, *tok;
+
+	if (strlen(s) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, s);
+	for (tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(tok, '=');
+		int lvl;
+		uint64_t n;
+
+		if (tok[0] != 'L' || !eq)
+			return -EINVAL;
+		*eq = 0;
+		if (wb_parse_int(tok + 1, &lvl) || lvl < 2 || lvl > 5 ||
+		    wb_parse_u64(eq + 1, &n) || n > WBM_PWC_MAX_ENTRIES)
+			return -EINVAL;
+		entries[lvl] = (uint32_t)n;
+	}
+	return 0;
+}
+
+/* Addresses, one per line (hex 0x... or decimal), '#' comments. */
+static int read_trace(const char *path, uint64_t **out, size_t *n)
+{
+	FILE *f = fopen(path, "r");
+	size_t cap = 0;
+	char line[256];
+	int ln = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (!f)
+		return wb_error(WB_EXIT_USAGE,
+				"model walk: cannot read '%s': %s", path,
+				strerror(errno));
+	while (fgets(line, sizeof(line), f)) {
+		char *s = line, *e;
+		uint64_t va;
+
+		ln++;
+		if ((e = strchr(s, '#')))
+			*e = 0;
+		s += strspn(s, " \t");
+		s[strcspn(s, " \t\r\n")] = 0;
+		if (!*s)
+			continue;
+		errno = 0;
+		va = strtoull(s, &e, 0);
+		if (errno || *e) {
+			fclose(f);
+			free(*out);
+			return wb_error(WB_EXIT_USAGE,
+					"model walk: %s:%d: bad address '%s'",
+					path, ln, s);
+		}
+		if (*n == cap) {
+			uint64_t *p;
+
+			cap = cap ? 2 * cap : 4096;
+			p = realloc(*out, cap * sizeof(*p));
+			if (!p) {
+				fclose(f);
+				free(*out);
+				return wb_error(WB_EXIT_MISSING,
+						"out of memory");
+			}
+			*out = p;
+		}
+		(*out)[(*n)++] = va;
+	}
+	fclose(f);
+	return 0;
+}
+
 static int model_walk(int argc, char **argv)
 {
+	uint32_t pwc_sizes[6] = { 0 };
+	const char *trace_path = NULL;
+	struct wbm_pwc_result pr;
+	int have_sizes = 0;
 	struct wbm_layer layers[WBM_MAX_LAYERS];
 	double pwc[6] = { 0 }, ntlb = 0, expected = 0;
 	int k = 0, json = 0, have_pwc = 0, levels[WBM_MAX_LAYERS];
@@ -160,6 +248,19 @@ static int model_walk(int argc, char **argv)
 				return wbm_cli_bad("walk", "--ntlb", v,
 						   "want a rate in [0,1]");
 			have_pwc = 1;
+		} else if ((r = wbm_cli_opt(argc, argv, &i, "--pwc-sizes",
+					    &v))) {
+			if (r < 0)
+				return WB_EXIT_USAGE;
+			if (parse_pwc_sizes(v, pwc_sizes))
+				return wbm_cli_bad("walk", "--pwc-sizes", v,
+						   "want Lj=N,... with j 2-5 "
+						   "and N <= 256");
+			have_sizes = 1;
+		} else if ((r = wbm_cli_opt(argc, argv, &i, "--trace", &v))) {
+			if (r < 0)
+				return WB_EXIT_USAGE;
+			trace_path = v;
 		} else if (argv[i][0] == '-') {
 			return wb_error(WB_EXIT_USAGE,
 					"model walk: unknown option '%s'",
@@ -179,10 +280,30 @@ static int model_walk(int argc, char **argv)
 	if (!k)
 		return wb_error(WB_EXIT_USAGE,
 				"model walk: no LAYER given (e.g. 4:4K 4:4K)");
+	if (have_sizes != !!trace_path)
+		return wb_error(WB_EXIT_USAGE,
+				"model walk: --pwc-sizes and --trace go "
+				"together");
+	if (trace_path) {
+		uint64_t *tr;
+		size_t tn;
+		int err = read_trace(trace_path, &tr, &tn);
+
+		if (err)
+			return err;
+		err = wbm_pwc_trace(layers[0].levels, layers[0].page_size,
+				    pwc_sizes, tr, tn, &pr);
+		free(tr);
+		if (err)
+			return wb_error(WB_EXIT_USAGE, "model walk: bad layer");
+		have_pwc = 1;
+	}
 	for (int i = 0; i < k; i++) {
 		levels[i] = layers[i].levels;
 		sizes[i] = layers[i].page_size;
 		memcpy(layers[i].pwc_hit, pwc, sizeof(pwc));
+		if (i == 0 && trace_path)
+			memcpy(layers[i].pwc_hit, pr.hit, sizeof(pr.hit));
 		layers[i].ntlb_hit = ntlb;
 	}
 	if (wbm_walk_worst(levels, sizes, k, &worst) ||
@@ -236,6 +357,21 @@ static int model_walk(int argc, char **argv)
 		if (have_pwc)
 			json_object_set_new(root, "expected_refs",
 					    json_real(expected));
+		if (trace_path) {
+			json_t *h = json_object();
+
+			for (int j = 2; j <= layers[0].levels; j++)
+				json_object_set_new(
+					h,
+					(const char *[]){ "", "", "L2", "L3",
+							  "L4", "L5" }[j],
+					json_real(pr.hit[j]));
+			json_object_set_new(root, "trace_walks",
+					    json_integer(pr.walks));
+			json_object_set_new(root, "trace_pwc_hit", h);
+			json_object_set_new(root, "trace_reads_per_walk",
+					    json_real(pr.reads_per_walk));
+		}
 		return wbm_cli_json(root);
 	}
 	if (k == 2) {
@@ -247,6 +383,14 @@ static int model_walk(int argc, char **argv)
 		printf("seed formula Lg x Ln + Ln = %llu: leaves out the %llu "
 		       "guest-entry reads\n",
 		       (unsigned long long)seed, (unsigned long long)gr);
+	}
+	if (trace_path) {
+		printf("trace: %llu walks, %.4f reads per walk in layer 1; PWC "
+		       "hit rates",
+		       (unsigned long long)pr.walks, pr.reads_per_walk);
+		for (int j = 2; j <= layers[0].levels; j++)
+			printf(" L%d %.4f", j, pr.hit[j]);
+		putchar('\n');
 	}
 	if (have_pwc)
 		printf("expected with PWC and nested TLB: %.4f\n", expected);

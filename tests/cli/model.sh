@@ -88,3 +88,8 @@ printf '1 4K:2:FA\n2 4K:4:4\n' >"$TMP/geom"
 check "tlb geometry file" grep -q '^L2: 12 lookups, 0 misses' "$TMP/ge"
 printf '0xzz\n' >"$TMP/badtrace"
 bad "bad trace line" "0xzz" tlb --cpu zen4 --trace "$TMP/badtrace"
+
+# PWC sizes fed with a trace: 13 reads in 4 walks (tests/unit/test_model_walk.c)
+printf '0x10000000000\n0x10000001000  # same 2M\n0x10000200000\n0x10000000000\n' >"$TMP/walks"
+check "walk --pwc-sizes --trace" sh -c "'$WB' model walk 4:4K --pwc-sizes L2=1 --trace '$TMP/walks' | grep -q 'expected with PWC and nested TLB: 3.2500'"
+bad "pwc sizes without trace" "--pwc-sizes" walk 4:4K --pwc-sizes L2=1
