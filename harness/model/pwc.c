@@ -59,7 +59,8 @@ int wbm_pwc_trace(int levels, uint64_t page_size, const uint32_t *entries,
 		/* the level-j entry is named by the address bits above it */
 		for (int j = leaf + 1; j <= levels && !hit; j++) {
 			reached[j]++;
-			if (c[j].n && lru_find(&c[j], trace[i] >> (12 + 9 * (j - 1))))
+			if (c[j].n &&
+			    lru_find(&c[j], trace[i] >> (12 + 9 * (j - 1))))
 				hit = j;
 		}
 		out->reads += hit ? (uint64_t)(hit - leaf) : (uint64_t)d;
@@ -71,9 +72,9 @@ int wbm_pwc_trace(int levels, uint64_t page_size, const uint32_t *entries,
 	}
 	out->walks = n;
 	for (int j = leaf + 1; j <= levels; j++)
-		out->hit[j] = reached[j] ?
-				      (double)out->first_hits[j] / (double)reached[j] :
-				      0.0;
+		out->hit[j] = reached[j] ? (double)out->first_hits[j] /
+						   (double)reached[j]
+					 : 0.0;
 	out->reads_per_walk = n ? (double)out->reads / (double)n : 0.0;
 	return 0;
 }
