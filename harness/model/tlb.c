@@ -258,9 +258,9 @@ static inline __attribute__((always_inline)) int scan_n(uint64_t *k,
 {
 	uint64_t carry = key;
 
+	/* with n constant (see lookup_scan) the loop becomes straight code */
 	if (k[0] == key)
 		return 1;
-		/* with n constant (see lookup_scan) this becomes straight-line code */
 #pragma GCC unroll 16
 	for (uint32_t w = 0; w < n; w++) {
 		uint64_t old = k[w];
