@@ -13,6 +13,7 @@
 #include "cmd_model.h"
 #include "model/cpu.h"
 #include "model/pt.h"
+#include "model/pwc.h"
 #include "model/vipt.h"
 #include "model/walk.h"
 #include "parse.h"
@@ -58,8 +59,8 @@ int wbm_cli_bad(const char *sub, const char *what, const char *tok,
 
 static const char *human(uint64_t b, char *buf, size_t len)
 {
-	static const char *const u[] = { "B", "KiB", "MiB", "GiB", "TiB",
-					  "PiB", "EiB" };
+	static const char *const u[] = { "B",	"KiB", "MiB", "GiB",
+					 "TiB", "PiB", "EiB" };
 	double v = (double)b;
 	int i = 0;
 
@@ -83,6 +84,12 @@ static const char walk_help[] =
 	"               layer, e.g. L4=0.99,L3=0.95,L2=0.6 (adds the expected "
 	"cost)\n"
 	"  --ntlb RATE  nested TLB hit rate for each layer's addresses\n"
+	"  --pwc-sizes Lj=N,... --trace FILE\n"
+	"               simulate LRU paging-structure caches of N entries per "
+	"level\n"
+	"               on the addresses in FILE (one per line, each a walk); "
+	"the\n"
+	"               hit rates found apply to the first layer\n"
 	"The last line is the worst case, prod(d_i + 1) - 1 with d_i each "
 	"layer's\nleaf depth: 'model walk 4:4K 4:4K' ends with 24.\n";
 
@@ -128,8 +135,89 @@ static int parse_pwc(const char *s, double *hit)
 	return 0;
 }
 
+static int parse_pwc_sizes(const char *s, uint32_t *entries)
+{
+	char buf[128], *save = NULL, *tok;
+
+	if (strlen(s) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, s);
+	for (tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(tok, '=');
+		int lvl;
+		uint64_t n;
+
+		if (tok[0] != 'L' || !eq)
+			return -EINVAL;
+		*eq = 0;
+		if (wb_parse_int(tok + 1, &lvl) || lvl < 2 || lvl > 5 ||
+		    wb_parse_u64(eq + 1, &n) || n > WBM_PWC_MAX_ENTRIES)
+			return -EINVAL;
+		entries[lvl] = (uint32_t)n;
+	}
+	return 0;
+}
+
+/* Addresses, one per line (hex 0x... or decimal), '#' comments. */
+static int read_trace(const char *path, uint64_t **out, size_t *n)
+{
+	FILE *f = fopen(path, "r");
+	size_t cap = 0;
+	char line[256];
+	int ln = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (!f)
+		return wb_error(WB_EXIT_USAGE,
+				"model walk: cannot read '%s': %s", path,
+				strerror(errno));
+	while (fgets(line, sizeof(line), f)) {
+		char *s = line, *e;
+		uint64_t va;
+
+		ln++;
+		if ((e = strchr(s, '#')))
+			*e = 0;
+		s += strspn(s, " \t");
+		s[strcspn(s, " \t\r\n")] = 0;
+		if (!*s)
+			continue;
+		errno = 0;
+		va = strtoull(s, &e, 0);
+		if (errno || *e) {
+			fclose(f);
+			free(*out);
+			return wb_error(WB_EXIT_USAGE,
+					"model walk: %s:%d: bad address '%s'",
+					path, ln, s);
+		}
+		if (*n == cap) {
+			uint64_t *p;
+
+			cap = cap ? 2 * cap : 4096;
+			p = realloc(*out, cap * sizeof(*p));
+			if (!p) {
+				fclose(f);
+				free(*out);
+				return wb_error(WB_EXIT_MISSING,
+						"out of memory");
+			}
+			*out = p;
+		}
+		(*out)[(*n)++] = va;
+	}
+	fclose(f);
+	return 0;
+}
+
 static int model_walk(int argc, char **argv)
 {
+	uint32_t pwc_sizes[6] = { 0 };
+	const char *trace_path = NULL;
+	struct wbm_pwc_result pr;
+	int have_sizes = 0;
 	struct wbm_layer layers[WBM_MAX_LAYERS];
 	double pwc[6] = { 0 }, ntlb = 0, expected = 0;
 	int k = 0, json = 0, have_pwc = 0, levels[WBM_MAX_LAYERS];
@@ -148,9 +236,10 @@ static int model_walk(int argc, char **argv)
 			if (r < 0)
 				return WB_EXIT_USAGE;
 			if (parse_pwc(v, pwc))
-				return wbm_cli_bad("walk", "--pwc", v,
-						   "want Lj=RATE,... with j 2-5 "
-						   "and RATE in [0,1]");
+				return wbm_cli_bad(
+					"walk", "--pwc", v,
+					"want Lj=RATE,... with j 2-5 "
+					"and RATE in [0,1]");
 			have_pwc = 1;
 		} else if ((r = wbm_cli_opt(argc, argv, &i, "--ntlb", &v))) {
 			if (r < 0)
@@ -159,6 +248,19 @@ static int model_walk(int argc, char **argv)
 				return wbm_cli_bad("walk", "--ntlb", v,
 						   "want a rate in [0,1]");
 			have_pwc = 1;
+		} else if ((r = wbm_cli_opt(argc, argv, &i, "--pwc-sizes",
+					    &v))) {
+			if (r < 0)
+				return WB_EXIT_USAGE;
+			if (parse_pwc_sizes(v, pwc_sizes))
+				return wbm_cli_bad("walk", "--pwc-sizes", v,
+						   "want Lj=N,... with j 2-5 "
+						   "and N <= 256");
+			have_sizes = 1;
+		} else if ((r = wbm_cli_opt(argc, argv, &i, "--trace", &v))) {
+			if (r < 0)
+				return WB_EXIT_USAGE;
+			trace_path = v;
 		} else if (argv[i][0] == '-') {
 			return wb_error(WB_EXIT_USAGE,
 					"model walk: unknown option '%s'",
@@ -178,10 +280,30 @@ static int model_walk(int argc, char **argv)
 	if (!k)
 		return wb_error(WB_EXIT_USAGE,
 				"model walk: no LAYER given (e.g. 4:4K 4:4K)");
+	if (have_sizes != !!trace_path)
+		return wb_error(WB_EXIT_USAGE,
+				"model walk: --pwc-sizes and --trace go "
+				"together");
+	if (trace_path) {
+		uint64_t *tr;
+		size_t tn;
+		int err = read_trace(trace_path, &tr, &tn);
+
+		if (err)
+			return err;
+		err = wbm_pwc_trace(layers[0].levels, layers[0].page_size,
+				    pwc_sizes, tr, tn, &pr);
+		free(tr);
+		if (err)
+			return wb_error(WB_EXIT_USAGE, "model walk: bad layer");
+		have_pwc = 1;
+	}
 	for (int i = 0; i < k; i++) {
 		levels[i] = layers[i].levels;
 		sizes[i] = layers[i].page_size;
 		memcpy(layers[i].pwc_hit, pwc, sizeof(pwc));
+		if (i == 0 && trace_path)
+			memcpy(layers[i].pwc_hit, pr.hit, sizeof(pr.hit));
 		layers[i].ntlb_hit = ntlb;
 	}
 	if (wbm_walk_worst(levels, sizes, k, &worst) ||
@@ -202,18 +324,18 @@ static int model_walk(int argc, char **argv)
 		wbm_leaf_depth(levels[i], sizes[i], &d);
 		if (json) {
 			json_array_append_new(
-				jl, json_pack("{s:i,s:I,s:i}", "levels",
-					      levels[i], "page_size",
-					      (json_int_t)sizes[i],
-					      "leaf_depth", d));
+				jl,
+				json_pack("{s:i,s:I,s:i}", "levels", levels[i],
+					  "page_size", (json_int_t)sizes[i],
+					  "leaf_depth", d));
 			continue;
 		}
 		printf("layer %d%s: %d levels, %s pages, leaf depth %d\n",
 		       i + 1,
-		       k == 1	   ? "" :
-		       i == 0	   ? " (guest)" :
-		       i == k - 1 ? " (host)" :
-				    " (middle)",
+		       k == 1	    ? ""
+		       : i == 0	    ? " (guest)"
+		       : i == k - 1 ? " (host)"
+				    : " (middle)",
 		       levels[i], wb_format_size(sizes[i], sb, sizeof(sb)), d);
 	}
 	if (k == 2) {
@@ -235,6 +357,21 @@ static int model_walk(int argc, char **argv)
 		if (have_pwc)
 			json_object_set_new(root, "expected_refs",
 					    json_real(expected));
+		if (trace_path) {
+			json_t *h = json_object();
+
+			for (int j = 2; j <= layers[0].levels; j++)
+				json_object_set_new(
+					h,
+					(const char *[]){ "", "", "L2", "L3",
+							  "L4", "L5" }[j],
+					json_real(pr.hit[j]));
+			json_object_set_new(root, "trace_walks",
+					    json_integer(pr.walks));
+			json_object_set_new(root, "trace_pwc_hit", h);
+			json_object_set_new(root, "trace_reads_per_walk",
+					    json_real(pr.reads_per_walk));
+		}
 		return wbm_cli_json(root);
 	}
 	if (k == 2) {
@@ -246,6 +383,14 @@ static int model_walk(int argc, char **argv)
 		printf("seed formula Lg x Ln + Ln = %llu: leaves out the %llu "
 		       "guest-entry reads\n",
 		       (unsigned long long)seed, (unsigned long long)gr);
+	}
+	if (trace_path) {
+		printf("trace: %llu walks, %.4f reads per walk in layer 1; PWC "
+		       "hit rates",
+		       (unsigned long long)pr.walks, pr.reads_per_walk);
+		for (int j = 2; j <= layers[0].levels; j++)
+			printf(" L%d %.4f", j, pr.hit[j]);
+		putchar('\n');
 	}
 	if (have_pwc)
 		printf("expected with PWC and nested TLB: %.4f\n", expected);
@@ -337,8 +482,9 @@ static int read_maps(struct maplist *l, const char *path)
 	int err = 0;
 
 	if (!f)
-		return wb_error(WB_EXIT_USAGE, "model footprint: cannot read '%s': %s",
-				path, strerror(errno));
+		return wb_error(WB_EXIT_USAGE,
+				"model footprint: cannot read '%s': %s", path,
+				strerror(errno));
 	while (!err && fgets(line, sizeof(line), f)) {
 		char *s = line, *e;
 
@@ -365,8 +511,9 @@ static void free_maps(struct maplist *l)
 	free(l->m);
 }
 
-static const char *const level_names[] = { "", "PTE", "PMD", "PUD", "P4D",
-					   "PGD" };
+static const char *const level_names[] = {
+	"", "PTE", "PMD", "PUD", "P4D", "PGD"
+};
 
 static const char *level_name(int level, int levels)
 {
@@ -488,8 +635,8 @@ static int size_opt(const char *sub, const char *name, const char *v,
 {
 	if (page ? wb_parse_pagesize(v, out) : wb_parse_size(v, out))
 		return wbm_cli_bad(sub, name, v,
-				   page ? "want 4K, 2M or 1G" :
-					  "want a size like 8G");
+				   page ? "want 4K, 2M or 1G"
+					: "want a size like 8G");
 	return 0;
 }
 
@@ -515,7 +662,8 @@ static int model_fleet(int argc, char **argv)
 			s.share = WBM_SHARE_BRANCHES;
 		} else if (!strcmp(argv[i], "--hugetlb-pmd-share")) {
 			s.share = WBM_SHARE_HUGETLB_PMD;
-		} else if ((r = wbm_cli_opt(argc, argv, &i, "--procs", &v)) > 0) {
+		} else if ((r = wbm_cli_opt(argc, argv, &i, "--procs", &v)) >
+			   0) {
 			have |= 1;
 			if (wb_parse_u64(v, &s.procs) || !s.procs)
 				err = wbm_cli_bad("fleet", "--procs", v,
@@ -523,15 +671,15 @@ static int model_fleet(int argc, char **argv)
 		} else if (!r && (r = wbm_cli_opt(argc, argv, &i, "--private",
 						  &v)) > 0) {
 			have |= 2;
-			err = size_opt("fleet", "--private", v, &s.private_bytes,
-				       0);
+			err = size_opt("fleet", "--private", v,
+				       &s.private_bytes, 0);
 		} else if (!r && (r = wbm_cli_opt(argc, argv, &i, "--shared",
 						  &v)) > 0) {
 			have |= 4;
 			err = size_opt("fleet", "--shared", v, &s.shared_bytes,
 				       0);
-		} else if (!r &&
-			   (r = wbm_cli_opt(argc, argv, &i, "--phys", &v)) > 0) {
+		} else if (!r && (r = wbm_cli_opt(argc, argv, &i, "--phys",
+						  &v)) > 0) {
 			have |= 8;
 			err = size_opt("fleet", "--phys", v, &s.phys_bytes, 0);
 		} else if (!r && (r = wbm_cli_opt(argc, argv, &i,
@@ -548,8 +696,8 @@ static int model_fleet(int argc, char **argv)
 			    !s.ipt_entry_bytes)
 				err = wbm_cli_bad("fleet", "--ipt-entry", v,
 						  "want bytes >= 1");
-		} else if (!r &&
-			   (r = wbm_cli_opt(argc, argv, &i, "--levels", &v)) > 0) {
+		} else if (!r && (r = wbm_cli_opt(argc, argv, &i, "--levels",
+						  &v)) > 0) {
 			if (wb_parse_int(v, &s.levels) ||
 			    (s.levels != 4 && s.levels != 5))
 				err = wbm_cli_bad("fleet", "--levels", v,
@@ -573,14 +721,19 @@ static int model_fleet(int argc, char **argv)
 				"model fleet: --hugetlb-pmd-share needs "
 				"--shared-page 2M");
 	if (s.private_bytes % s.private_page)
-		return wbm_cli_bad("fleet", "--private", wb_format_size(s.private_bytes, b1, sizeof(b1)),
-				   "not a multiple of --private-page");
+		return wbm_cli_bad(
+			"fleet", "--private",
+			wb_format_size(s.private_bytes, b1, sizeof(b1)),
+			"not a multiple of --private-page");
 	if (s.shared_bytes % s.shared_page)
-		return wbm_cli_bad("fleet", "--shared", wb_format_size(s.shared_bytes, b1, sizeof(b1)),
-				   "not a multiple of --shared-page");
+		return wbm_cli_bad(
+			"fleet", "--shared",
+			wb_format_size(s.shared_bytes, b1, sizeof(b1)),
+			"not a multiple of --shared-page");
 	if (!s.private_bytes && !s.shared_bytes)
-		return wb_error(WB_EXIT_USAGE,
-				"model fleet: --private and --shared are both 0");
+		return wb_error(
+			WB_EXIT_USAGE,
+			"model fleet: --private and --shared are both 0");
 	err = wbm_fleet(&s, &f);
 	if (err == -ERANGE)
 		return wb_error(WB_EXIT_USAGE,
@@ -594,16 +747,17 @@ static int model_fleet(int argc, char **argv)
 		json_t *root = json_object(), *t = json_object();
 
 		for (int lv = 1; lv <= s.levels; lv++)
-			json_object_set_new(t, level_name(lv, s.levels),
-					    json_integer(f.per_proc.tables[lv]));
+			json_object_set_new(
+				t, level_name(lv, s.levels),
+				json_integer(f.per_proc.tables[lv]));
 		json_object_set_new(root, "procs", json_integer(s.procs));
 		json_object_set_new(root, "levels", json_integer(s.levels));
-		json_object_set_new(root, "share",
-				    json_string(s.share == WBM_SHARE_BRANCHES ?
-							"branches" :
-						s.share == WBM_SHARE_HUGETLB_PMD ?
-							"hugetlb_pmd" :
-							"none"));
+		json_object_set_new(
+			root, "share",
+			json_string(s.share == WBM_SHARE_BRANCHES ? "branches"
+				    : s.share == WBM_SHARE_HUGETLB_PMD
+					    ? "hugetlb_pmd"
+					    : "none"));
 		json_object_set_new(root, "tables_per_proc", t);
 		json_object_set_new(root, "pt_bytes_per_proc",
 				    json_integer(f.per_proc.total_bytes));
@@ -646,9 +800,9 @@ static int model_fleet(int argc, char **argv)
 	printf("break-even: %llu processes (hierarchical > inverted from "
 	       "there on)\n",
 	       (unsigned long long)f.breakeven_procs);
-	printf("%s\n", f.hier_bytes > f.ipt_bytes ?
-			       "inverted table is smaller" :
-			       "hierarchical tables are smaller");
+	printf("%s\n", f.hier_bytes > f.ipt_bytes
+			       ? "inverted table is smaller"
+			       : "hierarchical tables are smaller");
 	return WB_EXIT_OK;
 }
 
@@ -677,7 +831,8 @@ static int model_vipt(int argc, char **argv)
 
 		if (!strcmp(argv[i], "--json")) {
 			json = 1;
-		} else if ((q = wbm_cli_opt(argc, argv, &i, "--size", &v)) > 0) {
+		} else if ((q = wbm_cli_opt(argc, argv, &i, "--size", &v)) >
+			   0) {
 			err = size_opt("vipt", "--size", v, &size, 0);
 		} else if (!q && (q = wbm_cli_opt(argc, argv, &i, "--ways",
 						  &v)) > 0) {
@@ -690,8 +845,8 @@ static int model_vipt(int argc, char **argv)
 		} else if (!q && (q = wbm_cli_opt(argc, argv, &i, "--page",
 						  &v)) > 0) {
 			err = size_opt("vipt", "--page", v, &page, 1);
-		} else if (!q && (q = wbm_cli_opt(argc, argv, &i, "--cpu",
-						  &v)) > 0) {
+		} else if (!q &&
+			   (q = wbm_cli_opt(argc, argv, &i, "--cpu", &v)) > 0) {
 			cpu_name = v;
 		} else if (q < 0) {
 			err = WB_EXIT_USAGE;
@@ -750,8 +905,10 @@ static const struct {
 	int (*fn)(int argc, char **argv);
 	const char *help;
 } subs[] = {
-	{ "walk", model_walk, "memory references per translation (2D, k layers)" },
-	{ "footprint", model_footprint, "page-table pages for a set of mappings" },
+	{ "walk", model_walk,
+	  "memory references per translation (2D, k layers)" },
+	{ "footprint", model_footprint,
+	  "page-table pages for a set of mappings" },
 	{ "fleet", model_fleet, "tables of N processes vs an inverted table" },
 	{ "vipt", model_vipt, "VIPT synonym check S x B <= P" },
 	{ "tlb", wbm_model_tlb, "TLB simulator: misses, knees, --bench" },

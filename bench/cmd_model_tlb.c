@@ -82,8 +82,9 @@ static int read_geometry(const char *path, struct wbm_tlb_geom *g)
 	int n = 0;
 
 	if (!f)
-		return wb_error(WB_EXIT_USAGE, "model tlb: cannot read '%s': %s",
-				path, strerror(errno));
+		return wb_error(WB_EXIT_USAGE,
+				"model tlb: cannot read '%s': %s", path,
+				strerror(errno));
 	memset(g, 0, sizeof(*g));
 	while (fgets(line, sizeof(line), f)) {
 		char *s = line, *e;
@@ -112,9 +113,10 @@ static int read_geometry(const char *path, struct wbm_tlb_geom *g)
 		    level > WBM_TLB_LEVELS ||
 		    wbm_tlb_parse_level(e, level, g)) {
 			fclose(f);
-			return wb_error(WB_EXIT_USAGE,
-					"model tlb: %s:%d: bad structure '%s %s'",
-					path, n, s, e);
+			return wb_error(
+				WB_EXIT_USAGE,
+				"model tlb: %s:%d: bad structure '%s %s'", path,
+				n, s, e);
 		}
 	}
 	fclose(f);
@@ -162,8 +164,10 @@ static int pick_geometry(const struct tlb_args *a, struct wbm_tlb_geom *g,
 		/* --bench measures the simulator, not this CPU: any row does */
 		if (wbm_cpu_by_name("Zen 5", &c))
 			return wb_error(WB_EXIT_MISSING, "CPU table broken");
-		snprintf(label, len, "%s (this CPU, %s family 0x%x model 0x%x, "
-			 "is unknown to the table)", c.name, vendor, fam, model);
+		snprintf(label, len,
+			 "%s (this CPU, %s family 0x%x model 0x%x, "
+			 "is unknown to the table)",
+			 c.name, vendor, fam, model);
 	} else {
 		snprintf(label, len, "%s (this CPU: %s family 0x%x model 0x%x)",
 			 c.name, vendor, fam, model);
@@ -222,12 +226,12 @@ static json_t *stats_json(const struct wbm_tlb_stats *st, int levels)
 static void stats_print(const struct wbm_tlb_stats *st, int levels)
 {
 	for (int l = 1; l <= levels; l++)
-		printf("L%d: %llu lookups, %llu misses, %.4f misses/access\n", l,
-		       (unsigned long long)st->lookups[l],
+		printf("L%d: %llu lookups, %llu misses, %.4f misses/access\n",
+		       l, (unsigned long long)st->lookups[l],
 		       (unsigned long long)st->misses[l],
 		       wbm_tlb_miss_rate(st, l));
-	printf("walks: %llu, %.4f per access\n",
-	       (unsigned long long)st->walks, wbm_tlb_miss_rate(st, 0));
+	printf("walks: %llu, %.4f per access\n", (unsigned long long)st->walks,
+	       wbm_tlb_miss_rate(st, 0));
 }
 
 static double now_s(void)
@@ -282,14 +286,13 @@ static int run_bench(const struct tlb_args *a, struct wbm_tlb *t,
 		rate[k] = (double)done / best;
 		if (a->json)
 			json_array_append_new(
-				runs, json_pack("{s:s,s:I,s:I,s:f,s:s}",
-						"pattern",
-						k ? "chase past L2" :
-						    "chase past L1",
-						"pages", (json_int_t)ns[k],
-						"translations", (json_int_t)done,
-						"translations_per_s", rate[k],
-						"statistic", "best of 3"));
+				runs,
+				json_pack("{s:s,s:I,s:I,s:f,s:s}", "pattern",
+					  k ? "chase past L2" : "chase past L1",
+					  "pages", (json_int_t)ns[k],
+					  "translations", (json_int_t)done,
+					  "translations_per_s", rate[k],
+					  "statistic", "best of 3"));
 		else
 			printf("chase:%llu:4K (%s): %llu translations, %.1f M "
 			       "translations/s (best of 3)\n",
@@ -318,8 +321,9 @@ static int run_trace(const struct tlb_args *a, struct wbm_tlb *t, int levels,
 	int n = 0;
 
 	if (!f)
-		return wb_error(WB_EXIT_USAGE, "model tlb: cannot read '%s': %s",
-				a->trace, strerror(errno));
+		return wb_error(WB_EXIT_USAGE,
+				"model tlb: cannot read '%s': %s", a->trace,
+				strerror(errno));
 	while (fgets(line, sizeof(line), f)) {
 		char *s = line, *e, *ps;
 		uint64_t va, size = WBM_4K;
@@ -434,10 +438,19 @@ static int run_sweep(const struct tlb_args *a, struct wbm_tlb *t,
 		if (a->json) {
 			json_array_append_new(
 				knees,
-				json_pack("{s:s,s:I,s:I}", "level",
-					  lv ? (lv == 1 ? "L1" : lv == 2 ? "L2" : "L3") : "walk",
-					  "pages", (json_int_t)(err ? -1 : (json_int_t)knee),
-					  "bytes", (json_int_t)(err ? -1 : (json_int_t)(knee * ps))));
+				json_pack(
+					"{s:s,s:I,s:I}", "level",
+					lv ? (lv == 1	? "L1"
+					      : lv == 2 ? "L2"
+							: "L3")
+					   : "walk",
+					"pages",
+					(json_int_t)(err ? -1
+							 : (json_int_t)knee),
+					"bytes",
+					(json_int_t)(err ? -1
+							 : (json_int_t)(knee *
+									ps))));
 			continue;
 		}
 		if (err)
@@ -458,8 +471,8 @@ static int run_sweep(const struct tlb_args *a, struct wbm_tlb *t,
 	return a->json ? wbm_cli_json(root) : WB_EXIT_OK;
 }
 
-static int run_pattern(const struct tlb_args *a, struct wbm_tlb *t,
-		       uint64_t n, uint64_t ps, int levels, const char *label)
+static int run_pattern(const struct tlb_args *a, struct wbm_tlb *t, uint64_t n,
+		       uint64_t ps, int levels, const char *label)
 {
 	struct wbm_tlb_stats st;
 	uint32_t *order = malloc(n * sizeof(*order));
@@ -512,19 +525,19 @@ int wbm_model_tlb(int argc, char **argv)
 		else if (!r && (r = wbm_cli_opt(argc, argv, &i, "--geometry",
 						&v)) > 0)
 			a.geometry = v;
-		else if (!r && (r = wbm_cli_opt(argc, argv, &i, "--pattern",
-						&v)) > 0)
+		else if (!r &&
+			 (r = wbm_cli_opt(argc, argv, &i, "--pattern", &v)) > 0)
 			a.pattern = v;
 		else if (!r &&
 			 (r = wbm_cli_opt(argc, argv, &i, "--trace", &v)) > 0)
 			a.trace = v;
-		else if (!r &&
-			 (r = wbm_cli_opt(argc, argv, &i, "--passes", &v)) > 0) {
+		else if (!r && (r = wbm_cli_opt(argc, argv, &i, "--passes",
+						&v)) > 0) {
 			if (wb_parse_u64(v, &a.passes) || !a.passes)
 				return wbm_cli_bad("tlb", "--passes", v,
 						   "want a count >= 1");
-		} else if (!r &&
-			   (r = wbm_cli_opt(argc, argv, &i, "--seed", &v)) > 0) {
+		} else if (!r && (r = wbm_cli_opt(argc, argv, &i, "--seed",
+						  &v)) > 0) {
 			if (wb_parse_u64(v, &a.seed))
 				return wbm_cli_bad("tlb", "--seed", v,
 						   "want an integer");
@@ -547,16 +560,17 @@ int wbm_model_tlb(int argc, char **argv)
 				   "want chase:N:PAGESIZE, N >= 1, PAGESIZE "
 				   "4K, 2M or 1G");
 	if (a.sweep && !a.pattern)
-		return wb_error(WB_EXIT_USAGE,
-				"model tlb: --sweep needs --pattern chase:N:SIZE");
+		return wb_error(
+			WB_EXIT_USAGE,
+			"model tlb: --sweep needs --pattern chase:N:SIZE");
 	err = pick_geometry(&a, &g, label, sizeof(label));
 	if (err)
 		return err;
 	err = wbm_tlb_new(&g, &t);
 	if (err)
-		return wb_error(err == -ENOMEM ? WB_EXIT_MISSING : WB_EXIT_USAGE,
-				"model tlb: %s: inconsistent TLB geometry",
-				label);
+		return wb_error(
+			err == -ENOMEM ? WB_EXIT_MISSING : WB_EXIT_USAGE,
+			"model tlb: %s: inconsistent TLB geometry", label);
 	if (a.bench)
 		err = run_bench(&a, t, &g, label);
 	else if (a.trace)

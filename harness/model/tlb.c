@@ -17,7 +17,8 @@
 #define NONE UINT32_MAX
 
 struct tstruct {
-	uint32_t nsets, ways, set_mask; /* set_mask: nsets - 1 if a power of 2 */
+	uint32_t nsets, ways,
+		set_mask; /* set_mask: nsets - 1 if a power of 2 */
 	uint64_t *keys; /* nsets * ways; scan mode: MRU first, 0 empty */
 	/* hash mode (fully associative, many ways) */
 	uint32_t *ht, ht_mask, used, head, tail;
@@ -52,7 +53,10 @@ unsigned int wbm_tlb_size_bit(uint64_t page_size)
 
 static int size_code(unsigned int bit)
 {
-	return bit == WBM_SZ_4K ? 1 : bit == WBM_SZ_2M ? 2 : bit == WBM_SZ_1G ? 3 : 0;
+	return bit == WBM_SZ_4K	  ? 1
+	       : bit == WBM_SZ_2M ? 2
+	       : bit == WBM_SZ_1G ? 3
+				  : 0;
 }
 
 static int code_shift(int code)
@@ -72,7 +76,8 @@ int wbm_tlb_geom_check(const struct wbm_tlb_geom *g)
 		    a->sizes & ~(WBM_SZ_4K | WBM_SZ_2M | WBM_SZ_1G))
 			return -EINVAL;
 		for (int j = 0; j < i; j++)
-			if (g->s[j].level == a->level && g->s[j].sizes & a->sizes)
+			if (g->s[j].level == a->level &&
+			    g->s[j].sizes & a->sizes)
 				return -EINVAL;
 	}
 	return 0;
@@ -99,9 +104,11 @@ void wbm_tlb_flush(struct wbm_tlb *t)
 	for (int i = 0; i < t->g.n; i++) {
 		struct tstruct *s = &t->s[i];
 
-		memset(s->keys, 0, (size_t)s->nsets * s->ways * sizeof(*s->keys));
+		memset(s->keys, 0,
+		       (size_t)s->nsets * s->ways * sizeof(*s->keys));
 		if (hash_mode(s)) {
-			memset(s->ht, 0xff, (size_t)(s->ht_mask + 1) * sizeof(*s->ht));
+			memset(s->ht, 0xff,
+			       (size_t)(s->ht_mask + 1) * sizeof(*s->ht));
 			s->used = 0;
 			s->head = s->tail = NONE;
 		}
@@ -245,13 +252,16 @@ static int lookup_hash(struct tstruct *s, uint64_t key)
 	return 0;
 }
 
-static inline __attribute__((always_inline)) int
-scan_n(uint64_t *k, uint64_t key, uint32_t n)
+static inline __attribute__((always_inline)) int scan_n(uint64_t *k,
+							uint64_t key,
+							uint32_t n)
 {
 	uint64_t carry = key;
 
+	/* with n constant (see lookup_scan) the loop becomes straight code */
 	if (k[0] == key)
 		return 1;
+#pragma GCC unroll 16
 	for (uint32_t w = 0; w < n; w++) {
 		uint64_t old = k[w];
 
@@ -265,8 +275,8 @@ scan_n(uint64_t *k, uint64_t key, uint32_t n)
 
 static inline int lookup_scan(struct tstruct *s, uint64_t key, uint64_t vpn)
 {
-	uint32_t set = s->set_mask ? (uint32_t)(vpn & s->set_mask) :
-				     (uint32_t)(vpn % s->nsets);
+	uint32_t set = s->set_mask ? (uint32_t)(vpn & s->set_mask)
+				   : (uint32_t)(vpn % s->nsets);
 	uint64_t *k = s->keys + (size_t)set * s->ways;
 
 	/* constant way counts let the compiler unroll the common shapes */
@@ -286,26 +296,44 @@ static inline int lookup_scan(struct tstruct *s, uint64_t key, uint64_t vpn)
 	}
 }
 
-static inline int access_one(struct wbm_tlb *t, uint64_t va, int code)
+/* Index on the size's path of the structure that hit; path length: walk. */
+static inline int access_core(struct wbm_tlb *t, uint64_t va, int code)
 {
 	uint64_t vpn = va >> code_shift(code);
 	uint64_t key = vpn << 2 | (uint64_t)code;
-	int n = t->path[code].n;
+	int n = t->path[code].n, i;
 
-	t->st.accesses++;
-	for (int i = 0; i < n; i++) {
+	for (i = 0; i < n; i++) {
 		struct tstruct *s = t->path[code].s[i];
-		int l = t->path[code].level[i];
-		int hit = t->path[code].hash[i] ? lookup_hash(s, key) :
-						   lookup_scan(s, key, vpn);
 
-		t->st.lookups[l]++;
-		if (hit)
-			return l;
-		t->st.misses[l]++;
+		if (t->path[code].hash[i] ? lookup_hash(s, key)
+					  : lookup_scan(s, key, vpn))
+			break;
 	}
-	t->st.walks++;
-	return 0;
+	return i;
+}
+
+/* Counts @count translations that ended at path index @i. */
+static void account(struct wbm_tlb *t, int code, int i, uint64_t count)
+{
+	t->st.accesses += count;
+	for (int j = 0; j <= i && j < t->path[code].n; j++) {
+		int l = t->path[code].level[j];
+
+		t->st.lookups[l] += count;
+		if (j < i)
+			t->st.misses[l] += count;
+	}
+	if (i == t->path[code].n)
+		t->st.walks += count;
+}
+
+static inline int access_one(struct wbm_tlb *t, uint64_t va, int code)
+{
+	int i = access_core(t, va, code);
+
+	account(t, code, i, 1);
+	return i < t->path[code].n ? t->path[code].level[i] : 0;
 }
 
 int wbm_tlb_access(struct wbm_tlb *t, uint64_t va, unsigned int size_bit)
@@ -360,19 +388,26 @@ int wbm_chase_order(uint64_t npages, uint64_t seed, uint32_t *order)
 
 #define CHASE_BASE ((uint64_t)1 << 40)
 
-int wbm_tlb_run_chase(struct wbm_tlb *t, const uint32_t *order,
-		      uint64_t npages, uint64_t page_size, uint64_t warm,
-		      uint64_t passes)
+int wbm_tlb_run_chase(struct wbm_tlb *t, const uint32_t *order, uint64_t npages,
+		      uint64_t page_size, uint64_t warm, uint64_t passes)
 {
 	int code = size_code(wbm_tlb_size_bit(page_size));
 
 	if (!code || !npages)
 		return -EINVAL;
 	for (uint64_t p = 0; p < warm + passes; p++) {
+		/* counted locally and folded in after each pass: keeps five
+		 * read-modify-writes of the counters out of every access */
+		uint64_t ended[WBM_TLB_LEVELS + 1] = { 0 };
+
 		if (p == warm)
 			wbm_tlb_clear_stats(t);
 		for (uint64_t i = 0; i < npages; i++)
-			access_one(t, CHASE_BASE + order[i] * page_size, code);
+			ended[access_core(t, CHASE_BASE + order[i] * page_size,
+					  code)]++;
+		for (int i = 0; i <= t->path[code].n; i++)
+			if (ended[i])
+				account(t, code, i, ended[i]);
 	}
 	return 0;
 }

@@ -90,7 +90,8 @@ static size_t random_set(uint64_t *seed, int levels, struct wbm_map *m)
 
 		x.page_size = ps;
 		x.len = (1 + rnd(seed) % maxp) * ps;
-		x.start = (base + (rnd(seed) & ((1ull << spread) - 1))) / ps * ps;
+		x.start = (base + (rnd(seed) & ((1ull << spread) - 1))) / ps *
+			  ps;
 		if (x.start + x.len > space || x.start + x.len < x.start ||
 		    overlaps(m, n, &x))
 			continue;
@@ -137,8 +138,10 @@ static void brute_force_radix(void **state)
 		free_node(t.root, levels);
 		sets++;
 	}
-	print_message("# %d random mapping sets cross-checked (%llu pages, %llu tables)\n",
-		      sets, (unsigned long long)pages, (unsigned long long)tables);
+	print_message("# %d random mapping sets cross-checked (%llu pages, "
+		      "%llu tables)\n",
+		      sets, (unsigned long long)pages,
+		      (unsigned long long)tables);
 	assert_true(sets > 2500);
 }
 
@@ -264,6 +267,54 @@ static void sharing(void **state)
 	assert_int_equal(f.hier_bytes, 100ull * (2048 + 4 + 2) * 4096);
 }
 
+static void population_matches_fleet(void **state)
+{
+	struct wbm_proc_map m[2] = {
+		{ { 1ull << 39, 1ull << 30, WBM_4K }, 0, 0 },
+		{ { 2ull << 39, 4ull << 30, WBM_2M }, 7, 1 },
+	};
+	struct wbm_proc procs[5];
+	struct wbm_fleet_spec s = { .procs = 5,
+				    .private_bytes = 1ull << 30,
+				    .private_page = WBM_4K,
+				    .shared_bytes = 4ull << 30,
+				    .shared_page = WBM_2M,
+				    .phys_bytes = 1ull << 36,
+				    .ipt_entry_bytes = 16,
+				    .levels = 4 };
+	enum wbm_share modes[] = { WBM_SHARE_NONE, WBM_SHARE_HUGETLB_PMD,
+				   WBM_SHARE_BRANCHES };
+	struct wbm_fleet f;
+	struct wbm_pop p;
+	size_t bad;
+
+	(void)state;
+	for (int i = 0; i < 5; i++)
+		procs[i] = (struct wbm_proc){ m, 2 };
+	for (int i = 0; i < 3; i++) {
+		s.share = modes[i];
+		assert_int_equal(wbm_fleet(&s, &f), 0);
+		assert_int_equal(wbm_pop_count(procs, 5, 4, modes[i], &p, &bad),
+				 0);
+		assert_int_equal(p.pt_bytes, f.hier_bytes);
+		assert_int_equal(p.vmpte_bytes, 5 * f.vmpte_bytes_per_proc);
+		assert_int_equal(p.data_bytes, f.data_bytes);
+	}
+	/* the same object at another address in one process: that process
+	 * shares nothing, the other four still do */
+	struct wbm_proc_map moved[2] = { m[0], m[1] };
+	moved[1].map.start = 3ull << 39;
+	procs[4] = (struct wbm_proc){ moved, 2 };
+	assert_int_equal(
+		wbm_pop_count(procs, 5, 4, WBM_SHARE_HUGETLB_PMD, &p, &bad), 0);
+	assert_int_equal(p.pt_bytes, p.pt_bytes_unshared - 3 * 4 * 4096);
+	/* a process with overlapping mappings is named */
+	moved[1].map.start = 1ull << 39;
+	assert_int_equal(wbm_pop_count(procs, 5, 4, WBM_SHARE_NONE, &p, &bad),
+			 -EINVAL);
+	assert_int_equal(bad, 4);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -272,6 +323,7 @@ int main(void)
 		cmocka_unit_test(bad_mappings_are_reported),
 		cmocka_unit_test(ipt_break_even_by_hand),
 		cmocka_unit_test(sharing),
+		cmocka_unit_test(population_matches_fleet),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

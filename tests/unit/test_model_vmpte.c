@@ -124,11 +124,10 @@ static int one_layout(const struct wbm_map *m, size_t n, uint64_t *kernel,
 	if (vmpte_bytes(&before))
 		return -EIO;
 	for (size_t i = 0; i < n; i++) {
-		char *p = mmap((void *)m[i].start, m[i].len,
-			       PROT_READ | PROT_WRITE,
-			       MAP_PRIVATE | MAP_ANONYMOUS |
-				       MAP_FIXED_NOREPLACE,
-			       -1, 0);
+		char *p = mmap(
+			(void *)m[i].start, m[i].len, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1,
+			0);
 
 		if (p == MAP_FAILED || (uint64_t)p != m[i].start)
 			return -EEXIST;

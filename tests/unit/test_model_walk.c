@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 
+#include "model/pwc.h"
 #include "model/walk.h"
 
 static uint64_t worst2(int lg, uint64_t pg, int lh, uint64_t ph)
@@ -116,6 +117,39 @@ static void expected_by_hand(void **state)
 	assert_int_equal(wbm_walk_expected(l, 2, &e), -EINVAL);
 }
 
+static void pwc_from_trace(void **state)
+{
+	/* one PDE-cache entry: A, A+4K (same 2M: hit, 1 read), B (other 2M:
+	 * miss, evicts A), A (miss) -> 4 + 1 + 4 + 4 = 13 reads in 4 walks */
+	const uint64_t a = 1ull << 40, b = a + (2 << 20);
+	const uint64_t trace[] = { a, a + 4096, b, a };
+	uint32_t entries[6] = { 0, 0, 1, 0, 0, 0 };
+	struct wbm_pwc_result r;
+	struct wbm_layer l;
+	double e;
+
+	(void)state;
+	assert_int_equal(wbm_pwc_trace(4, WBM_4K, entries, trace, 4, &r), 0);
+	assert_int_equal(r.reads, 13);
+	assert_int_equal(r.first_hits[2], 1);
+	assert_true(r.hit[2] > 0.25 - 1e-12 && r.hit[2] < 0.25 + 1e-12);
+	/* the rates reproduce the trace's mean through the analytic model */
+	memset(&l, 0, sizeof(l));
+	l.levels = 4;
+	l.page_size = WBM_4K;
+	memcpy(l.pwc_hit, r.hit, sizeof(l.pwc_hit));
+	assert_int_equal(wbm_walk_layer_expected(&l, &e), 0);
+	assert_true(e > 3.25 - 1e-12 && e < 3.25 + 1e-12);
+	/* with a PDPTE cache too, B hits it: reads 2 instead of 4 */
+	entries[3] = 4;
+	assert_int_equal(wbm_pwc_trace(4, WBM_4K, entries, trace, 4, &r), 0);
+	assert_int_equal(r.reads, 4 + 1 + 2 + 2);
+	assert_int_equal(r.first_hits[3], 2);
+	entries[2] = 100000;
+	assert_int_equal(wbm_pwc_trace(4, WBM_4K, entries, trace, 4, &r),
+			 -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -125,6 +159,7 @@ int main(void)
 		cmocka_unit_test(bad_layers),
 		cmocka_unit_test(expected_without_caches_is_worst),
 		cmocka_unit_test(expected_by_hand),
+		cmocka_unit_test(pwc_from_trace),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
