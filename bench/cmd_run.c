@@ -483,6 +483,16 @@ static int measure(struct run_args *a, struct wb_plan *plan,
 			continue;
 		}
 		err = wb_supervise(&so, wb_instance_child, &arg, &cr);
+		/* each instance starts from the machine's own settings, and
+		 * a reserved pool does not outlive the instance it was for */
+		if (in->kernel->prepare_system && a->opts.journal) {
+			int rerr = wb_journal_restore(a->opts.journal);
+
+			if (rerr)
+				fprintf(stderr,
+					"walkbench: error: restoring settings: %s\n",
+					strerror(-rerr));
+		}
 		if (err)
 			return wb_error(WB_EXIT_FAILED,
 					"cannot start a child: %s",

@@ -189,7 +189,8 @@ int wb_instance_child(void *arg, int out_fd)
 	ctx.seed = o->seed;
 	ctx.mem_limit_bytes = o->mem_limit_bytes;
 	ctx.sys = o->sys;
-	ctx.journal = o->journal;
+	/* settings change only in the parent (prepare_system) */
+	ctx.journal = NULL;
 
 	if (o->cpu >= 0 && wb_topo_pin(o->cpu, why, sizeof(why)))
 		return emit(out_fd, inst, NULL, WB_MISSING, why);
