@@ -20,6 +20,7 @@
 #include "instance.h"
 #include "needs.h"
 #include "journal.h"
+#include "lock.h"
 #include "parse.h"
 #include "plan.h"
 #include "results.h"
@@ -36,6 +37,8 @@ struct run_args {
 	int nov;
 	struct wb_run_opts opts;
 	const char *out, *results_dir;
+	const char *path; /* the results file, rewritten after each instance */
+	int written;
 	double timeout_s, mem_fraction;
 	int json;
 	char cmdline[1024];
@@ -84,6 +87,8 @@ static const char usage_text[] =
 	"                       (through the restore journal)\n"
 	"  --seed N             seed for random page orders (default 1)\n"
 	"  --json               print the results JSON on stdout\n"
+	"  --test-delay-pct P   test only: P%% more work in the timed region, to\n"
+	"                       check that compare catches a slowdown\n"
 	"\n"
 	"Exit: 0 ok, 1 an instance failed or crashed, 2 bad usage, 3 a needed\n"
 	"resource is missing, 4 everything was skipped, 5 a measurement could\n"
@@ -265,6 +270,17 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 					WB_EXIT_USAGE,
 					"--mem-fraction '%s': need (0, 0.9]",
 					argv[i]);
+		} else if (!strcmp(s, "--test-delay-pct")) {
+			int pct;
+
+			if ((err = need_arg(argc, argv, i)))
+				return err;
+			if (wb_parse_int(argv[++i], &pct) || pct < 0 ||
+			    pct > 1000)
+				return wb_error(WB_EXIT_USAGE,
+						"--test-delay-pct '%s': need 0 to 1000",
+						argv[i]);
+			a->opts.test_delay_pct = (unsigned int)pct;
 		} else if (!strcmp(s, "--seed")) {
 			int seed;
 
@@ -402,8 +418,8 @@ static json_t *walkbench_context(const struct run_args *a,
 		snprintf(pmu, sizeof(pmu), "%s", wb_counters_pmu_state(c));
 		wb_counters_close(c);
 	}
-	wb = json_pack("{s:s,s:s,s:s,s:b,s:b,s:i,s:s,s:s,s:i,s:f,s:b,s:o}",
-		       "version", WB_VERSION, "git_commit", WB_GIT_COMMIT,
+	wb = json_pack("{s:i,s:s,s:s,s:s,s:b,s:b,s:i,s:s,s:s,s:i,s:f,s:b,s:o}",
+		       "schema_version", 1, "version", WB_VERSION, "git_commit", WB_GIT_COMMIT,
 		       "command_line", a->cmdline, "complete", 0, "pinned",
 		       a->opts.cpu >= 0, "pinned_cpu", a->opts.cpu, "pmu", pmu,
 		       "gb_library_build_type", gb_library_build_type(),
@@ -414,11 +430,71 @@ static json_t *walkbench_context(const struct run_args *a,
 		json_object_set_new(wb, "hypervisor",
 				    json_string(sys->hypervisor));
 		json_object_set_new(wb, "emulated", json_false());
+		if (a->opts.test_delay_pct)
+			json_object_set_new(wb, "test_delay_pct",
+					    json_integer(a->opts.test_delay_pct));
 		json_object_set_new(
 			wb, "mem_limit_bytes",
 			json_integer((json_int_t)a->opts.mem_limit_bytes));
 	}
 	return wb;
+}
+
+static uint64_t mem_available_bytes(void)
+{
+	FILE *f = fopen("/proc/meminfo", "re");
+	unsigned long long kb = 0;
+	char line[128];
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1)
+			break;
+	fclose(f);
+	return (uint64_t)kb << 10;
+}
+
+/* Refuse before forking rather than push the machine into swap or OOM. */
+static int memory_guard(struct run_args *a, const struct wb_instance *in,
+			char *why, size_t len)
+{
+	struct wb_ctx ctx = { 0 };
+	uint64_t need, avail;
+
+	if (!in->kernel->footprint)
+		return 0;
+	wb_instance_ctx(in, &ctx);
+	ctx.quick = a->opts.quick;
+	need = in->kernel->footprint(&ctx);
+	if (need > a->opts.mem_limit_bytes) {
+		snprintf(why, len,
+			 "needs %llu bytes, more than the memory limit of %llu (--mem-fraction)",
+			 (unsigned long long)need,
+			 (unsigned long long)a->opts.mem_limit_bytes);
+		return -ENOMEM;
+	}
+	avail = mem_available_bytes();
+	if (avail && need > avail / 10 * 9) {
+		snprintf(why, len,
+			 "needs %llu bytes, only %llu available (MemAvailable)",
+			 (unsigned long long)need, (unsigned long long)avail);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Rewrites the run's own file after each instance: a run that is killed
+ * keeps what it measured, marked incomplete. Exit code on failure. */
+static int checkpoint(struct run_args *a, struct wb_results *res)
+{
+	int err = wb_results_write(a->path, res->root, a->written);
+
+	if (err)
+		return wb_error(WB_EXIT_MISSING, "cannot write %s: %s",
+				a->path, strerror(-err));
+	a->written = 1;
+	return 0;
 }
 
 /* The kernel's system changes happen here, in the parent, journaled. */
@@ -465,9 +541,11 @@ static int measure(struct run_args *a, struct wb_plan *plan,
 		char nwhy[WB_WHY_LEN];
 		int err;
 
-		/* a kernel whose requirements do not hold is not forked */
+		/* an instance whose requirements do not hold, or that needs
+		 * more memory than it may have, is not forked */
 		if (wb_needs_check(in->kernel->requires, a->opts.sys, nwhy,
 				   sizeof(nwhy)) ||
+		    memory_guard(a, in, nwhy, sizeof(nwhy)) ||
 		    prepare_system(a, in, nwhy, sizeof(nwhy))) {
 			inst = wb_instance_json(in);
 			wb_instance_set_status(inst, WB_MISSING, nwhy);
@@ -480,6 +558,9 @@ static int measure(struct run_args *a, struct wb_plan *plan,
 			if (err)
 				return wb_error(WB_EXIT_FAILED, "results: %s",
 						strerror(-err));
+			err = checkpoint(a, res);
+			if (err)
+				return err;
 			continue;
 		}
 		err = wb_supervise(&so, wb_instance_child, &arg, &cr);
@@ -548,6 +629,9 @@ static int measure(struct run_args *a, struct wb_plan *plan,
 			return wb_error(WB_EXIT_FAILED,
 					"cannot add %s to the results: %s",
 					in->name, strerror(-err));
+		err = checkpoint(a, res);
+		if (err)
+			return err;
 		left = ((double)time(NULL) - t0) / (double)(i + 1) *
 		       (double)(plan->n - i - 1);
 		fprintf(stderr, "[%zu/%zu] %s: %s (about %.0f s left)\n", i + 1,
@@ -566,7 +650,8 @@ int cmd_run(int argc, char **argv)
 	struct wb_results res;
 	struct summary sum = { 0 };
 	struct sigaction sa = { .sa_handler = on_signal };
-	char path[4096], tag[256], *ctx = NULL;
+	char path[4096], tag[256], *ctx = NULL, lpath[256], holder[64];
+	struct wb_lock lock = { .fd = -1 };
 	int err, rc;
 
 	if (wb_wants_help(argc, argv)) {
@@ -606,6 +691,15 @@ int cmd_run(int argc, char **argv)
 		return wb_error(WB_EXIT_MISSING,
 				"cannot write results to %s: %s", path,
 				strerror(-err));
+	}
+	a.path = path;
+	err = wb_lock_default_path(lpath, sizeof(lpath));
+	if (!err)
+		err = wb_lock_acquire(&lock, lpath, 1, holder, sizeof(holder));
+	if (err) {
+		wb_plan_free(&plan);
+		return wb_error(WB_EXIT_MISSING, "cannot take the run lock %s: %s",
+				lpath, strerror(-err));
 	}
 	wb_env_probe(&sys);
 	a.opts.sys = &sys;
@@ -657,7 +751,7 @@ int cmd_run(int argc, char **argv)
 	}
 	json_object_set_new(res.walkbench, "complete",
 			    json_boolean(!stop_requested && !rc));
-	err = wb_results_write(path, res.root);
+	err = wb_results_write(path, res.root, a.written);
 	if (err) {
 		rc = wb_error(WB_EXIT_MISSING, "cannot write %s: %s", path,
 			      strerror(-err));
@@ -671,5 +765,6 @@ int cmd_run(int argc, char **argv)
 	}
 	wb_results_free(&res);
 	wb_plan_free(&plan);
+	wb_lock_release(&lock);
 	return rc;
 }

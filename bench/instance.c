@@ -187,6 +187,7 @@ int wb_instance_child(void *arg, int out_fd)
 	ctx.quick = o->quick;
 	ctx.allow_settings = o->allow_settings;
 	ctx.seed = o->seed;
+	ctx.test_delay_pct = o->test_delay_pct;
 	ctx.mem_limit_bytes = o->mem_limit_bytes;
 	ctx.sys = o->sys;
 	/* settings change only in the parent (prepare_system) */
