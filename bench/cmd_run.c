@@ -34,6 +34,7 @@ struct run_args {
 	const char *names[MAX_NAMES];
 	int nnames;
 	struct wb_override ov[MAX_OVERRIDES];
+	const char *ovtext[MAX_OVERRIDES];
 	int nov;
 	struct wb_run_opts opts;
 	const char *out, *results_dir;
@@ -87,7 +88,8 @@ static const char usage_text[] =
 	"                       (through the restore journal)\n"
 	"  --seed N             seed for random page orders (default 1)\n"
 	"  --json               print the results JSON on stdout\n"
-	"  --test-delay-pct P   test only: P%% more work in the timed region, to\n"
+	"  --test-delay-pct P   test only: P%% more work in the timed region, "
+	"to\n"
 	"                       check that compare catches a slowdown\n"
 	"\n"
 	"Exit: 0 ok, 1 an instance failed or crashed, 2 bad usage, 3 a needed\n"
@@ -128,9 +130,7 @@ static int parse_param(struct run_args *a, const char *spec)
 {
 	const char *eq = strchr(spec, '='), *dot = strchr(spec, '.');
 	struct wb_override *o;
-	const struct wb_param *p = NULL;
 	char kname[64] = "";
-	int found = 0;
 
 	if (!eq || eq == spec)
 		return wb_error(WB_EXIT_USAGE,
@@ -149,33 +149,49 @@ static int parse_param(struct run_args *a, const char *spec)
 		spec = dot + 1;
 	}
 	snprintf(o->name, sizeof(o->name), "%.*s", (int)(eq - spec), spec);
-	/* validate against every kernel the override applies to */
-	for (int i = 0; wb_kernels[i]; i++) {
-		const struct wb_kernel *k = wb_kernels[i];
-		int pi;
+	a->ovtext[a->nov++] = eq + 1;
+	return 0;
+}
 
-		if (o->kernel && o->kernel != k)
-			continue;
-		pi = wb_param_index(k, o->name);
-		if (pi < 0)
-			continue;
-		p = &k->params[pi];
-		found = 1;
-		if (wb_param_parse(p, eq + 1, &o->value))
-			return wb_error(WB_EXIT_USAGE,
+static int selected(const struct run_args *a, const struct wb_kernel *k);
+
+/* Checked once the selection is known: a value only has to suit the
+ * kernels that will run. */
+static int check_overrides(struct run_args *a)
+{
+	for (int n = 0; n < a->nov; n++) {
+		struct wb_override *o = &a->ov[n];
+		int found = 0;
+
+		for (int i = 0; wb_kernels[i]; i++) {
+			const struct wb_kernel *k = wb_kernels[i];
+			const struct wb_param *p;
+			int pi;
+
+			if ((o->kernel && o->kernel != k) || !selected(a, k))
+				continue;
+			pi = wb_param_index(k, o->name);
+			if (pi < 0)
+				continue;
+			p = &k->params[pi];
+			found = 1;
+			if (wb_param_parse(p, a->ovtext[n], &o->value))
+				return wb_error(
+					WB_EXIT_USAGE,
 					"--param %s=%s: bad value for %s (unit "
 					"%s, %llu..%llu%s)",
-					o->name, eq + 1, k->name, p->unit,
+					o->name, a->ovtext[n], k->name, p->unit,
 					(unsigned long long)p->min,
 					(unsigned long long)p->max,
 					p->choices ? ", or one of its choices"
 						   : "");
+		}
+		if (!found)
+			return wb_error(WB_EXIT_USAGE,
+					"--param: no selected kernel has a "
+					"parameter '%s'",
+					o->name);
 	}
-	if (!found)
-		return wb_error(WB_EXIT_USAGE,
-				"--param: no kernel has a parameter '%s'",
-				o->name);
-	a->nov++;
 	return 0;
 }
 
@@ -277,9 +293,10 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 				return err;
 			if (wb_parse_int(argv[++i], &pct) || pct < 0 ||
 			    pct > 1000)
-				return wb_error(WB_EXIT_USAGE,
-						"--test-delay-pct '%s': need 0 to 1000",
-						argv[i]);
+				return wb_error(
+					WB_EXIT_USAGE,
+					"--test-delay-pct '%s': need 0 to 1000",
+					argv[i]);
 			a->opts.test_delay_pct = (unsigned int)pct;
 		} else if (!strcmp(s, "--seed")) {
 			int seed;
@@ -308,6 +325,9 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 			a->names[a->nnames++] = s;
 		}
 	}
+	err = check_overrides(a);
+	if (err)
+		return err;
 	a->opts.reps = reps > 0 ? reps : (a->opts.quick ? 3 : 9);
 	a->opts.min_time_s = min_time > 0 ? min_time
 					  : (a->opts.quick ? 0.02 : 0.1);
@@ -419,20 +439,21 @@ static json_t *walkbench_context(const struct run_args *a,
 		wb_counters_close(c);
 	}
 	wb = json_pack("{s:i,s:s,s:s,s:s,s:b,s:b,s:i,s:s,s:s,s:i,s:f,s:b,s:o}",
-		       "schema_version", 1, "version", WB_VERSION, "git_commit", WB_GIT_COMMIT,
-		       "command_line", a->cmdline, "complete", 0, "pinned",
-		       a->opts.cpu >= 0, "pinned_cpu", a->opts.cpu, "pmu", pmu,
-		       "gb_library_build_type", gb_library_build_type(),
-		       "repetitions", a->opts.reps, "min_time_s",
-		       a->opts.min_time_s, "quick", a->opts.quick, "env",
-		       wb_env_to_json(sys));
+		       "schema_version", 1, "version", WB_VERSION, "git_commit",
+		       WB_GIT_COMMIT, "command_line", a->cmdline, "complete", 0,
+		       "pinned", a->opts.cpu >= 0, "pinned_cpu", a->opts.cpu,
+		       "pmu", pmu, "gb_library_build_type",
+		       gb_library_build_type(), "repetitions", a->opts.reps,
+		       "min_time_s", a->opts.min_time_s, "quick", a->opts.quick,
+		       "env", wb_env_to_json(sys));
 	if (wb) {
 		json_object_set_new(wb, "hypervisor",
 				    json_string(sys->hypervisor));
 		json_object_set_new(wb, "emulated", json_false());
 		if (a->opts.test_delay_pct)
-			json_object_set_new(wb, "test_delay_pct",
-					    json_integer(a->opts.test_delay_pct));
+			json_object_set_new(
+				wb, "test_delay_pct",
+				json_integer(a->opts.test_delay_pct));
 		json_object_set_new(
 			wb, "mem_limit_bytes",
 			json_integer((json_int_t)a->opts.mem_limit_bytes));
@@ -469,7 +490,8 @@ static int memory_guard(struct run_args *a, const struct wb_instance *in,
 	need = in->kernel->footprint(&ctx);
 	if (need > a->opts.mem_limit_bytes) {
 		snprintf(why, len,
-			 "needs %llu bytes, more than the memory limit of %llu (--mem-fraction)",
+			 "needs %llu bytes, more than the memory limit of %llu "
+			 "(--mem-fraction)",
 			 (unsigned long long)need,
 			 (unsigned long long)a->opts.mem_limit_bytes);
 		return -ENOMEM;
@@ -491,8 +513,8 @@ static int checkpoint(struct run_args *a, struct wb_results *res)
 	int err = wb_results_write(a->path, res->root, a->written);
 
 	if (err)
-		return wb_error(WB_EXIT_MISSING, "cannot write %s: %s",
-				a->path, strerror(-err));
+		return wb_error(WB_EXIT_MISSING, "cannot write %s: %s", a->path,
+				strerror(-err));
 	a->written = 1;
 	return 0;
 }
@@ -571,7 +593,8 @@ static int measure(struct run_args *a, struct wb_plan *plan,
 
 			if (rerr)
 				fprintf(stderr,
-					"walkbench: error: restoring settings: %s\n",
+					"walkbench: error: restoring settings: "
+					"%s\n",
 					strerror(-rerr));
 		}
 		if (err)
@@ -698,8 +721,9 @@ int cmd_run(int argc, char **argv)
 		err = wb_lock_acquire(&lock, lpath, 1, holder, sizeof(holder));
 	if (err) {
 		wb_plan_free(&plan);
-		return wb_error(WB_EXIT_MISSING, "cannot take the run lock %s: %s",
-				lpath, strerror(-err));
+		return wb_error(WB_EXIT_MISSING,
+				"cannot take the run lock %s: %s", lpath,
+				strerror(-err));
 	}
 	wb_env_probe(&sys);
 	a.opts.sys = &sys;

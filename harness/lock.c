@@ -55,8 +55,8 @@ static int held_by_ancestor(void)
 	return 0;
 }
 
-int wb_lock_acquire(struct wb_lock *l, const char *path, int wait,
-		    char *holder, size_t len)
+int wb_lock_acquire(struct wb_lock *l, const char *path, int wait, char *holder,
+		    size_t len)
 {
 	char buf[32];
 	ssize_t n;
@@ -81,7 +81,8 @@ int wb_lock_acquire(struct wb_lock *l, const char *path, int wait,
 			return err == EWOULDBLOCK ? -EBUSY : -err;
 		}
 		fprintf(stderr,
-			"walkbench: waiting for the walkbench run (%s) holding %s\n",
+			"walkbench: waiting for the walkbench run (%s) holding "
+			"%s\n",
 			holder, path);
 		if (flock(l->fd, LOCK_EX)) {
 			err = errno;

@@ -22,8 +22,8 @@ int wb_lock_default_path(char *buf, size_t len);
  * Takes the lock. When it is held, @wait decides: block (after printing
  * who holds it) or return -EBUSY with the holder in @holder.
  */
-int wb_lock_acquire(struct wb_lock *l, const char *path, int wait,
-		    char *holder, size_t len);
+int wb_lock_acquire(struct wb_lock *l, const char *path, int wait, char *holder,
+		    size_t len);
 void wb_lock_release(struct wb_lock *l);
 
 #endif

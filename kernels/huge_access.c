@@ -42,7 +42,6 @@
 #include "layout.h"
 #include "model/model.h"
 
-
 enum {
 	PAT_CHASE = 1,
 	PAT_SCAN = 2
