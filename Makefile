@@ -74,11 +74,19 @@ $(O)/tests/%: tests/unit/%.c $(O)/libwb.a $(O)/libwbmodel.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(O)/libwb.a $(O)/libwbmodel.a -lcmocka $(LIBS) -lstdc++
 
+# The same program plus kernels that crash, hang or exhaust memory, for
+# tests of supervision; never installed, never part of `make bench`.
+TEST_KERNEL_OBJ := $(patsubst %.c,$(O)/%.o,$(wildcard tests/kernels/*.c))
+$(O)/registry-test.o: kernels/registry.c tests/kernels/kernels.def
+	$(CC) $(CFLAGS) -DWB_TEST_KERNELS='"../tests/kernels/kernels.def"' -c -o $@ $<
+$(O)/walkbench-test: $(O)/bench/main.o $(O)/registry-test.o $(TEST_KERNEL_OBJ) $(O)/libwb.a $(O)/libwbmodel.a
+	$(CXX) -o $@ $^ $(LIBS)
+
 deps:
 	@bench/deps.sh
 
 test: deps
-	@$(MAKE) --no-print-directory all $(UNIT_BIN)
+	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(O)/walkbench-test
 	@tests/run
 
 bench: deps

@@ -547,6 +547,8 @@ static int measure(struct run_args *a, struct wb_plan *plan,
 	struct wb_supervise_opts so = {
 		.timeout_s = a->timeout_s,
 		.stop = &stop_requested,
+		/* the kernel's own limit plus room for the harness */
+		.data_limit_bytes = a->opts.mem_limit_bytes + (256ull << 20),
 	};
 	double t0 = (double)time(NULL);
 
