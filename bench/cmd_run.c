@@ -39,7 +39,7 @@ struct run_args {
 	struct wb_run_opts opts;
 	const char *out, *results_dir;
 	const char *path; /* the results file, rewritten after each instance */
-	int written;
+	int written, write_failed;
 	double timeout_s, mem_fraction;
 	int json;
 	char cmdline[1024];
@@ -512,9 +512,11 @@ static int checkpoint(struct run_args *a, struct wb_results *res)
 {
 	int err = wb_results_write(a->path, res->root, a->written);
 
-	if (err)
+	if (err) {
+		a->write_failed = 1;
 		return wb_error(WB_EXIT_MISSING, "cannot write %s: %s", a->path,
 				strerror(-err));
+	}
 	a->written = 1;
 	return 0;
 }
@@ -777,8 +779,12 @@ int cmd_run(int argc, char **argv)
 	}
 	json_object_set_new(res.walkbench, "complete",
 			    json_boolean(!stop_requested && !rc));
-	err = wb_results_write(path, res.root, a.written);
-	if (err) {
+	/* after a failed checkpoint the disk is full: the last good
+	 * checkpoint stays, said once */
+	err = a.write_failed ? 0 : wb_results_write(path, res.root, a.written);
+	if (a.write_failed) {
+		/* rc already says why */
+	} else if (err) {
 		rc = wb_error(WB_EXIT_MISSING, "cannot write %s: %s", path,
 			      strerror(-err));
 	} else {

@@ -44,19 +44,28 @@ static void hog_run(void *state, uint64_t iterations)
 }
 
 const struct wb_kernel wb_k_test_crash = {
-	.name = "test_crash", .suite = "test", .per_iteration = "call",
+	.name = "test_crash",
+	.suite = "test",
+	.per_iteration = "call",
 	.summary = "test only: segfaults in the timed region",
-	.setup = ok_setup, .run = crash_run,
+	.setup = ok_setup,
+	.run = crash_run,
 };
 
 const struct wb_kernel wb_k_test_hang = {
-	.name = "test_hang", .suite = "test", .per_iteration = "call",
+	.name = "test_hang",
+	.suite = "test",
+	.per_iteration = "call",
 	.summary = "test only: never returns from the timed region",
-	.setup = ok_setup, .run = hang_run,
+	.setup = ok_setup,
+	.run = hang_run,
 };
 
 const struct wb_kernel wb_k_test_hog = {
-	.name = "test_hog", .suite = "test", .per_iteration = "call",
+	.name = "test_hog",
+	.suite = "test",
+	.per_iteration = "call",
 	.summary = "test only: allocates until the memory limit stops it",
-	.setup = ok_setup, .run = hog_run,
+	.setup = ok_setup,
+	.run = hog_run,
 };
