@@ -21,7 +21,13 @@
 #include "resultsread.h"
 #include "stats.h"
 
-enum verdict { V_UNCHANGED, V_IMPROVED, V_REGRESSED, V_NOT_JUDGED, V_NOT_COMPARABLE };
+enum verdict {
+	V_UNCHANGED,
+	V_IMPROVED,
+	V_REGRESSED,
+	V_NOT_JUDGED,
+	V_NOT_COMPARABLE
+};
 static const char *const verdict_name[] = { "unchanged", "improved",
 					    "regressed", "not judged",
 					    "not comparable" };
@@ -216,8 +222,8 @@ static int judge(struct row *r, const struct cmp_opts *o, const char *env_why)
 	if (*env_why)
 		add_reason(r->why, sizeof(r->why), "%s", env_why);
 	if (strcmp(pb, pn))
-		add_reason(r->why, sizeof(r->why), "page size '%s' vs '%s'",
-			   pb, pn);
+		add_reason(r->why, sizeof(r->why), "page size '%s' vs '%s'", pb,
+			   pn);
 	if (!r->b->page_size_verified)
 		add_reason(r->why, sizeof(r->why),
 			   "page size not verified in base");
@@ -424,7 +430,8 @@ static int compare(const struct cmp_opts *o, const struct wb_results *b,
 				"%s; missing from %s (base): %s%s",
 				n->path, miss_new ? mn : "none", b->path,
 				miss_base ? mb : "none",
-				o->common ? "" : " (--common compares the rest)");
+				o->common ? ""
+					  : " (--common compares the rest)");
 	if (!b->nb)
 		return wb_error(WB_EXIT_USAGE, "%s and %s have no benchmarks",
 				b->path, n->path);
@@ -453,8 +460,7 @@ static int compare(const struct cmp_opts *o, const struct wb_results *b,
 	if (!o->json) {
 		if (miss_new || miss_base)
 			printf("only in base: %s\nonly in new: %s\n",
-			       miss_new ? mn : "none",
-			       miss_base ? mb : "none");
+			       miss_new ? mn : "none", miss_base ? mb : "none");
 		if (json_is_false(json_object_get(b->wb, "complete")) ||
 		    json_is_false(json_object_get(n->wb, "complete")))
 			printf("note: a results file is from an interrupted "

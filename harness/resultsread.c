@@ -82,8 +82,7 @@ static int check_instances(struct wb_results *r, char *why, size_t len)
 	if (!json_is_array(r->instances))
 		return bad(why, len, r->path,
 			   "context.walkbench.instances is not an array");
-	json_array_foreach(r->instances, i, in)
-	{
+	json_array_foreach(r->instances, i, in) {
 		if (!json_is_object(in) || !*wb_jstr(in, "name") ||
 		    !*wb_jstr(in, "status"))
 			return bad(why, len, r->path,
@@ -166,8 +165,7 @@ static int check_benchmarks(struct wb_results *r, char *why, size_t len)
 	r->b = calloc(cap ? cap : 1, sizeof(*r->b));
 	if (!r->b)
 		return -ENOMEM;
-	json_array_foreach(bm, i, e)
-	{
+	json_array_foreach(bm, i, e) {
 		const char *rt = wb_jstr(e, "run_type");
 
 		if (!json_is_object(e))
@@ -208,14 +206,16 @@ int wb_results_load(const char *path, struct wb_results *r, char *why,
 		return bad(why, len, path, "empty file");
 	r->root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
 	if (!r->root)
-		return bad(why, len, path, "not valid JSON (line %d column %d: %s)",
-			   jerr.line, jerr.column, jerr.text);
+		return bad(why, len, path,
+			   "not valid JSON (line %d column %d: %s)", jerr.line,
+			   jerr.column, jerr.text);
 	err = -EINVAL;
 	r->context = json_object_get(r->root, "context");
 	if (!json_is_object(r->root) || !json_is_object(r->context))
-		bad(why, len, path, "no 'context' object (not a results file?)");
-	else if (!json_is_object(r->wb = json_object_get(r->context,
-							  "walkbench")))
+		bad(why, len, path,
+		    "no 'context' object (not a results file?)");
+	else if (!json_is_object(
+			 r->wb = json_object_get(r->context, "walkbench")))
 		bad(why, len, path,
 		    "no context.walkbench object (not written by walkbench)");
 	else if (!json_is_object(r->env = json_object_get(r->wb, "env")))
@@ -232,8 +232,7 @@ int wb_results_load(const char *path, struct wb_results *r, char *why,
 		size_t k;
 		json_t *in;
 
-		json_array_foreach(r->instances, k, in)
-		{
+		json_array_foreach(r->instances, k, in) {
 			if (!strcmp(wb_jstr(in, "name"), r->b[i].name))
 				r->b[i].instance = in;
 		}
