@@ -250,6 +250,10 @@ static int render(struct plot_set *s, const char *scripts)
 					s->dir, job.name, strerror(-err));
 		if (!job.has_data)
 			continue;
+		printf("%s/%s.tsv\n", s->dir, job.name);
+		for (int x = 0; x < 2; x++)
+			if (job.extra[x])
+				printf("%s/%s.tsv\n", s->dir, job.extra[x]);
 		err = run_gnuplot(s, scripts, &job, why, sizeof(why));
 		if (err) {
 			rc = wb_error(WB_EXIT_FAILED, "%s",

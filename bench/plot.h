@@ -24,6 +24,7 @@ struct plot_set {
 struct plot_job {
 	const char *name, *title;
 	char vars[2048]; /* extra gnuplot assignments, "a=1; b='x'; " */
+	const char *extra[2]; /* further DIR/<extra>.tsv files it reads */
 	bool has_data; /* false: nothing in the input for this plot */
 };
 

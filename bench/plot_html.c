@@ -43,8 +43,8 @@ static void esc_json(FILE *f, const json_t *v)
 		esc(f, json_string_value(v));
 		return;
 	}
-	s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY |
-				  JSON_REAL_PRECISION(6));
+	s = json_dumps(v,
+		       JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(6));
 	if (s)
 		esc(f, s);
 	free(s);
@@ -57,8 +57,7 @@ static void kv_table(FILE *f, const json_t *obj, bool run)
 	json_t *v;
 
 	fputs("<table class=\"kv\">\n", f);
-	json_object_foreach((json_t *)obj, key, v)
-	{
+	json_object_foreach((json_t *)obj, key, v) {
 		if (run && (!strcmp(key, "instances") || !strcmp(key, "env")))
 			continue;
 		fputs("<tr><th>", f);
@@ -92,8 +91,7 @@ static void prediction_cell(FILE *f, const json_t *in)
 	json_t *facts = json_object_get(in, "facts");
 	size_t i;
 
-	json_array_foreach(items, i, it)
-	{
+	json_array_foreach(items, i, it) {
 		const char *q = wb_jstr(it, "quantity");
 		double m = wb_jnum(facts, q);
 		const char *v = verdict(it, m);
@@ -123,21 +121,21 @@ static void instances(FILE *f, const struct wb_results *r)
 	      "<th>why</th><th>page size verified</th><th>model vs facts</th>"
 	      "<th>facts</th><th>missing metrics</th></tr>\n",
 	      f);
-	json_array_foreach(r->instances, i, in)
-	{
+	json_array_foreach(r->instances, i, in) {
 		const char *st = wb_jstr(in, "status");
 		json_t *facts = json_object_get(in, "facts");
 		json_t *miss = json_object_get(in, "missing_metrics");
 
 		fputs("<tr><td>", f);
 		esc(f, wb_jstr(in, "name"));
-		fprintf(f, "</td><td class=\"%s\">", strcmp(st, "ok") ? "off" : "ok");
+		fprintf(f, "</td><td class=\"%s\">",
+			strcmp(st, "ok") ? "off" : "ok");
 		esc(f, st);
 		fputs("</td><td>", f);
 		esc(f, wb_jstr(in, "why"));
 		fputs("</td><td>", f);
-		esc_json(f, json_object_get(in, "page_size_verified") ?:
-				    json_null());
+		esc_json(f, json_object_get(in, "page_size_verified")
+				    ?: json_null());
 		fputs("</td><td>", f);
 		prediction_cell(f, in);
 		fputs("</td><td>", f);

@@ -70,8 +70,8 @@ static int param_num(const json_t *params, const char *key, double *out)
 	return -ENOENT;
 }
 
-static FILE *open_tsv(const struct plot_set *s, const char *name,
-		      char *path, size_t len)
+static FILE *open_tsv(const struct plot_set *s, const char *name, char *path,
+		      size_t len)
 {
 	snprintf(path, len, "%s/%s.tsv", s->dir, name);
 	return fopen(path, "w");
@@ -143,8 +143,7 @@ static double prediction(const json_t *instance, const char *quantity)
 	       *it;
 	size_t i;
 
-	json_array_foreach(items, i, it)
-	{
+	json_array_foreach(items, i, it) {
 		if (!strcmp(wb_jstr(it, "quantity"), quantity))
 			return wb_jnum(it, "value");
 	}
@@ -159,8 +158,9 @@ static struct tlb_series *tlb_series_for(struct tlb_series *ser, size_t *ns,
 			return &ser[i];
 	if (*ns >= MAX_SERIES)
 		return NULL;
-	ser[*ns] = (struct tlb_series){ .file = file, .page_size = ps,
-					.l1 = NAN, .l2 = NAN };
+	ser[*ns] = (struct tlb_series){
+		.file = file, .page_size = ps, .l1 = NAN, .l2 = NAN
+	};
 	return &ser[(*ns)++];
 }
 
@@ -228,7 +228,7 @@ static int write_knees(const struct plot_set *s, struct tlb_series *ser,
 			/* one label per x: overlaid files often agree */
 			for (size_t j = 0; j < nk_all; j++)
 				seen |= xs[j] == x;
-			fprintf(f, "%.6g\t%.6g\t", x, ser[i].p[idx[k]].y);
+			fprintf(f, "%.10g\t%.10g\t", x, ser[i].p[idx[k]].y);
 			if (!seen)
 				fprintf(f, "%.0f", x);
 			fputc('\n', f);
@@ -271,7 +271,7 @@ static int write_model(const struct plot_set *s, struct tlb_series *ser,
 				seen |= !strcmp(lab[j], lab[n]);
 			if (seen)
 				continue;
-			fprintf(f, "%.6g\t0\t%.6g\t%s\n", v[l], top * 1.05,
+			fprintf(f, "%.10g\t0\t%.10g\t%s\n", v[l], top * 1.05,
 				lab[n]);
 			n++;
 		}
@@ -306,10 +306,13 @@ static int tlb_write(const struct plot_set *s, struct plot_job *job)
 		fprintf(f, "%spages\t%s\tns_q25\tns_q75\n", i ? "\n\n" : "",
 			lab);
 		for (size_t k = 0; k < ser[i].n; k++)
-			fprintf(f, "%.6g\t%.6g\t%.6g\t%.6g\n", ser[i].p[k].x,
-				ser[i].p[k].y, ser[i].p[k].lo, ser[i].p[k].hi);
+			fprintf(f, "%.10g\t%.10g\t%.10g\t%.10g\n",
+				ser[i].p[k].x, ser[i].p[k].y, ser[i].p[k].lo,
+				ser[i].p[k].hi);
 	}
 	err = close_tsv(f);
+	job->extra[0] = "tlb_reach_knees";
+	job->extra[1] = "tlb_reach_model";
 	if (!err)
 		err = write_knees(s, ser, ns, job);
 	if (!err)
@@ -351,8 +354,7 @@ static long table_row(struct table *t, const struct plot_set *s,
 }
 
 static int table_write(struct table *t, const struct plot_set *s,
-		       struct plot_job *job, const char *first_col,
-		       bool sort)
+		       struct plot_job *job, const char *first_col, bool sort)
 {
 	char path[4096];
 	size_t order[MAX_ROWS];
@@ -362,9 +364,8 @@ static int table_write(struct table *t, const struct plot_set *s,
 		order[i] = i;
 	/* insertion sort by key; rows with equal keys keep their order */
 	for (size_t i = 1; sort && i < t->n; i++)
-		for (size_t j = i; j > 0 && t->key[order[j - 1]] >
-						    t->key[order[j]];
-		     j--) {
+		for (size_t j = i;
+		     j > 0 && t->key[order[j - 1]] > t->key[order[j]]; j--) {
 			size_t tmp = order[j];
 
 			order[j] = order[j - 1];
@@ -380,7 +381,7 @@ static int table_write(struct table *t, const struct plot_set *s,
 	for (size_t i = 0; i < t->n; i++) {
 		fprintf(f, "%s", t->label[order[i]]);
 		for (size_t k = 0; k < s->nfiles; k++)
-			fprintf(f, "\t%.6g", *cell(t, s, order[i], k));
+			fprintf(f, "\t%.10g", *cell(t, s, order[i], k));
 		fputc('\n', f);
 	}
 	add_int(job, "ncols", (long)s->nfiles + 1);
@@ -520,8 +521,7 @@ struct block {
 	size_t n;
 };
 
-static struct block *block_for(struct block *bl, size_t *nb,
-			       const char *label)
+static struct block *block_for(struct block *bl, size_t *nb, const char *label)
 {
 	for (size_t i = 0; i < *nb; i++)
 		if (!strcmp(bl[i].label, label))
@@ -550,9 +550,9 @@ static int blocks_write(const struct plot_set *s, struct plot_job *job,
 			fprintf(f, "\t%s %s", bl[i].label, col3);
 		fputc('\n', f);
 		for (size_t k = 0; k < bl[i].n; k++) {
-			fprintf(f, "%.6g\t%.6g", bl[i].p[k].x, bl[i].p[k].y);
+			fprintf(f, "%.10g\t%.10g", bl[i].p[k].x, bl[i].p[k].y);
 			if (col3)
-				fprintf(f, "\t%.6g", bl[i].p[k].lo);
+				fprintf(f, "\t%.10g", bl[i].p[k].lo);
 			fputc('\n', f);
 		}
 	}
@@ -574,8 +574,7 @@ static const char *ws_param(const json_t *params)
 	for (size_t i = 0; i < sizeof(pref) / sizeof(pref[0]); i++)
 		if (!param_num(params, pref[i], &x))
 			return pref[i];
-	json_object_foreach((json_t *)params, key, v)
-	{
+	json_object_foreach((json_t *)params, key, v) {
 		if (strcmp(key, "page_size") && !param_num(params, key, &x))
 			return key;
 	}
@@ -597,8 +596,7 @@ static const struct wb_rbench *base_partner(const struct wb_results *r,
 		    json_object_size(b->params) != json_object_size(h->params))
 			continue;
 		same = true;
-		json_object_foreach(h->params, key, v)
-		{
+		json_object_foreach(h->params, key, v) {
 			if (strcmp(key, "page_size") &&
 			    !json_equal(v, json_object_get(b->params, key)))
 				same = false;
@@ -648,16 +646,18 @@ static int huge_write(const struct plot_set *s, struct plot_job *job)
 			wb_plot_series(s, f, suffix, lab, sizeof(lab));
 			blk = block_for(bl, &nb, lab);
 			if (blk && blk->n < MAX_ROWS)
-				blk->p[blk->n++] = (struct pt){ .x = x, .y = mb / mh };
+				blk->p[blk->n++] = (struct pt){ .x = x,
+								.y = mb / mh };
 		}
 	}
 	if (nb) {
 		snprintf(xlab, sizeof(xlab), "working set (%s, log2 scale)",
-			 strstr(xname, "bytes") || !strcmp(xname, "size") ?
-				 "MiB" :
-				 xname);
+			 strstr(xname, "bytes") || !strcmp(xname, "size")
+				 ? "MiB"
+				 : xname);
 		add_var(job, "xlab", xlab);
-		err = blocks_write(s, job, bl, nb, xname, NULL);
+		err = blocks_write(s, job, bl, nb,
+				   strstr(xlab, "MiB") ? "MiB" : xname, NULL);
 	}
 	free(bl);
 	return err;
@@ -674,8 +674,7 @@ static const char *pt_fact(const json_t *facts)
 	for (size_t i = 0; i < sizeof(pref) / sizeof(pref[0]); i++)
 		if (json_is_number(json_object_get(facts, pref[i])))
 			return pref[i];
-	json_object_foreach((json_t *)facts, key, v)
-	{
+	json_object_foreach((json_t *)facts, key, v) {
 		if (json_is_number(v) &&
 		    (strstr(key, "vmpte") || strstr(key, "pt_bytes")))
 			return key;
@@ -693,8 +692,7 @@ static double pt_model(const json_t *instance, const char *fact)
 
 	if (!isnan(v))
 		return v;
-	json_array_foreach(items, i, it)
-	{
+	json_array_foreach(items, i, it) {
 		const char *q = wb_jstr(it, "quantity");
 
 		if (strstr(q, "vmpte") || strstr(q, "pt_bytes"))
