@@ -26,6 +26,9 @@ check "tlb 20% slower: tlb regressed" \
 check "tlb 20% slower: walk unchanged" \
 	grep -Eq '^walk_depth/stride:4K/page_size:4K .*unchanged' "$TMP/out"
 check "tlb 20% slower: 25 regressed" grep -q "^48 compared: 25 regressed" "$TMP/out"
+mkresults reps=6 seed=11 tlb_scale=1.1 >"$TMP/slow10.json"
+expect_exit 1 "tlb 10% slower: exit 1" "$WB" compare "$TMP/base.json" "$TMP/slow10.json"
+check "tlb 10% slower: every tlb benchmark regressed" grep -q "^48 compared: 25 regressed" "$TMP/out"
 expect_exit 0 "a 20% slowdown under --threshold 25 passes" \
 	"$WB" compare "$TMP/base.json" "$TMP/slow.json" --threshold 25
 expect_exit 0 "tlb 20% faster: exit 0" "$WB" compare "$TMP/base.json" "$TMP/fast.json"
@@ -55,6 +58,21 @@ else
 	skip "--json: valid" "jq not installed"
 	skip "--json: verdict per benchmark" "jq not installed"
 fi
+
+# False alarms: 20 pairs of runs of the same (synthetic) build. The gate
+# must fail at most 1 pair in 20; with no threshold at all, the per-benchmark
+# rate of "regressed" must stay near alpha / 2 (the one-sided half).
+fail_pairs=0 regressed=0
+for i in $(seq 1 20); do
+	mkresults reps=6 seed=$((i + 200)) >"$TMP/fa1.json"
+	mkresults reps=6 seed=$((i + 300)) >"$TMP/fa2.json"
+	"$WB" compare "$TMP/fa1.json" "$TMP/fa2.json" >/dev/null || fail_pairs=$((fail_pairs + 1))
+	n=$("$WB" compare "$TMP/fa1.json" "$TMP/fa2.json" --threshold 0 |
+		sed -n 's/^48 compared: \([0-9]*\) regressed.*/\1/p')
+	regressed=$((regressed + ${n:-48}))
+done
+check "false alarms: at most 1 pair in 20 fails the gate ($fail_pairs)" test "$fail_pairs" -le 1
+check "false alarms: threshold 0 flags at most 5% of 960 ($regressed)" test "$regressed" -le 48
 
 # bad input: exit 2, one line naming the file
 head -c 700 "$TMP/base.json" >"$TMP/trunc.json"
