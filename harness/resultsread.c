@@ -179,7 +179,10 @@ static int check_benchmarks(struct wb_results *r, char *why, size_t len)
 				   "benchmarks[%zu] '%s': run_type '%s' is not "
 				   "iteration or aggregate",
 				   i, wb_jstr(e, "name"), rt);
-		if (!strcmp(rt, "aggregate"))
+		/* aggregates repeat the repetitions; a failed run measured
+		 * nothing */
+		if (!strcmp(rt, "aggregate") ||
+		    json_is_true(json_object_get(e, "error_occurred")))
 			continue;
 		err = add_rep(r, e, i, cap, why, len);
 		if (err)
