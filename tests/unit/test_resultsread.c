@@ -46,6 +46,17 @@ static int load(const char *text, struct wb_results *r, char *why)
 	return wb_results_load(path, r, why, 256);
 }
 
+#define R1 REP("k/pages:1", "2", "ns", "true")
+#define R2 REP("k/pages:1", "3", "us", "true")
+#define R3 REP("k/pages:1", "4", "ns", "true")
+#define R4 REP("k/pages:1", "3", "ns", "false")
+#define AGG "{\"name\": \"k/pages:1_mean\", \"run_type\": \"aggregate\"}"
+#define BENCH "\"benchmarks\": ["
+
+static const char three_reps[] = HEAD INST BENCH R1 ", " R2 ", " AGG ", " R3
+						    "]}";
+static const char unverified[] = HEAD INST BENCH R1 ", " R4 "]}";
+
 static void test_groups_repetitions(void **state)
 {
 	struct wb_results r;
@@ -55,20 +66,7 @@ static void test_groups_repetitions(void **state)
 	size_t n;
 
 	(void)state;
-	assert_int_equal(
-		load(
-			HEAD INST
-			"\"benchmarks\": [" REP("k/pages:1", "2", "ns", "true") ", " REP(
-				"k/pages:1", "3",
-				"us", "true") ", {\"name\": "
-					      "\"k/pages:1_mean\", "
-					      "\"run_type\": \"aggregate\", "
-					      "\"aggregate_name\": "
-					      "\"mean\"}, " REP("k/pages:1",
-								"4", "ns",
-								"true") "]}",
-			&r, why),
-		0);
+	assert_int_equal(load(three_reps, &r, why), 0);
 	assert_int_equal(r.nb, 1);
 	b = wb_results_find(&r, "k/pages:1");
 	assert_non_null(b);
@@ -94,12 +92,7 @@ static void test_unverified_anywhere(void **state)
 	char why[256] = "";
 
 	(void)state;
-	assert_int_equal(load(HEAD INST "\"benchmarks\": [" REP(
-				      "k/pages:1", "2", "ns",
-				      "true") ", " REP("k/pages:1", "3", "ns",
-						       "false") "]}",
-			      &r, why),
-			 0);
+	assert_int_equal(load(unverified, &r, why), 0);
 	assert_false(r.b[0].page_size_verified);
 	wb_results_free(&r);
 	unlink(path);
@@ -117,28 +110,26 @@ static void expect_bad(const char *text, const char *what)
 	unlink(path);
 }
 
+#define BAD_TIME REP("k", "\"x\"", "ns", "true")
+#define BAD_UNIT REP("k", "1", "fortnights", "true")
+#define BAD_INST "\"instances\": [{\"name\": \"a\"}]}}, "
+
 static void test_bad_files(void **state)
 {
 	(void)state;
 	expect_bad("", "empty file");
-	expect_bad(HEAD INST "\"benchmarks\": [", "not valid JSON");
+	expect_bad(HEAD INST BENCH, "not valid JSON");
 	expect_bad("[1, 2]", "no 'context' object");
 	expect_bad("{\"context\": {}, \"benchmarks\": []}",
 		   "no context.walkbench");
 	expect_bad("{\"context\": {\"walkbench\": {}}, \"benchmarks\": []}",
 		   "no context.walkbench.env");
 	expect_bad(HEAD INST "\"nobenchmarks\": 1}", "no 'benchmarks' array");
-	expect_bad(HEAD INST
-		   "\"benchmarks\": [" REP("k", "\"x\"", "ns", "true") "]}",
+	expect_bad(HEAD INST BENCH BAD_TIME "]}",
 		   "benchmarks[0] 'k': real_time");
-	expect_bad(HEAD INST
-		   "\"benchmarks\": [" REP("k", "1", "fortnights", "true") "]}",
-		   "time_unit 'fortnights'");
-	expect_bad(HEAD INST "\"benchmarks\": [{\"name\": \"k\"}]}",
-		   "run_type");
-	expect_bad(HEAD "\"instances\": [{\"name\": \"a\"}]}}, "
-			"\"benchmarks\": []}",
-		   "instances[0] lacks a name or status");
+	expect_bad(HEAD INST BENCH BAD_UNIT "]}", "time_unit 'fortnights'");
+	expect_bad(HEAD INST BENCH "{\"name\": \"k\"}]}", "run_type");
+	expect_bad(HEAD BAD_INST BENCH "]}", "instances[0] lacks a name");
 }
 
 int main(void)
