@@ -53,6 +53,8 @@ check "tlb results: model knee 1536 from the prediction" grep -q "L2 TLB 4K: 153
 check "index.html: embeds the plot" grep -q '<img src="tlb_reach.png"' "$out/index.html"
 check "index.html: environment" grep -q "<th>vendor</th><td>GenuineIntel</td>" "$out/index.html"
 check "index.html: instance with status" grep -q "tlb_reach/pages:64/page_size:4K</td><td class=\"ok\">ok" "$out/index.html"
+check "index.html: skipped instance with its reason" \
+	grep -q 'page_size:1G</td><td class="off">skipped</td><td>no free 1 GiB hugetlb pages' "$out/index.html"
 check "index.html: prediction vs facts" grep -q "l1_dtlb_reach_pages: model 64" "$out/index.html"
 
 expect_exit 0 "every suite, two files: exit 0" "$WB" plot "$TMP/all.json" "$TMP/all2.json" --out "$TMP/all"

@@ -49,6 +49,8 @@ BEGIN {
 					sprintf("{\"pages\": %d, \"page_size\": \"%s\"}", pg, psz), ns * scale, "ns_per_access", ", \"page_faults_per_access\": 0.0")
 			}
 		}
+		# planned but not measured: appears in instances only
+		inst[ni++] = "{\"name\": \"tlb_reach/pages:1/page_size:1G\", \"kernel\": \"tlb_reach\", \"suite\": \"tlb\", \"params\": {\"pages\": 1, \"page_size\": \"1G\"}, \"status\": \"skipped\", \"why\": \"no free 1 GiB hugetlb pages (nr_hugepages 0)\", \"page_size_verified\": false, \"page_size_how\": \"\", \"facts\": {}, \"prediction\": {\"model\": \"\", \"items\": []}, \"missing_metrics\": {}, \"stderr_tail\": \"\"}"
 	}
 	if (has("walk")) {
 		split("4K 2M 1G 512G", st, " ")
