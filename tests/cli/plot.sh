@@ -71,3 +71,5 @@ check "cow: faults per second" grep -Pq "^mode:first_write/page_size:4K\t2500000
 # default output directory: beside the results file
 expect_exit 0 "default --out" "$WB" plot "$TMP/tlb.json"
 check "default --out: RESULTS-plots/" test -s "$TMP/tlb-plots/tlb_reach.png"
+check "index.html: a fact checked against the model" \
+	grep -q 'vmpte_bytes: model 69632 (abs 4096), measured 69632: ok' "$TMP/all/index.html"
