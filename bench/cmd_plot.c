@@ -75,6 +75,13 @@ static bool is_file(const char *p)
 	return !stat(p, &st) && S_ISREG(st.st_mode);
 }
 
+static bool is_dir(const char *p)
+{
+	struct stat st;
+
+	return !stat(p, &st) && S_ISDIR(st.st_mode);
+}
+
 /* plots/ from WB_PLOTS, or beside the binary's directory (build/..) */
 static int find_scripts(char *dir, size_t len)
 {
@@ -130,7 +137,7 @@ static int mkdir_p(const char *dir)
 	}
 	if (mkdir(buf, 0755) && errno != EEXIST)
 		return -errno;
-	return 0;
+	return is_dir(buf) ? 0 : -ENOTDIR;
 }
 
 /* "Title - host (CPU), date[, +N more files]", safe in a gnuplot string */

@@ -73,3 +73,6 @@ expect_exit 0 "default --out" "$WB" plot "$TMP/tlb.json"
 check "default --out: RESULTS-plots/" test -s "$TMP/tlb-plots/tlb_reach.png"
 check "index.html: a fact checked against the model" \
 	grep -q 'vmpte_bytes: model 69632 (abs 4096), measured 69632: ok' "$TMP/all/index.html"
+: >"$TMP/afile"
+expect_exit 2 "--out names a file: exit 2" "$WB" plot "$TMP/tlb.json" --out "$TMP/afile"
+one_line_error "--out names a file"
