@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "resultsread.h"
 
@@ -46,6 +47,32 @@ void wb_plot_var(char *vars, size_t len, const char *name, const char *val);
  * format defines real_time as the time per unit). -ENOENT when absent. */
 int wb_plot_stat(const struct wb_rbench *b, const char *key, double *med,
 		 double *q25, double *q75);
+
+/* Helpers for the TSV writers (plot_tsv.c) */
+#define WB_PLOT_MAX_SERIES 64
+#define WB_PLOT_MAX_ROWS 512
+struct wb_plot_pt {
+	double x, y, lo, hi;
+};
+int wb_plot_cmp_pt(const void *a, const void *b); /* by x, for qsort */
+/* A parameter as a number: JSON numbers, or sizes such as "2M". */
+int wb_plot_param_num(const json_t *params, const char *key, double *out);
+/* DIR/<name>.tsv for writing (path gets its name); NULL with errno set */
+FILE *wb_plot_open_tsv(const struct plot_set *s, const char *name, char *path,
+		       size_t len);
+int wb_plot_close_tsv(FILE *f); /* 0 or -errno, write errors included */
+void wb_plot_add_var(struct plot_job *job, const char *name, const char *val);
+void wb_plot_add_int(struct plot_job *job, const char *name, long v);
+/* value of the prediction item @quantity of an instance, NAN if none */
+double wb_plot_prediction(const json_t *instance, const char *quantity);
+
+/* The writers (plot_tlb.c, plot_bars.c, plot_lines.c): 0 or -errno;
+ * job->has_data stays false when the input has nothing for the plot. */
+int wb_plot_tlb(const struct plot_set *s, struct plot_job *job);
+int wb_plot_walk(const struct plot_set *s, struct plot_job *job);
+int wb_plot_cow(const struct plot_set *s, struct plot_job *job);
+int wb_plot_huge(const struct plot_set *s, struct plot_job *job);
+int wb_plot_shared(const struct plot_set *s, struct plot_job *job);
 
 /* Writes DIR/index.html; @done[k] says whether kind k was rendered. */
 int wb_plot_html(const struct plot_set *s, const bool *done, char *path,
