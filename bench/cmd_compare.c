@@ -155,8 +155,8 @@ static void env_field_num(const json_t *eb, const json_t *en, const char *key,
 }
 
 /* Why the two machines' numbers cannot be compared; "" when they can. */
-static void env_differences(const struct wb_results *b,
-			    const struct wb_results *n, char *why, size_t len)
+static void env_differences(const struct wb_rfile *b, const struct wb_rfile *n,
+			    char *why, size_t len)
 {
 	bool eb = json_is_true(json_object_get(b->wb, "emulated"));
 	bool en = json_is_true(json_object_get(n->wb, "emulated"));
@@ -172,20 +172,20 @@ static void env_differences(const struct wb_results *b,
 			   eb ? "base" : "new", eb ? "new" : "base");
 }
 
-static int version_major(const struct wb_results *r)
+static int version_major(const struct wb_rfile *r)
 {
 	return atoi(wb_jstr(r->wb, "version"));
 }
 
 /* Names in @a missing from @b, as "x, y, +N more" into buf. */
-static size_t missing_names(const struct wb_results *a,
-			    const struct wb_results *b, char *buf, size_t len)
+static size_t missing_names(const struct wb_rfile *a, const struct wb_rfile *b,
+			    char *buf, size_t len)
 {
 	size_t miss = 0, shown = 0;
 
 	buf[0] = 0;
 	for (size_t i = 0; i < a->nb; i++) {
-		if (wb_results_find(b, a->b[i].name))
+		if (wb_rfile_find(b, a->b[i].name))
 			continue;
 		if (shown < 5 && strlen(buf) + strlen(a->b[i].name) + 3 < len) {
 			size_t used = strlen(buf);
@@ -294,7 +294,7 @@ static json_t *jnum_or_null(double v)
 	return isnan(v) ? json_null() : json_real(v);
 }
 
-static json_t *file_json(const struct wb_results *r)
+static json_t *file_json(const struct wb_rfile *r)
 {
 	return json_pack("{s:s, s:s, s:s, s:s, s:b}", "path", r->path, "host",
 			 wb_jstr(r->context, "host_name"), "date",
@@ -303,8 +303,8 @@ static json_t *file_json(const struct wb_results *r)
 			 !json_is_false(json_object_get(r->wb, "complete")));
 }
 
-static int print_json(const struct cmp_opts *o, const struct wb_results *b,
-		      const struct wb_results *n, struct row *rows, size_t nr,
+static int print_json(const struct cmp_opts *o, const struct wb_rfile *b,
+		      const struct wb_rfile *n, struct row *rows, size_t nr,
 		      const size_t *count, const char *env_why)
 {
 	json_t *out, *arr = json_array(), *counts = json_object();
@@ -360,8 +360,8 @@ static void fmt_pct(char *buf, size_t len, double v)
 		snprintf(buf, len, "%+.1f%%", v);
 }
 
-static void print_table(const struct cmp_opts *o, const struct wb_results *b,
-			const struct wb_results *n, struct row *rows, size_t nr,
+static void print_table(const struct cmp_opts *o, const struct wb_rfile *b,
+			const struct wb_rfile *n, struct row *rows, size_t nr,
 			const size_t *count)
 {
 	int w = 9;
@@ -408,8 +408,8 @@ static void print_table(const struct cmp_opts *o, const struct wb_results *b,
 	       count[V_NOT_JUDGED], count[V_NOT_COMPARABLE]);
 }
 
-static int compare(const struct cmp_opts *o, const struct wb_results *b,
-		   const struct wb_results *n)
+static int compare(const struct cmp_opts *o, const struct wb_rfile *b,
+		   const struct wb_rfile *n)
 {
 	char env_why[512], mb[512], mn[512];
 	size_t miss_new = missing_names(b, n, mn, sizeof(mn));
@@ -443,7 +443,7 @@ static int compare(const struct cmp_opts *o, const struct wb_results *b,
 		struct row *r = &rows[nr];
 
 		r->b = &b->b[i];
-		r->n = wb_results_find(n, r->b->name);
+		r->n = wb_rfile_find(n, r->b->name);
 		if (!r->n)
 			continue;
 		err = judge(r, o, env_why);
@@ -473,7 +473,7 @@ static int compare(const struct cmp_opts *o, const struct wb_results *b,
 
 int cmd_compare(int argc, char **argv)
 {
-	struct wb_results b, n;
+	struct wb_rfile b, n;
 	struct cmp_opts o;
 	char why[512];
 	int rc;
@@ -483,14 +483,14 @@ int cmd_compare(int argc, char **argv)
 	rc = parse_args(argc, argv, &o);
 	if (rc)
 		return rc;
-	if (wb_results_load(o.base, &b, why, sizeof(why)))
+	if (wb_rfile_load(o.base, &b, why, sizeof(why)))
 		return wb_error(WB_EXIT_USAGE, "%s", why);
-	if (wb_results_load(o.new, &n, why, sizeof(why))) {
-		wb_results_free(&b);
+	if (wb_rfile_load(o.new, &n, why, sizeof(why))) {
+		wb_rfile_free(&b);
 		return wb_error(WB_EXIT_USAGE, "%s", why);
 	}
 	rc = compare(&o, &b, &n);
-	wb_results_free(&b);
-	wb_results_free(&n);
+	wb_rfile_free(&b);
+	wb_rfile_free(&n);
 	return rc;
 }

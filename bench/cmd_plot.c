@@ -144,7 +144,7 @@ static int mkdir_p(const char *dir)
 static void plot_title(const struct plot_set *s, const char *what, char *buf,
 		       size_t len)
 {
-	const struct wb_results *r = &s->files[0];
+	const struct wb_rfile *r = &s->files[0];
 	char more[48] = "";
 
 	if (s->nfiles > 1)
@@ -281,7 +281,7 @@ static int render(struct plot_set *s, const char *scripts)
 
 int cmd_plot(int argc, char **argv)
 {
-	struct wb_results files[MAX_FILES];
+	struct wb_rfile files[MAX_FILES];
 	char labels[MAX_FILES][64], scripts[PATH_MAX], dir[PATH_MAX], why[512];
 	struct plot_opts o;
 	struct plot_set s;
@@ -294,8 +294,8 @@ int cmd_plot(int argc, char **argv)
 	if (rc)
 		return rc;
 	for (; loaded < o.nfiles; loaded++)
-		if (wb_results_load(o.files[loaded], &files[loaded], why,
-				    sizeof(why))) {
+		if (wb_rfile_load(o.files[loaded], &files[loaded], why,
+				  sizeof(why))) {
 			rc = wb_error(WB_EXIT_USAGE, "%s", why);
 			goto out;
 		}
@@ -334,6 +334,6 @@ int cmd_plot(int argc, char **argv)
 	rc = render(&s, scripts);
 out:
 	while (loaded-- > 0)
-		wb_results_free(&files[loaded]);
+		wb_rfile_free(&files[loaded]);
 	return rc;
 }

@@ -14,7 +14,7 @@
 #include "resultsread.h"
 
 struct plot_set {
-	const struct wb_results *files;
+	const struct wb_rfile *files;
 	size_t nfiles;
 	char (*labels)[64]; /* one per file: its name without .json */
 	const char *dir; /* output directory, exists */

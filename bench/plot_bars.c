@@ -110,7 +110,7 @@ int wb_plot_walk(const struct plot_set *s, struct plot_job *job)
 	if (!t)
 		return -ENOMEM;
 	for (size_t f = 0; f < s->nfiles; f++) {
-		const struct wb_results *r = &s->files[f];
+		const struct wb_rfile *r = &s->files[f];
 
 		for (size_t i = 0; i < r->nb; i++) {
 			const struct wb_rbench *b = &r->b[i];
@@ -162,7 +162,7 @@ int wb_plot_cow(const struct plot_set *s, struct plot_job *job)
 	if (!t)
 		return -ENOMEM;
 	for (size_t f = 0; f < s->nfiles; f++) {
-		const struct wb_results *r = &s->files[f];
+		const struct wb_rfile *r = &s->files[f];
 
 		for (size_t i = 0; i < r->nb; i++) {
 			const struct wb_rbench *b = &r->b[i];

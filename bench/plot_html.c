@@ -112,7 +112,7 @@ static void prediction_cell(FILE *f, const json_t *in)
 		fputs("-", f);
 }
 
-static void instances(FILE *f, const struct wb_results *r)
+static void instances(FILE *f, const struct wb_rfile *r)
 {
 	size_t i;
 	json_t *in;
@@ -152,7 +152,7 @@ static void instances(FILE *f, const struct wb_results *r)
 int wb_plot_html(const struct plot_set *s, const bool *done, char *path,
 		 size_t len)
 {
-	const struct wb_results *r0 = &s->files[0];
+	const struct wb_rfile *r0 = &s->files[0];
 	int err = 0;
 	FILE *f;
 
@@ -199,7 +199,7 @@ int wb_plot_html(const struct plot_set *s, const bool *done, char *path,
 			p->title);
 	}
 	for (size_t i = 0; i < s->nfiles; i++) {
-		const struct wb_results *r = &s->files[i];
+		const struct wb_rfile *r = &s->files[i];
 
 		fputs("<h2>", f);
 		esc(f, s->labels[i]);

@@ -77,7 +77,7 @@ static const char *ws_param(const json_t *params)
 }
 
 /* same kernel, same parameters except page_size, which is 4K */
-static const struct wb_rbench *base_partner(const struct wb_results *r,
+static const struct wb_rbench *base_partner(const struct wb_rfile *r,
 					    const struct wb_rbench *h)
 {
 	for (size_t i = 0; i < r->nb; i++) {
@@ -113,7 +113,7 @@ int wb_plot_huge(const struct plot_set *s, struct plot_job *job)
 	if (!bl)
 		return -ENOMEM;
 	for (size_t f = 0; f < s->nfiles; f++) {
-		const struct wb_results *r = &s->files[f];
+		const struct wb_rfile *r = &s->files[f];
 
 		for (size_t i = 0; i < r->nb; i++) {
 			const struct wb_rbench *h = &r->b[i], *b;
@@ -209,7 +209,7 @@ int wb_plot_shared(const struct plot_set *s, struct plot_job *job)
 	if (!bl)
 		return -ENOMEM;
 	for (size_t f = 0; f < s->nfiles; f++) {
-		const struct wb_results *r = &s->files[f];
+		const struct wb_rfile *r = &s->files[f];
 
 		for (size_t i = 0; i < r->nb; i++) {
 			const struct wb_rbench *b = &r->b[i];

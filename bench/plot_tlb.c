@@ -36,7 +36,7 @@ static int tlb_collect(const struct plot_set *s, struct tlb_series *ser,
 {
 	*ns = 0;
 	for (size_t f = 0; f < s->nfiles; f++) {
-		const struct wb_results *r = &s->files[f];
+		const struct wb_rfile *r = &s->files[f];
 
 		for (size_t i = 0; i < r->nb; i++) {
 			const struct wb_rbench *b = &r->b[i];

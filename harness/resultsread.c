@@ -55,7 +55,7 @@ static double unit_to_ns(const char *u)
 	return 0;
 }
 
-static struct wb_rbench *group_for(struct wb_results *r, const char *name,
+static struct wb_rbench *group_for(struct wb_rfile *r, const char *name,
 				   size_t cap)
 {
 	for (size_t i = r->nb; i-- > 0;)
@@ -68,7 +68,7 @@ static struct wb_rbench *group_for(struct wb_results *r, const char *name,
 	return &r->b[r->nb++];
 }
 
-static int check_instances(struct wb_results *r, char *why, size_t len)
+static int check_instances(struct wb_rfile *r, char *why, size_t len)
 {
 	size_t i;
 	json_t *in;
@@ -94,7 +94,7 @@ static int check_instances(struct wb_results *r, char *why, size_t len)
 }
 
 /* Checks one "iteration" entry and adds it to its name's group. */
-static int add_rep(struct wb_results *r, json_t *e, size_t i, size_t cap,
+static int add_rep(struct wb_rfile *r, json_t *e, size_t i, size_t cap,
 		   char *why, size_t len)
 {
 	const char *name = wb_jstr(e, "name");
@@ -152,7 +152,7 @@ static int add_rep(struct wb_results *r, json_t *e, size_t i, size_t cap,
 	return 0;
 }
 
-static int check_benchmarks(struct wb_results *r, char *why, size_t len)
+static int check_benchmarks(struct wb_rfile *r, char *why, size_t len)
 {
 	json_t *bm = json_object_get(r->root, "benchmarks"), *e;
 	size_t i, cap;
@@ -191,8 +191,7 @@ static int check_benchmarks(struct wb_results *r, char *why, size_t len)
 	return 0;
 }
 
-int wb_results_load(const char *path, struct wb_results *r, char *why,
-		    size_t len)
+int wb_rfile_load(const char *path, struct wb_rfile *r, char *why, size_t len)
 {
 	json_error_t jerr;
 	struct stat st;
@@ -228,7 +227,7 @@ int wb_results_load(const char *path, struct wb_results *r, char *why,
 	if (err == -ENOMEM)
 		bad(why, len, path, "out of memory");
 	if (err) {
-		wb_results_free(r);
+		wb_rfile_free(r);
 		return err;
 	}
 	for (size_t i = 0; i < r->nb; i++) {
@@ -243,7 +242,7 @@ int wb_results_load(const char *path, struct wb_results *r, char *why,
 	return 0;
 }
 
-void wb_results_free(struct wb_results *r)
+void wb_rfile_free(struct wb_rfile *r)
 {
 	for (size_t i = 0; i < r->nb; i++) {
 		free(r->b[i].reps);
@@ -254,8 +253,8 @@ void wb_results_free(struct wb_results *r)
 	memset(r, 0, sizeof(*r));
 }
 
-const struct wb_rbench *wb_results_find(const struct wb_results *r,
-					const char *name)
+const struct wb_rbench *wb_rfile_find(const struct wb_rfile *r,
+				      const char *name)
 {
 	for (size_t i = 0; i < r->nb; i++)
 		if (!strcmp(r->b[i].name, name))

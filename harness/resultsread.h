@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Reading a results file (results/README.md) for compare, plot and report.
- * wb_results_load() checks the structure the readers rely on and, when the
+ * wb_rfile_load() checks the structure the readers rely on and, when the
  * file is unusable, fills @why with one line naming the file and what is
- * wrong (no newline). The JSON stays owned by struct wb_results; every
- * json_t pointer in it is borrowed and dies with wb_results_free().
+ * wrong (no newline). The JSON stays owned by struct wb_rfile; every
+ * json_t pointer in it is borrowed and dies with wb_rfile_free().
  */
 #ifndef WB_RESULTSREAD_H
 #define WB_RESULTSREAD_H
@@ -25,7 +25,7 @@ struct wb_rbench {
 	json_t *instance; /* its context.walkbench.instances entry, or NULL */
 };
 
-struct wb_results {
+struct wb_rfile {
 	const char *path;
 	json_t *root;
 	json_t *context, *wb, *env; /* wb and env are objects */
@@ -34,11 +34,10 @@ struct wb_results {
 	size_t nb;
 };
 
-int wb_results_load(const char *path, struct wb_results *r, char *why,
-		    size_t len);
-void wb_results_free(struct wb_results *r);
-const struct wb_rbench *wb_results_find(const struct wb_results *r,
-					const char *name);
+int wb_rfile_load(const char *path, struct wb_rfile *r, char *why, size_t len);
+void wb_rfile_free(struct wb_rfile *r);
+const struct wb_rbench *wb_rfile_find(const struct wb_rfile *r,
+				      const char *name);
 /* The numeric field @key of every repetition that has it, into out[]
  * (b->nreps entries suffice); *n gets the count. */
 void wb_rbench_values(const struct wb_rbench *b, const char *key, double *out,

@@ -40,10 +40,10 @@ static void write_file(const char *text)
 	fclose(f);
 }
 
-static int load(const char *text, struct wb_results *r, char *why)
+static int load(const char *text, struct wb_rfile *r, char *why)
 {
 	write_file(text);
-	return wb_results_load(path, r, why, 256);
+	return wb_rfile_load(path, r, why, 256);
 }
 
 #define R1 REP("k/pages:1", "2", "ns", "true")
@@ -59,7 +59,7 @@ static const char unverified[] = HEAD INST BENCH R1 ", " R4 "]}";
 
 static void test_groups_repetitions(void **state)
 {
-	struct wb_results r;
+	struct wb_rfile r;
 	const struct wb_rbench *b;
 	char why[256] = "";
 	double v[4];
@@ -68,7 +68,7 @@ static void test_groups_repetitions(void **state)
 	(void)state;
 	assert_int_equal(load(three_reps, &r, why), 0);
 	assert_int_equal(r.nb, 1);
-	b = wb_results_find(&r, "k/pages:1");
+	b = wb_rfile_find(&r, "k/pages:1");
 	assert_non_null(b);
 	assert_int_equal(b->nreps, 3);
 	assert_true(b->real_time_ns[1] == 3000);
@@ -79,28 +79,28 @@ static void test_groups_repetitions(void **state)
 	wb_rbench_values(b, "ns_per_access", v, &n);
 	assert_int_equal(n, 3);
 	assert_true(v[2] == 4);
-	assert_null(wb_results_find(&r, "k/pages:2"));
+	assert_null(wb_rfile_find(&r, "k/pages:2"));
 	assert_string_equal(wb_jstr(r.env, "vendor"), "GenuineIntel");
 	assert_true(isnan(wb_jnum(r.env, "nothing")));
-	wb_results_free(&r);
+	wb_rfile_free(&r);
 	unlink(path);
 }
 
 static void test_unverified_anywhere(void **state)
 {
-	struct wb_results r;
+	struct wb_rfile r;
 	char why[256] = "";
 
 	(void)state;
 	assert_int_equal(load(unverified, &r, why), 0);
 	assert_false(r.b[0].page_size_verified);
-	wb_results_free(&r);
+	wb_rfile_free(&r);
 	unlink(path);
 }
 
 static void expect_bad(const char *text, const char *what)
 {
-	struct wb_results r;
+	struct wb_rfile r;
 	char why[256] = "";
 
 	assert_int_not_equal(load(text, &r, why), 0);
