@@ -12,6 +12,10 @@
 
 #include <jansson.h>
 
+/* context.walkbench.schema_version: raised when a reader could misread a
+ * newer file; readers refuse versions above theirs. */
+#define WB_RESULTS_SCHEMA 1
+
 struct wb_results {
 	json_t *root;
 	json_t *benchmarks; /* borrowed from root */

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "results.h"
 #include "resultsread.h"
 
 const char *wb_jstr(const json_t *obj, const char *key)
@@ -220,6 +221,13 @@ int wb_rfile_load(const char *path, struct wb_rfile *r, char *why, size_t len)
 			 r->wb = json_object_get(r->context, "walkbench")))
 		bad(why, len, path,
 		    "no context.walkbench object (not written by walkbench)");
+	else if (json_integer_value(json_object_get(r->wb, "schema_version")) >
+		 WB_RESULTS_SCHEMA)
+		bad(why, len, path,
+		    "schema_version %lld is newer than this walkbench reads (%d)",
+		    (long long)json_integer_value(
+			    json_object_get(r->wb, "schema_version")),
+		    WB_RESULTS_SCHEMA);
 	else if (!json_is_object(r->env = json_object_get(r->wb, "env")))
 		bad(why, len, path, "no context.walkbench.env object");
 	else if (!(err = check_instances(r, why, len)))
