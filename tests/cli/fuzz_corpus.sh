@@ -10,9 +10,10 @@ if ! command -v clang >/dev/null; then
 	exit 0
 fi
 make -s fuzz-build >"$TMP/build" 2>&1 || { not_ok "fuzz targets build: $(tail -3 "$TMP/build")"; exit 0; }
+run_corpus() { "$1" -runs=0 "$2" >"$3" 2>&1; }
 for f in build/fuzz/fuzz_*; do
 	[ -x "$f" ] || continue
 	n=${f##*/fuzz_}
 	check "fuzz_$n: every seed input is handled" \
-		"$f" -runs=0 tests/fuzz/corpus/"$n" >"$TMP/$n.log" 2>&1
+		run_corpus "$f" "tests/fuzz/corpus/$n" "$TMP/$n.log"
 done
