@@ -28,7 +28,8 @@ LIB_OBJ := $(patsubst %.c,$(O)/%.o,$(LIB_C)) $(O)/bench/gbshim.o \
 MODEL_OBJ := $(patsubst %.c,$(O)/%.o,$(MODEL_C)) \
 	$(call gen_obj,$(wildcard harness/model/*.tsv))
 
-.PHONY: all clean test bench deps format format-check perf static fuzz
+$(shell mkdir -p $(O)/gen)
+.PHONY: FORCE all clean test bench deps format format-check perf static fuzz
 all: $(O)/walkbench
 
 $(O)/walkbench: $(O)/bench/main.o $(O)/libwb.a $(O)/libwbmodel.a
@@ -42,7 +43,14 @@ $(O)/libwbmodel.a: $(MODEL_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(O)/bench/main.o: override CFLAGS += -DWB_VERSION='"$(VERSION)"' -DWB_GIT_COMMIT='"$(GIT_COMMIT)"'
+# Rewritten only when the version or commit changes, so builds stay
+# incremental.
+$(O)/gen/version.h: FORCE
+	@mkdir -p $(dir $@)
+	@printf '#define WB_VERSION "%s"\n#define WB_GIT_COMMIT "%s"\n' '$(VERSION)' '$(GIT_COMMIT)' > $@.new
+	@cmp -s $@.new $@ && rm -f $@.new || mv $@.new $@
+$(O)/bench/main.o $(O)/bench/cmd_run.o: $(O)/gen/version.h
+FORCE:
 $(O)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<

@@ -1,7 +1,120 @@
 // SPDX-License-Identifier: MIT
+/* walkbench list [--json]: every kernel, its parameters, and whether it can
+ * run on this machine (and if not, why). */
+#include <stdio.h>
+#include <string.h>
+
+#include <jansson.h>
+
 #include "cmd.h"
+#include "env.h"
+#include "kernel.h"
+#include "needs.h"
+#include "plan.h"
+
+static json_t *param_json(const struct wb_param *p)
+{
+	json_t *o = json_pack("{s:s,s:s,s:s,s:I,s:I,s:I,s:I}", "name", p->name,
+			      "unit", p->unit, "help", p->help ? p->help : "",
+			      "default", (json_int_t)p->def, "quick",
+			      (json_int_t)p->quick, "min", (json_int_t)p->min,
+			      "max", (json_int_t)p->max);
+
+	if (p->choices) {
+		json_t *c = json_array();
+
+		for (const uint64_t *v = p->choices; *v; v++)
+			json_array_append_new(c, json_integer((json_int_t)*v));
+		json_object_set_new(o, "choices", c);
+	} else if (p->per_octave) {
+		json_object_set_new(
+			o, "sweep",
+			json_pack("{s:I,s:I,s:I,s:i,s:i}", "lo",
+				  (json_int_t)p->lo, "hi", (json_int_t)p->hi,
+				  "quick_hi", (json_int_t)p->quick_hi,
+				  "per_octave", p->per_octave,
+				  "quick_per_octave", p->quick_per_octave));
+	}
+	return o;
+}
+
+static void print_params(const struct wb_kernel *k)
+{
+	for (int i = 0; k->params && k->params[i].name; i++) {
+		const struct wb_param *p = &k->params[i];
+		char a[32], b[32];
+
+		printf("    --param %s=V  %s [%s", p->name,
+		       p->help ? p->help : "", p->unit);
+		if (p->choices) {
+			printf(": ");
+			for (const uint64_t *v = p->choices; *v; v++)
+				printf("%s%s", v == p->choices ? "" : "|",
+				       wb_param_format(p, *v, a, sizeof(a)));
+		} else if (p->per_octave) {
+			printf(", swept %s..%s",
+			       wb_param_format(p, p->lo, a, sizeof(a)),
+			       wb_param_format(p, p->hi, b, sizeof(b)));
+		} else {
+			printf(", default %s",
+			       wb_param_format(p, p->def, a, sizeof(a)));
+		}
+		printf("]\n");
+	}
+}
+
 int cmd_list(int argc, char **argv)
 {
-	(void)argc, (void)argv;
-	return wb_error(WB_EXIT_MISSING, "'list' is not built yet");
+	struct wb_sysinfo sys;
+	int as_json = 0;
+	json_t *arr;
+
+	if (wb_wants_help(argc, argv)) {
+		printf("usage: walkbench list [--json]\n\n"
+		       "Lists every kernel with its suite, parameters, and "
+		       "whether it\n"
+		       "can run on this machine; if not, why.\n");
+		return 0;
+	}
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json"))
+			as_json = 1;
+		else
+			return wb_error(WB_EXIT_USAGE,
+					"list: unknown argument '%s'", argv[i]);
+	}
+	wb_env_probe(&sys);
+	arr = json_array();
+	for (int i = 0; wb_kernels[i]; i++) {
+		const struct wb_kernel *k = wb_kernels[i];
+		char why[160] = "";
+		int ok = wb_needs_check(k->requires, &sys, why, sizeof(why)) ==
+			 0;
+		json_t *params = json_array();
+
+		for (int j = 0; k->params && k->params[j].name; j++)
+			json_array_append_new(params,
+					      param_json(&k->params[j]));
+		json_array_append_new(
+			arr,
+			json_pack("{s:s,s:s,s:s,s:s,s:o,s:b,s:s}", "name",
+				  k->name, "suite", k->suite, "summary",
+				  k->summary ? k->summary : "", "per_iteration",
+				  k->per_iteration ? k->per_iteration
+						   : "iteration",
+				  "params", params, "runnable", ok, "why",
+				  why));
+		if (!as_json) {
+			printf("%-14s %-10s %-4s %s%s%s\n", k->name, k->suite,
+			       ok ? "yes" : "no", k->summary ? k->summary : "",
+			       ok ? "" : " -- cannot run here: ", why);
+			print_params(k);
+		}
+	}
+	if (as_json) {
+		json_dumpf(arr, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		putchar('\n');
+	}
+	json_decref(arr);
+	return 0;
 }

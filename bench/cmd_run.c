@@ -1,7 +1,665 @@
 // SPDX-License-Identifier: MIT
+/*
+ * walkbench run [SUITE|KERNEL ...] [options]: plan the instances, measure
+ * each in its own supervised child, write one results file.
+ */
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
 #include "cmd.h"
+#include "version.h"
+#include "counters.h"
+#include "env.h"
+#include "gbshim.h"
+#include "instance.h"
+#include "needs.h"
+#include "journal.h"
+#include "parse.h"
+#include "plan.h"
+#include "results.h"
+#include "supervise.h"
+#include "topo.h"
+
+#define MAX_OVERRIDES 32
+#define MAX_NAMES 64
+
+struct run_args {
+	const char *names[MAX_NAMES];
+	int nnames;
+	struct wb_override ov[MAX_OVERRIDES];
+	int nov;
+	struct wb_run_opts opts;
+	const char *out, *results_dir;
+	double timeout_s, mem_fraction;
+	int json;
+	char cmdline[1024];
+};
+
+/* Signal handlers get no argument: these two are how they reach the run. */
+static volatile sig_atomic_t stop_requested;
+static struct wb_journal *signal_journal;
+
+/* The first signal stops the run gracefully (the partial results are
+ * written, then settings restored); a second one restores and dies. */
+static void on_signal(int sig)
+{
+	if (stop_requested) {
+		if (signal_journal)
+			wb_journal_restore_signal(signal_journal);
+		signal(sig, SIG_DFL);
+		raise(sig);
+	}
+	stop_requested = 1;
+}
+
+static const char usage_text[] =
+	"usage: walkbench run [SUITE|KERNEL ...] [options]\n"
+	"\n"
+	"Measures every instance of the named suites or kernels (all when "
+	"none\n"
+	"is named), each in its own pinned child, and writes one results "
+	"file.\n"
+	"\n"
+	"  --quick              fewer points and repetitions (3)\n"
+	"  --reps N             repetitions per instance (default 9)\n"
+	"  --min-time S         minimum seconds per repetition (default 0.1;\n"
+	"                       quick 0.02)\n"
+	"  --cpu N              PU to pin the measuring thread to (default: "
+	"last)\n"
+	"  --param [K.]NAME=V   fix a parameter (of kernel K, or of every "
+	"kernel\n"
+	"                       that has it) instead of sweeping it\n"
+	"  --out FILE           results file (must not exist)\n"
+	"  --results-dir DIR    where new results go (default: results)\n"
+	"  --timeout S          per-instance wall-clock limit (default 300)\n"
+	"  --mem-fraction F     most of MemTotal an instance may map (0.5)\n"
+	"  --allow-settings     let kernels change THP mode and hugepage "
+	"pools\n"
+	"                       (through the restore journal)\n"
+	"  --seed N             seed for random page orders (default 1)\n"
+	"  --json               print the results JSON on stdout\n"
+	"\n"
+	"Exit: 0 ok, 1 an instance failed or crashed, 2 bad usage, 3 a needed\n"
+	"resource is missing, 4 everything was skipped, 5 a measurement could\n"
+	"not be trusted (e.g. page size not verified).\n";
+
+static int valid_names(char *buf, size_t len)
+{
+	size_t off = 0;
+
+	buf[0] = 0;
+	for (int i = 0; wb_kernels[i]; i++) {
+		const char *s = wb_kernels[i]->suite;
+		int seen = 0;
+
+		for (int j = 0; j < i; j++)
+			seen |= !strcmp(wb_kernels[j]->suite, s);
+		if (!seen && off < len)
+			off += (size_t)snprintf(buf + off, len - off, "%s%s",
+						off ? ", " : "", s);
+	}
+	for (int i = 0; wb_kernels[i] && off < len; i++)
+		off += (size_t)snprintf(buf + off, len - off, ", %s",
+					wb_kernels[i]->name);
+	return 0;
+}
+
+static int known_name(const char *n)
+{
+	for (int i = 0; wb_kernels[i]; i++)
+		if (!strcmp(wb_kernels[i]->name, n) ||
+		    !strcmp(wb_kernels[i]->suite, n))
+			return 1;
+	return 0;
+}
+
+static int parse_param(struct run_args *a, const char *spec)
+{
+	const char *eq = strchr(spec, '='), *dot = strchr(spec, '.');
+	struct wb_override *o;
+	const struct wb_param *p = NULL;
+	char kname[64] = "";
+	int found = 0;
+
+	if (!eq || eq == spec)
+		return wb_error(WB_EXIT_USAGE,
+				"--param '%s': expected [KERNEL.]NAME=VALUE",
+				spec);
+	if (a->nov == MAX_OVERRIDES)
+		return wb_error(WB_EXIT_USAGE, "too many --param options");
+	o = &a->ov[a->nov];
+	if (dot && dot < eq) {
+		snprintf(kname, sizeof(kname), "%.*s", (int)(dot - spec), spec);
+		o->kernel = wb_kernel_find(kname);
+		if (!o->kernel)
+			return wb_error(WB_EXIT_USAGE,
+					"--param '%s': no kernel '%s'", spec,
+					kname);
+		spec = dot + 1;
+	}
+	snprintf(o->name, sizeof(o->name), "%.*s", (int)(eq - spec), spec);
+	/* validate against every kernel the override applies to */
+	for (int i = 0; wb_kernels[i]; i++) {
+		const struct wb_kernel *k = wb_kernels[i];
+		int pi;
+
+		if (o->kernel && o->kernel != k)
+			continue;
+		pi = wb_param_index(k, o->name);
+		if (pi < 0)
+			continue;
+		p = &k->params[pi];
+		found = 1;
+		if (wb_param_parse(p, eq + 1, &o->value))
+			return wb_error(WB_EXIT_USAGE,
+					"--param %s=%s: bad value for %s (unit "
+					"%s, %llu..%llu%s)",
+					o->name, eq + 1, k->name, p->unit,
+					(unsigned long long)p->min,
+					(unsigned long long)p->max,
+					p->choices ? ", or one of its choices"
+						   : "");
+	}
+	if (!found)
+		return wb_error(WB_EXIT_USAGE,
+				"--param: no kernel has a parameter '%s'",
+				o->name);
+	a->nov++;
+	return 0;
+}
+
+static int need_arg(int argc, char **argv, int i)
+{
+	if (i + 1 >= argc)
+		return wb_error(WB_EXIT_USAGE, "option %s needs a value",
+				argv[i]);
+	return 0;
+}
+
+static int parse_args(struct run_args *a, int argc, char **argv)
+{
+	size_t off = 0;
+	int err, reps = -1;
+	double min_time = -1;
+
+	for (int i = 0; i < argc && off < sizeof(a->cmdline); i++)
+		off += (size_t)snprintf(a->cmdline + off,
+					sizeof(a->cmdline) - off, "%s%s",
+					i ? " " : "walkbench ", argv[i]);
+	a->opts.cpu = -2;
+	a->opts.seed = 1;
+	a->timeout_s = 300;
+	a->mem_fraction = 0.5;
+	a->results_dir = "results";
+	for (int i = 1; i < argc; i++) {
+		const char *s = argv[i];
+
+		if (!strcmp(s, "--quick")) {
+			a->opts.quick = true;
+		} else if (!strcmp(s, "--json")) {
+			a->json = 1;
+		} else if (!strcmp(s, "--allow-settings")) {
+			a->opts.allow_settings = true;
+		} else if (!strcmp(s, "--reps")) {
+			if ((err = need_arg(argc, argv, i)))
+				return err;
+			if (wb_parse_int(argv[++i], &reps) || reps < 1 ||
+			    reps > 1000)
+				return wb_error(WB_EXIT_USAGE,
+						"--reps '%s': need 1 to 1000",
+						argv[i]);
+		} else if (!strcmp(s, "--min-time")) {
+			if ((err = need_arg(argc, argv, i)))
+				return err;
+			if (wb_parse_double(argv[++i], &min_time) ||
+			    min_time <= 0 || min_time > 60)
+				return wb_error(WB_EXIT_USAGE,
+						"--min-time '%s': need seconds "
+						"in (0, 60]",
+						argv[i]);
+		} else if (!strcmp(s, "--cpu")) {
+			if ((err = need_arg(argc, argv, i)))
+				return err;
+			if (wb_parse_int(argv[++i], &a->opts.cpu) ||
+			    a->opts.cpu < 0 || wb_topo_cpu_valid(a->opts.cpu))
+				return wb_error(
+					WB_EXIT_USAGE,
+					"--cpu '%s': no such CPU available "
+					"here (online: 0-%ld)",
+					argv[i],
+					sysconf(_SC_NPROCESSORS_ONLN) - 1);
+		} else if (!strcmp(s, "--param") || !strcmp(s, "-p")) {
+			if ((err = need_arg(argc, argv, i)))
+				return err;
+			if ((err = parse_param(a, argv[++i])))
+				return err;
+		} else if (!strcmp(s, "--out")) {
+			if ((err = need_arg(argc, argv, i)))
+				return err;
+			a->out = argv[++i];
+		} else if (!strcmp(s, "--results-dir")) {
+			if ((err = need_arg(argc, argv, i)))
+				return err;
+			a->results_dir = argv[++i];
+		} else if (!strcmp(s, "--timeout")) {
+			if ((err = need_arg(argc, argv, i)))
+				return err;
+			if (wb_parse_double(argv[++i], &a->timeout_s) ||
+			    a->timeout_s <= 0)
+				return wb_error(
+					WB_EXIT_USAGE,
+					"--timeout '%s': need seconds > 0",
+					argv[i]);
+		} else if (!strcmp(s, "--mem-fraction")) {
+			if ((err = need_arg(argc, argv, i)))
+				return err;
+			if (wb_parse_double(argv[++i], &a->mem_fraction) ||
+			    a->mem_fraction <= 0 || a->mem_fraction > 0.9)
+				return wb_error(
+					WB_EXIT_USAGE,
+					"--mem-fraction '%s': need (0, 0.9]",
+					argv[i]);
+		} else if (!strcmp(s, "--seed")) {
+			int seed;
+
+			if ((err = need_arg(argc, argv, i)))
+				return err;
+			if (wb_parse_int(argv[++i], &seed) || seed < 0)
+				return wb_error(
+					WB_EXIT_USAGE,
+					"--seed '%s': need an integer >= 0",
+					argv[i]);
+			a->opts.seed = (unsigned int)seed;
+		} else if (s[0] == '-') {
+			return wb_error(WB_EXIT_USAGE,
+					"run: unknown option '%s' (see "
+					"walkbench run --help)",
+					s);
+		} else if (!known_name(s)) {
+			char names[1024];
+
+			valid_names(names, sizeof(names));
+			return wb_error(WB_EXIT_USAGE,
+					"no suite or kernel '%s' (valid: %s)",
+					s, names);
+		} else if (a->nnames < MAX_NAMES) {
+			a->names[a->nnames++] = s;
+		}
+	}
+	a->opts.reps = reps > 0 ? reps : (a->opts.quick ? 3 : 9);
+	a->opts.min_time_s = min_time > 0 ? min_time
+					  : (a->opts.quick ? 0.02 : 0.1);
+	return 0;
+}
+
+static int selected(const struct run_args *a, const struct wb_kernel *k)
+{
+	if (!a->nnames)
+		return 1;
+	for (int i = 0; i < a->nnames; i++)
+		if (!strcmp(a->names[i], k->name) ||
+		    !strcmp(a->names[i], k->suite))
+			return 1;
+	return 0;
+}
+
+static int make_plan(struct run_args *a, struct wb_plan *plan)
+{
+	char err[256] = "";
+
+	for (int i = 0; wb_kernels[i]; i++) {
+		int e;
+
+		if (!selected(a, wb_kernels[i]))
+			continue;
+		e = wb_plan_add_kernel(plan, wb_kernels[i], a->opts.quick,
+				       a->ov, (size_t)a->nov, err, sizeof(err));
+		if (e)
+			return wb_error(WB_EXIT_USAGE, "%s",
+					err[0] ? err : strerror(-e));
+	}
+	if (!plan->n)
+		return wb_error(WB_EXIT_USAGE, "nothing to run");
+	return 0;
+}
+
+static void tag_for(const struct run_args *a, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	buf[0] = 0;
+	if (!a->nnames) {
+		snprintf(buf, len, "all");
+		return;
+	}
+	for (int i = 0; i < a->nnames && off < len; i++)
+		off += (size_t)snprintf(buf + off, len - off, "%s%s",
+					i ? "+" : "", a->names[i]);
+}
+
+static double aggregate(json_t *gb, const char *which)
+{
+	json_t *b;
+	size_t i;
+
+	json_array_foreach(json_object_get(gb, "benchmarks"), i, b) {
+		const char *n = json_string_value(
+			json_object_get(b, "aggregate_name"));
+
+		if (n && !strcmp(n, which))
+			return json_number_value(
+				json_object_get(b, "real_time"));
+	}
+	return NAN;
+}
+
+struct summary {
+	int n[16];
+	int measured;
+};
+
+static void print_row(FILE *f, const char *name, const char *status,
+		      double median, double cv, const char *unit,
+		      const char *why)
+{
+	if (isnan(median))
+		fprintf(f, "%-52s %-9s %10s %6s  %s\n", name, status, "-", "-",
+			why);
+	else
+		fprintf(f, "%-52s %-9s %10.3f %5.1f%%  ns/%s\n", name, status,
+			median, cv * 100, unit);
+}
+
+static int exit_code(const struct summary *s, int total, int interrupted)
+{
+	if (interrupted)
+		return 130;
+	if (s->n[WB_FAILED] || s->n[WB_CRASHED] || s->n[WB_TIMEOUT] ||
+	    s->n[WB_OOM])
+		return WB_EXIT_FAILED;
+	if (s->n[WB_UNTRUSTED])
+		return WB_EXIT_UNTRUSTED;
+	if (!s->measured)
+		return s->n[WB_MISSING] == total ? WB_EXIT_MISSING
+						 : WB_EXIT_SKIPPED;
+	return 0;
+}
+
+static json_t *walkbench_context(const struct run_args *a,
+				 const struct wb_sysinfo *sys)
+{
+	struct wb_counters *c = NULL;
+	json_t *wb;
+	char pmu[160] = "none: counters could not be opened";
+
+	if (!wb_counters_open(&c)) {
+		snprintf(pmu, sizeof(pmu), "%s", wb_counters_pmu_state(c));
+		wb_counters_close(c);
+	}
+	wb = json_pack("{s:s,s:s,s:s,s:b,s:b,s:i,s:s,s:s,s:i,s:f,s:b,s:o}",
+		       "version", WB_VERSION, "git_commit", WB_GIT_COMMIT,
+		       "command_line", a->cmdline, "complete", 0, "pinned",
+		       a->opts.cpu >= 0, "pinned_cpu", a->opts.cpu, "pmu", pmu,
+		       "gb_library_build_type", gb_library_build_type(),
+		       "repetitions", a->opts.reps, "min_time_s",
+		       a->opts.min_time_s, "quick", a->opts.quick, "env",
+		       wb_env_to_json(sys));
+	if (wb) {
+		json_object_set_new(wb, "hypervisor",
+				    json_string(sys->hypervisor));
+		json_object_set_new(wb, "emulated", json_false());
+		json_object_set_new(
+			wb, "mem_limit_bytes",
+			json_integer((json_int_t)a->opts.mem_limit_bytes));
+	}
+	return wb;
+}
+
+/* The kernel's system changes happen here, in the parent, journaled. */
+static int prepare_system(struct run_args *a, const struct wb_instance *in,
+			  char *why, size_t len)
+{
+	struct wb_ctx ctx = { 0 };
+
+	if (!in->kernel->prepare_system)
+		return 0;
+	wb_instance_ctx(in, &ctx);
+	ctx.cpu = a->opts.cpu;
+	ctx.cpu_other = a->opts.cpu_other;
+	ctx.quick = a->opts.quick;
+	ctx.allow_settings = a->opts.allow_settings;
+	ctx.mem_limit_bytes = a->opts.mem_limit_bytes;
+	ctx.sys = a->opts.sys;
+	ctx.journal = a->opts.journal;
+	if (!in->kernel->prepare_system(&ctx))
+		return 0;
+	snprintf(why, len, "%s", ctx.why[0] ? ctx.why : "system setup failed");
+	return -1;
+}
+
+static int measure(struct run_args *a, struct wb_plan *plan,
+		   struct wb_results *res, struct summary *sum)
+{
+	struct wb_supervise_opts so = {
+		.timeout_s = a->timeout_s,
+		.stop = &stop_requested,
+	};
+	double t0 = (double)time(NULL);
+
+	for (size_t i = 0; i < plan->n && !stop_requested; i++) {
+		const struct wb_instance *in = &plan->inst[i];
+		struct wb_child_arg arg = { .inst = in, .opts = &a->opts };
+		struct wb_child_result cr;
+		json_t *rec = NULL, *inst, *gb = NULL;
+		const char *unit = in->kernel->per_iteration
+					   ? in->kernel->per_iteration
+					   : "iteration";
+		double left, median = NAN, cv = NAN;
+		char *gbtext = NULL;
+		char nwhy[WB_WHY_LEN];
+		int err;
+
+		/* a kernel whose requirements do not hold is not forked */
+		if (wb_needs_check(in->kernel->requires, a->opts.sys, nwhy,
+				   sizeof(nwhy)) ||
+		    prepare_system(a, in, nwhy, sizeof(nwhy))) {
+			inst = wb_instance_json(in);
+			wb_instance_set_status(inst, WB_MISSING, nwhy);
+			sum->n[WB_MISSING]++;
+			print_row(stdout, in->name, "missing", NAN, NAN, unit,
+				  nwhy);
+			fprintf(stderr, "[%zu/%zu] %s: missing: %s\n", i + 1,
+				plan->n, in->name, nwhy);
+			err = wb_results_add(res, inst, NULL, unit);
+			if (err)
+				return wb_error(WB_EXIT_FAILED, "results: %s",
+						strerror(-err));
+			continue;
+		}
+		err = wb_supervise(&so, wb_instance_child, &arg, &cr);
+		if (err)
+			return wb_error(WB_EXIT_FAILED,
+					"cannot start a child: %s",
+					strerror(-err));
+		if (cr.record)
+			rec = json_loads(cr.record, 0, NULL);
+		inst = rec ? json_incref(json_object_get(rec, "instance"))
+			   : NULL;
+		gb = rec ? json_object_get(rec, "gb") : NULL;
+		if (!inst) {
+			inst = wb_instance_json(in);
+			wb_instance_set_status(
+				inst, cr.status,
+				cr.status == WB_TIMEOUT
+					? "timed out"
+					: "child ended without a record");
+		}
+		if (cr.status >= WB_CRASHED || !rec) {
+			char why[160];
+
+			snprintf(why, sizeof(why), "%s%s%s",
+				 wb_status_name(cr.status),
+				 cr.signal ? " by signal " : "",
+				 cr.signal ? strsignal(cr.signal) : "");
+			wb_instance_set_status(inst, cr.status, why);
+			if (cr.signal)
+				json_object_set_new(inst, "signal",
+						    json_integer(cr.signal));
+			gb = NULL;
+		}
+		json_object_set_new(inst, "stderr_tail",
+				    json_string(cr.stderr_tail));
+		json_object_set_new(inst, "seconds", json_real(cr.seconds));
+		if (cr.status == WB_OK && gb) {
+			median = aggregate(gb, "median");
+			cv = aggregate(gb, "cv");
+			if (isnan(cv))
+				cv = aggregate(gb, "stddev") / median;
+			gbtext = json_dumps(gb, JSON_COMPACT);
+			sum->measured++;
+		}
+		sum->n[cr.status < 16 ? cr.status : WB_FAILED]++;
+		print_row(stdout, in->name,
+			  json_string_value(json_object_get(inst, "status")),
+			  median, cv, unit,
+			  json_string_value(json_object_get(inst, "why")));
+		fflush(stdout);
+		err = wb_results_add(res, inst, gbtext, unit);
+		free(gbtext);
+		json_decref(rec);
+		wb_child_result_free(&cr);
+		if (err)
+			return wb_error(WB_EXIT_FAILED,
+					"cannot add %s to the results: %s",
+					in->name, strerror(-err));
+		left = ((double)time(NULL) - t0) / (double)(i + 1) *
+		       (double)(plan->n - i - 1);
+		fprintf(stderr, "[%zu/%zu] %s: %s (about %.0f s left)\n", i + 1,
+			plan->n, in->name,
+			json_string_value(json_object_get(inst, "status")),
+			left);
+	}
+	return 0;
+}
+
 int cmd_run(int argc, char **argv)
 {
-	(void)argc, (void)argv;
-	return wb_error(WB_EXIT_MISSING, "'run' is not built yet");
+	struct run_args a = { 0 };
+	struct wb_sysinfo sys;
+	struct wb_plan plan = { 0 };
+	struct wb_results res;
+	struct summary sum = { 0 };
+	struct sigaction sa = { .sa_handler = on_signal };
+	char path[4096], tag[256], *ctx = NULL;
+	int err, rc;
+
+	if (wb_wants_help(argc, argv)) {
+		fputs(usage_text, stdout);
+		return 0;
+	}
+	err = parse_args(&a, argc, argv);
+	if (err)
+		return err;
+	err = make_plan(&a, &plan);
+	if (err)
+		return err;
+	if (a.out) {
+		if (!access(a.out, F_OK)) {
+			wb_plan_free(&plan);
+			return wb_error(WB_EXIT_USAGE,
+					"--out %s: file exists; results are "
+					"never overwritten",
+					a.out);
+		}
+		snprintf(path, sizeof(path), "%s", a.out);
+	} else {
+		tag_for(&a, tag, sizeof(tag));
+		err = wb_results_new_path(a.results_dir, tag, path,
+					  sizeof(path));
+		if (err) {
+			wb_plan_free(&plan);
+			return wb_error(WB_EXIT_MISSING, "results path: %s",
+					strerror(-err));
+		}
+	}
+	/* a results directory that cannot take the file is found out now,
+	 * not after an hour of measuring */
+	err = wb_results_check_dir(path);
+	if (err) {
+		wb_plan_free(&plan);
+		return wb_error(WB_EXIT_MISSING,
+				"cannot write results to %s: %s", path,
+				strerror(-err));
+	}
+	wb_env_probe(&sys);
+	a.opts.sys = &sys;
+	if (a.opts.cpu == -2)
+		a.opts.cpu = wb_topo_default_cpu();
+	a.opts.cpu_other = wb_topo_other_cpu(a.opts.cpu);
+	a.opts.mem_limit_bytes = (uint64_t)((double)sysconf(_SC_PHYS_PAGES) *
+					    (double)sysconf(_SC_PAGESIZE) *
+					    a.mem_fraction);
+	err = gb_context(&ctx);
+	if (err || wb_results_init(&res, ctx, walkbench_context(&a, &sys))) {
+		free(ctx);
+		wb_plan_free(&plan);
+		return wb_error(WB_EXIT_FAILED,
+				"cannot build the results context");
+	}
+	free(ctx);
+	if (a.opts.allow_settings) {
+		char jpath[512];
+
+		err = wb_journal_default_path(jpath, sizeof(jpath));
+		if (!err)
+			err = wb_journal_open(&a.opts.journal, jpath);
+		if (err) {
+			wb_results_free(&res);
+			wb_plan_free(&plan);
+			return wb_error(WB_EXIT_MISSING,
+					"--allow-settings: cannot open the "
+					"settings journal: %s",
+					strerror(-err));
+		}
+		signal_journal = a.opts.journal;
+	}
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	fprintf(stderr, "walkbench: %zu instance(s), pinned to CPU %d\n",
+		plan.n, a.opts.cpu);
+	rc = measure(&a, &plan, &res, &sum);
+	if (a.opts.journal) {
+		err = wb_journal_restore(a.opts.journal);
+		if (err)
+			fprintf(stderr,
+				"walkbench: error: restoring settings: %s (the "
+				"next run retries)\n",
+				strerror(-err));
+		signal_journal = NULL;
+		wb_journal_close(a.opts.journal);
+	}
+	json_object_set_new(res.walkbench, "complete",
+			    json_boolean(!stop_requested && !rc));
+	err = wb_results_write(path, res.root);
+	if (err) {
+		rc = wb_error(WB_EXIT_MISSING, "cannot write %s: %s", path,
+			      strerror(-err));
+	} else {
+		if (a.json)
+			json_dumpf(res.root, stdout,
+				   JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		printf("%sresults: %s\n", a.json ? "\n" : "", path);
+		if (!rc)
+			rc = exit_code(&sum, (int)plan.n, stop_requested);
+	}
+	wb_results_free(&res);
+	wb_plan_free(&plan);
+	return rc;
 }

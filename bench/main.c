@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "version.h"
 #include "journal.h"
 
 struct command {

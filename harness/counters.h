@@ -16,7 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define WB_MAX_METRICS 24
+#define WB_MAX_METRICS 48
 
 struct wb_metric_value {
 	char name[48]; /* e.g. "dtlb_load_miss_user" */

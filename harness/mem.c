@@ -226,7 +226,7 @@ static int verify_smaps(const struct wb_mem *m, char *why, size_t whylen)
 		if (s.anon_huge < m->len) {
 			snprintf(why, whylen,
 				 "only %" PRIu64 " of %zu bytes are PMD-mapped "
-						 "THPs (smaps AnonHugePages)",
+				 "THPs (smaps AnonHugePages)",
 				 s.anon_huge, m->len);
 			return -EMEDIUMTYPE;
 		}

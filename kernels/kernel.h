@@ -121,6 +121,14 @@ struct wb_kernel {
 	const char *per_iteration; /* what one timed iteration is: "access" */
 	const struct wb_param *params; /* terminated by a NULL name */
 	unsigned int requires;
+	/*
+	 * optional: runs in the parent before the instance's child is
+	 * forked, the only place a kernel may change system settings (THP
+	 * mode, hugepage pools), through ctx->journal, which is NULL unless
+	 * the user allowed settings changes. Changes last until the run
+	 * ends, when the journal restores them. Refuse like setup().
+	 */
+	int (*prepare_system)(struct wb_ctx *ctx);
 	int (*setup)(struct wb_ctx *ctx, void **state);
 	/* optional, untimed, before each batch of @iterations */
 	void (*prepare)(void *state, uint64_t iterations);
@@ -130,6 +138,9 @@ struct wb_kernel {
 	int (*predict)(const struct wb_ctx *ctx, struct wb_prediction *out);
 	/* optional: fixed iteration count (0: Google Benchmark chooses) */
 	uint64_t (*iterations)(const struct wb_ctx *ctx);
+	/* optional: false drops a swept combination from the plan (a 2M
+	 * sweep stops lower than a 4K one); explicit values are not asked */
+	bool (*admit)(const struct wb_ctx *ctx);
 };
 
 /* kernels/registry.c */

@@ -1,3 +1,225 @@
 // SPDX-License-Identifier: MIT
+/*
+ * tlb_reach: a dependent-load chase over N pages, one load per page. Pages
+ * are visited in one random cycle so neither the prefetchers nor the page
+ * walker's locality help, and the cache line used in each page rotates with
+ * the visit index so the loads spread over every L1 set instead of piling
+ * into one. While N pages fit the first-level DTLB every load hits it; past
+ * its reach each load pays an STLB lookup, past the STLB's a page walk:
+ * the curve of ns per access against N steps up at those reaches.
+ *
+ * One iteration is one load. The timed region is the chase only; mapping,
+ * faulting and page-size verification happen in setup.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "env.h"
 #include "kernel.h"
-const struct wb_kernel wb_k_tlb_reach = { .name = "tlb_reach", .suite = "tlb" };
+#include "mem.h"
+#include "model/model.h"
+
+#define LINE 64
+
+struct tlb_state {
+	struct wb_mem mem;
+	void **cur;
+	uint64_t pages;
+	char how[64];
+};
+
+static const uint64_t page_sizes[] = { WB_4K, WB_2M, 0 };
+
+/* Largest sweep per page size: 2 GiB of 4K pages, 8 GiB of 2M pages
+ * (quick: 128 MiB and 1 GiB), so a sweep fits half of a 24 GiB machine. */
+static bool tlb_admit(const struct wb_ctx *ctx)
+{
+	uint64_t bytes = ctx->param[0] * ctx->param[1];
+
+	if (ctx->param[0] == WB_4K)
+		return bytes <= (ctx->quick ? 128ull << 20 : 2ull << 30);
+	return bytes <= (ctx->quick ? 1ull << 30 : 8ull << 30);
+}
+
+static uint64_t xorshift(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+static int tlb_setup(struct wb_ctx *ctx, void **statep)
+{
+	uint64_t psz = ctx->param[0], n = ctx->param[1];
+	uint64_t lines = psz / LINE, rng = ctx->seed * 2654435761u + 1;
+	struct tlb_state *s;
+	uint32_t *order;
+	char why[WB_WHY_LEN];
+	int err;
+
+	if (n * psz > ctx->mem_limit_bytes && ctx->mem_limit_bytes)
+		return wb_refuse(ctx, WB_MISSING, ENOMEM,
+				 "%llu pages of %llu bytes exceed the memory "
+				 "limit of %llu bytes",
+				 (unsigned long long)n, (unsigned long long)psz,
+				 (unsigned long long)ctx->mem_limit_bytes);
+	s = calloc(1, sizeof(*s));
+	order = malloc(n * sizeof(*order));
+	if (!s || !order) {
+		free(s);
+		free(order);
+		return wb_refuse(ctx, WB_FAILED, ENOMEM, "out of memory");
+	}
+	err = wb_mem_alloc(&s->mem, n * psz, psz,
+			   psz == WB_4K ? WB_MEM_BASE : WB_MEM_THP, why,
+			   sizeof(why));
+	if (err) {
+		free(s);
+		free(order);
+		return wb_refuse(ctx, WB_MISSING, err, "%s", why);
+	}
+	/* Never measure a silent fallback to smaller pages. */
+	err = wb_mem_verify(&s->mem, s->how, sizeof(s->how), why, sizeof(why));
+	if (err) {
+		wb_mem_free(&s->mem);
+		free(s);
+		free(order);
+		return wb_refuse(
+			ctx, err == -EMEDIUMTYPE ? WB_UNTRUSTED : WB_MISSING,
+			err, "%s page size not verified: %s",
+			psz == WB_4K ? "4K" : "2M", why);
+	}
+	/* Sattolo's shuffle gives a single cycle through all pages. */
+	for (uint64_t i = 0; i < n; i++)
+		order[i] = (uint32_t)i;
+	for (uint64_t i = n - 1; i > 0; i--) {
+		uint64_t j = xorshift(&rng) % i;
+		uint32_t t = order[i];
+
+		order[i] = order[j];
+		order[j] = t;
+	}
+	for (uint64_t k = 0; k < n; k++) {
+		uint64_t next = (k + 1) % n;
+		char *base = s->mem.addr;
+		void **from = (void **)(base + order[k] * psz +
+					(k % lines) * LINE);
+		void *to = base + order[next] * psz + (next % lines) * LINE;
+
+		*from = to;
+	}
+	s->cur = (void **)((char *)s->mem.addr + order[0] * psz);
+	s->pages = n;
+	free(order);
+	*statep = s;
+	return 0;
+}
+
+static void tlb_run(void *state, uint64_t iterations)
+{
+	struct tlb_state *s = state;
+	void **p = s->cur;
+
+	while (iterations--)
+		p = *p;
+	/* keep the chain's end live so the loads are not elided */
+	s->cur = p;
+	__asm__ volatile("" : : "r"(p) : "memory");
+}
+
+static int tlb_check(struct wb_ctx *ctx, void *state, struct wb_facts *f)
+{
+	struct tlb_state *s = state;
+	char why[WB_WHY_LEN];
+	int err;
+
+	/* verify again: a huge page split during the run would mean the
+	 * curve measured something else */
+	err = wb_mem_verify(&s->mem, s->how, sizeof(s->how), why, sizeof(why));
+	if (err)
+		return wb_refuse(ctx, WB_UNTRUSTED, err,
+				 "page size changed during the run: %s", why);
+	f->page_size_verified = true;
+	snprintf(f->page_size_how, sizeof(f->page_size_how), "%s", s->how);
+	wb_fact(f, "pages", (double)s->pages);
+	wb_fact(f, "bytes_mapped", (double)s->mem.len);
+	return 0;
+}
+
+static void tlb_teardown(void *state)
+{
+	struct tlb_state *s = state;
+
+	wb_mem_free(&s->mem);
+	free(s);
+}
+
+static int tlb_predict(const struct wb_ctx *ctx, struct wb_prediction *out)
+{
+	uint64_t l1 = 0, l2 = 0;
+	const char *row = NULL;
+	int err;
+
+	if (!ctx->sys)
+		return -EINVAL;
+	err = wbm_cpu_tlb_reach(ctx->sys->vendor, ctx->sys->family,
+				ctx->sys->model, ctx->param[0], &l1, &l2, &row);
+	if (err) {
+		snprintf(out->model, sizeof(out->model),
+			 "unknown CPU %s family %u model %u: no prediction",
+			 ctx->sys->vendor, ctx->sys->family, ctx->sys->model);
+		return 0;
+	}
+	snprintf(out->model, sizeof(out->model), "%s", row);
+	/* knee positions move with replacement and with what else the
+	 * TLB holds (stack, code), hence the wide tolerance */
+	if (l1)
+		wb_predict(out, "l1_dtlb_reach_pages", (double)l1, WB_TOL_REL,
+			   0.5, "first-level DTLB entries for this page size");
+	if (l2)
+		wb_predict(out, "l2_tlb_reach_pages", (double)l2, WB_TOL_REL,
+			   0.5, "second-level TLB entries for this page size");
+	return 0;
+}
+
+static const struct wb_param tlb_params[] = {
+	{ .name = "page_size",
+	  .unit = "pagesize",
+	  .help = "page size backing the chase (4K base pages, 2M THP)",
+	  .def = WB_4K,
+	  .quick = WB_4K,
+	  .min = WB_4K,
+	  .max = WB_2M,
+	  .choices = page_sizes },
+	{ .name = "pages",
+	  .unit = "pages",
+	  .help = "pages in the chase, one load each",
+	  .def = 64,
+	  .quick = 64,
+	  .min = 1,
+	  .max = 1u << 24,
+	  .lo = 8,
+	  .hi = 512u << 10,
+	  .quick_hi = 512u << 10,
+	  .per_octave = 4,
+	  .quick_per_octave = 2 },
+	{ 0 },
+};
+
+const struct wb_kernel wb_k_tlb_reach = {
+	.name = "tlb_reach",
+	.suite = "tlb",
+	.summary = "dependent loads over N pages: TLB reach knees",
+	.per_iteration = "access",
+	.params = tlb_params,
+	.requires = 0,
+	.setup = tlb_setup,
+	.run = tlb_run,
+	.check = tlb_check,
+	.teardown = tlb_teardown,
+	.predict = tlb_predict,
+	.admit = tlb_admit,
+};

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Results files (results/README.md): Google Benchmark's JSON plus
+ * walkbench's fields. Files are written to a temporary name, fsynced and
+ * renamed without replacing: an older file is never overwritten and a
+ * reader never sees half a file.
+ */
+#ifndef WB_RESULTS_H
+#define WB_RESULTS_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+struct wb_results {
+	json_t *root;
+	json_t *benchmarks; /* borrowed from root */
+	json_t *instances; /* borrowed: context.walkbench.instances */
+	json_t *walkbench; /* borrowed: context.walkbench */
+};
+
+/* @gb_context: Google Benchmark's JSON text with the context; @wb: the
+ * walkbench context object (stolen). */
+int wb_results_init(struct wb_results *r, const char *gb_context, json_t *wb);
+/*
+ * Adds one instance: @inst is its instance object (stolen), @gb_json the
+ * child's Google Benchmark JSON text or NULL when nothing was measured.
+ * Each benchmark entry gets the instance's kernel, suite, params and
+ * page_size_verified, and ns_per_<per_iteration> beside real_time.
+ */
+int wb_results_add(struct wb_results *r, json_t *inst, const char *gb_json,
+		   const char *per_iteration);
+void wb_results_free(struct wb_results *r);
+
+/* results/<host>/<UTC time>-<tag>.json under @root, not yet existing. */
+int wb_results_new_path(const char *root, const char *tag, char *out,
+			size_t len);
+/* Creates the directory of @path if needed and proves it writable. */
+int wb_results_check_dir(const char *path);
+/* Atomic, never replacing @path: -EEXIST if it exists. */
+int wb_results_write(const char *path, json_t *root);
+
+#endif

@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: MIT
+/* The results writer: atomic, never overwriting, failing before a run. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "results.h"
+
+static char dir[64];
+
+static int setup_dir(void **st)
+{
+	(void)st;
+	snprintf(dir, sizeof(dir), "/tmp/wb-results.XXXXXX");
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static int remove_dir(void **st)
+{
+	char cmd[128];
+
+	(void)st;
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	return system(cmd);
+}
+
+static int count_files(const char *d)
+{
+	DIR *dp = opendir(d);
+	struct dirent *e;
+	int n = 0;
+
+	if (!dp)
+		return -1;
+	while ((e = readdir(dp)))
+		n += e->d_name[0] != '.';
+	closedir(dp);
+	return n;
+}
+
+static void test_write_never_overwrites(void **st)
+{
+	char path[128], buf[64] = "";
+	json_t *a = json_pack("{s:i}", "a", 1), *b = json_pack("{s:i}", "b", 2);
+	FILE *f;
+
+	(void)st;
+	snprintf(path, sizeof(path), "%s/r.json", dir);
+	assert_int_equal(wb_results_write(path, a), 0);
+	assert_int_equal(wb_results_write(path, b), -EEXIST);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	assert_true(fread(buf, 1, sizeof(buf) - 1, f) > 0);
+	fclose(f);
+	assert_non_null(strstr(buf, "\"a\""));
+	assert_null(strstr(buf, "\"b\""));
+	/* no temporary file left behind */
+	assert_int_equal(count_files(dir), 1);
+	json_decref(a);
+	json_decref(b);
+}
+
+static void test_new_path_is_unique(void **st)
+{
+	char p1[256], p2[256];
+	json_t *a = json_object();
+
+	(void)st;
+	assert_int_equal(wb_results_new_path(dir, "tlb", p1, sizeof(p1)), 0);
+	assert_int_equal(wb_results_check_dir(p1), 0);
+	assert_int_equal(wb_results_write(p1, a), 0);
+	assert_int_equal(wb_results_new_path(dir, "tlb", p2, sizeof(p2)), 0);
+	assert_string_not_equal(p1, p2);
+	json_decref(a);
+}
+
+static void test_unwritable_dir_found_early(void **st)
+{
+	(void)st;
+	assert_true(wb_results_check_dir("/dev/null/sub/r.json") < 0);
+	assert_true(wb_results_check_dir("/proc/sys/walkbench/r.json") < 0);
+}
+
+static void test_add_instance_fields(void **st)
+{
+	static const char ctx[] = "{\"context\":{\"host_name\":\"h\"},"
+				  "\"benchmarks\":[]}";
+	static const char gb[] =
+		"{\"benchmarks\":[{\"name\":\"k/x:1/min_time:0.1/real_time\","
+		"\"run_type\":\"iteration\",\"real_time\":2.5,"
+		"\"time_unit\":\"ns\"},{\"name\":\"k/x:1_cv\",\"run_type\":"
+		"\"aggregate\",\"aggregate_name\":\"cv\",\"real_time\":0.01,"
+		"\"time_unit\":\"ns\"}]}";
+	struct wb_results r;
+	json_t *inst = json_pack("{s:s,s:s,s:s,s:{s:i},s:b}", "name", "k/x:1",
+				 "kernel", "k", "suite", "s", "params", "x", 1,
+				 "page_size_verified", 1);
+	json_t *b0, *b1;
+
+	(void)st;
+	assert_int_equal(wb_results_init(&r, ctx, json_object()), 0);
+	assert_int_equal(wb_results_add(&r, inst, gb, "access"), 0);
+	b0 = json_array_get(r.benchmarks, 0);
+	b1 = json_array_get(r.benchmarks, 1);
+	assert_string_equal(json_string_value(json_object_get(b0, "name")),
+			    "k/x:1");
+	assert_string_equal(json_string_value(json_object_get(b1, "name")),
+			    "k/x:1_cv");
+	assert_true(json_number_value(json_object_get(b0, "ns_per_access")) ==
+		    2.5);
+	/* a coefficient of variation is not a time per access */
+	assert_null(json_object_get(b1, "ns_per_access"));
+	assert_true(json_is_true(json_object_get(b0, "page_size_verified")));
+	assert_int_equal(json_array_size(r.instances), 1);
+	assert_int_equal(wb_results_add(&r, json_object(), "{not json", "x"),
+			 -EINVAL);
+	wb_results_free(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_write_never_overwrites),
+		cmocka_unit_test(test_new_path_is_unique),
+		cmocka_unit_test(test_unwritable_dir_found_early),
+		cmocka_unit_test(test_add_instance_fields),
+	};
+
+	return cmocka_run_group_tests(tests, setup_dir, remove_dir);
+}
