@@ -656,9 +656,18 @@ static int smap_predict(const struct wb_ctx *ctx, struct wb_prediction *p)
 	faults = units;
 	if (once && procs > 1)
 		faults = units - once * (WB_1G / unit) + once;
-	wb_predict(p, "minor_faults_self", (double)faults, WB_TOL_EXACT, 0,
-		   once && procs > 1 ? "one fault per page, one per shared GiB"
-				     : "one write fault per page");
+	if (ctx->param[P_BACKING] == B_FILE)
+		/* a disk file's page cache holds large folios (readahead),
+		 * and one fault may map a whole folio */
+		wb_predict(p, "minor_faults_self", (double)faults, WB_TOL_MAX,
+			   0,
+			   "at most one write fault per page (large folios)");
+	else
+		wb_predict(p, "minor_faults_self", (double)faults, WB_TOL_EXACT,
+			   0,
+			   once && procs > 1
+				   ? "one fault per page, one per shared GiB"
+				   : "one write fault per page");
 	return 0;
 }
 
