@@ -91,6 +91,7 @@ struct cow {
 	struct cow_shared *sh;
 	size_t sh_len;
 	uint64_t fork_ns;
+	uint64_t batches_not_huge; /* timed batches whose THPs failed */
 };
 
 /* Seeded, reproducible: predict() counts the same pages. */
@@ -191,6 +192,16 @@ static int cow_fork(struct cow *s)
 	if (err)
 		return err;
 	wb_touch_write(s->mem.addr, s->mem.len, WB_4K, 1);
+	if (s->huge) {
+		struct wb_mem vm = { .addr = s->mem.addr,
+				     .len = s->mem.len,
+				     .page_size = WB_2M,
+				     .kind = WB_MEM_THP };
+		char how[64], why[160];
+
+		s->batches_not_huge += !!wb_mem_verify(&vm, how, sizeof(how),
+						       why, sizeof(why));
+	}
 	t = wb_now_ns();
 	err = wb_procs_start(&s->procs, 1, cow_child, s);
 	s->fork_ns = wb_now_ns() - t;
@@ -352,6 +363,7 @@ static int cow_check(struct wb_ctx *ctx, void *state, struct wb_facts *f)
 	wb_fact(f, "fork_ns_per_gib",
 		(double)s->fork_ns * (double)(1ull << 30) / (double)s->len);
 	wb_fact(f, "thp_split_pmd_delta", (double)(split1 - split0));
+	wb_fact(f, "batches_not_huge", (double)s->batches_not_huge);
 	wb_fact(f, "thp_fault_alloc_delta", (double)(alloc1 - alloc0));
 out:
 	s->checking = false;
@@ -414,6 +426,9 @@ static int cow_predict(const struct wb_ctx *ctx, struct wb_prediction *p)
 	}
 	wb_predict(p, "pfn_shared_before", (double)pages, WB_TOL_EXACT, 0,
 		   "fork shares every frame");
+	if (huge)
+		wb_predict(p, "batches_not_huge", 0, WB_TOL_EXACT, 0,
+			   "every batch's region verified as THPs before fork");
 	wb_predict(p, "pfn_differ_after", (double)n, WB_TOL_EXACT, 0,
 		   "a written page gets its own frame");
 	wb_predict(p, "pfn_shared_after", (double)(pages - n), WB_TOL_EXACT, 0,
