@@ -253,8 +253,8 @@ static int match_id(const struct wbm_cpu *c, const char *models,
 	       lists_model(models, id->model);
 }
 
-int wbm_cpu_lookup(const char *vendor, unsigned int family,
-		   unsigned int model, struct wbm_cpu *out)
+int wbm_cpu_lookup(const char *vendor, unsigned int family, unsigned int model,
+		   struct wbm_cpu *out)
 {
 	struct id id = { vendor, family, model };
 

@@ -24,8 +24,8 @@ struct wbm_cpu {
 };
 
 /* Row for a CPUID identity; -ENOENT if no row lists that model. */
-int wbm_cpu_lookup(const char *vendor, unsigned int family,
-		   unsigned int model, struct wbm_cpu *out);
+int wbm_cpu_lookup(const char *vendor, unsigned int family, unsigned int model,
+		   struct wbm_cpu *out);
 /* Row by name, case-insensitive ("zen5", "Golden Cove"): ignores spaces,
  * '-' and '_'. -ENOENT if none. */
 int wbm_cpu_by_name(const char *name, struct wbm_cpu *out);

@@ -178,9 +178,8 @@ int wbm_pt_count(const struct wbm_map *maps, size_t n, int levels,
 	 * (mm_inc_nr_ptes/pmds/puds); neither the PGD nor, with 5 levels, the
 	 * P4D tables are counted. Checked against VmPTE by test_model_vmpte.
 	 */
-	out->vmpte_bytes =
-		(out->tables[1] + out->tables[2] + out->tables[3]) *
-		WBM_PT_PAGE;
+	out->vmpte_bytes = (out->tables[1] + out->tables[2] + out->tables[3]) *
+			   WBM_PT_PAGE;
 	free(copy);
 	return 0;
 }
@@ -252,7 +251,8 @@ int wbm_fleet(const struct wbm_fleet_spec *s, struct wbm_fleet *out)
 	if (out->ipt_bytes < once)
 		out->breakeven_procs = 1;
 	else
-		out->breakeven_procs = (out->ipt_bytes - once) / (per - once) + 1;
+		out->breakeven_procs = (out->ipt_bytes - once) / (per - once) +
+				       1;
 	if (__builtin_mul_overflow(s->procs, s->private_bytes, &t) ||
 	    __builtin_add_overflow(t, s->shared_bytes, &out->data_bytes))
 		return -ERANGE;

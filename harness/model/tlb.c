@@ -17,7 +17,8 @@
 #define NONE UINT32_MAX
 
 struct tstruct {
-	uint32_t nsets, ways, set_mask; /* set_mask: nsets - 1 if a power of 2 */
+	uint32_t nsets, ways,
+		set_mask; /* set_mask: nsets - 1 if a power of 2 */
 	uint64_t *keys; /* nsets * ways; scan mode: MRU first, 0 empty */
 	/* hash mode (fully associative, many ways) */
 	uint32_t *ht, ht_mask, used, head, tail;
@@ -45,7 +46,10 @@ unsigned int wbm_tlb_size_bit(uint64_t page_size)
 
 static int size_code(unsigned int bit)
 {
-	return bit == WBM_SZ_4K ? 1 : bit == WBM_SZ_2M ? 2 : bit == WBM_SZ_1G ? 3 : 0;
+	return bit == WBM_SZ_4K	  ? 1
+	       : bit == WBM_SZ_2M ? 2
+	       : bit == WBM_SZ_1G ? 3
+				  : 0;
 }
 
 static int code_shift(int code)
@@ -65,7 +69,8 @@ int wbm_tlb_geom_check(const struct wbm_tlb_geom *g)
 		    a->sizes & ~(WBM_SZ_4K | WBM_SZ_2M | WBM_SZ_1G))
 			return -EINVAL;
 		for (int j = 0; j < i; j++)
-			if (g->s[j].level == a->level && g->s[j].sizes & a->sizes)
+			if (g->s[j].level == a->level &&
+			    g->s[j].sizes & a->sizes)
 				return -EINVAL;
 	}
 	return 0;
@@ -92,9 +97,11 @@ void wbm_tlb_flush(struct wbm_tlb *t)
 	for (int i = 0; i < t->g.n; i++) {
 		struct tstruct *s = &t->s[i];
 
-		memset(s->keys, 0, (size_t)s->nsets * s->ways * sizeof(*s->keys));
+		memset(s->keys, 0,
+		       (size_t)s->nsets * s->ways * sizeof(*s->keys));
 		if (hash_mode(s)) {
-			memset(s->ht, 0xff, (size_t)(s->ht_mask + 1) * sizeof(*s->ht));
+			memset(s->ht, 0xff,
+			       (size_t)(s->ht_mask + 1) * sizeof(*s->ht));
 			s->used = 0;
 			s->head = s->tail = NONE;
 		}
@@ -253,8 +260,8 @@ static int lookup_hash(struct tstruct *s, uint64_t key)
 
 static inline int lookup_scan(struct tstruct *s, uint64_t key, uint64_t vpn)
 {
-	uint32_t set = s->set_mask ? (uint32_t)(vpn & s->set_mask) :
-				     (uint32_t)(vpn % s->nsets);
+	uint32_t set = s->set_mask ? (uint32_t)(vpn & s->set_mask)
+				   : (uint32_t)(vpn % s->nsets);
 	uint64_t *k = s->keys + (size_t)set * s->ways;
 	uint32_t w, n = s->ways;
 
@@ -290,7 +297,8 @@ static inline int access_one(struct wbm_tlb *t, uint64_t va, int code)
 			continue;
 		s = &t->s[i];
 		t->st.lookups[l]++;
-		hit = hash_mode(s) ? lookup_hash(s, key) : lookup_scan(s, key, vpn);
+		hit = hash_mode(s) ? lookup_hash(s, key)
+				   : lookup_scan(s, key, vpn);
 		if (hit)
 			return l;
 		t->st.misses[l]++;
@@ -351,9 +359,8 @@ int wbm_chase_order(uint64_t npages, uint64_t seed, uint32_t *order)
 
 #define CHASE_BASE ((uint64_t)1 << 40)
 
-int wbm_tlb_run_chase(struct wbm_tlb *t, const uint32_t *order,
-		      uint64_t npages, uint64_t page_size, uint64_t warm,
-		      uint64_t passes)
+int wbm_tlb_run_chase(struct wbm_tlb *t, const uint32_t *order, uint64_t npages,
+		      uint64_t page_size, uint64_t warm, uint64_t passes)
 {
 	int code = size_code(wbm_tlb_size_bit(page_size));
 

@@ -75,9 +75,8 @@ void wbm_tlb_stats(const struct wbm_tlb *t, struct wbm_tlb_stats *st);
 int wbm_chase_order(uint64_t npages, uint64_t seed, uint32_t *order);
 
 /* Runs @warm passes, clears the counters, then @passes passes. */
-int wbm_tlb_run_chase(struct wbm_tlb *t, const uint32_t *order,
-		      uint64_t npages, uint64_t page_size, uint64_t warm,
-		      uint64_t passes);
+int wbm_tlb_run_chase(struct wbm_tlb *t, const uint32_t *order, uint64_t npages,
+		      uint64_t page_size, uint64_t warm, uint64_t passes);
 
 /* Misses per access at @level (0 = walks per access) after a run. */
 double wbm_tlb_miss_rate(const struct wbm_tlb_stats *st, int level);

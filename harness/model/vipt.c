@@ -8,8 +8,8 @@ static int pow2(uint64_t x)
 	return x && !(x & (x - 1));
 }
 
-int wbm_vipt_check(uint64_t size, uint64_t ways, uint64_t line,
-		   uint64_t page, struct wbm_vipt *out)
+int wbm_vipt_check(uint64_t size, uint64_t ways, uint64_t line, uint64_t page,
+		   struct wbm_vipt *out)
 {
 	/* ways need not be a power of two (12-way caches are common), but the
 	 * set count, line and page must be for bit-field indexing. */

@@ -21,7 +21,7 @@ struct wbm_vipt {
 
 /* -EINVAL if a value is 0, not a power of two, or size is not a multiple
  * of ways x line. */
-int wbm_vipt_check(uint64_t size, uint64_t ways, uint64_t line,
-		   uint64_t page, struct wbm_vipt *out);
+int wbm_vipt_check(uint64_t size, uint64_t ways, uint64_t line, uint64_t page,
+		   struct wbm_vipt *out);
 
 #endif
