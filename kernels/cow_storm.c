@@ -436,6 +436,12 @@ static int cow_predict(const struct wb_ctx *ctx, struct wb_prediction *p)
 	return 0;
 }
 
+/* the region and, once every page is written, its copy */
+static uint64_t cow_footprint(const struct wb_ctx *ctx)
+{
+	return 2 * (ctx->param[P_MIB] << 20);
+}
+
 const struct wb_kernel wb_k_cow_storm = {
 	.name = "cow_storm",
 	.suite = "cow",
@@ -449,5 +455,6 @@ const struct wb_kernel wb_k_cow_storm = {
 	.check = cow_check,
 	.teardown = cow_teardown,
 	.predict = cow_predict,
+	.footprint = cow_footprint,
 	.iterations = cow_iterations,
 };

@@ -389,6 +389,14 @@ static int dz_predict(const struct wb_ctx *ctx, struct wb_prediction *p)
 	return 0;
 }
 
+/* the mapping, plus the reference comparison's passes (>= 64 MiB) */
+static uint64_t dz_footprint(const struct wb_ctx *ctx)
+{
+	uint64_t len = ctx->param[P_MIB] << 20;
+
+	return len + (len > (64ull << 20) ? len : 64ull << 20);
+}
+
 const struct wb_kernel wb_k_demand_zero = {
 	.name = "demand_zero",
 	.suite = "cow",
@@ -402,5 +410,6 @@ const struct wb_kernel wb_k_demand_zero = {
 	.check = dz_check,
 	.teardown = dz_teardown,
 	.predict = dz_predict,
+	.footprint = dz_footprint,
 	.iterations = dz_iterations,
 };

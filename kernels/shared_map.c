@@ -670,6 +670,12 @@ static int smap_predict(const struct wb_ctx *ctx, struct wb_prediction *p)
 	return 0;
 }
 
+/* one object for all processes (hugetlb comes from its pool) */
+static uint64_t smap_footprint(const struct wb_ctx *ctx)
+{
+	return ctx->param[P_BACKING] == B_HUGETLB ? 0 : smap_len(ctx);
+}
+
 const struct wb_kernel wb_k_shared_map = {
 	.name = "shared_map",
 	.suite = "shared",
@@ -683,5 +689,6 @@ const struct wb_kernel wb_k_shared_map = {
 	.check = smap_check,
 	.teardown = smap_teardown,
 	.predict = smap_predict,
+	.footprint = smap_footprint,
 	.iterations = smap_iterations,
 };
