@@ -88,7 +88,8 @@ int wb_parse_size(const char *s, uint64_t *out)
 		return -EINVAL;
 	/* decimal digits and one point only: strtod would also take hex,
 	 * exponents, "inf" */
-	if (s[strspn(s, "0123456789.")] && strchr("xXeEpP", s[strspn(s, "0123456789.")]))
+	if (s[strspn(s, "0123456789.")] &&
+	    strchr("xXeEpP", s[strspn(s, "0123456789.")]))
 		return -EINVAL;
 	errno = 0;
 	v = strtod(s, &end);

@@ -224,7 +224,8 @@ int wb_rfile_load(const char *path, struct wb_rfile *r, char *why, size_t len)
 	else if (json_integer_value(json_object_get(r->wb, "schema_version")) >
 		 WB_RESULTS_SCHEMA)
 		bad(why, len, path,
-		    "schema_version %lld is newer than this walkbench reads (%d)",
+		    "schema_version %lld is newer than this walkbench reads "
+		    "(%d)",
 		    (long long)json_integer_value(
 			    json_object_get(r->wb, "schema_version")),
 		    WB_RESULTS_SCHEMA);

@@ -328,6 +328,15 @@ static int smap_pool(struct wb_ctx *ctx, size_t len)
 	return 0;
 }
 
+/* In the parent: the hugetlb variant's pool is grown here, journaled;
+ * setup() in the child then finds it ready or refuses with the reason. */
+static int smap_prepare_system(struct wb_ctx *ctx)
+{
+	if (ctx->param[P_BACKING] != B_HUGETLB)
+		return 0;
+	return smap_pool(ctx, smap_len(ctx));
+}
+
 static int smap_object(struct wb_ctx *ctx, struct smap *s)
 {
 	const char *dir = getenv("TMPDIR");
@@ -683,6 +692,7 @@ const struct wb_kernel wb_k_shared_map = {
 	.per_iteration = "page",
 	.params = params,
 	.requires = WB_NEED_PAGEMAP_PFN,
+	.prepare_system = smap_prepare_system,
 	.setup = smap_setup,
 	.prepare = smap_prepare,
 	.run = smap_run,

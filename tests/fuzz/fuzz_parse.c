@@ -25,8 +25,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		wb_parse_u64(tok, &u);
 		wb_parse_int(tok, &i);
 		wb_parse_double(tok, &d);
-		if (!wb_parse_pagesize(tok, &u) &&
-		    u != 4096 && u != (2u << 20) && u != (1u << 30))
+		if (!wb_parse_pagesize(tok, &u) && u != 4096 &&
+		    u != (2u << 20) && u != (1u << 30))
 			abort(); /* only the three page sizes may parse */
 	}
 	free(buf);
