@@ -17,6 +17,7 @@
 
 #include "cmd.h"
 #include "plot.h"
+#include "results.h"
 
 #define MAX_FILES 16
 
@@ -75,13 +76,6 @@ static bool is_file(const char *p)
 	return !stat(p, &st) && S_ISREG(st.st_mode);
 }
 
-static bool is_dir(const char *p)
-{
-	struct stat st;
-
-	return !stat(p, &st) && S_ISDIR(st.st_mode);
-}
-
 /* plots/ from WB_PLOTS, or beside the binary's directory (build/..) */
 static int find_scripts(char *dir, size_t len)
 {
@@ -120,24 +114,6 @@ static bool gnuplot_on_path(void)
 		p += l + (p[l] == ':');
 	}
 	return false;
-}
-
-static int mkdir_p(const char *dir)
-{
-	char buf[PATH_MAX];
-
-	snprintf(buf, sizeof(buf), "%s", dir);
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = 0;
-		if (mkdir(buf, 0755) && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(buf, 0755) && errno != EEXIST)
-		return -errno;
-	return is_dir(buf) ? 0 : -ENOTDIR;
 }
 
 /* "Title - host (CPU), date[, +N more files]", safe in a gnuplot string */
@@ -321,7 +297,7 @@ int cmd_plot(int argc, char **argv)
 			n -= 5;
 		snprintf(dir, sizeof(dir), "%.*s-plots", (int)n, o.files[0]);
 	}
-	err = mkdir_p(dir);
+	err = wb_mkdir_p(dir);
 	if (err) {
 		rc = wb_error(WB_EXIT_USAGE, "cannot create '%s': %s", dir,
 			      strerror(-err));
