@@ -182,7 +182,7 @@ static int lists_model(const char *s, unsigned int model)
 	return 0;
 }
 
-/* Copies the string @src into @dst of @len bytes; -EINVAL if it does not fit. */
+/* Copies string @src into @dst of @len bytes; -EINVAL if it does not fit. */
 static int copy_col(char *dst, size_t len, const char *src)
 {
 	size_t n = strlen(src);
