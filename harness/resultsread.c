@@ -59,9 +59,13 @@ static double unit_to_ns(const char *u)
 static struct wb_rbench *group_for(struct wb_rfile *r, const char *name,
 				   size_t cap)
 {
-	for (size_t i = r->nb; i-- > 0;)
+	/* entries below nb all have a name; the analyzer loses nb across
+	 * the jansson calls and looks at the calloc'd ones beyond it */
+	for (size_t i = r->nb; i-- > 0;) {
+		// NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker)
 		if (!strcmp(r->b[i].name, name))
 			return &r->b[i];
+	}
 	if (r->nb >= cap)
 		return NULL;
 	r->b[r->nb].name = name;
@@ -135,6 +139,8 @@ static int add_rep(struct wb_rfile *r, json_t *e, size_t i, size_t cap,
 	/* grow at powers of two */
 	if (g->nreps < 4 || !(g->nreps & (g->nreps - 1))) {
 		size_t n = g->nreps < 4 ? 4 : 2 * g->nreps;
+		/* an array of pointers: the element size is a pointer's */
+		// NOLINTNEXTLINE(bugprone-sizeof-expression)
 		json_t **reps = realloc(g->reps, n * sizeof(*reps));
 		double *t;
 
@@ -244,6 +250,8 @@ int wb_rfile_load(const char *path, struct wb_rfile *r, char *why, size_t len)
 		json_t *in;
 
 		json_array_foreach(r->instances, k, in) {
+			/* every entry below nb was named by group_for() */
+			// NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker)
 			if (!strcmp(wb_jstr(in, "name"), r->b[i].name))
 				r->b[i].instance = in;
 		}
