@@ -258,8 +258,10 @@ static inline __attribute__((always_inline)) int scan_n(uint64_t *k,
 {
 	uint64_t carry = key;
 
+	/* with n constant (see lookup_scan) the loop becomes straight code */
 	if (k[0] == key)
 		return 1;
+#pragma GCC unroll 16
 	for (uint32_t w = 0; w < n; w++) {
 		uint64_t old = k[w];
 
@@ -294,26 +296,44 @@ static inline int lookup_scan(struct tstruct *s, uint64_t key, uint64_t vpn)
 	}
 }
 
-static inline int access_one(struct wbm_tlb *t, uint64_t va, int code)
+/* Index on the size's path of the structure that hit; path length: walk. */
+static inline int access_core(struct wbm_tlb *t, uint64_t va, int code)
 {
 	uint64_t vpn = va >> code_shift(code);
 	uint64_t key = vpn << 2 | (uint64_t)code;
-	int n = t->path[code].n;
+	int n = t->path[code].n, i;
 
-	t->st.accesses++;
-	for (int i = 0; i < n; i++) {
+	for (i = 0; i < n; i++) {
 		struct tstruct *s = t->path[code].s[i];
-		int l = t->path[code].level[i];
-		int hit = t->path[code].hash[i] ? lookup_hash(s, key)
-						: lookup_scan(s, key, vpn);
 
-		t->st.lookups[l]++;
-		if (hit)
-			return l;
-		t->st.misses[l]++;
+		if (t->path[code].hash[i] ? lookup_hash(s, key)
+					  : lookup_scan(s, key, vpn))
+			break;
 	}
-	t->st.walks++;
-	return 0;
+	return i;
+}
+
+/* Counts @count translations that ended at path index @i. */
+static void account(struct wbm_tlb *t, int code, int i, uint64_t count)
+{
+	t->st.accesses += count;
+	for (int j = 0; j <= i && j < t->path[code].n; j++) {
+		int l = t->path[code].level[j];
+
+		t->st.lookups[l] += count;
+		if (j < i)
+			t->st.misses[l] += count;
+	}
+	if (i == t->path[code].n)
+		t->st.walks += count;
+}
+
+static inline int access_one(struct wbm_tlb *t, uint64_t va, int code)
+{
+	int i = access_core(t, va, code);
+
+	account(t, code, i, 1);
+	return i < t->path[code].n ? t->path[code].level[i] : 0;
 }
 
 int wbm_tlb_access(struct wbm_tlb *t, uint64_t va, unsigned int size_bit)
@@ -376,10 +396,18 @@ int wbm_tlb_run_chase(struct wbm_tlb *t, const uint32_t *order, uint64_t npages,
 	if (!code || !npages)
 		return -EINVAL;
 	for (uint64_t p = 0; p < warm + passes; p++) {
+		/* counted locally and folded in after each pass: keeps five
+		 * read-modify-writes of the counters out of every access */
+		uint64_t ended[WBM_TLB_LEVELS + 1] = { 0 };
+
 		if (p == warm)
 			wbm_tlb_clear_stats(t);
 		for (uint64_t i = 0; i < npages; i++)
-			access_one(t, CHASE_BASE + order[i] * page_size, code);
+			ended[access_core(t, CHASE_BASE + order[i] * page_size,
+					  code)]++;
+		for (int i = 0; i <= t->path[code].n; i++)
+			if (ended[i])
+				account(t, code, i, ended[i]);
 	}
 	return 0;
 }

@@ -93,3 +93,20 @@ bad "bad trace line" "0xzz" tlb --cpu zen4 --trace "$TMP/badtrace"
 printf '0x10000000000\n0x10000001000  # same 2M\n0x10000200000\n0x10000000000\n' >"$TMP/walks"
 check "walk --pwc-sizes --trace" sh -c "'$WB' model walk 4:4K --pwc-sizes L2=1 --trace '$TMP/walks' | grep -q 'expected with PWC and nested TLB: 3.2500'"
 bad "pwc sizes without trace" "--pwc-sizes" walk 4:4K --pwc-sizes L2=1
+
+# every subverb's --json parses as JSON
+if command -v python3 >/dev/null; then
+	while read -r args; do
+		# shellcheck disable=SC2086
+		check "json: $args" sh -c "'$WB' model $args --json | python3 -c 'import json,sys; json.load(sys.stdin)'"
+	done <<'J'
+walk 4:4K 4:4K --pwc L2=0.5
+footprint --map 0x0:4M
+fleet --procs 3 --private 1G --shared 1G --phys 8G --share-tables
+vipt --cpu zen5
+tlb --cpu zen3 --pattern chase:100:4K
+tlb --cpu skylake --pattern chase:1:2M --sweep
+J
+else
+	skip "json parses" "python3 missing"
+fi
