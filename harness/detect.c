@@ -18,7 +18,7 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-double wb_median(double *v, size_t n)
+double wb_cp_median(double *v, size_t n)
 {
 	if (!n)
 		return NAN;
@@ -26,7 +26,7 @@ double wb_median(double *v, size_t n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-double wb_low_quantile(double *v, size_t n)
+double wb_cp_low_quantile(double *v, size_t n)
 {
 	if (!n)
 		return NAN;
@@ -45,7 +45,7 @@ double wb_cp_noise(const double *y, size_t n)
 		return 0;
 	for (size_t i = 0; i + 1 < n; i++)
 		d[i] = fabs(y[i + 1] - y[i]);
-	s = 1.4826 * wb_median(d, n - 1) / sqrt(2.0);
+	s = 1.4826 * wb_cp_median(d, n - 1) / sqrt(2.0);
 	free(d);
 	return s;
 }
@@ -108,7 +108,7 @@ static double seg_median(const double *y, size_t a, size_t b)
 	double v[b - a];
 
 	memcpy(v, y + a, (b - a) * sizeof(*v));
-	return wb_median(v, b - a);
+	return wb_cp_median(v, b - a);
 }
 
 /* First index in [a, b) whose value exceeds @thr, b if none. */
@@ -119,8 +119,8 @@ static size_t first_above(const double *y, size_t a, size_t b, double thr)
 	return a;
 }
 
-int wb_knees_1(const double *x, const double *y, size_t n, double min_step,
-	       bool log_scale, struct wb_knee *out, size_t *nout)
+int wb_cp_knees_1(const double *x, const double *y, size_t n, double min_step,
+		  bool log_scale, struct wb_knee *out, size_t *nout)
 {
 	size_t cuts[64], nc, bounds[66], nb = 0, k = 0;
 	double sigma, pen, lv[65], floor_step = min_step;
@@ -214,9 +214,9 @@ static uint64_t xs(uint64_t *s)
 
 #define BOOT 64
 
-int wb_knees(const double *x, const double *y, size_t n, size_t reps,
-	     double min_step, bool log_scale, uint64_t seed,
-	     struct wb_knee *out, size_t *nout)
+int wb_cp_knees(const double *x, const double *y, size_t n, size_t reps,
+		double min_step, bool log_scale, uint64_t seed,
+		struct wb_knee *out, size_t *nout)
 {
 	double *med, *tmp;
 	size_t agree[WB_KNEES_MAX] = { 0 };
@@ -235,9 +235,9 @@ int wb_knees(const double *x, const double *y, size_t n, size_t reps,
 	}
 	for (size_t i = 0; i < n; i++) {
 		memcpy(tmp, y + i * reps, reps * sizeof(*tmp));
-		med[i] = wb_median(tmp, reps);
+		med[i] = wb_cp_median(tmp, reps);
 	}
-	err = wb_knees_1(x, med, n, min_step, log_scale, out, nout);
+	err = wb_cp_knees_1(x, med, n, min_step, log_scale, out, nout);
 	for (int b = 0; !err && b < BOOT; b++) {
 		struct wb_knee bk[WB_KNEES_MAX];
 		size_t nbk;
@@ -245,9 +245,9 @@ int wb_knees(const double *x, const double *y, size_t n, size_t reps,
 		for (size_t i = 0; i < n; i++) {
 			for (size_t r = 0; r < reps; r++)
 				tmp[r] = y[i * reps + xs(&rng) % reps];
-			med[i] = wb_median(tmp, reps);
+			med[i] = wb_cp_median(tmp, reps);
 		}
-		err = wb_knees_1(x, med, n, min_step, log_scale, bk, &nbk);
+		err = wb_cp_knees_1(x, med, n, min_step, log_scale, bk, &nbk);
 		for (size_t k = 0; !err && k < *nout; k++)
 			for (size_t j = 0; j < nbk; j++)
 				if (bk[j].idx == out[k].idx) {
@@ -270,8 +270,9 @@ static bool cache_knee(const struct wb_knee *k, const double *lines, size_t n)
 	return false;
 }
 
-void wb_knees_assign(const struct wb_knee *k, size_t nk, double l1_max,
-		     const double *cache_lines, size_t ncache, int *l1, int *l2)
+void wb_cp_knees_assign(const struct wb_knee *k, size_t nk, double l1_max,
+			const double *cache_lines, size_t ncache, int *l1,
+			int *l2)
 {
 	double top = 0;
 	size_t i;

@@ -5,7 +5,7 @@
  * A curve is n points x[i] (page counts, ascending), each measured reps
  * times (y[i * reps + r]). Knees are the upward steps of a piecewise
  * constant fit: optimal partitioning minimising the squared error of the
- * per-point low quantiles (wb_low_quantile) plus a penalty per segment (see bench/DETECT.md); a run
+ * per-point low quantiles (wb_cp_low_quantile) plus a penalty per segment (see bench/DETECT.md); a run
  * of rising segments is one knee. A sharp knee's position is the last point
  * below 20% of the step (the pages that all still hit); a gradual one's
  * the last point below half the step. Its confidence is the fraction of
@@ -47,12 +47,12 @@ double wb_cp_noise(const double *y, size_t n);
  * with the level; y > 0). @seed drives the bootstrap. out[] gets up to
  * WB_KNEES_MAX knees in x order. -EINVAL for n < 4 or reps == 0, -ENOMEM.
  */
-int wb_knees(const double *x, const double *y, size_t n, size_t reps,
-	     double min_step, bool log_scale, uint64_t seed,
-	     struct wb_knee *out, size_t *nout);
+int wb_cp_knees(const double *x, const double *y, size_t n, size_t reps,
+		double min_step, bool log_scale, uint64_t seed,
+		struct wb_knee *out, size_t *nout);
 /* Same on a single (already summarised) curve, no confidence (set to 1). */
-int wb_knees_1(const double *x, const double *y, size_t n, double min_step,
-	       bool log_scale, struct wb_knee *out, size_t *nout);
+int wb_cp_knees_1(const double *x, const double *y, size_t n, double min_step,
+		  bool log_scale, struct wb_knee *out, size_t *nout);
 
 /* Steps smaller than this (ns per access) are not called a TLB level. */
 #define WB_KNEE_MIN_STEP_NS 0.5
@@ -69,14 +69,14 @@ int wb_knees_1(const double *x, const double *y, size_t n, double min_step,
  * interval meets [lines / 2, 1.25 lines] of a cache in @cache_lines is
  * that cache's, never a TLB's. -1 where none.
  */
-void wb_knees_assign(const struct wb_knee *k, size_t nk, double l1_max,
-		     const double *cache_lines, size_t ncache, int *l1,
-		     int *l2);
+void wb_cp_knees_assign(const struct wb_knee *k, size_t nk, double l1_max,
+			const double *cache_lines, size_t ncache, int *l1,
+			int *l2);
 
-double wb_median(double *v, size_t n); /* sorts v; NaN for n == 0 */
+double wb_cp_median(double *v, size_t n); /* sorts v; NaN for n == 0 */
 /* Element (n-1)/8 of sorted v (the minimum below 9 values): a summary
  * that ignores repeats slowed by other work on the machine. */
-double wb_low_quantile(double *v, size_t n);
+double wb_cp_low_quantile(double *v, size_t n);
 
 /* One measured figure. */
 struct wb_figure {

@@ -144,7 +144,7 @@ static int sweep(struct probe *p, char *base, size_t psz, const double *x,
 					np, p->o->quick);
 		}
 	for (size_t i = 0; i < n; i++) {
-		double ctl = wb_low_quantile(c + i * reps, reps);
+		double ctl = wb_cp_low_quantile(c + i * reps, reps);
 
 		for (size_t r = 0; r < reps; r++)
 			d[i * reps + r] = raw[i * reps + r] - ctl;
@@ -178,7 +178,7 @@ static void assign(const struct wb_knee *k, size_t nk, struct wb_figure *l1,
 {
 	int i1, i2;
 
-	wb_knees_assign(k, nk, L1_MAX, NULL, 0, &i1, &i2);
+	wb_cp_knees_assign(k, nk, L1_MAX, NULL, 0, &i1, &i2);
 	if (i1 >= 0) {
 		figure(l1, &k[i1]);
 		if (l2_extra)
@@ -248,18 +248,18 @@ static int sweep_size(struct probe *p, size_t psz, size_t lo, size_t hi,
 				"curve %s %6.0f pages: %8.2f ns, translation "
 				"%8.2f ns\n",
 				psz == WB_4K ? "4K" : "2M", x[i],
-				wb_low_quantile(b, reps),
-				wb_low_quantile(a, reps));
+				wb_cp_low_quantile(b, reps),
+				wb_cp_low_quantile(a, reps));
 		}
 	/* a page split during the sweep would void it */
 	err = wb_mem_verify(&m, how, sizeof(how), why, whylen);
 	if (!err)
-		err = wb_knees(x, d, n, reps, MIN_STEP, false, p->o->seed + psz,
-			       k, &nk);
+		err = wb_cp_knees(x, d, n, reps, MIN_STEP, false,
+				  p->o->seed + psz, k, &nk);
 	if (!err) {
 		assign(k, nk, l1, l2, l2_extra, walk_extra, x[n - 1]);
 		if (l1_ns)
-			*l1_ns = wb_low_quantile(raw, reps);
+			*l1_ns = wb_cp_low_quantile(raw, reps);
 	}
 	free(d);
 	free(raw);
@@ -286,7 +286,7 @@ static int conflict_caps(struct probe *p, char *base, int s0, int ns,
 				v[r] = chase(
 					link(p, base, k, stride * WB_4K, true),
 					k, true);
-			if (wb_median(v, 3) > thr)
+			if (wb_cp_median(v, 3) > thr)
 				break;
 		}
 		cap[j] = k - 1;
@@ -425,8 +425,8 @@ static void pwc(struct probe *p, struct wb_geometry *g)
 		far[r] = chase(link(p, base, n, WB_2M, true), n, p->o->quick);
 	}
 	munmap(base, len);
-	g->pwc_near_ns = wb_median(near, reps);
-	g->pwc_far_ns = wb_median(far, reps);
+	g->pwc_near_ns = wb_cp_median(near, reps);
+	g->pwc_far_ns = wb_cp_median(far, reps);
 	snprintf(g->pwc_note, sizeof(g->pwc_note),
 		 "%zu pages past the L2 TLB: %.2f ns per access with N/64 PMD "
 		 "entries, %.2f with N: %s",

@@ -6,10 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "mem.h"
 #include "pfns.h"
-
-#define PM_PRESENT (1ull << 63)
-#define PM_PFN_MASK ((1ull << 55) - 1)
 
 int wb_pfns(pid_t pid, const void *addr, size_t n, uint64_t *pfns)
 {
@@ -37,8 +35,10 @@ int wb_pfns(pid_t pid, const void *addr, size_t n, uint64_t *pfns)
 		for (size_t i = 0; i < (size_t)r / 8; i++) {
 			uint64_t e = buf[i];
 
-			pfns[done + i] = (e & PM_PRESENT) ? e & PM_PFN_MASK : 0;
-			if ((e & PM_PRESENT) && !(e & PM_PFN_MASK))
+			pfns[done + i] = (e & WB_PM_PRESENT)
+						 ? e & WB_PM_PFN_MASK
+						 : 0;
+			if ((e & WB_PM_PRESENT) && !(e & WB_PM_PFN_MASK))
 				err = -EPERM;
 		}
 		done += (size_t)r / 8;

@@ -391,13 +391,13 @@ static void knee_row(json_t *root, const char *kernel, const char *group,
 				 x[a - 1], x[a]);
 			return;
 		}
-	if (wb_knees(x, y, n, reps, WB_KNEE_MIN_STEP_NS, true, 1, k, &nk)) {
+	if (wb_cp_knees(x, y, n, reps, WB_KNEE_MIN_STEP_NS, true, 1, k, &nk)) {
 		r->verdict = WB_SKIP;
 		snprintf(r->why, sizeof(r->why), "knee finder failed");
 		return;
 	}
 	cache_lines(root, lines, &nl);
-	wb_knees_assign(k, nk, WB_L1_MAX_ENTRIES, lines, nl, &l1, &l2);
+	wb_cp_knees_assign(k, nk, WB_L1_MAX_ENTRIES, lines, nl, &l1, &l2);
 	pick = strncmp(q, "l1_", 3) ? l2 : l1;
 	if (pick < 0) {
 		r->verdict = WB_SKIP;
@@ -435,7 +435,7 @@ static void item_row(json_t *root, json_t *inst, json_t *item,
 	if (m) {
 		snprintf(r->why, sizeof(r->why), "median of %zu repetitions",
 			 m);
-		verdict(r, item, wb_median(v, m));
+		verdict(r, item, wb_cp_median(v, m));
 		return;
 	}
 	r->verdict = WB_SKIP;
@@ -468,7 +468,7 @@ static int huge_sign(json_t *root, json_t *insts, const char *file,
 		na = bench_ns(root, str(a, "name"), va, REPS_MAX);
 		if (!na)
 			continue;
-		ns_base = wb_median(va, na);
+		ns_base = wb_cp_median(va, na);
 		json_array_foreach(insts, j, b) {
 			json_t *pb = json_object_get(b, "params");
 			double bb, wsb, ptb, vb[REPS_MAX], ns;
@@ -500,7 +500,7 @@ static int huge_sign(json_t *root, json_t *insts, const char *file,
 						 "no ns_per_ field");
 				continue;
 			}
-			ns = wb_median(vb, nb);
+			ns = wb_cp_median(vb, nb);
 			r->has_meas = true;
 			r->measured = ns;
 			r->verdict = ns <= ns_base * (1 +
@@ -539,7 +539,7 @@ static int depth_order(json_t *root, json_t *insts, const char *file,
 		m = bench_ns(root, str(a, "name"), v, REPS_MAX);
 		if (!m)
 			continue;
-		ns[n] = wb_median(v, m);
+		ns[n] = wb_cp_median(v, m);
 		params_str(p, NULL, names[n], sizeof(names[n]));
 		n++;
 	}

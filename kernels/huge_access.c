@@ -42,9 +42,6 @@
 #include "layout.h"
 #include "model/model.h"
 
-/* Absent until a settings journal is linked in: then refuse, not crash. */
-#pragma weak wb_journal_set
-
 enum {
 	PAT_CHASE = 1,
 	PAT_SCAN = 2
@@ -177,8 +174,7 @@ static int read_choice(const char *path, char *out, size_t len)
 
 static bool may_change(const struct wb_ctx *ctx)
 {
-	return ctx->allow_settings && ctx->journal && wb_journal_set &&
-	       geteuid() == 0;
+	return ctx->allow_settings && ctx->journal && geteuid() == 0;
 }
 
 static int thp_ready(struct wb_ctx *ctx, int b)
@@ -280,6 +276,31 @@ static int build_pattern(struct huge_state *st, uint64_t seed)
 }
 
 static void huge_teardown(void *state);
+
+/*
+ * In the parent, before the child: switch THP mode or fill the pool the
+ * instance needs, through the journal. In the child setup() finds them
+ * ready, or refuses with the reason, since it has no journal.
+ */
+static int huge_prepare_system(struct wb_ctx *ctx)
+{
+	int b = (int)ctx->param[1];
+	uint64_t ps, map_len;
+	char why[WB_WHY_LEN];
+	int err = check_params(ctx, why, sizeof(why));
+
+	if (err)
+		return wb_refuse(ctx, WB_BADINPUT, err, "%s", why);
+	ps = backing_page_size(b);
+	map_len = (ctx->param[2] + ps - 1) / ps * ps;
+	if (ctx->mem_limit_bytes && map_len > ctx->mem_limit_bytes)
+		return 0; /* setup() refuses it with the numbers */
+	if (b == B_THP || b == B_THP_ALWAYS)
+		return thp_ready(ctx, b);
+	if (b >= B_HUGETLB_2M)
+		return pool_ready(ctx, ps, map_len / ps);
+	return 0;
+}
 
 static int huge_setup(struct wb_ctx *ctx, void **state)
 {
@@ -491,6 +512,7 @@ const struct wb_kernel wb_k_huge_access = {
 		   "pages, each verified before timing",
 	.per_iteration = "access",
 	.params = params,
+	.prepare_system = huge_prepare_system,
 	.setup = huge_setup,
 	.run = huge_run,
 	.check = huge_check,

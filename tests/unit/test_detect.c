@@ -77,7 +77,7 @@ static void staircase_finds_both_knees(void **st)
 	(void)st;
 	rng_state = 12345;
 	fill(x, n, y, 0.05, 64, 1536);
-	assert_int_equal(wb_knees(x, y, n, REPS, 0.5, false, 7, k, &nk), 0);
+	assert_int_equal(wb_cp_knees(x, y, n, REPS, 0.5, false, 7, k, &nk), 0);
 	assert_int_equal(nk, 2);
 	assert_true(k[0].x == 64);
 	assert_true(k[1].x == 1536);
@@ -101,7 +101,7 @@ static void spikes_do_not_move_knees(void **st)
 	for (size_t i = 5; i < n; i += 7)
 		for (size_t r = 0; r < 3; r++)
 			y[i * REPS + r] += 30;
-	assert_int_equal(wb_knees(x, y, n, REPS, 0.5, false, 7, k, &nk), 0);
+	assert_int_equal(wb_cp_knees(x, y, n, REPS, 0.5, false, 7, k, &nk), 0);
 	assert_int_equal(nk, 2);
 	assert_true(k[0].x == 96);
 	assert_true(k[1].x == 2048);
@@ -116,7 +116,7 @@ static void flat_curve_has_no_confident_knee(void **st)
 	(void)st;
 	rng_state = 4242;
 	fill(x, n, y, 0.3, 0, 0);
-	assert_int_equal(wb_knees(x, y, n, REPS, 0.5, false, 7, k, &nk), 0);
+	assert_int_equal(wb_cp_knees(x, y, n, REPS, 0.5, false, 7, k, &nk), 0);
 	for (size_t i = 0; i < nk; i++)
 		assert_true(k[i].confidence < 0.5);
 }
@@ -130,12 +130,12 @@ static void weak_step_has_lower_confidence(void **st)
 	(void)st;
 	rng_state = 77;
 	fill(x, n, y, 0.02, 64, 1536);
-	assert_int_equal(wb_knees(x, y, n, REPS, 0.5, false, 7, k, &nk), 0);
+	assert_int_equal(wb_cp_knees(x, y, n, REPS, 0.5, false, 7, k, &nk), 0);
 	assert_true(nk >= 1);
 	clean = k[0].confidence;
 	/* noise as large as the small step */
 	fill(x, n, y, 1.5, 64, 1536);
-	assert_int_equal(wb_knees(x, y, n, REPS, 0.5, false, 7, k, &nk), 0);
+	assert_int_equal(wb_cp_knees(x, y, n, REPS, 0.5, false, 7, k, &nk), 0);
 	for (size_t i = 0; i < nk; i++)
 		if (k[i].x <= 256 && k[i].confidence > noisy)
 			noisy = k[i].confidence;
@@ -150,17 +150,17 @@ static void ramp_is_gradual_at_half(void **st)
 
 	(void)st;
 	rng_state = 5;
-	/* flat 2 ns, then a linear rise from 1536 to 2560 up to 12 ns: half
-	 * the step is reached at 2048 */
+	/* flat 2 ns, then a linear rise from 1536 to 2816 up to 12 ns: half
+	 * the step is reached at 2176, past the sweep point 2048 */
 	for (size_t i = 0; i < n; i++) {
 		double v = 2;
 
 		if (x[i] > 1536)
-			v = x[i] >= 2560 ? 12 : 2 + 10 * (x[i] - 1536) / 1024;
+			v = x[i] >= 2816 ? 12 : 2 + 10 * (x[i] - 1536) / 1280;
 		for (size_t r = 0; r < REPS; r++)
 			y[i * REPS + r] = v + 0.05 * gauss();
 	}
-	assert_int_equal(wb_knees(x, y, n, REPS, 0.5, false, 7, k, &nk), 0);
+	assert_int_equal(wb_cp_knees(x, y, n, REPS, 0.5, false, 7, k, &nk), 0);
 	assert_int_equal(nk, 1);
 	assert_true(k[0].gradual);
 	assert_true(k[0].x == 2048);
@@ -183,7 +183,7 @@ static void log_scale_finds_small_step_under_noise(void **st)
 				v *
 				(1 + 0.1 * gauss() * (x[i] > 2048 ? 3 : 0.05));
 	}
-	assert_int_equal(wb_knees(x, y, n, REPS, 0.5, true, 7, k, &nk), 0);
+	assert_int_equal(wb_cp_knees(x, y, n, REPS, 0.5, true, 7, k, &nk), 0);
 	assert_true(nk >= 2);
 	assert_true(k[0].x == 96);
 	assert_true(k[1].x == 2048);
@@ -212,8 +212,10 @@ static void too_short_is_einval(void **st)
 	size_t nk;
 
 	(void)st;
-	assert_int_equal(wb_knees(x, y, 3, 1, 0.5, false, 1, k, &nk), -EINVAL);
-	assert_int_equal(wb_knees(x, y, 3, 0, 0.5, false, 1, k, &nk), -EINVAL);
+	assert_int_equal(wb_cp_knees(x, y, 3, 1, 0.5, false, 1, k, &nk),
+			 -EINVAL);
+	assert_int_equal(wb_cp_knees(x, y, 3, 0, 0.5, false, 1, k, &nk),
+			 -EINVAL);
 }
 
 int main(void)
