@@ -281,7 +281,7 @@ static void shared_lib(struct claims_ctx *cx, struct claim *c)
 					 NULL };
 	json_t *r = run_kernel(cx, c, "shared_map", a), *i;
 	bool ok = true;
-	double procs, pages, same, vmin, total;
+	double procs, pages, same, vmin, total, shared;
 
 	c->verdict = "cannot be tested here";
 	if (!r)
@@ -292,7 +292,8 @@ static void shared_lib(struct claims_ctx *cx, struct claim *c)
 		pages = fact(i, "pages", &ok);
 		same = fact(i, "pfn_identical_pages", &ok);
 		vmin = fact(i, "vmpte_delta_bytes_min", &ok);
-		total = fact(i, "pagetables_delta_bytes_total", &ok);
+		total = fact(i, "vmpte_delta_bytes_sum", &ok);
+		shared = fact(i, "pmd_tables_received_shared", &ok);
 		if (!ok) {
 			say(c, "facts missing from the results");
 		} else {
@@ -301,13 +302,14 @@ static void shared_lib(struct claims_ctx *cx, struct claim *c)
 			    "/dev/shm (as a library's file is mapped): %.0f "
 			    "of %.0f pages on identical frames in all; yet "
 			    "every process grew its own page tables (VmPTE "
-			    "+%.0f bytes at least, %.0f bytes in all). Linux "
+			    "+%.0f bytes at least, %.0f bytes in all, %.0f "
+			    "PMD tables received shared). Linux "
 			    "shares page-table pages only for hugetlb "
 			    "mappings covering an aligned 1 GiB PUD range "
 			    "(PMD sharing: walkbench run shared_map --param "
 			    "backing=5 --param mib=1024 --param align=1, "
 			    "needs a 2 MiB hugetlb pool)",
-			    procs, same, pages, vmin, total);
+			    procs, same, pages, vmin, total, shared);
 			c->verdict = same == pages ? (vmin > 0 ? "holds partly"
 							       : "holds")
 						   : "does not hold";

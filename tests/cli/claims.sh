@@ -23,6 +23,11 @@ import json
 c = [c for c in json.load(open('$TMP/out'))['claims'] if c['id'] == 'walk_2d_worst'][0]
 assert c['verdict'] == 'does not hold' and '24 references' in c['numbers'] and 'gives 20' in c['numbers'], c
 "
+check "measured claims found their facts" python3 -c "
+import json
+for c in json.load(open('$TMP/out'))['claims']:
+    assert 'facts missing' not in c['numbers'], c
+"
 check "measured claims point at existing results files" python3 -c "
 import json, os
 for c in json.load(open('$TMP/out'))['claims']:
