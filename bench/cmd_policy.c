@@ -186,7 +186,8 @@ static int parse_args(struct policy_args *a, int argc, char **argv)
 		i++; /* the "--" */
 	if (a->kernel && i < argc)
 		return wb_error(WB_EXIT_USAGE,
-				"'%s': give either --kernel or a command", argv[i]);
+				"'%s': give either --kernel or a command",
+				argv[i]);
 	if (!a->kernel && i >= argc)
 		return wb_error(WB_EXIT_USAGE,
 				"no command: walkbench policy -- COMMAND "
@@ -247,7 +248,8 @@ static void failure_text(const struct wb_policy_sample *s, char *buf,
 
 	tail = tail ? tail + 1 : s->stderr_tail;
 	if (s->exec_failed)
-		snprintf(buf, len, "cannot be run: %s", strerror(s->exec_errno));
+		snprintf(buf, len, "cannot be run: %s",
+			 strerror(s->exec_errno));
 	else if (s->timed_out)
 		snprintf(buf, len, "timed out; stderr: %s", tail);
 	else if (s->signal)
@@ -293,7 +295,8 @@ static int measure(struct policy_args *a, struct wb_policy_env *e,
 		for (int i = 0; i < set->n; i++)
 			b[i] = i;
 		for (int i = set->n - 1; i > 0; i--) {
-			int k = (int)(next_rand(&x) % (unsigned long long)(i + 1));
+			int k = (int)(next_rand(&x) %
+				      (unsigned long long)(i + 1));
 			int t = b[i];
 
 			b[i] = b[k];
@@ -357,9 +360,9 @@ static void print_table(const struct policy_args *a,
 	       e->enabled, e->defrag,
 	       e->khugepaged_defrag[0] ? e->khugepaged_defrag : "?",
 	       (unsigned long long)e->nr_2m, a->reps, a->seed, o->seconds);
-	printf("%-22s %5s %9s %15s %17s %9s %9s %8s %9s %s\n", "policy",
-	       "ok", "wall(s)", "IQR(s)", "vs current", "RSS(MiB)",
-	       "AnonHP", "PTE(KiB)", "minflt", "thp fault/fallbk/collapse/split");
+	printf("%-22s %5s %9s %15s %17s %9s %9s %8s %9s %s\n", "policy", "ok",
+	       "wall(s)", "IQR(s)", "vs current", "RSS(MiB)", "AnonHP",
+	       "PTE(KiB)", "minflt", "thp fault/fallbk/collapse/split");
 	for (int p = 0; p < set->n; p++) {
 		const struct wb_policy_summary *s = &o->sum[p];
 		char cmp[32] = "-";
@@ -403,7 +406,8 @@ static void print_table(const struct policy_args *a,
 			       "asked\n",
 			       set->p[p].name,
 			       (unsigned long long)o->pool_got[p],
-			       (unsigned long long)set->p[p].knobs.pool_2m_pages);
+			       (unsigned long long)set->p[p]
+				       .knobs.pool_2m_pages);
 	for (int p = 0; p < set->n; p++)
 		if (o->sum[p].failed) {
 			char why[600];
@@ -426,15 +430,16 @@ static void print_table(const struct policy_args *a,
 		const struct wb_policy_summary *s = &o->sum[r->best];
 
 		printf("%s: %.2fx faster than current (median %.3f s vs "
-		       "%.3f s, Mann-Whitney p=%.3g; time change %.3f s, %.0f%% "
+		       "%.3f s, Mann-Whitney p=%.3g; time change %.3f s, "
+		       "%.0f%% "
 		       "interval %.3f..%.3f s), memory %+.0f MiB%s.\n",
 		       set->p[r->best].name, s->speedup, s->wall_median_s,
 		       o->sum[0].wall_median_s, s->p_value, s->shift_s,
 		       s->conf * 100, s->shift_lo_s, s->shift_hi_s,
 		       r->mem_delta_bytes / MIB,
 		       r->bloat ? " -- WARNING: it costs memory (bloat), "
-				  "weigh it against the speed-up" :
-				  "");
+				  "weigh it against the speed-up"
+				: "");
 	}
 	wb_policy_apply_text(&set->p[r->best], e, apply, sizeof(apply));
 	printf("Apply with:\n%s", apply);
@@ -550,7 +555,8 @@ static void print_json(const struct policy_args *a,
 
 		json_object_set_new(j, "name", json_string(set->p[p].name));
 		json_object_set_new(j, "what", json_string(set->p[p].what));
-		json_object_set_new(j, "system", json_boolean(set->p[p].system));
+		json_object_set_new(j, "system",
+				    json_boolean(set->p[p].system));
 		wb_policy_apply_text(&set->p[p], e, apply, sizeof(apply));
 		json_object_set_new(j, "apply", json_string(apply));
 		if (o->apply_err[p][0])

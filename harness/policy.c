@@ -114,8 +114,8 @@ static void add_system(struct wb_policy_set *s, const struct wb_policy_env *e,
 		const struct wb_policy_knobs *k = &s->p[i].knobs;
 		const char *ke = k->enabled ? k->enabled : e->enabled;
 		const char *kd = k->defrag ? k->defrag : e->defrag;
-		const char *kk = k->khugepaged_defrag ? k->khugepaged_defrag :
-							e->khugepaged_defrag;
+		const char *kk = k->khugepaged_defrag ? k->khugepaged_defrag
+						      : e->khugepaged_defrag;
 
 		if (s->p[i].system && !k->pool_2m_pages &&
 		    !strcmp(ke, enabled ? enabled : e->enabled) &&
@@ -140,8 +140,7 @@ static void add_system(struct wb_policy_set *s, const struct wb_policy_env *e,
 	p->knobs.khugepaged_defrag = khd;
 }
 
-int wb_policy_candidates(const struct wb_policy_env *e,
-			 struct wb_policy_set *s)
+int wb_policy_candidates(const struct wb_policy_env *e, struct wb_policy_set *s)
 {
 	static const char *const defrags[] = { "always", "defer+madvise",
 					       "madvise" };
@@ -158,7 +157,8 @@ int wb_policy_candidates(const struct wb_policy_env *e,
 	p->thp_disable = true;
 	if (e->shim_path) {
 		p = add(s, "process:thp-advise",
-			"per process: LD_PRELOAD shim madvise(MADV_HUGEPAGE) on "
+			"per process: LD_PRELOAD shim madvise(MADV_HUGEPAGE) "
+			"on "
 			"anonymous mmaps >= 2 MiB, "
 			"GLIBC_TUNABLES=glibc.malloc.hugetlb=1");
 		p->shim = WB_SHIM_THP;
@@ -202,13 +202,13 @@ int wb_policy_candidates(const struct wb_policy_env *e,
 	} else {
 		/* The pool holds the whole peak plus slack for rounding of
 		 * each mapping to 2 MiB. */
-		uint64_t pages = (e->peak_rss_bytes + (2u << 20) - 1) /
-					 (2u << 20) +
-				 16;
+		uint64_t pages =
+			(e->peak_rss_bytes + (2u << 20) - 1) / (2u << 20) + 16;
 
 		if (e->maps_hugetlb) {
 			p = add(s, "hugetlb-pool",
-				"system: 2 MiB hugetlb pool of the peak RSS for "
+				"system: 2 MiB hugetlb pool of the peak RSS "
+				"for "
 				"the command's own hugetlb mappings");
 			p->system = true;
 			p->knobs.pool_2m_pages = pages;
@@ -278,10 +278,10 @@ int wb_policy_apply_text(const struct wb_policy *p,
 	const struct wb_policy_knobs *k = &p->knobs;
 	size_t o = 0;
 
-#define PUT(...)                                                           \
-	do {                                                               \
-		if (o < len)                                               \
-			o += (size_t)snprintf(buf + o, len - o, __VA_ARGS__); \
+#define PUT(...)                                                               \
+	do {                                                                   \
+		if (o < len)                                                   \
+			o += (size_t)snprintf(buf + o, len - o, __VA_ARGS__);  \
 	} while (0)
 	buf[0] = 0;
 	if (!strcmp(p->name, "current"))
@@ -351,10 +351,10 @@ static int median_of(const struct wb_policy_sample *runs, int n, getter g,
 	return wb_median(v, (size_t)k, out);
 }
 
-#define GETTER(field)                                                \
-	static double get_##field(const struct wb_policy_sample *s) \
-	{                                                            \
-		return (double)s->field;                             \
+#define GETTER(field)                                                          \
+	static double get_##field(const struct wb_policy_sample *s)            \
+	{                                                                      \
+		return (double)s->field;                                       \
 	}
 GETTER(wall_s)
 GETTER(maxrss_bytes)
@@ -418,7 +418,8 @@ int wb_policy_summarize(const struct wb_policy_sample *runs, int n,
 		err = median_of(runs, n, get_thp_split_pmd,
 				&out->thp_split_pmd_median);
 	(void)get_wall_s;
-	out->mem_bytes = out->maxrss_median_bytes + (double)out->hugetlb_max_bytes;
+	out->mem_bytes = out->maxrss_median_bytes +
+			 (double)out->hugetlb_max_bytes;
 	if (err || !base_wall || nbase < 1)
 		return err;
 	err = wb_mann_whitney(wall, (size_t)out->ok, base_wall, (size_t)nbase,

@@ -21,7 +21,8 @@
 struct wb_journal;
 
 #define WB_THP_DIR "/sys/kernel/mm/transparent_hugepage"
-#define WB_HUGETLB_2M_NR "/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages"
+#define WB_HUGETLB_2M_NR                                                       \
+	"/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages"
 
 /* The system knobs a policy may set; NULL or "" leaves a knob as found. */
 struct wb_policy_knobs {
@@ -31,7 +32,11 @@ struct wb_policy_knobs {
 	uint64_t pool_2m_pages; /* added to nr_hugepages; 0 for none */
 };
 
-enum wb_shim_mode { WB_SHIM_NONE, WB_SHIM_THP, WB_SHIM_HUGETLB };
+enum wb_shim_mode {
+	WB_SHIM_NONE,
+	WB_SHIM_THP,
+	WB_SHIM_HUGETLB
+};
 
 struct wb_policy {
 	char name[48];

@@ -26,8 +26,7 @@
 #define MAX_PROCS 8192
 #define MAX_DESC 256
 
-static const char *const vm_names[] = { "thp_fault_alloc",
-					"thp_fault_fallback",
+static const char *const vm_names[] = { "thp_fault_alloc", "thp_fault_fallback",
 					"thp_collapse_alloc", "thp_split_pmd" };
 #define NVM (int)(sizeof(vm_names) / sizeof(vm_names[0]))
 
@@ -192,8 +191,8 @@ static void child(const struct wb_policy_exec *x, pid_t parent, int err_fd,
 		env_add("LD_PRELOAD", x->shim_path, " ", true);
 		setenv("WB_SHIM_MODE", thp ? "thp" : "hugetlb", 1);
 		env_add("GLIBC_TUNABLES",
-			thp ? "glibc.malloc.hugetlb=1" :
-			      "glibc.malloc.hugetlb=2",
+			thp ? "glibc.malloc.hugetlb=1"
+			    : "glibc.malloc.hugetlb=2",
 			":", false);
 	}
 	if (null >= 0)

@@ -20,7 +20,8 @@ int main(int argc, char **argv)
 	char *m;
 
 	if (argc < 3 || argc > 4) {
-		fprintf(stderr, "usage: randwalk SIZE_MIB ACCESSES [STRIDE_PAGES]\n");
+		fprintf(stderr,
+			"usage: randwalk SIZE_MIB ACCESSES [STRIDE_PAGES]\n");
 		return 2;
 	}
 	mib = strtoull(argv[1], NULL, 0);
@@ -28,7 +29,8 @@ int main(int argc, char **argv)
 	if (argc == 4)
 		stride = strtoull(argv[3], NULL, 0);
 	if (!mib || !stride) {
-		fprintf(stderr, "randwalk: SIZE_MIB and STRIDE_PAGES must be > 0\n");
+		fprintf(stderr,
+			"randwalk: SIZE_MIB and STRIDE_PAGES must be > 0\n");
 		return 2;
 	}
 	m = mmap(NULL, mib << 20, PROT_READ | PROT_WRITE,
