@@ -32,6 +32,7 @@
 
 struct policy_args {
 	int reps, json, allow_settings;
+	bool cpu; /* compare CPU time rather than wall time */
 	unsigned long long seed;
 	double timeout_s;
 	const char *kernel;
@@ -74,6 +75,8 @@ static const char usage_text[] =
 	"                      recommendation as JSON on stdout\n"
 	"  --allow-settings    also try system policies (THP enabled/defrag,\n"
 	"                      khugepaged, hugetlb pool): root, journaled\n"
+	"  --metric wall|cpu   time compared: wall clock (default) or user +\n"
+	"                      system CPU time, steadier on a busy host\n"
 	"  --seed N            seed of the run order (default: the clock)\n"
 	"  --timeout S         wall-clock limit of one run (default 600)\n"
 	"  --kernel NAME       measure a built-in kernel instead of COMMAND\n"
@@ -134,6 +137,15 @@ static int parse_args(struct policy_args *a, int argc, char **argv)
 				return wb_error(WB_EXIT_USAGE,
 						"--reps '%s': need 1 to 100",
 						argv[i]);
+		} else if (!strcmp(s, "--metric")) {
+			if ((err = need_arg(argc, argv, i)))
+				return err;
+			i++;
+			if (strcmp(argv[i], "wall") && strcmp(argv[i], "cpu"))
+				return wb_error(WB_EXIT_USAGE,
+						"--metric '%s': wall or cpu",
+						argv[i]);
+			a->cpu = !strcmp(argv[i], "cpu");
 		} else if (!strcmp(s, "--seed")) {
 			uint64_t v;
 
@@ -337,7 +349,7 @@ static int measure(struct policy_args *a, struct wb_policy_env *e,
 			return err;
 		}
 		o->nruns[p]++;
-		fprintf(stderr, "walkbench: [%d/%d] %-24s %7.3f s%s\n", ++done,
+		fprintf(stderr, "walkbench: [%d/%d] %-31s %7.3f s%s\n", ++done,
 			n, set->p[p].name, s->wall_s, s->ok ? "" : " FAILED");
 	}
 	free(order);
@@ -360,42 +372,49 @@ static void print_table(const struct policy_args *a,
 	       e->enabled, e->defrag,
 	       e->khugepaged_defrag[0] ? e->khugepaged_defrag : "?",
 	       (unsigned long long)e->nr_2m, a->reps, a->seed, o->seconds);
-	printf("%-22s %5s %9s %15s %17s %9s %9s %8s %9s %s\n", "policy", "ok",
-	       "wall(s)", "IQR(s)", "vs current", "RSS(MiB)", "AnonHP",
-	       "PTE(KiB)", "minflt", "thp fault/fallbk/collapse/split");
+	printf("%-31s %5s %8s %13s %6s %15s %8s %7s %6s %8s %8s %s\n", "policy",
+	       "ok", "wall(s)", "IQR(s)", "cpu(s)", "vs current", "mem(MiB)",
+	       "AnonHP", "HTLB", "PTE(KiB)", "minflt",
+	       "thp fault/fallbk/collapse/split");
 	for (int p = 0; p < set->n; p++) {
 		const struct wb_policy_summary *s = &o->sum[p];
 		char cmp[32] = "-";
 
 		if (o->apply_err[p][0]) {
-			printf("%-22s %s\n", set->p[p].name, o->apply_err[p]);
+			printf("%-31s %s\n", set->p[p].name, o->apply_err[p]);
 			continue;
 		}
 		if (!s->ok) {
-			printf("%-22s %2d/%-2d every run failed\n",
+			printf("%-31s %2d/%-2d every run failed\n",
 			       set->p[p].name, s->ok, s->ok + s->failed);
 			continue;
 		}
 		if (s->has_cmp)
 			snprintf(cmp, sizeof(cmp), "%.2fx p=%.3f", s->speedup,
 				 s->p_value);
-		printf("%-22s %2d/%-2d %9.3f %7.3f-%-7.3f %17s %9.0f %9.0f "
-		       "%8.0f %9.0f %.0f/%.0f/%.0f/%.0f\n",
+		printf("%-31s %2d/%-2d %8.3f %6.3f-%-6.3f %6.2f %15s %8.0f "
+		       "%7.0f "
+		       "%6.0f %8.0f %8.0f %.0f/%.0f/%.0f/%.0f\n",
 		       set->p[p].name, s->ok, s->ok + s->failed,
-		       s->wall_median_s, s->wall_q25_s, s->wall_q75_s, cmp,
-		       s->mem_bytes / MIB, (double)s->anon_huge_max_bytes / MIB,
+		       s->wall_median_s, s->wall_q25_s, s->wall_q75_s,
+		       s->cpu_median_s, cmp, s->mem_bytes / MIB,
+		       (double)s->anon_huge_max_bytes / MIB,
+		       (double)s->hugetlb_max_bytes / MIB,
 		       (double)s->pte_max_bytes / 1024, s->minflt_median,
 		       s->thp_fault_alloc_median, s->thp_fault_fallback_median,
 		       s->thp_collapse_alloc_median, s->thp_split_pmd_median);
 	}
 	printf("\nwall: median of the successful runs, IQR its 25th-75th "
-	       "percentile; vs current: median time ratio (>1 is faster), "
-	       "Mann-Whitney p; RSS: median peak (ru_maxrss) plus hugetlb "
-	       "pages, or the pool when one is reserved; AnonHP, PTE: "
-	       "largest sample of AnonHugePages and VmPTE (MiB, KiB); thp: "
-	       "median /proc/vmstat deltas (system-wide).\n");
+	       "percentile; cpu: median user+system time; vs current: "
+	       "median %s time ratio (>1 is faster), "
+	       "Mann-Whitney p; mem: median peak RSS (ru_maxrss) plus hugetlb "
+	       "pages, or plus the pool when one is reserved; AnonHP, HTLB, "
+	       "PTE: largest sample of AnonHugePages, HugetlbPages (MiB) and "
+	       "VmPTE (KiB); thp: "
+	       "median /proc/vmstat deltas (system-wide).\n",
+	       a->cpu ? "CPU" : "wall");
 	for (int p = 0; p < set->n; p++)
-		printf("  %-22s %s\n", set->p[p].name, set->p[p].what);
+		printf("  %-31s %s\n", set->p[p].name, set->p[p].what);
 	for (int i = 0; i < set->n_not_tried; i++)
 		printf("Not tried: %s\n", set->not_tried[i]);
 	for (int p = 0; p < set->n; p++)
@@ -454,6 +473,7 @@ static json_t *summary_json(const struct wb_policy_summary *s)
 	if (!s->ok)
 		return o;
 	json_object_set_new(o, "wall_median_s", json_real(s->wall_median_s));
+	json_object_set_new(o, "cpu_median_s", json_real(s->cpu_median_s));
 	json_object_set_new(o, "wall_q25_s", json_real(s->wall_q25_s));
 	json_object_set_new(o, "wall_q75_s", json_real(s->wall_q75_s));
 	json_object_set_new(o, "maxrss_median_bytes",
@@ -495,6 +515,7 @@ static json_t *run_json(const struct wb_policy_sample *s)
 
 	json_object_set_new(o, "ok", json_boolean(s->ok));
 	json_object_set_new(o, "wall_s", json_real(s->wall_s));
+	json_object_set_new(o, "cpu_s", json_real(s->cpu_s));
 	if (s->exit_code >= 0)
 		json_object_set_new(o, "exit_code", json_integer(s->exit_code));
 	if (s->signal)
@@ -540,6 +561,8 @@ static void print_json(const struct policy_args *a,
 	json_object_set_new(root, "command", cmd);
 	json_object_set_new(root, "reps", json_integer(a->reps));
 	json_object_set_new(root, "seed", json_integer((json_int_t)a->seed));
+	json_object_set_new(root, "metric",
+			    json_string(a->cpu ? "cpu" : "wall"));
 	json_object_set_new(root, "seconds", json_real(o->seconds));
 	json_object_set_new(found, "thp_enabled", json_string(e->enabled));
 	json_object_set_new(found, "thp_defrag", json_string(e->defrag));
@@ -675,10 +698,11 @@ static int summarize_all(const struct policy_args *a,
 
 	for (int k = 0; k < o->nruns[0]; k++)
 		if (run_at(o, a->reps, 0, k)->ok)
-			base[nb++] = run_at(o, a->reps, 0, k)->wall_s;
+			base[nb++] = a->cpu ? run_at(o, a->reps, 0, k)->cpu_s
+					    : run_at(o, a->reps, 0, k)->wall_s;
 	for (int p = 0; p < set->n; p++) {
 		err = wb_policy_summarize(run_at(o, a->reps, p, 0), o->nruns[p],
-					  p ? base : NULL, p ? nb : 0,
+					  p ? base : NULL, p ? nb : 0, a->cpu,
 					  &o->sum[p]);
 		if (err)
 			return err;

@@ -366,10 +366,11 @@ GETTER(thp_collapse_alloc)
 GETTER(thp_split_pmd)
 
 int wb_policy_summarize(const struct wb_policy_sample *runs, int n,
-			const double *base_wall, int nbase,
+			const double *base, int nbase, bool cpu,
 			struct wb_policy_summary *out)
 {
-	double wall[n > 0 ? n : 1];
+	double wall[n > 0 ? n : 1], cpus[n > 0 ? n : 1];
+	double *metric = cpu ? cpus : wall;
 	struct wb_mwu u;
 	int err;
 
@@ -381,6 +382,7 @@ int wb_policy_summarize(const struct wb_policy_sample *runs, int n,
 			out->failed++;
 			continue;
 		}
+		cpus[out->ok] = s->cpu_s;
 		wall[out->ok++] = s->wall_s;
 		if (s->anon_huge_bytes > out->anon_huge_max_bytes)
 			out->anon_huge_max_bytes = s->anon_huge_bytes;
@@ -398,6 +400,9 @@ int wb_policy_summarize(const struct wb_policy_sample *runs, int n,
 	if (!err)
 		err = wb_quantile(wall, (size_t)out->ok, 0.75,
 				  &out->wall_q75_s);
+	if (!err)
+		err = wb_median(cpus, (size_t)out->ok, &out->cpu_median_s);
+	out->metric_median_s = cpu ? out->cpu_median_s : out->wall_median_s;
 	if (!err)
 		err = median_of(runs, n, get_maxrss_bytes,
 				&out->maxrss_median_bytes);
@@ -420,12 +425,11 @@ int wb_policy_summarize(const struct wb_policy_sample *runs, int n,
 	(void)get_wall_s;
 	out->mem_bytes = out->maxrss_median_bytes +
 			 (double)out->hugetlb_max_bytes;
-	if (err || !base_wall || nbase < 1)
+	if (err || !base || nbase < 1)
 		return err;
-	err = wb_mann_whitney(wall, (size_t)out->ok, base_wall, (size_t)nbase,
-			      &u);
+	err = wb_mann_whitney(metric, (size_t)out->ok, base, (size_t)nbase, &u);
 	if (!err)
-		err = wb_hodges_lehmann(base_wall, (size_t)nbase, wall,
+		err = wb_hodges_lehmann(base, (size_t)nbase, metric,
 					(size_t)out->ok, 0.95, &out->shift_s,
 					&out->shift_lo_s, &out->shift_hi_s,
 					&out->conf);
@@ -434,10 +438,10 @@ int wb_policy_summarize(const struct wb_policy_sample *runs, int n,
 	{
 		double bm;
 
-		err = wb_median(base_wall, (size_t)nbase, &bm);
+		err = wb_median(base, (size_t)nbase, &bm);
 		if (err)
 			return err;
-		out->speedup = bm / out->wall_median_s;
+		out->speedup = bm / out->metric_median_s;
 	}
 	out->p_value = u.p;
 	out->has_cmp = true;
@@ -459,10 +463,10 @@ int wb_policy_recommend(const struct wb_policy_summary *sum, int n,
 
 		if (s->failed || !s->ok || !s->has_cmp ||
 		    s->p_value >= WB_POLICY_ALPHA ||
-		    s->wall_median_s >= c->wall_median_s)
+		    s->metric_median_s >= c->metric_median_s)
 			continue;
-		if (s->wall_median_s < fastest)
-			fastest = s->wall_median_s;
+		if (s->metric_median_s < fastest)
+			fastest = s->metric_median_s;
 	}
 	if (isinf(fastest)) {
 		snprintf(r->reason, sizeof(r->reason),
@@ -476,7 +480,7 @@ int wb_policy_recommend(const struct wb_policy_summary *sum, int n,
 
 		if (s->failed || !s->ok || !s->has_cmp ||
 		    s->p_value >= WB_POLICY_ALPHA ||
-		    s->wall_median_s > fastest * 1.02)
+		    s->metric_median_s > fastest * 1.02)
 			continue;
 		if (!best || s->mem_bytes < sum[best].mem_bytes)
 			best = i;

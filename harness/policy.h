@@ -97,6 +97,7 @@ struct wb_policy_sample {
 	bool timed_out, exec_failed;
 	int exec_errno;
 	double wall_s;
+	double cpu_s; /* user + system time, itself and descendants */
 	uint64_t maxrss_bytes; /* wait4 ru_maxrss (itself and descendants) */
 	uint64_t minflt, majflt;
 	/* sampled from /proc while running, the command and its
@@ -130,7 +131,9 @@ int wb_policy_field_kb(const char *text, const char *field, uint64_t *bytes);
 /* Per-policy summary over the successful repetitions. */
 struct wb_policy_summary {
 	int ok, failed;
-	double wall_median_s, wall_q25_s, wall_q75_s;
+	double wall_median_s, wall_q25_s, wall_q75_s, cpu_median_s;
+	/* median of the compared metric (wall or CPU time) */
+	double metric_median_s;
 	double maxrss_median_bytes;
 	/* memory the policy costs: peak RSS plus hugetlb pages in use (not
 	 * in RSS); a caller may raise it to the reserved pool size */
@@ -139,15 +142,17 @@ struct wb_policy_summary {
 	double minflt_median, majflt_median;
 	double thp_fault_alloc_median, thp_fault_fallback_median,
 		thp_collapse_alloc_median, thp_split_pmd_median;
-	/* against "current": time ratio current/this, Mann-Whitney p, and
+	/* against "current", in the compared metric: time ratio current/this, Mann-Whitney p, and
 	 * the Hodges-Lehmann shift of the time (this - current) with its
 	 * Moses interval; valid only when has_cmp */
 	bool has_cmp;
 	double speedup, p_value, shift_s, shift_lo_s, shift_hi_s, conf;
 };
 
+/* @base: current's successful times in the compared metric (NULL for
+ * current itself); @cpu: compare CPU time instead of wall time. */
 int wb_policy_summarize(const struct wb_policy_sample *runs, int n,
-			const double *base_wall, int nbase,
+			const double *base, int nbase, bool cpu,
 			struct wb_policy_summary *out);
 
 #define WB_POLICY_ALPHA 0.05
@@ -166,7 +171,7 @@ struct wb_policy_reco {
 
 /*
  * Choose among @n summaries (index 0 = current): the fastest policy whose
- * time beats current's with p < WB_POLICY_ALPHA and whose every run
+ * metric_median_s beats current's with p < WB_POLICY_ALPHA and whose every run
  * succeeded. Among policies within 2% of the fastest, the one with the
  * smallest peak RSS wins, so a tie is not settled in favour of bloat.
  * -EINVAL when current itself has no successful run.

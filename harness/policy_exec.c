@@ -319,6 +319,10 @@ int wb_policy_run_once(const struct wb_policy_exec *x,
 		s->thp_fault_fallback = d[1];
 		s->thp_collapse_alloc = d[2];
 		s->thp_split_pmd = d[3];
+		s->cpu_s = (double)ru.ru_utime.tv_sec +
+			   (double)ru.ru_utime.tv_usec * 1e-6 +
+			   (double)ru.ru_stime.tv_sec +
+			   (double)ru.ru_stime.tv_usec * 1e-6;
 		s->maxrss_bytes = (uint64_t)ru.ru_maxrss * 1024;
 		s->minflt = (uint64_t)ru.ru_minflt;
 		s->majflt = (uint64_t)ru.ru_majflt;
