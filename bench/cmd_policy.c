@@ -443,6 +443,14 @@ static void print_table(const struct policy_args *a,
 	printf("\nRecommendation: ");
 	if (!r->best) {
 		printf("keep the current setting (%s).\n", r->reason);
+		if (r->leading)
+			printf("Leading, not significant: %s, %.2fx by the "
+			       "median, p=%.3g; more --reps (or --metric cpu "
+			       "on "
+			       "a busy host) can settle it.\n",
+			       set->p[r->leading].name,
+			       o->sum[r->leading].speedup,
+			       o->sum[r->leading].p_value);
 		return;
 	}
 	{
@@ -604,6 +612,9 @@ static void print_json(const struct policy_args *a,
 			    json_string(set->p[o->reco.best].name));
 	json_object_set_new(rec, "change", json_boolean(o->reco.best != 0));
 	json_object_set_new(rec, "reason", json_string(o->reco.reason));
+	if (o->reco.leading)
+		json_object_set_new(rec, "leading_not_significant",
+				    json_string(set->p[o->reco.leading].name));
 	if (o->reco.best) {
 		const struct wb_policy_summary *s = &o->sum[o->reco.best];
 

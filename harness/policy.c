@@ -469,6 +469,17 @@ int wb_policy_recommend(const struct wb_policy_summary *sum, int n,
 			fastest = s->metric_median_s;
 	}
 	if (isinf(fastest)) {
+		for (int i = 1; i < n; i++) {
+			const struct wb_policy_summary *s = &sum[i];
+
+			if (s->failed || !s->ok || !s->has_cmp ||
+			    s->metric_median_s >= c->metric_median_s)
+				continue;
+			if (!r->leading ||
+			    s->metric_median_s <
+				    sum[r->leading].metric_median_s)
+				r->leading = i;
+		}
 		snprintf(r->reason, sizeof(r->reason),
 			 "no policy was faster than the current one with "
 			 "p < %.2f over the repetitions",

@@ -163,6 +163,9 @@ int wb_policy_summarize(const struct wb_policy_sample *runs, int n,
 
 struct wb_policy_reco {
 	int best; /* index into the set; 0 (current) when nothing beats it */
+	/* when best is 0: the policy with the lowest median that beat
+	 * current's median without reaching p < alpha, else 0 */
+	int leading;
 	bool significant;
 	double mem_delta_bytes; /* mem_bytes against current */
 	bool bloat; /* the chosen one costs memory */

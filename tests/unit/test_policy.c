@@ -252,6 +252,8 @@ static void test_recommend_failed_runs_excluded(void **state)
 	assert_int_equal(wb_policy_recommend(sum, 3, &r), 0);
 	assert_int_equal(r.best, 0);
 	assert_false(r.significant);
+	/* a policy with a failed run is not even a leading candidate */
+	assert_int_equal(r.leading, 0);
 }
 
 /* Overlapping times: no recommendation to change. */
@@ -275,6 +277,8 @@ static void test_recommend_not_significant(void **state)
 	assert_int_equal(wb_policy_recommend(sum, 2, &r), 0);
 	assert_int_equal(r.best, 0);
 	assert_non_null(strstr(r.reason, "no policy"));
+	/* faster by the median (1.15 < 1.2), named but not recommended */
+	assert_int_equal(r.leading, 1);
 }
 
 static void test_recommend_current_failed(void **state)
