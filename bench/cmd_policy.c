@@ -390,8 +390,10 @@ static void print_table(const struct policy_args *a,
 			continue;
 		}
 		if (s->has_cmp)
-			snprintf(cmp, sizeof(cmp), "%.2fx p=%.3f", s->speedup,
-				 s->p_value);
+			snprintf(cmp, sizeof(cmp),
+				 s->p_value < 0.001 ? "%.2fx p<0.001"
+						    : "%.2fx p=%.3f",
+				 s->speedup, s->p_value);
 		printf("%-31s %2d/%-2d %8.3f %6.3f-%-6.3f %6.2f %15s %8.0f "
 		       "%7.0f "
 		       "%6.0f %8.0f %8.0f %.0f/%.0f/%.0f/%.0f\n",
@@ -456,12 +458,13 @@ static void print_table(const struct policy_args *a,
 	{
 		const struct wb_policy_summary *s = &o->sum[r->best];
 
-		printf("%s: %.2fx faster than current (median %.3f s vs "
-		       "%.3f s, Mann-Whitney p=%.3g; time change %.3f s, "
-		       "%.0f%% "
-		       "interval %.3f..%.3f s), memory %+.0f MiB%s.\n",
-		       set->p[r->best].name, s->speedup, s->wall_median_s,
-		       o->sum[0].wall_median_s, s->p_value, s->shift_s,
+		printf("%s: %.2fx faster than current (median %s time "
+		       "%.3f s vs %.3f s, Mann-Whitney p=%.3g; time change "
+		       "%.3f s, %.0f%% interval %.3f..%.3f s), memory %+.0f "
+		       "MiB%s.\n",
+		       set->p[r->best].name, s->speedup,
+		       a->cpu ? "CPU" : "wall", s->metric_median_s,
+		       o->sum[0].metric_median_s, s->p_value, s->shift_s,
 		       s->conf * 100, s->shift_lo_s, s->shift_hi_s,
 		       r->mem_delta_bytes / MIB,
 		       r->bloat ? " -- WARNING: it costs memory (bloat), "
