@@ -12,6 +12,10 @@
 
 #include <jansson.h>
 
+/* context.walkbench.schema_version: raised when a reader could misread a
+ * newer file; readers refuse versions above theirs. */
+#define WB_RESULTS_SCHEMA 1
+
 struct wb_results {
 	json_t *root;
 	json_t *benchmarks; /* borrowed from root */
@@ -35,9 +39,12 @@ void wb_results_free(struct wb_results *r);
 /* results/<host>/<UTC time>-<tag>.json under @root, not yet existing. */
 int wb_results_new_path(const char *root, const char *tag, char *out,
 			size_t len);
+/* mkdir -p: 0 when @dir is a directory afterwards. */
+int wb_mkdir_p(const char *dir);
 /* Creates the directory of @path if needed and proves it writable. */
 int wb_results_check_dir(const char *path);
-/* Atomic, never replacing @path: -EEXIST if it exists. */
-int wb_results_write(const char *path, json_t *root);
+/* Atomic. Never replaces @path (-EEXIST if it exists) unless @replace:
+ * a run rewrites its own file after each instance. */
+int wb_results_write(const char *path, json_t *root, int replace);
 
 #endif
