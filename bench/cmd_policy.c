@@ -28,6 +28,7 @@
 #include "policy.h"
 
 #define MAX_ARGV 256
+#define WB_POLICY_REPS_MAX 100
 #define MIB (1024.0 * 1024.0)
 
 struct policy_args {
@@ -133,7 +134,7 @@ static int parse_args(struct policy_args *a, int argc, char **argv)
 			if ((err = need_arg(argc, argv, i)))
 				return err;
 			if (wb_parse_int(argv[++i], &a->reps) || a->reps < 1 ||
-			    a->reps > 100)
+			    a->reps > WB_POLICY_REPS_MAX)
 				return wb_error(WB_EXIT_USAGE,
 						"--reps '%s': need 1 to 100",
 						argv[i]);
@@ -302,7 +303,7 @@ static int measure(struct policy_args *a, struct wb_policy_env *e,
 	/* Blocks of one run per policy, each block in its own random order:
 	 * drift of the machine spreads over every policy alike. */
 	for (int r = 0; r < a->reps; r++) {
-		int *b = order + r * set->n;
+		int *b = order + (size_t)r * (size_t)set->n;
 
 		for (int i = 0; i < set->n; i++)
 			b[i] = i;
@@ -431,7 +432,7 @@ static void print_table(const struct policy_args *a,
 				       .knobs.pool_2m_pages);
 	for (int p = 0; p < set->n; p++)
 		if (o->sum[p].failed) {
-			char why[600];
+			char why[600] = "";
 
 			for (int k = 0; k < o->nruns[p]; k++)
 				if (!run_at(o, a->reps, p, k)->ok) {
@@ -707,7 +708,7 @@ static int finish(struct wb_journal *j, const struct wb_policy_env *e,
 static int summarize_all(const struct policy_args *a,
 			 const struct wb_policy_set *set, struct outcome *o)
 {
-	double base[a->reps];
+	double base[WB_POLICY_REPS_MAX];
 	int nb = 0, err;
 
 	for (int k = 0; k < o->nruns[0]; k++)
@@ -715,6 +716,8 @@ static int summarize_all(const struct policy_args *a,
 			base[nb++] = a->cpu ? run_at(o, a->reps, 0, k)->cpu_s
 					    : run_at(o, a->reps, 0, k)->wall_s;
 	for (int p = 0; p < set->n; p++) {
+		/* o->runs stays owned by cmd_policy(), which frees it */
+		// NOLINTNEXTLINE(clang-analyzer-unix.Malloc)
 		err = wb_policy_summarize(run_at(o, a->reps, p, 0), o->nruns[p],
 					  p ? base : NULL, p ? nb : 0, a->cpu,
 					  &o->sum[p]);
@@ -799,7 +802,7 @@ int cmd_policy(int argc, char **argv)
 		}
 		signal_journal = j;
 	}
-	o.runs = calloc((size_t)(set.n * a.reps), sizeof(*o.runs));
+	o.runs = calloc((size_t)set.n * (size_t)a.reps, sizeof(*o.runs));
 	o.nruns = calloc((size_t)set.n, sizeof(int));
 	if (!o.runs || !o.nruns) {
 		rc = wb_error(WB_EXIT_MISSING, "out of memory");

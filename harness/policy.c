@@ -263,7 +263,8 @@ int wb_policy_apply(struct wb_journal *j, const struct wb_policy_env *e,
 			       k->khugepaged_defrag, e->khugepaged_defrag);
 	if (!err && k->pool_2m_pages) {
 		snprintf(buf, sizeof(buf), "%llu",
-			 (unsigned long long)(e->nr_2m + k->pool_2m_pages));
+			 (unsigned long long)e->nr_2m +
+				 (unsigned long long)k->pool_2m_pages);
 		err = wb_journal_set(j, WB_HUGETLB_2M_NR, buf);
 		/* The kernel grows the pool as far as free memory allows. */
 		if (!err && !read_word(WB_HUGETLB_2M_NR, buf, sizeof(buf)))
@@ -298,7 +299,8 @@ int wb_policy_apply_text(const struct wb_policy *p,
 		PUT("echo %llu > " WB_HUGETLB_2M_NR
 		    "   # or vm.nr_hugepages=%llu in /etc/sysctl.d/\n",
 		    (unsigned long long)(e->nr_2m + k->pool_2m_pages),
-		    (unsigned long long)(e->nr_2m + k->pool_2m_pages));
+		    (unsigned long long)e->nr_2m +
+			    (unsigned long long)k->pool_2m_pages);
 	if (p->thp_disable)
 		PUT("prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0) in the launcher "
 		    "before exec (inherited by children)\n");
