@@ -24,6 +24,7 @@
 #include "cmd.h"
 #include "journal.h"
 #include "kernel.h"
+#include "lock.h"
 #include "parse.h"
 #include "policy.h"
 
@@ -745,7 +746,8 @@ int cmd_policy(int argc, char **argv)
 	struct outcome o = { 0 };
 	struct wb_journal *j = NULL;
 	struct sigaction sa = { .sa_handler = on_signal };
-	char shim[PATH_MAX + 16], dir[PATH_MAX];
+	struct wb_lock lock = { .fd = -1 };
+	char shim[PATH_MAX + 16], dir[PATH_MAX], lpath[512], holder[256];
 	ssize_t n;
 	double t0;
 	int err, rc;
@@ -774,9 +776,20 @@ int cmd_policy(int argc, char **argv)
 				"%s: %s (no transparent huge pages here)",
 				WB_THP_DIR, strerror(-err));
 	e.can_set = a.allow_settings;
-	if (a.kernel && (err = kernel_command(&a)))
+	/* One measuring walkbench at a time; `walkbench run` started by
+	 * --kernel finds us in WB_LOCK_OWNER and goes on under our lock. */
+	err = wb_lock_default_path(lpath, sizeof(lpath));
+	if (!err)
+		err = wb_lock_acquire(&lock, lpath, 1, holder, sizeof(holder));
+	if (err)
+		return wb_error(WB_EXIT_MISSING,
+				"cannot take the run lock %s: %s", lpath,
+				strerror(-err));
+	if (a.kernel && (err = kernel_command(&a))) {
+		wb_lock_release(&lock);
 		return wb_error(WB_EXIT_MISSING, "temporary directory: %s",
 				strerror(-err));
+	}
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
@@ -833,5 +846,6 @@ out:
 	free(o.nruns);
 	if (a.tmpdir[0])
 		nftw(a.tmpdir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+	wb_lock_release(&lock);
 	return rc;
 }
