@@ -30,7 +30,13 @@ MODEL_OBJ := $(patsubst %.c,$(O)/%.o,$(MODEL_C)) \
 
 $(shell mkdir -p $(O)/gen)
 .PHONY: FORCE all clean sanitize-build check fuzz fuzz-build test bench deps format format-check perf static fuzz
-all: $(O)/walkbench
+all: $(O)/walkbench $(O)/libwbthp.so $(O)/randwalk
+# walkbench policy: the LD_PRELOAD shim it finds next to itself, and the
+# sample workload (tests/perf/randwalk.c)
+$(O)/libwbthp.so: harness/shim/thpshim.c
+	$(CC) -O2 -g $(WARN) -shared -fPIC -o $@ $< -ldl
+$(O)/randwalk: tests/perf/randwalk.c
+	$(CC) -O2 -g $(WARN) -o $@ $<
 
 $(O)/walkbench: $(O)/bench/main.o $(O)/libwb.a $(O)/libwbmodel.a
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LIBS)

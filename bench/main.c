@@ -27,6 +27,7 @@ static const struct command commands[] = {
 	{ "validate", cmd_validate, "check results files against the model" },
 	{ "claims", cmd_claims,
 	  "reproduce the seed text's claims with numbers" },
+	{ "policy", cmd_policy, "recommend a huge-page policy for a command" },
 };
 
 static void usage(FILE *f)

@@ -1,0 +1,851 @@
+// SPDX-License-Identifier: MIT
+/*
+ * walkbench policy [options] -- COMMAND [ARGS...]
+ * walkbench policy --kernel NAME [--param K=V ...]
+ *
+ * Runs a command under each huge-page policy, repetitions in random order,
+ * and recommends one. System settings change only here, in this process,
+ * through the journal; they are back as found when this returns, on
+ * SIGINT/SIGTERM/SIGHUP, and at the next start after a SIGKILL.
+ */
+#include <errno.h>
+#include <ftw.h>
+#include <jansson.h>
+#include <libgen.h>
+#include <limits.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "journal.h"
+#include "kernel.h"
+#include "lock.h"
+#include "parse.h"
+#include "policy.h"
+
+#define MAX_ARGV 256
+#define WB_POLICY_REPS_MAX 100
+#define MIB (1024.0 * 1024.0)
+
+struct policy_args {
+	int reps, json, allow_settings;
+	bool cpu; /* compare CPU time rather than wall time */
+	unsigned long long seed;
+	double timeout_s;
+	const char *kernel;
+	const char *params[32];
+	int nparams;
+	char *argv[MAX_ARGV + 1];
+	int argc;
+	char tmpdir[64];
+	char exe[PATH_MAX];
+};
+
+/* Signal handlers get no argument: this is how they reach the run. */
+static struct wb_journal *signal_journal;
+static volatile sig_atomic_t child_pgid;
+
+/* Stop the command first, so it does not run on under settings being put
+ * back, then restore and die of the signal. */
+static void on_signal(int sig)
+{
+	if (child_pgid > 0)
+		kill(-(pid_t)child_pgid, SIGKILL);
+	if (signal_journal)
+		wb_journal_restore_signal(signal_journal);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static const char usage_text[] =
+	"usage: walkbench policy [options] -- COMMAND [ARGS...]\n"
+	"       walkbench policy [options] --kernel NAME [--param K=V ...]\n"
+	"\n"
+	"Runs COMMAND (or `walkbench run NAME --quick`) under each huge-page\n"
+	"policy, repetitions in random order, and recommends the fastest one\n"
+	"that beats the current setting significantly, with its memory cost\n"
+	"and the commands that apply it. Settings are always put back.\n"
+	"\n"
+	"  --reps N            repetitions per policy (default 5; 4 or more\n"
+	"                      are needed for p < 0.05)\n"
+	"  --json              print per-policy measurements and the\n"
+	"                      recommendation as JSON on stdout\n"
+	"  --allow-settings    also try system policies (THP enabled/defrag,\n"
+	"                      khugepaged, hugetlb pool): root, journaled\n"
+	"  --metric wall|cpu   time compared: wall clock (default) or user +\n"
+	"                      system CPU time, steadier on a busy host\n"
+	"  --seed N            seed of the run order (default: the clock)\n"
+	"  --timeout S         wall-clock limit of one run (default 600)\n"
+	"  --kernel NAME       measure a built-in kernel instead of COMMAND\n"
+	"  --param K=V         a parameter of that kernel (repeatable)\n"
+	"\n"
+	"Without --allow-settings only per-process options are compared:\n"
+	"prctl(PR_SET_THP_DISABLE) and an LD_PRELOAD shim (libwbthp.so,\n"
+	"next to walkbench) that advises huge pages. See bench/POLICY.md.\n"
+	"\n"
+	"Exit: 0 ok, 1 the command failed under the current settings, 2 bad\n"
+	"usage or a command that cannot be run, 3 a needed resource is\n"
+	"missing, 5 settings could not be put back.\n";
+
+static int need_arg(int argc, char **argv, int i)
+{
+	if (i + 1 >= argc)
+		return wb_error(WB_EXIT_USAGE, "option %s needs a value",
+				argv[i]);
+	return 0;
+}
+
+static int check_param(const char *kname, const char *spec)
+{
+	const struct wb_kernel *k = wb_kernel_find(kname);
+	const char *eq = strchr(spec, '=');
+	char name[64];
+
+	if (!eq || eq == spec)
+		return wb_error(WB_EXIT_USAGE,
+				"--param '%s': expected NAME=VALUE", spec);
+	snprintf(name, sizeof(name), "%.*s", (int)(eq - spec), spec);
+	if (k && wb_param_index(k, name) < 0)
+		return wb_error(WB_EXIT_USAGE,
+				"--param '%s': kernel %s has no parameter '%s'",
+				spec, kname, name);
+	return 0;
+}
+
+static int parse_args(struct policy_args *a, int argc, char **argv)
+{
+	int i, err;
+
+	a->reps = 5;
+	a->timeout_s = 600;
+	a->seed = (unsigned long long)time(NULL);
+	for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
+		const char *s = argv[i];
+
+		if (!strcmp(s, "--json")) {
+			a->json = 1;
+		} else if (!strcmp(s, "--allow-settings")) {
+			a->allow_settings = 1;
+		} else if (!strcmp(s, "--reps")) {
+			if ((err = need_arg(argc, argv, i)))
+				return err;
+			if (wb_parse_int(argv[++i], &a->reps) || a->reps < 1 ||
+			    a->reps > WB_POLICY_REPS_MAX)
+				return wb_error(WB_EXIT_USAGE,
+						"--reps '%s': need 1 to 100",
+						argv[i]);
+		} else if (!strcmp(s, "--metric")) {
+			if ((err = need_arg(argc, argv, i)))
+				return err;
+			i++;
+			if (strcmp(argv[i], "wall") && strcmp(argv[i], "cpu"))
+				return wb_error(WB_EXIT_USAGE,
+						"--metric '%s': wall or cpu",
+						argv[i]);
+			a->cpu = !strcmp(argv[i], "cpu");
+		} else if (!strcmp(s, "--seed")) {
+			uint64_t v;
+
+			if ((err = need_arg(argc, argv, i)))
+				return err;
+			if (wb_parse_u64(argv[++i], &v))
+				return wb_error(WB_EXIT_USAGE,
+						"--seed '%s': need a number",
+						argv[i]);
+			a->seed = v;
+		} else if (!strcmp(s, "--timeout")) {
+			if ((err = need_arg(argc, argv, i)))
+				return err;
+			if (wb_parse_double(argv[++i], &a->timeout_s) ||
+			    a->timeout_s <= 0)
+				return wb_error(WB_EXIT_USAGE,
+						"--timeout '%s': need seconds "
+						"> 0",
+						argv[i]);
+		} else if (!strcmp(s, "--kernel")) {
+			if ((err = need_arg(argc, argv, i)))
+				return err;
+			a->kernel = argv[++i];
+			if (!wb_kernel_find(a->kernel))
+				return wb_error(WB_EXIT_USAGE,
+						"--kernel '%s': no such kernel "
+						"(walkbench list)",
+						a->kernel);
+		} else if (!strcmp(s, "--param") || !strcmp(s, "-p")) {
+			if ((err = need_arg(argc, argv, i)))
+				return err;
+			if (a->nparams == 32)
+				return wb_error(WB_EXIT_USAGE,
+						"too many --param options");
+			a->params[a->nparams++] = argv[++i];
+		} else {
+			return wb_error(WB_EXIT_USAGE,
+					"unknown option '%s' (a command goes "
+					"after --)",
+					s);
+		}
+	}
+	if (a->nparams && !a->kernel)
+		return wb_error(WB_EXIT_USAGE, "--param '%s' needs --kernel",
+				a->params[0]);
+	for (int p = 0; p < a->nparams; p++)
+		if ((err = check_param(a->kernel, a->params[p])))
+			return err;
+	if (i < argc)
+		i++; /* the "--" */
+	if (a->kernel && i < argc)
+		return wb_error(WB_EXIT_USAGE,
+				"'%s': give either --kernel or a command",
+				argv[i]);
+	if (!a->kernel && i >= argc)
+		return wb_error(WB_EXIT_USAGE,
+				"no command: walkbench policy -- COMMAND "
+				"[ARGS...]");
+	if (argc - i > MAX_ARGV)
+		return wb_error(WB_EXIT_USAGE, "command has more than %d words",
+				MAX_ARGV);
+	for (; i < argc; i++)
+		a->argv[a->argc++] = argv[i];
+	return 0;
+}
+
+/* `walkbench run NAME --quick --param ... --results-dir TMP`, by this very
+ * binary; its results land in a private directory removed at the end. */
+static int kernel_command(struct policy_args *a)
+{
+	static char run[] = "run", quick[] = "--quick", rd[] = "--results-dir",
+		    pp[] = "--param";
+
+	snprintf(a->tmpdir, sizeof(a->tmpdir), "/tmp/walkbench-policy.XXXXXX");
+	if (!mkdtemp(a->tmpdir))
+		return -errno;
+	a->argv[a->argc++] = a->exe;
+	a->argv[a->argc++] = run;
+	a->argv[a->argc++] = (char *)a->kernel;
+	a->argv[a->argc++] = quick;
+	for (int p = 0; p < a->nparams; p++) {
+		a->argv[a->argc++] = pp;
+		a->argv[a->argc++] = (char *)a->params[p];
+	}
+	a->argv[a->argc++] = rd;
+	a->argv[a->argc++] = a->tmpdir;
+	return 0;
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag,
+		    struct FTW *f)
+{
+	(void)st;
+	(void)flag;
+	(void)f;
+	return remove(path);
+}
+
+static unsigned long long next_rand(unsigned long long *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+/* One line that says how a run failed, for errors and the JSON. */
+static void failure_text(const struct wb_policy_sample *s, char *buf,
+			 size_t len)
+{
+	const char *tail = strrchr(s->stderr_tail, '\n');
+
+	tail = tail ? tail + 1 : s->stderr_tail;
+	if (s->exec_failed)
+		snprintf(buf, len, "cannot be run: %s",
+			 strerror(s->exec_errno));
+	else if (s->timed_out)
+		snprintf(buf, len, "timed out; stderr: %s", tail);
+	else if (s->signal)
+		snprintf(buf, len, "killed by signal %d (%s); stderr: %s",
+			 s->signal, strsignal(s->signal), tail);
+	else
+		snprintf(buf, len, "exit status %d; stderr: %s", s->exit_code,
+			 tail);
+}
+
+struct outcome {
+	struct wb_policy_sample *runs; /* [policy][rep] */
+	int *nruns;
+	char apply_err[WB_POLICY_MAX][128];
+	uint64_t pool_got[WB_POLICY_MAX];
+	struct wb_policy_summary sum[WB_POLICY_MAX];
+	struct wb_policy_reco reco;
+	double seconds;
+	bool restored;
+};
+
+static struct wb_policy_sample *run_at(struct outcome *o, int reps, int p,
+				       int r)
+{
+	return &o->runs[p * reps + r];
+}
+
+static int measure(struct policy_args *a, struct wb_policy_env *e,
+		   struct wb_policy_set *set, struct wb_journal *j,
+		   struct outcome *o)
+{
+	int n = set->n * a->reps, applied = -1, done = 0;
+	int *order = calloc((size_t)n, sizeof(int));
+	unsigned long long x = a->seed * 2654435761ull + 1;
+
+	if (!order)
+		return -ENOMEM;
+	/* Blocks of one run per policy, each block in its own random order:
+	 * drift of the machine spreads over every policy alike. */
+	for (int r = 0; r < a->reps; r++) {
+		int *b = order + (size_t)r * (size_t)set->n;
+
+		for (int i = 0; i < set->n; i++)
+			b[i] = i;
+		for (int i = set->n - 1; i > 0; i--) {
+			int k = (int)(next_rand(&x) %
+				      (unsigned long long)(i + 1));
+			int t = b[i];
+
+			b[i] = b[k];
+			b[k] = t;
+		}
+	}
+	for (int i = 0; i < n; i++) {
+		int p = order[i];
+		struct wb_policy_exec ex = { .argv = a->argv,
+					     .policy = &set->p[p],
+					     .shim_path = e->shim_path,
+					     .timeout_s = a->timeout_s,
+					     .child_pgid = &child_pgid };
+		struct wb_policy_sample *s;
+		int err;
+
+		if (o->apply_err[p][0])
+			continue;
+		if (applied != p) {
+			err = wb_policy_apply(j, e, &set->p[p],
+					      &o->pool_got[p]);
+			if (err) {
+				snprintf(o->apply_err[p],
+					 sizeof(o->apply_err[p]),
+					 "could not be applied: %s",
+					 strerror(-err));
+				fprintf(stderr, "walkbench: %s %s\n",
+					set->p[p].name, o->apply_err[p]);
+				applied = -1;
+				continue;
+			}
+			applied = p;
+		}
+		s = run_at(o, a->reps, p, o->nruns[p]);
+		err = wb_policy_run_once(&ex, s);
+		if (err) {
+			free(order);
+			return err;
+		}
+		o->nruns[p]++;
+		fprintf(stderr, "walkbench: [%d/%d] %-31s %7.3f s%s\n", ++done,
+			n, set->p[p].name, s->wall_s, s->ok ? "" : " FAILED");
+	}
+	free(order);
+	return 0;
+}
+
+static void print_table(const struct policy_args *a,
+			const struct wb_policy_env *e,
+			const struct wb_policy_set *set, struct outcome *o)
+{
+	const struct wb_policy_reco *r = &o->reco;
+	char apply[1024];
+
+	printf("Command: ");
+	for (int i = 0; i < a->argc; i++)
+		printf("%s%s", i ? " " : "", a->argv[i]);
+	printf("\nFound: THP enabled=%s defrag=%s khugepaged/defrag=%s, "
+	       "2 MiB pool %llu pages. %d repetitions per policy, random "
+	       "order (seed %llu), %.0f s.\n\n",
+	       e->enabled, e->defrag,
+	       e->khugepaged_defrag[0] ? e->khugepaged_defrag : "?",
+	       (unsigned long long)e->nr_2m, a->reps, a->seed, o->seconds);
+	printf("%-31s %5s %8s %13s %6s %15s %8s %7s %6s %8s %8s %s\n", "policy",
+	       "ok", "wall(s)", "IQR(s)", "cpu(s)", "vs current", "mem(MiB)",
+	       "AnonHP", "HTLB", "PTE(KiB)", "minflt",
+	       "thp fault/fallbk/collapse/split");
+	for (int p = 0; p < set->n; p++) {
+		const struct wb_policy_summary *s = &o->sum[p];
+		char cmp[32] = "-";
+
+		if (o->apply_err[p][0]) {
+			printf("%-31s %s\n", set->p[p].name, o->apply_err[p]);
+			continue;
+		}
+		if (!s->ok) {
+			printf("%-31s %2d/%-2d every run failed\n",
+			       set->p[p].name, s->ok, s->ok + s->failed);
+			continue;
+		}
+		if (s->has_cmp)
+			snprintf(cmp, sizeof(cmp),
+				 s->p_value < 0.001 ? "%.2fx p<0.001"
+						    : "%.2fx p=%.3f",
+				 s->speedup, s->p_value);
+		printf("%-31s %2d/%-2d %8.3f %6.3f-%-6.3f %6.2f %15s %8.0f "
+		       "%7.0f "
+		       "%6.0f %8.0f %8.0f %.0f/%.0f/%.0f/%.0f\n",
+		       set->p[p].name, s->ok, s->ok + s->failed,
+		       s->wall_median_s, s->wall_q25_s, s->wall_q75_s,
+		       s->cpu_median_s, cmp, s->mem_bytes / MIB,
+		       (double)s->anon_huge_max_bytes / MIB,
+		       (double)s->hugetlb_max_bytes / MIB,
+		       (double)s->pte_max_bytes / 1024, s->minflt_median,
+		       s->thp_fault_alloc_median, s->thp_fault_fallback_median,
+		       s->thp_collapse_alloc_median, s->thp_split_pmd_median);
+	}
+	printf("\nwall: median of the successful runs, IQR its 25th-75th "
+	       "percentile; cpu: median user+system time; vs current: "
+	       "median %s time ratio (>1 is faster), "
+	       "Mann-Whitney p; mem: median peak RSS (ru_maxrss) plus hugetlb "
+	       "pages, or plus the pool when one is reserved; AnonHP, HTLB, "
+	       "PTE: largest sample of AnonHugePages, HugetlbPages (MiB) and "
+	       "VmPTE (KiB); thp: "
+	       "median /proc/vmstat deltas (system-wide).\n",
+	       a->cpu ? "CPU" : "wall");
+	for (int p = 0; p < set->n; p++)
+		printf("  %-31s %s\n", set->p[p].name, set->p[p].what);
+	for (int i = 0; i < set->n_not_tried; i++)
+		printf("Not tried: %s\n", set->not_tried[i]);
+	for (int p = 0; p < set->n; p++)
+		if (set->p[p].knobs.pool_2m_pages &&
+		    o->pool_got[p] < set->p[p].knobs.pool_2m_pages &&
+		    !o->apply_err[p][0])
+			printf("Note: %s: the pool grew by %llu of %llu pages "
+			       "asked\n",
+			       set->p[p].name,
+			       (unsigned long long)o->pool_got[p],
+			       (unsigned long long)set->p[p]
+				       .knobs.pool_2m_pages);
+	for (int p = 0; p < set->n; p++)
+		if (o->sum[p].failed) {
+			char why[600] = "";
+
+			for (int k = 0; k < o->nruns[p]; k++)
+				if (!run_at(o, a->reps, p, k)->ok) {
+					failure_text(run_at(o, a->reps, p, k),
+						     why, sizeof(why));
+					break;
+				}
+			printf("Failed: %s: %d run(s), %s\n", set->p[p].name,
+			       o->sum[p].failed, why);
+		}
+	printf("\nRecommendation: ");
+	if (!r->best) {
+		printf("keep the current setting (%s).\n", r->reason);
+		if (r->leading)
+			printf("Leading, not significant: %s, %.2fx by the "
+			       "median, p=%.3g; more --reps (or --metric cpu "
+			       "on "
+			       "a busy host) can settle it.\n",
+			       set->p[r->leading].name,
+			       o->sum[r->leading].speedup,
+			       o->sum[r->leading].p_value);
+		return;
+	}
+	{
+		const struct wb_policy_summary *s = &o->sum[r->best];
+
+		printf("%s: %.2fx faster than current (median %s time "
+		       "%.3f s vs %.3f s, Mann-Whitney p=%.3g; time change "
+		       "%.3f s, %.0f%% interval %.3f..%.3f s), memory %+.0f "
+		       "MiB%s.\n",
+		       set->p[r->best].name, s->speedup,
+		       a->cpu ? "CPU" : "wall", s->metric_median_s,
+		       o->sum[0].metric_median_s, s->p_value, s->shift_s,
+		       s->conf * 100, s->shift_lo_s, s->shift_hi_s,
+		       r->mem_delta_bytes / MIB,
+		       r->bloat ? " -- WARNING: it costs memory (bloat), "
+				  "weigh it against the speed-up"
+				: "");
+	}
+	wb_policy_apply_text(&set->p[r->best], e, apply, sizeof(apply));
+	printf("Apply with:\n%s", apply);
+}
+
+static json_t *summary_json(const struct wb_policy_summary *s)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "runs_ok", json_integer(s->ok));
+	json_object_set_new(o, "runs_failed", json_integer(s->failed));
+	if (!s->ok)
+		return o;
+	json_object_set_new(o, "wall_median_s", json_real(s->wall_median_s));
+	json_object_set_new(o, "cpu_median_s", json_real(s->cpu_median_s));
+	json_object_set_new(o, "wall_q25_s", json_real(s->wall_q25_s));
+	json_object_set_new(o, "wall_q75_s", json_real(s->wall_q75_s));
+	json_object_set_new(o, "maxrss_median_bytes",
+			    json_real(s->maxrss_median_bytes));
+	json_object_set_new(o, "mem_bytes", json_real(s->mem_bytes));
+	json_object_set_new(o, "anon_huge_max_bytes",
+			    json_integer((json_int_t)s->anon_huge_max_bytes));
+	json_object_set_new(o, "pte_max_bytes",
+			    json_integer((json_int_t)s->pte_max_bytes));
+	json_object_set_new(o, "hugetlb_max_bytes",
+			    json_integer((json_int_t)s->hugetlb_max_bytes));
+	json_object_set_new(o, "minflt_median", json_real(s->minflt_median));
+	json_object_set_new(o, "majflt_median", json_real(s->majflt_median));
+	json_object_set_new(o, "thp_fault_alloc_median",
+			    json_real(s->thp_fault_alloc_median));
+	json_object_set_new(o, "thp_fault_fallback_median",
+			    json_real(s->thp_fault_fallback_median));
+	json_object_set_new(o, "thp_collapse_alloc_median",
+			    json_real(s->thp_collapse_alloc_median));
+	json_object_set_new(o, "thp_split_pmd_median",
+			    json_real(s->thp_split_pmd_median));
+	if (s->has_cmp) {
+		json_object_set_new(o, "speedup_vs_current",
+				    json_real(s->speedup));
+		json_object_set_new(o, "p_value", json_real(s->p_value));
+		json_object_set_new(o, "time_change_s", json_real(s->shift_s));
+		json_object_set_new(o, "time_change_lo_s",
+				    json_real(s->shift_lo_s));
+		json_object_set_new(o, "time_change_hi_s",
+				    json_real(s->shift_hi_s));
+		json_object_set_new(o, "time_change_conf", json_real(s->conf));
+	}
+	return o;
+}
+
+static json_t *run_json(const struct wb_policy_sample *s)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "ok", json_boolean(s->ok));
+	json_object_set_new(o, "wall_s", json_real(s->wall_s));
+	json_object_set_new(o, "cpu_s", json_real(s->cpu_s));
+	if (s->exit_code >= 0)
+		json_object_set_new(o, "exit_code", json_integer(s->exit_code));
+	if (s->signal)
+		json_object_set_new(o, "signal", json_integer(s->signal));
+	json_object_set_new(o, "maxrss_bytes",
+			    json_integer((json_int_t)s->maxrss_bytes));
+	json_object_set_new(o, "minflt", json_integer((json_int_t)s->minflt));
+	json_object_set_new(o, "majflt", json_integer((json_int_t)s->majflt));
+	json_object_set_new(o, "anon_huge_bytes",
+			    json_integer((json_int_t)s->anon_huge_bytes));
+	json_object_set_new(o, "pte_bytes",
+			    json_integer((json_int_t)s->pte_bytes));
+	json_object_set_new(o, "hugetlb_bytes",
+			    json_integer((json_int_t)s->hugetlb_bytes));
+	json_object_set_new(o, "samples", json_integer(s->samples));
+	json_object_set_new(o, "thp_fault_alloc",
+			    json_integer((json_int_t)s->thp_fault_alloc));
+	json_object_set_new(o, "thp_fault_fallback",
+			    json_integer((json_int_t)s->thp_fault_fallback));
+	json_object_set_new(o, "thp_collapse_alloc",
+			    json_integer((json_int_t)s->thp_collapse_alloc));
+	json_object_set_new(o, "thp_split_pmd",
+			    json_integer((json_int_t)s->thp_split_pmd));
+	if (!s->ok) {
+		char why[600];
+
+		failure_text(s, why, sizeof(why));
+		json_object_set_new(o, "failure", json_string(why));
+	}
+	return o;
+}
+
+static void print_json(const struct policy_args *a,
+		       const struct wb_policy_env *e,
+		       const struct wb_policy_set *set, struct outcome *o)
+{
+	json_t *root = json_object(), *cmd = json_array(), *pol = json_array();
+	json_t *nt = json_array(), *found = json_object(), *rec = json_object();
+	char apply[1024];
+
+	for (int i = 0; i < a->argc; i++)
+		json_array_append_new(cmd, json_string(a->argv[i]));
+	json_object_set_new(root, "command", cmd);
+	json_object_set_new(root, "reps", json_integer(a->reps));
+	json_object_set_new(root, "seed", json_integer((json_int_t)a->seed));
+	json_object_set_new(root, "metric",
+			    json_string(a->cpu ? "cpu" : "wall"));
+	json_object_set_new(root, "seconds", json_real(o->seconds));
+	json_object_set_new(found, "thp_enabled", json_string(e->enabled));
+	json_object_set_new(found, "thp_defrag", json_string(e->defrag));
+	json_object_set_new(found, "khugepaged_defrag",
+			    json_string(e->khugepaged_defrag));
+	json_object_set_new(found, "nr_hugepages_2m",
+			    json_integer((json_int_t)e->nr_2m));
+	json_object_set_new(root, "settings_found", found);
+	json_object_set_new(root, "settings_restored",
+			    json_boolean(o->restored));
+	for (int p = 0; p < set->n; p++) {
+		json_t *j = json_object(), *runs = json_array();
+
+		json_object_set_new(j, "name", json_string(set->p[p].name));
+		json_object_set_new(j, "what", json_string(set->p[p].what));
+		json_object_set_new(j, "system",
+				    json_boolean(set->p[p].system));
+		wb_policy_apply_text(&set->p[p], e, apply, sizeof(apply));
+		json_object_set_new(j, "apply", json_string(apply));
+		if (o->apply_err[p][0])
+			json_object_set_new(j, "error",
+					    json_string(o->apply_err[p]));
+		if (set->p[p].knobs.pool_2m_pages)
+			json_object_set_new(
+				j, "pool_2m_pages_got",
+				json_integer((json_int_t)o->pool_got[p]));
+		json_object_set_new(j, "summary", summary_json(&o->sum[p]));
+		for (int k = 0; k < o->nruns[p]; k++)
+			json_array_append_new(
+				runs, run_json(run_at(o, a->reps, p, k)));
+		json_object_set_new(j, "runs", runs);
+		json_array_append_new(pol, j);
+	}
+	json_object_set_new(root, "policies", pol);
+	for (int i = 0; i < set->n_not_tried; i++)
+		json_array_append_new(nt, json_string(set->not_tried[i]));
+	json_object_set_new(root, "not_tried", nt);
+	json_object_set_new(rec, "policy",
+			    json_string(set->p[o->reco.best].name));
+	json_object_set_new(rec, "change", json_boolean(o->reco.best != 0));
+	json_object_set_new(rec, "reason", json_string(o->reco.reason));
+	if (o->reco.leading)
+		json_object_set_new(rec, "leading_not_significant",
+				    json_string(set->p[o->reco.leading].name));
+	if (o->reco.best) {
+		const struct wb_policy_summary *s = &o->sum[o->reco.best];
+
+		json_object_set_new(rec, "speedup_vs_current",
+				    json_real(s->speedup));
+		json_object_set_new(rec, "p_value", json_real(s->p_value));
+		json_object_set_new(rec, "time_change_s",
+				    json_real(s->shift_s));
+		json_object_set_new(rec, "time_change_lo_s",
+				    json_real(s->shift_lo_s));
+		json_object_set_new(rec, "time_change_hi_s",
+				    json_real(s->shift_hi_s));
+		json_object_set_new(rec, "time_change_conf",
+				    json_real(s->conf));
+		json_object_set_new(rec, "mem_delta_bytes",
+				    json_real(o->reco.mem_delta_bytes));
+		json_object_set_new(rec, "bloat_warning",
+				    json_boolean(o->reco.bloat));
+	}
+	wb_policy_apply_text(&set->p[o->reco.best], e, apply, sizeof(apply));
+	json_object_set_new(rec, "apply", json_string(apply));
+	json_object_set_new(root, "recommendation", rec);
+	json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	printf("\n");
+	json_decref(root);
+}
+
+/* The probe run under the settings as found: it tells whether the command
+ * works at all and sizes the hugetlb pool. */
+static int probe(struct policy_args *a, struct wb_policy_env *e,
+		 const struct wb_policy *current)
+{
+	struct wb_policy_exec ex = { .argv = a->argv,
+				     .policy = current,
+				     .timeout_s = a->timeout_s,
+				     .child_pgid = &child_pgid };
+	struct wb_policy_sample s;
+	char why[600];
+	int err = wb_policy_run_once(&ex, &s);
+
+	if (err)
+		return wb_error(WB_EXIT_MISSING, "cannot run '%s': %s",
+				a->argv[0], strerror(-err));
+	if (s.exec_failed)
+		return wb_error(WB_EXIT_USAGE, "command '%s' cannot be run: %s",
+				a->argv[0], strerror(s.exec_errno));
+	if (!s.ok) {
+		failure_text(&s, why, sizeof(why));
+		return wb_error(WB_EXIT_FAILED,
+				"command '%s' failed under the current "
+				"settings (%s); no policy recommended",
+				a->argv[0], why);
+	}
+	fprintf(stderr,
+		"walkbench: probe run %.3f s, peak RSS %.0f MiB, hugetlb %.0f "
+		"MiB\n",
+		s.wall_s, (double)s.maxrss_bytes / MIB,
+		(double)s.hugetlb_bytes / MIB);
+	e->peak_rss_bytes = s.maxrss_bytes + s.hugetlb_bytes;
+	e->maps_hugetlb = s.hugetlb_bytes > 0;
+	return 0;
+}
+
+static int finish(struct wb_journal *j, const struct wb_policy_env *e,
+		  struct outcome *o)
+{
+	struct wb_policy_env now = { 0 };
+	int err = 0;
+
+	if (j) {
+		err = wb_journal_restore(j);
+		signal_journal = NULL;
+		wb_journal_close(j);
+	}
+	o->restored = !err && !wb_policy_env_read(&now) &&
+		      !strcmp(now.enabled, e->enabled) &&
+		      !strcmp(now.defrag, e->defrag) &&
+		      !strcmp(now.khugepaged_defrag, e->khugepaged_defrag) &&
+		      now.nr_2m == e->nr_2m;
+	if (!o->restored)
+		return wb_error(WB_EXIT_UNTRUSTED,
+				"settings are not as found after the run%s%s",
+				err ? ": " : "", err ? strerror(-err) : "");
+	return 0;
+}
+
+static int summarize_all(const struct policy_args *a,
+			 const struct wb_policy_set *set, struct outcome *o)
+{
+	double base[WB_POLICY_REPS_MAX];
+	int nb = 0, err;
+
+	for (int k = 0; k < o->nruns[0]; k++)
+		if (run_at(o, a->reps, 0, k)->ok)
+			base[nb++] = a->cpu ? run_at(o, a->reps, 0, k)->cpu_s
+					    : run_at(o, a->reps, 0, k)->wall_s;
+	for (int p = 0; p < set->n; p++) {
+		/* o->runs stays owned by cmd_policy(), which frees it */
+		// NOLINTNEXTLINE(clang-analyzer-unix.Malloc)
+		err = wb_policy_summarize(run_at(o, a->reps, p, 0), o->nruns[p],
+					  p ? base : NULL, p ? nb : 0, a->cpu,
+					  &o->sum[p]);
+		if (err)
+			return err;
+		/* a reserved pool is memory gone whether the command uses
+		 * it or not */
+		if (set->p[p].knobs.pool_2m_pages) {
+			double pool = (double)o->pool_got[p] * 2 * MIB;
+
+			if (o->sum[p].maxrss_median_bytes + pool >
+			    o->sum[p].mem_bytes)
+				o->sum[p].mem_bytes =
+					o->sum[p].maxrss_median_bytes + pool;
+		}
+	}
+	return wb_policy_recommend(o->sum, set->n, &o->reco);
+}
+
+int cmd_policy(int argc, char **argv)
+{
+	struct policy_args a = { 0 };
+	struct wb_policy_env e = { 0 };
+	struct wb_policy_set set;
+	struct outcome o = { 0 };
+	struct wb_journal *j = NULL;
+	struct sigaction sa = { .sa_handler = on_signal };
+	struct wb_lock lock = { .fd = -1 };
+	char shim[PATH_MAX + 16], dir[PATH_MAX], lpath[512], holder[256];
+	ssize_t n;
+	double t0;
+	int err, rc;
+
+	if (wb_wants_help(argc, argv)) {
+		fputs(usage_text, stdout);
+		return 0;
+	}
+	err = parse_args(&a, argc, argv);
+	if (err)
+		return err;
+	if (a.allow_settings && geteuid())
+		return wb_error(WB_EXIT_MISSING,
+				"--allow-settings: system policies need root");
+	n = readlink("/proc/self/exe", a.exe, sizeof(a.exe) - 1);
+	if (n < 0)
+		return wb_error(WB_EXIT_MISSING, "/proc/self/exe: %s",
+				strerror(errno));
+	a.exe[n] = 0;
+	snprintf(dir, sizeof(dir), "%s", a.exe);
+	snprintf(shim, sizeof(shim), "%s/libwbthp.so", dirname(dir));
+	e.shim_path = access(shim, R_OK) ? NULL : shim;
+	err = wb_policy_env_read(&e);
+	if (err)
+		return wb_error(WB_EXIT_MISSING,
+				"%s: %s (no transparent huge pages here)",
+				WB_THP_DIR, strerror(-err));
+	e.can_set = a.allow_settings;
+	/* One measuring walkbench at a time; `walkbench run` started by
+	 * --kernel finds us in WB_LOCK_OWNER and goes on under our lock. */
+	err = wb_lock_default_path(lpath, sizeof(lpath));
+	if (!err)
+		err = wb_lock_acquire(&lock, lpath, 1, holder, sizeof(holder));
+	if (err)
+		return wb_error(WB_EXIT_MISSING,
+				"cannot take the run lock %s: %s", lpath,
+				strerror(-err));
+	if (a.kernel && (err = kernel_command(&a))) {
+		wb_lock_release(&lock);
+		return wb_error(WB_EXIT_MISSING, "temporary directory: %s",
+				strerror(-err));
+	}
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	t0 = (double)time(NULL);
+	wb_policy_candidates(&e, &set);
+	rc = probe(&a, &e, &set.p[0]);
+	if (rc)
+		goto out;
+	/* again, now that the probe sized the pool */
+	wb_policy_candidates(&e, &set);
+	if (a.allow_settings) {
+		char jpath[512];
+
+		err = wb_journal_default_path(jpath, sizeof(jpath));
+		if (!err)
+			err = wb_journal_open(&j, jpath);
+		if (err) {
+			rc = wb_error(WB_EXIT_MISSING,
+				      "--allow-settings: cannot open the "
+				      "settings journal: %s",
+				      strerror(-err));
+			goto out;
+		}
+		signal_journal = j;
+	}
+	o.runs = calloc((size_t)set.n * (size_t)a.reps, sizeof(*o.runs));
+	o.nruns = calloc((size_t)set.n, sizeof(int));
+	if (!o.runs || !o.nruns) {
+		rc = wb_error(WB_EXIT_MISSING, "out of memory");
+		finish(j, &e, &o);
+		goto out;
+	}
+	fprintf(stderr, "walkbench: %d policies x %d repetitions\n", set.n,
+		a.reps);
+	err = measure(&a, &e, &set, j, &o);
+	rc = finish(j, &e, &o);
+	if (err && !rc)
+		rc = wb_error(WB_EXIT_MISSING, "running the command: %s",
+			      strerror(-err));
+	o.seconds = (double)time(NULL) - t0;
+	if (!rc && summarize_all(&a, &set, &o))
+		rc = wb_error(WB_EXIT_FAILED,
+			      "command '%s' failed in every run under the "
+			      "current settings; no policy recommended",
+			      a.argv[0]);
+	if (!rc) {
+		if (a.json)
+			print_json(&a, &e, &set, &o);
+		else
+			print_table(&a, &e, &set, &o);
+	}
+out:
+	free(o.runs);
+	free(o.nruns);
+	if (a.tmpdir[0])
+		nftw(a.tmpdir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+	wb_lock_release(&lock);
+	return rc;
+}

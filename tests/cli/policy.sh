@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# walkbench policy: bad input, a per-process run with JSON, the memory
+# warning for sparse touches, and (as root) settings identical before and
+# after a run, a SIGTERM and a SIGKILL.
+source "$(dirname "$0")/../lib.sh"
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+RW=$(dirname "$WB")/randwalk
+if [ ! -x "$RW" ]; then
+	RW=$TMP/randwalk
+	gcc -O2 -o "$RW" "$ROOT/tests/perf/randwalk.c"
+fi
+export WB_JOURNAL=$TMP/journal
+THP=/sys/kernel/mm/transparent_hugepage
+settings() {
+	cat $THP/enabled $THP/defrag $THP/khugepaged/defrag \
+		/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages 2>/dev/null
+}
+jq_py() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); $2" "$1"; }
+
+expect_exit 0 "policy --help" "$WB" policy --help
+expect_exit 2 "no command" "$WB" policy
+one_line_error "no command"
+expect_exit 2 "--reps 0" "$WB" policy --reps 0 -- true
+one_line_error "--reps 0"
+check "--reps 0 names the token" grep -q "'0'" "$TMP/err"
+expect_exit 2 "unknown option" "$WB" policy --frob -- true
+one_line_error "unknown option"
+expect_exit 2 "--metric bad" "$WB" policy --metric speed -- true
+expect_exit 2 "--kernel unknown" "$WB" policy --kernel nosuchkernel
+one_line_error "--kernel unknown"
+expect_exit 2 "--param without --kernel" "$WB" policy --param pages=8 -- true
+expect_exit 2 "--kernel and a command" "$WB" policy --kernel tlb_reach -- true
+expect_exit 2 "command that does not exist" "$WB" policy -- /nonexistent/cmd
+one_line_error "command that does not exist"
+check "missing command named" grep -q "/nonexistent/cmd" "$TMP/err"
+expect_exit 1 "command that fails" "$WB" policy -- sh -c 'echo boom-tail >&2; exit 3'
+one_line_error "command that fails"
+check "failure shows exit status and stderr tail" \
+	grep -q "exit status 3.*boom-tail" "$TMP/err"
+check "no recommendation from a failed command" test ! -s "$TMP/out"
+
+# Per-process policies only (no --allow-settings), 64 MiB dense walk.
+"$WB" policy --reps 3 --json -- "$RW" 64 200000 >"$TMP/p.json" 2>"$TMP/p.err"
+rc=$?
+check "per-process run exits 0 (got $rc)" test "$rc" -eq 0
+check "JSON has a recommendation" jq_py "$TMP/p.json" \
+	"r=d['recommendation']; assert r['policy'] and 'apply' in r"
+check "JSON lists what was not tried" jq_py "$TMP/p.json" \
+	"assert any('root' in s for s in d['not_tried'])"
+check "3 runs of each policy" jq_py "$TMP/p.json" \
+	"assert all(p['summary']['runs_ok'] == 3 for p in d['policies'])"
+if [ -e "$(dirname "$WB")/libwbthp.so" ]; then
+	# The shim's advice makes the dense region huge and removes almost
+	# all 4 KiB faults: the mechanism, checked without timing.
+	check "thp-advise maps the region with huge pages" jq_py "$TMP/p.json" \
+		"p={x['name']:x['summary'] for x in d['policies']}; \
+assert p['process:thp-advise']['anon_huge_max_bytes'] >= 32<<20; \
+assert p['process:thp-advise']['minflt_median'] * 4 < p['current']['minflt_median']"
+	# One word per 2 MiB: THP maps 2 MiB for each touched 4 KiB. The
+	# policy costs memory; it must never be recommended without saying so.
+	"$WB" policy --reps 3 --json -- "$RW" 256 2000 512 >"$TMP/s.json" 2>"$TMP/s.err"
+	check "sparse: thp-advise bloats memory" jq_py "$TMP/s.json" \
+		"p={x['name']:x['summary'] for x in d['policies']}; \
+assert p['process:thp-advise']['mem_bytes'] > p['current']['mem_bytes'] + (64<<20)"
+	check "sparse: no THP recommendation without a memory warning" \
+		jq_py "$TMP/s.json" "r=d['recommendation']; \
+assert r['policy'] != 'process:thp-advise' or r['bloat_warning']"
+else
+	skip "thp-advise checks" "libwbthp.so not built next to $WB"
+fi
+
+if [ "$(id -u)" -ne 0 ] || [ ! -w $THP/enabled ]; then
+	skip "settings restored" "needs root and a writable $THP/enabled"
+	exit 0
+fi
+before=$(settings)
+"$WB" policy --allow-settings --reps 2 --json -- "$RW" 32 20000 >"$TMP/r.json" 2>"$TMP/r.err"
+rc=$?
+check "--allow-settings run exits 0 (got $rc)" test "$rc" -eq 0
+check "system policies were measured" jq_py "$TMP/r.json" \
+	"assert any(p['system'] and p['summary']['runs_ok'] == 2 for p in d['policies'])"
+check "settings identical after the run" test "$before" = "$(settings)"
+check "JSON says settings restored" jq_py "$TMP/r.json" "assert d['settings_restored']"
+check "no journal left" test ! -e "$WB_JOURNAL"
+
+# Killed while a system policy is in place: SIGTERM restores at once,
+# SIGKILL at the next start of any verb.
+for sig in TERM KILL; do
+	"$WB" policy --allow-settings --reps 20 -- "$RW" 64 2000000 >/dev/null 2>"$TMP/k.err" &
+	pid=$!
+	for _ in $(seq 400); do
+		[ -e "$WB_JOURNAL" ] && [ "$(settings)" != "$before" ] && break
+		sleep 0.05
+	done
+	if [ "$(settings)" = "$before" ]; then
+		kill -KILL $pid
+		wait $pid 2>/dev/null
+		skip "SIG$sig mid-run" "no system policy applied within 20 s"
+		continue
+	fi
+	kill -$sig $pid
+	wait $pid 2>/dev/null
+	if [ $sig = TERM ]; then
+		check "SIGTERM: settings restored by the handler" test "$before" = "$(settings)"
+		check "SIGTERM: journal removed" test ! -e "$WB_JOURNAL"
+	else
+		# a policy switch may have restored just before the kill
+		left=0
+		[ -e "$WB_JOURNAL" ] && left=1
+		"$WB" list >/dev/null 2>"$TMP/l.err"
+		check "SIGKILL: next start restores settings" test "$before" = "$(settings)"
+		if [ $left = 1 ]; then
+			check "SIGKILL: recovery said so" grep -q "restored" "$TMP/l.err"
+		fi
+		check "SIGKILL: journal removed" test ! -e "$WB_JOURNAL"
+	fi
+done
