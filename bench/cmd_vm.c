@@ -27,25 +27,35 @@
 #define MAX_GUEST_ARGS 48
 
 static const char usage_text[] =
-	"usage: walkbench vm run [SUITE|KERNEL ...] [vm options] [run options]\n"
+	"usage: walkbench vm run [SUITE|KERNEL ...] [vm options] [run "
+	"options]\n"
 	"       walkbench vm pair NATIVE.json GUEST.json\n"
+	"       walkbench vm unframe CHANNEL OUT.json\n"
 	"\n"
 	"run boots the guest image (make vm) under qemu, runs `walkbench run`\n"
 	"inside it and writes the results here, labelled with the guest.\n"
 	"\n"
-	"  --accel auto|kvm|tcg  auto: KVM when /dev/kvm is usable, and TCG if\n"
-	"                        the KVM guest is not up in time (default auto)\n"
+	"  --accel auto|kvm|tcg  auto: KVM when /dev/kvm is usable, and TCG "
+	"if\n"
+	"                        the KVM guest is not up in time (default "
+	"auto)\n"
 	"  --mem SIZE            guest memory, e.g. 1G (default 1G)\n"
 	"  --smp N               guest CPUs (default: host CPUs, at most 2)\n"
-	"  --guest-thp on|off    the guest's THP mode (default: guest kernel's)\n"
+	"  --guest-thp on|off    the guest's THP mode (default: guest "
+	"kernel's)\n"
 	"  --host-backing 4K|2M|1G  host pages behind guest RAM (default 4K);\n"
 	"                        2M/1G use the host hugetlb pool, grown only\n"
 	"                        with --allow-settings\n"
-	"  --up-timeout S        seconds to reach 'up' (default 20 KVM, 90 TCG)\n"
-	"  --vm-timeout S        seconds for the whole guest run (default 1800)\n"
+	"  --up-timeout S        seconds to reach 'up' (default 20 KVM, 90 "
+	"TCG)\n"
+	"  --vm-timeout S        seconds for the whole guest run (default "
+	"1800)\n"
 	"  --image DIR           guest image (default: vm/ beside the binary)\n"
+	"  --keep-logs           keep the console log and results channel\n"
+	"                        (a temporary directory, named on stderr)\n"
 	"\n"
-	"run options passed to the guest: --quick --reps N --min-time S --cpu N\n"
+	"run options passed to the guest: --quick --reps N --min-time S --cpu "
+	"N\n"
 	"  --param [K.]NAME=V --timeout S --mem-fraction F --seed N\n"
 	"  --allow-settings (also lets the host grow its hugetlb pool)\n"
 	"run options kept on the host: --out FILE --results-dir DIR --json\n"
@@ -57,7 +67,7 @@ static const char usage_text[] =
 struct vm_args {
 	struct vm_opts o;
 	const char *out, *results_dir;
-	bool json;
+	bool json, keep_logs;
 	char *gargv[MAX_GUEST_ARGS];
 	const char *names[16];
 	int nnames;
@@ -134,10 +144,10 @@ static int need(int argc, char **argv, int i)
 
 /* Options of `run` that take a value and go to the guest unchanged; the
  * guest's walkbench judges the values. */
-static const char *const pass_value[] = { "--reps",    "--min-time",
-					  "--cpu",     "--param",
-					  "-p",	       "--timeout",
-					  "--mem-fraction", "--seed" };
+static const char *const pass_value[] = {
+	"--reps", "--min-time", "--cpu",	  "--param",
+	"-p",	  "--timeout",	"--mem-fraction", "--seed"
+};
 
 static int parse_vm_args(struct vm_args *a, int argc, char **argv)
 {
@@ -245,6 +255,8 @@ static int parse_vm_args(struct vm_args *a, int argc, char **argv)
 			a->results_dir = argv[++i];
 		} else if (!strcmp(s, "--json")) {
 			a->json = true;
+		} else if (!strcmp(s, "--keep-logs")) {
+			a->keep_logs = true;
 		} else if (!strcmp(s, "--quick")) {
 			if ((err = guest_arg(a, s)))
 				return err;
@@ -253,8 +265,8 @@ static int parse_vm_args(struct vm_args *a, int argc, char **argv)
 			if ((err = guest_arg(a, s)))
 				return err;
 		} else if (s[0] == '-') {
-			for (k = 0; k < sizeof(pass_value) / sizeof(*pass_value);
-			     k++)
+			for (k = 0;
+			     k < sizeof(pass_value) / sizeof(*pass_value); k++)
 				if (!strcmp(s, pass_value[k]))
 					break;
 			if (k == sizeof(pass_value) / sizeof(*pass_value))
@@ -316,7 +328,8 @@ static void read_line(const char *dir, const char *name, char *buf, size_t len)
 /* context.walkbench.guest and the emulated flag, set by the host that
  * started qemu and so knows what the guest really ran on. */
 static int label(json_t *root, const struct vm_args *a, const struct vm_boot *b,
-		 const char *kvm_why, double kvm_s, const struct wb_sysinfo *host)
+		 const char *kvm_why, double kvm_s,
+		 const struct wb_sysinfo *host)
 {
 	json_t *wb = json_object_get(json_object_get(root, "context"),
 				     "walkbench");
@@ -351,7 +364,8 @@ static int label(json_t *root, const struct vm_args *a, const struct vm_boot *b,
 	if (kvm_why)
 		json_object_set_new(g, "kvm_attempt_seconds", json_real(kvm_s));
 	json_object_set_new(g, "host_env", wb_env_to_json(host));
-	json_object_set_new(g, "host_hypervisor", json_string(host->hypervisor));
+	json_object_set_new(g, "host_hypervisor",
+			    json_string(host->hypervisor));
 	json_object_set_new(wb, "emulated", json_boolean(tcg));
 	json_object_set_new(wb, "guest", g);
 	return 0;
@@ -384,8 +398,9 @@ static int out_path(const struct vm_args *a, char *path, size_t len)
 	}
 	err = wb_results_check_dir(path);
 	if (err)
-		return wb_error(WB_EXIT_MISSING, "cannot write results to %s: %s",
-				path, strerror(-err));
+		return wb_error(WB_EXIT_MISSING,
+				"cannot write results to %s: %s", path,
+				strerror(-err));
 	return 0;
 }
 
@@ -409,7 +424,8 @@ static int collect(const struct vm_args *a, struct vm_boot *b,
 	if (!f.len) {
 		/* the guest's walkbench wrote nothing: its exit code (e.g. 2
 		 * for a bad --param) and its message, shown above, say why */
-		fprintf(stderr, "walkbench: guest run wrote no results (exit %d)\n",
+		fprintf(stderr,
+			"walkbench: guest run wrote no results (exit %d)\n",
 			f.exit_code);
 		return f.exit_code ? f.exit_code : WB_EXIT_FAILED;
 	}
@@ -457,12 +473,12 @@ static int vm_run(int argc, char **argv)
 
 	if ((err = parse_vm_args(&a, argc, argv)))
 		return err;
+	if ((err = out_path(&a, path, sizeof(path))))
+		return err;
 	if (image_ready(&a.o))
 		return wb_error(WB_EXIT_MISSING,
 				"no guest image in %s (build it with make vm)",
 				a.o.image);
-	if ((err = out_path(&a, path, sizeof(path))))
-		return err;
 	wb_env_probe(&host);
 	accel = a.o.accel;
 	if (accel == VM_KVM && !host.kvm_usable)
@@ -487,7 +503,7 @@ static int vm_run(int argc, char **argv)
 	if (err && accel == VM_KVM && a.o.accel == VM_AUTO &&
 	    (err == -ETIMEDOUT || err == -ECHILD)) {
 		snprintf(kvm_why, sizeof(kvm_why), "%s", b.why);
-		kvm_s = b.total_s > 0 ? b.total_s
+		kvm_s = b.total_s > 0	       ? b.total_s
 			: a.o.up_timeout_s > 0 ? a.o.up_timeout_s
 					       : 20;
 		fprintf(stderr, "walkbench: %s; retrying on TCG (emulated)\n",
@@ -497,8 +513,8 @@ static int vm_run(int argc, char **argv)
 	}
 	if (err) {
 		rc = err == -ETIMEDOUT && accel == VM_KVM ? WB_EXIT_MISSING
-		     : err == -ETIME ? WB_EXIT_FAILED
-				     : WB_EXIT_MISSING;
+		     : err == -ETIME			  ? WB_EXIT_FAILED
+							  : WB_EXIT_MISSING;
 		wb_error(rc, "%s%s%s", b.why[0] ? b.why : strerror(-err),
 			 b.tmpdir[0] ? "; logs in " : "", b.tmpdir);
 		vm_boot_free(&b, true);
@@ -506,9 +522,46 @@ static int vm_run(int argc, char **argv)
 		return rc;
 	}
 	rc = collect(&a, &b, kvm_why[0] ? kvm_why : NULL, kvm_s, &host, path);
-	vm_boot_free(&b, rc != 0 && rc != WB_EXIT_SKIPPED);
+	if (a.keep_logs)
+		fprintf(stderr, "logs kept in %s\n", b.tmpdir);
+	vm_boot_free(&b, a.keep_logs || (rc != 0 && rc != WB_EXIT_SKIPPED));
 	vm_backing_release(&bk);
 	return rc;
+}
+
+/* A kept results channel (--keep-logs) checked and unpacked again. */
+static int unframe(const char *chan, const char *out)
+{
+	struct wb_frame f;
+	char why[256], *buf;
+	size_t n;
+	FILE *o;
+	int err = vm_read_file(chan, &buf, &n);
+
+	if (err)
+		return wb_error(WB_EXIT_USAGE, "%s: %s", chan, strerror(-err));
+	err = wb_frame_parse(buf, n, &f, why, sizeof(why));
+	if (err) {
+		free(buf);
+		return wb_error(WB_EXIT_FAILED, "%s: %s", chan, why);
+	}
+	if (!access(out, F_OK)) {
+		free(buf);
+		return wb_error(WB_EXIT_USAGE, "%s: file exists", out);
+	}
+	o = fopen(out, "wx");
+	if (!o || fwrite(f.payload, 1, f.len, o) != f.len) {
+		err = errno;
+		if (o)
+			fclose(o);
+		free(buf);
+		return wb_error(WB_EXIT_MISSING, "%s: %s", out, strerror(err));
+	}
+	fclose(o);
+	free(buf);
+	printf("%s: %zu bytes, sha256 verified, guest exit %d\n", out, f.len,
+	       f.exit_code);
+	return 0;
 }
 
 int cmd_vm(int argc, char **argv)
@@ -531,6 +584,14 @@ int cmd_vm(int argc, char **argv)
 					"GUEST.json");
 		return vm_pair_files(argv[2], argv[3]);
 	}
-	return wb_error(WB_EXIT_USAGE, "vm: unknown action '%s' (run, pair)",
+	if (!strcmp(argv[1], "unframe")) {
+		if (argc != 4)
+			return wb_error(WB_EXIT_USAGE,
+					"usage: walkbench vm unframe CHANNEL "
+					"OUT.json");
+		return unframe(argv[2], argv[3]);
+	}
+	return wb_error(WB_EXIT_USAGE,
+			"vm: unknown action '%s' (run, pair, unframe)",
 			argv[1]);
 }

@@ -14,7 +14,11 @@
 
 struct json_t;
 
-enum vm_accel { VM_AUTO, VM_KVM, VM_TCG };
+enum vm_accel {
+	VM_AUTO,
+	VM_KVM,
+	VM_TCG
+};
 
 struct vm_opts {
 	enum vm_accel accel;
@@ -49,6 +53,8 @@ int vm_boot_run(const struct vm_opts *o, enum vm_accel accel,
 		struct vm_boot *b);
 /* Frees the channel; removes the logs unless @keep_logs. */
 void vm_boot_free(struct vm_boot *b, bool keep_logs);
+/* A whole file, NUL-terminated, malloc'd; 0 or -errno. */
+int vm_read_file(const char *path, char **buf, size_t *len);
 /* "QEMU emulator version ..." first line, or "" */
 void vm_qemu_version(char *buf, size_t len);
 

@@ -17,14 +17,18 @@
 
 const char *vm_page_name(uint64_t bytes)
 {
-	return bytes >= (1ull << 30) ? "1G" : bytes >= (2ull << 20) ? "2M" : "4K";
+	return bytes >= (1ull << 30)   ? "1G"
+	       : bytes >= (2ull << 20) ? "2M"
+				       : "4K";
 }
 
 static int pool_file(uint64_t page, const char *what, char *path, size_t len)
 {
-	return snprintf(path, len, "/sys/kernel/mm/hugepages/hugepages-%" PRIu64
-			"kB/%s", page >> 10, what) >= (int)len ? -ENAMETOOLONG
-							       : 0;
+	return snprintf(path, len,
+			"/sys/kernel/mm/hugepages/hugepages-%" PRIu64 "kB/%s",
+			page >> 10, what) >= (int)len
+		       ? -ENAMETOOLONG
+		       : 0;
 }
 
 static int read_u64(const char *path, uint64_t *v)
@@ -52,8 +56,7 @@ int vm_backing_prepare(const struct vm_opts *o, struct vm_backing *bk,
 		return 0;
 	need = (o->mem_bytes + o->host_page - 1) / o->host_page;
 	pool_file(o->host_page, "nr_hugepages", nr_path, sizeof(nr_path));
-	pool_file(o->host_page, "free_hugepages", free_path,
-		  sizeof(free_path));
+	pool_file(o->host_page, "free_hugepages", free_path, sizeof(free_path));
 	if (read_u64(nr_path, &nr) || read_u64(free_path, &fr)) {
 		snprintf(why, len, "host has no %s hugetlb pool (%s)", name,
 			 nr_path);
@@ -80,8 +83,10 @@ int vm_backing_prepare(const struct vm_opts *o, struct vm_backing *bk,
 	if (!err)
 		err = wb_journal_set(bk->journal, nr_path, val);
 	if (err) {
-		snprintf(why, len, "growing the %s pool through the journal: "
-			 "%s", name, strerror(-err));
+		snprintf(why, len,
+			 "growing the %s pool through the journal: "
+			 "%s",
+			 name, strerror(-err));
 		return err;
 	}
 	if (read_u64(free_path, &fr) || fr < need) {
@@ -161,8 +166,9 @@ bool vm_backing_verify(const struct vm_opts *o, pid_t pid, char *detail,
 
 	scan_smaps(pid, &m);
 	if (!m.found) {
-		snprintf(detail, len, "no guest RAM mapping (/memfd:) in "
-				      "qemu's smaps");
+		snprintf(detail, len,
+			 "no guest RAM mapping (/memfd:) in "
+			 "qemu's smaps");
 		return false;
 	}
 	if (o->host_page > 4096)

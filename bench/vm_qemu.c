@@ -32,7 +32,7 @@ static double now_s(void)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-static int read_file(const char *path, char **buf, size_t *len)
+int vm_read_file(const char *path, char **buf, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
 	size_t cap = 65536, n = 0, r;
@@ -178,8 +178,7 @@ static int build_argv(const struct vm_opts *o, enum vm_accel accel,
 		     "M,hugetlb=on,hugetlbsize=%" PRIu64 "M,prealloc=on",
 		     mib, o->host_page >> 20);
 	else
-		addf(a, "memory-backend-memfd,id=mem0,size=%" PRIu64 "M",
-		     mib);
+		addf(a, "memory-backend-memfd,id=mem0,size=%" PRIu64 "M", mib);
 	add(a, "-machine");
 	add(a, "memory-backend=mem0");
 	add(a, "-kernel");
@@ -189,8 +188,8 @@ static int build_argv(const struct vm_opts *o, enum vm_accel accel,
 	add(a, "-append");
 	addf(a, "console=ttyS0 panic=-1 loglevel=4%s wb.args=%s",
 	     o->guest_thp < 0 ? ""
-	     : o->guest_thp  ? " wb.thp=always"
-			     : " wb.thp=never",
+	     : o->guest_thp   ? " wb.thp=always"
+			      : " wb.thp=never",
 	     args);
 	free(args);
 	add(a, "-serial");
@@ -233,7 +232,7 @@ static bool watch_console(const char *path, size_t *off, bool up)
 	char *buf;
 	size_t len;
 
-	if (read_file(path, &buf, &len))
+	if (vm_read_file(path, &buf, &len))
 		return up;
 	while (*off < len) {
 		char *s = buf + *off, *nl = memchr(s, '\n', len - *off);
@@ -257,7 +256,7 @@ static void last_line(const char *path, char *out, size_t len)
 	size_t n;
 
 	out[0] = 0;
-	if (read_file(path, &buf, &n))
+	if (vm_read_file(path, &buf, &n))
 		return;
 	while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
 		buf[--n] = 0;
@@ -276,8 +275,7 @@ static void kill_group(pid_t pid)
 	waitpid(pid, &st, 0);
 }
 
-int vm_boot_run(const struct vm_opts *o, enum vm_accel accel,
-		struct vm_boot *b)
+int vm_boot_run(const struct vm_opts *o, enum vm_accel accel, struct vm_boot *b)
 {
 	struct argv_buf a = { 0 };
 	double t0 = now_s(), up_limit;
@@ -291,8 +289,8 @@ int vm_boot_run(const struct vm_opts *o, enum vm_accel accel,
 	b->accel = accel == VM_KVM ? "kvm" : "tcg";
 	b->up_s = b->total_s = -1;
 	up_limit = o->up_timeout_s > 0 ? o->up_timeout_s
-	       : accel == VM_KVM	? 20
-					: 90;
+		   : accel == VM_KVM   ? 20
+				       : 90;
 	snprintf(b->tmpdir, sizeof(b->tmpdir), "/tmp/wb-vm.XXXXXX");
 	if (!mkdtemp(b->tmpdir))
 		return -errno;
@@ -318,9 +316,9 @@ int vm_boot_run(const struct vm_opts *o, enum vm_accel accel,
 		 * withdraw the claim (host THP could merge pages later) */
 		if (up && !was_up) {
 			b->up_s = t;
-			b->backing_verified =
-				vm_backing_verify(o, pid, b->backing_detail,
-						  sizeof(b->backing_detail));
+			b->backing_verified = vm_backing_verify(
+				o, pid, b->backing_detail,
+				sizeof(b->backing_detail));
 		} else if (up && b->backing_verified && ++polls % 20 == 0) {
 			b->backing_verified = vm_backing_verify(
 				o, pid, b->backing_detail,
@@ -350,7 +348,7 @@ int vm_boot_run(const struct vm_opts *o, enum vm_accel accel,
 	b->total_s = now_s() - t0;
 	watch_console(path, &off, up);
 	snprintf(path, sizeof(path), "%s/results.chan", b->tmpdir);
-	read_file(path, &b->channel, &b->channel_len);
+	vm_read_file(path, &b->channel, &b->channel_len);
 	if (!up) {
 		snprintf(path, sizeof(path), "%s/qemu.err", b->tmpdir);
 		last_line(path, tail, sizeof(tail));

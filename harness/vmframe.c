@@ -13,7 +13,8 @@ static const char *find(const char *buf, size_t n, const char *needle)
 	size_t m = strlen(needle);
 
 	for (size_t i = 0; i + m <= n; i++)
-		if (!memcmp(buf + i, needle, m) && (i == 0 || buf[i - 1] == '\n'))
+		if (!memcmp(buf + i, needle, m) &&
+		    (i == 0 || buf[i - 1] == '\n'))
 			return buf + i;
 	return NULL;
 }
@@ -61,8 +62,9 @@ int wb_frame_parse(const char *buf, size_t n, struct wb_frame *f, char *why,
 		return -ENODATA;
 	}
 	if (memcmp(p + len, WB_FRAME_END, strlen(WB_FRAME_END))) {
-		snprintf(why, whylen, "results frame trailer missing after "
-				      "the stated length");
+		snprintf(why, whylen,
+			 "results frame trailer missing after "
+			 "the stated length");
 		return -EBADMSG;
 	}
 	wb_sha256_hex(p, (size_t)len, want);
