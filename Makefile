@@ -29,7 +29,7 @@ MODEL_OBJ := $(patsubst %.c,$(O)/%.o,$(MODEL_C)) \
 	$(call gen_obj,$(wildcard harness/model/*.tsv))
 
 $(shell mkdir -p $(O)/gen)
-.PHONY: FORCE all clean test bench deps format format-check perf static fuzz vm
+.PHONY: FORCE all clean test bench deps format format-check perf static fuzz
 all: $(O)/walkbench
 
 $(O)/walkbench: $(O)/bench/main.o $(O)/libwb.a $(O)/libwbmodel.a
@@ -78,6 +78,7 @@ deps:
 	@bench/deps.sh
 
 # The qemu guest image (vm/README.md); the script rebuilds only on change.
+.PHONY: vm
 vm: $(O)/walkbench
 	@vm/build-image.sh $(O)/vm $(O)/walkbench
 

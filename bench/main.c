@@ -21,8 +21,7 @@ static const struct command commands[] = {
 	{ "list", cmd_list, "list kernels and whether they can run here" },
 	{ "run", cmd_run, "run suites or kernels and write a results file" },
 	{ "model", cmd_model, "query the reference paging model" },
-	{ "vm", cmd_vm,
-	  "run suites inside a qemu guest; pair guest and native" },
+	{ "vm", cmd_vm, "run suites in a qemu guest; pair with native" },
 };
 
 static void usage(FILE *f)

@@ -27,8 +27,9 @@ static void test_sha256_vectors(void **state)
 	wb_sha256_hex("", 0, hex);
 	assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb924"
 				 "27ae41e4649b934ca495991b7852b855");
-	wb_sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
-		      56, hex);
+	wb_sha256_hex(
+		"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 56,
+		hex);
 	assert_string_equal(hex, "248d6a61d20638b8e5c026930c3e6039"
 				 "a33ce45964ff2167f6ecedd419db06c1");
 	big = malloc(1000000);
@@ -121,9 +122,9 @@ static void test_missing_and_malformed(void **state)
 	const char *bad = "WBFRAME1 0 12 nothex\n{}\nWBEND\n";
 
 	(void)state;
-	assert_int_equal(wb_frame_parse(junk, strlen(junk), &f, why,
-					sizeof(why)),
-			 -ENOMSG);
+	assert_int_equal(
+		wb_frame_parse(junk, strlen(junk), &f, why, sizeof(why)),
+		-ENOMSG);
 	assert_int_equal(wb_frame_parse(bad, strlen(bad), &f, why, sizeof(why)),
 			 -EBADMSG);
 }
