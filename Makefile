@@ -29,11 +29,11 @@ MODEL_OBJ := $(patsubst %.c,$(O)/%.o,$(MODEL_C)) \
 	$(call gen_obj,$(wildcard harness/model/*.tsv))
 
 $(shell mkdir -p $(O)/gen)
-.PHONY: FORCE all clean test bench deps format format-check perf static fuzz
+.PHONY: FORCE all clean sanitize-build check test bench deps format format-check perf static fuzz
 all: $(O)/walkbench
 
 $(O)/walkbench: $(O)/bench/main.o $(O)/libwb.a $(O)/libwbmodel.a
-	$(CXX) -o $@ $^ $(LIBS)
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 $(O)/libwb.a: $(LIB_OBJ)
 	@rm -f $@
@@ -72,7 +72,15 @@ $(foreach d,$(DATA),$(eval $(call embed,$(d))))
 
 $(O)/tests/%: tests/unit/%.c $(O)/libwb.a $(O)/libwbmodel.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(O)/libwb.a $(O)/libwbmodel.a -lcmocka $(LIBS) -lstdc++
+	$(CC) $(CFLAGS) $(LDFLAGS) -Itests/unit -o $@ $< $(O)/libwb.a $(O)/libwbmodel.a -lcmocka $(LIBS) -lstdc++
+
+# The same program plus kernels that crash, hang or exhaust memory, for
+# tests of supervision; never installed, never part of `make bench`.
+TEST_KERNEL_OBJ := $(patsubst %.c,$(O)/%.o,$(wildcard tests/kernels/*.c))
+$(O)/registry-test.o: kernels/registry.c tests/kernels/kernels.def
+	$(CC) $(CFLAGS) -DWB_TEST_KERNELS='"../tests/kernels/kernels.def"' -c -o $@ $<
+$(O)/walkbench-test: $(O)/bench/main.o $(O)/registry-test.o $(TEST_KERNEL_OBJ) $(O)/libwb.a $(O)/libwbmodel.a
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 deps:
 	@bench/deps.sh
@@ -83,8 +91,21 @@ vm: $(O)/walkbench
 	@vm/build-image.sh $(O)/vm $(O)/walkbench
 
 test: deps
-	@$(MAKE) --no-print-directory all $(UNIT_BIN)
+	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(O)/walkbench-test
+	@$(MAKE) --no-print-directory -s sanitize-build
 	@tests/run
+
+# The same tree built with AddressSanitizer and UBSan; `make test` runs its
+# unit tests too, `make check` everything plus static analysis.
+SAN := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+sanitize-build:
+	@$(MAKE) --no-print-directory O=$(O)/san CFLAGS="$(SAN)" CXXFLAGS="$(SAN)" \
+		LDFLAGS="-fsanitize=address,undefined" all $(patsubst $(O)/%,$(O)/san/%,$(UNIT_BIN)) >/dev/null
+
+check: deps
+	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(O)/walkbench-test sanitize-build
+	@WB_SAN_ALL=1 tests/run
+	@tests/static-analysis
 
 bench: deps
 	@$(MAKE) --no-print-directory all

@@ -15,6 +15,8 @@
 int cmd_list(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_model(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
+int cmd_plot(int argc, char **argv);
 int cmd_vm(int argc, char **argv);
 
 /* "walkbench: error: ..." on stderr, one line; returns @code. */

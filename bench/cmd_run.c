@@ -20,6 +20,7 @@
 #include "instance.h"
 #include "needs.h"
 #include "journal.h"
+#include "lock.h"
 #include "parse.h"
 #include "plan.h"
 #include "results.h"
@@ -33,9 +34,12 @@ struct run_args {
 	const char *names[MAX_NAMES];
 	int nnames;
 	struct wb_override ov[MAX_OVERRIDES];
+	const char *ovtext[MAX_OVERRIDES];
 	int nov;
 	struct wb_run_opts opts;
 	const char *out, *results_dir;
+	const char *path; /* the results file, rewritten after each instance */
+	int written, write_failed;
 	double timeout_s, mem_fraction;
 	int json;
 	char cmdline[1024];
@@ -84,6 +88,9 @@ static const char usage_text[] =
 	"                       (through the restore journal)\n"
 	"  --seed N             seed for random page orders (default 1)\n"
 	"  --json               print the results JSON on stdout\n"
+	"  --test-delay-pct P   test only: P%% more work in the timed region, "
+	"to\n"
+	"                       check that compare catches a slowdown\n"
 	"\n"
 	"Exit: 0 ok, 1 an instance failed or crashed, 2 bad usage, 3 a needed\n"
 	"resource is missing, 4 everything was skipped, 5 a measurement could\n"
@@ -123,9 +130,7 @@ static int parse_param(struct run_args *a, const char *spec)
 {
 	const char *eq = strchr(spec, '='), *dot = strchr(spec, '.');
 	struct wb_override *o;
-	const struct wb_param *p = NULL;
 	char kname[64] = "";
-	int found = 0;
 
 	if (!eq || eq == spec)
 		return wb_error(WB_EXIT_USAGE,
@@ -144,33 +149,49 @@ static int parse_param(struct run_args *a, const char *spec)
 		spec = dot + 1;
 	}
 	snprintf(o->name, sizeof(o->name), "%.*s", (int)(eq - spec), spec);
-	/* validate against every kernel the override applies to */
-	for (int i = 0; wb_kernels[i]; i++) {
-		const struct wb_kernel *k = wb_kernels[i];
-		int pi;
+	a->ovtext[a->nov++] = eq + 1;
+	return 0;
+}
 
-		if (o->kernel && o->kernel != k)
-			continue;
-		pi = wb_param_index(k, o->name);
-		if (pi < 0)
-			continue;
-		p = &k->params[pi];
-		found = 1;
-		if (wb_param_parse(p, eq + 1, &o->value))
-			return wb_error(WB_EXIT_USAGE,
+static int selected(const struct run_args *a, const struct wb_kernel *k);
+
+/* Checked once the selection is known: a value only has to suit the
+ * kernels that will run. */
+static int check_overrides(struct run_args *a)
+{
+	for (int n = 0; n < a->nov; n++) {
+		struct wb_override *o = &a->ov[n];
+		int found = 0;
+
+		for (int i = 0; wb_kernels[i]; i++) {
+			const struct wb_kernel *k = wb_kernels[i];
+			const struct wb_param *p;
+			int pi;
+
+			if ((o->kernel && o->kernel != k) || !selected(a, k))
+				continue;
+			pi = wb_param_index(k, o->name);
+			if (pi < 0)
+				continue;
+			p = &k->params[pi];
+			found = 1;
+			if (wb_param_parse(p, a->ovtext[n], &o->value))
+				return wb_error(
+					WB_EXIT_USAGE,
 					"--param %s=%s: bad value for %s (unit "
 					"%s, %llu..%llu%s)",
-					o->name, eq + 1, k->name, p->unit,
+					o->name, a->ovtext[n], k->name, p->unit,
 					(unsigned long long)p->min,
 					(unsigned long long)p->max,
 					p->choices ? ", or one of its choices"
 						   : "");
+		}
+		if (!found)
+			return wb_error(WB_EXIT_USAGE,
+					"--param: no selected kernel has a "
+					"parameter '%s'",
+					o->name);
 	}
-	if (!found)
-		return wb_error(WB_EXIT_USAGE,
-				"--param: no kernel has a parameter '%s'",
-				o->name);
-	a->nov++;
 	return 0;
 }
 
@@ -265,6 +286,18 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 					WB_EXIT_USAGE,
 					"--mem-fraction '%s': need (0, 0.9]",
 					argv[i]);
+		} else if (!strcmp(s, "--test-delay-pct")) {
+			int pct;
+
+			if ((err = need_arg(argc, argv, i)))
+				return err;
+			if (wb_parse_int(argv[++i], &pct) || pct < 0 ||
+			    pct > 1000)
+				return wb_error(
+					WB_EXIT_USAGE,
+					"--test-delay-pct '%s': need 0 to 1000",
+					argv[i]);
+			a->opts.test_delay_pct = (unsigned int)pct;
 		} else if (!strcmp(s, "--seed")) {
 			int seed;
 
@@ -292,6 +325,9 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 			a->names[a->nnames++] = s;
 		}
 	}
+	err = check_overrides(a);
+	if (err)
+		return err;
 	a->opts.reps = reps > 0 ? reps : (a->opts.quick ? 3 : 9);
 	a->opts.min_time_s = min_time > 0 ? min_time
 					  : (a->opts.quick ? 0.02 : 0.1);
@@ -402,23 +438,87 @@ static json_t *walkbench_context(const struct run_args *a,
 		snprintf(pmu, sizeof(pmu), "%s", wb_counters_pmu_state(c));
 		wb_counters_close(c);
 	}
-	wb = json_pack("{s:s,s:s,s:s,s:b,s:b,s:i,s:s,s:s,s:i,s:f,s:b,s:o}",
-		       "version", WB_VERSION, "git_commit", WB_GIT_COMMIT,
-		       "command_line", a->cmdline, "complete", 0, "pinned",
-		       a->opts.cpu >= 0, "pinned_cpu", a->opts.cpu, "pmu", pmu,
-		       "gb_library_build_type", gb_library_build_type(),
-		       "repetitions", a->opts.reps, "min_time_s",
-		       a->opts.min_time_s, "quick", a->opts.quick, "env",
-		       wb_env_to_json(sys));
+	wb = json_pack("{s:i,s:s,s:s,s:s,s:b,s:b,s:i,s:s,s:s,s:i,s:f,s:b,s:o}",
+		       "schema_version", 1, "version", WB_VERSION, "git_commit",
+		       WB_GIT_COMMIT, "command_line", a->cmdline, "complete", 0,
+		       "pinned", a->opts.cpu >= 0, "pinned_cpu", a->opts.cpu,
+		       "pmu", pmu, "gb_library_build_type",
+		       gb_library_build_type(), "repetitions", a->opts.reps,
+		       "min_time_s", a->opts.min_time_s, "quick", a->opts.quick,
+		       "env", wb_env_to_json(sys));
 	if (wb) {
 		json_object_set_new(wb, "hypervisor",
 				    json_string(sys->hypervisor));
 		json_object_set_new(wb, "emulated", json_false());
+		if (a->opts.test_delay_pct)
+			json_object_set_new(
+				wb, "test_delay_pct",
+				json_integer(a->opts.test_delay_pct));
 		json_object_set_new(
 			wb, "mem_limit_bytes",
 			json_integer((json_int_t)a->opts.mem_limit_bytes));
 	}
 	return wb;
+}
+
+static uint64_t mem_available_bytes(void)
+{
+	FILE *f = fopen("/proc/meminfo", "re");
+	unsigned long long kb = 0;
+	char line[128];
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1)
+			break;
+	fclose(f);
+	return (uint64_t)kb << 10;
+}
+
+/* Refuse before forking rather than push the machine into swap or OOM. */
+static int memory_guard(struct run_args *a, const struct wb_instance *in,
+			char *why, size_t len)
+{
+	struct wb_ctx ctx = { 0 };
+	uint64_t need, avail;
+
+	if (!in->kernel->footprint)
+		return 0;
+	wb_instance_ctx(in, &ctx);
+	ctx.quick = a->opts.quick;
+	need = in->kernel->footprint(&ctx);
+	if (need > a->opts.mem_limit_bytes) {
+		snprintf(why, len,
+			 "needs %llu bytes, more than the memory limit of %llu "
+			 "(--mem-fraction)",
+			 (unsigned long long)need,
+			 (unsigned long long)a->opts.mem_limit_bytes);
+		return -ENOMEM;
+	}
+	avail = mem_available_bytes();
+	if (avail && need > avail / 10 * 9) {
+		snprintf(why, len,
+			 "needs %llu bytes, only %llu available (MemAvailable)",
+			 (unsigned long long)need, (unsigned long long)avail);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Rewrites the run's own file after each instance: a run that is killed
+ * keeps what it measured, marked incomplete. Exit code on failure. */
+static int checkpoint(struct run_args *a, struct wb_results *res)
+{
+	int err = wb_results_write(a->path, res->root, a->written);
+
+	if (err) {
+		a->write_failed = 1;
+		return wb_error(WB_EXIT_MISSING, "cannot write %s: %s", a->path,
+				strerror(-err));
+	}
+	a->written = 1;
+	return 0;
 }
 
 /* The kernel's system changes happen here, in the parent, journaled. */
@@ -449,6 +549,8 @@ static int measure(struct run_args *a, struct wb_plan *plan,
 	struct wb_supervise_opts so = {
 		.timeout_s = a->timeout_s,
 		.stop = &stop_requested,
+		/* the kernel's own limit plus room for the harness */
+		.data_limit_bytes = a->opts.mem_limit_bytes + (256ull << 20),
 	};
 	double t0 = (double)time(NULL);
 
@@ -465,9 +567,11 @@ static int measure(struct run_args *a, struct wb_plan *plan,
 		char nwhy[WB_WHY_LEN];
 		int err;
 
-		/* a kernel whose requirements do not hold is not forked */
+		/* an instance whose requirements do not hold, or that needs
+		 * more memory than it may have, is not forked */
 		if (wb_needs_check(in->kernel->requires, a->opts.sys, nwhy,
 				   sizeof(nwhy)) ||
+		    memory_guard(a, in, nwhy, sizeof(nwhy)) ||
 		    prepare_system(a, in, nwhy, sizeof(nwhy))) {
 			inst = wb_instance_json(in);
 			wb_instance_set_status(inst, WB_MISSING, nwhy);
@@ -480,9 +584,23 @@ static int measure(struct run_args *a, struct wb_plan *plan,
 			if (err)
 				return wb_error(WB_EXIT_FAILED, "results: %s",
 						strerror(-err));
+			err = checkpoint(a, res);
+			if (err)
+				return err;
 			continue;
 		}
 		err = wb_supervise(&so, wb_instance_child, &arg, &cr);
+		/* each instance starts from the machine's own settings, and
+		 * a reserved pool does not outlive the instance it was for */
+		if (in->kernel->prepare_system && a->opts.journal) {
+			int rerr = wb_journal_restore(a->opts.journal);
+
+			if (rerr)
+				fprintf(stderr,
+					"walkbench: error: restoring settings: "
+					"%s\n",
+					strerror(-rerr));
+		}
 		if (err)
 			return wb_error(WB_EXIT_FAILED,
 					"cannot start a child: %s",
@@ -538,6 +656,9 @@ static int measure(struct run_args *a, struct wb_plan *plan,
 			return wb_error(WB_EXIT_FAILED,
 					"cannot add %s to the results: %s",
 					in->name, strerror(-err));
+		err = checkpoint(a, res);
+		if (err)
+			return err;
 		left = ((double)time(NULL) - t0) / (double)(i + 1) *
 		       (double)(plan->n - i - 1);
 		fprintf(stderr, "[%zu/%zu] %s: %s (about %.0f s left)\n", i + 1,
@@ -556,7 +677,8 @@ int cmd_run(int argc, char **argv)
 	struct wb_results res;
 	struct summary sum = { 0 };
 	struct sigaction sa = { .sa_handler = on_signal };
-	char path[4096], tag[256], *ctx = NULL;
+	char path[4096], tag[256], *ctx = NULL, lpath[256], holder[64];
+	struct wb_lock lock = { .fd = -1 };
 	int err, rc;
 
 	if (wb_wants_help(argc, argv)) {
@@ -595,6 +717,16 @@ int cmd_run(int argc, char **argv)
 		wb_plan_free(&plan);
 		return wb_error(WB_EXIT_MISSING,
 				"cannot write results to %s: %s", path,
+				strerror(-err));
+	}
+	a.path = path;
+	err = wb_lock_default_path(lpath, sizeof(lpath));
+	if (!err)
+		err = wb_lock_acquire(&lock, lpath, 1, holder, sizeof(holder));
+	if (err) {
+		wb_plan_free(&plan);
+		return wb_error(WB_EXIT_MISSING,
+				"cannot take the run lock %s: %s", lpath,
 				strerror(-err));
 	}
 	wb_env_probe(&sys);
@@ -647,8 +779,12 @@ int cmd_run(int argc, char **argv)
 	}
 	json_object_set_new(res.walkbench, "complete",
 			    json_boolean(!stop_requested && !rc));
-	err = wb_results_write(path, res.root);
-	if (err) {
+	/* after a failed checkpoint the disk is full: the last good
+	 * checkpoint stays, said once */
+	err = a.write_failed ? 0 : wb_results_write(path, res.root, a.written);
+	if (a.write_failed) {
+		/* rc already says why */
+	} else if (err) {
 		rc = wb_error(WB_EXIT_MISSING, "cannot write %s: %s", path,
 			      strerror(-err));
 	} else {
@@ -661,5 +797,6 @@ int cmd_run(int argc, char **argv)
 	}
 	wb_results_free(&res);
 	wb_plan_free(&plan);
+	wb_lock_release(&lock);
 	return rc;
 }

@@ -187,9 +187,11 @@ int wb_instance_child(void *arg, int out_fd)
 	ctx.quick = o->quick;
 	ctx.allow_settings = o->allow_settings;
 	ctx.seed = o->seed;
+	ctx.test_delay_pct = o->test_delay_pct;
 	ctx.mem_limit_bytes = o->mem_limit_bytes;
 	ctx.sys = o->sys;
-	ctx.journal = o->journal;
+	/* settings change only in the parent (prepare_system) */
+	ctx.journal = NULL;
 
 	if (o->cpu >= 0 && wb_topo_pin(o->cpu, why, sizeof(why)))
 		return emit(out_fd, inst, NULL, WB_MISSING, why);

@@ -18,6 +18,7 @@ struct wb_run_opts {
 	bool allow_settings;
 	uint64_t mem_limit_bytes;
 	unsigned int seed;
+	unsigned int test_delay_pct;
 	const struct wb_sysinfo *sys;
 	struct wb_journal *journal;
 };

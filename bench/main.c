@@ -21,6 +21,8 @@ static const struct command commands[] = {
 	{ "list", cmd_list, "list kernels and whether they can run here" },
 	{ "run", cmd_run, "run suites or kernels and write a results file" },
 	{ "model", cmd_model, "query the reference paging model" },
+	{ "compare", cmd_compare, "compare two results files: a CI gate" },
+	{ "plot", cmd_plot, "plot results files and write index.html" },
 	{ "vm", cmd_vm, "run suites in a qemu guest; pair with native" },
 };
 

@@ -147,6 +147,12 @@ int wb_plan_add_kernel(struct wb_plan *plan, const struct wb_kernel *k,
 		if (np == WB_MAX_PARAMS)
 			return -E2BIG;
 		nvals[np] = values_for(&params[np], quick, vals[np]);
+		if (nvals[np] <= 0) {
+			snprintf(err, errlen,
+				 "kernel %s: parameter %s sweeps no value",
+				 k->name, params[np].name);
+			return -EINVAL;
+		}
 	}
 	for (size_t i = 0; i < nov; i++) {
 		int pi;

@@ -214,7 +214,7 @@ static int write_all(int fd, const char *buf, size_t n)
 	return 0;
 }
 
-int wb_results_write(const char *path, json_t *root)
+int wb_results_write(const char *path, json_t *root, int replace)
 {
 	char dir[4096], tmp[4200];
 	char *text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
@@ -222,7 +222,7 @@ int wb_results_write(const char *path, json_t *root)
 
 	if (!text)
 		return -ENOMEM;
-	if (!access(path, F_OK)) {
+	if (!replace && !access(path, F_OK)) {
 		free(text);
 		return -EEXIST;
 	}
@@ -242,7 +242,8 @@ int wb_results_write(const char *path, json_t *root)
 	if (close(fd) && !err)
 		err = -errno;
 	/* RENAME_NOREPLACE: a result that appeared meanwhile stays */
-	if (!err && renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE))
+	if (!err && renameat2(AT_FDCWD, tmp, AT_FDCWD, path,
+			      replace ? 0 : RENAME_NOREPLACE))
 		err = -errno;
 	if (err) {
 		unlink(tmp);

@@ -37,7 +37,8 @@ int wb_results_new_path(const char *root, const char *tag, char *out,
 			size_t len);
 /* Creates the directory of @path if needed and proves it writable. */
 int wb_results_check_dir(const char *path);
-/* Atomic, never replacing @path: -EEXIST if it exists. */
-int wb_results_write(const char *path, json_t *root);
+/* Atomic. Never replaces @path (-EEXIST if it exists) unless @replace:
+ * a run rewrites its own file after each instance. */
+int wb_results_write(const char *path, json_t *root, int replace);
 
 #endif

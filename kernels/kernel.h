@@ -77,6 +77,9 @@ struct wb_ctx {
 	uint64_t mem_limit_bytes; /* most a kernel may map */
 	const struct wb_sysinfo *sys;
 	struct wb_journal *journal;
+	/* test-only: run this much extra work (percent) inside the timed
+	 * region, so a test can inject a known slowdown (--test-delay-pct) */
+	unsigned int test_delay_pct;
 	enum wb_status status; /* set with wb_refuse() */
 	char why[WB_WHY_LEN];
 };
@@ -141,6 +144,9 @@ struct wb_kernel {
 	/* optional: false drops a swept combination from the plan (a 2M
 	 * sweep stops lower than a 4K one); explicit values are not asked */
 	bool (*admit)(const struct wb_ctx *ctx);
+	/* optional: bytes of memory the instance will touch, checked
+	 * against what the machine has free before its child is forked */
+	uint64_t (*footprint)(const struct wb_ctx *ctx);
 };
 
 /* kernels/registry.c */

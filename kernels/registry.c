@@ -8,11 +8,17 @@
 
 #define X(sym) extern const struct wb_kernel wb_k_##sym;
 #include "kernels.def"
+#ifdef WB_TEST_KERNELS
+#include WB_TEST_KERNELS
+#endif
 #undef X
 
 const struct wb_kernel *const wb_kernels[] = {
 #define X(sym) &wb_k_##sym,
 #include "kernels.def"
+#ifdef WB_TEST_KERNELS
+#include WB_TEST_KERNELS
+#endif
 #undef X
 	NULL,
 };

@@ -27,6 +27,7 @@ struct tlb_state {
 	struct wb_mem mem;
 	void **cur;
 	uint64_t pages;
+	unsigned int extra_pct; /* test-only injected slowdown */
 	char how[64];
 };
 
@@ -113,6 +114,7 @@ static int tlb_setup(struct wb_ctx *ctx, void **statep)
 	}
 	s->cur = (void **)((char *)s->mem.addr + order[0] * psz);
 	s->pages = n;
+	s->extra_pct = ctx->test_delay_pct;
 	free(order);
 	*statep = s;
 	return 0;
@@ -123,6 +125,9 @@ static void tlb_run(void *state, uint64_t iterations)
 	struct tlb_state *s = state;
 	void **p = s->cur;
 
+	/* an injected slowdown is more of the same loads, so it scales
+	 * with whatever one access costs at this N */
+	iterations += iterations * s->extra_pct / 100;
 	while (iterations--)
 		p = *p;
 	/* keep the chain's end live so the loads are not elided */
@@ -147,6 +152,11 @@ static int tlb_check(struct wb_ctx *ctx, void *state, struct wb_facts *f)
 	wb_fact(f, "pages", (double)s->pages);
 	wb_fact(f, "bytes_mapped", (double)s->mem.len);
 	return 0;
+}
+
+static uint64_t tlb_footprint(const struct wb_ctx *ctx)
+{
+	return ctx->param[0] * ctx->param[1];
 }
 
 static void tlb_teardown(void *state)
@@ -222,4 +232,5 @@ const struct wb_kernel wb_k_tlb_reach = {
 	.teardown = tlb_teardown,
 	.predict = tlb_predict,
 	.admit = tlb_admit,
+	.footprint = tlb_footprint,
 };

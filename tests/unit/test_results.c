@@ -55,8 +55,8 @@ static void test_write_never_overwrites(void **st)
 
 	(void)st;
 	snprintf(path, sizeof(path), "%s/r.json", dir);
-	assert_int_equal(wb_results_write(path, a), 0);
-	assert_int_equal(wb_results_write(path, b), -EEXIST);
+	assert_int_equal(wb_results_write(path, a, 0), 0);
+	assert_int_equal(wb_results_write(path, b, 0), -EEXIST);
 	f = fopen(path, "r");
 	assert_non_null(f);
 	assert_true(fread(buf, 1, sizeof(buf) - 1, f) > 0);
@@ -77,7 +77,7 @@ static void test_new_path_is_unique(void **st)
 	(void)st;
 	assert_int_equal(wb_results_new_path(dir, "tlb", p1, sizeof(p1)), 0);
 	assert_int_equal(wb_results_check_dir(p1), 0);
-	assert_int_equal(wb_results_write(p1, a), 0);
+	assert_int_equal(wb_results_write(p1, a, 0), 0);
 	assert_int_equal(wb_results_new_path(dir, "tlb", p2, sizeof(p2)), 0);
 	assert_string_not_equal(p1, p2);
 	json_decref(a);

@@ -1,0 +1,496 @@
+// SPDX-License-Identifier: MIT
+/*
+ * walkbench compare BASE.json NEW.json: per benchmark, did the time per
+ * unit change? Method (plots/README.md has the long form): the change is
+ * the Hodges-Lehmann estimate of the shift of log(real_time) between the
+ * repetitions, shown as a percentage, with its Moses confidence interval at
+ * level 1 - alpha; significance is a two-sided Mann-Whitney U test. A
+ * benchmark regressed when p < alpha and the change is above +threshold.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cmd.h"
+#include "parse.h"
+#include "resultsread.h"
+#include "stats.h"
+
+enum verdict {
+	V_UNCHANGED,
+	V_IMPROVED,
+	V_REGRESSED,
+	V_NOT_JUDGED,
+	V_NOT_COMPARABLE
+};
+static const char *const verdict_name[] = { "unchanged", "improved",
+					    "regressed", "not judged",
+					    "not comparable" };
+
+struct cmp_opts {
+	const char *base, *new;
+	double alpha, threshold_pct;
+	bool json, common;
+};
+
+struct row {
+	const struct wb_rbench *b, *n;
+	double med_b, med_n; /* ns */
+	double change, lo, hi, level; /* percent; level actually reached */
+	double p;
+	enum verdict v;
+	char why[256];
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: walkbench compare BASE.json NEW.json [--alpha A] "
+		"[--threshold PCT] [--json] [--common]\n\n"
+		"Compares the repetitions of every benchmark in both files.\n"
+		"  --alpha A        significance level of the U test (0.05)\n"
+		"  --threshold PCT  a significant change counts only beyond "
+		"PCT percent (5)\n"
+		"  --json           print a JSON object instead of the table\n"
+		"  --common         compare the benchmarks present in both "
+		"files; without it\n"
+		"                   differing benchmark sets are an error\n"
+		"Exit: 0 no regression, 1 something regressed, 2 bad input.\n");
+}
+
+static int parse_args(int argc, char **argv, struct cmp_opts *o)
+{
+	int npos = 0;
+
+	*o = (struct cmp_opts){ .alpha = 0.05, .threshold_pct = 5 };
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		double *dst = NULL;
+
+		if (!strcmp(a, "--json")) {
+			o->json = true;
+			continue;
+		}
+		if (!strcmp(a, "--common")) {
+			o->common = true;
+			continue;
+		}
+		if (!strcmp(a, "--alpha"))
+			dst = &o->alpha;
+		else if (!strcmp(a, "--threshold"))
+			dst = &o->threshold_pct;
+		if (dst) {
+			if (i + 1 >= argc)
+				return wb_error(WB_EXIT_USAGE,
+						"'%s' needs a value", a);
+			if (wb_parse_double(argv[++i], dst))
+				return wb_error(WB_EXIT_USAGE,
+						"bad value '%s' for %s",
+						argv[i], a);
+			continue;
+		}
+		if (a[0] == '-' && a[1])
+			return wb_error(WB_EXIT_USAGE,
+					"unknown option '%s' (try --help)", a);
+		if (npos == 0)
+			o->base = a;
+		else if (npos == 1)
+			o->new = a;
+		else
+			return wb_error(WB_EXIT_USAGE,
+					"unexpected argument '%s'", a);
+		npos++;
+	}
+	if (npos != 2)
+		return wb_error(WB_EXIT_USAGE,
+				"compare needs BASE.json and NEW.json");
+	if (!(o->alpha > 0 && o->alpha < 1))
+		return wb_error(WB_EXIT_USAGE, "--alpha %g is not in (0, 1)",
+				o->alpha);
+	if (!(o->threshold_pct >= 0 && o->threshold_pct < 1e6))
+		return wb_error(WB_EXIT_USAGE,
+				"--threshold %g is not a percentage >= 0",
+				o->threshold_pct);
+	return 0;
+}
+
+static void add_reason(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void add_reason(char *buf, size_t len, const char *fmt, ...)
+{
+	size_t used = strlen(buf);
+	va_list ap;
+
+	if (used && used + 2 < len) {
+		strcpy(buf + used, "; ");
+		used += 2;
+	}
+	va_start(ap, fmt);
+	if (used < len)
+		vsnprintf(buf + used, len - used, fmt, ap);
+	va_end(ap);
+}
+
+static void env_field_str(const json_t *eb, const json_t *en, const char *key,
+			  const char *what, char *why, size_t len)
+{
+	const char *a = wb_jstr(eb, key), *b = wb_jstr(en, key);
+
+	if (strcmp(a, b))
+		add_reason(why, len, "%s '%s' vs '%s'", what, a, b);
+}
+
+static void env_field_num(const json_t *eb, const json_t *en, const char *key,
+			  const char *what, char *why, size_t len)
+{
+	double a = wb_jnum(eb, key), b = wb_jnum(en, key);
+
+	if (!(a == b) && !(isnan(a) && isnan(b)))
+		add_reason(why, len, "%s %g vs %g", what, a, b);
+}
+
+/* Why the two machines' numbers cannot be compared; "" when they can. */
+static void env_differences(const struct wb_rfile *b, const struct wb_rfile *n,
+			    char *why, size_t len)
+{
+	bool eb = json_is_true(json_object_get(b->wb, "emulated"));
+	bool en = json_is_true(json_object_get(n->wb, "emulated"));
+
+	why[0] = 0;
+	env_field_str(b->env, n->env, "vendor", "CPU vendor", why, len);
+	env_field_num(b->env, n->env, "family", "CPU family", why, len);
+	env_field_num(b->env, n->env, "model", "CPU model", why, len);
+	env_field_str(b->env, n->env, "kernel", "kernel", why, len);
+	env_field_str(b->env, n->env, "hypervisor", "hypervisor", why, len);
+	if (eb != en)
+		add_reason(why, len, "%s is emulated (TCG), %s is not",
+			   eb ? "base" : "new", eb ? "new" : "base");
+}
+
+static int version_major(const struct wb_rfile *r)
+{
+	return atoi(wb_jstr(r->wb, "version"));
+}
+
+/* Names in @a missing from @b, as "x, y, +N more" into buf. */
+static size_t missing_names(const struct wb_rfile *a, const struct wb_rfile *b,
+			    char *buf, size_t len)
+{
+	size_t miss = 0, shown = 0;
+
+	buf[0] = 0;
+	for (size_t i = 0; i < a->nb; i++) {
+		if (wb_rfile_find(b, a->b[i].name))
+			continue;
+		if (shown < 5 && strlen(buf) + strlen(a->b[i].name) + 3 < len) {
+			size_t used = strlen(buf);
+
+			snprintf(buf + used, len - used, "%s%s",
+				 shown ? ", " : "", a->b[i].name);
+			shown++;
+		}
+		miss++;
+	}
+	if (miss > shown) {
+		size_t used = strlen(buf);
+
+		snprintf(buf + used, len - used, " and %zu more", miss - shown);
+	}
+	return miss;
+}
+
+static int judge(struct row *r, const struct cmp_opts *o, const char *env_why)
+{
+	size_t nb = r->b->nreps, nn = r->n->nreps;
+	double *lb = NULL, *ln = NULL, est, lo, hi;
+	const char *pb = wb_jstr(r->b->params, "page_size");
+	const char *pn = wb_jstr(r->n->params, "page_size");
+	struct wb_mwu u;
+	int err;
+
+	err = wb_median(r->b->real_time_ns, nb, &r->med_b);
+	if (!err)
+		err = wb_median(r->n->real_time_ns, nn, &r->med_n);
+	if (err)
+		return err;
+	r->change = r->lo = r->hi = r->p = r->level = NAN;
+	if (*env_why)
+		add_reason(r->why, sizeof(r->why), "%s", env_why);
+	if (strcmp(pb, pn))
+		add_reason(r->why, sizeof(r->why), "page size '%s' vs '%s'", pb,
+			   pn);
+	if (!r->b->page_size_verified)
+		add_reason(r->why, sizeof(r->why),
+			   "page size not verified in base");
+	if (!r->n->page_size_verified)
+		add_reason(r->why, sizeof(r->why),
+			   "page size not verified in new");
+	if (r->why[0]) {
+		r->v = V_NOT_COMPARABLE;
+		return 0;
+	}
+	for (size_t i = 0; i < nb; i++)
+		if (!(r->b->real_time_ns[i] > 0))
+			goto zero;
+	for (size_t i = 0; i < nn; i++)
+		if (!(r->n->real_time_ns[i] > 0))
+			goto zero;
+	lb = malloc(nb * sizeof(*lb));
+	ln = malloc(nn * sizeof(*ln));
+	if (!lb || !ln) {
+		err = -ENOMEM;
+		goto out;
+	}
+	/* on logs, so the shift is a ratio and both sides weigh alike */
+	for (size_t i = 0; i < nb; i++)
+		lb[i] = log(r->b->real_time_ns[i]);
+	for (size_t i = 0; i < nn; i++)
+		ln[i] = log(r->n->real_time_ns[i]);
+	err = wb_hodges_lehmann(lb, nb, ln, nn, 1 - o->alpha, &est, &lo, &hi,
+				&r->level);
+	if (!err)
+		err = wb_mann_whitney(lb, nb, ln, nn, &u);
+	if (err)
+		goto out;
+	r->change = 100 * expm1(est);
+	r->lo = 100 * expm1(lo);
+	r->hi = 100 * expm1(hi);
+	r->p = u.p;
+	if (wb_mwu_min_p(nb, nn) > o->alpha) {
+		r->v = V_NOT_JUDGED;
+		snprintf(r->why, sizeof(r->why),
+			 "too few repetitions: the U test needs at least %zu "
+			 "per side to reach alpha %g (base has %zu, new %zu)",
+			 wb_mwu_reps_needed(o->alpha), o->alpha, nb, nn);
+	} else if (r->p >= o->alpha) {
+		r->v = V_UNCHANGED;
+	} else if (r->change > o->threshold_pct) {
+		r->v = V_REGRESSED;
+	} else if (r->change < -o->threshold_pct) {
+		r->v = V_IMPROVED;
+	} else {
+		r->v = V_UNCHANGED;
+		snprintf(r->why, sizeof(r->why),
+			 "significant but within the %g%% threshold",
+			 o->threshold_pct);
+	}
+out:
+	free(lb);
+	free(ln);
+	return err;
+zero:
+	r->v = V_NOT_JUDGED;
+	snprintf(r->why, sizeof(r->why), "a repetition has a zero time");
+	return 0;
+}
+
+static json_t *jnum_or_null(double v)
+{
+	return isnan(v) ? json_null() : json_real(v);
+}
+
+static json_t *file_json(const struct wb_rfile *r)
+{
+	return json_pack("{s:s, s:s, s:s, s:s, s:b}", "path", r->path, "host",
+			 wb_jstr(r->context, "host_name"), "date",
+			 wb_jstr(r->context, "date"), "cpu",
+			 wb_jstr(r->env, "model_name"), "complete",
+			 !json_is_false(json_object_get(r->wb, "complete")));
+}
+
+static int print_json(const struct cmp_opts *o, const struct wb_rfile *b,
+		      const struct wb_rfile *n, struct row *rows, size_t nr,
+		      const size_t *count, const char *env_why)
+{
+	json_t *out, *arr = json_array(), *counts = json_object();
+	char *s;
+
+	for (size_t i = 0; i < nr; i++) {
+		struct row *r = &rows[i];
+
+		json_array_append_new(
+			arr,
+			json_pack("{s:s, s:I, s:I, s:o, s:o, s:o, s:o, s:o, "
+				  "s:o, s:o, s:s, s:s}",
+				  "name", r->b->name, "reps_base",
+				  (json_int_t)r->b->nreps, "reps_new",
+				  (json_int_t)r->n->nreps, "median_ns_base",
+				  jnum_or_null(r->med_b), "median_ns_new",
+				  jnum_or_null(r->med_n), "change_pct",
+				  jnum_or_null(r->change), "ci_low_pct",
+				  jnum_or_null(r->lo), "ci_high_pct",
+				  jnum_or_null(r->hi), "ci_level",
+				  jnum_or_null(r->level), "p_value",
+				  jnum_or_null(r->p), "verdict",
+				  verdict_name[r->v], "why", r->why));
+	}
+	for (int v = 0; v <= V_NOT_COMPARABLE; v++)
+		json_object_set_new(counts, verdict_name[v],
+				    json_integer((json_int_t)count[v]));
+	out = json_pack("{s:o, s:o, s:f, s:f, s:s, s:s, s:s, s:o, s:o, s:b}",
+			"base", file_json(b), "new", file_json(n), "alpha",
+			o->alpha, "threshold_pct", o->threshold_pct, "method",
+			"change: Hodges-Lehmann shift of log(real_time), "
+			"Moses interval; p: two-sided Mann-Whitney U",
+			"not_comparable_why", env_why, "statistic",
+			"real_time of run_type iteration entries", "counts",
+			counts, "benchmarks", arr, "regressed",
+			count[V_REGRESSED] > 0);
+	if (!out)
+		return -ENOMEM;
+	s = json_dumps(out, JSON_INDENT(2) | JSON_REAL_PRECISION(6));
+	json_decref(out);
+	if (!s)
+		return -ENOMEM;
+	puts(s);
+	free(s);
+	return 0;
+}
+
+static void fmt_pct(char *buf, size_t len, double v)
+{
+	if (isnan(v))
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%+.1f%%", v);
+}
+
+static void print_table(const struct cmp_opts *o, const struct wb_rfile *b,
+			const struct wb_rfile *n, struct row *rows, size_t nr,
+			const size_t *count)
+{
+	int w = 9;
+
+	printf("base: %s (%s, %s, %s)\n", b->path,
+	       wb_jstr(b->context, "host_name"), wb_jstr(b->env, "model_name"),
+	       wb_jstr(b->context, "date"));
+	printf("new:  %s (%s, %s, %s)\n", n->path,
+	       wb_jstr(n->context, "host_name"), wb_jstr(n->env, "model_name"),
+	       wb_jstr(n->context, "date"));
+	printf("change: Hodges-Lehmann estimate of the median change of "
+	       "real_time, %g%% Moses interval; p: Mann-Whitney U; "
+	       "threshold %g%%\n\n",
+	       100 * (1 - o->alpha), o->threshold_pct);
+	for (size_t i = 0; i < nr; i++)
+		if ((int)strlen(rows[i].b->name) > w)
+			w = (int)strlen(rows[i].b->name);
+	printf("%-*s %5s %11s %11s %8s %19s %7s  %s\n", w, "benchmark", "reps",
+	       "base ns", "new ns", "change", "interval", "p", "verdict");
+	for (size_t i = 0; i < nr; i++) {
+		struct row *r = &rows[i];
+		char reps[24], ch[16], lo[16], hi[16], iv[40], p[16];
+
+		snprintf(reps, sizeof(reps), "%zu/%zu", r->b->nreps,
+			 r->n->nreps);
+		fmt_pct(ch, sizeof(ch), r->change);
+		fmt_pct(lo, sizeof(lo), r->lo);
+		fmt_pct(hi, sizeof(hi), r->hi);
+		if (isnan(r->lo))
+			snprintf(iv, sizeof(iv), "-");
+		else
+			snprintf(iv, sizeof(iv), "[%s, %s]", lo, hi);
+		if (isnan(r->p))
+			snprintf(p, sizeof(p), "-");
+		else
+			snprintf(p, sizeof(p), "%.4f", r->p);
+		printf("%-*s %5s %11.4g %11.4g %8s %19s %7s  %s%s%s\n", w,
+		       r->b->name, reps, r->med_b, r->med_n, ch, iv, p,
+		       verdict_name[r->v], r->why[0] ? ": " : "", r->why);
+	}
+	printf("\n%zu compared: %zu regressed, %zu improved, %zu unchanged, "
+	       "%zu not judged, %zu not comparable\n",
+	       nr, count[V_REGRESSED], count[V_IMPROVED], count[V_UNCHANGED],
+	       count[V_NOT_JUDGED], count[V_NOT_COMPARABLE]);
+}
+
+static int compare(const struct cmp_opts *o, const struct wb_rfile *b,
+		   const struct wb_rfile *n)
+{
+	char env_why[512], mb[512], mn[512];
+	size_t miss_new = missing_names(b, n, mn, sizeof(mn));
+	size_t miss_base = missing_names(n, b, mb, sizeof(mb));
+	size_t count[V_NOT_COMPARABLE + 1] = { 0 }, nr = 0;
+	struct row *rows;
+	int err = 0;
+
+	if (version_major(b) != version_major(n))
+		return wb_error(WB_EXIT_USAGE,
+				"results format versions differ: %s has "
+				"walkbench %s, %s has %s",
+				b->path, wb_jstr(b->wb, "version"), n->path,
+				wb_jstr(n->wb, "version"));
+	if ((miss_new || miss_base) && (!o->common || miss_new == b->nb))
+		return wb_error(WB_EXIT_USAGE,
+				"benchmark sets differ: missing from %s (new): "
+				"%s; missing from %s (base): %s%s",
+				n->path, miss_new ? mn : "none", b->path,
+				miss_base ? mb : "none",
+				o->common ? ""
+					  : " (--common compares the rest)");
+	if (!b->nb)
+		return wb_error(WB_EXIT_USAGE, "%s and %s have no benchmarks",
+				b->path, n->path);
+	env_differences(b, n, env_why, sizeof(env_why));
+	rows = calloc(b->nb, sizeof(*rows));
+	if (!rows)
+		return wb_error(WB_EXIT_USAGE, "out of memory");
+	for (size_t i = 0; i < b->nb && !err; i++) {
+		struct row *r = &rows[nr];
+
+		r->b = &b->b[i];
+		r->n = wb_rfile_find(n, r->b->name);
+		if (!r->n)
+			continue;
+		err = judge(r, o, env_why);
+		count[r->v]++;
+		nr++;
+	}
+	if (!err && o->json)
+		err = print_json(o, b, n, rows, nr, count, env_why);
+	else if (!err)
+		print_table(o, b, n, rows, nr, count);
+	free(rows);
+	if (err)
+		return wb_error(WB_EXIT_USAGE, "compare: %s", strerror(-err));
+	if (!o->json) {
+		if (miss_new || miss_base)
+			printf("only in base: %s\nonly in new: %s\n",
+			       miss_new ? mn : "none", miss_base ? mb : "none");
+		if (json_is_false(json_object_get(b->wb, "complete")) ||
+		    json_is_false(json_object_get(n->wb, "complete")))
+			printf("note: a results file is from an interrupted "
+			       "run (complete: false)\n");
+		if (*env_why)
+			printf("not comparable: %s\n", env_why);
+	}
+	return count[V_REGRESSED] ? WB_EXIT_FAILED : WB_EXIT_OK;
+}
+
+int cmd_compare(int argc, char **argv)
+{
+	struct wb_rfile b, n;
+	struct cmp_opts o;
+	char why[512];
+	int rc;
+
+	if (wb_wants_help(argc, argv))
+		return usage(stdout), WB_EXIT_OK;
+	rc = parse_args(argc, argv, &o);
+	if (rc)
+		return rc;
+	if (wb_rfile_load(o.base, &b, why, sizeof(why)))
+		return wb_error(WB_EXIT_USAGE, "%s", why);
+	if (wb_rfile_load(o.new, &n, why, sizeof(why))) {
+		wb_rfile_free(&b);
+		return wb_error(WB_EXIT_USAGE, "%s", why);
+	}
+	rc = compare(&o, &b, &n);
+	wb_rfile_free(&b);
+	wb_rfile_free(&n);
+	return rc;
+}

@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: MIT
+/* Bar plots: one row per label, one column per file (walk depth, faults). */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plot.h"
+
+struct table {
+	char label[WB_PLOT_MAX_ROWS][128];
+	double key[WB_PLOT_MAX_ROWS]; /* sort key */
+	double *val; /* WB_PLOT_MAX_ROWS x nfiles */
+	size_t n;
+};
+
+static double *cell(struct table *t, const struct plot_set *s, size_t row,
+		    size_t file)
+{
+	return &t->val[row * s->nfiles + file];
+}
+
+static long table_row(struct table *t, const struct plot_set *s,
+		      const char *label, double key)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (!strcmp(t->label[i], label))
+			return (long)i;
+	if (t->n >= WB_PLOT_MAX_ROWS)
+		return -1;
+	snprintf(t->label[t->n], sizeof(t->label[0]), "%s", label);
+	t->key[t->n] = key;
+	for (size_t f = 0; f < s->nfiles; f++)
+		*cell(t, s, t->n, f) = NAN;
+	return (long)t->n++;
+}
+
+static int table_write(struct table *t, const struct plot_set *s,
+		       struct plot_job *job, const char *first_col, bool sort)
+{
+	char path[4096];
+	size_t order[WB_PLOT_MAX_ROWS];
+	FILE *f;
+
+	for (size_t i = 0; i < t->n; i++)
+		order[i] = i;
+	/* insertion sort by key; rows with equal keys keep their order */
+	for (size_t i = 1; sort && i < t->n; i++)
+		for (size_t j = i;
+		     j > 0 && t->key[order[j - 1]] > t->key[order[j]]; j--) {
+			size_t tmp = order[j];
+
+			order[j] = order[j - 1];
+			order[j - 1] = tmp;
+		}
+	f = wb_plot_open_tsv(s, job->name, path, sizeof(path));
+	if (!f)
+		return -errno;
+	fprintf(f, "%s", first_col);
+	for (size_t k = 0; k < s->nfiles; k++)
+		fprintf(f, "\t%s", s->nfiles > 1 ? s->labels[k] : "median");
+	fputc('\n', f);
+	for (size_t i = 0; i < t->n; i++) {
+		fprintf(f, "%s", t->label[order[i]]);
+		for (size_t k = 0; k < s->nfiles; k++)
+			fprintf(f, "\t%.10g", *cell(t, s, order[i], k));
+		fputc('\n', f);
+	}
+	wb_plot_add_int(job, "ncols", (long)s->nfiles + 1);
+	job->has_data = t->n > 0;
+	return wb_plot_close_tsv(f);
+}
+
+static struct table *table_new(const struct plot_set *s)
+{
+	struct table *t = calloc(1, sizeof(*t));
+
+	if (t)
+		t->val = calloc(WB_PLOT_MAX_ROWS * s->nfiles, sizeof(*t->val));
+	if (t && !t->val) {
+		free(t);
+		t = NULL;
+	}
+	return t;
+}
+
+static void table_free(struct table *t)
+{
+	if (t)
+		free(t->val);
+	free(t);
+}
+
+/* the name without its kernel prefix: "stride:2M/page_size:4K" */
+static const char *short_name(const struct wb_rbench *b)
+{
+	size_t k = strlen(b->kernel);
+
+	if (k && !strncmp(b->name, b->kernel, k) && b->name[k] == '/')
+		return b->name + k + 1;
+	return b->name;
+}
+
+int wb_plot_walk(const struct plot_set *s, struct plot_job *job)
+{
+	struct table *t = table_new(s);
+	int err = 0;
+
+	if (!t)
+		return -ENOMEM;
+	for (size_t f = 0; f < s->nfiles; f++) {
+		const struct wb_rfile *r = &s->files[f];
+
+		for (size_t i = 0; i < r->nb; i++) {
+			const struct wb_rbench *b = &r->b[i];
+			const char *stride = wb_jstr(b->params, "stride");
+			double med, q1, q3, key = (double)i;
+			long row;
+
+			if (strcmp(b->kernel, "walk_depth") ||
+			    wb_plot_stat(b, "ns_per_access", &med, &q1, &q3))
+				continue;
+			wb_plot_param_num(b->params, "stride", &key);
+			row = table_row(t, s, *stride ? stride : short_name(b),
+					key);
+			if (row >= 0)
+				*cell(t, s, (size_t)row, f) = med;
+		}
+	}
+	if (t->n)
+		err = table_write(t, s, job, "stride", true);
+	table_free(t);
+	return err;
+}
+
+/* The kernel of every benchmark of @suite, or NULL when there are several */
+static const char *one_kernel(const struct plot_set *s, const char *suite)
+{
+	const char *k = NULL;
+
+	for (size_t f = 0; f < s->nfiles; f++)
+		for (size_t i = 0; i < s->files[f].nb; i++) {
+			const struct wb_rbench *b = &s->files[f].b[i];
+
+			if (strcmp(b->suite, suite))
+				continue;
+			if (k && strcmp(k, b->kernel))
+				return NULL;
+			k = b->kernel;
+		}
+	return k;
+}
+
+int wb_plot_cow(const struct plot_set *s, struct plot_job *job)
+{
+	struct table *t = table_new(s);
+	const char *one = one_kernel(s, "cow");
+	char xlab[160];
+	int err = 0;
+
+	if (!t)
+		return -ENOMEM;
+	for (size_t f = 0; f < s->nfiles; f++) {
+		const struct wb_rfile *r = &s->files[f];
+
+		for (size_t i = 0; i < r->nb; i++) {
+			const struct wb_rbench *b = &r->b[i];
+			double med, q1, q3, rate;
+			long row;
+
+			if (strcmp(b->suite, "cow"))
+				continue;
+			if (!wb_plot_stat(b, "faults_per_s", &med, &q1, &q3))
+				rate = med;
+			else if (!wb_plot_stat(b, "ns_per_fault", &med, &q1,
+					       &q3) &&
+				 med > 0)
+				rate = 1e9 / med;
+			else
+				continue;
+			/* the kernel goes in the axis label when there is one */
+			row = table_row(t, s, one ? short_name(b) : b->name,
+					(double)i);
+			if (row >= 0)
+				*cell(t, s, (size_t)row, f) = rate;
+		}
+	}
+	if (t->n) {
+		snprintf(xlab, sizeof(xlab), "%s%s", one ? one : "benchmark",
+			 one ? " parameters" : "");
+		wb_plot_add_var(job, "xlab", xlab);
+		err = table_write(t, s, job, "benchmark", false);
+	}
+	table_free(t);
+	return err;
+}

@@ -1,0 +1,350 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Reads the compiled-in CPU table. Parsing on each lookup keeps the library
+ * free of global state; the table is a few rows.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cpu.h"
+
+extern const char wb_data_cpus_tsv[];
+
+#define NCOL 9
+
+/* Copies field @s (up to tab/newline/NUL) into @buf. */
+static const char *field(const char *s, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	while (*s && *s != '\t' && *s != '\n') {
+		if (n + 1 < len)
+			buf[n++] = *s;
+		s++;
+	}
+	buf[n] = 0;
+	return s;
+}
+
+static int parse_hex(const char *s, unsigned long *out)
+{
+	char *end;
+
+	if (!isxdigit((unsigned char)s[0]) && s[0] != '0')
+		return -EINVAL;
+	errno = 0;
+	*out = strtoul(s, &end, 16);
+	if (errno || end == s)
+		return -EINVAL;
+	return (int)(end - s);
+}
+
+static int parse_size(const char *s, uint64_t *out, const char **end)
+{
+	char *e;
+	unsigned long long v;
+
+	if (!isdigit((unsigned char)*s))
+		return -EINVAL;
+	v = strtoull(s, &e, 10);
+	if (*e == 'K')
+		v <<= 10, e++;
+	else if (*e == 'M')
+		v <<= 20, e++;
+	else if (*e == 'G')
+		v <<= 30, e++;
+	*out = v;
+	*end = e;
+	return 0;
+}
+
+static int parse_u32(const char *s, uint32_t *out, const char **end)
+{
+	char *e;
+	unsigned long v;
+
+	if (!isdigit((unsigned char)*s))
+		return -EINVAL;
+	errno = 0;
+	v = strtoul(s, &e, 10);
+	if (errno || v > UINT32_MAX)
+		return -EINVAL;
+	*out = (uint32_t)v;
+	*end = e;
+	return 0;
+}
+
+int wbm_tlb_parse_level(const char *s, int level, struct wbm_tlb_geom *g)
+{
+	if (!strcmp(s, "-"))
+		return 0;
+	for (;;) {
+		struct wbm_tlb_struct st = { .level = level };
+		uint64_t sz;
+		const char *e;
+
+		for (;;) {
+			unsigned int bit;
+
+			if (parse_size(s, &sz, &e))
+				return -EINVAL;
+			bit = wbm_tlb_size_bit(sz);
+			if (!bit || st.sizes & bit)
+				return -EINVAL;
+			st.sizes |= bit;
+			s = e;
+			if (*s != '+')
+				break;
+			s++;
+		}
+		if (*s++ != ':' || parse_u32(s, &st.entries, &e) || *e != ':')
+			return -EINVAL;
+		s = e + 1;
+		if (!strncmp(s, "FA", 2)) {
+			st.ways = st.entries;
+			e = s + 2;
+		} else if (parse_u32(s, &st.ways, &e)) {
+			return -EINVAL;
+		}
+		if (!st.ways)
+			st.ways = st.entries;
+		if (g->n >= WBM_TLB_MAX)
+			return -EINVAL;
+		g->s[g->n++] = st;
+		s = e;
+		if (!*s)
+			break;
+		if (*s++ != ',')
+			return -EINVAL;
+	}
+	return wbm_tlb_geom_check(g);
+}
+
+static int parse_l1d(const char *s, struct wbm_cpu *c)
+{
+	const char *e;
+
+	if (parse_size(s, &c->l1d_bytes, &e) || *e != '/' ||
+	    parse_u32(e + 1, &c->l1d_ways, &e) || *e != '/' ||
+	    parse_u32(e + 1, &c->l1d_line, &e) || *e)
+		return -EINVAL;
+	return 0;
+}
+
+static int parse_pwc(const char *s, struct wbm_cpu *c)
+{
+	const char *e;
+
+	if (!strcmp(s, "-"))
+		return 0;
+	for (;;) {
+		uint32_t lvl, n;
+
+		if (*s++ != 'L' || parse_u32(s, &lvl, &e) || *e != ':' ||
+		    lvl < 2 || lvl > 5 || parse_u32(e + 1, &n, &e))
+			return -EINVAL;
+		c->pwc[lvl] = n;
+		s = e;
+		if (!*s)
+			return 0;
+		if (*s++ != ',')
+			return -EINVAL;
+	}
+}
+
+/* Does the models column list @model? */
+static int lists_model(const char *s, unsigned int model)
+{
+	while (*s) {
+		unsigned long lo, hi;
+		int n = parse_hex(s, &lo);
+
+		if (n < 0)
+			return 0;
+		s += n;
+		hi = lo;
+		if (*s == '-') {
+			n = parse_hex(++s, &hi);
+			if (n < 0)
+				return 0;
+			s += n;
+		}
+		if (model >= lo && model <= hi)
+			return 1;
+		if (*s == ',')
+			s++;
+		else if (*s)
+			return 0;
+	}
+	return 0;
+}
+
+/* Parses the row starting at @line; *@models gets the models column. */
+static int parse_row(const char *line, struct wbm_cpu *c, char *models,
+		     size_t mlen)
+{
+	char col[NCOL][512];
+	const char *s = line;
+	unsigned long fam;
+
+	memset(c, 0, sizeof(*c));
+	for (int i = 0; i < NCOL; i++) {
+		s = field(s, col[i], sizeof(col[i]));
+		if (i < NCOL - 1 && *s++ != '\t')
+			return -EINVAL;
+	}
+	if (strlen(col[0]) >= sizeof(c->name) ||
+	    strlen(col[1]) >= sizeof(c->vendor) || parse_hex(col[2], &fam) < 0)
+		return -EINVAL;
+	strcpy(c->name, col[0]);
+	strcpy(c->vendor, col[1]);
+	c->family = (unsigned int)fam;
+	if (strlen(col[3]) >= mlen || strlen(col[8]) >= sizeof(c->source))
+		return -EINVAL;
+	strcpy(models, col[3]);
+	strcpy(c->source, col[8]);
+	if (parse_l1d(col[4], c) || wbm_tlb_parse_level(col[5], 1, &c->dtlb) ||
+	    wbm_tlb_parse_level(col[6], 2, &c->dtlb) || parse_pwc(col[7], c))
+		return -EINVAL;
+	return 0;
+}
+
+/* Calls @match on each row until it returns 1. */
+static int each_row(int (*match)(const struct wbm_cpu *, const char *,
+				 const void *),
+		    const void *arg, struct wbm_cpu *out)
+{
+	const char *s = wb_data_cpus_tsv;
+
+	while (*s) {
+		const char *nl = strchr(s, '\n');
+		char models[256];
+
+		if (*s != '#' && *s != '\n') {
+			int err = parse_row(s, out, models, sizeof(models));
+
+			if (err)
+				return err;
+			if (match(out, models, arg))
+				return 0;
+		}
+		if (!nl)
+			break;
+		s = nl + 1;
+	}
+	memset(out, 0, sizeof(*out));
+	return -ENOENT;
+}
+
+struct id {
+	const char *vendor;
+	unsigned int family, model;
+};
+
+static int match_id(const struct wbm_cpu *c, const char *models,
+		    const void *arg)
+{
+	const struct id *id = arg;
+
+	return !strcmp(c->vendor, id->vendor) && c->family == id->family &&
+	       lists_model(models, id->model);
+}
+
+int wbm_cpu_lookup(const char *vendor, unsigned int family, unsigned int model,
+		   struct wbm_cpu *out)
+{
+	struct id id = { vendor, family, model };
+
+	return each_row(match_id, &id, out);
+}
+
+/* Name compare that ignores case, spaces, '-' and '_'. */
+static int same_name(const char *a, const char *b)
+{
+	for (;;) {
+		while (*a == ' ' || *a == '-' || *a == '_')
+			a++;
+		while (*b == ' ' || *b == '-' || *b == '_')
+			b++;
+		if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+			return 0;
+		if (!*a)
+			return 1;
+		a++, b++;
+	}
+}
+
+static int match_name(const struct wbm_cpu *c, const char *models,
+		      const void *arg)
+{
+	(void)models;
+	return same_name(c->name, arg);
+}
+
+int wbm_cpu_by_name(const char *name, struct wbm_cpu *out)
+{
+	return each_row(match_name, name, out);
+}
+
+static int match_index(const struct wbm_cpu *c, const char *models,
+		       const void *arg)
+{
+	int *left = (int *)arg;
+
+	(void)c, (void)models;
+	return (*left)-- == 0;
+}
+
+int wbm_cpu_at(int i, struct wbm_cpu *out)
+{
+	if (i < 0)
+		return -ENOENT;
+	return each_row(match_index, &i, out);
+}
+
+/*
+ * The row names as constants, so wbm_cpu_tlb_reach() can hand out a name
+ * that outlives the call without any mutable state. test_model_cpu checks
+ * that every row of the table is here.
+ */
+static const char *const row_names[] = {
+	"Skylake",	"Sunny Cove", "Cypress Cove", "Golden Cove",
+	"Redwood Cove", "Zen 3",      "Zen 4",	      "Zen 5",
+};
+
+const char *wbm_cpu_static_name(const char *name)
+{
+	for (size_t i = 0; i < sizeof(row_names) / sizeof(row_names[0]); i++)
+		if (!strcmp(row_names[i], name))
+			return row_names[i];
+	return "unnamed row";
+}
+
+static const char *static_name(const char *name)
+{
+	return wbm_cpu_static_name(name);
+}
+
+int wbm_cpu_tlb_reach(const char *vendor, unsigned int family,
+		      unsigned int model, uint64_t page_size, uint64_t *l1,
+		      uint64_t *l2, const char **row_name)
+{
+	struct wbm_cpu c;
+	int err = wbm_cpu_lookup(vendor, family, model, &c);
+
+	*l1 = *l2 = 0;
+	if (row_name)
+		*row_name = NULL;
+	if (err)
+		return err;
+	if (!wbm_tlb_size_bit(page_size))
+		return -EINVAL;
+	*l1 = wbm_tlb_entries(&c.dtlb, 1, page_size);
+	*l2 = wbm_tlb_entries(&c.dtlb, 2, page_size);
+	if (row_name)
+		*row_name = static_name(c.name);
+	return 0;
+}

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Reading a results file (results/README.md) for compare, plot and report.
+ * wb_rfile_load() checks the structure the readers rely on and, when the
+ * file is unusable, fills @why with one line naming the file and what is
+ * wrong (no newline). The JSON stays owned by struct wb_rfile; every
+ * json_t pointer in it is borrowed and dies with wb_rfile_free().
+ */
+#ifndef WB_RESULTSREAD_H
+#define WB_RESULTSREAD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <jansson.h>
+
+/* One benchmark name: its "iteration" entries (one per repetition). */
+struct wb_rbench {
+	const char *name, *suite, *kernel; /* "" when absent */
+	json_t *params; /* object or NULL */
+	bool page_size_verified; /* true only when every repetition says so */
+	json_t **reps; /* the entries, in file order */
+	double *real_time_ns; /* real_time of each, converted to ns */
+	size_t nreps;
+	json_t *instance; /* its context.walkbench.instances entry, or NULL */
+};
+
+struct wb_rfile {
+	const char *path;
+	json_t *root;
+	json_t *context, *wb, *env; /* wb and env are objects */
+	json_t *instances; /* array (may be empty) */
+	struct wb_rbench *b;
+	size_t nb;
+};
+
+int wb_rfile_load(const char *path, struct wb_rfile *r, char *why, size_t len);
+void wb_rfile_free(struct wb_rfile *r);
+const struct wb_rbench *wb_rfile_find(const struct wb_rfile *r,
+				      const char *name);
+/* The numeric field @key of every repetition that has it, into out[]
+ * (b->nreps entries suffice); *n gets the count. */
+void wb_rbench_values(const struct wb_rbench *b, const char *key, double *out,
+		      size_t *n);
+/* obj[key] as a string; "" when absent or not a string (obj may be NULL) */
+const char *wb_jstr(const json_t *obj, const char *key);
+/* obj[key] as a number; NAN when absent or not a number */
+double wb_jnum(const json_t *obj, const char *key);
+
+#endif

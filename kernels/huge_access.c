@@ -1,0 +1,521 @@
+// SPDX-License-Identifier: MIT
+/*
+ * huge_access: the same access pattern over the same working set on base
+ * pages, THP and hugetlbfs pages, so that the difference is translation.
+ *
+ * One kernel, not one per pattern: the layout, backing, verification and
+ * prediction are the same for both patterns, only the timed loop differs.
+ *
+ *   pattern 1 (chase): one dependent load per 4K page of the working set,
+ *     pages in random order, the line within the page rotated so that the
+ *     loads spread over the L1D sets. Every access is a new 4K page: with
+ *     base pages a TLB miss once the working set exceeds the TLB reach.
+ *   pattern 2 (scan): independent 8-byte loads one cache line apart,
+ *     sequentially through the working set and round again (throughput).
+ *
+ *   backing 1 base 4K (MADV_NOHUGEPAGE), 2 THP (MADV_HUGEPAGE in any THP
+ *     mode but never), 3 THP with mode "always" and no madvise (switched
+ *     through the settings journal when allowed), 4 hugetlbfs 2M,
+ *     5 hugetlbfs 1G (needs the 1 GiB pool, i.e. pdpe1gb).
+ *
+ * The mapping sits alone in its own 512 GiB-aligned stretch of address
+ * space (harness/layout.h), so VmPTE growth is its page tables only. Every
+ * page is verified to have the backing's page size before anything is
+ * timed; an instance that got a silent fallback is refused as untrusted.
+ * hugetlb pages come from the pool; a pool too small is grown through the
+ * settings journal (restored by the harness) only when settings changes
+ * are allowed. Speed-up over base pages is computed across instances by
+ * validate and the plots, not here.
+ *
+ * One iteration is one load (an access).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "env.h"
+#include "journal.h"
+#include "kernel.h"
+#include "layout.h"
+#include "model/model.h"
+
+enum {
+	PAT_CHASE = 1,
+	PAT_SCAN = 2
+};
+enum {
+	B_BASE = 1,
+	B_THP,
+	B_THP_ALWAYS,
+	B_HUGETLB_2M,
+	B_HUGETLB_1G
+};
+
+#define MIB ((uint64_t)1 << 20)
+#define GIB ((uint64_t)1 << 30)
+#define THP_ENABLED "/sys/kernel/mm/transparent_hugepage/enabled"
+
+static const uint64_t patterns[] = { PAT_CHASE, PAT_SCAN, 0 };
+static const uint64_t backings[] = { B_BASE,	   B_THP,	 B_THP_ALWAYS,
+				     B_HUGETLB_2M, B_HUGETLB_1G, 0 };
+static const char *const backing_name[] = {
+	"",	      "base 4K",    "THP (madvise)", "THP (always)",
+	"hugetlb 2M", "hugetlb 1G",
+};
+
+static const struct wb_param params[] = {
+	{ .name = "pattern",
+	  .unit = "enum",
+	  .help = "1 random page chase, 2 sequential line scan",
+	  .def = PAT_CHASE,
+	  .quick = PAT_CHASE,
+	  .min = 1,
+	  .max = 2,
+	  .choices = patterns },
+	{ .name = "backing",
+	  .unit = "enum",
+	  .help = "1 base 4K, 2 THP madvise, 3 THP always, 4 hugetlb 2M, "
+		  "5 hugetlb 1G",
+	  .def = B_BASE,
+	  .quick = B_BASE,
+	  .min = 1,
+	  .max = 5,
+	  .choices = backings },
+	{ .name = "ws",
+	  .unit = "bytes",
+	  .help = "working set, a multiple of 2M",
+	  .def = 64 * MIB,
+	  .quick = 64 * MIB,
+	  .min = 4 * MIB,
+	  .max = 64 * GIB,
+	  .lo = 4 * MIB,
+	  .hi = 16 * GIB,
+	  .quick_hi = GIB,
+	  .per_octave = 1,
+	  .quick_per_octave = 1 },
+	{ 0 },
+};
+
+struct huge_state {
+	struct wb_layout l;
+	int pattern;
+	void **cur; /* chase */
+	uint64_t ws, off; /* scan */
+	uint64_t sum;
+	uint64_t map_len, page_size;
+	long pt_bytes;
+	char how[64];
+};
+
+static uint64_t backing_page_size(int b)
+{
+	return b == B_BASE ? WB_4K : b == B_HUGETLB_1G ? WB_1G : WB_2M;
+}
+
+static enum wb_mem_kind backing_kind(int b)
+{
+	return b == B_BASE	   ? WB_MEM_BASE
+	       : b <= B_THP_ALWAYS ? WB_MEM_THP
+				   : WB_MEM_HUGETLB;
+}
+
+static int check_params(const struct wb_ctx *ctx, char *why, size_t len)
+{
+	uint64_t pat = ctx->param[0], b = ctx->param[1], ws = ctx->param[2];
+
+	if (pat != PAT_CHASE && pat != PAT_SCAN) {
+		snprintf(why, len, "pattern %" PRIu64 " is not 1 or 2", pat);
+		return -EINVAL;
+	}
+	if (b < B_BASE || b > B_HUGETLB_1G) {
+		snprintf(why, len, "backing %" PRIu64 " is not 1..5", b);
+		return -EINVAL;
+	}
+	if (ws < 4 * MIB || ws > 64 * GIB || ws % WB_2M) {
+		snprintf(why, len,
+			 "ws %" PRIu64 " is not a multiple of 2M in [4M, 64G]",
+			 ws);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int read_u64(const char *path, uint64_t *v)
+{
+	FILE *f = fopen(path, "re");
+	int n;
+
+	if (!f)
+		return -errno;
+	n = fscanf(f, "%" SCNu64, v);
+	fclose(f);
+	return n == 1 ? 0 : -EIO;
+}
+
+/* The bracketed word of a sysfs choice file: "[madvise]" -> "madvise". */
+static int read_choice(const char *path, char *out, size_t len)
+{
+	FILE *f = fopen(path, "re");
+	char line[128], *a, *b;
+
+	if (!f)
+		return -errno;
+	a = fgets(line, sizeof(line), f);
+	fclose(f);
+	if (!a || !(a = strchr(line, '[')) || !(b = strchr(a, ']')))
+		return -EIO;
+	*b = 0;
+	snprintf(out, len, "%s", a + 1);
+	return 0;
+}
+
+static bool may_change(const struct wb_ctx *ctx)
+{
+	return ctx->allow_settings && ctx->journal && geteuid() == 0;
+}
+
+static int thp_ready(struct wb_ctx *ctx, int b)
+{
+	char mode[32];
+	int err = read_choice(THP_ENABLED, mode, sizeof(mode));
+
+	if (err)
+		return wb_refuse(ctx, WB_MISSING, err,
+				 "THP not available (%s unreadable)",
+				 THP_ENABLED);
+	if (b == B_THP && strcmp(mode, "never"))
+		return 0;
+	if (b == B_THP_ALWAYS && !strcmp(mode, "always"))
+		return 0;
+	if (!may_change(ctx))
+		return wb_refuse(ctx, WB_MISSING, EPERM,
+				 "THP mode is '%s' (%s) and settings changes "
+				 "are not allowed",
+				 mode, THP_ENABLED);
+	err = wb_journal_set(ctx->journal, THP_ENABLED,
+			     b == B_THP ? "madvise" : "always");
+	if (err)
+		return wb_refuse(ctx, WB_MISSING, err,
+				 "cannot switch THP mode in %s: %s",
+				 THP_ENABLED, strerror(-err));
+	return 0;
+}
+
+/* Make sure the pool has @need free pages of @ps bytes. */
+static int pool_ready(struct wb_ctx *ctx, uint64_t ps, uint64_t need)
+{
+	const char *tag = ps == WB_1G ? "1G" : "2M";
+	char dir[96], path[128], val[32];
+	uint64_t nr = 0, free_pages = 0;
+	int err;
+
+	snprintf(dir, sizeof(dir), "/sys/kernel/mm/hugepages/hugepages-%ukB",
+		 (unsigned int)(ps >> 10));
+	snprintf(path, sizeof(path), "%s/free_hugepages", dir);
+	if (read_u64(path, &free_pages))
+		return wb_refuse(ctx, WB_MISSING, ENOENT,
+				 "no hugetlb %s pool (%s missing%s)", tag, dir,
+				 ps == WB_1G ? "; CPU without pdpe1gb?" : "");
+	snprintf(path, sizeof(path), "%s/nr_hugepages", dir);
+	if (read_u64(path, &nr))
+		return wb_refuse(ctx, WB_MISSING, EIO, "cannot read %s", path);
+	if (free_pages >= need)
+		return 0;
+	if (!may_change(ctx))
+		return wb_refuse(ctx, WB_MISSING, ENOMEM,
+				 "hugetlb %s pool has %" PRIu64
+				 " free of %" PRIu64
+				 " needed (nr_hugepages=%" PRIu64
+				 ") and settings changes not allowed",
+				 tag, free_pages, need, nr);
+	snprintf(val, sizeof(val), "%" PRIu64, nr + need - free_pages);
+	err = wb_journal_set(ctx->journal, path, val);
+	if (!err)
+		err = read_u64(path, &nr);
+	snprintf(path, sizeof(path), "%s/free_hugepages", dir);
+	if (!err)
+		err = read_u64(path, &free_pages);
+	if (err || free_pages < need)
+		return wb_refuse(ctx, WB_MISSING, err ? err : ENOMEM,
+				 "could reserve only %" PRIu64 " of %" PRIu64
+				 " hugetlb %s pages (nr_hugepages=%" PRIu64 ")",
+				 free_pages, need, tag, nr);
+	return 0;
+}
+
+/* The chase ring and the scan start; untimed. */
+static int build_pattern(struct huge_state *st, uint64_t seed)
+{
+	uint64_t n = st->ws / WB_4K, s = seed * 0x9e3779b97f4a7c15ull + 1;
+	uint64_t *off;
+
+	if (st->pattern == PAT_SCAN)
+		return 0;
+	off = malloc(n * sizeof(*off));
+	if (!off)
+		return -ENOMEM;
+	for (uint64_t i = 0; i < n; i++)
+		off[i] = i * WB_4K;
+	for (uint64_t i = n; i > 1; i--) {
+		uint64_t j, t;
+
+		s ^= s << 13;
+		s ^= s >> 7;
+		s ^= s << 17;
+		j = s % i;
+		t = off[i - 1];
+		off[i - 1] = off[j];
+		off[j] = t;
+	}
+	st->cur = wb_layout_ring(&st->l, off, n);
+	free(off);
+	return 0;
+}
+
+static void huge_teardown(void *state);
+
+/*
+ * In the parent, before the child: switch THP mode or fill the pool the
+ * instance needs, through the journal. In the child setup() finds them
+ * ready, or refuses with the reason, since it has no journal.
+ */
+static int huge_prepare_system(struct wb_ctx *ctx)
+{
+	int b = (int)ctx->param[1];
+	uint64_t ps, map_len;
+	char why[WB_WHY_LEN];
+	int err = check_params(ctx, why, sizeof(why));
+
+	if (err)
+		return wb_refuse(ctx, WB_BADINPUT, err, "%s", why);
+	ps = backing_page_size(b);
+	map_len = (ctx->param[2] + ps - 1) / ps * ps;
+	if (ctx->mem_limit_bytes && map_len > ctx->mem_limit_bytes)
+		return 0; /* setup() refuses it with the numbers */
+	if (b == B_THP || b == B_THP_ALWAYS)
+		return thp_ready(ctx, b);
+	if (b >= B_HUGETLB_2M)
+		return pool_ready(ctx, ps, map_len / ps);
+	return 0;
+}
+
+static int huge_setup(struct wb_ctx *ctx, void **state)
+{
+	int b = (int)ctx->param[1];
+	uint64_t ws = ctx->param[2], ps, map_len;
+	struct huge_state *st;
+	char why[WB_WHY_LEN];
+	long before, after;
+	int err = check_params(ctx, why, sizeof(why));
+
+	if (err)
+		return wb_refuse(ctx, WB_BADINPUT, err, "%s", why);
+	ps = backing_page_size(b);
+	map_len = (ws + ps - 1) / ps * ps;
+	if (ctx->mem_limit_bytes && map_len > ctx->mem_limit_bytes)
+		return wb_refuse(ctx, WB_MISSING, ENOMEM,
+				 "%s mapping of %" PRIu64
+				 " bytes exceeds the memory limit of %" PRIu64,
+				 backing_name[b], map_len,
+				 ctx->mem_limit_bytes);
+	if (b == B_THP || b == B_THP_ALWAYS)
+		err = thp_ready(ctx, b);
+	else if (b >= B_HUGETLB_2M)
+		err = pool_ready(ctx, ps, map_len / ps);
+	if (err)
+		return err;
+	st = calloc(1, sizeof(*st));
+	if (!st)
+		return wb_refuse(ctx, WB_MISSING, ENOMEM, "out of memory");
+	st->pattern = (int)ctx->param[0];
+	st->ws = ws;
+	st->map_len = map_len;
+	st->page_size = ps;
+	before = wb_vmpte_bytes();
+	err = before < 0
+		      ? (int)before
+		      : wb_layout_reserve(&st->l, map_len, 0, why, sizeof(why));
+	if (!err)
+		err = wb_layout_map(&st->l, 0, map_len, ps, backing_kind(b),
+				    b == B_THP_ALWAYS ? WB_LAYOUT_NO_ADVICE : 0,
+				    why, sizeof(why));
+	if (err) {
+		wb_layout_free(&st->l);
+		free(st);
+		return wb_refuse(ctx, WB_MISSING, err, "%s: %s",
+				 backing_name[b], why);
+	}
+	after = wb_vmpte_bytes();
+	st->pt_bytes = after - before;
+	/* Never measure a silent fallback to smaller pages. */
+	err = wb_layout_verify(&st->l, 0, map_len, ps, backing_kind(b), st->how,
+			       sizeof(st->how), why, sizeof(why));
+	if (err) {
+		err = wb_refuse(ctx, WB_UNTRUSTED, err,
+				"%s pages not verified (%s): %s",
+				backing_name[b], st->how, why);
+		huge_teardown(st);
+		return err;
+	}
+	err = build_pattern(st, ctx->seed);
+	if (err) {
+		wb_layout_free(&st->l);
+		free(st);
+		return wb_refuse(ctx, WB_MISSING, err, "out of memory");
+	}
+	*state = st;
+	return 0;
+}
+
+static void huge_run(void *state, uint64_t iterations)
+{
+	struct huge_state *st = state;
+
+	if (st->pattern == PAT_CHASE) {
+		void **p = st->cur;
+
+		while (iterations--)
+			p = *p;
+		st->cur = p;
+	} else {
+		const char *base = st->l.base;
+		uint64_t off = st->off, sum = st->sum;
+
+		while (iterations--) {
+			sum += *(const volatile uint64_t *)(base + off);
+			off += 64;
+			if (off == st->ws)
+				off = 0;
+		}
+		st->off = off;
+		st->sum = sum;
+	}
+}
+
+static int huge_check(struct wb_ctx *ctx, void *state, struct wb_facts *facts)
+{
+	struct huge_state *st = state;
+	int err;
+
+	(void)ctx;
+	/* setup refused unless every page was verified */
+	facts->page_size_verified = true;
+	snprintf(facts->page_size_how, sizeof(facts->page_size_how), "%s",
+		 st->how);
+	err = wb_fact(facts, "page_table_bytes", (double)st->pt_bytes);
+	if (!err)
+		err = wb_fact(facts, "huge_pages_used",
+			      st->page_size > WB_4K
+				      ? (double)(st->map_len / st->page_size)
+				      : 0);
+	if (!err)
+		err = wb_fact(facts, "page_size_bytes", (double)st->page_size);
+	if (!err)
+		err = wb_fact(facts, "mapped_bytes", (double)st->map_len);
+	return err;
+}
+
+static void huge_teardown(void *state)
+{
+	struct huge_state *st = state;
+
+	if (!st)
+		return;
+	wb_layout_free(&st->l);
+	free(st);
+}
+
+static int predict_reach(const struct wb_ctx *ctx, struct wb_prediction *out,
+			 uint64_t ps)
+{
+	uint64_t l1 = 0, l2 = 0;
+	const char *row = NULL;
+	int err;
+
+	if (!ctx->sys)
+		return 0;
+	err = wbm_cpu_tlb_reach(ctx->sys->vendor, ctx->sys->family,
+				ctx->sys->model, ps, &l1, &l2, &row);
+	if (err == -ENOENT) {
+		snprintf(out->model, sizeof(out->model),
+			 "%s family %u model %u not in the CPU table",
+			 ctx->sys->vendor, ctx->sys->family, ctx->sys->model);
+		return 0;
+	}
+	if (err)
+		return err;
+	snprintf(out->model, sizeof(out->model), "CPU table row %s",
+		 row ? row : "?");
+	/* where the knee in ns per access is expected, not a fact */
+	err = wb_predict(out, "l1_dtlb_reach_bytes", (double)(l1 * ps),
+			 WB_TOL_REL, 0.5,
+			 "wbm_cpu_tlb_reach L1 entries x size");
+	if (!err && l2)
+		err = wb_predict(out, "l2_tlb_reach_bytes", (double)(l2 * ps),
+				 WB_TOL_REL, 0.5,
+				 "wbm_cpu_tlb_reach L2 entries x size");
+	return err;
+}
+
+static int huge_predict(const struct wb_ctx *ctx, struct wb_prediction *out)
+{
+	int b = (int)ctx->param[1];
+	int levels = ctx->sys && ctx->sys->la57_active ? 5 : 4;
+	uint64_t ps, map_len, worst, deposit = 0;
+	struct wbm_pt_count pt;
+	struct wbm_map map;
+	char why[WB_WHY_LEN], basis[96];
+	int err = check_params(ctx, why, sizeof(why));
+
+	if (err)
+		return err;
+	ps = backing_page_size(b);
+	map_len = (ctx->param[2] + ps - 1) / ps * ps;
+	/* placed as in setup: alone in a 512 GiB-aligned stretch */
+	map = (struct wbm_map){ (uint64_t)1 << 40, map_len, ps };
+	snprintf(out->model, sizeof(out->model), "x86-64 %d-level radix tables",
+		 levels);
+	err = wbm_pt_count(&map, 1, levels, &pt);
+	if (err)
+		return err;
+	/* Linux keeps one PTE table in reserve (deposited) for every
+	 * PMD-mapped THP, to split it without allocating, and counts it. */
+	if (backing_kind(b) == WB_MEM_THP)
+		deposit = map_len / ps * WB_4K;
+	snprintf(basis, sizeof(basis), "wbm_pt_count %d-level%s", levels,
+		 deposit ? " + 1 deposited PTE table per THP" : "");
+	err = wb_predict(out, "page_table_bytes",
+			 (double)(pt.vmpte_bytes + deposit), WB_TOL_EXACT, 0,
+			 basis);
+	if (!err)
+		err = wb_predict(out, "huge_pages_used",
+				 ps > WB_4K ? (double)(map_len / ps) : 0,
+				 WB_TOL_EXACT, 0, "mapping / page size");
+	if (!err)
+		err = wbm_walk_worst(&levels, &ps, 1, &worst);
+	if (!err)
+		err = wb_predict(out, "walk_refs_worst_per_miss", (double)worst,
+				 WB_TOL_MAX, 0,
+				 "wbm_walk_worst at this page size");
+	if (!err)
+		err = predict_reach(ctx, out, ps);
+	return err;
+}
+
+const struct wb_kernel wb_k_huge_access = {
+	.name = "huge_access",
+	.suite = "huge",
+	.summary = "random page chase or line scan on base, THP and hugetlb "
+		   "pages, each verified before timing",
+	.per_iteration = "access",
+	.params = params,
+	.prepare_system = huge_prepare_system,
+	.setup = huge_setup,
+	.run = huge_run,
+	.check = huge_check,
+	.teardown = huge_teardown,
+	.predict = huge_predict,
+};

@@ -1,0 +1,320 @@
+// SPDX-License-Identifier: MIT
+/*
+ * huge_fault: what it costs to get 2 MiB of memory mapped, by the three
+ * ways Linux has: 512 base-page faults, one THP fault, or base pages
+ * collapsed into a THP afterwards (MADV_COLLAPSE, what khugepaged does in
+ * the background, here synchronous).
+ *
+ * One iteration is one 2 MiB region (`region`). prepare() maps a fresh
+ * region per iteration (untimed; for `collapse` also faults it in as base
+ * pages); run() writes one byte of every 4K page of each region (`fault`
+ * and `thp`: the faults are the work) or collapses each region with one
+ * madvise (`collapse`). The batch size is fixed (iterations()) so the
+ * memory faulted per batch stays bounded.
+ *
+ * check() verifies after the timed runs that the last batch got what was
+ * asked for (base pages 4K, THP and collapsed regions PMD-mapped THPs); a
+ * batch that fell back is refused as untrusted. Allocation, fallback and
+ * compaction are visible as /proc/vmstat deltas per region (system-wide
+ * counters: another process faulting THPs at the same time adds to them).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "kernel.h"
+#include "layout.h"
+
+#ifndef MADV_COLLAPSE
+#define MADV_COLLAPSE 25
+#endif
+
+enum {
+	OP_BASE = 1,
+	OP_THP,
+	OP_COLLAPSE
+};
+
+#define THP_ENABLED "/sys/kernel/mm/transparent_hugepage/enabled"
+
+static const uint64_t ops[] = { OP_BASE, OP_THP, OP_COLLAPSE, 0 };
+static const char *const op_name[] = { "", "base-page faults", "THP fault",
+				       "MADV_COLLAPSE" };
+
+static const struct wb_param params[] = {
+	{ .name = "op",
+	  .unit = "enum",
+	  .help = "1 fault 512 base pages, 2 fault one THP, 3 collapse "
+		  "faulted base pages into a THP",
+	  .def = OP_BASE,
+	  .quick = OP_BASE,
+	  .min = 1,
+	  .max = 3,
+	  .choices = ops },
+	{ .name = "regions",
+	  .unit = "regions",
+	  .help = "2 MiB regions per timed batch",
+	  .def = 64,
+	  .quick = 32,
+	  .min = 1,
+	  .max = 4096 },
+	{ 0 },
+};
+
+static const char *const vmstat_names[] = {
+	"thp_fault_alloc",
+	"thp_fault_fallback",
+	"thp_collapse_alloc",
+	"compact_stall",
+};
+#define NSTAT (sizeof(vmstat_names) / sizeof(vmstat_names[0]))
+
+struct fault_state {
+	struct wb_layout l;
+	int op;
+	uint64_t cap; /* regions reserved */
+	uint64_t batch; /* regions prepared and not yet run */
+	uint64_t last; /* regions of the last run, still mapped */
+	uint64_t regions_run;
+	int collapse_err; /* first MADV_COLLAPSE failure, 0 if none */
+	bool prepare_failed;
+	uint64_t stat0[NSTAT];
+};
+
+static int vmstat_read(uint64_t *v)
+{
+	FILE *f = fopen("/proc/vmstat", "re");
+	char name[64];
+	unsigned long long x;
+
+	if (!f)
+		return -errno;
+	memset(v, 0, NSTAT * sizeof(*v));
+	while (fscanf(f, "%63s %llu", name, &x) == 2)
+		for (size_t i = 0; i < NSTAT; i++)
+			if (!strcmp(name, vmstat_names[i]))
+				v[i] = x;
+	fclose(f);
+	return 0;
+}
+
+static int thp_mode(char *out, size_t len)
+{
+	FILE *f = fopen(THP_ENABLED, "re");
+	char line[128], *a = NULL, *b = NULL;
+
+	if (!f)
+		return -errno;
+	if (fgets(line, sizeof(line), f) && (a = strchr(line, '[')))
+		b = strchr(a, ']');
+	fclose(f);
+	if (!b)
+		return -EIO;
+	*b = 0;
+	snprintf(out, len, "%s", a + 1);
+	return 0;
+}
+
+static int huge_fault_setup(struct wb_ctx *ctx, void **state)
+{
+	uint64_t op = ctx->param[0], regions = ctx->param[1];
+	struct fault_state *st;
+	char mode[32], why[WB_WHY_LEN];
+	int err;
+
+	if (op < OP_BASE || op > OP_COLLAPSE)
+		return wb_refuse(ctx, WB_BADINPUT, EINVAL,
+				 "op %" PRIu64 " is not 1, 2 or 3", op);
+	if (regions < 1 || regions > 4096)
+		return wb_refuse(ctx, WB_BADINPUT, EINVAL,
+				 "regions %" PRIu64 " is not in [1, 4096]",
+				 regions);
+	if (ctx->mem_limit_bytes && regions * WB_2M > ctx->mem_limit_bytes)
+		return wb_refuse(ctx, WB_MISSING, ENOMEM,
+				 "%" PRIu64 " regions exceed the memory limit",
+				 regions);
+	if (op != OP_BASE) {
+		err = thp_mode(mode, sizeof(mode));
+		if (err)
+			return wb_refuse(ctx, WB_MISSING, err,
+					 "THP not available (%s unreadable)",
+					 THP_ENABLED);
+		if (!strcmp(mode, "never"))
+			return wb_refuse(ctx, WB_MISSING, EPERM,
+					 "THP disabled (%s is never)",
+					 THP_ENABLED);
+		/* with "always" the pages are huge before the collapse */
+		if (op == OP_COLLAPSE && !strcmp(mode, "always"))
+			return wb_refuse(
+				ctx, WB_SKIPPED, EPERM,
+				"THP mode always: nothing to collapse");
+	}
+	st = calloc(1, sizeof(*st));
+	if (!st)
+		return wb_refuse(ctx, WB_MISSING, ENOMEM, "out of memory");
+	st->op = (int)op;
+	st->cap = regions;
+	err = wb_layout_reserve(&st->l, regions * WB_2M, 0, why, sizeof(why));
+	if (!err)
+		err = vmstat_read(st->stat0);
+	if (err) {
+		wb_layout_free(&st->l);
+		free(st);
+		return wb_refuse(ctx, WB_MISSING, err, "%s",
+				 why[0] ? why : "cannot read /proc/vmstat");
+	}
+	*state = st;
+	return 0;
+}
+
+/* Fresh, unfaulted regions (collapse: faulted as base pages). */
+static void huge_fault_prepare(void *state, uint64_t iterations)
+{
+	struct fault_state *st = state;
+	char why[WB_WHY_LEN];
+	enum wb_mem_kind kind = st->op == OP_BASE ? WB_MEM_BASE : WB_MEM_THP;
+	unsigned int flags = st->op == OP_COLLAPSE ? WB_LAYOUT_NO_ADVICE
+						   : WB_LAYOUT_NO_FAULT;
+
+	if (iterations > st->cap) {
+		wb_layout_free(&st->l);
+		st->cap = 0;
+		if (wb_layout_reserve(&st->l, iterations * WB_2M, 0, why,
+				      sizeof(why))) {
+			st->prepare_failed = true;
+			return;
+		}
+		st->cap = iterations;
+	}
+	st->batch = 0;
+	/* MAP_FIXED over the old regions drops their pages */
+	if (wb_layout_map(&st->l, 0, iterations * WB_2M, WB_4K, kind, flags,
+			  why, sizeof(why))) {
+		st->prepare_failed = true;
+		return;
+	}
+	st->batch = iterations;
+}
+
+static void huge_fault_run(void *state, uint64_t iterations)
+{
+	struct fault_state *st = state;
+	volatile char *p = st->l.base;
+
+	if (iterations > st->batch) {
+		st->prepare_failed = true; /* check() says so */
+		return;
+	}
+	if (st->op == OP_COLLAPSE) {
+		for (uint64_t i = 0; i < iterations; i++)
+			if (madvise((char *)p + i * WB_2M, WB_2M,
+				    MADV_COLLAPSE) &&
+			    !st->collapse_err)
+				st->collapse_err = errno;
+	} else {
+		for (uint64_t o = 0; o < iterations * WB_2M; o += WB_4K)
+			p[o] = 1;
+	}
+	st->batch = 0; /* a region is faulted once */
+	st->last = iterations;
+	st->regions_run += iterations;
+}
+
+static int huge_fault_check(struct wb_ctx *ctx, void *state,
+			    struct wb_facts *facts)
+{
+	struct fault_state *st = state;
+	uint64_t now[NSTAT], n = st->regions_run;
+	char why[WB_WHY_LEN] = "";
+	int err;
+
+	if (st->prepare_failed || !n)
+		return wb_refuse(
+			ctx, WB_FAILED, EIO,
+			"regions could not be prepared before a batch");
+	if (st->collapse_err)
+		return wb_refuse(ctx, WB_UNTRUSTED, st->collapse_err,
+				 "MADV_COLLAPSE failed: %s",
+				 strerror(st->collapse_err));
+	err = vmstat_read(now);
+	for (size_t i = 0; !err && i < NSTAT; i++) {
+		char name[48];
+
+		snprintf(name, sizeof(name), "%s_per_region", vmstat_names[i]);
+		err = wb_fact(facts, name, (double)(now[i] - st->stat0[i]) / n);
+	}
+	if (err)
+		return err;
+	/* The last batch is still mapped: is it what was asked for? */
+	err = wb_layout_verify(&st->l, 0, st->last * WB_2M,
+			       st->op == OP_BASE ? WB_4K : WB_2M,
+			       st->op == OP_BASE ? WB_MEM_BASE : WB_MEM_THP,
+			       facts->page_size_how,
+			       sizeof(facts->page_size_how), why, sizeof(why));
+	if (err)
+		return wb_refuse(ctx, WB_UNTRUSTED, err,
+				 "%s: pages not verified: %s", op_name[st->op],
+				 why);
+	facts->page_size_verified = true;
+	return wb_fact(facts, "regions", (double)n);
+}
+
+static void huge_fault_teardown(void *state)
+{
+	struct fault_state *st = state;
+
+	if (!st)
+		return;
+	wb_layout_free(&st->l);
+	free(st);
+}
+
+static int huge_fault_predict(const struct wb_ctx *ctx,
+			      struct wb_prediction *out)
+{
+	uint64_t op = ctx->param[0];
+	static const double faults[] = { 0, 512, 1, 0 };
+	int err;
+
+	if (op < OP_BASE || op > OP_COLLAPSE)
+		return -EINVAL;
+	snprintf(out->model, sizeof(out->model), "Linux fault granularity");
+	/* the process's own faults in the timed region */
+	err = wb_predict(out, "page_faults_per_region", faults[op],
+			 WB_TOL_EXACT, 0,
+			 "512 base pages, one THP, or none (collapse)");
+	/* vmstat counts the whole system: tolerate a little */
+	if (!err)
+		err = wb_predict(out, "thp_fault_alloc_per_region",
+				 op == OP_THP, WB_TOL_ABS, 0.1,
+				 "one THP allocated per THP fault");
+	if (!err)
+		err = wb_predict(out, "thp_collapse_alloc_per_region",
+				 op == OP_COLLAPSE, WB_TOL_ABS, 0.1,
+				 "one THP allocated per collapse");
+	return err;
+}
+
+static uint64_t huge_fault_iterations(const struct wb_ctx *ctx)
+{
+	return ctx->param[1];
+}
+
+const struct wb_kernel wb_k_huge_fault = {
+	.name = "huge_fault",
+	.suite = "huge",
+	.summary = "cost of mapping 2 MiB: 512 base-page faults, one THP "
+		   "fault, or MADV_COLLAPSE",
+	.per_iteration = "region",
+	.params = params,
+	.setup = huge_fault_setup,
+	.prepare = huge_fault_prepare,
+	.run = huge_fault_run,
+	.check = huge_fault_check,
+	.teardown = huge_fault_teardown,
+	.predict = huge_fault_predict,
+	.iterations = huge_fault_iterations,
+};

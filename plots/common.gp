@@ -1,0 +1,16 @@
+# Shared settings for every walkbench plot. A plot script is called as
+#   gnuplot -e "dir='plots'; tsv='x.tsv'; out='DIR/x'; ttl='...'" plots/x.gp
+# and defines a macro `doplot` (its plot command); `render` then writes
+# out.png and out.svg, 1200x800. Scripts read the TSV files only.
+if (strstrt(GPVAL_TERMINALS, "pngcairo") > 0) {
+	pngterm = "set terminal pngcairo size 1200,800 noenhanced font 'Sans,13' linewidth 1.5"
+} else {
+	pngterm = "set terminal png size 1200,800 noenhanced large"
+}
+svgterm = "set terminal svg size 1200,800 noenhanced font 'Sans,13' linewidth 1.5 background '#ffffff'"
+set datafile separator "\t"
+set datafile missing "NaN"
+set grid
+set key top left box opaque
+set title ttl noenhanced
+render = "eval pngterm; set output out.'.png'; @doplot; set output; eval svgterm; set output out.'.svg'; @doplot; set output"

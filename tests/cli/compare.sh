@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# walkbench compare on synthetic results files (tests/data/mkresults.bash).
+source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../data/mkresults.bash"
+
+mkresults reps=6 seed=1 >"$TMP/base.json"
+mkresults reps=6 seed=2 >"$TMP/same.json"
+mkresults reps=6 seed=3 tlb_scale=1.2 >"$TMP/slow.json"
+mkresults reps=6 seed=4 tlb_scale=0.8 >"$TMP/fast.json"
+mkresults reps=3 seed=5 >"$TMP/few.json"
+mkresults reps=3 seed=10 tlb_scale=1.2 >"$TMP/few2.json"
+mkresults reps=6 seed=6 model=143 >"$TMP/othercpu.json"
+mkresults reps=6 seed=7 emulated=true >"$TMP/tcg.json"
+mkresults reps=6 seed=8 psv=false >"$TMP/unverified.json"
+mkresults reps=6 seed=9 suites=walk >"$TMP/walkonly.json"
+
+expect_exit 0 "identical files: exit 0" "$WB" compare "$TMP/base.json" "$TMP/base.json"
+check "identical files: every benchmark unchanged" \
+	grep -q "^48 compared: 0 regressed, 0 improved, 48 unchanged" "$TMP/out"
+expect_exit 0 "same build, other noise: exit 0" "$WB" compare "$TMP/base.json" "$TMP/same.json"
+check "same build: nothing regressed" grep -q " 0 regressed" "$TMP/out"
+
+expect_exit 1 "tlb 20% slower: exit 1" "$WB" compare "$TMP/base.json" "$TMP/slow.json"
+check "tlb 20% slower: tlb regressed" \
+	grep -Eq '^tlb_reach/pages:64/page_size:4K .* \+(1[89]|2[01])\.[0-9]%.*regressed$' "$TMP/out"
+check "tlb 20% slower: walk unchanged" \
+	grep -Eq '^walk_depth/stride:4K/page_size:4K .*unchanged' "$TMP/out"
+check "tlb 20% slower: 25 regressed" grep -q "^48 compared: 25 regressed" "$TMP/out"
+mkresults reps=6 seed=11 tlb_scale=1.1 >"$TMP/slow10.json"
+expect_exit 1 "tlb 10% slower: exit 1" "$WB" compare "$TMP/base.json" "$TMP/slow10.json"
+check "tlb 10% slower: every tlb benchmark regressed" grep -q "^48 compared: 25 regressed" "$TMP/out"
+expect_exit 0 "a 20% slowdown under --threshold 25 passes" \
+	"$WB" compare "$TMP/base.json" "$TMP/slow.json" --threshold 25
+expect_exit 0 "tlb 20% faster: exit 0" "$WB" compare "$TMP/base.json" "$TMP/fast.json"
+check "tlb 20% faster: improved" grep -q " 25 improved" "$TMP/out"
+
+expect_exit 0 "3 repetitions: exit 0" "$WB" compare "$TMP/few.json" "$TMP/few2.json"
+check "3 repetitions: refuses with the number needed" \
+	grep -q "not judged: too few repetitions: the U test needs at least 4 per side to reach alpha 0.05 (base has 3, new 3)" "$TMP/out"
+check "3 repetitions: nothing judged" grep -q " 0 regressed, 0 improved, 0 unchanged, 48 not judged" "$TMP/out"
+
+expect_exit 0 "other CPU model: exit 0" "$WB" compare "$TMP/base.json" "$TMP/othercpu.json"
+check "other CPU model: not comparable, says which" \
+	grep -q "not comparable: CPU model 167 vs 143" "$TMP/out"
+expect_exit 0 "emulated vs native" "$WB" compare "$TMP/base.json" "$TMP/tcg.json"
+check "emulated vs native: not comparable" grep -q "new is emulated (TCG), base is not" "$TMP/out"
+expect_exit 0 "page size not verified" "$WB" compare "$TMP/base.json" "$TMP/unverified.json"
+check "page size not verified: says which side" \
+	grep -q "not comparable: page size not verified in new" "$TMP/out"
+
+expect_exit 1 "--json: exit 1 on regression" "$WB" compare "$TMP/base.json" "$TMP/slow.json" --json
+if command -v jq >/dev/null; then
+	check "--json: valid, 25 regressed" \
+		test "$(jq ".counts.regressed" "$TMP/out")" = 25
+	check "--json: verdict per benchmark" \
+		test "$(jq -r '.benchmarks[] | select(.name == "walk_depth/stride:1G/page_size:4K") | .verdict' "$TMP/out")" = unchanged
+else
+	skip "--json: valid" "jq not installed"
+	skip "--json: verdict per benchmark" "jq not installed"
+fi
+
+# False alarms: 20 pairs of runs of the same (synthetic) build. The gate
+# must fail at most 1 pair in 20; with no threshold at all, the per-benchmark
+# rate of "regressed" must stay near alpha / 2 (the one-sided half).
+fail_pairs=0 regressed=0
+for i in $(seq 1 20); do
+	mkresults reps=6 seed=$((i + 200)) >"$TMP/fa1.json"
+	mkresults reps=6 seed=$((i + 300)) >"$TMP/fa2.json"
+	"$WB" compare "$TMP/fa1.json" "$TMP/fa2.json" >/dev/null || fail_pairs=$((fail_pairs + 1))
+	n=$("$WB" compare "$TMP/fa1.json" "$TMP/fa2.json" --threshold 0 |
+		sed -n 's/^48 compared: \([0-9]*\) regressed.*/\1/p')
+	regressed=$((regressed + ${n:-48}))
+done
+check "false alarms: at most 1 pair in 20 fails the gate ($fail_pairs)" test "$fail_pairs" -le 1
+check "false alarms: threshold 0 flags at most 5% of 960 ($regressed)" test "$regressed" -le 48
+
+# bad input: exit 2, one line naming the file
+head -c 700 "$TMP/base.json" >"$TMP/trunc.json"
+: >"$TMP/empty.json"
+echo '{"context": {}, "benchmarks": []}' >"$TMP/notwb.json"
+sed 's/"real_time": [0-9.]*/"real_time": "fast"/' "$TMP/base.json" >"$TMP/badfield.json"
+sed 's/"version": "0.1.0"/"version": "1.0.0"/' "$TMP/same.json" >"$TMP/v1.json"
+expect_exit 2 "truncated JSON: exit 2" "$WB" compare "$TMP/base.json" "$TMP/trunc.json"
+one_line_error "truncated JSON"
+check "truncated JSON: names the file" grep -q "trunc.json: not valid JSON" "$TMP/err"
+expect_exit 2 "empty file: exit 2" "$WB" compare "$TMP/empty.json" "$TMP/base.json"
+one_line_error "empty file"
+check "empty file: says so" grep -q "empty.json: empty file" "$TMP/err"
+expect_exit 2 "not a walkbench file: exit 2" "$WB" compare "$TMP/base.json" "$TMP/notwb.json"
+one_line_error "not a walkbench file"
+expect_exit 2 "real_time not a number: exit 2" "$WB" compare "$TMP/badfield.json" "$TMP/base.json"
+check "real_time not a number: names the field" grep -q "real_time is missing or not" "$TMP/err"
+expect_exit 2 "other results version: exit 2" "$WB" compare "$TMP/base.json" "$TMP/v1.json"
+one_line_error "other results version"
+expect_exit 2 "missing file: exit 2" "$WB" compare "$TMP/base.json" "$TMP/nonexistent.json"
+one_line_error "missing file"
+expect_exit 2 "different benchmark sets: exit 2" "$WB" compare "$TMP/base.json" "$TMP/walkonly.json"
+one_line_error "different benchmark sets"
+check "different benchmark sets: lists what is missing from which side" \
+	grep -q "missing from $TMP/walkonly.json (new): tlb_reach/pages:1/page_size:4K, " "$TMP/err"
+expect_exit 0 "--common compares what both have" \
+	"$WB" compare "$TMP/base.json" "$TMP/walkonly.json" --common
+check "--common: lists the rest" grep -q "^only in base: tlb_reach" "$TMP/out"
+expect_exit 2 "bad --alpha: exit 2" "$WB" compare "$TMP/base.json" "$TMP/same.json" --alpha 2
+one_line_error "bad --alpha"
+expect_exit 2 "unknown option: exit 2" "$WB" compare "$TMP/base.json" "$TMP/same.json" --bogus
+one_line_error "unknown option"
+
+# Google Benchmark's own tools/compare.py must read the same files.
+cmp_py=${WB_GBENCH_COMPARE:-}
+for c in /usr/share/benchmark/tools/compare.py /usr/local/share/benchmark/tools/compare.py \
+	/usr/src/benchmark/tools/compare.py; do
+	[ -z "$cmp_py" ] && [ -f "$c" ] && cmp_py=$c
+done
+py=""
+for p in /usr/bin/python3 python3; do
+	if command -v "$p" >/dev/null && "$p" -c 'import scipy, numpy' 2>/dev/null; then
+		py=$p
+		break
+	fi
+done
+if [ -z "$cmp_py" ] || [ ! -f "$cmp_py" ]; then
+	skip "compare.py reads walkbench files" "Google Benchmark's tools/compare.py not found (set WB_GBENCH_COMPARE; Debian's libbenchmark-dev does not ship it)"
+elif [ -z "$py" ]; then
+	skip "compare.py reads walkbench files" "python3 with scipy and numpy (python3-scipy) not found"
+else
+	"$py" "$cmp_py" benchmarks "$TMP/base.json" "$TMP/slow.json" >"$TMP/gb.out" 2>&1
+	rc=$?
+	if [ $rc -eq 0 ] && grep -q 'tlb_reach/pages:64/page_size:4K_pvalue' "$TMP/gb.out"; then
+		ok "compare.py reads walkbench files"
+	else
+		not_ok "compare.py reads walkbench files (exit $rc): $(tail -3 "$TMP/gb.out")"
+	fi
+fi

@@ -1,0 +1,96 @@
+# Writes a synthetic walkbench results file (results/README.md) on stdout,
+# for the compare and plot tests. Sourced, then:
+#   mkresults [key=value ...]
+# keys: reps (3), seed (1), tlb_scale (1.0: multiplies the tlb suite's
+# times, to inject a slowdown), model (167), vendor (GenuineIntel),
+# kernel (6.18.0), emulated (false), psv (true: page_size_verified),
+# suites (tlb,walk,huge,cow,shared), host (testhost), complete (true).
+# Noise is +-1% multiplicative from awk's seeded generator.
+# shellcheck shell=bash
+mkresults() {
+	awk -v args="$*" '
+function kv(k, d) { return (k in A) ? A[k] : d }
+function noise() { return 1 + (rand() - 0.5) * 0.02 }
+function sep() { if (nb++) printf ",\n" }
+# bench NAME KERNEL SUITE PARAMS_JSON NS UNIT_FIELD EXTRA_JSON
+function bench(name, kern, suite, params, ns, unitf, extra,   r, t, sum, v, med) {
+	sum = 0
+	for (r = 0; r < reps; r++) {
+		t = ns * noise(); v[r] = t; sum += t
+		sep()
+		printf "    {\"name\": \"%s\", \"family_index\": %d, \"per_family_instance_index\": 0, \"run_name\": \"%s\", \"run_type\": \"iteration\", \"repetitions\": %d, \"repetition_index\": %d, \"threads\": 1, \"iterations\": 100000, \"real_time\": %.6f, \"cpu_time\": %.6f, \"time_unit\": \"ns\", \"kernel\": \"%s\", \"suite\": \"%s\", \"params\": %s, \"page_size_verified\": %s, \"%s\": %.6f%s}", \
+			name, fam, name, reps, r, t, t, kern, suite, params, psv, unitf, t, extra
+	}
+	sep()
+	printf "    {\"name\": \"%s_mean\", \"family_index\": %d, \"per_family_instance_index\": 0, \"run_name\": \"%s\", \"run_type\": \"aggregate\", \"repetitions\": %d, \"threads\": 1, \"aggregate_name\": \"mean\", \"aggregate_unit\": \"time\", \"iterations\": %d, \"real_time\": %.6f, \"cpu_time\": %.6f, \"time_unit\": \"ns\"}", \
+		name, fam, name, reps, reps, sum / reps, sum / reps
+	fam++
+	inst[ni++] = sprintf("{\"name\": \"%s\", \"kernel\": \"%s\", \"suite\": \"%s\", \"params\": %s, \"status\": \"ok\", \"why\": \"\", \"page_size_verified\": %s, \"page_size_how\": \"pagemap+kpageflags+smaps\", \"facts\": {%s}, \"prediction\": {\"model\": \"cpu row test\", \"items\": [%s]}, \"missing_metrics\": {\"dtlb_load_miss\": \"no hardware PMU\"}, \"stderr_tail\": \"\"}", \
+		name, kern, suite, params, psv, facts, pred)
+	facts = ""; pred = ""
+}
+function has(s) { return index("," suites ",", "," s ",") > 0 }
+BEGIN {
+	n = split(args, kvs, " ")
+	for (i = 1; i <= n; i++) { split(kvs[i], p, "="); A[p[1]] = p[2] }
+	reps = kv("reps", 3); srand(kv("seed", 1)); scale = kv("tlb_scale", 1)
+	psv = kv("psv", "true"); suites = kv("suites", "tlb,walk,huge,cow,shared")
+	printf "{\n  \"context\": {\n    \"date\": \"2026-11-25T04:00:00+00:00\", \"host_name\": \"%s\", \"executable\": \"build/walkbench\", \"num_cpus\": 2, \"mhz_per_cpu\": 2000, \"cpu_scaling_enabled\": false, \"caches\": [], \"load_avg\": [0.1, 0.1, 0.1], \"library_build_type\": \"release\",\n", kv("host", "testhost")
+	printf "    \"walkbench\": {\"version\": \"0.1.0\", \"git_commit\": \"0123456789ab\", \"command_line\": \"walkbench run --quick\", \"complete\": %s, \"pinned\": true, \"pinned_cpu\": 1, \"pmu\": \"none: no hardware PMU\", \"gb_library_build_type\": \"release\", \"repetitions\": %d, \"min_time_s\": 0.05, \"emulated\": %s,\n", kv("complete", "true"), reps, kv("emulated", "false")
+	printf "      \"env\": {\"vendor\": \"%s\", \"family\": 6, \"model\": %d, \"model_name\": \"Test CPU @ 2.00GHz\", \"kernel\": \"%s\", \"hypervisor\": \"KVMKVMKVM\", \"thp_enabled\": \"madvise\"},\n", kv("vendor", "GenuineIntel"), kv("model", 167), kv("kernel", "6.18.0")
+	printf "      \"instances\": @INSTANCES@\n    }\n  },\n  \"benchmarks\": [\n"
+	if (has("tlb")) {
+		for (ps = 0; ps < 2; ps++) {
+			psz = ps ? "2M" : "4K"
+			for (pg = 1; pg <= (ps ? 1024 : 8192); pg *= 2) {
+				ns = pg <= (ps ? 32 : 64) ? 1.0 : pg <= (ps ? 512 : 1024) ? 7.0 : 30.0
+				pred = sprintf("{\"quantity\": \"l1_dtlb_reach_pages\", \"value\": %d, \"tolerance\": \"rel\", \"tol\": 0.5, \"basis\": \"test\"}, {\"quantity\": \"l2_tlb_reach_pages\", \"value\": %d, \"tolerance\": \"rel\", \"tol\": 0.5, \"basis\": \"test\"}", ps ? 32 : 64, ps ? 1024 : 1536)
+				bench(sprintf("tlb_reach/pages:%d/page_size:%s", pg, psz), "tlb_reach", "tlb", \
+					sprintf("{\"pages\": %d, \"page_size\": \"%s\"}", pg, psz), ns * scale, "ns_per_access", ", \"page_faults_per_access\": 0.0")
+			}
+		}
+		# planned but not measured: appears in instances only
+		inst[ni++] = "{\"name\": \"tlb_reach/pages:1/page_size:1G\", \"kernel\": \"tlb_reach\", \"suite\": \"tlb\", \"params\": {\"pages\": 1, \"page_size\": \"1G\"}, \"status\": \"skipped\", \"why\": \"no free 1 GiB hugetlb pages (nr_hugepages 0)\", \"page_size_verified\": false, \"page_size_how\": \"\", \"facts\": {}, \"prediction\": {\"model\": \"\", \"items\": []}, \"missing_metrics\": {}, \"stderr_tail\": \"\"}"
+	}
+	if (has("walk")) {
+		split("4K 2M 1G 512G", st, " ")
+		for (i = 1; i <= 4; i++)
+			bench(sprintf("walk_depth/stride:%s/page_size:4K", st[i]), "walk_depth", "walk", \
+				sprintf("{\"stride\": \"%s\", \"page_size\": \"4K\"}", st[i]), 2 + 4 * i, "ns_per_access", "")
+	}
+	if (has("huge")) {
+		for (ps = 0; ps < 2; ps++)
+			for (b = 1; b <= 256; b *= 4) {
+				ns = ps ? 2 + b / 256 : 2 + b / 16
+				bench(sprintf("huge_access/bytes:%dM/page_size:%s", b, ps ? "2M" : "4K"), "huge_access", "huge", \
+					sprintf("{\"bytes\": %d, \"page_size\": \"%s\"}", b * 1048576, ps ? "2M" : "4K"), ns, "ns_per_access", "")
+			}
+	}
+	if (has("cow")) {
+		split("zero_read first_write fork_parent fork_child", md, " ")
+		for (i = 1; i <= 4; i++) {
+			ns = 200 * i
+			bench(sprintf("cow_fault/mode:%s/page_size:4K", md[i]), "cow_fault", "cow", \
+				sprintf("{\"mode\": \"%s\", \"page_size\": \"4K\"}", md[i]), ns, "ns_per_fault", sprintf(", \"faults_per_s\": %.1f", 1e9 / ns))
+		}
+	}
+	if (has("shared")) {
+		for (pr = 1; pr <= 16; pr *= 2) {
+			facts = sprintf("\"vmpte_bytes\": %d", pr * 69632)
+			pred = sprintf("{\"quantity\": \"vmpte_bytes\", \"value\": %d, \"tolerance\": \"abs\", \"tol\": 4096, \"basis\": \"test\"}", pr * 69632)
+			bench(sprintf("shared_map/procs:%d/page_size:4K", pr), "shared_map", "shared", \
+				sprintf("{\"procs\": %d, \"page_size\": \"4K\"}", pr), 50, "ns_per_access", "")
+		}
+	}
+	printf "\n  ]\n}\n"
+	s = "["
+	for (i = 0; i < ni; i++) s = s (i ? ",\n        " : "") inst[i]
+	print s "]" > "/dev/stderr"
+}' 2>"${TMPDIR:-/tmp}/mkresults.$$" >"${TMPDIR:-/tmp}/mkresults.$$.body" &&
+		awk -v f="${TMPDIR:-/tmp}/mkresults.$$" 'BEGIN { while ((getline l < f) > 0) s = s l "\n"; sub(/\n$/, "", s) }
+			{ i = index($0, "@INSTANCES@"); if (i) $0 = substr($0, 1, i - 1) s substr($0, i + 11) } { print }' \
+			"${TMPDIR:-/tmp}/mkresults.$$.body"
+	local rc=$?
+	rm -f "${TMPDIR:-/tmp}/mkresults.$$" "${TMPDIR:-/tmp}/mkresults.$$.body"
+	return $rc
+}

@@ -1,0 +1,347 @@
+// SPDX-License-Identifier: MIT
+/* huge_access: page tables equal the model exactly, THP verified as huge,
+ * base pages never reported as huge, empty pools refused with a reason,
+ * bad parameters refused, a forced fallback caught by verification. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "kernel_child.h"
+#include "layout.h"
+
+#define MIB ((uint64_t)1 << 20)
+
+enum {
+	CHASE = 1,
+	SCAN = 2
+};
+enum {
+	BASE = 1,
+	THP,
+	THP_ALWAYS,
+	TLB2M,
+	TLB1G
+};
+
+static const struct wb_kernel *k(void)
+{
+	return wb_kernel_find("huge_access");
+}
+
+static int read_file(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "re");
+	size_t n;
+
+	if (!f)
+		return -1;
+	n = fread(buf, 1, len - 1, f);
+	buf[n] = 0;
+	fclose(f);
+	return 0;
+}
+
+static bool thp_mode(const char *mode)
+{
+	char buf[128], want[32];
+
+	snprintf(want, sizeof(want), "[%s]", mode);
+	return !read_file("/sys/kernel/mm/transparent_hugepage/enabled", buf,
+			  sizeof(buf)) &&
+	       strstr(buf, want);
+}
+
+static long pool_free(const char *kb)
+{
+	char path[128], buf[32];
+
+	snprintf(path, sizeof(path),
+		 "/sys/kernel/mm/hugepages/hugepages-%skB/free_hugepages", kb);
+	return read_file(path, buf, sizeof(buf)) ? -1 : atol(buf);
+}
+
+static void expect_pt_exact(const struct child_result *r)
+{
+	const struct wb_pred_item *it = pred_of(&r->pred, "page_table_bytes");
+	double got = fact_of(&r->facts, "page_table_bytes");
+
+	SKIP_EXACT_VMPTE_UNDER_ASAN();
+	assert_non_null(it);
+	print_message("# page_table_bytes %.0f predicted %.0f (%s)\n", got,
+		      it->value, it->basis);
+	assert_true(it->value > 0);
+	assert_true(got == it->value);
+}
+
+static void base_is_never_huge(void **s)
+{
+	struct child_result r;
+
+	(void)s;
+	for (uint64_t pat = CHASE; pat <= SCAN; pat++) {
+		uint64_t p[] = { pat, BASE, 8 * MIB };
+
+		assert_int_equal(run_child(k(), p, NULL, &r), 0);
+		if (r.status != WB_OK)
+			print_message("# %s\n", r.why);
+		assert_int_equal(r.status, WB_OK);
+		assert_true(r.facts.page_size_verified);
+		assert_true(fact_of(&r.facts, "huge_pages_used") == 0);
+		assert_true(fact_of(&r.facts, "page_size_bytes") == 4096);
+		assert_true(pred_of(&r.pred, "huge_pages_used")->value == 0);
+		expect_pt_exact(&r);
+	}
+}
+
+static void thp_verified_huge(void **s)
+{
+	struct child_result r;
+	uint64_t p[] = { CHASE, THP, 8 * MIB };
+
+	(void)s;
+	if (thp_mode("never")) {
+		print_message("# SKIP THP mode is never\n");
+		skip();
+	}
+	assert_int_equal(run_child(k(), p, NULL, &r), 0);
+	if (r.status == WB_UNTRUSTED) {
+		/* a fallback is refused, never measured: that is correct,
+		 * but here THP works in madvise mode, so say so */
+		print_message("# THP fallback refused: %s\n", r.why);
+	}
+	assert_int_equal(r.status, WB_OK);
+	assert_true(r.facts.page_size_verified);
+	assert_true(fact_of(&r.facts, "huge_pages_used") == 4);
+	assert_true(fact_of(&r.facts, "page_size_bytes") == 2 * MIB);
+	expect_pt_exact(&r);
+}
+
+static void thp_always_needs_permission(void **s)
+{
+	struct child_result r;
+	uint64_t p[] = { SCAN, THP_ALWAYS, 4 * MIB };
+
+	(void)s;
+	if (thp_mode("always")) {
+		print_message("# SKIP THP already in mode always\n");
+		skip();
+	}
+	assert_int_equal(run_child(k(), p, NULL, &r), 0);
+	assert_int_equal(r.status, WB_MISSING);
+	assert_non_null(strstr(r.why, "settings changes"));
+}
+
+static void hugetlb_pool(uint64_t backing, const char *kb, const char *tag)
+{
+	struct child_result r;
+	uint64_t p[] = { CHASE, backing, 4 * MIB };
+	long avail = pool_free(kb);
+	uint64_t need = backing == TLB1G ? 1 : 2;
+
+	assert_int_equal(run_child(k(), p, NULL, &r), 0);
+	print_message("# hugetlb %s: status %d %s\n", tag, r.status, r.why);
+	if (avail < 0 || (uint64_t)avail < need) {
+		assert_int_equal(r.status, WB_MISSING);
+		assert_non_null(strstr(r.why, tag));
+		assert_true(strstr(r.why, "not allowed") ||
+			    strstr(r.why, "no hugetlb"));
+		return;
+	}
+	assert_int_equal(r.status, WB_OK);
+	assert_true(r.facts.page_size_verified);
+	assert_true(fact_of(&r.facts, "huge_pages_used") == need);
+	expect_pt_exact(&r);
+}
+
+static void hugetlb_2m(void **s)
+{
+	(void)s;
+	hugetlb_pool(TLB2M, "2048", "2M");
+}
+
+static void hugetlb_1g(void **s)
+{
+	(void)s;
+	hugetlb_pool(TLB1G, "1048576", "1G");
+}
+
+static void bad_params(void **s)
+{
+	static const uint64_t bad[][3] = {
+		{ 0, BASE, 4 * MIB },	  { 3, BASE, 4 * MIB },
+		{ CHASE, 0, 4 * MIB },	  { CHASE, 6, 4 * MIB },
+		{ CHASE, BASE, 3 * MIB }, { CHASE, BASE, 2 * MIB },
+	};
+	static const char *const token[] = { "pattern", "pattern", "backing",
+					     "backing", "ws",	   "ws" };
+	struct child_result r;
+
+	(void)s;
+	for (int i = 0; i < 6; i++) {
+		assert_int_equal(run_child(k(), bad[i], NULL, &r), 0);
+		assert_int_equal(r.status, WB_BADINPUT);
+		assert_non_null(strstr(r.why, token[i]));
+		assert_int_not_equal(r.predict_err, 0);
+	}
+}
+
+static void mem_limit_refused(void **s)
+{
+	struct child_opts o = { .mem_limit_bytes = 4 * MIB };
+	struct child_result r;
+	uint64_t p[] = { CHASE, BASE, 8 * MIB };
+
+	(void)s;
+	assert_int_equal(run_child(k(), p, &o, &r), 0);
+	assert_int_equal(r.status, WB_MISSING);
+	assert_non_null(strstr(r.why, "memory limit"));
+}
+
+/* Base pages claimed as THP must fail verification: the check that turns
+ * a silent fallback into an untrusted instance. */
+static void fallback_caught(void **s)
+{
+	struct wb_layout l;
+	char how[64], why[256];
+	int err;
+
+	(void)s;
+	assert_int_equal(wb_layout_reserve(&l, 4 * MIB, 0, why, sizeof(why)),
+			 0);
+	assert_int_equal(wb_layout_map(&l, 0, 4 * MIB, WB_4K, WB_MEM_BASE, 0,
+				       why, sizeof(why)),
+			 0);
+	err = wb_layout_verify(&l, 0, 4 * MIB, WB_2M, WB_MEM_THP, how,
+			       sizeof(how), why, sizeof(why));
+	print_message("# base claimed as THP: %d %s (%s)\n", err, why, how);
+	assert_int_equal(err, -EMEDIUMTYPE);
+	assert_int_equal(wb_layout_verify(&l, 0, 4 * MIB, WB_4K, WB_MEM_BASE,
+					  how, sizeof(how), why, sizeof(why)),
+			 0);
+	wb_layout_free(&l);
+}
+
+/* predict() is pure: called in-process with a CPU from the table and one
+ * that is not in it. */
+static void predict_reach_and_walk(void **s)
+{
+	struct wb_sysinfo sys = { .vendor = "GenuineIntel",
+				  .family = 6,
+				  .model = 0xa7 };
+	struct wb_ctx ctx = { .kernel = k(), .sys = &sys };
+	struct wb_prediction p = { 0 };
+	const struct wb_pred_item *l1, *l2, *w;
+
+	(void)s;
+	ctx.param[0] = CHASE;
+	ctx.param[1] = THP;
+	ctx.param[2] = 64 * MIB;
+	assert_int_equal(k()->predict(&ctx, &p), 0);
+	l1 = pred_of(&p, "l1_dtlb_reach_bytes");
+	l2 = pred_of(&p, "l2_tlb_reach_bytes");
+	w = pred_of(&p, "walk_refs_worst_per_miss");
+	assert_non_null(l1);
+	assert_non_null(l2);
+	assert_non_null(w);
+	print_message("# %s: THP L1 reach %.0f, L2 reach %.0f, walk %.0f\n",
+		      p.model, l1->value, l2->value, w->value);
+	assert_true(l1->value >= 2.0 * MIB && l2->value > l1->value);
+	assert_true(w->value == 3); /* PGD, PUD, PMD leaf */
+	assert_true(pred_of(&p, "huge_pages_used")->value == 32);
+
+	memset(&p, 0, sizeof(p));
+	ctx.param[1] = BASE;
+	assert_int_equal(k()->predict(&ctx, &p), 0);
+	assert_true(pred_of(&p, "walk_refs_worst_per_miss")->value == 4);
+	assert_true(pred_of(&p, "huge_pages_used")->value == 0);
+
+	memset(&p, 0, sizeof(p));
+	snprintf(sys.vendor, sizeof(sys.vendor), "NoSuchVendor");
+	assert_int_equal(k()->predict(&ctx, &p), 0);
+	assert_null(pred_of(&p, "l1_dtlb_reach_bytes"));
+	assert_non_null(strstr(p.model, "not in the CPU table"));
+}
+
+static const struct wb_kernel *kf(void)
+{
+	return wb_kernel_find("huge_fault");
+}
+
+/* Faults in the timed region as the model says: 512 per region on base
+ * pages, one per THP, none for a collapse; the result verified. */
+static void fault_ops(void **s)
+{
+	static const char *const vm[] = { "", "", "thp_fault_alloc_per_region",
+					  "thp_collapse_alloc_per_region" };
+	struct child_result r;
+
+	(void)s;
+	for (uint64_t op = 1; op <= 3; op++) {
+		uint64_t p[] = { op, 8 };
+		const struct wb_pred_item *it;
+
+		if (op > 1 && thp_mode("never")) {
+			print_message("# SKIP THP mode is never\n");
+			skip();
+		}
+		SKIP_EXACT_VMPTE_UNDER_ASAN();
+		assert_int_equal(run_child(kf(), p, NULL, &r), 0);
+		if (r.status != WB_OK)
+			print_message("# op %llu: %s\n", (unsigned long long)op,
+				      r.why);
+		assert_int_equal(r.status, WB_OK);
+		assert_int_equal(r.iterations, 8);
+		assert_true(r.facts.page_size_verified);
+		it = pred_of(&r.pred, "page_faults_per_region");
+		assert_non_null(it);
+		print_message(
+			"# op %llu: %ld faults in run, predicted %.0f x 8; "
+			"%s\n",
+			(unsigned long long)op, r.minflt, it->value,
+			r.facts.page_size_how);
+		assert_true(r.minflt >= it->value * 8 &&
+			    r.minflt <= it->value * 8 + 2);
+		if (op > 1) {
+			it = pred_of(&r.pred, vm[op]);
+			assert_non_null(it);
+			assert_true(it->value == 1);
+			assert_true(fact_of(&r.facts, vm[op]) >= 1 - it->tol);
+		}
+	}
+}
+
+static void fault_bad_params(void **s)
+{
+	static const uint64_t bad[][2] = { { 0, 8 }, { 4, 8 }, { 1, 0 } };
+	struct child_result r;
+
+	(void)s;
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(run_child(kf(), bad[i], NULL, &r), 0);
+		assert_int_equal(r.status, WB_BADINPUT);
+		assert_non_null(strstr(r.why, i < 2 ? "op" : "regions"));
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(base_is_never_huge),
+		cmocka_unit_test(thp_verified_huge),
+		cmocka_unit_test(thp_always_needs_permission),
+		cmocka_unit_test(hugetlb_2m),
+		cmocka_unit_test(hugetlb_1g),
+		cmocka_unit_test(bad_params),
+		cmocka_unit_test(mem_limit_refused),
+		cmocka_unit_test(fallback_caught),
+		cmocka_unit_test(predict_reach_and_walk),
+		cmocka_unit_test(fault_ops),
+		cmocka_unit_test(fault_bad_params),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

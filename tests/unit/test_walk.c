@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: MIT
+/* walk_depth and walk_pwc: VmPTE growth equals the model exactly, pages
+ * verified as 4K, bad parameters refused. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "kernel_child.h"
+
+#define K4 ((uint64_t)1 << 12)
+#define M2 ((uint64_t)1 << 21)
+#define G1 ((uint64_t)1 << 30)
+#define G512 ((uint64_t)1 << 39)
+#define T256 ((uint64_t)1 << 48)
+
+static void expect_exact_vmpte(const struct wb_kernel *k, const uint64_t *p)
+{
+	struct child_result r;
+	const struct wb_pred_item *it;
+	double got;
+
+	SKIP_EXACT_VMPTE_UNDER_ASAN();
+	assert_int_equal(run_child(k, p, NULL, &r), 0);
+	if (r.status != WB_OK)
+		print_message("# %s: %s\n", k->name, r.why);
+	assert_int_equal(r.status, WB_OK);
+	assert_int_equal(r.check_err, 0);
+	assert_int_equal(r.predict_err, 0);
+	assert_true(r.facts.page_size_verified);
+	assert_true(strstr(r.facts.page_size_how, "smaps") != NULL);
+	it = pred_of(&r.pred, "vmpte_delta_bytes");
+	assert_non_null(it);
+	assert_int_equal(it->tol_kind, WB_TOL_EXACT);
+	got = fact_of(&r.facts, "vmpte_delta_bytes");
+	print_message("# %s %llu/%llu: vmpte_delta_bytes %.0f predicted %.0f\n",
+		      k->name, (unsigned long long)p[0],
+		      (unsigned long long)p[1], got, it->value);
+	assert_true(it->value > 0);
+	assert_true(got == it->value);
+	assert_true(fact_of(&r.facts, "page_size_bytes") == 4096);
+}
+
+static void depth_vmpte_matches_model(void **s)
+{
+	static const uint64_t strides[] = { K4, M2, G1, G512 };
+
+	(void)s;
+	for (int i = 0; i < 4; i++) {
+		uint64_t p[] = { strides[i], 1024 };
+
+		expect_exact_vmpte(wb_kernel_find("walk_depth"), p);
+	}
+}
+
+static void depth_deeper_stride_more_tables(void **s)
+{
+	struct child_result a, b;
+	uint64_t pa[] = { M2, 512 }, pb[] = { G512, 512 };
+
+	(void)s;
+	SKIP_EXACT_VMPTE_UNDER_ASAN();
+	assert_int_equal(run_child(wb_kernel_find("walk_depth"), pa, NULL, &a),
+			 0);
+	assert_int_equal(run_child(wb_kernel_find("walk_depth"), pb, NULL, &b),
+			 0);
+	assert_int_equal(a.status, WB_OK);
+	assert_int_equal(b.status, WB_OK);
+	/* 64 PTE tables + 1 PMD + 1 PUD vs 64 of each */
+	assert_true(fact_of(&a.facts, "vmpte_delta_bytes") == 66 * 4096.0);
+	assert_true(fact_of(&b.facts, "vmpte_delta_bytes") == 192 * 4096.0);
+	assert_true(pred_of(&b.pred, "walk_refs_new_per_access")->value == 4);
+}
+
+static void depth_256t_needs_la57(void **s)
+{
+	struct child_result r;
+	uint64_t p[] = { T256, 64 };
+
+	(void)s;
+	if (test_la57_active()) {
+		expect_exact_vmpte(wb_kernel_find("walk_depth"), p);
+		return;
+	}
+	assert_int_equal(run_child(wb_kernel_find("walk_depth"), p, NULL, &r),
+			 0);
+	assert_int_equal(r.status, WB_SKIPPED);
+	assert_non_null(strstr(r.why, "la57"));
+}
+
+static void depth_bad_params(void **s)
+{
+	static const uint64_t bad[][2] = {
+		{ 8192, 1024 }, { K4, 100 }, { M2, 0 }, { G1, 65536 }
+	};
+	struct child_result r;
+
+	(void)s;
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(run_child(wb_kernel_find("walk_depth"), bad[i],
+					   NULL, &r),
+				 0);
+		assert_int_equal(r.status, WB_BADINPUT);
+		assert_true(r.why[0] != 0);
+		assert_int_not_equal(r.predict_err, 0);
+	}
+}
+
+static void depth_mem_limit(void **s)
+{
+	struct child_opts o = { .mem_limit_bytes = 1 << 20 };
+	struct child_result r;
+	uint64_t p[] = { K4, 1024 };
+
+	(void)s;
+	assert_int_equal(run_child(wb_kernel_find("walk_depth"), p, &o, &r), 0);
+	assert_int_equal(r.status, WB_MISSING);
+	assert_non_null(strstr(r.why, "memory limit"));
+}
+
+static void pwc_vmpte_matches_model(void **s)
+{
+	static const uint64_t entries[] = { 2, 16, 512, 1024 };
+	struct child_result r;
+
+	(void)s;
+	for (int i = 0; i < 4; i++) {
+		uint64_t p[] = { entries[i], 1024 };
+
+		expect_exact_vmpte(wb_kernel_find("walk_pwc"), p);
+	}
+	{
+		uint64_t p[] = { 1024, 1024 };
+
+		assert_int_equal(
+			run_child(wb_kernel_find("walk_pwc"), p, NULL, &r), 0);
+		assert_true(fact_of(&r.facts, "distinct_pud_entries") == 2);
+		assert_true(pred_of(&r.pred, "distinct_pmd_entries")->value ==
+			    1024);
+	}
+}
+
+static void pwc_bad_params(void **s)
+{
+	static const uint64_t bad[][2] = { { 3, 1024 }, { 64, 1000 } };
+	static const uint64_t unmakeable[][2] = { { 1, 1024 }, { 2048, 1024 } };
+	struct child_result r;
+
+	(void)s;
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(
+			run_child(wb_kernel_find("walk_pwc"), bad[i], NULL, &r),
+			0);
+		assert_int_equal(r.status, WB_BADINPUT);
+		assert_non_null(strstr(r.why, i ? "pages" : "upper_entries"));
+		assert_int_not_equal(r.predict_err, 0);
+	}
+	/* points of a sweep the page count cannot make are skipped */
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(run_child(wb_kernel_find("walk_pwc"),
+					   unmakeable[i], NULL, &r),
+				 0);
+		assert_int_equal(r.status, WB_SKIPPED);
+		assert_non_null(strstr(r.why, "upper_entries"));
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(depth_vmpte_matches_model),
+		cmocka_unit_test(depth_deeper_stride_more_tables),
+		cmocka_unit_test(depth_256t_needs_la57),
+		cmocka_unit_test(depth_bad_params),
+		cmocka_unit_test(depth_mem_limit),
+		cmocka_unit_test(pwc_vmpte_matches_model),
+		cmocka_unit_test(pwc_bad_params),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
