@@ -436,7 +436,7 @@ static int collect(const struct vm_args *a, struct vm_boot *b,
 				jerr.text, jerr.line);
 	err = label(root, a, b, kvm_why, kvm_s, host);
 	if (!err)
-		err = wb_results_write(path, root);
+		err = wb_results_write(path, root, 0);
 	if (!err && a->json) {
 		char *s = json_dumps(root, JSON_INDENT(2));
 
