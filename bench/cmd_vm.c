@@ -29,6 +29,7 @@
 static const char usage_text[] =
 	"usage: walkbench vm run [SUITE|KERNEL ...] [vm options] [run "
 	"options]\n"
+	"       walkbench vm matrix [SUITE|KERNEL ...] [vm and run options]\n"
 	"       walkbench vm pair NATIVE.json GUEST.json\n"
 	"       walkbench vm unframe CHANNEL OUT.json\n"
 	"\n"
@@ -59,6 +60,9 @@ static const char usage_text[] =
 	"  --param [K.]NAME=V --timeout S --mem-fraction F --seed N\n"
 	"  --allow-settings (also lets the host grow its hugetlb pool)\n"
 	"run options kept on the host: --out FILE --results-dir DIR --json\n"
+	"\n"
+	"matrix runs every cell of guest THP off/on x host backing 4K/2M\n"
+	"(and 1G with a 1G pool): one results file each, then a table.\n"
 	"\n"
 	"TCG results are marked emulated: functional facts only, no timings.\n"
 	"Exit: as walkbench run; 3 also when the requested accelerator cannot\n"
@@ -460,16 +464,76 @@ static int collect(const struct vm_args *a, struct vm_boot *b,
 	return f.exit_code;
 }
 
+/*
+ * One guest run into @path. @kvm_failed carries a KVM failure across the
+ * cells of a matrix, so a KVM that cannot boot is tried once, not per cell.
+ */
+static int run_cell(const struct vm_args *a, const struct wb_sysinfo *host,
+		    const char *path, char *kvm_failed, size_t kflen)
+{
+	struct vm_backing bk = { 0 };
+	struct vm_boot b = { 0 };
+	char why[512], kvm_why[600] = "";
+	double kvm_s = 0;
+	enum vm_accel accel = a->o.accel;
+	int err, rc;
+
+	if (accel == VM_KVM && !host->kvm_usable)
+		return wb_error(WB_EXIT_MISSING,
+				"--accel kvm: /dev/kvm is missing or does not "
+				"answer KVM_GET_API_VERSION");
+	if (accel == VM_AUTO) {
+		if (kvm_failed[0]) {
+			accel = VM_TCG;
+			snprintf(kvm_why, sizeof(kvm_why), "%s", kvm_failed);
+		} else if (host->kvm_usable) {
+			accel = VM_KVM;
+		} else {
+			accel = VM_TCG;
+			snprintf(kvm_why, sizeof(kvm_why),
+				 "/dev/kvm not usable");
+		}
+	}
+	err = vm_backing_prepare(&a->o, &bk, why, sizeof(why));
+	if (err) {
+		vm_backing_release(&bk);
+		return wb_error(WB_EXIT_MISSING, "%s", why);
+	}
+	err = vm_boot_run(&a->o, accel, &b);
+	if (err && accel == VM_KVM && a->o.accel == VM_AUTO &&
+	    (err == -ETIMEDOUT || err == -ECHILD)) {
+		snprintf(kvm_why, sizeof(kvm_why), "%s", b.why);
+		snprintf(kvm_failed, kflen, "%s", b.why);
+		kvm_s = b.total_s > 0		? b.total_s
+			: a->o.up_timeout_s > 0 ? a->o.up_timeout_s
+						: 20;
+		fprintf(stderr, "walkbench: %s; retrying on TCG (emulated)\n",
+			b.why);
+		vm_boot_free(&b, false);
+		err = vm_boot_run(&a->o, VM_TCG, &b);
+	}
+	if (err) {
+		rc = err == -ETIME ? WB_EXIT_FAILED : WB_EXIT_MISSING;
+		wb_error(rc, "%s%s%s", b.why[0] ? b.why : strerror(-err),
+			 b.tmpdir[0] ? "; logs in " : "", b.tmpdir);
+		vm_boot_free(&b, true);
+		vm_backing_release(&bk);
+		return rc;
+	}
+	rc = collect(a, &b, kvm_why[0] ? kvm_why : NULL, kvm_s, host, path);
+	if (a->keep_logs)
+		fprintf(stderr, "logs kept in %s\n", b.tmpdir);
+	vm_boot_free(&b, a->keep_logs || (rc != 0 && rc != WB_EXIT_SKIPPED));
+	vm_backing_release(&bk);
+	return rc;
+}
+
 static int vm_run(int argc, char **argv)
 {
 	struct vm_args a = { 0 };
-	struct vm_backing bk = { 0 };
 	struct wb_sysinfo host = { 0 };
-	struct vm_boot b = { 0 };
-	char path[PATH_MAX], why[512], kvm_why[600] = "";
-	double kvm_s = 0;
-	enum vm_accel accel;
-	int err, rc;
+	char path[PATH_MAX], kvm_failed[512] = "";
+	int err;
 
 	if ((err = parse_vm_args(&a, argc, argv)))
 		return err;
@@ -480,53 +544,75 @@ static int vm_run(int argc, char **argv)
 				"no guest image in %s (build it with make vm)",
 				a.o.image);
 	wb_env_probe(&host);
-	accel = a.o.accel;
-	if (accel == VM_KVM && !host.kvm_usable)
+	return run_cell(&a, &host, path, kvm_failed, sizeof(kvm_failed));
+}
+
+/*
+ * The 2x2 of the nested-paging studies: guest THP off/on x host backing
+ * 4K/2M, plus 1G when the host has a 1G pool. One results file per cell;
+ * the table compares each cell's medians with the 4K/4K cell, or for
+ * emulated cells shows only what was verified.
+ */
+static int vm_matrix(int argc, char **argv)
+{
+	static const uint64_t hosts[] = { 4096, 2ull << 20, 1ull << 30 };
+	char paths[6][PATH_MAX], kvm_failed[512] = "";
+	struct wb_sysinfo host = { 0 };
+	struct vm_args a = { 0 };
+	int err, rcs[6], worst = 0, cells = 0;
+
+	if ((err = parse_vm_args(&a, argc, argv)))
+		return err;
+	if (a.out)
+		return wb_error(WB_EXIT_USAGE,
+				"vm matrix: --out names one file; the matrix "
+				"writes one per cell (use --results-dir)");
+	if (a.o.guest_thp >= 0 || a.o.host_page != 4096)
+		return wb_error(WB_EXIT_USAGE,
+				"vm matrix: --guest-thp and --host-backing are "
+				"the matrix's axes, not options");
+	if (image_ready(&a.o))
 		return wb_error(WB_EXIT_MISSING,
-				"--accel kvm: /dev/kvm is missing or does not "
-				"answer KVM_GET_API_VERSION");
-	if (accel == VM_AUTO) {
-		if (host.kvm_usable) {
-			accel = VM_KVM;
-		} else {
-			accel = VM_TCG;
-			snprintf(kvm_why, sizeof(kvm_why),
-				 "/dev/kvm not usable");
+				"no guest image in %s (build it with make vm)",
+				a.o.image);
+	wb_env_probe(&host);
+	for (int h = 0; h < 3; h++) {
+		if (h == 2 && !host.hugetlb_1g) {
+			fprintf(stderr, "matrix: no 1G hugetlb pool on this "
+					"host; 1G column skipped\n");
+			continue;
+		}
+		for (int t = 0; t < 2; t++) {
+			struct vm_args c = a;
+			int i = cells;
+
+			c.o.guest_thp = t;
+			c.o.host_page = hosts[h];
+			c.nnames = a.nnames;
+			err = out_path(&c, paths[i], sizeof(paths[i]));
+			if (err)
+				return err;
+			fprintf(stderr, "matrix: guest THP %s, host %s\n",
+				t ? "on" : "off", vm_page_name(hosts[h]));
+			rcs[i] = run_cell(&c, &host, paths[i], kvm_failed,
+					  sizeof(kvm_failed));
+			if (rcs[i] && rcs[i] != WB_EXIT_SKIPPED)
+				paths[i][0] = 0;
+			if (rcs[i] > worst)
+				worst = rcs[i];
+			cells++;
 		}
 	}
-	err = vm_backing_prepare(&a.o, &bk, why, sizeof(why));
-	if (err) {
-		vm_backing_release(&bk);
-		return wb_error(WB_EXIT_MISSING, "%s", why);
-	}
-	err = vm_boot_run(&a.o, accel, &b);
-	if (err && accel == VM_KVM && a.o.accel == VM_AUTO &&
-	    (err == -ETIMEDOUT || err == -ECHILD)) {
-		snprintf(kvm_why, sizeof(kvm_why), "%s", b.why);
-		kvm_s = b.total_s > 0	       ? b.total_s
-			: a.o.up_timeout_s > 0 ? a.o.up_timeout_s
-					       : 20;
-		fprintf(stderr, "walkbench: %s; retrying on TCG (emulated)\n",
-			b.why);
-		vm_boot_free(&b, false);
-		err = vm_boot_run(&a.o, VM_TCG, &b);
-	}
-	if (err) {
-		rc = err == -ETIMEDOUT && accel == VM_KVM ? WB_EXIT_MISSING
-		     : err == -ETIME			  ? WB_EXIT_FAILED
-							  : WB_EXIT_MISSING;
-		wb_error(rc, "%s%s%s", b.why[0] ? b.why : strerror(-err),
-			 b.tmpdir[0] ? "; logs in " : "", b.tmpdir);
-		vm_boot_free(&b, true);
-		vm_backing_release(&bk);
-		return rc;
-	}
-	rc = collect(&a, &b, kvm_why[0] ? kvm_why : NULL, kvm_s, &host, path);
-	if (a.keep_logs)
-		fprintf(stderr, "logs kept in %s\n", b.tmpdir);
-	vm_boot_free(&b, a.keep_logs || (rc != 0 && rc != WB_EXIT_SKIPPED));
-	vm_backing_release(&bk);
-	return rc;
+	printf("%-10s %-8s %-6s  %s\n", "guest THP", "host", "exit", "results");
+	for (int i = 0; i < cells; i++)
+		printf("%-10s %-8s %-6d  %s\n", i % 2 ? "on" : "off",
+		       vm_page_name(hosts[i / 2]), rcs[i],
+		       paths[i][0] ? paths[i] : "-");
+	for (int i = 1; i < cells; i++)
+		if (paths[0][0] && paths[i][0])
+			vm_matrix_row(paths[0], paths[i], i % 2 ? "on" : "off",
+				      vm_page_name(hosts[i / 2]));
+	return worst;
 }
 
 /* A kept results channel (--keep-logs) checked and unpacked again. */
@@ -577,6 +663,13 @@ int cmd_vm(int argc, char **argv)
 		}
 		return vm_run(argc - 1, argv + 1);
 	}
+	if (!strcmp(argv[1], "matrix")) {
+		if (wb_wants_help(argc - 1, argv + 1)) {
+			fputs(usage_text, stdout);
+			return 0;
+		}
+		return vm_matrix(argc - 1, argv + 1);
+	}
 	if (!strcmp(argv[1], "pair")) {
 		if (argc != 4)
 			return wb_error(WB_EXIT_USAGE,
@@ -592,6 +685,6 @@ int cmd_vm(int argc, char **argv)
 		return unframe(argv[2], argv[3]);
 	}
 	return wb_error(WB_EXIT_USAGE,
-			"vm: unknown action '%s' (run, pair, unframe)",
+			"vm: unknown action '%s' (run, matrix, pair, unframe)",
 			argv[1]);
 }

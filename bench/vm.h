@@ -74,5 +74,8 @@ bool vm_backing_verify(const struct vm_opts *o, pid_t pid, char *detail,
 const char *vm_page_name(uint64_t bytes);
 
 int vm_pair_files(const char *native, const char *guest);
+/* One line for a matrix cell, compared with the THP off/host 4K cell. */
+void vm_matrix_row(const char *base, const char *cell, const char *thp,
+		   const char *host);
 
 #endif

@@ -178,3 +178,63 @@ int vm_pair_files(const char *native, const char *guest)
 	       paired, lv[0], lv[1], host_backing ? host_backing : "?");
 	return 0;
 }
+
+/* One matrix cell against the 4K/4K cell: the geometric mean of the
+ * median ratios, or for emulated cells only the functional facts. */
+void vm_matrix_row(const char *base, const char *cell, const char *thp,
+		   const char *host)
+{
+	json_t *bwb, *cwb, *br = load(base, &bwb), *cr = load(cell, &cwb), *b;
+	json_t *g = json_object_get(cwb, "guest");
+	double logsum = 0;
+	int n = 0, runs = 0, verified = 0;
+	size_t i;
+
+	if (!br || !cr)
+		goto out;
+	json_array_foreach(json_object_get(cr, "benchmarks"), i, b) {
+		if (json_object_get(b, "aggregate_name"))
+			continue;
+		runs++;
+		verified += json_is_true(
+			json_object_get(b, "page_size_verified"));
+	}
+	printf("guest THP %-3s host %-2s: page sizes verified in %d of %d "
+	       "runs, host backing %s",
+	       thp, host, verified, runs,
+	       json_is_true(json_object_get(g, "host_backing_verified"))
+		       ? "verified"
+		       : "NOT verified");
+	if (json_is_true(json_object_get(cwb, "emulated")) ||
+	    json_is_true(json_object_get(bwb, "emulated"))) {
+		printf("; emulated (TCG): no timing ratios\n");
+		goto out;
+	}
+	json_array_foreach(json_object_get(br, "benchmarks"), i, b) {
+		const char *a = json_string_value(
+			json_object_get(b, "aggregate_name"));
+		const char *run = json_string_value(
+			json_object_get(b, "run_name"));
+		json_t *cb;
+		double tb, tc;
+
+		if (!a || strcmp(a, "median") || !run ||
+		    !(cb = median_of(cr, run)))
+			continue;
+		tb = json_number_value(json_object_get(b, "real_time"));
+		tc = json_number_value(json_object_get(cb, "real_time"));
+		if (tb > 0 && tc > 0) {
+			logsum += log(tc / tb);
+			n++;
+		}
+	}
+	if (n)
+		printf("; time vs THP off/host 4K: x%.2f (geometric mean of "
+		       "%d medians)\n",
+		       exp(logsum / n), n);
+	else
+		printf("; no benchmark in common with the 4K/4K cell\n");
+out:
+	json_decref(br);
+	json_decref(cr);
+}
