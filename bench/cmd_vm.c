@@ -608,7 +608,7 @@ static int vm_matrix(int argc, char **argv)
 		printf("%-10s %-8s %-6d  %s\n", i % 2 ? "on" : "off",
 		       vm_page_name(hosts[i / 2]), rcs[i],
 		       paths[i][0] ? paths[i] : "-");
-	for (int i = 1; i < cells; i++)
+	for (int i = 0; i < cells; i++)
 		if (paths[0][0] && paths[i][0])
 			vm_matrix_row(paths[0], paths[i], i % 2 ? "on" : "off",
 				      vm_page_name(hosts[i / 2]));
