@@ -337,7 +337,7 @@ static int label(json_t *root, const struct vm_args *a, const struct vm_boot *b,
 {
 	json_t *wb = json_object_get(json_object_get(root, "context"),
 				     "walkbench");
-	char qv[160], kver[64], variant[64], stamp[80];
+	char qv[160], kver[64], variant[160], stamp[80];
 	bool tcg = !strcmp(b->accel, "tcg");
 	json_t *g;
 

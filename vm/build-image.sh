@@ -3,7 +3,9 @@
 # (vmlinuz from the linux-image package, unpacked with dpkg -x) and an
 # initramfs with busybox-static, walkbench with the shared libraries it was
 # linked against, the virtio modules of the results channel and vm/init.sh.
-# Rebuilt only when an input changes: a stamp holds the inputs' hashes.
+# The binary may be the static build (make static, vm-static): then no
+# shared libraries go in. Rebuilt only when an input changes: a stamp holds
+# the inputs' hashes.
 # Exit: 0 built or up to date, 3 the kernel package cannot be fetched.
 set -euo pipefail
 OUT=${1:-build/vm}
@@ -18,7 +20,9 @@ file -L "$BUSYBOX" 2>/dev/null | grep -q 'statically linked' ||
 	RC=3 die "$BUSYBOX is not busybox-static (apt-get install busybox-static)"
 mkdir -p "$OUT/deb"
 
-deb=$(ls "$OUT"/deb/linux-image-*-amd64_*.deb 2>/dev/null | sort -V | tail -1 || true)
+# a package already fetched for another image is reused
+deb=$(ls "$OUT"/deb/linux-image-*-amd64_*.deb "$OUT"/../vm/deb/linux-image-*-amd64_*.deb \
+	2>/dev/null | sort -V | tail -1 || true)
 if [ -z "$deb" ]; then
 	pkg=$(apt-cache depends linux-image-amd64 2>/dev/null |
 		awk '/Depends: linux-image-/ {print $2; exit}')
@@ -29,7 +33,14 @@ if [ -z "$deb" ]; then
 fi
 
 # What the binary needs at run time, the dynamic loader included.
-libs=$(ldd "$WB" | awk '/=>/ && $3 ~ /^\// {print $3} /^\t\/.*ld-linux/ {print $1}')
+# A static walkbench (make static) needs none.
+if file -L "$WB" | grep -q 'statically linked'; then
+	libs=
+	variant="static: libpfm, libhwloc (no udev), libjansson; C timing shim for Google Benchmark"
+else
+	libs=$(ldd "$WB" | awk '/=>/ && $3 ~ /^\// {print $3} /^\t\/.*ld-linux/ {print $1}')
+	variant="dynamic-bundled-libs"
+fi
 inputs=$(sha256sum "$deb" "$WB" "$BUSYBOX" "$HERE/init.sh" "$HERE/build-image.sh" \
 	$libs | awk '{print $1}' | sha256sum | cut -d' ' -f1)
 if [ -f "$OUT/stamp" ] && [ "$(cat "$OUT/stamp")" = "$inputs" ] &&
@@ -92,7 +103,7 @@ done
 mv "$OUT/initrd.img.new" "$OUT/initrd.img"
 cp "$kdir/boot/vmlinuz-$kver" "$OUT/vmlinuz"
 echo "$kver" >"$OUT/kernel-version"
-echo "dynamic-bundled-libs" >"$OUT/variant"
+echo "$variant" >"$OUT/variant"
 echo "$inputs" >"$OUT/stamp"
 t1=$(date +%s.%N)
 printf 'build-image: %s built in %.1f s (kernel %s, modules: %s)\n' "$OUT" \
