@@ -47,7 +47,7 @@ int vm_backing_prepare(const struct vm_opts *o, struct vm_backing *bk,
 		       char *why, size_t len)
 {
 	char nr_path[160], free_path[160], jpath[512], val[32];
-	uint64_t need, nr, fr;
+	uint64_t need, nr = 0, fr = 0;
 	const char *name = vm_page_name(o->host_page);
 	int err;
 

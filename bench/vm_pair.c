@@ -22,6 +22,7 @@ static json_t *load(const char *path, json_t **wb)
 	json_error_t e;
 	json_t *r = json_load_file(path, 0, &e);
 
+	*wb = NULL;
 	if (!r)
 		return NULL;
 	*wb = json_object_get(json_object_get(r, "context"), "walkbench");
@@ -111,7 +112,8 @@ static int levels_of(json_t *env)
 
 int vm_pair_files(const char *native, const char *guest)
 {
-	json_t *nwb, *gwb, *n = load(native, &nwb), *g = NULL, *b;
+	json_t *nwb = NULL, *gwb = NULL, *g = NULL, *b;
+	json_t *n = load(native, &nwb);
 	const char *no, *host_backing;
 	char why[512];
 	int paired = 0, lv[2];
@@ -184,7 +186,8 @@ int vm_pair_files(const char *native, const char *guest)
 void vm_matrix_row(const char *base, const char *cell, const char *thp,
 		   const char *host)
 {
-	json_t *bwb, *cwb, *br = load(base, &bwb), *cr = load(cell, &cwb), *b;
+	json_t *bwb = NULL, *cwb = NULL, *b;
+	json_t *br = load(base, &bwb), *cr = load(cell, &cwb);
 	json_t *g = json_object_get(cwb, "guest");
 	double logsum = 0;
 	int n = 0, runs = 0, verified = 0;

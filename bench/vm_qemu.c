@@ -94,11 +94,14 @@ static char *encode_args(const struct vm_opts *o)
 		free(out);
 		return NULL;
 	}
-	raw[0] = 0;
-	for (int i = 0; i < o->guest_argc; i++) {
-		strcat(raw, o->guest_argv[i]);
-		strcat(raw, "\n");
+	for (int i = 0, k = 0; i < o->guest_argc; i++) {
+		size_t l = strlen(o->guest_argv[i]);
+
+		memcpy(raw + k, o->guest_argv[i], l);
+		k += (int)l;
+		raw[k++] = '\n';
 	}
+	raw[n] = 0;
 	for (size_t i = 0; i < n; i += 3) {
 		uint32_t v = (uint32_t)(unsigned char)raw[i] << 16;
 
@@ -229,8 +232,8 @@ static pid_t spawn(struct argv_buf *a, const char *dir)
  * marker has been seen. */
 static bool watch_console(const char *path, size_t *off, bool up)
 {
-	char *buf;
-	size_t len;
+	char *buf = NULL;
+	size_t len = 0;
 
 	if (vm_read_file(path, &buf, &len))
 		return up;
@@ -252,11 +255,11 @@ static bool watch_console(const char *path, size_t *off, bool up)
 
 static void last_line(const char *path, char *out, size_t len)
 {
-	char *buf, *p;
-	size_t n;
+	char *buf = NULL, *p;
+	size_t n = 0;
 
 	out[0] = 0;
-	if (vm_read_file(path, &buf, &n))
+	if (vm_read_file(path, &buf, &n) || !buf)
 		return;
 	while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
 		buf[--n] = 0;

@@ -29,7 +29,7 @@ static void block(struct wb_sha256 *s, const uint8_t *p)
 {
 	uint32_t w[64], a, b, c, d, e, f, g, h;
 
-	for (int i = 0; i < 16; i++)
+	for (size_t i = 0; i < 16; i++)
 		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
 		       (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
 	for (int i = 16; i < 64; i++) {
@@ -98,7 +98,7 @@ void wb_sha256_final(struct wb_sha256 *s, uint8_t out[32])
 	for (int i = 0; i < 8; i++)
 		lenbuf[i] = (uint8_t)(bits >> (56 - 8 * i));
 	wb_sha256_update(s, lenbuf, 8);
-	for (int i = 0; i < 8; i++) {
+	for (size_t i = 0; i < 8; i++) {
 		out[4 * i] = (uint8_t)(s->h[i] >> 24);
 		out[4 * i + 1] = (uint8_t)(s->h[i] >> 16);
 		out[4 * i + 2] = (uint8_t)(s->h[i] >> 8);
@@ -114,6 +114,6 @@ void wb_sha256_hex(const void *data, size_t n, char hex[65])
 	wb_sha256_init(&s);
 	wb_sha256_update(&s, data, n);
 	wb_sha256_final(&s, d);
-	for (int i = 0; i < 32; i++)
+	for (size_t i = 0; i < 32; i++)
 		snprintf(hex + 2 * i, 3, "%02x", d[i]);
 }
