@@ -19,6 +19,7 @@
 #include "cmd.h"
 #include "env.h"
 #include "kernel.h"
+#include "lock.h"
 #include "parse.h"
 #include "results.h"
 #include "vm.h"
@@ -528,8 +529,24 @@ static int run_cell(const struct vm_args *a, const struct wb_sysinfo *host,
 	return rc;
 }
 
+/* The guest measures on this machine: one measuring walkbench at a time,
+ * native or guest (harness/lock.h). */
+static int take_lock(struct wb_lock *l)
+{
+	char path[256], holder[256];
+	int err = wb_lock_default_path(path, sizeof(path));
+
+	if (!err)
+		err = wb_lock_acquire(l, path, 1, holder, sizeof(holder));
+	if (err)
+		return wb_error(WB_EXIT_MISSING, "walkbench lock %s: %s", path,
+				strerror(-err));
+	return 0;
+}
+
 static int vm_run(int argc, char **argv)
 {
+	struct wb_lock lock = { .fd = -1 };
 	struct vm_args a = { 0 };
 	struct wb_sysinfo host = { 0 };
 	char path[PATH_MAX], kvm_failed[512] = "";
@@ -544,7 +561,11 @@ static int vm_run(int argc, char **argv)
 				"no guest image in %s (build it with make vm)",
 				a.o.image);
 	wb_env_probe(&host);
-	return run_cell(&a, &host, path, kvm_failed, sizeof(kvm_failed));
+	if ((err = take_lock(&lock)))
+		return err;
+	err = run_cell(&a, &host, path, kvm_failed, sizeof(kvm_failed));
+	wb_lock_release(&lock);
+	return err;
 }
 
 /*
@@ -558,6 +579,7 @@ static int vm_matrix(int argc, char **argv)
 	static const uint64_t hosts[] = { 4096, 2ull << 20, 1ull << 30 };
 	char paths[6][PATH_MAX], kvm_failed[512] = "";
 	struct wb_sysinfo host = { 0 };
+	struct wb_lock lock = { .fd = -1 };
 	struct vm_args a = { 0 };
 	int err, rcs[6], worst = 0, cells = 0;
 
@@ -576,6 +598,8 @@ static int vm_matrix(int argc, char **argv)
 				"no guest image in %s (build it with make vm)",
 				a.o.image);
 	wb_env_probe(&host);
+	if ((err = take_lock(&lock)))
+		return err;
 	for (int h = 0; h < 3; h++) {
 		if (h == 2 && !host.hugetlb_1g) {
 			fprintf(stderr, "matrix: no 1G hugetlb pool on this "
@@ -590,8 +614,10 @@ static int vm_matrix(int argc, char **argv)
 			c.o.host_page = hosts[h];
 			c.nnames = a.nnames;
 			err = out_path(&c, paths[i], sizeof(paths[i]));
-			if (err)
+			if (err) {
+				wb_lock_release(&lock);
 				return err;
+			}
 			fprintf(stderr, "matrix: guest THP %s, host %s\n",
 				t ? "on" : "off", vm_page_name(hosts[h]));
 			rcs[i] = run_cell(&c, &host, paths[i], kvm_failed,
@@ -603,6 +629,7 @@ static int vm_matrix(int argc, char **argv)
 			cells++;
 		}
 	}
+	wb_lock_release(&lock);
 	printf("%-10s %-8s %-6s  %s\n", "guest THP", "host", "exit", "results");
 	for (int i = 0; i < cells; i++)
 		printf("%-10s %-8s %-6d  %s\n", i % 2 ? "on" : "off",
