@@ -511,7 +511,13 @@ static int run_cell(const struct vm_args *a, const struct wb_sysinfo *host,
 		fprintf(stderr, "walkbench: %s; retrying on TCG (emulated)\n",
 			b.why);
 		vm_boot_free(&b, false);
-		err = vm_boot_run(&a->o, VM_TCG, &b);
+		/* --up-timeout was sized for KVM; an emulated boot gets at
+		 * least its own default */
+		struct vm_opts t = a->o;
+
+		if (t.up_timeout_s < 90)
+			t.up_timeout_s = 0;
+		err = vm_boot_run(&t, VM_TCG, &b);
 	}
 	if (err) {
 		rc = err == -ETIME ? WB_EXIT_FAILED : WB_EXIT_MISSING;
