@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -53,6 +54,9 @@ static const char usage_text[] =
 	"  --vm-timeout S        seconds for the whole guest run (default "
 	"1800)\n"
 	"  --image DIR           guest image (default: vm/ beside the binary)\n"
+	"  --pair                then run the same natively "
+	"(FILE.native.json)\n"
+	"                        and print guest/native (walkbench vm pair)\n"
 	"  --keep-logs           keep the console log and results channel\n"
 	"                        (a temporary directory, named on stderr)\n"
 	"\n"
@@ -72,7 +76,7 @@ static const char usage_text[] =
 struct vm_args {
 	struct vm_opts o;
 	const char *out, *results_dir;
-	bool json, keep_logs;
+	bool json, keep_logs, pair;
 	char *gargv[MAX_GUEST_ARGS];
 	const char *names[16];
 	int nnames;
@@ -262,6 +266,8 @@ static int parse_vm_args(struct vm_args *a, int argc, char **argv)
 			a->json = true;
 		} else if (!strcmp(s, "--keep-logs")) {
 			a->keep_logs = true;
+		} else if (!strcmp(s, "--pair")) {
+			a->pair = true;
 		} else if (!strcmp(s, "--quick")) {
 			if ((err = guest_arg(a, s)))
 				return err;
@@ -550,6 +556,56 @@ static int take_lock(struct wb_lock *l)
 	return 0;
 }
 
+static bool emulated(const char *path)
+{
+	json_t *r = json_load_file(path, 0, NULL);
+	bool e = json_is_true(json_object_get(
+		json_object_get(json_object_get(r, "context"), "walkbench"),
+		"emulated"));
+
+	json_decref(r);
+	return e;
+}
+
+/* --pair: the guest's arguments again, natively (under this process's
+ * lock, which the child inherits), then the ratios. */
+static int pair_with_native(const struct vm_args *a, const char *guest)
+{
+	char npath[PATH_MAX + 16], *argv[MAX_GUEST_ARGS + 4];
+	int n = 0, st;
+	pid_t pid;
+
+	if (emulated(guest)) {
+		fprintf(stderr, "walkbench: --pair: the guest ran emulated "
+				"(TCG); its timings are not paired with native "
+				"ones (see guest.fallback_reason)\n");
+		return 0;
+	}
+	snprintf(npath, sizeof(npath), "%.*s.native.json",
+		 (int)(strlen(guest) > 5 ? strlen(guest) - 5 : strlen(guest)),
+		 guest);
+	argv[n++] = "walkbench";
+	argv[n++] = "run";
+	for (int i = 0; i < a->o.guest_argc; i++)
+		argv[n++] = a->o.guest_argv[i];
+	argv[n++] = "--out";
+	argv[n++] = npath;
+	argv[n] = NULL;
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return wb_error(WB_EXIT_MISSING, "fork: %s", strerror(errno));
+	if (!pid) {
+		execv("/proc/self/exe", argv);
+		_exit(127);
+	}
+	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
+		return wb_error(WB_EXIT_FAILED, "native run did not finish");
+	if (WEXITSTATUS(st) && WEXITSTATUS(st) != WB_EXIT_SKIPPED)
+		return WEXITSTATUS(st);
+	return vm_pair_files(npath, guest);
+}
+
 static int vm_run(int argc, char **argv)
 {
 	struct wb_lock lock = { .fd = -1 };
@@ -570,6 +626,8 @@ static int vm_run(int argc, char **argv)
 	if ((err = take_lock(&lock)))
 		return err;
 	err = run_cell(&a, &host, path, kvm_failed, sizeof(kvm_failed));
+	if (!err && a.pair)
+		err = pair_with_native(&a, path);
 	wb_lock_release(&lock);
 	return err;
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One small tlb_reach instance in a TCG guest: the results file comes back
 # whole, labelled emulated, with the guest's and the host's fingerprints;
-# the kept channel, corrupted or cut short, is refused.
+# --pair declines to time it against native; the kept channel, corrupted
+# or cut short, is refused.
 source "$(dirname "$0")/../lib.sh"
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 IMG=$(dirname "$WB")/vm
@@ -17,7 +18,9 @@ fi
 OUT=$TMP/g.json
 expect_exit 0 "vm run tlb_reach on TCG" timeout 120 "$WB" vm run tlb_reach \
 	--param pages=16 --param page_size=4K --reps 2 --min-time 0.01 \
-	--accel tcg --up-timeout 90 --keep-logs --out "$OUT"
+	--accel tcg --up-timeout 90 --keep-logs --pair --out "$OUT"
+check "--pair refuses to time an emulated guest against native" grep -q "not paired" "$TMP/err"
+check "--pair ran nothing natively for it" test ! -e "$TMP/g.native.json"
 py() { python3 - "$OUT" "$@"; }
 check "guest results labelled emulated, with the guest object" py <<'PY'
 import json, sys
