@@ -349,7 +349,13 @@ int vm_boot_run(const struct vm_opts *o, enum vm_accel accel, struct vm_boot *b)
 		usleep(50000);
 	}
 	b->total_s = now_s() - t0;
-	watch_console(path, &off, up);
+	up = watch_console(path, &off, up);
+	/* up and gone within one poll: no time to look at its memory */
+	if (up && b->up_s < 0) {
+		b->up_s = b->total_s;
+		snprintf(b->backing_detail, sizeof(b->backing_detail),
+			 "guest finished before its memory could be checked");
+	}
 	snprintf(path, sizeof(path), "%s/results.chan", b->tmpdir);
 	vm_read_file(path, &b->channel, &b->channel_len);
 	if (!up) {

@@ -53,7 +53,7 @@ static void batch(const struct gb_instance *in, uint64_t n, struct rep *r)
 	r->real_ns = (clock_s(CLOCK_MONOTONIC) - t0) * 1e9;
 	r->cpu_ns = (clock_s(CLOCK_PROCESS_CPUTIME_ID) - c0) * 1e9;
 	r->nc = in->counters_end ? in->counters_end(in->counters_arg, r->c,
-						     GB_MAX_COUNTERS)
+						    GB_MAX_COUNTERS)
 				 : 0;
 	r->iters = n;
 }
@@ -76,7 +76,8 @@ static void find_iterations(const struct gb_instance *in, struct rep *r)
 		if (r->real_ns >= min_ns || n >= MAX_ITERS)
 			return;
 		mult = r->real_ns / min_ns > 0.1
-			       ? min_ns * 1.4 / (r->real_ns > 1 ? r->real_ns : 1)
+			       ? min_ns * 1.4 /
+					 (r->real_ns > 1 ? r->real_ns : 1)
 			       : 10.0;
 		n = (uint64_t)((double)n * mult) > n + 1
 			    ? (uint64_t)((double)n * mult)
@@ -86,9 +87,8 @@ static void find_iterations(const struct gb_instance *in, struct rep *r)
 	}
 }
 
-static json_t *entry(const struct gb_instance *in, const char *agg,
-		     int reps, int index, uint64_t iters, double real,
-		     double cpu)
+static json_t *entry(const struct gb_instance *in, const char *agg, int reps,
+		     int index, uint64_t iters, double real, double cpu)
 {
 	char name[256];
 	json_t *e;
@@ -105,9 +105,9 @@ static json_t *entry(const struct gb_instance *in, const char *agg,
 		return NULL;
 	if (agg) {
 		json_object_set_new(e, "aggregate_name", json_string(agg));
-		json_object_set_new(e, "aggregate_unit",
-				    json_string(strcmp(agg, "cv") ? "time"
-								  : "percentage"));
+		json_object_set_new(
+			e, "aggregate_unit",
+			json_string(strcmp(agg, "cv") ? "time" : "percentage"));
 	} else {
 		json_object_set_new(e, "repetition_index", json_integer(index));
 	}
