@@ -29,7 +29,7 @@ MODEL_OBJ := $(patsubst %.c,$(O)/%.o,$(MODEL_C)) \
 	$(call gen_obj,$(wildcard harness/model/*.tsv))
 
 $(shell mkdir -p $(O)/gen)
-.PHONY: FORCE all clean sanitize-build check test bench deps format format-check perf static fuzz
+.PHONY: FORCE all clean sanitize-build check fuzz fuzz-build test bench deps format format-check perf static fuzz
 all: $(O)/walkbench
 
 $(O)/walkbench: $(O)/bench/main.o $(O)/libwb.a $(O)/libwbmodel.a
@@ -81,6 +81,30 @@ $(O)/registry-test.o: kernels/registry.c tests/kernels/kernels.def
 	$(CC) $(CFLAGS) -DWB_TEST_KERNELS='"../tests/kernels/kernels.def"' -c -o $@ $<
 $(O)/walkbench-test: $(O)/bench/main.o $(O)/registry-test.o $(TEST_KERNEL_OBJ) $(O)/libwb.a $(O)/libwbmodel.a
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+# libFuzzer targets, one per parser (tests/fuzz/fuzz_NAME.c), each built
+# with the sources it exercises. `make fuzz` runs each for FUZZ_TIME s on a
+# copy of its seed corpus (tests/fuzz/corpus/NAME).
+FUZZ_TIME ?= 60
+FUZZ_SRC_parse := harness/parse.c
+FUZZ_SRC_events := harness/events.c
+FUZZ_SRC_results := harness/resultsread.c
+FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN := $(patsubst %,$(O)/fuzz/fuzz_%,$(FUZZ_NAMES))
+$(O)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard harness/*.c harness/*.h harness/model/*.c harness/model/*.h) | $(O)/gen/version.h
+	@mkdir -p $(dir $@)
+	clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Iharness -Ikernels -Ibench -I$(O)/gen \
+		-o $@ $< $(FUZZ_SRC_$*) -ljansson -lm
+fuzz-build: $(FUZZ_BIN)
+fuzz: deps fuzz-build
+	@for n in $(FUZZ_NAMES); do \
+		rm -rf $(O)/fuzz/corpus-$$n; cp -r tests/fuzz/corpus/$$n $(O)/fuzz/corpus-$$n; \
+		echo "== fuzz_$$n for $(FUZZ_TIME) s"; \
+		$(O)/fuzz/fuzz_$$n -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
+			$(O)/fuzz/corpus-$$n >$(O)/fuzz/log-$$n 2>&1; rc=$$?; \
+		grep -E 'stat::number_of_executed_units|ERROR|SUMMARY' $(O)/fuzz/log-$$n; \
+		test $$rc -eq 0 || exit 1; \
+	done
 
 deps:
 	@bench/deps.sh

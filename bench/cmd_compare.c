@@ -127,7 +127,7 @@ static void add_reason(char *buf, size_t len, const char *fmt, ...)
 	va_list ap;
 
 	if (used && used + 2 < len) {
-		strcpy(buf + used, "; ");
+		memcpy(buf + used, "; ", 3);
 		used += 2;
 	}
 	va_start(ap, fmt);
@@ -213,6 +213,10 @@ static int judge(struct row *r, const struct cmp_opts *o, const char *env_why)
 	struct wb_mwu u;
 	int err;
 
+	/* as wb_median() would; checked here so that the analyzer sees
+	 * the mallocs below are never of 0 bytes */
+	if (!nb || !nn)
+		return -EINVAL;
 	err = wb_median(r->b->real_time_ns, nb, &r->med_b);
 	if (!err)
 		err = wb_median(r->n->real_time_ns, nn, &r->med_n);

@@ -439,13 +439,14 @@ static json_t *walkbench_context(const struct run_args *a,
 		wb_counters_close(c);
 	}
 	wb = json_pack("{s:i,s:s,s:s,s:s,s:b,s:b,s:i,s:s,s:s,s:i,s:f,s:b,s:o}",
-		       "schema_version", 1, "version", WB_VERSION, "git_commit",
-		       WB_GIT_COMMIT, "command_line", a->cmdline, "complete", 0,
-		       "pinned", a->opts.cpu >= 0, "pinned_cpu", a->opts.cpu,
-		       "pmu", pmu, "gb_library_build_type",
-		       gb_library_build_type(), "repetitions", a->opts.reps,
-		       "min_time_s", a->opts.min_time_s, "quick", a->opts.quick,
-		       "env", wb_env_to_json(sys));
+		       "schema_version", WB_RESULTS_SCHEMA, "version",
+		       WB_VERSION, "git_commit", WB_GIT_COMMIT, "command_line",
+		       a->cmdline, "complete", 0, "pinned", a->opts.cpu >= 0,
+		       "pinned_cpu", a->opts.cpu, "pmu", pmu,
+		       "gb_library_build_type", gb_library_build_type(),
+		       "repetitions", a->opts.reps, "min_time_s",
+		       a->opts.min_time_s, "quick", a->opts.quick, "env",
+		       wb_env_to_json(sys));
 	if (wb) {
 		json_object_set_new(wb, "hypervisor",
 				    json_string(sys->hypervisor));

@@ -3,7 +3,8 @@
 # the one apt-get line to run and exits 3 (resource missing).
 set -u
 pkgs=(gcc g++ make git libpfm4-dev libhwloc-dev hwloc gnuplot-nox
-	libbenchmark-dev libjansson-dev libcmocka-dev clang-format python3)
+	libbenchmark-dev libjansson-dev libcmocka-dev clang-format python3
+	clang libclang-rt-14-dev)
 [ -n "${WB_EXTRA_PKGS:-}" ] && pkgs+=($WB_EXTRA_PKGS)
 missing=()
 for p in "${pkgs[@]}"; do

@@ -40,13 +40,13 @@ static int table_write(struct table *t, const struct plot_set *s,
 		       struct plot_job *job, const char *first_col, bool sort)
 {
 	char path[4096];
-	size_t order[WB_PLOT_MAX_ROWS];
+	size_t order[WB_PLOT_MAX_ROWS], n = t->n;
 	FILE *f;
 
-	for (size_t i = 0; i < t->n; i++)
+	for (size_t i = 0; i < n; i++)
 		order[i] = i;
 	/* insertion sort by key; rows with equal keys keep their order */
-	for (size_t i = 1; sort && i < t->n; i++)
+	for (size_t i = 1; sort && i < n; i++)
 		for (size_t j = i;
 		     j > 0 && t->key[order[j - 1]] > t->key[order[j]]; j--) {
 			size_t tmp = order[j];
@@ -61,14 +61,14 @@ static int table_write(struct table *t, const struct plot_set *s,
 	for (size_t k = 0; k < s->nfiles; k++)
 		fprintf(f, "\t%s", s->nfiles > 1 ? s->labels[k] : "median");
 	fputc('\n', f);
-	for (size_t i = 0; i < t->n; i++) {
+	for (size_t i = 0; i < n; i++) {
 		fprintf(f, "%s", t->label[order[i]]);
 		for (size_t k = 0; k < s->nfiles; k++)
 			fprintf(f, "\t%.10g", *cell(t, s, order[i], k));
 		fputc('\n', f);
 	}
 	wb_plot_add_int(job, "ncols", (long)s->nfiles + 1);
-	job->has_data = t->n > 0;
+	job->has_data = n > 0;
 	return wb_plot_close_tsv(f);
 }
 

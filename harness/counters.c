@@ -573,6 +573,9 @@ int wb_counters_stop(struct wb_counters *c)
 		for (int i = 0; i < N_VM && !ret; i++) {
 			if (!c->vm_found[i])
 				continue;
+			/* vm_read() fills now[] whenever it returns 0 (the
+			 * analyzer supposes a failed pread() may leave errno 0) */
+			// NOLINTNEXTLINE(clang-analyzer-core.CallAndMessage)
 			if (wb_vmstat_delta(c->vm_start[i], now[i], &d))
 				c->vm_backwards[i] = true;
 			else

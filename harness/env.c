@@ -156,11 +156,12 @@ static void probe_cpuid(struct wb_sysinfo *s)
 		s->pdpe1gb = (d >> 26) & 1;
 	}
 	if (max_ext >= 0x80000004) {
-		unsigned int *w = (unsigned int *)brand;
+		unsigned int w[3][4]; /* brand may be misaligned for ints */
 
 		for (unsigned int i = 0; i < 3; i++)
-			__cpuid(0x80000002 + i, w[4 * i], w[4 * i + 1],
-				w[4 * i + 2], w[4 * i + 3]);
+			__cpuid(0x80000002 + i, w[i][0], w[i][1], w[i][2],
+				w[i][3]);
+		memcpy(brand, w, sizeof(w));
 		brand[48] = 0;
 		p = brand + strspn(brand, " ");
 		snprintf(s->model_name, sizeof(s->model_name), "%s", p);

@@ -81,6 +81,7 @@ static int proc_starttime(pid_t pid, unsigned long long *start)
 	ssize_t r;
 	int fd, field;
 
+	*start = 0;
 	snprintf(p, sizeof(p), "/proc/%d/stat", (int)pid);
 	fd = open(p, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -378,8 +379,7 @@ int wb_journal_set(struct wb_journal *j, const char *file, const char *value)
 
 		if (vlen + 1 >= sizeof(buf))
 			return -EFBIG;
-		memcpy(buf, value, vlen);
-		buf[vlen] = '\n';
+		snprintf(buf, sizeof(buf), "%s\n", value);
 		return write_value(file, buf, vlen + 1);
 	}
 }
@@ -532,6 +532,9 @@ int wb_journal_recover(const char *path)
 		return 0;
 	if (err)
 		return err;
+	/* read_file() sets buf whenever it returns 0 (the analyzer
+	 * supposes a failed open() may leave errno 0) */
+	// NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker)
 	nl = strchr(buf, '\n');
 	if (!nl) {
 		/* Killed before the header was complete: nothing changed. */

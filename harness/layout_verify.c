@@ -13,57 +13,7 @@
 #include <unistd.h>
 
 #include "layout.h"
-
-#define PM_PRESENT (1ull << 63)
-#define PM_PFN_MASK ((1ull << 55) - 1)
-#define KPF_HUGE 17
-#define KPF_THP 22
-
-struct span_sum {
-	uint64_t rss, anon_huge, bad_kps;
-};
-
-static int smaps_sum(uintptr_t start, uintptr_t end, struct span_sum *s)
-{
-	FILE *f = fopen("/proc/self/smaps", "re");
-	char line[512];
-	int in = 0;
-
-	memset(s, 0, sizeof(*s));
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f)) {
-		uintptr_t a, b;
-		unsigned long long kb;
-		char *sp = strchr(line, ' '), *dash = strchr(line, '-');
-
-		if (sp && dash && dash < sp &&
-		    sscanf(line, "%" SCNxPTR "-%" SCNxPTR " ", &a, &b) == 2) {
-			in = a < end && b > start;
-			continue;
-		}
-		if (!in)
-			continue;
-		if (sscanf(line, "Rss: %llu kB", &kb) == 1)
-			s->rss += kb << 10;
-		else if (sscanf(line, "AnonHugePages: %llu kB", &kb) == 1)
-			s->anon_huge += kb << 10;
-		else if (sscanf(line, "KernelPageSize: %llu kB", &kb) == 1 &&
-			 kb != 4)
-			s->bad_kps++;
-	}
-	fclose(f);
-	return 0;
-}
-
-static int pread_u64(int fd, uint64_t index, uint64_t *v)
-{
-	ssize_t n = pread(fd, v, sizeof(*v), (off_t)(index * sizeof(*v)));
-
-	if (n == sizeof(*v))
-		return 0;
-	return n < 0 ? -errno : -EIO;
-}
+#include "mem.h"
 
 /* 0 when every page is a present base page; -EPERM when PFNs are hidden. */
 static int frames_base(const struct wb_layout *l, const uint64_t *off,
@@ -81,11 +31,12 @@ static int frames_base(const struct wb_layout *l, const uint64_t *off,
 	for (uint64_t i = 0; i < n && !err; i++) {
 		uint64_t e, flags, pfn;
 
-		err = pread_u64(pm, ((uintptr_t)l->base + off[i]) / WB_4K, &e);
+		err = wb_pread_u64(pm, ((uintptr_t)l->base + off[i]) / WB_4K,
+				   &e);
 		if (err)
 			break;
-		pfn = e & PM_PFN_MASK;
-		if (!(e & PM_PRESENT)) {
+		pfn = e & WB_PM_PFN_MASK;
+		if (!(e & WB_PM_PRESENT)) {
 			bad++;
 			continue;
 		}
@@ -93,8 +44,9 @@ static int frames_base(const struct wb_layout *l, const uint64_t *off,
 			err = -EPERM;
 			break;
 		}
-		err = pread_u64(kf, pfn, &flags);
-		if (!err && (flags & ((1ull << KPF_THP) | (1ull << KPF_HUGE))))
+		err = wb_pread_u64(kf, pfn, &flags);
+		if (!err &&
+		    (flags & ((1ull << WB_KPF_THP) | (1ull << WB_KPF_HUGE))))
 			bad++;
 	}
 	if (!err && bad) {
@@ -118,8 +70,8 @@ int wb_layout_verify_base(const struct wb_layout *l, const uint64_t *off,
 			  size_t whylen)
 {
 	uintptr_t a = (uintptr_t)l->base;
-	struct span_sum s;
-	int err = smaps_sum(a, a + l->span, &s);
+	struct wb_smaps_sum s;
+	int err = wb_smaps_scan(a, a + l->span, &s);
 
 	snprintf(how, howlen, "smaps");
 	if (err) {
@@ -127,12 +79,12 @@ int wb_layout_verify_base(const struct wb_layout *l, const uint64_t *off,
 			 strerror(-err));
 		return err;
 	}
-	if (s.anon_huge || s.bad_kps || s.rss != n * WB_4K) {
+	if (s.anon_huge || s.non_4k_vmas || s.rss != n * WB_4K) {
 		snprintf(why, whylen,
 			 "layout of %" PRIu64 " 4K pages: smaps Rss %" PRIu64
-			 " bytes, AnonHugePages %" PRIu64 " bytes, %" PRIu64
+			 " bytes, AnonHugePages %" PRIu64 " bytes, %d"
 			 " VMAs not 4 kB",
-			 n, s.rss, s.anon_huge, s.bad_kps);
+			 n, s.rss, s.anon_huge, s.non_4k_vmas);
 		return -EMEDIUMTYPE;
 	}
 	err = frames_base(l, off, n, why, whylen);

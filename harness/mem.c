@@ -13,12 +13,6 @@
 #define MAP_HUGE_SHIFT 26
 #endif
 
-#define PM_PRESENT (1ull << 63)
-#define PM_PFN_MASK ((1ull << 55) - 1)
-#define KPF_COMPOUND_HEAD 15
-#define KPF_HUGE 17
-#define KPF_THP 22
-
 static int log2u(uint64_t v)
 {
 	return 63 - __builtin_clzll(v);
@@ -97,7 +91,7 @@ void wb_mem_free(struct wb_mem *m)
 	memset(m, 0, sizeof(*m));
 }
 
-static int pread_u64(int fd, uint64_t index, uint64_t *v)
+int wb_pread_u64(int fd, uint64_t index, uint64_t *v)
 {
 	ssize_t n = pread(fd, v, sizeof(*v), (off_t)(index * sizeof(*v)));
 
@@ -114,13 +108,13 @@ int wb_pagemap_pfn(const void *addr, uint64_t *pfn)
 
 	if (fd < 0)
 		return -errno;
-	err = pread_u64(fd, (uintptr_t)addr / WB_4K, &e);
+	err = wb_pread_u64(fd, (uintptr_t)addr / WB_4K, &e);
 	close(fd);
 	if (err)
 		return err;
-	if (!(e & PM_PRESENT))
+	if (!(e & WB_PM_PRESENT))
 		return -ENOENT;
-	*pfn = e & PM_PFN_MASK;
+	*pfn = e & WB_PM_PFN_MASK;
 	return *pfn ? 0 : -EPERM;
 }
 
@@ -144,14 +138,7 @@ int wb_proc_status_kb(const char *field, long *kb)
 	return err;
 }
 
-struct smaps_sum {
-	uint64_t overlap, rss, anon_huge, hugetlb;
-	uint64_t kernel_page_size; /* of the VMAs seen; 0 if they differ */
-	int vmas;
-};
-
-/* Sums the smaps fields of every VMA overlapping [start, end). */
-static int smaps_scan(uintptr_t start, uintptr_t end, struct smaps_sum *s)
+int wb_smaps_scan(uintptr_t start, uintptr_t end, struct wb_smaps_sum *s)
 {
 	FILE *f = fopen("/proc/self/smaps", "re");
 	char line[512];
@@ -185,6 +172,7 @@ static int smaps_scan(uintptr_t start, uintptr_t end, struct smaps_sum *s)
 			 sscanf(line, "Shared_Hugetlb: %llu kB", &kb) == 1)
 			s->hugetlb += kb << 10;
 		else if (sscanf(line, "KernelPageSize: %llu kB", &kb) == 1) {
+			s->non_4k_vmas += kb != 4;
 			if (s->vmas == 1)
 				s->kernel_page_size = kb << 10;
 			else if (s->kernel_page_size != kb << 10)
@@ -197,9 +185,9 @@ static int smaps_scan(uintptr_t start, uintptr_t end, struct smaps_sum *s)
 
 static int verify_smaps(const struct wb_mem *m, char *why, size_t whylen)
 {
-	struct smaps_sum s;
+	struct wb_smaps_sum s;
 	uintptr_t a = (uintptr_t)m->addr;
-	int err = smaps_scan(a, a + m->len, &s);
+	int err = wb_smaps_scan(a, a + m->len, &s);
 
 	if (err) {
 		snprintf(why, whylen, "cannot read /proc/self/smaps: %s",
@@ -261,30 +249,30 @@ static int verify_kpageflags(const struct wb_mem *m, char *why, size_t whylen)
 		uint64_t e, flags, pfn;
 		int huge, ok;
 
-		err = pread_u64(pm, va / WB_4K, &e);
+		err = wb_pread_u64(pm, va / WB_4K, &e);
 		if (err)
 			goto out;
-		pfn = e & PM_PFN_MASK;
-		if (!(e & PM_PRESENT) || !pfn) {
-			err = (e & PM_PRESENT) ? -EPERM : 0;
+		pfn = e & WB_PM_PFN_MASK;
+		if (!(e & WB_PM_PRESENT) || !pfn) {
+			err = (e & WB_PM_PRESENT) ? -EPERM : 0;
 			if (err)
 				goto out;
 			if (!bad++)
 				first_bad = i;
 			continue;
 		}
-		err = pread_u64(kf, pfn, &flags);
+		err = wb_pread_u64(kf, pfn, &flags);
 		if (err)
 			goto out;
-		huge = m->kind == WB_MEM_THP ? KPF_THP : KPF_HUGE;
+		huge = m->kind == WB_MEM_THP ? WB_KPF_THP : WB_KPF_HUGE;
 		if (m->kind == WB_MEM_BASE)
-			ok = !(flags & (1ull << KPF_THP)) &&
-			     !(flags & (1ull << KPF_HUGE));
+			ok = !(flags & (1ull << WB_KPF_THP)) &&
+			     !(flags & (1ull << WB_KPF_HUGE));
 		else
 			/* a huge page starts on a frame aligned to its size */
 			ok = (flags & (1ull << huge)) &&
 			     (i % (m->page_size / WB_4K) != 0 ||
-			      ((flags & (1ull << KPF_COMPOUND_HEAD)) &&
+			      ((flags & (1ull << WB_KPF_COMPOUND_HEAD)) &&
 			       pfn % (m->page_size / WB_4K) == 0));
 		if (!ok && !bad++)
 			first_bad = i;

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "parse.h"
 
@@ -84,6 +85,11 @@ int wb_parse_size(const char *s, uint64_t *out)
 	int shift = 0;
 
 	if (!s || *s < '0' || *s > '9')
+		return -EINVAL;
+	/* decimal digits and one point only: strtod would also take hex,
+	 * exponents, "inf" */
+	if (s[strspn(s, "0123456789.")] &&
+	    strchr("xXeEpP", s[strspn(s, "0123456789.")]))
 		return -EINVAL;
 	errno = 0;
 	v = strtod(s, &end);

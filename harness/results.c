@@ -151,10 +151,11 @@ int wb_results_new_path(const char *root, const char *tag, char *out,
 	return -EEXIST;
 }
 
-static int mkdir_p(const char *dir)
+int wb_mkdir_p(const char *dir)
 {
 	char buf[4096];
 	size_t n = strlen(dir);
+	struct stat st;
 
 	if (n >= sizeof(buf))
 		return -ENAMETOOLONG;
@@ -169,7 +170,9 @@ static int mkdir_p(const char *dir)
 	}
 	if (mkdir(buf, 0755) && errno != EEXIST)
 		return -errno;
-	return 0;
+	if (stat(buf, &st))
+		return -errno;
+	return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
 }
 
 static void dir_of(const char *path, char *dir, size_t len)
@@ -186,7 +189,7 @@ int wb_results_check_dir(const char *path)
 	int fd, err;
 
 	dir_of(path, dir, sizeof(dir));
-	err = mkdir_p(dir);
+	err = wb_mkdir_p(dir);
 	if (err)
 		return err;
 	snprintf(probe, sizeof(probe), "%s/.walkbench-probe.%d", dir,

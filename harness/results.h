@@ -12,6 +12,10 @@
 
 #include <jansson.h>
 
+/* context.walkbench.schema_version: raised when a reader could misread a
+ * newer file; readers refuse versions above theirs. */
+#define WB_RESULTS_SCHEMA 1
+
 struct wb_results {
 	json_t *root;
 	json_t *benchmarks; /* borrowed from root */
@@ -35,6 +39,8 @@ void wb_results_free(struct wb_results *r);
 /* results/<host>/<UTC time>-<tag>.json under @root, not yet existing. */
 int wb_results_new_path(const char *root, const char *tag, char *out,
 			size_t len);
+/* mkdir -p: 0 when @dir is a directory afterwards. */
+int wb_mkdir_p(const char *dir);
 /* Creates the directory of @path if needed and proves it writable. */
 int wb_results_check_dir(const char *path);
 /* Atomic. Never replaces @path (-EEXIST if it exists) unless @replace:

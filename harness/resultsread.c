@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "results.h"
 #include "resultsread.h"
 
 const char *wb_jstr(const json_t *obj, const char *key)
@@ -58,9 +59,13 @@ static double unit_to_ns(const char *u)
 static struct wb_rbench *group_for(struct wb_rfile *r, const char *name,
 				   size_t cap)
 {
-	for (size_t i = r->nb; i-- > 0;)
+	/* entries below nb all have a name; the analyzer loses nb across
+	 * the jansson calls and looks at the calloc'd ones beyond it */
+	for (size_t i = r->nb; i-- > 0;) {
+		// NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker)
 		if (!strcmp(r->b[i].name, name))
 			return &r->b[i];
+	}
 	if (r->nb >= cap)
 		return NULL;
 	r->b[r->nb].name = name;
@@ -134,6 +139,8 @@ static int add_rep(struct wb_rfile *r, json_t *e, size_t i, size_t cap,
 	/* grow at powers of two */
 	if (g->nreps < 4 || !(g->nreps & (g->nreps - 1))) {
 		size_t n = g->nreps < 4 ? 4 : 2 * g->nreps;
+		/* an array of pointers: the element size is a pointer's */
+		// NOLINTNEXTLINE(bugprone-sizeof-expression)
 		json_t **reps = realloc(g->reps, n * sizeof(*reps));
 		double *t;
 
@@ -220,6 +227,14 @@ int wb_rfile_load(const char *path, struct wb_rfile *r, char *why, size_t len)
 			 r->wb = json_object_get(r->context, "walkbench")))
 		bad(why, len, path,
 		    "no context.walkbench object (not written by walkbench)");
+	else if (json_integer_value(json_object_get(r->wb, "schema_version")) >
+		 WB_RESULTS_SCHEMA)
+		bad(why, len, path,
+		    "schema_version %lld is newer than this walkbench reads "
+		    "(%d)",
+		    (long long)json_integer_value(
+			    json_object_get(r->wb, "schema_version")),
+		    WB_RESULTS_SCHEMA);
 	else if (!json_is_object(r->env = json_object_get(r->wb, "env")))
 		bad(why, len, path, "no context.walkbench.env object");
 	else if (!(err = check_instances(r, why, len)))
@@ -235,6 +250,8 @@ int wb_rfile_load(const char *path, struct wb_rfile *r, char *why, size_t len)
 		json_t *in;
 
 		json_array_foreach(r->instances, k, in) {
+			/* every entry below nb was named by group_for() */
+			// NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker)
 			if (!strcmp(wb_jstr(in, "name"), r->b[i].name))
 				r->b[i].instance = in;
 		}

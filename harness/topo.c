@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -108,6 +109,15 @@ int wb_topo_other_cpu_in(hwloc_topology_t t, hwloc_const_cpuset_t allowed,
 	return sibling;
 }
 
+/* Level 0 wants the outermost data cache, a positive level that one. */
+static bool cache_wanted(hwloc_obj_t o, hwloc_obj_t found, int level)
+{
+	if (level > 0)
+		return o->attr->cache.depth == (unsigned int)level;
+	return level == 0 &&
+	       (!found || o->attr->cache.depth > found->attr->cache.depth);
+}
+
 int wb_topo_cache_in(hwloc_topology_t t, int cpu, int level,
 		     struct wb_cache_geom *g)
 {
@@ -119,12 +129,8 @@ int wb_topo_cache_in(hwloc_topology_t t, int cpu, int level,
 	if (!pu)
 		return -ENOENT;
 	for (hwloc_obj_t o = pu->parent; o; o = o->parent) {
-		if (!hwloc_obj_type_is_dcache(o->type))
-			continue;
-		if (level == 0 &&
-		    (!found || o->attr->cache.depth > found->attr->cache.depth))
-			found = o;
-		else if (level > 0 && o->attr->cache.depth == (unsigned)level)
+		if (hwloc_obj_type_is_dcache(o->type) &&
+		    cache_wanted(o, found, level))
 			found = o;
 	}
 	if (!found)

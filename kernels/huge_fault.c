@@ -90,9 +90,9 @@ static int vmstat_read(uint64_t *v)
 	char name[64];
 	unsigned long long x;
 
+	memset(v, 0, NSTAT * sizeof(*v));
 	if (!f)
 		return -errno;
-	memset(v, 0, NSTAT * sizeof(*v));
 	while (fscanf(f, "%63s %llu", name, &x) == 2)
 		for (size_t i = 0; i < NSTAT; i++)
 			if (!strcmp(name, vmstat_names[i]))

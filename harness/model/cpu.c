@@ -182,6 +182,17 @@ static int lists_model(const char *s, unsigned int model)
 	return 0;
 }
 
+/* Copies string @src into @dst of @len bytes; -EINVAL if it does not fit. */
+static int copy_col(char *dst, size_t len, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (n >= len)
+		return -EINVAL;
+	memcpy(dst, src, n + 1);
+	return 0;
+}
+
 /* Parses the row starting at @line; *@models gets the models column. */
 static int parse_row(const char *line, struct wbm_cpu *c, char *models,
 		     size_t mlen)
@@ -196,16 +207,14 @@ static int parse_row(const char *line, struct wbm_cpu *c, char *models,
 		if (i < NCOL - 1 && *s++ != '\t')
 			return -EINVAL;
 	}
-	if (strlen(col[0]) >= sizeof(c->name) ||
-	    strlen(col[1]) >= sizeof(c->vendor) || parse_hex(col[2], &fam) < 0)
+	if (copy_col(c->name, sizeof(c->name), col[0]) ||
+	    copy_col(c->vendor, sizeof(c->vendor), col[1]) ||
+	    parse_hex(col[2], &fam) < 0)
 		return -EINVAL;
-	strcpy(c->name, col[0]);
-	strcpy(c->vendor, col[1]);
 	c->family = (unsigned int)fam;
-	if (strlen(col[3]) >= mlen || strlen(col[8]) >= sizeof(c->source))
+	if (copy_col(models, mlen, col[3]) ||
+	    copy_col(c->source, sizeof(c->source), col[8]))
 		return -EINVAL;
-	strcpy(models, col[3]);
-	strcpy(c->source, col[8]);
 	if (parse_l1d(col[4], c) || wbm_tlb_parse_level(col[5], 1, &c->dtlb) ||
 	    wbm_tlb_parse_level(col[6], 2, &c->dtlb) || parse_pwc(col[7], c))
 		return -EINVAL;

@@ -75,6 +75,35 @@ struct wbm_fleet {
 /* -EINVAL for a bad spec; -ERANGE if a total overflows 64 bits. */
 int wbm_fleet(const struct wbm_fleet_spec *spec, struct wbm_fleet *out);
 
+/*
+ * A general population: each process a set of mappings; a mapping with a
+ * nonzero @object maps that shared object (the same object at the same
+ * start, length and page size in two processes is one set of frames and,
+ * if @share allows, one set of the tables wholly inside it). @hugetlb marks
+ * hugetlb mappings, the only ones WBM_SHARE_HUGETLB_PMD shares.
+ */
+struct wbm_proc_map {
+	struct wbm_map map;
+	uint32_t object; /* 0: private */
+	int hugetlb;
+};
+
+struct wbm_proc {
+	const struct wbm_proc_map *maps;
+	size_t n;
+};
+
+struct wbm_pop {
+	uint64_t pt_bytes; /* every table page that exists, sharing applied */
+	uint64_t pt_bytes_unshared; /* the sum of each process's own count */
+	uint64_t vmpte_bytes; /* the sum of what each VmPTE shows */
+	uint64_t data_bytes; /* private bytes + each shared object once */
+};
+
+/* -EINVAL (and *@bad_proc) for a process whose mappings are refused. */
+int wbm_pop_count(const struct wbm_proc *procs, size_t nprocs, int levels,
+		  enum wbm_share share, struct wbm_pop *out, size_t *bad_proc);
+
 /* Inverted table bytes for @phys_bytes of 4 KiB frames. */
 int wbm_ipt_bytes(uint64_t phys_bytes, uint64_t entry_bytes, uint64_t *out);
 

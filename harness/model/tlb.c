@@ -4,8 +4,8 @@
  * on every miss, so walking the levels in order and stopping at the first
  * hit both looks up and fills. Small-way structures keep each set's keys
  * in most-recently-used order (a hit shifts at most ways-1 keys); large
- * fully associative ones (Zen's 64-96 entry L1 DTLB) use a hash table and
- * an LRU list so a lookup costs O(1), not a scan of every entry.
+ * fully associative ones (Zen's 64-96 entry L1 DTLB) use a chained hash
+ * table and an LRU list so a lookup costs O(1), not a scan of every entry.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -22,7 +22,7 @@ struct tstruct {
 	uint64_t *keys; /* nsets * ways; scan mode: MRU first, 0 empty */
 	/* hash mode (fully associative, many ways) */
 	uint32_t *ht, ht_mask, used, head, tail;
-	uint32_t *prev, *next;
+	uint32_t *prev, *next, *hnext;
 };
 
 struct wbm_tlb {
@@ -30,6 +30,13 @@ struct wbm_tlb {
 	struct tstruct s[WBM_TLB_MAX];
 	/* route[code][level]: structure for that size at that level, or -1 */
 	int route[4][WBM_TLB_LEVELS + 1];
+	/* the same, compacted for the hot path: path[code] visits n structures */
+	struct {
+		int n;
+		int level[WBM_TLB_LEVELS];
+		struct tstruct *s[WBM_TLB_LEVELS];
+		int hash[WBM_TLB_LEVELS];
+	} path[4];
 	struct wbm_tlb_stats st;
 };
 
@@ -123,6 +130,7 @@ void wbm_tlb_free(struct wbm_tlb *t)
 		free(t->s[i].ht);
 		free(t->s[i].prev);
 		free(t->s[i].next);
+		free(t->s[i].hnext);
 	}
 	free(t);
 }
@@ -151,19 +159,31 @@ int wbm_tlb_new(const struct wbm_tlb_geom *g, struct wbm_tlb **out)
 		if (!s->keys)
 			goto nomem;
 		if (hash_mode(s)) {
-			while (cap < 4 * s->ways)
+			while (cap < 2 * s->ways)
 				cap <<= 1;
 			s->ht_mask = cap - 1;
 			s->ht = malloc(cap * sizeof(*s->ht));
 			s->prev = malloc(s->ways * sizeof(*s->prev));
 			s->next = malloc(s->ways * sizeof(*s->next));
-			if (!s->ht || !s->prev || !s->next)
+			s->hnext = malloc(s->ways * sizeof(*s->hnext));
+			if (!s->ht || !s->prev || !s->next || !s->hnext)
 				goto nomem;
 		}
 		for (int c = 1; c <= 3; c++)
 			if (g->s[i].sizes & (1u << (c - 1)))
 				t->route[c][g->s[i].level] = i;
 	}
+	for (int c = 1; c <= 3; c++)
+		for (int l = 1; l <= WBM_TLB_LEVELS; l++) {
+			int i = t->route[c][l], m = t->path[c].n;
+
+			if (i < 0)
+				continue;
+			t->path[c].level[m] = l;
+			t->path[c].s[m] = &t->s[i];
+			t->path[c].hash[m] = hash_mode(&t->s[i]);
+			t->path[c].n++;
+		}
 	wbm_tlb_flush(t);
 	*out = t;
 	return 0;
@@ -200,33 +220,13 @@ static inline void list_push(struct tstruct *s, uint32_t i)
 	s->head = i;
 }
 
-/* Linear probing with backward-shift deletion: no tombstones, so probe
- * chains stay short however long the simulation runs. */
-static void hash_delete(struct tstruct *s, uint32_t pos)
-{
-	uint32_t i = pos, j = pos;
-
-	for (;;) {
-		uint32_t k;
-
-		j = (j + 1) & s->ht_mask;
-		if (s->ht[j] == NONE)
-			break;
-		k = hash_of(s, s->keys[s->ht[j]]);
-		if (i <= j ? (i < k && k <= j) : (i < k || k <= j))
-			continue;
-		s->ht[i] = s->ht[j];
-		i = j;
-	}
-	s->ht[i] = NONE;
-}
-
+/* Separate chaining through the slots: a miss walks one short chain,
+ * evicting unlinks the LRU slot from its chain, inserting pushes a head. */
 static int lookup_hash(struct tstruct *s, uint64_t key)
 {
-	uint32_t h = hash_of(s, key), slot;
+	uint32_t b = hash_of(s, key), slot, *pp;
 
-	while (s->ht[h] != NONE) {
-		slot = s->ht[h];
+	for (slot = s->ht[b]; slot != NONE; slot = s->hnext[slot]) {
 		if (s->keys[slot] == key) {
 			if (s->head != slot) {
 				list_unlink(s, slot);
@@ -234,27 +234,42 @@ static int lookup_hash(struct tstruct *s, uint64_t key)
 			}
 			return 1;
 		}
-		h = (h + 1) & s->ht_mask;
 	}
 	if (s->used < s->ways) {
 		slot = s->used++;
 	} else {
-		uint32_t p;
-
 		slot = s->tail;
 		list_unlink(s, slot);
-		p = hash_of(s, s->keys[slot]);
-		while (s->ht[p] != slot)
-			p = (p + 1) & s->ht_mask;
-		hash_delete(s, p);
-		/* the deletion may have moved entries: find the free slot again */
-		h = hash_of(s, key);
-		while (s->ht[h] != NONE)
-			h = (h + 1) & s->ht_mask;
+		pp = &s->ht[hash_of(s, s->keys[slot])];
+		while (*pp != slot)
+			pp = &s->hnext[*pp];
+		*pp = s->hnext[slot];
 	}
 	s->keys[slot] = key;
-	s->ht[h] = slot;
+	s->hnext[slot] = s->ht[b];
+	s->ht[b] = slot;
 	list_push(s, slot);
+	return 0;
+}
+
+static inline __attribute__((always_inline)) int scan_n(uint64_t *k,
+							uint64_t key,
+							uint32_t n)
+{
+	uint64_t carry = key;
+
+	/* with n constant (see lookup_scan) the loop becomes straight code */
+	if (k[0] == key)
+		return 1;
+#pragma GCC unroll 16
+	for (uint32_t w = 0; w < n; w++) {
+		uint64_t old = k[w];
+
+		k[w] = carry;
+		if (old == key)
+			return 1;
+		carry = old;
+	}
 	return 0;
 }
 
@@ -263,48 +278,62 @@ static inline int lookup_scan(struct tstruct *s, uint64_t key, uint64_t vpn)
 	uint32_t set = s->set_mask ? (uint32_t)(vpn & s->set_mask)
 				   : (uint32_t)(vpn % s->nsets);
 	uint64_t *k = s->keys + (size_t)set * s->ways;
-	uint32_t w, n = s->ways;
 
-	for (w = 0; w < n; w++)
-		if (k[w] == key)
-			break;
-	if (w == n)
-		w = n - 1; /* miss: the LRU key falls off the end */
-	else if (w == 0)
-		return 1;
-	else {
-		memmove(k + 1, k, w * sizeof(*k));
-		k[0] = key;
-		return 1;
+	/* constant way counts let the compiler unroll the common shapes */
+	switch (s->ways) {
+	case 4:
+		return scan_n(k, key, 4);
+	case 6:
+		return scan_n(k, key, 6);
+	case 8:
+		return scan_n(k, key, 8);
+	case 12:
+		return scan_n(k, key, 12);
+	case 16:
+		return scan_n(k, key, 16);
+	default:
+		return scan_n(k, key, s->ways);
 	}
-	memmove(k + 1, k, w * sizeof(*k));
-	k[0] = key;
-	return 0;
+}
+
+/* Index on the size's path of the structure that hit; path length: walk. */
+static inline int access_core(struct wbm_tlb *t, uint64_t va, int code)
+{
+	uint64_t vpn = va >> code_shift(code);
+	uint64_t key = vpn << 2 | (uint64_t)code;
+	int n = t->path[code].n, i;
+
+	for (i = 0; i < n; i++) {
+		struct tstruct *s = t->path[code].s[i];
+
+		if (t->path[code].hash[i] ? lookup_hash(s, key)
+					  : lookup_scan(s, key, vpn))
+			break;
+	}
+	return i;
+}
+
+/* Counts @count translations that ended at path index @i. */
+static void account(struct wbm_tlb *t, int code, int i, uint64_t count)
+{
+	t->st.accesses += count;
+	for (int j = 0; j <= i && j < t->path[code].n; j++) {
+		int l = t->path[code].level[j];
+
+		t->st.lookups[l] += count;
+		if (j < i)
+			t->st.misses[l] += count;
+	}
+	if (i == t->path[code].n)
+		t->st.walks += count;
 }
 
 static inline int access_one(struct wbm_tlb *t, uint64_t va, int code)
 {
-	uint64_t vpn = va >> code_shift(code);
-	uint64_t key = vpn << 2 | (uint64_t)code;
+	int i = access_core(t, va, code);
 
-	t->st.accesses++;
-	for (int l = 1; l <= WBM_TLB_LEVELS; l++) {
-		int i = t->route[code][l];
-		struct tstruct *s;
-		int hit;
-
-		if (i < 0)
-			continue;
-		s = &t->s[i];
-		t->st.lookups[l]++;
-		hit = hash_mode(s) ? lookup_hash(s, key)
-				   : lookup_scan(s, key, vpn);
-		if (hit)
-			return l;
-		t->st.misses[l]++;
-	}
-	t->st.walks++;
-	return 0;
+	account(t, code, i, 1);
+	return i < t->path[code].n ? t->path[code].level[i] : 0;
 }
 
 int wbm_tlb_access(struct wbm_tlb *t, uint64_t va, unsigned int size_bit)
@@ -367,10 +396,18 @@ int wbm_tlb_run_chase(struct wbm_tlb *t, const uint32_t *order, uint64_t npages,
 	if (!code || !npages)
 		return -EINVAL;
 	for (uint64_t p = 0; p < warm + passes; p++) {
+		/* counted locally and folded in after each pass: keeps five
+		 * read-modify-writes of the counters out of every access */
+		uint64_t ended[WBM_TLB_LEVELS + 1] = { 0 };
+
 		if (p == warm)
 			wbm_tlb_clear_stats(t);
 		for (uint64_t i = 0; i < npages; i++)
-			access_one(t, CHASE_BASE + order[i] * page_size, code);
+			ended[access_core(t, CHASE_BASE + order[i] * page_size,
+					  code)]++;
+		for (int i = 0; i <= t->path[code].n; i++)
+			if (ended[i])
+				account(t, code, i, ended[i]);
 	}
 	return 0;
 }

@@ -104,7 +104,18 @@ static void run_tlb_reach(uint64_t page_size, uint64_t pages)
 
 	ctx.param[0] = page_size;
 	ctx.param[1] = pages;
-	assert_int_equal(k->setup(&ctx, &state), 0);
+	if (k->setup(&ctx, &state)) {
+		/* with fragmented memory the kernel may hand out 4K pages
+		 * for a THP request: the verifier catching it is the point */
+		print_message("# %s: %s\n",
+			      ctx.status == WB_UNTRUSTED ? "refused, unverified"
+							 : "refused",
+			      ctx.why);
+		assert_int_equal(ctx.status, WB_UNTRUSTED);
+		assert_true(page_size != WB_4K);
+		print_message("# SKIP no THP could be allocated now\n");
+		skip();
+	}
 	k->run(state, 1000);
 	assert_int_equal(k->check(&ctx, state, &f), 0);
 	assert_true(f.page_size_verified);

@@ -1,0 +1,584 @@
+// SPDX-License-Identifier: MIT
+/*
+ * walkbench model tlb: run the TLB simulator on a CPU's geometry (or one
+ * from a file) with the tlb_reach chase or an address trace; --sweep finds
+ * the knees, --bench measures the simulator's own speed.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cmd.h"
+#include "cmd_model.h"
+#include "model/cpu.h"
+#include "model/tlb.h"
+#include "parse.h"
+
+static const char tlb_help[] =
+	"usage: walkbench model tlb [--cpu NAME|host | --geometry FILE]\n"
+	"         (--pattern chase:N:PAGESIZE | --trace FILE) [--sweep] "
+	"[--json]\n"
+	"       walkbench model tlb --bench [--cpu NAME] [--json]\n"
+	"Simulates the data TLB levels (set-associative, LRU) of a CPU from "
+	"the\nbundled table (default: this machine's, if the table has it).\n"
+	"  --pattern chase:N:PAGESIZE  the tlb_reach kernel: N pages in random "
+	"cyclic order\n"
+	"  --trace FILE   one access per line: ADDRESS [PAGESIZE] (hex 0x... "
+	"or decimal)\n"
+	"  --geometry FILE  lines 'LEVEL STRUCTS', e.g. '1 4K:64:4,2M:32:4' "
+	"and\n"
+	"                 '2 4K+2M:1536:12' (WAYS FA: fully associative)\n"
+	"  --sweep        chase over many N; prints misses per access and the "
+	"knees\n"
+	"                 (largest N with no miss at each level)\n"
+	"  --passes N     measured passes of the chase (default 4, after 2 "
+	"warm-up)\n"
+	"  --seed N       permutation seed (default 1)\n"
+	"  --bench        simulated translations per second on one core\n";
+
+struct tlb_args {
+	const char *cpu, *geometry, *pattern, *trace;
+	int sweep, bench, json;
+	uint64_t passes, seed;
+};
+
+/* Reads vendor, family and model from /proc/cpuinfo. */
+static int host_cpu(char *vendor, size_t vlen, unsigned int *family,
+		    unsigned int *model)
+{
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	char line[512];
+	int got = 0;
+
+	if (!f)
+		return -errno;
+	while (got != 7 && fgets(line, sizeof(line), f)) {
+		char *colon = strchr(line, ':');
+
+		if (!colon)
+			continue;
+		if (!strncmp(line, "vendor_id", 9) && !(got & 1)) {
+			snprintf(vendor, vlen, "%s", colon + 2);
+			vendor[strcspn(vendor, "\n")] = 0;
+			got |= 1;
+		} else if (!strncmp(line, "cpu family", 10) && !(got & 2)) {
+			*family = (unsigned int)strtoul(colon + 1, NULL, 10);
+			got |= 2;
+		} else if (!strncmp(line, "model\t", 6) && !(got & 4)) {
+			*model = (unsigned int)strtoul(colon + 1, NULL, 10);
+			got |= 4;
+		}
+	}
+	fclose(f);
+	return got == 7 ? 0 : -ENOENT;
+}
+
+static int read_geometry(const char *path, struct wbm_tlb_geom *g)
+{
+	FILE *f = fopen(path, "r");
+	char line[256];
+	int n = 0;
+
+	if (!f)
+		return wb_error(WB_EXIT_USAGE,
+				"model tlb: cannot read '%s': %s", path,
+				strerror(errno));
+	memset(g, 0, sizeof(*g));
+	while (fgets(line, sizeof(line), f)) {
+		char *s = line, *e;
+		int level;
+
+		n++;
+		if ((e = strchr(s, '#')))
+			*e = 0;
+		s[strcspn(s, "\r\n")] = 0;
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (!*s)
+			continue;
+		e = s + strcspn(s, " \t");
+		if (!*e) {
+			fclose(f);
+			return wb_error(WB_EXIT_USAGE,
+					"model tlb: %s:%d: bad line '%s' (want "
+					"LEVEL STRUCTS)",
+					path, n, s);
+		}
+		*e++ = 0;
+		while (*e == ' ' || *e == '\t')
+			e++;
+		if (wb_parse_int(s, &level) || level < 1 ||
+		    level > WBM_TLB_LEVELS ||
+		    wbm_tlb_parse_level(e, level, g)) {
+			fclose(f);
+			return wb_error(
+				WB_EXIT_USAGE,
+				"model tlb: %s:%d: bad structure '%s %s'", path,
+				n, s, e);
+		}
+	}
+	fclose(f);
+	if (!g->n)
+		return wb_error(WB_EXIT_USAGE,
+				"model tlb: %s: no TLB structure", path);
+	return 0;
+}
+
+/* Fills @g and @label from --cpu/--geometry (default: the host). */
+static int pick_geometry(const struct tlb_args *a, struct wbm_tlb_geom *g,
+			 char *label, size_t len)
+{
+	struct wbm_cpu c;
+
+	if (a->geometry) {
+		int err = read_geometry(a->geometry, g);
+
+		snprintf(label, len, "geometry %s", a->geometry);
+		return err;
+	}
+	if (a->cpu && strcmp(a->cpu, "host")) {
+		if (wbm_cpu_by_name(a->cpu, &c))
+			return wbm_cli_bad("tlb", "--cpu", a->cpu,
+					   "not in the CPU table");
+		*g = c.dtlb;
+		snprintf(label, len, "%s", c.name);
+		return 0;
+	}
+	char vendor[32] = "";
+	unsigned int fam = 0, model = 0;
+
+	if (host_cpu(vendor, sizeof(vendor), &fam, &model))
+		return wb_error(WB_EXIT_MISSING,
+				"model tlb: cannot read this CPU's identity "
+				"from /proc/cpuinfo; give --cpu NAME");
+	if (wbm_cpu_lookup(vendor, fam, model, &c)) {
+		if (!a->bench)
+			return wb_error(WB_EXIT_MISSING,
+					"model tlb: this CPU (%s family 0x%x "
+					"model 0x%x) is unknown to the CPU "
+					"table; give --cpu NAME or --geometry "
+					"FILE",
+					vendor, fam, model);
+		/* --bench measures the simulator, not this CPU: any row does */
+		if (wbm_cpu_by_name("Zen 5", &c))
+			return wb_error(WB_EXIT_MISSING, "CPU table broken");
+		snprintf(label, len,
+			 "%s (this CPU, %s family 0x%x model 0x%x, "
+			 "is unknown to the table)",
+			 c.name, vendor, fam, model);
+	} else {
+		snprintf(label, len, "%s (this CPU: %s family 0x%x model 0x%x)",
+			 c.name, vendor, fam, model);
+	}
+	*g = c.dtlb;
+	return 0;
+}
+
+static int parse_pattern(const char *s, uint64_t *npages, uint64_t *ps)
+{
+	char buf[64], *a, *b;
+
+	if (strncmp(s, "chase:", 6) || strlen(s) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, s + 6);
+	a = buf;
+	b = strchr(a, ':');
+	if (!b)
+		return -EINVAL;
+	*b++ = 0;
+	if (wb_parse_u64(a, npages) || !*npages || *npages > UINT32_MAX ||
+	    wb_parse_pagesize(b, ps))
+		return -EINVAL;
+	return 0;
+}
+
+static int max_level(const struct wbm_tlb_geom *g)
+{
+	int m = 0;
+
+	for (int i = 0; i < g->n; i++)
+		if (g->s[i].level > m)
+			m = g->s[i].level;
+	return m;
+}
+
+static json_t *stats_json(const struct wbm_tlb_stats *st, int levels)
+{
+	json_t *o = json_object(), *lv = json_array();
+
+	json_object_set_new(o, "accesses", json_integer(st->accesses));
+	for (int l = 1; l <= levels; l++)
+		json_array_append_new(
+			lv, json_pack("{s:i,s:I,s:I,s:f}", "level", l,
+				      "lookups", (json_int_t)st->lookups[l],
+				      "misses", (json_int_t)st->misses[l],
+				      "misses_per_access",
+				      wbm_tlb_miss_rate(st, l)));
+	json_object_set_new(o, "levels", lv);
+	json_object_set_new(o, "walks", json_integer(st->walks));
+	json_object_set_new(o, "walks_per_access",
+			    json_real(wbm_tlb_miss_rate(st, 0)));
+	return o;
+}
+
+static void stats_print(const struct wbm_tlb_stats *st, int levels)
+{
+	for (int l = 1; l <= levels; l++)
+		printf("L%d: %llu lookups, %llu misses, %.4f misses/access\n",
+		       l, (unsigned long long)st->lookups[l],
+		       (unsigned long long)st->misses[l],
+		       wbm_tlb_miss_rate(st, l));
+	printf("walks: %llu, %.4f per access\n", (unsigned long long)st->walks,
+	       wbm_tlb_miss_rate(st, 0));
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/*
+ * Two chases: one that misses L1 and hits L2 (every access goes two
+ * levels deep), one that walks. Best of 3 repetitions of each; the timed
+ * region is the simulation only (the permutation is built before).
+ */
+static int run_bench(const struct tlb_args *a, struct wbm_tlb *t,
+		     const struct wbm_tlb_geom *g, const char *label)
+{
+	uint64_t l1 = wbm_tlb_entries(g, 1, WBM_4K),
+		 l2 = wbm_tlb_entries(g, 2, WBM_4K);
+	uint64_t ns[2] = { 4 * (l1 ? l1 : 64), 4 * (l2 ? l2 : 1024) };
+	double rate[2];
+	uint32_t *order = malloc(ns[1] * sizeof(*order));
+	const uint64_t target = 50000000;
+	json_t *root = NULL, *runs = NULL;
+
+	if (!order)
+		return wb_error(WB_EXIT_MISSING, "out of memory");
+	if (a->json) {
+		root = json_object();
+		runs = json_array();
+		json_object_set_new(root, "geometry", json_string(label));
+		json_object_set_new(root, "runs", runs);
+	} else {
+		printf("geometry: %s\n", label);
+	}
+	for (int k = 0; k < 2; k++) {
+		uint64_t passes = target / ns[k] + 1, done = passes * ns[k];
+		double best = 1e30;
+
+		wbm_chase_order(ns[k], a->seed, order);
+		for (int rep = 0; rep < 3; rep++) {
+			double t0;
+
+			wbm_tlb_flush(t);
+			t0 = now_s();
+			wbm_tlb_run_chase(t, order, ns[k], WBM_4K, 0, passes);
+			t0 = now_s() - t0;
+			if (t0 < best)
+				best = t0;
+		}
+		rate[k] = (double)done / best;
+		if (a->json)
+			json_array_append_new(
+				runs,
+				json_pack("{s:s,s:I,s:I,s:f,s:s}", "pattern",
+					  k ? "chase past L2" : "chase past L1",
+					  "pages", (json_int_t)ns[k],
+					  "translations", (json_int_t)done,
+					  "translations_per_s", rate[k],
+					  "statistic", "best of 3"));
+		else
+			printf("chase:%llu:4K (%s): %llu translations, %.1f M "
+			       "translations/s (best of 3)\n",
+			       (unsigned long long)ns[k],
+			       k ? "walks" : "L1 misses, L2 hits",
+			       (unsigned long long)done, rate[k] / 1e6);
+	}
+	free(order);
+	double low = rate[0] < rate[1] ? rate[0] : rate[1];
+
+	if (a->json) {
+		json_object_set_new(root, "translations_per_s_min",
+				    json_real(low));
+		return wbm_cli_json(root);
+	}
+	printf("translations/s: %.0f\n", low);
+	return WB_EXIT_OK;
+}
+
+static int run_trace(const struct tlb_args *a, struct wbm_tlb *t, int levels,
+		     const char *label)
+{
+	FILE *f = fopen(a->trace, "r");
+	struct wbm_tlb_stats st;
+	char line[256];
+	int n = 0;
+
+	if (!f)
+		return wb_error(WB_EXIT_USAGE,
+				"model tlb: cannot read '%s': %s", a->trace,
+				strerror(errno));
+	while (fgets(line, sizeof(line), f)) {
+		char *s = line, *e, *ps;
+		uint64_t va, size = WBM_4K;
+
+		n++;
+		if ((e = strchr(s, '#')))
+			*e = 0;
+		s[strcspn(s, "\r\n")] = 0;
+		s += strspn(s, " \t");
+		if (!*s)
+			continue;
+		ps = s + strcspn(s, " \t");
+		if (*ps) {
+			*ps++ = 0;
+			ps += strspn(ps, " \t");
+			ps[strcspn(ps, " \t")] = 0;
+		}
+		errno = 0;
+		va = strtoull(s, &e, 0);
+		if (errno || *e || (*ps && wb_parse_pagesize(ps, &size))) {
+			fclose(f);
+			return wb_error(WB_EXIT_USAGE,
+					"model tlb: %s:%d: bad access '%s%s%s'",
+					a->trace, n, s, *ps ? " " : "", ps);
+		}
+		wbm_tlb_access(t, va, wbm_tlb_size_bit(size));
+	}
+	fclose(f);
+	wbm_tlb_stats(t, &st);
+	if (a->json) {
+		json_t *root = stats_json(&st, levels);
+
+		json_object_set_new(root, "geometry", json_string(label));
+		json_object_set_new(root, "trace", json_string(a->trace));
+		return wbm_cli_json(root);
+	}
+	printf("geometry: %s\ntrace: %s, %llu accesses\n", label, a->trace,
+	       (unsigned long long)st.accesses);
+	stats_print(&st, levels);
+	return WB_EXIT_OK;
+}
+
+static int run_sweep(const struct tlb_args *a, struct wbm_tlb *t,
+		     const struct wbm_tlb_geom *g, uint64_t ps, int levels,
+		     const char *label)
+{
+	uint64_t most = 0, max_pages, prev = 0;
+	json_t *root = NULL, *pts = NULL, *knees = NULL;
+	uint32_t *order;
+	char sb[16], kb[32];
+
+	for (int l = 1; l <= levels; l++)
+		if (wbm_tlb_entries(g, l, ps) > most)
+			most = wbm_tlb_entries(g, l, ps);
+	if (!most)
+		return wb_error(WB_EXIT_USAGE,
+				"model tlb: no TLB level holds %s pages",
+				wb_format_size(ps, sb, sizeof(sb)));
+	max_pages = 8 * most;
+	order = malloc(max_pages * sizeof(*order));
+	if (!order)
+		return wb_error(WB_EXIT_MISSING, "out of memory");
+	if (a->json) {
+		root = json_object();
+		pts = json_array();
+		knees = json_array();
+		json_object_set_new(root, "geometry", json_string(label));
+		json_object_set_new(root, "page_size", json_integer(ps));
+		json_object_set_new(root, "points", pts);
+		json_object_set_new(root, "knees", knees);
+	} else {
+		printf("geometry: %s\nchase over N pages of %s, %llu measured "
+		       "passes\n%10s",
+		       label, wb_format_size(ps, sb, sizeof(sb)),
+		       (unsigned long long)a->passes, "pages");
+		for (int l = 1; l <= levels; l++)
+			printf("  L%d miss/acc", l);
+		printf("  walks/acc\n");
+	}
+	for (int k = 0;; k++) {
+		uint64_t n = (uint64_t)(__builtin_exp2(k / 4.0) + 0.5);
+		struct wbm_tlb_stats st;
+
+		if (n > max_pages)
+			break;
+		if (n == prev)
+			continue;
+		prev = n;
+		wbm_chase_order(n, a->seed, order);
+		wbm_tlb_flush(t);
+		wbm_tlb_run_chase(t, order, n, ps, 2, a->passes);
+		wbm_tlb_stats(t, &st);
+		if (a->json) {
+			json_t *p = stats_json(&st, levels);
+
+			json_object_set_new(p, "pages", json_integer(n));
+			json_array_append_new(pts, p);
+			continue;
+		}
+		printf("%10llu", (unsigned long long)n);
+		for (int l = 1; l <= levels; l++)
+			printf("  %11.4f", wbm_tlb_miss_rate(&st, l));
+		printf("  %9.4f\n", wbm_tlb_miss_rate(&st, 0));
+	}
+	for (int l = 1; l <= levels + 1; l++) {
+		int lv = l > levels ? 0 : l, err;
+		uint64_t knee;
+
+		err = wbm_tlb_knee(t, order, max_pages, ps, lv, a->seed, &knee);
+		if (err == -ENOENT)
+			continue;
+		if (a->json) {
+			json_array_append_new(
+				knees,
+				json_pack(
+					"{s:s,s:I,s:I}", "level",
+					lv ? (lv == 1	? "L1"
+					      : lv == 2 ? "L2"
+							: "L3")
+					   : "walk",
+					"pages",
+					(json_int_t)(err ? -1
+							 : (json_int_t)knee),
+					"bytes",
+					(json_int_t)(err ? -1
+							 : (json_int_t)(knee *
+									ps))));
+			continue;
+		}
+		if (err)
+			printf("knee %s: none below %llu pages\n",
+			       lv ? "level" : "walks",
+			       (unsigned long long)max_pages);
+		else if (lv)
+			printf("knee L%d: %llu pages (%s)\n", lv,
+			       (unsigned long long)knee,
+			       wb_format_size(knee * ps, kb, sizeof(kb)));
+		else
+			printf("knee walks: %llu pages (%s): beyond this "
+			       "every level misses\n",
+			       (unsigned long long)knee,
+			       wb_format_size(knee * ps, kb, sizeof(kb)));
+	}
+	free(order);
+	return a->json ? wbm_cli_json(root) : WB_EXIT_OK;
+}
+
+static int run_pattern(const struct tlb_args *a, struct wbm_tlb *t, uint64_t n,
+		       uint64_t ps, int levels, const char *label)
+{
+	struct wbm_tlb_stats st;
+	uint32_t *order = malloc(n * sizeof(*order));
+	char sb[16];
+
+	if (!order)
+		return wb_error(WB_EXIT_MISSING, "out of memory");
+	wbm_chase_order(n, a->seed, order);
+	wbm_tlb_run_chase(t, order, n, ps, 2, a->passes);
+	free(order);
+	wbm_tlb_stats(t, &st);
+	if (a->json) {
+		json_t *root = stats_json(&st, levels);
+
+		json_object_set_new(root, "geometry", json_string(label));
+		json_object_set_new(root, "pattern", json_string(a->pattern));
+		return wbm_cli_json(root);
+	}
+	printf("geometry: %s\npattern: chase over %llu pages of %s, 2 "
+	       "warm-up and %llu measured passes\n",
+	       label, (unsigned long long)n, wb_format_size(ps, sb, sizeof(sb)),
+	       (unsigned long long)a->passes);
+	stats_print(&st, levels);
+	return WB_EXIT_OK;
+}
+
+int wbm_model_tlb(int argc, char **argv)
+{
+	struct tlb_args a = { .passes = 4, .seed = 1 };
+	struct wbm_tlb_geom g;
+	struct wbm_tlb *t;
+	uint64_t n = 0, ps = 0;
+	char label[192];
+	const char *v;
+	int err;
+
+	if (wb_wants_help(argc, argv))
+		return fputs(tlb_help, stdout), WB_EXIT_OK;
+	for (int i = 1; i < argc; i++) {
+		int r = 0;
+
+		if (!strcmp(argv[i], "--json"))
+			a.json = 1;
+		else if (!strcmp(argv[i], "--sweep"))
+			a.sweep = 1;
+		else if (!strcmp(argv[i], "--bench"))
+			a.bench = 1;
+		else if ((r = wbm_cli_opt(argc, argv, &i, "--cpu", &v)) > 0)
+			a.cpu = v;
+		else if (!r && (r = wbm_cli_opt(argc, argv, &i, "--geometry",
+						&v)) > 0)
+			a.geometry = v;
+		else if (!r &&
+			 (r = wbm_cli_opt(argc, argv, &i, "--pattern", &v)) > 0)
+			a.pattern = v;
+		else if (!r &&
+			 (r = wbm_cli_opt(argc, argv, &i, "--trace", &v)) > 0)
+			a.trace = v;
+		else if (!r && (r = wbm_cli_opt(argc, argv, &i, "--passes",
+						&v)) > 0) {
+			if (wb_parse_u64(v, &a.passes) || !a.passes)
+				return wbm_cli_bad("tlb", "--passes", v,
+						   "want a count >= 1");
+		} else if (!r && (r = wbm_cli_opt(argc, argv, &i, "--seed",
+						  &v)) > 0) {
+			if (wb_parse_u64(v, &a.seed))
+				return wbm_cli_bad("tlb", "--seed", v,
+						   "want an integer");
+		} else if (r < 0)
+			return WB_EXIT_USAGE;
+		else
+			return wb_error(WB_EXIT_USAGE,
+					"model tlb: unknown argument '%s'",
+					argv[i]);
+	}
+	if (a.cpu && a.geometry)
+		return wb_error(WB_EXIT_USAGE,
+				"model tlb: --cpu and --geometry exclude each "
+				"other");
+	if (!a.bench && !!a.pattern == !!a.trace)
+		return wb_error(WB_EXIT_USAGE,
+				"model tlb: give one of --pattern or --trace");
+	if (a.pattern && parse_pattern(a.pattern, &n, &ps))
+		return wbm_cli_bad("tlb", "pattern", a.pattern,
+				   "want chase:N:PAGESIZE, N >= 1, PAGESIZE "
+				   "4K, 2M or 1G");
+	if (a.sweep && !a.pattern)
+		return wb_error(
+			WB_EXIT_USAGE,
+			"model tlb: --sweep needs --pattern chase:N:SIZE");
+	err = pick_geometry(&a, &g, label, sizeof(label));
+	if (err)
+		return err;
+	err = wbm_tlb_new(&g, &t);
+	if (err)
+		return wb_error(
+			err == -ENOMEM ? WB_EXIT_MISSING : WB_EXIT_USAGE,
+			"model tlb: %s: inconsistent TLB geometry", label);
+	if (a.bench)
+		err = run_bench(&a, t, &g, label);
+	else if (a.trace)
+		err = run_trace(&a, t, max_level(&g), label);
+	else if (a.sweep)
+		err = run_sweep(&a, t, &g, ps, max_level(&g), label);
+	else
+		err = run_pattern(&a, t, n, ps, max_level(&g), label);
+	wbm_tlb_free(t);
+	return err;
+}

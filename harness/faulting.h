@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Fresh anonymous mappings for fault kernels: 4K (MADV_NOHUGEPAGE) or THP
+ * (2 MiB aligned, MADV_HUGEPAGE), not populated, and the loops that touch
+ * one byte per unit. The touch loops are what fault kernels time.
+ */
+#ifndef WB_FAULTING_H
+#define WB_FAULTING_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct wb_anon {
+	char *addr;
+	size_t len;
+	void *map_base;
+	size_t map_len;
+};
+
+/* Map @len bytes, not touched; @huge asks for THP. */
+int wb_anon_map(struct wb_anon *a, size_t len, int huge);
+void wb_anon_unmap(struct wb_anon *a);
+/* Read / write one byte every @stride bytes of [p, p + len). */
+uint64_t wb_touch_read(const char *p, size_t len, size_t stride);
+void wb_touch_write(char *p, size_t len, size_t stride, char v);
+/* "always", "madvise" or "never" from sysfs; -ENOENT without THP. */
+int wb_thp_mode(char *buf, size_t len);
+/* Monotonic nanoseconds. */
+uint64_t wb_now_ns(void);
+
+#endif

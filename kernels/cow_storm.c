@@ -1,0 +1,460 @@
+// SPDX-License-Identifier: MIT
+/*
+ * cow_storm: a parent with M MiB written forks; then the child, the parent
+ * or both write every page or a seeded subset. Each first write after the
+ * fork is one copy-on-write fault (the second writer of a page reuses the
+ * frame the first one left: still one fault). prepare() builds a fresh
+ * populated region and forks a child that waits on a barrier; the timed
+ * region releases the writers and waits until the child has written.
+ * With THP the kernel either copies the huge page or splits the PMD and
+ * copies 4K pages: check() records which from /proc/vmstat.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "faulting.h"
+#include "kernel.h"
+#include "mem.h"
+#include "osstat.h"
+#include "pfns.h"
+#include "procs.h"
+
+enum {
+	P_MIB,
+	P_PAGE_SIZE,
+	P_WRITER,
+	P_PERCENT
+};
+enum {
+	W_CHILD = 1,
+	W_PARENT = 2,
+	W_BOTH = 3
+};
+
+static const uint64_t page_sizes[] = { WB_4K, WB_2M, 0 };
+static const uint64_t writers[] = { W_CHILD, W_PARENT, W_BOTH, 0 };
+static const uint64_t percents[] = { 100, 10, 0 };
+
+static const struct wb_param params[] = {
+	{ .name = "mib",
+	  .unit = "MiB",
+	  .help = "memory written before fork",
+	  .def = 256,
+	  .quick = 32,
+	  .min = 2,
+	  .max = 16384 },
+	{ .name = "page_size",
+	  .unit = "pagesize",
+	  .help = "4K (MADV_NOHUGEPAGE) or 2M (THP)",
+	  .def = WB_4K,
+	  .quick = WB_4K,
+	  .min = WB_4K,
+	  .max = WB_2M,
+	  .choices = page_sizes },
+	{ .name = "writer",
+	  .unit = "",
+	  .help = "who writes after fork: 1 child, 2 parent, 3 both",
+	  .def = W_CHILD,
+	  .quick = W_CHILD,
+	  .min = 1,
+	  .max = 3,
+	  .choices = writers },
+	{ .name = "percent",
+	  .unit = "%",
+	  .help = "share of the 4K pages written (seeded choice)",
+	  .def = 100,
+	  .quick = 100,
+	  .min = 1,
+	  .max = 100,
+	  .choices = percents },
+	{ 0 },
+};
+
+/* What the child leaves for the parent in shared memory. */
+struct cow_shared {
+	uint64_t child_faults;
+	int child_err;
+	uint64_t pfn[]; /* [pages] before, then [pages] after */
+};
+
+struct cow {
+	size_t len, pages, nsel;
+	size_t *sel; /* offsets of the pages written */
+	int writer, huge;
+	bool checking;
+	struct wb_anon mem;
+	struct wb_procs procs;
+	bool child_live;
+	struct cow_shared *sh;
+	size_t sh_len;
+	uint64_t fork_ns;
+	uint64_t batches_not_huge; /* timed batches whose THPs failed */
+};
+
+/* Seeded, reproducible: predict() counts the same pages. */
+static bool cow_selected(unsigned int seed, size_t i, uint64_t percent)
+{
+	uint64_t x = ((uint64_t)seed << 32 | i) * 0x9e3779b97f4a7c15ull;
+
+	if (percent >= 100)
+		return true;
+	x ^= x >> 29;
+	x *= 0xbf58476d1ce4e5b9ull;
+	x ^= x >> 32;
+	return x % 100 < percent;
+}
+
+static size_t cow_count(const struct wb_ctx *ctx)
+{
+	size_t pages = (ctx->param[P_MIB] << 20) / WB_4K, n = 0;
+
+	for (size_t i = 0; i < pages; i++)
+		n += cow_selected(ctx->seed, i, ctx->param[P_PERCENT]);
+	return n;
+}
+
+static uint64_t cow_iterations(const struct wb_ctx *ctx)
+{
+	return cow_count(ctx) * (ctx->param[P_WRITER] == W_BOTH ? 2 : 1);
+}
+
+static void cow_write(struct cow *s)
+{
+	for (size_t i = 0; i < s->nsel; i++)
+		((volatile char *)s->mem.addr)[s->sel[i]] = 3;
+}
+
+/* Counted write, for check(): minor faults of the calling thread. */
+static int cow_write_counted(struct cow *s, uint64_t *faults)
+{
+	struct wb_minflt c;
+	uint64_t a, b;
+	int err = wb_minflt_open(&c);
+
+	if (err)
+		return err;
+	err = wb_minflt_read(&c, &a);
+	if (!err)
+		err = wb_minflt_read(&c, &a);
+	cow_write(s);
+	if (!err)
+		err = wb_minflt_read(&c, &b);
+	wb_minflt_close(&c);
+	*faults = b - a;
+	return err;
+}
+
+static int cow_child(struct wb_procs *p, int idx, void *arg)
+{
+	struct cow *s = arg;
+	uint64_t *before = s->sh->pfn, *after = s->sh->pfn + s->pages;
+	int err = 0;
+
+	(void)idx;
+	if (s->checking)
+		err = wb_pfns(0, s->mem.addr, s->pages, before);
+	if (wb_procs_sync(p))
+		return 1;
+	if (s->writer & W_CHILD) {
+		if (s->checking)
+			err = err ?: cow_write_counted(s, &s->sh->child_faults);
+		else
+			cow_write(s);
+	}
+	if (s->checking)
+		err = err ?: wb_pfns(0, s->mem.addr, s->pages, after);
+	s->sh->child_err = err;
+	wb_procs_sync(p);
+	return 0;
+}
+
+static void cow_end_child(struct cow *s)
+{
+	if (!s->child_live)
+		return;
+	wb_procs_release(&s->procs);
+	wb_procs_join(&s->procs);
+	s->child_live = false;
+}
+
+/* Fresh region written by the parent, then a child waiting to write. */
+static int cow_fork(struct cow *s)
+{
+	uint64_t t;
+	int err;
+
+	cow_end_child(s);
+	wb_anon_unmap(&s->mem);
+	err = wb_anon_map(&s->mem, s->len, s->huge);
+	if (err)
+		return err;
+	wb_touch_write(s->mem.addr, s->mem.len, WB_4K, 1);
+	if (s->huge) {
+		struct wb_mem vm = { .addr = s->mem.addr,
+				     .len = s->mem.len,
+				     .page_size = WB_2M,
+				     .kind = WB_MEM_THP };
+		char how[64], why[160];
+
+		s->batches_not_huge += !!wb_mem_verify(&vm, how, sizeof(how),
+						       why, sizeof(why));
+	}
+	t = wb_now_ns();
+	err = wb_procs_start(&s->procs, 1, cow_child, s);
+	s->fork_ns = wb_now_ns() - t;
+	if (err)
+		return err;
+	s->child_live = true;
+	err = wb_procs_gather(&s->procs, 10000);
+	if (err)
+		wb_procs_kill(&s->procs), s->child_live = false;
+	return err;
+}
+
+static void cow_teardown(void *state)
+{
+	struct cow *s = state;
+
+	if (!s)
+		return;
+	cow_end_child(s);
+	wb_anon_unmap(&s->mem);
+	if (s->sh)
+		munmap(s->sh, s->sh_len);
+	free(s->sel);
+	free(s);
+}
+
+static int cow_setup(struct wb_ctx *ctx, void **state)
+{
+	struct cow *s;
+	char mode[16];
+
+	if (ctx->param[P_PAGE_SIZE] == WB_2M &&
+	    (wb_thp_mode(mode, sizeof(mode)) || !strcmp(mode, "never")))
+		return wb_refuse(
+			ctx, WB_MISSING, ENOTSUP,
+			"transparent huge pages are disabled "
+			"(/sys/kernel/mm/transparent_hugepage/enabled)");
+	if (ctx->mem_limit_bytes &&
+	    (ctx->param[P_MIB] << 20) * 2 > ctx->mem_limit_bytes)
+		return wb_refuse(ctx, WB_SKIPPED, ENOMEM,
+				 "twice mib=%llu exceeds the memory limit",
+				 (unsigned long long)ctx->param[P_MIB]);
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->len = ctx->param[P_MIB] << 20;
+	s->huge = ctx->param[P_PAGE_SIZE] == WB_2M;
+	s->writer = (int)ctx->param[P_WRITER];
+	s->pages = s->len / WB_4K;
+	s->sel = malloc(s->pages * sizeof(*s->sel));
+	s->sh_len = sizeof(*s->sh) + 2 * s->pages * sizeof(uint64_t);
+	s->sh = mmap(NULL, s->sh_len, PROT_READ | PROT_WRITE,
+		     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (s->sh == MAP_FAILED)
+		s->sh = NULL;
+	if (!s->sel || !s->sh) {
+		cow_teardown(s);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < s->pages; i++)
+		if (cow_selected(ctx->seed, i, ctx->param[P_PERCENT]))
+			s->sel[s->nsel++] = i * WB_4K;
+	*state = s;
+	return 0;
+}
+
+static void cow_prepare(void *state, uint64_t n)
+{
+	(void)n;
+	cow_fork(state);
+}
+
+static void cow_run(void *state, uint64_t n)
+{
+	struct cow *s = state;
+
+	(void)n;
+	if (!s->child_live)
+		return;
+	wb_procs_release(&s->procs);
+	if (s->writer & W_PARENT)
+		cow_write(s);
+	wb_procs_gather(&s->procs, 600000);
+}
+
+static size_t count_equal(const uint64_t *a, const uint64_t *b, size_t n)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++)
+		k += a[i] && a[i] == b[i];
+	return k;
+}
+
+static int cow_verify_thp(struct cow *s, struct wb_facts *f)
+{
+	struct wb_mem vm = { .addr = s->mem.addr,
+			     .len = s->mem.len,
+			     .page_size = s->huge ? WB_2M : WB_4K,
+			     .kind = s->huge ? WB_MEM_THP : WB_MEM_BASE };
+	char why[160];
+
+	f->page_size_verified = !wb_mem_verify(&vm, f->page_size_how,
+					       sizeof(f->page_size_how), why,
+					       sizeof(why));
+	return 0;
+}
+
+static int cow_check(struct wb_ctx *ctx, void *state, struct wb_facts *f)
+{
+	struct cow *s = state;
+	uint64_t *pb = NULL, *pa = NULL, pfaults = 0;
+	uint64_t split0 = 0, split1 = 0, alloc0 = 0, alloc1 = 0;
+	uint64_t *cb = s->sh->pfn, *ca = s->sh->pfn + s->pages;
+	int err;
+
+	cow_end_child(s);
+	pb = malloc(s->pages * sizeof(*pb));
+	pa = malloc(s->pages * sizeof(*pa));
+	if (!pb || !pa) {
+		err = -ENOMEM;
+		goto out;
+	}
+	memset(s->sh, 0, s->sh_len);
+	s->checking = true;
+	err = cow_fork(s);
+	if (err)
+		goto out;
+	cow_verify_thp(s, f);
+	err = wb_pfns(0, s->mem.addr, s->pages, pb);
+	wb_vmstat("thp_split_pmd", &split0);
+	wb_vmstat("thp_fault_alloc", &alloc0);
+	wb_procs_release(&s->procs);
+	if (!err && (s->writer & W_PARENT))
+		err = cow_write_counted(s, &pfaults);
+	err = wb_procs_gather(&s->procs, 600000) ?: err;
+	wb_vmstat("thp_split_pmd", &split1);
+	wb_vmstat("thp_fault_alloc", &alloc1);
+	err = err ?: s->sh->child_err;
+	err = err ?: wb_pfns(0, s->mem.addr, s->pages, pa);
+	cow_end_child(s);
+	if (err == -EPERM) {
+		err = wb_refuse(ctx, WB_MISSING, EPERM,
+				"pagemap hides PFNs: the sharing checks need "
+				"CAP_SYS_ADMIN");
+		goto out;
+	}
+	if (err)
+		goto out;
+	wb_fact(f, "pages", (double)s->pages);
+	wb_fact(f, "pages_written", (double)s->nsel);
+	wb_fact(f, "minor_faults", (double)(pfaults + s->sh->child_faults));
+	wb_fact(f, "minor_faults_parent", (double)pfaults);
+	wb_fact(f, "minor_faults_child", (double)s->sh->child_faults);
+	wb_fact(f, "pfn_shared_before", (double)count_equal(pb, cb, s->pages));
+	wb_fact(f, "pfn_shared_after", (double)count_equal(pa, ca, s->pages));
+	wb_fact(f, "pfn_differ_after",
+		(double)(s->pages - count_equal(pa, ca, s->pages)));
+	wb_fact(f, "fork_ns_per_gib",
+		(double)s->fork_ns * (double)(1ull << 30) / (double)s->len);
+	wb_fact(f, "thp_split_pmd_delta", (double)(split1 - split0));
+	wb_fact(f, "batches_not_huge", (double)s->batches_not_huge);
+	wb_fact(f, "thp_fault_alloc_delta", (double)(alloc1 - alloc0));
+out:
+	s->checking = false;
+	free(pb);
+	free(pa);
+	return err;
+}
+
+/* THPs that hold at least one selected page. */
+static size_t cow_huge_touched(const struct wb_ctx *ctx)
+{
+	size_t pages = (ctx->param[P_MIB] << 20) / WB_4K, per = WB_2M / WB_4K;
+	size_t n = 0;
+
+	for (size_t h = 0; h < pages / per; h++) {
+		for (size_t i = h * per; i < (h + 1) * per; i++) {
+			if (cow_selected(ctx->seed, i, ctx->param[P_PERCENT])) {
+				n++;
+				break;
+			}
+		}
+	}
+	return n;
+}
+
+static int cow_predict(const struct wb_ctx *ctx, struct wb_prediction *p)
+{
+	size_t pages = (ctx->param[P_MIB] << 20) / WB_4K, n = cow_count(ctx);
+	int w = (int)ctx->param[P_WRITER];
+	bool huge = ctx->param[P_PAGE_SIZE] == WB_2M;
+
+	snprintf(p->model, sizeof(p->model),
+		 "copy-on-write: one fault per page per writer");
+	if (w == W_BOTH && huge) {
+		/*
+		 * The first writer of a 4K piece splits its PMD and copies.
+		 * The second may find a THP the other has copied out
+		 * entirely and reuse it whole in one fault: how often depends
+		 * on how the two interleave, so a range.
+		 */
+		double lo = (double)(n + cow_huge_touched(ctx)), hi = 2.0 * n;
+
+		wb_predict(
+			p, "minor_faults", (lo + hi) / 2, WB_TOL_ABS,
+			(hi - lo) / 2,
+			"n copies + 1..n reuses (a THP may be reused whole)");
+	} else {
+		wb_predict(
+			p, "minor_faults", (double)(w == W_BOTH ? 2 * n : n),
+			WB_TOL_EXACT, 0,
+			w == W_BOTH
+				? "first writer copies, second reuses: 2/page"
+				: "one COW fault per page first written");
+		wb_predict(p, "minor_faults_parent",
+			   (w & W_PARENT) ? (double)n : 0, WB_TOL_EXACT, 0,
+			   "faults counted in the parent");
+		wb_predict(p, "minor_faults_child",
+			   (w & W_CHILD) ? (double)n : 0, WB_TOL_EXACT, 0,
+			   "faults counted in the child");
+	}
+	wb_predict(p, "pfn_shared_before", (double)pages, WB_TOL_EXACT, 0,
+		   "fork shares every frame");
+	if (huge)
+		wb_predict(p, "batches_not_huge", 0, WB_TOL_EXACT, 0,
+			   "every batch's region verified as THPs before fork");
+	wb_predict(p, "pfn_differ_after", (double)n, WB_TOL_EXACT, 0,
+		   "a written page gets its own frame");
+	wb_predict(p, "pfn_shared_after", (double)(pages - n), WB_TOL_EXACT, 0,
+		   "pages not written stay shared");
+	return 0;
+}
+
+/* the region and, once every page is written, its copy */
+static uint64_t cow_footprint(const struct wb_ctx *ctx)
+{
+	return 2 * (ctx->param[P_MIB] << 20);
+}
+
+const struct wb_kernel wb_k_cow_storm = {
+	.name = "cow_storm",
+	.suite = "cow",
+	.summary = "fork, then copy-on-write faults by child/parent/both",
+	.per_iteration = "fault",
+	.params = params,
+	.requires = WB_NEED_PAGEMAP_PFN,
+	.setup = cow_setup,
+	.prepare = cow_prepare,
+	.run = cow_run,
+	.check = cow_check,
+	.teardown = cow_teardown,
+	.predict = cow_predict,
+	.footprint = cow_footprint,
+	.iterations = cow_iterations,
+};

@@ -1,0 +1,298 @@
+// SPDX-License-Identifier: MIT
+/*
+ * shootdown: a thread pinned on a second CPU keeps reading a mapping
+ * while the measuring thread changes it with mprotect, a MAP_FIXED mmap
+ * over it (munmap + mmap in one call, so the reader never meets a hole)
+ * or madvise(MADV_DONTNEED). Every such change must flush the reader's
+ * TLB: an IPI to the other CPU. threads=1 is the same loop with no reader,
+ * so no remote flush: the difference is the shootdown's cost.
+ * One iteration is one operation followed by a read of every page by the
+ * measuring thread (so the next operation has translations to flush in
+ * both variants).
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "faulting.h"
+#include "kernel.h"
+#include "mem.h"
+#include "osstat.h"
+
+enum {
+	P_OP,
+	P_PAGES,
+	P_THREADS
+};
+enum {
+	OP_MPROTECT = 1,
+	OP_REMAP = 2,
+	OP_DONTNEED = 3
+};
+
+static const uint64_t ops[] = { OP_MPROTECT, OP_REMAP, OP_DONTNEED, 0 };
+static const uint64_t page_counts[] = { 1, 16, 512, 0 };
+static const uint64_t threads[] = { 2, 1, 0 };
+
+static const struct wb_param params[] = {
+	{ .name = "op",
+	  .unit = "",
+	  .help = "1 mprotect, 2 mmap MAP_FIXED over it, 3 madvise DONTNEED",
+	  .def = OP_MPROTECT,
+	  .quick = OP_MPROTECT,
+	  .min = 1,
+	  .max = 3,
+	  .choices = ops },
+	{ .name = "pages",
+	  .unit = "pages",
+	  .help = "4K pages per operation",
+	  .def = 1,
+	  .quick = 1,
+	  .min = 1,
+	  .max = 262144,
+	  .choices = page_counts },
+	{ .name = "threads",
+	  .unit = "",
+	  .help = "2: a reader on the other CPU; 1: no reader (baseline)",
+	  .def = 2,
+	  .quick = 2,
+	  .min = 1,
+	  .max = 2,
+	  .choices = threads },
+	{ 0 },
+};
+
+/* Operations check() counts flushes over, and its time limit. */
+#define CHECK_OPS 2000
+#define CHECK_NS 2000000000ull
+
+struct sd {
+	int op, cpu_other;
+	size_t len;
+	char *addr;
+	uint64_t flip;
+	pthread_t reader;
+	bool has_reader;
+	atomic_bool stop;
+	atomic_ulong sweeps;
+};
+
+static void *sd_reader(void *arg)
+{
+	struct sd *s = arg;
+
+	while (!atomic_load_explicit(&s->stop, memory_order_relaxed)) {
+		wb_touch_read(s->addr, s->len, WB_4K);
+		atomic_fetch_add_explicit(&s->sweeps, 1, memory_order_relaxed);
+	}
+	return NULL;
+}
+
+static void sd_teardown(void *state)
+{
+	struct sd *s = state;
+
+	if (!s)
+		return;
+	if (s->has_reader) {
+		atomic_store(&s->stop, true);
+		pthread_join(s->reader, NULL);
+	}
+	if (s->addr)
+		munmap(s->addr, s->len);
+	free(s);
+}
+
+static int sd_setup(struct wb_ctx *ctx, void **state)
+{
+	struct sd *s;
+	cpu_set_t set;
+	int err;
+
+	if (ctx->param[P_THREADS] == 2 && ctx->cpu_other < 0)
+		return wb_refuse(ctx, WB_MISSING, ENODEV,
+				 "needs a second CPU for the reader thread");
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->op = (int)ctx->param[P_OP];
+	s->cpu_other = ctx->cpu_other;
+	s->len = ctx->param[P_PAGES] * WB_4K;
+	s->addr = mmap(NULL, s->len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (s->addr == MAP_FAILED) {
+		err = -errno;
+		s->addr = NULL;
+		sd_teardown(s);
+		return err;
+	}
+	madvise(s->addr, s->len, MADV_NOHUGEPAGE);
+	wb_touch_write(s->addr, s->len, WB_4K, 1);
+	if (ctx->param[P_THREADS] == 2) {
+		err = -pthread_create(&s->reader, NULL, sd_reader, s);
+		if (err) {
+			sd_teardown(s);
+			return err;
+		}
+		s->has_reader = true;
+		CPU_ZERO(&set);
+		CPU_SET(ctx->cpu_other, &set);
+		err = -pthread_setaffinity_np(s->reader, sizeof(set), &set);
+		if (err) {
+			sd_teardown(s);
+			return wb_refuse(ctx, WB_MISSING, err,
+					 "cannot pin the reader to CPU %d",
+					 ctx->cpu_other);
+		}
+		while (atomic_load(&s->sweeps) < 2)
+			sched_yield();
+	}
+	*state = s;
+	return 0;
+}
+
+/* The reader finished a sweep since we started looking (up to 10 ms). */
+static bool sd_reader_running(struct sd *s)
+{
+	unsigned long n = atomic_load(&s->sweeps);
+	uint64_t end = wb_now_ns() + 10000000;
+
+	while (wb_now_ns() < end)
+		if (atomic_load(&s->sweeps) != n)
+			return true;
+	return false;
+}
+
+static void sd_run(void *state, uint64_t n)
+{
+	struct sd *s = state;
+
+	for (uint64_t i = 0; i < n; i++) {
+		switch (s->op) {
+		case OP_MPROTECT:
+			/* read-only, then back: each call changes every PTE */
+			mprotect(s->addr, s->len,
+				 PROT_READ | (s->flip++ & 1 ? PROT_WRITE : 0));
+			break;
+		case OP_REMAP:
+			mmap(s->addr, s->len, PROT_READ | PROT_WRITE,
+			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+			madvise(s->addr, s->len, MADV_NOHUGEPAGE);
+			break;
+		case OP_DONTNEED:
+			madvise(s->addr, s->len, MADV_DONTNEED);
+			break;
+		}
+		wb_touch_read(s->addr, s->len, WB_4K);
+	}
+}
+
+struct sd_counts {
+	uint64_t ipi_other, ipi_self, remote, received, trace;
+	int has_remote, has_received, has_trace;
+};
+
+static void sd_sample(struct sd *s, int cpu, int trace_fd, struct sd_counts *c)
+{
+	memset(c, 0, sizeof(*c));
+	wb_tlb_ipis(s->cpu_other, &c->ipi_other);
+	if (cpu >= 0)
+		wb_tlb_ipis(cpu, &c->ipi_self);
+	c->has_remote = !wb_vmstat("nr_tlb_remote_flush", &c->remote);
+	c->has_received = !wb_vmstat("nr_tlb_remote_flush_received",
+				     &c->received);
+	c->has_trace = trace_fd >= 0 && !wb_tlbflush_read(trace_fd, &c->trace);
+}
+
+static int sd_check(struct wb_ctx *ctx, void *state, struct wb_facts *f)
+{
+	struct sd *s = state;
+	struct sd_counts a, b;
+	uint64_t t, sweeps, probe, n, done = 0, unseen = 0;
+	int trace_fd = -1;
+
+	if (s->cpu_other < 0 || wb_tlb_ipis(s->cpu_other, &probe))
+		return wb_refuse(ctx, WB_MISSING, ENOENT,
+				 "no per-CPU \"TLB\" row in /proc/interrupts "
+				 "for the other CPU");
+	wb_tlbflush_open(s->cpu_other, &trace_fd);
+	sd_run(s, 10); /* settle: first faults, VMA merges */
+	sweeps = atomic_load(&s->sweeps);
+	sd_sample(s, ctx->cpu, trace_fd, &a);
+	t = wb_now_ns();
+	for (n = 0; n < CHECK_OPS && wb_now_ns() - t < CHECK_NS; n++) {
+		/* an op only right after the reader was seen running: one
+		 * preempted by another task is off the mm and needs no IPI,
+		 * which says nothing about the kernel's flushing */
+		if (s->has_reader && !sd_reader_running(s)) {
+			unseen++;
+			continue;
+		}
+		sd_run(s, 1);
+		done++;
+	}
+	t = wb_now_ns() - t;
+	sd_sample(s, ctx->cpu, trace_fd, &b);
+	sweeps = atomic_load(&s->sweeps) - sweeps;
+	if (trace_fd >= 0)
+		close(trace_fd);
+	if (!done)
+		return wb_refuse(ctx, WB_UNTRUSTED, EAGAIN,
+				 "the reader on CPU %d never ran within %d ms",
+				 s->cpu_other, (int)(CHECK_NS / 1000000));
+	wb_fact(f, "ops", (double)done);
+	wb_fact(f, "ops_reader_not_running", (double)unseen);
+	wb_fact(f, "check_ns_per_op", (double)t / (double)done);
+	wb_fact(f, "tlb_ipis_cpu_other", (double)(b.ipi_other - a.ipi_other));
+	wb_fact(f, "tlb_ipis_cpu_self", (double)(b.ipi_self - a.ipi_self));
+	wb_fact(f, "tlb_ipis_cpu_other_per_op",
+		(double)(b.ipi_other - a.ipi_other) / (double)done);
+	wb_fact(f, "reader_sweeps", (double)sweeps);
+	if (a.has_remote && b.has_remote)
+		wb_fact(f, "nr_tlb_remote_flush_delta",
+			(double)(b.remote - a.remote));
+	if (a.has_received && b.has_received)
+		wb_fact(f, "nr_tlb_remote_flush_received_delta",
+			(double)(b.received - a.received));
+	if (a.has_trace && b.has_trace)
+		wb_fact(f, "tlb_flush_events_cpu_other",
+			(double)(b.trace - a.trace));
+	f->page_size_verified = true;
+	snprintf(f->page_size_how, sizeof(f->page_size_how),
+		 "MADV_NOHUGEPAGE, 4K");
+	return 0;
+}
+
+static int sd_predict(const struct wb_ctx *ctx, struct wb_prediction *p)
+{
+	snprintf(p->model, sizeof(p->model),
+		 "one flush IPI per PTE change while another CPU runs the mm");
+	if (ctx->param[P_THREADS] == 2)
+		wb_predict(p, "tlb_ipis_cpu_other_per_op", 0.9, WB_TOL_MIN, 0,
+			   "reader seen running before each op: 1 IPI per "
+			   "op (10% slack: it may be preempted just then)");
+	else
+		wb_predict(p, "tlb_ipis_cpu_other_per_op", 0.02, WB_TOL_MAX, 0,
+			   "no reader: ~0 IPIs (2% slack for other processes)");
+	return 0;
+}
+
+const struct wb_kernel wb_k_shootdown = {
+	.name = "shootdown",
+	.suite = "shootdown",
+	.summary = "mprotect/remap/DONTNEED while another CPU reads",
+	.per_iteration = "op",
+	.params = params,
+	.requires = WB_NEED_2CPUS,
+	.setup = sd_setup,
+	.run = sd_run,
+	.check = sd_check,
+	.teardown = sd_teardown,
+	.predict = sd_predict,
+};

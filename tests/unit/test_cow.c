@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: MIT
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "kcheck.h"
+
+extern const struct wb_kernel wb_k_demand_zero;
+extern const struct wb_kernel wb_k_cow_storm;
+
+static const char *const timing[] = { "kernel_vs_ref_ns_ratio", NULL };
+
+static void expect_match(const struct wb_kernel *k, const uint64_t *param,
+			 int np)
+{
+	struct kc_result r;
+
+	kc_run(k, param, np, timing, &r);
+	print_message("%s", r.text);
+	if (r.status == KC_SKIP) {
+		print_message("# SKIP %s", r.text);
+		skip();
+	}
+	assert_int_equal(r.status, 0);
+}
+
+static void demand_zero_4k(void **st)
+{
+	const uint64_t p[] = { 4, 4096, 2 };
+
+	(void)st;
+	expect_match(&wb_k_demand_zero, p, 3);
+}
+
+static void demand_zero_4k_read_phase(void **st)
+{
+	const uint64_t p[] = { 2, 4096, 1 };
+
+	(void)st;
+	expect_match(&wb_k_demand_zero, p, 3);
+}
+
+static void demand_zero_thp(void **st)
+{
+	const uint64_t p[] = { 8, 2 << 20, 3 };
+
+	(void)st;
+	expect_match(&wb_k_demand_zero, p, 3);
+}
+
+/* mib, page size, writer (1 child, 2 parent, 3 both), percent */
+static void cow_child_all_4k(void **st)
+{
+	const uint64_t p[] = { 4, 4096, 1, 100 };
+
+	(void)st;
+	expect_match(&wb_k_cow_storm, p, 4);
+}
+
+static void cow_parent_subset_4k(void **st)
+{
+	const uint64_t p[] = { 4, 4096, 2, 10 };
+
+	(void)st;
+	expect_match(&wb_k_cow_storm, p, 4);
+}
+
+static void cow_both_4k(void **st)
+{
+	const uint64_t p[] = { 4, 4096, 3, 100 };
+
+	(void)st;
+	expect_match(&wb_k_cow_storm, p, 4);
+}
+
+static void cow_child_thp(void **st)
+{
+	const uint64_t p[] = { 8, 2 << 20, 1, 100 };
+
+	(void)st;
+	expect_match(&wb_k_cow_storm, p, 4);
+}
+
+static void cow_both_subset_thp(void **st)
+{
+	const uint64_t p[] = { 8, 2 << 20, 3, 10 };
+
+	(void)st;
+	expect_match(&wb_k_cow_storm, p, 4);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(demand_zero_4k),
+		cmocka_unit_test(demand_zero_4k_read_phase),
+		cmocka_unit_test(demand_zero_thp),
+		cmocka_unit_test(cow_child_all_4k),
+		cmocka_unit_test(cow_parent_subset_4k),
+		cmocka_unit_test(cow_both_4k),
+		cmocka_unit_test(cow_child_thp),
+		cmocka_unit_test(cow_both_subset_thp),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: MIT
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "kcheck.h"
+
+extern const struct wb_kernel wb_k_shootdown;
+
+/* How many ops find the reader on its CPU depends on the machine's load:
+ * judged here only as "some" versus "hardly any". */
+static const char *const load_dependent[] = { "tlb_ipis_cpu_other_per_op",
+					      NULL };
+
+static int two_cpus(void)
+{
+	cpu_set_t set;
+
+	return !sched_getaffinity(0, sizeof(set), &set) && CPU_COUNT(&set) >= 2;
+}
+
+/* op (1 mprotect, 2 remap, 3 DONTNEED), pages, threads */
+static void expect_flushes(uint64_t op, uint64_t pages, uint64_t threads)
+{
+	const uint64_t p[] = { op, pages, threads };
+	struct kc_result r;
+	const double *ipis, *ops;
+
+	if (!two_cpus()) {
+		print_message("# SKIP shootdown needs 2 CPUs, this process "
+			      "may use fewer\n");
+		skip();
+	}
+	kc_run(&wb_k_shootdown, p, 3, load_dependent, &r);
+	print_message("%s", r.text);
+	if (r.status == KC_SKIP) {
+		print_message("# SKIP %s", r.text);
+		skip();
+	}
+	assert_int_equal(r.status, 0);
+	ipis = kc_fact(&r.facts, "tlb_ipis_cpu_other");
+	ops = kc_fact(&r.facts, "ops");
+	assert_non_null(ipis);
+	assert_non_null(ops);
+	if (threads == 2)
+		assert_true(*ipis > 0);
+	else
+		assert_true(*ipis < *ops / 2);
+}
+
+static void mprotect_reader(void **st)
+{
+	(void)st;
+	expect_flushes(1, 1, 2);
+}
+
+static void mprotect_alone(void **st)
+{
+	(void)st;
+	expect_flushes(1, 1, 1);
+}
+
+static void remap_reader(void **st)
+{
+	(void)st;
+	expect_flushes(2, 16, 2);
+}
+
+static void dontneed_reader(void **st)
+{
+	(void)st;
+	expect_flushes(3, 16, 2);
+}
+
+static void dontneed_alone(void **st)
+{
+	(void)st;
+	expect_flushes(3, 16, 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(mprotect_reader),
+		cmocka_unit_test(mprotect_alone),
+		cmocka_unit_test(remap_reader),
+		cmocka_unit_test(dontneed_reader),
+		cmocka_unit_test(dontneed_alone),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

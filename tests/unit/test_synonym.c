@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: MIT
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "kcheck.h"
+
+extern const struct wb_kernel wb_k_synonym;
+
+static void expect_coherent(uint64_t alias)
+{
+	struct kc_result r;
+	const double *v;
+
+	kc_run(&wb_k_synonym, &alias, 1, NULL, &r);
+	print_message("%s", r.text);
+	assert_int_equal(r.status, 0);
+	v = kc_fact(&r.facts, "coherent");
+	assert_non_null(v);
+	assert_true(*v == 1);
+	v = kc_fact(&r.facts, "alias_offset_bytes");
+	assert_non_null(v);
+	assert_true(*v == (alias == 1 ? 0 : (double)(1ull << alias)));
+}
+
+static void synonym_baseline(void **st)
+{
+	(void)st;
+	expect_coherent(1);
+}
+
+static void synonym_bit12(void **st)
+{
+	(void)st;
+	expect_coherent(12);
+}
+
+static void synonym_bit30(void **st)
+{
+	(void)st;
+	expect_coherent(30);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(synonym_baseline),
+		cmocka_unit_test(synonym_bit12),
+		cmocka_unit_test(synonym_bit30),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
