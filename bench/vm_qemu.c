@@ -24,6 +24,16 @@
 #define UP_MARKER "WALKBENCH-GUEST-UP"
 #define MAX_ARGS 64
 
+/* Set by SIGINT/SIGTERM/SIGHUP while a guest runs: the loop kills qemu's
+ * process group first, then the signal is raised again, so no guest
+ * outlives an interrupted run. */
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
 static double now_s(void)
 {
 	struct timespec t;
@@ -278,7 +288,7 @@ static void kill_group(pid_t pid)
 	waitpid(pid, &st, 0);
 }
 
-int vm_boot_run(const struct vm_opts *o, enum vm_accel accel, struct vm_boot *b)
+static int boot(const struct vm_opts *o, enum vm_accel accel, struct vm_boot *b)
 {
 	struct argv_buf a = { 0 };
 	double t0 = now_s(), up_limit;
@@ -315,6 +325,13 @@ int vm_boot_run(const struct vm_opts *o, enum vm_accel accel, struct vm_boot *b)
 		up = watch_console(path, &off, up);
 		if (w == pid)
 			break;
+		if (stop_signal) {
+			kill_group(pid);
+			snprintf(b->why, sizeof(b->why),
+				 "interrupted (signal %d); qemu killed",
+				 (int)stop_signal);
+			return -EINTR;
+		}
 		/* at "up", then every second: one failed look is enough to
 		 * withdraw the claim (host THP could merge pages later) */
 		if (up && !was_up) {
@@ -393,4 +410,24 @@ void vm_boot_free(struct vm_boot *b, bool keep_logs)
 	}
 	rmdir(b->tmpdir);
 	b->tmpdir[0] = 0;
+}
+
+int vm_boot_run(const struct vm_opts *o, enum vm_accel accel, struct vm_boot *b)
+{
+	static const int sigs[3] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa = { .sa_handler = on_signal }, old[3];
+	int err;
+
+	stop_signal = 0;
+	sigemptyset(&sa.sa_mask);
+	for (int i = 0; i < 3; i++)
+		sigaction(sigs[i], &sa, &old[i]);
+	err = boot(o, accel, b);
+	for (int i = 0; i < 3; i++)
+		sigaction(sigs[i], &old[i], NULL);
+	/* the caller's handlers (the settings journal's) or the default
+	 * now see the signal that stopped the guest */
+	if (stop_signal)
+		raise((int)stop_signal);
+	return err;
 }

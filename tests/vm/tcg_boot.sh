@@ -65,3 +65,26 @@ open(p, 'wb').write(d)"
 else
 	not_ok "kept results channel present ($chan)"
 fi
+
+# SIGTERM during a guest run: qemu dies with it, nothing is written.
+"$WB" vm run tlb_reach --param pages=16 --quick --accel tcg --out "$TMP/sig.json" \
+	>/dev/null 2>&1 &
+wb=$!
+qemu=
+for _ in $(seq 1 100); do
+	qemu=$(pgrep -P "$wb" qemu-system-x86 || true)
+	[ -n "$qemu" ] && break
+	sleep 0.1
+done
+if [ -z "$qemu" ]; then
+	not_ok "qemu started under vm run"
+else
+	sleep 1
+	kill -TERM "$wb"
+	wait "$wb"
+	rc=$?
+	check "SIGTERM ends vm run by that signal (exit $rc)" test "$rc" -eq 143
+	sleep 0.5
+	check "qemu did not outlive the interrupted run" sh -c "! kill -0 $qemu 2>/dev/null"
+	check "nothing written by the interrupted run" test ! -e "$TMP/sig.json"
+fi
