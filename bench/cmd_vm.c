@@ -536,7 +536,8 @@ static int run_cell(const struct vm_args *a, const struct wb_sysinfo *host,
 	rc = collect(a, &b, kvm_why[0] ? kvm_why : NULL, kvm_s, host, path);
 	if (a->keep_logs)
 		fprintf(stderr, "logs kept in %s\n", b.tmpdir);
-	vm_boot_free(&b, a->keep_logs || (rc != 0 && rc != WB_EXIT_SKIPPED));
+	vm_boot_free(&b, a->keep_logs || (rc != 0 && rc != WB_EXIT_SKIPPED &&
+					  rc != WB_EXIT_USAGE));
 	vm_backing_release(&bk);
 	return rc;
 }
