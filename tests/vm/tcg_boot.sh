@@ -40,6 +40,11 @@ b = json.load(open(sys.argv[1]))["benchmarks"]
 runs = [x for x in b if x.get("run_type") == "iteration"]
 assert runs and all(x["page_size_verified"] is True for x in runs)
 PY
+check "the guest runs 5-level paging under -cpu max" py <<'PY'
+import json, sys
+env = json.load(open(sys.argv[1]))["context"]["walkbench"]["env"]
+assert env["la57"] is True and env["la57_active"] is True, env
+PY
 logs=$(sed -n 's/^logs kept in //p' "$TMP/err")
 chan=$logs/results.chan
 if [ -s "$chan" ]; then
