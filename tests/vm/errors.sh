@@ -24,3 +24,8 @@ expect_exit 3 "vm run without an image" "$WB" vm run tlb --image "$TMP/noimage" 
 one_line_error "missing image"
 expect_exit 2 "vm pair needs two files" "$WB" vm pair "$TMP/exists.json"
 expect_exit 2 "vm unframe of a missing file" "$WB" vm unframe "$TMP/nochan" "$TMP/o.json"
+expect_exit 2 "vm matrix --out (one file for many cells)" "$WB" vm matrix tlb --out "$TMP/m.json"
+one_line_error "vm matrix --out"
+expect_exit 2 "vm matrix --host-backing (an axis, not an option)" "$WB" vm matrix tlb --host-backing 2M
+expect_exit 2 "vm matrix --guest-thp (an axis, not an option)" "$WB" vm matrix tlb --guest-thp on
+expect_exit 0 "vm matrix --help" "$WB" vm matrix --help
