@@ -77,6 +77,7 @@ struct vm_args {
 	struct vm_opts o;
 	const char *out, *results_dir;
 	bool json, keep_logs, pair;
+	char cell[32]; /* "thp-on-host-2M" in a matrix, else "" */
 	char *gargv[MAX_GUEST_ARGS];
 	const char *names[16];
 	int nnames;
@@ -401,7 +402,10 @@ static int out_path(const struct vm_args *a, char *path, size_t len)
 						"%s%s", i ? "+" : "-",
 						a->names[i]);
 		if (!a->nnames)
-			snprintf(tag, sizeof(tag), "vm-all");
+			off = (size_t)snprintf(tag, sizeof(tag), "vm-all");
+		/* a matrix cell says which in its file name */
+		if (a->cell[0] && off < sizeof(tag))
+			snprintf(tag + off, sizeof(tag) - off, "-%s", a->cell);
 		err = wb_results_new_path(a->results_dir, tag, path, len);
 		if (err)
 			return wb_error(WB_EXIT_MISSING, "results path: %s",
@@ -678,6 +682,8 @@ static int vm_matrix(int argc, char **argv)
 			c.o.guest_thp = t;
 			c.o.host_page = hosts[h];
 			c.nnames = a.nnames;
+			snprintf(c.cell, sizeof(c.cell), "thp-%s-host-%s",
+				 t ? "on" : "off", vm_page_name(hosts[h]));
 			err = out_path(&c, paths[i], sizeof(paths[i]));
 			if (err) {
 				wb_lock_release(&lock);
