@@ -26,302 +26,6 @@
 #include "vm.h"
 #include "vmframe.h"
 
-#define MAX_GUEST_ARGS 48
-
-static const char usage_text[] =
-	"usage: walkbench vm run [SUITE|KERNEL ...] [vm options] [run "
-	"options]\n"
-	"       walkbench vm matrix [SUITE|KERNEL ...] [vm and run options]\n"
-	"       walkbench vm pair NATIVE.json GUEST.json\n"
-	"       walkbench vm unframe CHANNEL OUT.json\n"
-	"\n"
-	"run boots the guest image (make vm) under qemu, runs `walkbench run`\n"
-	"inside it and writes the results here, labelled with the guest.\n"
-	"\n"
-	"  --accel auto|kvm|tcg  auto: KVM when /dev/kvm is usable, and TCG "
-	"if\n"
-	"                        the KVM guest is not up in time (default "
-	"auto)\n"
-	"  --mem SIZE            guest memory, e.g. 1G (default 1G)\n"
-	"  --smp N               guest CPUs (default: host CPUs, at most 2)\n"
-	"  --guest-thp on|off    the guest's THP mode (default: guest "
-	"kernel's)\n"
-	"  --host-backing 4K|2M|1G  host pages behind guest RAM (default 4K);\n"
-	"                        2M/1G use the host hugetlb pool, grown only\n"
-	"                        with --allow-settings\n"
-	"  --up-timeout S        seconds to reach 'up' (default 20 KVM, 90 "
-	"TCG)\n"
-	"  --vm-timeout S        seconds for the whole guest run (default "
-	"1800)\n"
-	"  --image DIR           guest image (default: vm/ beside the binary)\n"
-	"  --pair                then run the same natively "
-	"(FILE.native.json)\n"
-	"                        and print guest/native (walkbench vm pair)\n"
-	"  --keep-logs           keep the console log and results channel\n"
-	"                        (a temporary directory, named on stderr)\n"
-	"\n"
-	"run options passed to the guest: --quick --reps N --min-time S --cpu "
-	"N\n"
-	"  --param [K.]NAME=V --timeout S --mem-fraction F --seed N\n"
-	"  --allow-settings (also lets the host grow its hugetlb pool)\n"
-	"run options kept on the host: --out FILE --results-dir DIR --json\n"
-	"\n"
-	"matrix runs every cell of guest THP off/on x host backing 4K/2M\n"
-	"(and 1G with a 1G pool): one results file each, then a table.\n"
-	"\n"
-	"TCG results are marked emulated: functional facts only, no timings.\n"
-	"Exit: as walkbench run; 3 also when the requested accelerator cannot\n"
-	"boot the guest or the host backing is unavailable.\n";
-
-struct vm_args {
-	struct vm_opts o;
-	const char *out, *results_dir;
-	bool json, keep_logs, pair;
-	char cell[32]; /* "thp-on-host-2M" in a matrix, else "" */
-	char *gargv[MAX_GUEST_ARGS];
-	const char *names[16];
-	int nnames;
-	char cmdline[1024];
-};
-
-static int known_name(const char *n)
-{
-	for (int i = 0; wb_kernels[i]; i++)
-		if (!strcmp(wb_kernels[i]->name, n) ||
-		    !strcmp(wb_kernels[i]->suite, n))
-			return 1;
-	return 0;
-}
-
-static int guest_arg(struct vm_args *a, const char *s)
-{
-	if (a->o.guest_argc >= MAX_GUEST_ARGS - 1)
-		return wb_error(WB_EXIT_USAGE, "vm run: too many arguments");
-	a->gargv[a->o.guest_argc++] = (char *)s;
-	return 0;
-}
-
-static int parse_size(const char *s, uint64_t *v)
-{
-	char *end;
-	unsigned long long n = strtoull(s, &end, 10);
-
-	if (end == s || n == 0)
-		return -EINVAL;
-	switch (*end) {
-	case 'G':
-		n <<= 30;
-		end++;
-		break;
-	case 'M':
-		n <<= 20;
-		end++;
-		break;
-	default:
-		return -EINVAL;
-	}
-	if (*end)
-		return -EINVAL;
-	*v = n;
-	return 0;
-}
-
-static void default_image(char *buf, size_t len)
-{
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	char *slash;
-
-	if (getenv("WB_VM_IMAGE")) {
-		snprintf(buf, len, "%s", getenv("WB_VM_IMAGE"));
-		return;
-	}
-	exe[n > 0 ? n : 0] = 0;
-	slash = strrchr(exe, '/');
-	if (slash)
-		*slash = 0;
-	if (snprintf(buf, len, "%s/vm", n > 0 ? exe : ".") >= (int)len)
-		buf[0] = 0; /* no image found there: make vm says where */
-}
-
-static int need(int argc, char **argv, int i)
-{
-	if (i + 1 >= argc)
-		return wb_error(WB_EXIT_USAGE, "option %s needs a value",
-				argv[i]);
-	return 0;
-}
-
-/* Options of `run` that take a value and go to the guest unchanged; the
- * guest's walkbench judges the values. */
-static const char *const pass_value[] = {
-	"--reps", "--min-time", "--cpu",	  "--param",
-	"-p",	  "--timeout",	"--mem-fraction", "--seed"
-};
-
-static int parse_vm_args(struct vm_args *a, int argc, char **argv)
-{
-	size_t off = 0;
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	int err;
-
-	for (int i = 0; i < argc && off < sizeof(a->cmdline); i++)
-		off += (size_t)snprintf(a->cmdline + off,
-					sizeof(a->cmdline) - off, "%s%s",
-					i ? " " : "walkbench vm ", argv[i]);
-	a->o.accel = VM_AUTO;
-	a->o.mem_bytes = 1ull << 30;
-	a->o.guest_thp = -1;
-	a->o.host_page = 4096;
-	a->o.timeout_s = 1800;
-	a->o.smp = ncpu >= 2 ? 2 : 1;
-	a->o.guest_argv = a->gargv;
-	a->results_dir = "results";
-	default_image(a->o.image, sizeof(a->o.image));
-	for (int i = 1; i < argc; i++) {
-		const char *s = argv[i];
-		size_t k;
-
-		if (!strcmp(s, "--accel")) {
-			if ((err = need(argc, argv, i)))
-				return err;
-			s = argv[++i];
-			if (!strcmp(s, "auto"))
-				a->o.accel = VM_AUTO;
-			else if (!strcmp(s, "kvm"))
-				a->o.accel = VM_KVM;
-			else if (!strcmp(s, "tcg"))
-				a->o.accel = VM_TCG;
-			else
-				return wb_error(WB_EXIT_USAGE,
-						"--accel '%s': need auto, kvm "
-						"or tcg",
-						s);
-		} else if (!strcmp(s, "--mem")) {
-			if ((err = need(argc, argv, i)))
-				return err;
-			if (parse_size(argv[++i], &a->o.mem_bytes) ||
-			    a->o.mem_bytes < (256ull << 20))
-				return wb_error(WB_EXIT_USAGE,
-						"--mem '%s': need a size like "
-						"512M or 2G, at least 256M",
-						argv[i]);
-		} else if (!strcmp(s, "--smp")) {
-			if ((err = need(argc, argv, i)))
-				return err;
-			if (wb_parse_int(argv[++i], &a->o.smp) ||
-			    a->o.smp < 1 || a->o.smp > 64)
-				return wb_error(WB_EXIT_USAGE,
-						"--smp '%s': need 1 to 64",
-						argv[i]);
-		} else if (!strcmp(s, "--guest-thp")) {
-			if ((err = need(argc, argv, i)))
-				return err;
-			s = argv[++i];
-			if (strcmp(s, "on") && strcmp(s, "off"))
-				return wb_error(WB_EXIT_USAGE,
-						"--guest-thp '%s': need on or "
-						"off",
-						s);
-			a->o.guest_thp = !strcmp(s, "on");
-		} else if (!strcmp(s, "--host-backing")) {
-			if ((err = need(argc, argv, i)))
-				return err;
-			s = argv[++i];
-			if (!strcmp(s, "4K"))
-				a->o.host_page = 4096;
-			else if (!strcmp(s, "2M"))
-				a->o.host_page = 2ull << 20;
-			else if (!strcmp(s, "1G"))
-				a->o.host_page = 1ull << 30;
-			else
-				return wb_error(WB_EXIT_USAGE,
-						"--host-backing '%s': need "
-						"4K, 2M or 1G",
-						s);
-		} else if (!strcmp(s, "--up-timeout") ||
-			   !strcmp(s, "--vm-timeout")) {
-			double *d = s[2] == 'u' ? &a->o.up_timeout_s
-						: &a->o.timeout_s;
-
-			if ((err = need(argc, argv, i)))
-				return err;
-			if (wb_parse_double(argv[++i], d) || *d <= 0)
-				return wb_error(WB_EXIT_USAGE,
-						"%s '%s': need seconds > 0", s,
-						argv[i]);
-		} else if (!strcmp(s, "--image")) {
-			if ((err = need(argc, argv, i)))
-				return err;
-			snprintf(a->o.image, sizeof(a->o.image), "%s",
-				 argv[++i]);
-		} else if (!strcmp(s, "--out")) {
-			if ((err = need(argc, argv, i)))
-				return err;
-			a->out = argv[++i];
-		} else if (!strcmp(s, "--results-dir")) {
-			if ((err = need(argc, argv, i)))
-				return err;
-			a->results_dir = argv[++i];
-		} else if (!strcmp(s, "--json")) {
-			a->json = true;
-		} else if (!strcmp(s, "--keep-logs")) {
-			a->keep_logs = true;
-		} else if (!strcmp(s, "--pair")) {
-			a->pair = true;
-		} else if (!strcmp(s, "--quick")) {
-			if ((err = guest_arg(a, s)))
-				return err;
-		} else if (!strcmp(s, "--allow-settings")) {
-			a->o.allow_settings = true;
-			if ((err = guest_arg(a, s)))
-				return err;
-		} else if (s[0] == '-') {
-			for (k = 0;
-			     k < sizeof(pass_value) / sizeof(*pass_value); k++)
-				if (!strcmp(s, pass_value[k]))
-					break;
-			if (k == sizeof(pass_value) / sizeof(*pass_value))
-				return wb_error(WB_EXIT_USAGE,
-						"vm run: unknown option '%s' "
-						"(see walkbench vm --help)",
-						s);
-			if ((err = need(argc, argv, i)))
-				return err;
-			if ((err = guest_arg(a, s)) ||
-			    (err = guest_arg(a, argv[++i])))
-				return err;
-		} else if (!known_name(s)) {
-			return wb_error(WB_EXIT_USAGE,
-					"no suite or kernel '%s' (see "
-					"walkbench list)",
-					s);
-		} else {
-			if (a->nnames < 16)
-				a->names[a->nnames++] = s;
-			if ((err = guest_arg(a, s)))
-				return err;
-		}
-	}
-	if (a->o.host_page > 4096 && a->o.mem_bytes % a->o.host_page)
-		return wb_error(WB_EXIT_USAGE,
-				"--mem must be a multiple of the %s host page",
-				vm_page_name(a->o.host_page));
-	a->gargv[a->o.guest_argc] = NULL;
-	return 0;
-}
-
-static int image_ready(const struct vm_opts *o)
-{
-	char p[600];
-
-	snprintf(p, sizeof(p), "%s/vmlinuz", o->image);
-	if (access(p, R_OK))
-		return -ENOENT;
-	snprintf(p, sizeof(p), "%s/initrd.img", o->image);
-	return access(p, R_OK) ? -ENOENT : 0;
-}
-
 static void read_line(const char *dir, const char *name, char *buf, size_t len)
 {
 	char p[600];
@@ -382,43 +86,6 @@ static int label(json_t *root, const struct vm_args *a, const struct vm_boot *b,
 	json_object_set_new(wb, "guest", g);
 	return 0;
 }
-
-static int out_path(const struct vm_args *a, char *path, size_t len)
-{
-	char tag[256] = "vm";
-	size_t off = 2;
-	int err;
-
-	if (a->out) {
-		if (!access(a->out, F_OK))
-			return wb_error(WB_EXIT_USAGE,
-					"--out %s: file exists; results are "
-					"never overwritten",
-					a->out);
-		snprintf(path, len, "%s", a->out);
-	} else {
-		for (int i = 0; i < a->nnames && off < sizeof(tag); i++)
-			off += (size_t)snprintf(tag + off, sizeof(tag) - off,
-						"%s%s", i ? "+" : "-",
-						a->names[i]);
-		if (!a->nnames)
-			off = (size_t)snprintf(tag, sizeof(tag), "vm-all");
-		/* a matrix cell says which in its file name */
-		if (a->cell[0] && off < sizeof(tag))
-			snprintf(tag + off, sizeof(tag) - off, "-%s", a->cell);
-		err = wb_results_new_path(a->results_dir, tag, path, len);
-		if (err)
-			return wb_error(WB_EXIT_MISSING, "results path: %s",
-					strerror(-err));
-	}
-	err = wb_results_check_dir(path);
-	if (err)
-		return wb_error(WB_EXIT_MISSING,
-				"cannot write results to %s: %s", path,
-				strerror(-err));
-	return 0;
-}
-
 /* The guest's results: checked frame, parsed JSON, labelled, written. */
 static int collect(const struct vm_args *a, struct vm_boot *b,
 		   const char *kvm_why, double kvm_s,
@@ -479,8 +146,8 @@ static int collect(const struct vm_args *a, struct vm_boot *b,
  * One guest run into @path. @kvm_failed carries a KVM failure across the
  * cells of a matrix, so a KVM that cannot boot is tried once, not per cell.
  */
-static int run_cell(const struct vm_args *a, const struct wb_sysinfo *host,
-		    const char *path, char *kvm_failed, size_t kflen)
+int vm_run_cell(const struct vm_args *a, const struct wb_sysinfo *host,
+		const char *path, char *kvm_failed, size_t kflen)
 {
 	struct vm_backing bk = { 0 };
 	struct vm_boot b = { 0 };
@@ -548,7 +215,7 @@ static int run_cell(const struct vm_args *a, const struct wb_sysinfo *host,
 
 /* The guest measures on this machine: one measuring walkbench at a time,
  * native or guest (harness/lock.h). */
-static int take_lock(struct wb_lock *l)
+int vm_take_lock(struct wb_lock *l)
 {
 	char path[256], holder[256];
 	int err = wb_lock_default_path(path, sizeof(path));
@@ -560,7 +227,6 @@ static int take_lock(struct wb_lock *l)
 				strerror(-err));
 	return 0;
 }
-
 static bool emulated(const char *path)
 {
 	json_t *r = json_load_file(path, 0, NULL);
@@ -619,100 +285,23 @@ static int vm_run(int argc, char **argv)
 	char path[PATH_MAX], kvm_failed[512] = "";
 	int err;
 
-	if ((err = parse_vm_args(&a, argc, argv)))
+	if ((err = vm_parse_args(&a, argc, argv)))
 		return err;
-	if ((err = out_path(&a, path, sizeof(path))))
+	if ((err = vm_out_path(&a, path, sizeof(path))))
 		return err;
-	if (image_ready(&a.o))
+	if (vm_image_ready(&a.o))
 		return wb_error(WB_EXIT_MISSING,
 				"no guest image in %s (build it with make vm)",
 				a.o.image);
 	wb_env_probe(&host);
-	if ((err = take_lock(&lock)))
+	if ((err = vm_take_lock(&lock)))
 		return err;
-	err = run_cell(&a, &host, path, kvm_failed, sizeof(kvm_failed));
+	err = vm_run_cell(&a, &host, path, kvm_failed, sizeof(kvm_failed));
 	if (!err && a.pair)
 		err = pair_with_native(&a, path);
 	wb_lock_release(&lock);
 	return err;
 }
-
-/*
- * The 2x2 of the nested-paging studies: guest THP off/on x host backing
- * 4K/2M, plus 1G when the host has a 1G pool. One results file per cell;
- * the table compares each cell's medians with the 4K/4K cell, or for
- * emulated cells shows only what was verified.
- */
-static int vm_matrix(int argc, char **argv)
-{
-	static const uint64_t hosts[] = { 4096, 2ull << 20, 1ull << 30 };
-	char paths[6][PATH_MAX], kvm_failed[512] = "";
-	struct wb_sysinfo host = { 0 };
-	struct wb_lock lock = { .fd = -1 };
-	struct vm_args a = { 0 };
-	int err, rcs[6], worst = 0, cells = 0;
-
-	if ((err = parse_vm_args(&a, argc, argv)))
-		return err;
-	if (a.out)
-		return wb_error(WB_EXIT_USAGE,
-				"vm matrix: --out names one file; the matrix "
-				"writes one per cell (use --results-dir)");
-	if (a.o.guest_thp >= 0 || a.o.host_page != 4096)
-		return wb_error(WB_EXIT_USAGE,
-				"vm matrix: --guest-thp and --host-backing are "
-				"the matrix's axes, not options");
-	if (image_ready(&a.o))
-		return wb_error(WB_EXIT_MISSING,
-				"no guest image in %s (build it with make vm)",
-				a.o.image);
-	wb_env_probe(&host);
-	if ((err = take_lock(&lock)))
-		return err;
-	for (int h = 0; h < 3; h++) {
-		if (h == 2 && !host.hugetlb_1g) {
-			fprintf(stderr, "matrix: no 1G hugetlb pool on this "
-					"host; 1G column skipped\n");
-			continue;
-		}
-		for (int t = 0; t < 2; t++) {
-			struct vm_args c = a;
-			int i = cells;
-
-			c.o.guest_thp = t;
-			c.o.host_page = hosts[h];
-			c.nnames = a.nnames;
-			snprintf(c.cell, sizeof(c.cell), "thp-%s-host-%s",
-				 t ? "on" : "off", vm_page_name(hosts[h]));
-			err = out_path(&c, paths[i], sizeof(paths[i]));
-			if (err) {
-				wb_lock_release(&lock);
-				return err;
-			}
-			fprintf(stderr, "matrix: guest THP %s, host %s\n",
-				t ? "on" : "off", vm_page_name(hosts[h]));
-			rcs[i] = run_cell(&c, &host, paths[i], kvm_failed,
-					  sizeof(kvm_failed));
-			if (rcs[i] && rcs[i] != WB_EXIT_SKIPPED)
-				paths[i][0] = 0;
-			if (rcs[i] > worst)
-				worst = rcs[i];
-			cells++;
-		}
-	}
-	wb_lock_release(&lock);
-	printf("%-10s %-8s %-6s  %s\n", "guest THP", "host", "exit", "results");
-	for (int i = 0; i < cells; i++)
-		printf("%-10s %-8s %-6d  %s\n", i % 2 ? "on" : "off",
-		       vm_page_name(hosts[i / 2]), rcs[i],
-		       paths[i][0] ? paths[i] : "-");
-	for (int i = 0; i < cells; i++)
-		if (paths[0][0] && paths[i][0])
-			vm_matrix_row(paths[0], paths[i], i % 2 ? "on" : "off",
-				      vm_page_name(hosts[i / 2]));
-	return worst;
-}
-
 /* A kept results channel (--keep-logs) checked and unpacked again. */
 static int unframe(const char *chan, const char *out)
 {
@@ -751,19 +340,19 @@ static int unframe(const char *chan, const char *out)
 int cmd_vm(int argc, char **argv)
 {
 	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-		fputs(usage_text, argc < 2 ? stderr : stdout);
+		fputs(vm_usage_text, argc < 2 ? stderr : stdout);
 		return argc < 2 ? WB_EXIT_USAGE : 0;
 	}
 	if (!strcmp(argv[1], "run")) {
 		if (wb_wants_help(argc - 1, argv + 1)) {
-			fputs(usage_text, stdout);
+			fputs(vm_usage_text, stdout);
 			return 0;
 		}
 		return vm_run(argc - 1, argv + 1);
 	}
 	if (!strcmp(argv[1], "matrix")) {
 		if (wb_wants_help(argc - 1, argv + 1)) {
-			fputs(usage_text, stdout);
+			fputs(vm_usage_text, stdout);
 			return 0;
 		}
 		return vm_matrix(argc - 1, argv + 1);

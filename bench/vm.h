@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * `walkbench vm`: runs walkbench inside a qemu guest (vm/README.md).
- * cmd_vm.c parses and labels, vm_qemu.c boots and collects, vm_backing.c
- * provides and verifies the host memory behind the guest, vm_pair.c puts
- * native and guest results side by side.
+ * vm_args.c parses, cmd_vm.c runs one guest and labels its results,
+ * vm_matrix.c runs the THP x host-backing cells, vm_qemu.c boots and
+ * collects, vm_backing.c provides and verifies the host memory behind the
+ * guest, vm_pair.c puts native and guest results side by side.
  */
 #ifndef WB_VM_H
 #define WB_VM_H
@@ -72,6 +73,38 @@ void vm_backing_release(struct vm_backing *bk);
 bool vm_backing_verify(const struct vm_opts *o, pid_t pid, char *detail,
 		       size_t len);
 const char *vm_page_name(uint64_t bytes);
+
+#define MAX_GUEST_ARGS 48
+
+/* What vm run/matrix were asked for (vm_args.c). */
+struct vm_args {
+	struct vm_opts o;
+	const char *out, *results_dir;
+	bool json, keep_logs, pair;
+	char cell[32]; /* "thp-on-host-2M" in a matrix, else "" */
+	char *gargv[MAX_GUEST_ARGS];
+	const char *names[16];
+	int nnames;
+	char cmdline[1024];
+};
+
+extern const char vm_usage_text[];
+/* 0, or the exit code after a one-line error */
+int vm_parse_args(struct vm_args *a, int argc, char **argv);
+/* 0 when @o->image holds vmlinuz and initrd.img, else -ENOENT */
+int vm_image_ready(const struct vm_opts *o);
+/* --out, or a new name under --results-dir; 0 or the exit code */
+int vm_out_path(const struct vm_args *a, char *path, size_t len);
+
+struct wb_sysinfo;
+struct wb_lock;
+/* One guest run into @path (cmd_vm.c); @kvm_failed carries a KVM failure
+ * across a matrix's cells. Returns the exit code. */
+int vm_run_cell(const struct vm_args *a, const struct wb_sysinfo *host,
+		const char *path, char *kvm_failed, size_t kflen);
+/* The machine's walkbench lock, waited for; 0 or the exit code. */
+int vm_take_lock(struct wb_lock *l);
+int vm_matrix(int argc, char **argv);
 
 int vm_pair_files(const char *native, const char *guest);
 /* One line for a matrix cell, compared with the THP off/host 4K cell. */
