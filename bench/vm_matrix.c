@@ -63,7 +63,7 @@ int vm_matrix(int argc, char **argv)
 			fprintf(stderr, "matrix: guest THP %s, host %s\n",
 				t ? "on" : "off", vm_page_name(hosts[h]));
 			rcs[i] = vm_run_cell(&c, &host, paths[i], kvm_failed,
-					  sizeof(kvm_failed));
+					     sizeof(kvm_failed));
 			if (rcs[i] && rcs[i] != WB_EXIT_SKIPPED)
 				paths[i][0] = 0;
 			if (rcs[i] > worst)

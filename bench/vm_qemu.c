@@ -427,7 +427,9 @@ int vm_boot_run(const struct vm_opts *o, enum vm_accel accel, struct vm_boot *b)
 		sigaction(sigs[i], &old[i], NULL);
 	/* the caller's handlers (the settings journal's) or the default
 	 * now see the signal that stopped the guest */
-	if (stop_signal)
+	if (stop_signal) {
+		vm_boot_free(b, false); /* nothing worth keeping */
 		raise((int)stop_signal);
+	}
 	return err;
 }
