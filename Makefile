@@ -115,6 +115,21 @@ fuzz: deps fuzz-build
 deps:
 	@bench/deps.sh
 
+# A fully static walkbench (vm/README.md): Debian has no static Google
+# Benchmark, so vm/static/ supplies the shim in C and "no udev" for hwloc.
+STATIC_OBJ := $(O)/vm/static/gbshim_lite.o $(O)/vm/static/udev_stub.o
+static: $(O)/walkbench-static
+$(O)/walkbench-static: $(O)/bench/main.o $(STATIC_OBJ) $(filter-out $(O)/bench/gbshim.o,$(LIB_OBJ)) $(O)/libwbmodel.a
+	$(CC) -static -o $@ $^ -lpfm -lhwloc -ljansson -lpthread -lm
+
+# The qemu guest image (vm/README.md); the script rebuilds only on change.
+.PHONY: vm
+vm: $(O)/walkbench
+	@vm/build-image.sh $(O)/vm $(O)/walkbench
+.PHONY: vm-static
+vm-static: $(O)/walkbench-static
+	@vm/build-image.sh $(O)/vm-static $(O)/walkbench-static
+
 test: deps
 	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(O)/walkbench-test
 	@$(MAKE) --no-print-directory -s sanitize-build

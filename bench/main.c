@@ -28,6 +28,7 @@ static const struct command commands[] = {
 	{ "claims", cmd_claims,
 	  "reproduce the seed text's claims with numbers" },
 	{ "policy", cmd_policy, "recommend a huge-page policy for a command" },
+	{ "vm", cmd_vm, "run suites in a qemu guest; pair with native" },
 };
 
 static void usage(FILE *f)

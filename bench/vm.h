@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `walkbench vm`: runs walkbench inside a qemu guest (vm/README.md).
+ * vm_args.c parses, cmd_vm.c runs one guest and labels its results,
+ * vm_matrix.c runs the THP x host-backing cells, vm_qemu.c boots and
+ * collects, vm_backing.c provides and verifies the host memory behind the
+ * guest, vm_pair.c puts native and guest results side by side.
+ */
+#ifndef WB_VM_H
+#define WB_VM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct json_t;
+
+enum vm_accel {
+	VM_AUTO,
+	VM_KVM,
+	VM_TCG
+};
+
+struct vm_opts {
+	enum vm_accel accel;
+	uint64_t mem_bytes;
+	int guest_thp; /* -1 the guest kernel's default, 0 never, 1 always */
+	uint64_t host_page; /* 4096, 2M or 1G */
+	double up_timeout_s; /* 0: per accelerator default */
+	double timeout_s; /* whole guest run */
+	int smp;
+	bool allow_settings;
+	char image[512]; /* directory with vmlinuz, initrd.img */
+	char **guest_argv; /* walkbench run arguments for the guest */
+	int guest_argc;
+};
+
+/* What one boot produced. */
+struct vm_boot {
+	const char *accel; /* "kvm" or "tcg" */
+	char why[512]; /* set when the boot did not give results */
+	double up_s, total_s; /* -1 when never up */
+	char *channel; /* bytes read from the results port, malloc'd */
+	size_t channel_len;
+	bool backing_verified;
+	char backing_detail[256];
+	char tmpdir[64]; /* kept (console log) when the boot failed */
+};
+
+/* -ETIMEDOUT never up, -ETIME up but over the run timeout, -ECHILD qemu
+ * ended without results, -errno on setup failures; 0 when qemu exited
+ * after the guest powered off (the channel may still be bad). */
+int vm_boot_run(const struct vm_opts *o, enum vm_accel accel,
+		struct vm_boot *b);
+/* Frees the channel; removes the logs unless @keep_logs. */
+void vm_boot_free(struct vm_boot *b, bool keep_logs);
+/* A whole file, NUL-terminated, malloc'd; 0 or -errno. */
+int vm_read_file(const char *path, char **buf, size_t *len);
+/* "QEMU emulator version ..." first line, or "" */
+void vm_qemu_version(char *buf, size_t len);
+
+/* Host pages for the guest: 0, or -ENOSPC with @why (pool too small and
+ * settings not allowed, or the kernel would not grow it). @journal is
+ * opened on demand and restored by vm_backing_release(). */
+struct vm_backing {
+	struct wb_journal *journal;
+};
+int vm_backing_prepare(const struct vm_opts *o, struct vm_backing *bk,
+		       char *why, size_t len);
+void vm_backing_release(struct vm_backing *bk);
+/* Reads /proc/@pid/smaps for the guest RAM mapping; true when its page
+ * size and residency match @o. @detail says what was seen. */
+bool vm_backing_verify(const struct vm_opts *o, pid_t pid, char *detail,
+		       size_t len);
+const char *vm_page_name(uint64_t bytes);
+
+#define MAX_GUEST_ARGS 48
+
+/* What vm run/matrix were asked for (vm_args.c). */
+struct vm_args {
+	struct vm_opts o;
+	const char *out, *results_dir;
+	bool json, keep_logs, pair;
+	char cell[32]; /* "thp-on-host-2M" in a matrix, else "" */
+	char *gargv[MAX_GUEST_ARGS];
+	const char *names[16];
+	int nnames;
+	char cmdline[1024];
+};
+
+extern const char vm_usage_text[];
+/* 0, or the exit code after a one-line error */
+int vm_parse_args(struct vm_args *a, int argc, char **argv);
+/* 0 when @o->image holds vmlinuz and initrd.img, else -ENOENT */
+int vm_image_ready(const struct vm_opts *o);
+/* --out, or a new name under --results-dir; 0 or the exit code */
+int vm_out_path(const struct vm_args *a, char *path, size_t len);
+
+struct wb_sysinfo;
+struct wb_lock;
+/* One guest run into @path (cmd_vm.c); @kvm_failed carries a KVM failure
+ * across a matrix's cells. Returns the exit code. */
+int vm_run_cell(const struct vm_args *a, const struct wb_sysinfo *host,
+		const char *path, char *kvm_failed, size_t kflen);
+/* The machine's walkbench lock, waited for; 0 or the exit code. */
+int vm_take_lock(struct wb_lock *l);
+int vm_matrix(int argc, char **argv);
+
+int vm_pair_files(const char *native, const char *guest);
+/* One line for a matrix cell, compared with the THP off/host 4K cell. */
+void vm_matrix_row(const char *base, const char *cell, const char *thp,
+		   const char *host);
+
+#endif

@@ -1,0 +1,435 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Boots the guest under qemu-system-x86_64 and collects what it sends.
+ * The console (ttyS0) goes to a file we watch for the "up" marker and
+ * stream to stderr; the results come over a virtio-serial port into a
+ * second file. qemu runs in its own process group and is SIGKILLed on any
+ * timeout, so nothing outlives the run.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "vm.h"
+
+#define UP_MARKER "WALKBENCH-GUEST-UP"
+#define MAX_ARGS 64
+
+/* Set by SIGINT/SIGTERM/SIGHUP while a guest runs: the loop kills qemu's
+ * process group first, then the signal is raised again, so no guest
+ * outlives an interrupted run. */
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+static double now_s(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+int vm_read_file(const char *path, char **buf, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	size_t cap = 65536, n = 0, r;
+	char *p;
+
+	if (!f)
+		return -errno;
+	p = malloc(cap + 1);
+	while (p && (r = fread(p + n, 1, cap - n, f)) > 0) {
+		n += r;
+		if (n == cap) {
+			char *q = realloc(p, 2 * cap + 1);
+
+			if (!q) {
+				free(p);
+				p = NULL;
+				break;
+			}
+			p = q;
+			cap *= 2;
+		}
+	}
+	fclose(f);
+	if (!p)
+		return -ENOMEM;
+	p[n] = 0;
+	*buf = p;
+	*len = n;
+	return 0;
+}
+
+void vm_qemu_version(char *buf, size_t len)
+{
+	FILE *p = popen("qemu-system-x86_64 --version 2>/dev/null", "r");
+
+	buf[0] = 0;
+	if (!p)
+		return;
+	if (fgets(buf, (int)len, p))
+		buf[strcspn(buf, "\n")] = 0;
+	pclose(p);
+}
+
+/* base64 of the guest's arguments, one per line, for the kernel command
+ * line: no quoting problems, and init decodes it with busybox base64. */
+static char *encode_args(const struct vm_opts *o)
+{
+	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop"
+				  "qrstuvwxyz0123456789+/";
+	size_t n = 0, j = 0;
+	char *raw, *out;
+
+	for (int i = 0; i < o->guest_argc; i++)
+		n += strlen(o->guest_argv[i]) + 1;
+	raw = malloc(n + 1);
+	out = malloc(4 * (n / 3 + 1) + 1);
+	if (!raw || !out) {
+		free(raw);
+		free(out);
+		return NULL;
+	}
+	for (int i = 0, k = 0; i < o->guest_argc; i++) {
+		size_t l = strlen(o->guest_argv[i]);
+
+		memcpy(raw + k, o->guest_argv[i], l);
+		k += (int)l;
+		raw[k++] = '\n';
+	}
+	raw[n] = 0;
+	for (size_t i = 0; i < n; i += 3) {
+		uint32_t v = (uint32_t)(unsigned char)raw[i] << 16;
+
+		if (i + 1 < n)
+			v |= (uint32_t)(unsigned char)raw[i + 1] << 8;
+		if (i + 2 < n)
+			v |= (unsigned char)raw[i + 2];
+		out[j++] = tab[(v >> 18) & 63];
+		out[j++] = tab[(v >> 12) & 63];
+		out[j++] = i + 1 < n ? tab[(v >> 6) & 63] : '=';
+		out[j++] = i + 2 < n ? tab[v & 63] : '=';
+	}
+	out[j] = 0;
+	free(raw);
+	return out;
+}
+
+struct argv_buf {
+	char *v[MAX_ARGS];
+	char store[8][4096];
+	int n, ns;
+};
+
+static void add(struct argv_buf *a, const char *s)
+{
+	if (a->n < MAX_ARGS - 1)
+		a->v[a->n++] = (char *)s;
+	a->v[a->n] = NULL;
+}
+
+static void addf(struct argv_buf *a, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void addf(struct argv_buf *a, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (a->ns >= 8)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(a->store[a->ns], sizeof(a->store[0]), fmt, ap);
+	va_end(ap);
+	add(a, a->store[a->ns++]);
+}
+
+static int build_argv(const struct vm_opts *o, enum vm_accel accel,
+		      const char *dir, struct argv_buf *a)
+{
+	char *args = encode_args(o);
+	uint64_t mib = o->mem_bytes >> 20;
+
+	if (!args)
+		return -ENOMEM;
+	if (strlen(args) > 1500) {
+		free(args);
+		return -E2BIG;
+	}
+	add(a, "qemu-system-x86_64");
+	add(a, "-nodefaults");
+	add(a, "-no-user-config");
+	add(a, "-display");
+	add(a, "none");
+	add(a, "-no-reboot");
+	add(a, "-accel");
+	add(a, accel == VM_KVM ? "kvm" : "tcg");
+	add(a, "-cpu");
+	/* KVM: the host's CPU as is; TCG: everything qemu can emulate,
+	 * 5-level paging included */
+	add(a, accel == VM_KVM ? "host" : "max");
+	add(a, "-smp");
+	addf(a, "%d", o->smp);
+	add(a, "-m");
+	addf(a, "%" PRIu64 "M", mib);
+	add(a, "-object");
+	if (o->host_page > 4096)
+		addf(a,
+		     "memory-backend-memfd,id=mem0,size=%" PRIu64
+		     "M,hugetlb=on,hugetlbsize=%" PRIu64 "M,prealloc=on",
+		     mib, o->host_page >> 20);
+	else
+		addf(a, "memory-backend-memfd,id=mem0,size=%" PRIu64 "M", mib);
+	add(a, "-machine");
+	add(a, "memory-backend=mem0");
+	add(a, "-kernel");
+	addf(a, "%s/vmlinuz", o->image);
+	add(a, "-initrd");
+	addf(a, "%s/initrd.img", o->image);
+	add(a, "-append");
+	addf(a, "console=ttyS0 panic=-1 loglevel=4%s wb.args=%s",
+	     o->guest_thp < 0 ? ""
+	     : o->guest_thp   ? " wb.thp=always"
+			      : " wb.thp=never",
+	     args);
+	free(args);
+	add(a, "-serial");
+	addf(a, "file:%s/console.log", dir);
+	add(a, "-device");
+	add(a, "virtio-serial-pci");
+	add(a, "-chardev");
+	addf(a, "file,id=res,path=%s/results.chan", dir);
+	add(a, "-device");
+	add(a, "virtserialport,chardev=res,name=wb.results");
+	return 0;
+}
+
+static pid_t spawn(struct argv_buf *a, const char *dir)
+{
+	char err[128];
+	pid_t pid;
+
+	snprintf(err, sizeof(err), "%s/qemu.err", dir);
+	pid = fork();
+	if (pid)
+		return pid;
+	setpgid(0, 0);
+	int in = open("/dev/null", O_RDONLY);
+	int out = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+	if (in < 0 || out < 0)
+		_exit(127);
+	dup2(in, 0);
+	dup2(out, 1);
+	dup2(out, 2);
+	execvp(a->v[0], a->v);
+	_exit(127);
+}
+
+/* Streams complete console lines after @*off to stderr; true once the up
+ * marker has been seen. */
+static bool watch_console(const char *path, size_t *off, bool up)
+{
+	char *buf = NULL;
+	size_t len = 0;
+
+	if (vm_read_file(path, &buf, &len))
+		return up;
+	while (*off < len) {
+		char *s = buf + *off, *nl = memchr(s, '\n', len - *off);
+
+		if (!nl)
+			break;
+		*nl = 0;
+		if (!strncmp(s, UP_MARKER, strlen(UP_MARKER)))
+			up = true;
+		else if (up && s[0] != '[' && *s && *s != '\r')
+			fprintf(stderr, "guest: %s\n", s);
+		*off = (size_t)(nl + 1 - buf);
+	}
+	free(buf);
+	return up;
+}
+
+static void last_line(const char *path, char *out, size_t len)
+{
+	char *buf = NULL, *p;
+	size_t n = 0;
+
+	out[0] = 0;
+	if (vm_read_file(path, &buf, &n) || !buf)
+		return;
+	while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		buf[--n] = 0;
+	p = strrchr(buf, '\n');
+	snprintf(out, len, "%s", p ? p + 1 : buf);
+	out[strcspn(out, "\r")] = 0;
+	free(buf);
+}
+
+static void kill_group(pid_t pid)
+{
+	int st;
+
+	kill(-pid, SIGKILL);
+	kill(pid, SIGKILL);
+	waitpid(pid, &st, 0);
+}
+
+static int boot(const struct vm_opts *o, enum vm_accel accel, struct vm_boot *b)
+{
+	struct argv_buf a = { 0 };
+	double t0 = now_s(), up_limit;
+	char path[128], tail[160];
+	size_t off = 0;
+	bool up = false;
+	int err, st, polls = 0;
+	pid_t pid;
+
+	memset(b, 0, sizeof(*b));
+	b->accel = accel == VM_KVM ? "kvm" : "tcg";
+	b->up_s = b->total_s = -1;
+	up_limit = o->up_timeout_s > 0 ? o->up_timeout_s
+		   : accel == VM_KVM   ? 20
+				       : 90;
+	snprintf(b->tmpdir, sizeof(b->tmpdir), "/tmp/wb-vm.XXXXXX");
+	if (!mkdtemp(b->tmpdir))
+		return -errno;
+	err = build_argv(o, accel, b->tmpdir, &a);
+	if (err) {
+		snprintf(b->why, sizeof(b->why), "guest arguments: %s",
+			 strerror(-err));
+		return err;
+	}
+	pid = spawn(&a, b->tmpdir);
+	if (pid < 0)
+		return -errno;
+	snprintf(path, sizeof(path), "%s/console.log", b->tmpdir);
+	for (;;) {
+		double t = now_s() - t0;
+		pid_t w = waitpid(pid, &st, WNOHANG);
+		bool was_up = up;
+
+		up = watch_console(path, &off, up);
+		if (w == pid)
+			break;
+		if (stop_signal) {
+			kill_group(pid);
+			snprintf(b->why, sizeof(b->why),
+				 "interrupted (signal %d); qemu killed",
+				 (int)stop_signal);
+			return -EINTR;
+		}
+		/* at "up", then every second: one failed look is enough to
+		 * withdraw the claim (host THP could merge pages later) */
+		if (up && !was_up) {
+			b->up_s = t;
+			b->backing_verified = vm_backing_verify(
+				o, pid, b->backing_detail,
+				sizeof(b->backing_detail));
+		} else if (up && b->backing_verified && ++polls % 20 == 0) {
+			b->backing_verified = vm_backing_verify(
+				o, pid, b->backing_detail,
+				sizeof(b->backing_detail));
+		}
+		if (!up && t > up_limit) {
+			kill_group(pid);
+			last_line(path, tail, sizeof(tail));
+			snprintf(b->why, sizeof(b->why),
+				 "%s guest did not reach its 'up' marker "
+				 "within %.0f s; qemu killed (console %s%s%s)",
+				 b->accel, up_limit,
+				 tail[0] ? "ended: '" : "empty",
+				 tail[0] ? tail : "", tail[0] ? "'" : "");
+			return -ETIMEDOUT;
+		}
+		if (t > o->timeout_s) {
+			kill_group(pid);
+			snprintf(b->why, sizeof(b->why),
+				 "%s guest still running after %.0f s "
+				 "(--vm-timeout); qemu killed",
+				 b->accel, o->timeout_s);
+			return -ETIME;
+		}
+		usleep(50000);
+	}
+	b->total_s = now_s() - t0;
+	up = watch_console(path, &off, up);
+	/* up and gone within one poll: no time to look at its memory */
+	if (up && b->up_s < 0) {
+		b->up_s = b->total_s;
+		snprintf(b->backing_detail, sizeof(b->backing_detail),
+			 "guest finished before its memory could be checked");
+	}
+	snprintf(path, sizeof(path), "%s/results.chan", b->tmpdir);
+	vm_read_file(path, &b->channel, &b->channel_len);
+	if (!up) {
+		snprintf(path, sizeof(path), "%s/qemu.err", b->tmpdir);
+		last_line(path, tail, sizeof(tail));
+		if (!tail[0]) {
+			snprintf(path, sizeof(path), "%s/console.log",
+				 b->tmpdir);
+			last_line(path, tail, sizeof(tail));
+		}
+		snprintf(b->why, sizeof(b->why),
+			 "qemu (%s) exited with status %d before the guest "
+			 "was up: %s",
+			 b->accel,
+			 WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st),
+			 tail[0] ? tail : "no message");
+		return -ECHILD;
+	}
+	return 0;
+}
+
+void vm_boot_free(struct vm_boot *b, bool keep_logs)
+{
+	static const char *const files[] = { "console.log", "results.chan",
+					     "qemu.err" };
+	char path[128];
+
+	free(b->channel);
+	b->channel = NULL;
+	if (keep_logs || !b->tmpdir[0])
+		return;
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", b->tmpdir, files[i]);
+		unlink(path);
+	}
+	rmdir(b->tmpdir);
+	b->tmpdir[0] = 0;
+}
+
+int vm_boot_run(const struct vm_opts *o, enum vm_accel accel, struct vm_boot *b)
+{
+	static const int sigs[3] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa = { .sa_handler = on_signal }, old[3];
+	int err;
+
+	stop_signal = 0;
+	sigemptyset(&sa.sa_mask);
+	for (int i = 0; i < 3; i++)
+		sigaction(sigs[i], &sa, &old[i]);
+	err = boot(o, accel, b);
+	for (int i = 0; i < 3; i++)
+		sigaction(sigs[i], &old[i], NULL);
+	/* the caller's handlers (the settings journal's) or the default
+	 * now see the signal that stopped the guest */
+	if (stop_signal) {
+		vm_boot_free(b, false); /* nothing worth keeping */
+		raise((int)stop_signal);
+	}
+	return err;
+}

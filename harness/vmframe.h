@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The frame a guest sends its results in, over a byte channel that may be
+ * cut short (guest killed, channel lost) or damaged:
+ *
+ *   WBFRAME1 <exit code> <payload bytes> <sha256 hex>\n
+ *   <payload>
+ *   WBEND\n
+ *
+ * Anything before the header (console noise) is ignored. A payload is
+ * accepted only whole: its length, digest and trailer must all match.
+ */
+#ifndef WB_VMFRAME_H
+#define WB_VMFRAME_H
+
+#include <stddef.h>
+
+#define WB_FRAME_MAGIC "WBFRAME1 "
+#define WB_FRAME_END "WBEND\n"
+
+struct wb_frame {
+	int exit_code; /* the guest walkbench's exit code */
+	const char *payload; /* points into the buffer given to the parser */
+	size_t len;
+};
+
+/*
+ * 0 and @f filled; -ENOMSG no header at all; -ENODATA header present but
+ * the payload or trailer is cut short; -EBADMSG a malformed header, a
+ * digest mismatch or a wrong trailer. @why gets one line saying which.
+ */
+int wb_frame_parse(const char *buf, size_t n, struct wb_frame *f, char *why,
+		   size_t whylen);
+/* The header for @payload into @hdr; its length, or -ENOSPC. */
+int wb_frame_header(int exit_code, const char *payload, size_t len, char *hdr,
+		    size_t hdrlen);
+
+#endif
