@@ -4,7 +4,7 @@
 set -u
 pkgs=(gcc g++ make git libpfm4-dev libhwloc-dev hwloc gnuplot-nox
 	libbenchmark-dev libjansson-dev libcmocka-dev clang-format python3
-	clang libclang-rt-14-dev)
+	clang libclang-rt-14-dev qemu-system-x86 busybox-static cppcheck clang-tidy)
 [ -n "${WB_EXTRA_PKGS:-}" ] && pkgs+=($WB_EXTRA_PKGS)
 missing=()
 for p in "${pkgs[@]}"; do
