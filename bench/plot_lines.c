@@ -60,7 +60,8 @@ static const char *ws_param(const json_t *params)
 {
 	static const char *const pref[] = { "bytes",	  "size",
 					    "ws_bytes",	  "working_set",
-					    "size_bytes", "pages" };
+					    "size_bytes", "ws",
+					    "pages" };
 	const char *key;
 	json_t *v;
 	double x;
@@ -69,30 +70,58 @@ static const char *ws_param(const json_t *params)
 		if (!wb_plot_param_num(params, pref[i], &x))
 			return pref[i];
 	json_object_foreach((json_t *)params, key, v) {
-		if (strcmp(key, "page_size") &&
+		if (strcmp(key, "page_size") && strcmp(key, "backing") &&
 		    !wb_plot_param_num(params, key, &x))
 			return key;
 	}
 	return NULL;
 }
 
-/* same kernel, same parameters except page_size, which is 4K */
+/*
+ * What backs an instance's pages: a "page_size" parameter ("4K" is base
+ * pages) or huge_access's numbered "backing" (1 is base pages). Returns
+ * the parameter's name, or NULL when neither is there.
+ */
+static const char *backing_of(const json_t *params, const char **label,
+			      bool *base)
+{
+	static const char *const names[] = { "?",	   "4K",
+					     "THP",	   "THP always",
+					     "hugetlb 2M", "hugetlb 1G" };
+	const char *ps = wb_jstr(params, "page_size");
+	double b;
+
+	if (*ps) {
+		*label = ps;
+		*base = !strcmp(ps, "4K");
+		return "page_size";
+	}
+	if (!wb_plot_param_num(params, "backing", &b) && b >= 1 && b <= 5) {
+		*label = names[(int)b];
+		*base = (int)b == 1;
+		return "backing";
+	}
+	return NULL;
+}
+
+/* same kernel, same parameters except what backs the pages: base pages */
 static const struct wb_rbench *base_partner(const struct wb_rfile *r,
-					    const struct wb_rbench *h)
+					    const struct wb_rbench *h,
+					    const char *vkey)
 {
 	for (size_t i = 0; i < r->nb; i++) {
 		const struct wb_rbench *b = &r->b[i];
-		const char *key;
+		const char *key, *lab;
 		json_t *v;
-		bool same;
+		bool same, base;
 
 		if (strcmp(b->kernel, h->kernel) ||
-		    strcmp(wb_jstr(b->params, "page_size"), "4K") ||
+		    !backing_of(b->params, &lab, &base) || !base ||
 		    json_object_size(b->params) != json_object_size(h->params))
 			continue;
 		same = true;
 		json_object_foreach(h->params, key, v) {
-			if (strcmp(key, "page_size") &&
+			if (strcmp(key, vkey) &&
 			    !json_equal(v, json_object_get(b->params, key)))
 				same = false;
 		}
@@ -117,14 +146,15 @@ int wb_plot_huge(const struct plot_set *s, struct plot_job *job)
 
 		for (size_t i = 0; i < r->nb; i++) {
 			const struct wb_rbench *h = &r->b[i], *b;
-			const char *ps = wb_jstr(h->params, "page_size"), *ws;
-			double mh, mb, q1, q3, x;
+			const char *ps = NULL, *ws, *vkey;
+			double mh, mb, q1, q3, x, pat;
 			struct block *blk;
+			bool base = true;
 
-			if (strcmp(h->suite, "huge") || !*ps ||
-			    !strcmp(ps, "4K"))
+			vkey = backing_of(h->params, &ps, &base);
+			if (strcmp(h->suite, "huge") || !vkey || base)
 				continue;
-			b = base_partner(r, h);
+			b = base_partner(r, h, vkey);
 			ws = ws_param(h->params);
 			if (!b || !ws || wb_plot_param_num(h->params, ws, &x) ||
 			    wb_plot_stat(h, "ns_per_access", &mh, &q1, &q3) ||
@@ -134,10 +164,18 @@ int wb_plot_huge(const struct plot_set *s, struct plot_job *job)
 			if (!xname)
 				xname = ws;
 			/* bytes read better in MiB */
-			if (strstr(ws, "bytes") || !strcmp(ws, "size"))
+			if (strstr(ws, "bytes") || !strcmp(ws, "size") ||
+			    !strcmp(ws, "ws"))
 				x /= 1048576;
-			snprintf(suffix, sizeof(suffix), "%s %s vs 4K",
-				 h->kernel, ps);
+			/* huge_access times a chase (1) and a scan (2):
+			 * separate lines */
+			if (!wb_plot_param_num(h->params, "pattern", &pat))
+				snprintf(suffix, sizeof(suffix),
+					 "%s %s %s vs 4K", h->kernel,
+					 pat == 2 ? "scan" : "chase", ps);
+			else
+				snprintf(suffix, sizeof(suffix), "%s %s vs 4K",
+					 h->kernel, ps);
 			wb_plot_series(s, f, suffix, lab, sizeof(lab));
 			blk = block_for(bl, &nb, lab);
 			if (blk && blk->n < WB_PLOT_MAX_ROWS)
@@ -148,7 +186,8 @@ int wb_plot_huge(const struct plot_set *s, struct plot_job *job)
 	}
 	if (nb) {
 		snprintf(xlab, sizeof(xlab), "working set (%s, log2 scale)",
-			 strstr(xname, "bytes") || !strcmp(xname, "size")
+			 strstr(xname, "bytes") || !strcmp(xname, "size") ||
+					 !strcmp(xname, "ws")
 				 ? "MiB"
 				 : xname);
 		wb_plot_add_var(job, "xlab", xlab);
