@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -23,13 +24,18 @@ static double now_s(void)
 }
 
 static void child_main(const struct wb_supervise_opts *o, int out_fd,
-		       int err_fd, int (*fn)(void *, int), void *arg)
+		       int err_fd, int (*fn)(void *, int), void *arg,
+		       pid_t parent)
 {
 	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGSEGV,
 				    SIGBUS, SIGILL,  SIGFPE, SIGABRT };
 	struct rlimit rl;
 
 	setpgid(0, 0);
+	/* a parent killed with SIGKILL takes its measuring child with it */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(WB_SKIPPED);
 	/* A crash must end the child with its signal, whatever handlers
 	 * the parent (or a test framework) installed. */
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
@@ -80,7 +86,7 @@ int wb_supervise(const struct wb_supervise_opts *o,
 	int pfd[2], err_fd, wstatus = 0, killed = 0, exited = 0;
 	size_t cap = 0;
 	double t0 = now_s(), deadline = t0 + o->timeout_s;
-	pid_t pid;
+	pid_t pid, parent;
 
 	memset(res, 0, sizeof(*res));
 	err_fd = memfd_create("walkbench-stderr", MFD_CLOEXEC);
@@ -91,6 +97,7 @@ int wb_supervise(const struct wb_supervise_opts *o,
 		return -errno;
 	}
 	fflush(NULL);
+	parent = getpid();
 	pid = fork();
 	if (pid < 0) {
 		int err = -errno;
@@ -100,7 +107,7 @@ int wb_supervise(const struct wb_supervise_opts *o,
 	}
 	if (pid == 0) {
 		close(pfd[0]);
-		child_main(o, pfd[1], err_fd, fn, arg);
+		child_main(o, pfd[1], err_fd, fn, arg, parent);
 	}
 	setpgid(pid, pid); /* also here: no race with the child's own call */
 	close(pfd[1]);

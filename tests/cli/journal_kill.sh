@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# SIGKILL at random points of runs that switch THP to "always" and fill the
+# 2M and 1G hugetlb pools (through the journal), 20 times: after the next
+# walkbench start every setting is as it was, and every results file left
+# behind is valid JSON.
+source "$(dirname "$0")/../lib.sh"
+if [ "$(id -u)" -ne 0 ]; then
+	skip "SIGKILL during settings changes" "needs root to change THP and hugetlb pools"
+	exit 0
+fi
+T=/sys/kernel/mm/transparent_hugepage
+snap() {
+	cat $T/enabled $T/defrag /sys/kernel/mm/hugepages/*/nr_hugepages 2>/dev/null
+}
+before=$(snap)
+bad=0 partial=0
+for i in $(seq 20); do
+	out="$TMP/r$i.json"
+	"$WB" run huge_access --allow-settings --param pattern=1 --param ws=8M \
+		--reps 2 --min-time 0.01 --out "$out" >/dev/null 2>&1 &
+	pid=$!
+	sleep "0.$((RANDOM % 9 + 1))$((RANDOM % 10))"
+	kill -KILL $pid 2>/dev/null
+	wait $pid 2>/dev/null
+	# a SIGKILL lands when an uninterruptible pool write returns: the
+	# journal is only stale once its owner is really gone
+	for _ in $(seq 200); do [ -d /proc/$pid ] || break; sleep 0.05; done
+	for _ in $(seq 200); do pgrep -x walkbench >/dev/null || break; sleep 0.05; done
+	pgrep -x walkbench >/dev/null && { bad=$((bad + 1)); echo "# kill $i: a walkbench process outlived the kill"; }
+	# whatever runs next repairs what the killed run left
+	"$WB" list >/dev/null 2>&1
+	if [ "$(snap)" != "$before" ]; then
+		bad=$((bad + 1))
+		echo "# kill $i: settings differ after recovery"
+	fi
+	if [ -e "$out" ]; then
+		partial=$((partial + 1))
+		python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$out" ||
+			{ bad=$((bad + 1)); echo "# kill $i: $out is not valid JSON"; }
+	fi
+done
+check "20 kills: settings as before every time" test "$bad" -eq 0
+echo "# $partial of 20 killed runs had written a (partial) results file"
+check "settings after the test are as before it" test "$(snap)" = "$before"
