@@ -301,6 +301,15 @@ static int dz_check(struct wb_ctx *ctx, void *state, struct wb_facts *f)
 	}
 	if (err)
 		goto out;
+	/* a timed batch that fell back to 4K pages timed 4K faults */
+	if (s->unit == WB_2M && s->batches_not_huge) {
+		err = wb_refuse(ctx, WB_UNTRUSTED, EMEDIUMTYPE,
+				"%llu of %llu timed batches got no huge pages "
+				"(THP fell back)",
+				(unsigned long long)s->batches_not_huge,
+				(unsigned long long)s->batches);
+		goto out;
+	}
 	if (s->unit == WB_2M) {
 		struct wb_mem vm = { .addr = m.addr,
 				     .len = m.len,
