@@ -117,15 +117,6 @@ static int valid_names(char *buf, size_t len)
 	return 0;
 }
 
-static int known_name(const char *n)
-{
-	for (int i = 0; wb_kernels[i]; i++)
-		if (!strcmp(wb_kernels[i]->name, n) ||
-		    !strcmp(wb_kernels[i]->suite, n))
-			return 1;
-	return 0;
-}
-
 static int parse_param(struct run_args *a, const char *spec)
 {
 	const char *eq = strchr(spec, '='), *dot = strchr(spec, '.');
@@ -314,7 +305,7 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 					"run: unknown option '%s' (see "
 					"walkbench run --help)",
 					s);
-		} else if (!known_name(s)) {
+		} else if (!wb_selector_valid(s)) {
 			char names[1024];
 
 			valid_names(names, sizeof(names));

@@ -63,15 +63,6 @@ const char vm_usage_text[] =
 	"Exit: as walkbench run; 3 also when the requested accelerator cannot\n"
 	"boot the guest or the host backing is unavailable.\n";
 
-static int known_name(const char *n)
-{
-	for (int i = 0; wb_kernels[i]; i++)
-		if (!strcmp(wb_kernels[i]->name, n) ||
-		    !strcmp(wb_kernels[i]->suite, n))
-			return 1;
-	return 0;
-}
-
 static int guest_arg(struct vm_args *a, const char *s)
 {
 	if (a->o.guest_argc >= MAX_GUEST_ARGS - 1)
@@ -270,7 +261,7 @@ int vm_parse_args(struct vm_args *a, int argc, char **argv)
 			if ((err = guest_arg(a, s)) ||
 			    (err = guest_arg(a, argv[++i])))
 				return err;
-		} else if (!known_name(s)) {
+		} else if (!wb_selector_valid(s)) {
 			return wb_error(WB_EXIT_USAGE,
 					"no suite or kernel '%s' (see "
 					"walkbench list)",

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "faulting.h"
+#include "kernel.h"
 #include "mem.h"
 
 int wb_anon_map(struct wb_anon *a, size_t len, int huge)
@@ -79,4 +80,16 @@ uint64_t wb_now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
+int wb_need_thp(struct wb_ctx *ctx)
+{
+	char mode[16];
+
+	if (wb_thp_mode(mode, sizeof(mode)) || !strcmp(mode, "never"))
+		return wb_refuse(
+			ctx, WB_MISSING, ENOTSUP,
+			"transparent huge pages are disabled "
+			"(/sys/kernel/mm/transparent_hugepage/enabled)");
+	return 0;
 }

@@ -25,6 +25,9 @@ uint64_t wb_touch_read(const char *p, size_t len, size_t stride);
 void wb_touch_write(char *p, size_t len, size_t stride, char v);
 /* "always", "madvise" or "never" from sysfs; -ENOENT without THP. */
 int wb_thp_mode(char *buf, size_t len);
+/* 0 when THP can back a 2M request here; else refuses @ctx naming why */
+struct wb_ctx;
+int wb_need_thp(struct wb_ctx *ctx);
 /* Monotonic nanoseconds. */
 uint64_t wb_now_ns(void);
 

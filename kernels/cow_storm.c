@@ -231,14 +231,9 @@ static void cow_teardown(void *state)
 static int cow_setup(struct wb_ctx *ctx, void **state)
 {
 	struct cow *s;
-	char mode[16];
 
-	if (ctx->param[P_PAGE_SIZE] == WB_2M &&
-	    (wb_thp_mode(mode, sizeof(mode)) || !strcmp(mode, "never")))
-		return wb_refuse(
-			ctx, WB_MISSING, ENOTSUP,
-			"transparent huge pages are disabled "
-			"(/sys/kernel/mm/transparent_hugepage/enabled)");
+	if (ctx->param[P_PAGE_SIZE] == WB_2M && wb_need_thp(ctx))
+		return -ENOTSUP;
 	if (ctx->mem_limit_bytes &&
 	    (ctx->param[P_MIB] << 20) * 2 > ctx->mem_limit_bytes)
 		return wb_refuse(ctx, WB_SKIPPED, ENOMEM,

@@ -152,6 +152,8 @@ struct wb_kernel {
 /* kernels/registry.c */
 extern const struct wb_kernel *const wb_kernels[];
 const struct wb_kernel *wb_kernel_find(const char *name);
+/* true when @name is a kernel or a suite (what `run` and `vm run` take) */
+bool wb_selector_valid(const char *name);
 int wb_param_index(const struct wb_kernel *k, const char *name);
 uint64_t wb_param(const struct wb_ctx *ctx, const char *name);
 

@@ -31,6 +31,15 @@ const struct wb_kernel *wb_kernel_find(const char *name)
 	return NULL;
 }
 
+bool wb_selector_valid(const char *name)
+{
+	for (int i = 0; wb_kernels[i]; i++)
+		if (!strcmp(wb_kernels[i]->name, name) ||
+		    !strcmp(wb_kernels[i]->suite, name))
+			return true;
+	return false;
+}
+
 int wb_param_index(const struct wb_kernel *k, const char *name)
 {
 	for (int i = 0; k->params && k->params[i].name; i++)
