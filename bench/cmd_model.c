@@ -5,6 +5,7 @@
  * Every subverb takes --json; every number comes from harness/model.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,7 +112,11 @@ static int parse_layer(const char *tok, struct wbm_layer *l)
 	return wbm_leaf_depth(l->levels, l->page_size, &d);
 }
 
-static int parse_pwc(const char *s, double *hit)
+/*
+ * "L2=V,L3=V,...": one value per paging level 2..5. @count: whole numbers
+ * up to @max (cache entries); otherwise fractions in [0, @max] (hit rates).
+ */
+static int parse_levels(const char *s, bool count, double max, double *out)
 {
 	char buf[128], *save = NULL, *tok;
 
@@ -121,42 +126,43 @@ static int parse_pwc(const char *s, double *hit)
 	for (tok = strtok_r(buf, ",", &save); tok;
 	     tok = strtok_r(NULL, ",", &save)) {
 		char *eq = strchr(tok, '=');
+		uint64_t n;
 		int lvl;
-		double h;
+		double v;
 
 		if (tok[0] != 'L' || !eq)
 			return -EINVAL;
 		*eq = 0;
-		if (wb_parse_int(tok + 1, &lvl) || lvl < 2 || lvl > 5 ||
-		    wb_parse_double(eq + 1, &h) || h < 0 || h > 1)
+		if (wb_parse_int(tok + 1, &lvl) || lvl < 2 || lvl > 5)
 			return -EINVAL;
-		hit[lvl] = h;
+		if (count) {
+			if (wb_parse_u64(eq + 1, &n) || (double)n > max)
+				return -EINVAL;
+			v = (double)n;
+		} else if (wb_parse_double(eq + 1, &v) || v < 0 || v > max) {
+			return -EINVAL;
+		}
+		out[lvl] = v;
 	}
 	return 0;
 }
 
+static int parse_pwc(const char *s, double *hit)
+{
+	return parse_levels(s, false, 1, hit);
+}
+
 static int parse_pwc_sizes(const char *s, uint32_t *entries)
 {
-	char buf[128], *save = NULL, *tok;
+	double v[6];
+	int err;
 
-	if (strlen(s) >= sizeof(buf))
-		return -EINVAL;
-	strcpy(buf, s);
-	for (tok = strtok_r(buf, ",", &save); tok;
-	     tok = strtok_r(NULL, ",", &save)) {
-		char *eq = strchr(tok, '=');
-		int lvl;
-		uint64_t n;
-
-		if (tok[0] != 'L' || !eq)
-			return -EINVAL;
-		*eq = 0;
-		if (wb_parse_int(tok + 1, &lvl) || lvl < 2 || lvl > 5 ||
-		    wb_parse_u64(eq + 1, &n) || n > WBM_PWC_MAX_ENTRIES)
-			return -EINVAL;
-		entries[lvl] = (uint32_t)n;
-	}
-	return 0;
+	for (int l = 2; l <= 5; l++)
+		v[l] = entries[l];
+	err = parse_levels(s, true, WBM_PWC_MAX_ENTRIES, v);
+	for (int l = 2; !err && l <= 5; l++)
+		entries[l] = (uint32_t)v[l];
+	return err;
 }
 
 /* Addresses, one per line (hex 0x... or decimal), '#' comments. */
