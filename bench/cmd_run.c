@@ -477,8 +477,7 @@ static int memory_guard(struct run_args *a, const struct wb_instance *in,
 
 	if (!in->kernel->footprint)
 		return 0;
-	wb_instance_ctx(in, &ctx);
-	ctx.quick = a->opts.quick;
+	wb_run_ctx(in, &a->opts, &ctx);
 	need = in->kernel->footprint(&ctx);
 	if (need > a->opts.mem_limit_bytes) {
 		snprintf(why, len,
@@ -521,14 +520,7 @@ static int prepare_system(struct run_args *a, const struct wb_instance *in,
 
 	if (!in->kernel->prepare_system)
 		return 0;
-	wb_instance_ctx(in, &ctx);
-	ctx.cpu = a->opts.cpu;
-	ctx.cpu_other = a->opts.cpu_other;
-	ctx.quick = a->opts.quick;
-	ctx.allow_settings = a->opts.allow_settings;
-	ctx.mem_limit_bytes = a->opts.mem_limit_bytes;
-	ctx.sys = a->opts.sys;
-	ctx.journal = a->opts.journal;
+	wb_run_ctx(in, &a->opts, &ctx);
 	if (!in->kernel->prepare_system(&ctx))
 		return 0;
 	snprintf(why, len, "%s", ctx.why[0] ? ctx.why : "system setup failed");

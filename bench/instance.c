@@ -41,6 +41,22 @@ const char *wb_status_name(enum wb_status st)
 	return "unknown";
 }
 
+void wb_run_ctx(const struct wb_instance *in, const struct wb_run_opts *o,
+		struct wb_ctx *ctx)
+{
+	memset(ctx, 0, sizeof(*ctx));
+	wb_instance_ctx(in, ctx);
+	ctx->cpu = o->cpu;
+	ctx->cpu_other = o->cpu_other;
+	ctx->quick = o->quick;
+	ctx->allow_settings = o->allow_settings;
+	ctx->seed = o->seed;
+	ctx->test_delay_pct = o->test_delay_pct;
+	ctx->mem_limit_bytes = o->mem_limit_bytes;
+	ctx->sys = o->sys;
+	ctx->journal = o->journal;
+}
+
 json_t *wb_instance_json(const struct wb_instance *in)
 {
 	const struct wb_kernel *k = in->kernel;
@@ -181,15 +197,7 @@ int wb_instance_child(void *arg, int out_fd)
 	void *state = NULL;
 	int err;
 
-	wb_instance_ctx(a->inst, &ctx);
-	ctx.cpu = o->cpu;
-	ctx.cpu_other = o->cpu_other;
-	ctx.quick = o->quick;
-	ctx.allow_settings = o->allow_settings;
-	ctx.seed = o->seed;
-	ctx.test_delay_pct = o->test_delay_pct;
-	ctx.mem_limit_bytes = o->mem_limit_bytes;
-	ctx.sys = o->sys;
+	wb_run_ctx(a->inst, o, &ctx);
 	/* settings change only in the parent (prepare_system) */
 	ctx.journal = NULL;
 

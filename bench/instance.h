@@ -28,6 +28,10 @@ struct wb_child_arg {
 	const struct wb_run_opts *opts;
 };
 
+/* The context an instance's kernel sees, from the plan and the run. */
+void wb_run_ctx(const struct wb_instance *in, const struct wb_run_opts *o,
+		struct wb_ctx *ctx);
+
 /* Child side: measures, writes {"instance": {...}, "gb": {...}} to out_fd,
  * returns the instance's status as exit code. */
 int wb_instance_child(void *arg, int out_fd);
