@@ -22,6 +22,7 @@ static const struct command commands[] = {
 	{ "run", cmd_run, "run suites or kernels and write a results file" },
 	{ "model", cmd_model, "query the reference paging model" },
 	{ "compare", cmd_compare, "compare two results files: a CI gate" },
+	{ "baseline", cmd_baseline, "save and check CI baselines per CPU" },
 	{ "plot", cmd_plot, "plot results files and write index.html" },
 	{ "detect", cmd_detect, "measure the TLB geometry of this CPU" },
 	{ "validate", cmd_validate, "check results files against the model" },
