@@ -21,7 +21,11 @@
 
 #define DEFAULT_DIR "results/baselines"
 
-enum { SAVE = 1, CHECK = 2, LIST = 4 };
+enum {
+	SAVE = 1,
+	CHECK = 2,
+	LIST = 4
+};
 
 struct bl_opts {
 	const char *file, *dir, *name, *alpha, *threshold;
@@ -33,12 +37,12 @@ struct bl_opts {
 struct bl_opt {
 	const char *name;
 	int verbs;
-	size_t str_off; /* offset of a const char * value, or ... */
-	size_t flag_off; /* ... of a bool flag (the other is (size_t)-1) */
+	bool flag; /* a bool in struct bl_opts, else a const char * value */
+	size_t off; /* where in struct bl_opts */
 };
 
-#define STR(f) offsetof(struct bl_opts, f), (size_t)-1
-#define FLAG(f) (size_t)-1, offsetof(struct bl_opts, f)
+#define STR(f) false, offsetof(struct bl_opts, f)
+#define FLAG(f) true, offsetof(struct bl_opts, f)
 static const struct bl_opt bl_opts_tab[] = {
 	{ "--dir", SAVE | CHECK | LIST, STR(dir) },
 	{ "--name", SAVE | CHECK, STR(name) },
@@ -108,16 +112,15 @@ static int parse(int argc, char **argv, int verb, struct bl_opts *o)
 		}
 		if (!(t->verbs & verb))
 			return wb_error(WB_EXIT_USAGE,
-					"baseline %s does not take %s",
-					argv[1], a);
-		if (t->flag_off != (size_t)-1) {
-			*(bool *)((char *)o + t->flag_off) = true;
+					"baseline %s does not take %s", argv[1],
+					a);
+		if (t->flag) {
+			*(bool *)((char *)o + t->off) = true;
 			continue;
 		}
 		if (i + 1 >= argc)
-			return wb_error(WB_EXIT_USAGE, "'%s' needs a value",
-					a);
-		*(const char **)((char *)o + t->str_off) = argv[++i];
+			return wb_error(WB_EXIT_USAGE, "'%s' needs a value", a);
+		*(const char **)((char *)o + t->off) = argv[++i];
 	}
 	if (verb != LIST && !o->file)
 		return wb_error(WB_EXIT_USAGE, "baseline %s needs a %s file",
@@ -175,7 +178,8 @@ static void warn_few_samples(const struct wb_rfile *r)
 		fprintf(stderr,
 			"walkbench: warning: %s: %zu of %zu benchmarks (first "
 			"'%s') have fewer than %d independent samples (min "
-			"%zu): compare cannot judge them; run with more --reps\n",
+			"%zu): compare cannot judge them; run with more "
+			"--reps\n",
 			r->path, few, r->nb, first, WB_BASELINE_MIN_SAMPLES,
 			min);
 }
@@ -290,9 +294,8 @@ static json_t *describe(const char *dir, const char *key, const char *name,
 
 static void print_row(const json_t *b)
 {
-	printf("%-20s %-20s %-25s %-12s %10lld %7lld %s\n",
-	       wb_jstr(b, "key"), wb_jstr(b, "name"), wb_jstr(b, "date"),
-	       wb_jstr(b, "host"),
+	printf("%-20s %-20s %-25s %-12s %10lld %7lld %s\n", wb_jstr(b, "key"),
+	       wb_jstr(b, "name"), wb_jstr(b, "date"), wb_jstr(b, "host"),
 	       (long long)json_integer_value(json_object_get(b, "benchmarks")),
 	       (long long)json_integer_value(json_object_get(b, "min_samples")),
 	       wb_jstr(b, "git_commit"));
@@ -347,8 +350,7 @@ static int list(const struct bl_opts *o)
 		json_t *b;
 
 		printf("%-20s %-20s %-25s %-12s %10s %7s %s\n", "cpu-key",
-		       "name", "date", "host", "benchmarks", "samples",
-		       "git");
+		       "name", "date", "host", "benchmarks", "samples", "git");
 		json_array_foreach(all, i, b)
 			print_row(b);
 	}

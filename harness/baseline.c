@@ -24,21 +24,36 @@ static const struct short_name vendors[] = {
 };
 
 static const struct short_name hypervisors[] = {
-	{ "KVMKVMKVM", "kvm" },	       { "TCGTCGTCGTCG", "tcg" },
-	{ "Microsoft Hv", "hyperv" },  { "VMwareVMware", "vmware" },
-	{ "XenVMMXenVMM", "xen" },     { "bhyve bhyve ", "bhyve" },
-	{ "ACRNACRNACRN", "acrn" },    { "QNXQVMBSQG", "qnx" },
+	{ "KVMKVMKVM", "kvm" },		  { "TCGTCGTCGTCG", "tcg" },
+	{ "Microsoft Hv", "hyperv" },	  { "VMwareVMware", "vmware" },
+	{ "XenVMMXenVMM", "xen" },	  { "bhyve bhyve ", "bhyve" },
+	{ "ACRNACRNACRN", "acrn" },	  { "QNXQVMBSQG", "qnx" },
 	{ "VBoxVBoxVBox", "virtualbox" },
 };
 
 /* Options of `run` and `vm run` that take a value: the value is not a
  * suite name. */
 static const char *const value_opts[] = {
-	"--reps",     "--min-time",	    "--cpu",	      "--param",
-	"-p",	      "--out",		    "--results-dir",  "--timeout",
-	"--mem-fraction", "--test-delay-pct", "--seed",	      "--passes",
-	"--accel",    "--mem",		    "--smp",	      "--guest-thp",
-	"--host-backing", "--up-timeout",	    "--vm-timeout",   "--image",
+	"--reps",
+	"--min-time",
+	"--cpu",
+	"--param",
+	"-p",
+	"--out",
+	"--results-dir",
+	"--timeout",
+	"--mem-fraction",
+	"--test-delay-pct",
+	"--seed",
+	"--passes",
+	"--accel",
+	"--mem",
+	"--smp",
+	"--guest-thp",
+	"--host-backing",
+	"--up-timeout",
+	"--vm-timeout",
+	"--image",
 };
 
 /* @id's short name from @tab, else @id lowercased with only [a-z0-9] */
@@ -60,8 +75,7 @@ static void shorten(const char *id, const struct short_name *tab, size_t n,
 }
 
 /* A CPUID number, or "na" when the file has none (never a made-up one) */
-static void num_or_na(const json_t *env, const char *key, char *out,
-		      size_t len)
+static void num_or_na(const json_t *env, const char *key, char *out, size_t len)
 {
 	double v = wb_jnum(env, key);
 
@@ -74,9 +88,9 @@ static void num_or_na(const json_t *env, const char *key, char *out,
 int wb_baseline_cpu_key(const json_t *wb, char *out, size_t len)
 {
 	const json_t *env = wb ? json_object_get(wb, "env") : NULL;
-	const char *hv = json_object_get(env, "hypervisor") ?
-				 wb_jstr(env, "hypervisor") :
-				 wb_jstr(wb, "hypervisor");
+	const char *hv = json_object_get(env, "hypervisor")
+				 ? wb_jstr(env, "hypervisor")
+				 : wb_jstr(wb, "hypervisor");
 	char vendor[32], hyp[32], fam[16], model[16];
 	int n;
 
@@ -91,9 +105,8 @@ int wb_baseline_cpu_key(const json_t *wb, char *out, size_t len)
 	num_or_na(env, "family", fam, sizeof(fam));
 	num_or_na(env, "model", model, sizeof(model));
 	n = snprintf(out, len, "%s-%s-%s-%s%s", vendor, fam, model, hyp,
-		     json_is_true(json_object_get(wb, "emulated")) ?
-			     "-emulated" :
-			     "");
+		     json_is_true(json_object_get(wb, "emulated")) ? "-emulated"
+								   : "");
 	return n < 0 || (size_t)n >= len ? -ENOSPC : 0;
 }
 
@@ -216,10 +229,11 @@ size_t wb_baseline_min_samples(const struct wb_rfile *r)
 int wb_baseline_refuse(const struct wb_rfile *r, char *why, size_t len)
 {
 	if (!json_is_true(json_object_get(r->wb, "complete"))) {
-		snprintf(why, len,
-			 "%s: the run is incomplete (context.walkbench.complete "
-			 "is not true)",
-			 r->path);
+		snprintf(
+			why, len,
+			"%s: the run is incomplete (context.walkbench.complete "
+			"is not true)",
+			r->path);
 		return -EINVAL;
 	}
 	if (!r->nb) {
@@ -328,8 +342,8 @@ static int list_into(const char *dir, bool json, char *have, size_t hlen)
 		return err;
 	snprintf(have, hlen, "none");
 	for (size_t i = 0; i < n && o < hlen; i++)
-		o += (size_t)snprintf(have + o, hlen - o, "%s%s",
-				      i ? ", " : "", names[i]);
+		o += (size_t)snprintf(have + o, hlen - o, "%s%s", i ? ", " : "",
+				      names[i]);
 	wb_baseline_entries_free(names, n);
 	return 0;
 }

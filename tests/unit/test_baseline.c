@@ -247,9 +247,9 @@ static void test_find(void **state)
 	assert_int_equal(miss, WB_BASELINE_FOUND);
 	assert_non_null(strstr(p, "/intel-6-167-kvm/tlb-quick.json"));
 
-	assert_int_equal(wb_baseline_find(dir, "intel-6-143-metal",
-					  "tlb-quick", p, sizeof(p), have,
-					  sizeof(have), &miss),
+	assert_int_equal(wb_baseline_find(dir, "intel-6-143-metal", "tlb-quick",
+					  p, sizeof(p), have, sizeof(have),
+					  &miss),
 			 0);
 	assert_int_equal(miss, WB_BASELINE_NO_KEY);
 	assert_string_equal(have, "amd-26-68-metal, intel-6-167-kvm");
