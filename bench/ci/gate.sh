@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# The CI regression gate: compares NEW.json with the committed baseline of
+# the machine that made it (walkbench baseline check) and turns the answer
+# into a job status. bench/CI.md has the whole recipe.
+#
+# usage: bench/ci/gate.sh NEW.json [baseline check options: --alpha A,
+#        --threshold PCT, --name NAME, --common]
+# environment:
+#   WB            walkbench binary (build/walkbench)
+#   WB_BASELINES  baseline directory (results/baselines)
+#   GATE_OUT      where compare.txt and compare.json are kept for the
+#                 job's artifacts (gate-out)
+# exit: 0 passed, or skipped because no baseline exists for this CPU key or
+#       name (a "gate: skipped: no baseline ..." line says which); 1 a
+#       benchmark regressed; 2 bad input; others are walkbench's own codes.
+set -u
+if [ $# -lt 1 ] || [ "${1#-}" != "$1" ]; then
+	echo "usage: gate.sh NEW.json [--alpha A] [--threshold PCT] [--name NAME] [--common]" >&2
+	exit 2
+fi
+new=$1
+shift
+wb=${WB:-build/walkbench}
+dir=${WB_BASELINES:-results/baselines}
+out=${GATE_OUT:-gate-out}
+mkdir -p "$out" || exit 2
+
+"$wb" baseline check "$new" --dir "$dir" "$@" >"$out/compare.txt" 2>"$out/compare.err"
+rc=$?
+cat "$out/compare.txt"
+cat "$out/compare.err" >&2
+# the same verdicts as JSON, for dashboards; its status is the one above
+if [ "$rc" -le 1 ]; then
+	"$wb" baseline check "$new" --dir "$dir" "$@" --json \
+		>"$out/compare.json" 2>/dev/null
+fi
+
+case $rc in
+0)
+	echo "gate: passed: no significant regression against the baseline"
+	;;
+1)
+	echo "gate: FAILED: a benchmark regressed against the baseline ($out/compare.txt)"
+	;;
+3)
+	# A machine without a baseline is not a failure of the code under
+	# test: say so loudly and let the job pass.
+	why=$(sed -n 's/^walkbench: error: //p' "$out/compare.err" | tail -n 1)
+	echo "gate: skipped: ${why:-no baseline for this machine}; make one with 'walkbench baseline save' (bench/CI.md)"
+	[ -n "${GITHUB_ACTIONS:-}" ] && echo "::warning title=walkbench gate skipped::${why}"
+	rc=0
+	;;
+*)
+	echo "gate: error: walkbench baseline check exited $rc" >&2
+	;;
+esac
+exit "$rc"
