@@ -38,6 +38,15 @@ fi
 case $rc in
 0)
 	echo "gate: passed: no significant regression against the baseline"
+	# compare passes when it could judge nothing (too few samples, a
+	# new kernel): the gate is blind then, and should say so
+	judged=$(sed -nE 's/^[0-9]+ compared: ([0-9]+) regressed, ([0-9]+) improved, ([0-9]+) unchanged.*/\1 \2 \3/p' \
+		"$out/compare.txt" | awk '{ print $1 + $2 + $3 }')
+	if [ "${judged:-1}" -eq 0 ]; then
+		msg="no benchmark was judged (not judged or not comparable: see $out/compare.txt); refresh the baseline"
+		echo "gate: warning: $msg"
+		[ -n "${GITHUB_ACTIONS:-}" ] && echo "::warning title=walkbench gate blind::$msg"
+	fi
 	;;
 1)
 	echo "gate: FAILED: a benchmark regressed against the baseline ($out/compare.txt)"
