@@ -160,6 +160,7 @@ int wb_baseline_default_name(const json_t *wb, char *out, size_t len)
 		return -ENOSPC;
 	out[0] = 0;
 	while (*p && !err) {
+		const char *start;
 		size_t n;
 		char tok[64];
 
@@ -168,7 +169,9 @@ int wb_baseline_default_name(const json_t *wb, char *out, size_t len)
 		n = strcspn(p, " ");
 		if (!n)
 			break;
+		/* a longer token is neither an option nor a valid name */
 		snprintf(tok, sizeof(tok), "%.*s", (int)n, p);
+		start = p;
 		p += n;
 		if (!strcmp(tok, "--quick"))
 			quick = true;
@@ -179,7 +182,7 @@ int wb_baseline_default_name(const json_t *wb, char *out, size_t len)
 		} else if (tok[0] == '-') {
 			skip_next = takes_value(tok);
 		} else {
-			err = append(out, len, &o, tok, n);
+			err = append(out, len, &o, start, n);
 		}
 	}
 	if (!err && !o)

@@ -110,7 +110,23 @@ static void test_default_name_invalid(void **state)
 	json_t *wb = wb_of("{\"command_line\": \"walkbench run a/b\"}");
 	char name[WB_BASELINE_NAME_MAX + 1];
 
+	char text[256];
+
 	(void)state;
+	assert_int_equal(wb_baseline_default_name(wb, name, sizeof(name)),
+			 -EINVAL);
+	json_decref(wb);
+	/* a name longer than the limit is refused, not cut */
+	snprintf(text, sizeof(text),
+		 "{\"command_line\": \"walkbench run %0100d --quick\"}", 0);
+	wb = wb_of(text);
+	assert_int_equal(wb_baseline_default_name(wb, name, sizeof(name)),
+			 -EINVAL);
+	json_decref(wb);
+	/* selectors that fit alone but not together */
+	snprintf(text, sizeof(text),
+		 "{\"command_line\": \"walkbench run %040d %040d\"}", 1, 2);
+	wb = wb_of(text);
 	assert_int_equal(wb_baseline_default_name(wb, name, sizeof(name)),
 			 -EINVAL);
 	json_decref(wb);
