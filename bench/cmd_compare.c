@@ -43,6 +43,8 @@ struct row {
 	double med_b, med_n; /* ns */
 	double change, lo, hi, level; /* percent; level actually reached */
 	double p;
+	size_t nu_b, nu_n; /* independent samples: passes or repetitions */
+	bool by_pass; /* both sides' samples are passes */
 	enum verdict v;
 	char why[256];
 };
@@ -207,9 +209,10 @@ static size_t missing_names(const struct wb_rfile *a, const struct wb_rfile *b,
 static int judge(struct row *r, const struct cmp_opts *o, const char *env_why)
 {
 	size_t nb = r->b->nreps, nn = r->n->nreps;
-	double *lb = NULL, *ln = NULL, est, lo, hi;
+	double *ub = NULL, *un = NULL, est, lo, hi;
 	const char *pb = wb_jstr(r->b->params, "page_size");
 	const char *pn = wb_jstr(r->n->params, "page_size");
+	bool pass_b, pass_n;
 	struct wb_mwu u;
 	int err;
 
@@ -244,33 +247,38 @@ static int judge(struct row *r, const struct cmp_opts *o, const char *env_why)
 	for (size_t i = 0; i < nn; i++)
 		if (!(r->n->real_time_ns[i] > 0))
 			goto zero;
-	lb = malloc(nb * sizeof(*lb));
-	ln = malloc(nn * sizeof(*ln));
-	if (!lb || !ln) {
-		err = -ENOMEM;
-		goto out;
-	}
-	/* on logs, so the shift is a ratio and both sides weigh alike */
-	for (size_t i = 0; i < nb; i++)
-		lb[i] = log(r->b->real_time_ns[i]);
-	for (size_t i = 0; i < nn; i++)
-		ln[i] = log(r->n->real_time_ns[i]);
-	err = wb_hodges_lehmann(lb, nb, ln, nn, 1 - o->alpha, &est, &lo, &hi,
-				&r->level);
+	/* Repetitions inside one process share its physical pages and
+	 * moment; they are not independent of each other. The samples are
+	 * the passes, each a process of its own. */
+	err = wb_rbench_units(r->b, &ub, &r->nu_b, &pass_b);
 	if (!err)
-		err = wb_mann_whitney(lb, nb, ln, nn, &u);
+		err = wb_rbench_units(r->n, &un, &r->nu_n, &pass_n);
+	if (err)
+		goto out;
+	r->by_pass = pass_b && pass_n;
+	/* on logs, so the shift is a ratio and both sides weigh alike */
+	for (size_t i = 0; i < r->nu_b; i++)
+		ub[i] = log(ub[i]);
+	for (size_t i = 0; i < r->nu_n; i++)
+		un[i] = log(un[i]);
+	err = wb_hodges_lehmann(ub, r->nu_b, un, r->nu_n, 1 - o->alpha, &est,
+				&lo, &hi, &r->level);
+	if (!err)
+		err = wb_mann_whitney(ub, r->nu_b, un, r->nu_n, &u);
 	if (err)
 		goto out;
 	r->change = 100 * expm1(est);
 	r->lo = 100 * expm1(lo);
 	r->hi = 100 * expm1(hi);
 	r->p = u.p;
-	if (wb_mwu_min_p(nb, nn) > o->alpha) {
+	if (wb_mwu_min_p(r->nu_b, r->nu_n) > o->alpha) {
 		r->v = V_NOT_JUDGED;
 		snprintf(r->why, sizeof(r->why),
-			 "too few repetitions: the U test needs at least %zu "
-			 "per side to reach alpha %g (base has %zu, new %zu)",
-			 wb_mwu_reps_needed(o->alpha), o->alpha, nb, nn);
+			 "too few %s: the U test needs at least %zu per side "
+			 "to reach alpha %g (base has %zu, new %zu)",
+			 r->by_pass ? "passes (run --passes)" : "repetitions",
+			 wb_mwu_reps_needed(o->alpha), o->alpha, r->nu_b,
+			 r->nu_n);
 	} else if (r->p >= o->alpha) {
 		r->v = V_UNCHANGED;
 	} else if (r->change > o->threshold_pct) {
@@ -283,9 +291,14 @@ static int judge(struct row *r, const struct cmp_opts *o, const char *env_why)
 			 "significant but within the %g%% threshold",
 			 o->threshold_pct);
 	}
+	if (!r->by_pass && r->v != V_NOT_JUDGED)
+		add_reason(r->why, sizeof(r->why),
+			   "%s does not record passes: its repetitions may "
+			   "share one process",
+			   pass_b ? "new" : "base");
 out:
-	free(lb);
-	free(ln);
+	free(ub);
+	free(un);
 	return err;
 zero:
 	r->v = V_NOT_JUDGED;
@@ -319,17 +332,20 @@ static int print_json(const struct cmp_opts *o, const struct wb_rfile *b,
 
 		json_array_append_new(
 			arr,
-			json_pack("{s:s, s:I, s:I, s:o, s:o, s:o, s:o, s:o, "
-				  "s:o, s:o, s:s, s:s}",
+			json_pack("{s:s, s:I, s:I, s:I, s:I, s:s, s:o, s:o, "
+				  "s:o, s:o, s:o, s:o, s:o, s:s, s:s}",
 				  "name", r->b->name, "reps_base",
 				  (json_int_t)r->b->nreps, "reps_new",
-				  (json_int_t)r->n->nreps, "median_ns_base",
-				  jnum_or_null(r->med_b), "median_ns_new",
-				  jnum_or_null(r->med_n), "change_pct",
-				  jnum_or_null(r->change), "ci_low_pct",
-				  jnum_or_null(r->lo), "ci_high_pct",
-				  jnum_or_null(r->hi), "ci_level",
-				  jnum_or_null(r->level), "p_value",
+				  (json_int_t)r->n->nreps, "samples_base",
+				  (json_int_t)r->nu_b, "samples_new",
+				  (json_int_t)r->nu_n, "sample",
+				  r->by_pass ? "pass" : "repetition",
+				  "median_ns_base", jnum_or_null(r->med_b),
+				  "median_ns_new", jnum_or_null(r->med_n),
+				  "change_pct", jnum_or_null(r->change),
+				  "ci_low_pct", jnum_or_null(r->lo),
+				  "ci_high_pct", jnum_or_null(r->hi),
+				  "ci_level", jnum_or_null(r->level), "p_value",
 				  jnum_or_null(r->p), "verdict",
 				  verdict_name[r->v], "why", r->why));
 	}
@@ -339,8 +355,10 @@ static int print_json(const struct cmp_opts *o, const struct wb_rfile *b,
 	out = json_pack("{s:o, s:o, s:f, s:f, s:s, s:s, s:s, s:o, s:o, s:b}",
 			"base", file_json(b), "new", file_json(n), "alpha",
 			o->alpha, "threshold_pct", o->threshold_pct, "method",
-			"change: Hodges-Lehmann shift of log(real_time), "
-			"Moses interval; p: two-sided Mann-Whitney U",
+			"samples: per pass, the median real_time of its "
+			"repetitions; change: Hodges-Lehmann shift of "
+			"log(sample), Moses interval; p: two-sided "
+			"Mann-Whitney U",
 			"not_comparable_why", env_why, "statistic",
 			"real_time of run_type iteration entries", "counts",
 			counts, "benchmarks", arr, "regressed",
@@ -376,21 +394,20 @@ static void print_table(const struct cmp_opts *o, const struct wb_rfile *b,
 	printf("new:  %s (%s, %s, %s)\n", n->path,
 	       wb_jstr(n->context, "host_name"), wb_jstr(n->env, "model_name"),
 	       wb_jstr(n->context, "date"));
-	printf("change: Hodges-Lehmann estimate of the median change of "
-	       "real_time, %g%% Moses interval; p: Mann-Whitney U; "
-	       "threshold %g%%\n\n",
+	printf("n: passes (processes) per side; change: Hodges-Lehmann "
+	       "estimate of the median change of real_time, %g%% Moses "
+	       "interval; p: Mann-Whitney U; threshold %g%%\n\n",
 	       100 * (1 - o->alpha), o->threshold_pct);
 	for (size_t i = 0; i < nr; i++)
 		if ((int)strlen(rows[i].b->name) > w)
 			w = (int)strlen(rows[i].b->name);
-	printf("%-*s %5s %11s %11s %8s %19s %7s  %s\n", w, "benchmark", "reps",
+	printf("%-*s %5s %11s %11s %8s %19s %7s  %s\n", w, "benchmark", "n",
 	       "base ns", "new ns", "change", "interval", "p", "verdict");
 	for (size_t i = 0; i < nr; i++) {
 		struct row *r = &rows[i];
 		char reps[24], ch[16], lo[16], hi[16], iv[40], p[16];
 
-		snprintf(reps, sizeof(reps), "%zu/%zu", r->b->nreps,
-			 r->n->nreps);
+		snprintf(reps, sizeof(reps), "%zu/%zu", r->nu_b, r->nu_n);
 		fmt_pct(ch, sizeof(ch), r->change);
 		fmt_pct(lo, sizeof(lo), r->lo);
 		fmt_pct(hi, sizeof(hi), r->hi);

@@ -41,6 +41,7 @@ struct run_args {
 	const char *path; /* the results file, rewritten after each instance */
 	int written, write_failed;
 	double timeout_s, mem_fraction;
+	int passes; /* children per instance, each with a share of reps */
 	int json;
 	char cmdline[1024];
 };
@@ -72,6 +73,10 @@ static const char usage_text[] =
 	"\n"
 	"  --quick              fewer points and repetitions (3)\n"
 	"  --reps N             repetitions per instance (default 9)\n"
+	"  --passes N           measure each instance in N children, one\n"
+	"                       after the other over the plan, sharing the\n"
+	"                       repetitions (default 3; quick: one per\n"
+	"                       repetition)\n"
 	"  --min-time S         minimum seconds per repetition (default 0.1;\n"
 	"                       quick 0.02)\n"
 	"  --cpu N              PU to pin the measuring thread to (default: "
@@ -197,7 +202,7 @@ static int need_arg(int argc, char **argv, int i)
 static int parse_args(struct run_args *a, int argc, char **argv)
 {
 	size_t off = 0;
-	int err, reps = -1;
+	int err, reps = -1, passes = -1;
 	double min_time = -1;
 
 	for (int i = 0; i < argc && off < sizeof(a->cmdline); i++)
@@ -225,6 +230,14 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 			    reps > 1000)
 				return wb_error(WB_EXIT_USAGE,
 						"--reps '%s': need 1 to 1000",
+						argv[i]);
+		} else if (!strcmp(s, "--passes")) {
+			if ((err = need_arg(argc, argv, i)))
+				return err;
+			if (wb_parse_int(argv[++i], &passes) || passes < 1 ||
+			    passes > 1000)
+				return wb_error(WB_EXIT_USAGE,
+						"--passes '%s': need 1 to 1000",
 						argv[i]);
 		} else if (!strcmp(s, "--min-time")) {
 			if ((err = need_arg(argc, argv, i)))
@@ -320,6 +333,15 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 	if (err)
 		return err;
 	a->opts.reps = reps > 0 ? reps : (a->opts.quick ? 3 : 9);
+	if (passes > a->opts.reps)
+		return wb_error(WB_EXIT_USAGE,
+				"--passes %d: more passes than repetitions "
+				"(%d)",
+				passes, a->opts.reps);
+	/* quick runs feed the CI gate: one repetition per process */
+	a->passes = passes > 0	    ? passes
+		    : a->opts.quick ? a->opts.reps
+				    : (a->opts.reps < 3 ? a->opts.reps : 3);
 	a->opts.min_time_s = min_time > 0 ? min_time
 					  : (a->opts.quick ? 0.02 : 0.1);
 	return 0;
@@ -370,22 +392,6 @@ static void tag_for(const struct run_args *a, char *buf, size_t len)
 					i ? "+" : "", a->names[i]);
 }
 
-static double aggregate(json_t *gb, const char *which)
-{
-	json_t *b;
-	size_t i;
-
-	json_array_foreach(json_object_get(gb, "benchmarks"), i, b) {
-		const char *n = json_string_value(
-			json_object_get(b, "aggregate_name"));
-
-		if (n && !strcmp(n, which))
-			return json_number_value(
-				json_object_get(b, "real_time"));
-	}
-	return NAN;
-}
-
 struct summary {
 	int n[16];
 	int measured;
@@ -429,15 +435,16 @@ static json_t *walkbench_context(const struct run_args *a,
 		snprintf(pmu, sizeof(pmu), "%s", wb_counters_pmu_state(c));
 		wb_counters_close(c);
 	}
-	wb = json_pack("{s:i,s:s,s:s,s:s,s:b,s:b,s:i,s:s,s:s,s:i,s:f,s:b,s:o}",
+	wb = json_pack("{s:i,s:s,s:s,s:s,s:b,s:b,s:i,s:s,s:s,s:i,s:i,s:f,s:b,"
+		       "s:o}",
 		       "schema_version", WB_RESULTS_SCHEMA, "version",
 		       WB_VERSION, "git_commit", WB_GIT_COMMIT, "command_line",
 		       a->cmdline, "complete", 0, "pinned", a->opts.cpu >= 0,
 		       "pinned_cpu", a->opts.cpu, "pmu", pmu,
 		       "gb_library_build_type", gb_library_build_type(),
-		       "repetitions", a->opts.reps, "min_time_s",
-		       a->opts.min_time_s, "quick", a->opts.quick, "env",
-		       wb_env_to_json(sys));
+		       "repetitions", a->opts.reps, "passes", a->passes,
+		       "min_time_s", a->opts.min_time_s, "quick", a->opts.quick,
+		       "env", wb_env_to_json(sys));
 	if (wb) {
 		json_object_set_new(wb, "hypervisor",
 				    json_string(sys->hypervisor));
@@ -527,128 +534,236 @@ static int prepare_system(struct run_args *a, const struct wb_instance *in,
 	return -1;
 }
 
-static int measure(struct run_args *a, struct wb_plan *plan,
-		   struct wb_results *res, struct summary *sum)
+/* The median and cv of instance @family over every pass so far. */
+static void family_stats(const struct wb_results *res, size_t family,
+			 double *median, double *cv)
 {
-	struct wb_supervise_opts so = {
-		.timeout_s = a->timeout_s,
-		.stop = &stop_requested,
-		/* the kernel's own limit plus room for the harness */
-		.data_limit_bytes = a->opts.mem_limit_bytes + (256ull << 20),
-	};
-	double t0 = (double)time(NULL);
+	json_t *b;
+	size_t i;
 
-	for (size_t i = 0; i < plan->n && !stop_requested; i++) {
-		const struct wb_instance *in = &plan->inst[i];
-		struct wb_child_arg arg = { .inst = in, .opts = &a->opts };
-		struct wb_child_result cr;
-		json_t *rec = NULL, *inst, *gb = NULL;
-		const char *unit = in->kernel->per_iteration
-					   ? in->kernel->per_iteration
-					   : "iteration";
-		double left, median = NAN, cv = NAN;
-		char *gbtext = NULL;
-		char nwhy[WB_WHY_LEN];
-		int err;
+	*median = *cv = NAN;
+	json_array_foreach(res->benchmarks, i, b) {
+		const char *n = json_string_value(
+			json_object_get(b, "aggregate_name"));
+		double v = json_number_value(json_object_get(b, "real_time"));
 
-		/* an instance whose requirements do not hold, or that needs
-		 * more memory than it may have, is not forked */
-		if (wb_needs_check(in->kernel->requires, a->opts.sys, nwhy,
-				   sizeof(nwhy)) ||
-		    memory_guard(a, in, nwhy, sizeof(nwhy)) ||
-		    prepare_system(a, in, nwhy, sizeof(nwhy))) {
-			inst = wb_instance_json(in);
-			wb_instance_set_status(inst, WB_MISSING, nwhy);
-			sum->n[WB_MISSING]++;
-			print_row(stdout, in->name, "missing", NAN, NAN, unit,
-				  nwhy);
-			fprintf(stderr, "[%zu/%zu] %s: missing: %s\n", i + 1,
-				plan->n, in->name, nwhy);
-			err = wb_results_add(res, inst, NULL, unit);
-			if (err)
-				return wb_error(WB_EXIT_FAILED, "results: %s",
-						strerror(-err));
-			err = checkpoint(a, res);
-			if (err)
-				return err;
+		if ((size_t)json_integer_value(
+			    json_object_get(b, "family_index")) != family)
 			continue;
-		}
-		err = wb_supervise(&so, wb_instance_child, &arg, &cr);
-		/* each instance starts from the machine's own settings, and
-		 * a reserved pool does not outlive the instance it was for */
-		if (in->kernel->prepare_system && a->opts.journal) {
-			int rerr = wb_journal_restore(a->opts.journal);
+		if (!n && isnan(*median))
+			*median = v; /* one repetition: no aggregates */
+		else if (n && !strcmp(n, "median"))
+			*median = v;
+		else if (n && !strcmp(n, "cv"))
+			*cv = v;
+	}
+	if (isnan(*cv) && !isnan(*median))
+		*cv = 0;
+}
 
-			if (rerr)
-				fprintf(stderr,
-					"walkbench: error: restoring settings: "
-					"%s\n",
-					strerror(-rerr));
-		}
-		if (err)
-			return wb_error(WB_EXIT_FAILED,
-					"cannot start a child: %s",
-					strerror(-err));
-		if (cr.record)
-			rec = json_loads(cr.record, 0, NULL);
-		inst = rec ? json_incref(json_object_get(rec, "instance"))
-			   : NULL;
-		gb = rec ? json_object_get(rec, "gb") : NULL;
-		if (!inst) {
-			inst = wb_instance_json(in);
-			wb_instance_set_status(
-				inst, cr.status,
-				cr.status == WB_TIMEOUT
-					? "timed out"
-					: "child ended without a record");
-		}
-		if (cr.status >= WB_CRASHED || !rec) {
-			char why[160];
+/* Repetitions of pass @pass: @reps shared out as evenly as they go. */
+static int pass_reps(int reps, int passes, int pass)
+{
+	return reps / passes + (pass < reps % passes);
+}
 
-			snprintf(why, sizeof(why), "%s%s%s",
-				 wb_status_name(cr.status),
-				 cr.signal ? " by signal " : "",
-				 cr.signal ? strsignal(cr.signal) : "");
-			wb_instance_set_status(inst, cr.status, why);
-			if (cr.signal)
-				json_object_set_new(inst, "signal",
-						    json_integer(cr.signal));
-			gb = NULL;
-		}
-		json_object_set_new(inst, "stderr_tail",
-				    json_string(cr.stderr_tail));
-		json_object_set_new(inst, "seconds", json_real(cr.seconds));
-		if (cr.status == WB_OK && gb) {
-			median = aggregate(gb, "median");
-			cv = aggregate(gb, "cv");
-			if (isnan(cv))
-				cv = aggregate(gb, "stddev") / median;
-			gbtext = json_dumps(gb, JSON_COMPACT);
+struct pass_state {
+	struct wb_supervise_opts so;
+	int pass, passes;
+	double t0;
+	size_t done, total;
+};
+
+/* An instance that was not ok in an earlier pass is not measured again. */
+static int measured_before(const struct wb_results *res, size_t i)
+{
+	json_t *inst = json_array_get(res->instances, i);
+	const char *st = json_string_value(json_object_get(inst, "status"));
+
+	return st && !strcmp(st, "ok");
+}
+
+static int record_missing(struct run_args *a, const struct wb_instance *in,
+			  const struct pass_state *ps, size_t i,
+			  struct wb_results *res, struct summary *sum,
+			  const char *nwhy)
+{
+	const char *unit = in->kernel->per_iteration ?: "iteration";
+	json_t *inst = wb_instance_json(in);
+	int err;
+
+	wb_instance_set_status(inst, WB_MISSING, nwhy);
+	sum->n[WB_MISSING]++;
+	print_row(stdout, in->name, "missing", NAN, NAN, unit, nwhy);
+	fprintf(stderr, "[%zu/%zu] %s: missing: %s\n", i + 1,
+		ps->total / ps->passes, in->name, nwhy);
+	err = wb_results_add(res, inst, NULL, unit);
+	if (err)
+		return wb_error(WB_EXIT_FAILED, "results: %s", strerror(-err));
+	return checkpoint(a, res);
+}
+
+static int measure_one(struct run_args *a, const struct wb_instance *in,
+		       struct pass_state *ps, size_t i, struct wb_results *res,
+		       struct summary *sum)
+{
+	struct wb_run_opts po = a->opts;
+	struct wb_child_arg arg = { .inst = in, .opts = &po };
+	struct wb_child_result cr;
+	json_t *rec = NULL, *inst, *gb = NULL;
+	const char *unit = in->kernel->per_iteration ?: "iteration";
+	double left, median = NAN, cv = NAN;
+	char *gbtext = NULL;
+	char nwhy[WB_WHY_LEN];
+	int err, last = ps->pass == ps->passes - 1;
+
+	/* each pass a fresh child and, for random orders, a fresh seed */
+	po.reps = pass_reps(a->opts.reps, ps->passes, ps->pass);
+	po.seed = a->opts.seed + (unsigned int)ps->pass;
+	if (!ps->pass && (wb_needs_check(in->kernel->requires, a->opts.sys,
+					 nwhy, sizeof(nwhy)) ||
+			  memory_guard(a, in, nwhy, sizeof(nwhy)))) {
+		/* requirements that do not hold, or more memory than it may
+		 * have: not forked */
+		return record_missing(a, in, ps, i, res, sum, nwhy);
+	}
+	if (prepare_system(a, in, nwhy, sizeof(nwhy))) {
+		if (!ps->pass)
+			return record_missing(a, in, ps, i, res, sum, nwhy);
+		memset(&cr, 0, sizeof(cr));
+		cr.status = WB_MISSING;
+		snprintf(cr.stderr_tail, sizeof(cr.stderr_tail), "%s", nwhy);
+		goto record;
+	}
+	err = wb_supervise(&ps->so, wb_instance_child, &arg, &cr);
+	/* each instance starts from the machine's own settings, and a
+	 * reserved pool does not outlive the instance it was for */
+	if (in->kernel->prepare_system && a->opts.journal) {
+		int rerr = wb_journal_restore(a->opts.journal);
+
+		if (rerr)
+			fprintf(stderr,
+				"walkbench: error: restoring settings: %s\n",
+				strerror(-rerr));
+	}
+	if (err)
+		return wb_error(WB_EXIT_FAILED, "cannot start a child: %s",
+				strerror(-err));
+record:
+	if (cr.record)
+		rec = json_loads(cr.record, 0, NULL);
+	inst = rec ? json_incref(json_object_get(rec, "instance")) : NULL;
+	gb = rec ? json_object_get(rec, "gb") : NULL;
+	if (!inst) {
+		inst = wb_instance_json(in);
+		wb_instance_set_status(inst, cr.status,
+				       cr.status == WB_TIMEOUT ? "timed out"
+				       : cr.status == WB_MISSING
+					       ? cr.stderr_tail
+					       : "child ended without a "
+						 "record");
+	}
+	if (cr.status >= WB_CRASHED || (!rec && cr.status != WB_MISSING)) {
+		char why[160];
+
+		snprintf(why, sizeof(why), "%s%s%s", wb_status_name(cr.status),
+			 cr.signal ? " by signal " : "",
+			 cr.signal ? strsignal(cr.signal) : "");
+		wb_instance_set_status(inst, cr.status, why);
+		if (cr.signal)
+			json_object_set_new(inst, "signal",
+					    json_integer(cr.signal));
+		gb = NULL;
+	}
+	json_object_set_new(inst, "stderr_tail", json_string(cr.stderr_tail));
+	json_object_set_new(inst, "seconds", json_real(cr.seconds));
+	if (cr.status == WB_OK && gb)
+		gbtext = json_dumps(gb, JSON_COMPACT);
+	if (!ps->pass) {
+		if (gbtext)
 			sum->measured++;
-		}
 		sum->n[cr.status < 16 ? cr.status : WB_FAILED]++;
+		err = wb_results_add(res, inst, gbtext, unit);
+	} else {
+		/* a later pass that fails moves the instance to its status */
+		if (cr.status != WB_OK) {
+			sum->n[WB_OK]--;
+			sum->measured--;
+			sum->n[cr.status < 16 ? cr.status : WB_FAILED]++;
+		}
+		err = wb_results_add_pass(res, i, inst, gbtext, unit, ps->pass);
+	}
+	free(gbtext);
+	json_decref(rec);
+	wb_child_result_free(&cr);
+	if (err)
+		return wb_error(WB_EXIT_FAILED,
+				"cannot add %s to the results: %s", in->name,
+				strerror(-err));
+	inst = json_array_get(res->instances, i);
+	if (last || !measured_before(res, i)) {
+		if (measured_before(res, i))
+			family_stats(res, i, &median, &cv);
 		print_row(stdout, in->name,
 			  json_string_value(json_object_get(inst, "status")),
 			  median, cv, unit,
 			  json_string_value(json_object_get(inst, "why")));
 		fflush(stdout);
-		err = wb_results_add(res, inst, gbtext, unit);
-		free(gbtext);
-		json_decref(rec);
-		wb_child_result_free(&cr);
-		if (err)
-			return wb_error(WB_EXIT_FAILED,
-					"cannot add %s to the results: %s",
-					in->name, strerror(-err));
-		err = checkpoint(a, res);
-		if (err)
-			return err;
-		left = ((double)time(NULL) - t0) / (double)(i + 1) *
-		       (double)(plan->n - i - 1);
-		fprintf(stderr, "[%zu/%zu] %s: %s (about %.0f s left)\n", i + 1,
-			plan->n, in->name,
+	}
+	err = checkpoint(a, res);
+	if (err)
+		return err;
+	ps->done++;
+	left = ((double)time(NULL) - ps->t0) / (double)ps->done *
+	       (double)(ps->total - ps->done);
+	if (ps->passes > 1)
+		fprintf(stderr,
+			"[%zu/%zu] pass %d/%d %s: %s (about %.0f s left)\n",
+			i + 1, ps->total / ps->passes, ps->pass + 1, ps->passes,
+			in->name,
 			json_string_value(json_object_get(inst, "status")),
 			left);
+	else
+		fprintf(stderr, "[%zu/%zu] %s: %s (about %.0f s left)\n", i + 1,
+			ps->total, in->name,
+			json_string_value(json_object_get(inst, "status")),
+			left);
+	return 0;
+}
+
+/*
+ * Pass after pass over the whole plan, so that each instance's
+ * repetitions come from several processes spread over the run: slow
+ * spells of the machine and unlucky physical placements then show up as
+ * spread within a file instead of as a shift between files.
+ */
+static int measure(struct run_args *a, struct wb_plan *plan,
+		   struct wb_results *res, struct summary *sum)
+{
+	struct pass_state ps = {
+		.so = {
+			.timeout_s = a->timeout_s,
+			.stop = &stop_requested,
+			/* the kernel's own limit plus room for the harness */
+			.data_limit_bytes =
+				a->opts.mem_limit_bytes + (256ull << 20),
+		},
+		.passes = a->passes,
+		.t0 = (double)time(NULL),
+		.total = plan->n * (size_t)a->passes,
+	};
+	int err;
+
+	for (ps.pass = 0; ps.pass < ps.passes; ps.pass++) {
+		for (size_t i = 0; i < plan->n && !stop_requested; i++) {
+			if (ps.pass && !measured_before(res, i)) {
+				ps.done++;
+				continue;
+			}
+			err = measure_one(a, &plan->inst[i], &ps, i, res, sum);
+			if (err)
+				return err;
+		}
 	}
 	return 0;
 }

@@ -70,18 +70,15 @@ static void rename_entry(json_t *b, json_t *inst, const char *agg)
 	json_object_set_new(b, "name", json_string(buf));
 }
 
-int wb_results_add(struct wb_results *r, json_t *inst, const char *gb_json,
-		   const char *per_iteration)
+int wb_results_entries(json_t *inst, const char *gb_json,
+		       const char *per_iteration, size_t family, int pass,
+		       json_t *out)
 {
-	size_t family = json_array_size(r->instances), i;
 	json_error_t jerr;
 	json_t *gb, *b;
 	char key[64];
+	size_t i;
 
-	if (json_array_append_new(r->instances, inst))
-		return -ENOMEM;
-	if (!gb_json)
-		return 0;
 	gb = json_loads(gb_json, 0, &jerr);
 	if (!gb || !json_is_array(json_object_get(gb, "benchmarks"))) {
 		json_decref(gb);
@@ -107,16 +104,35 @@ int wb_results_add(struct wb_results *r, json_t *inst, const char *gb_json,
 		copy_field(b, inst, "suite");
 		copy_field(b, inst, "params");
 		copy_field(b, inst, "page_size_verified");
+		if (!agg)
+			json_object_set_new(b, "pass", json_integer(pass));
 		/* cv is a ratio, not a time per unit */
 		if (json_is_string(unit) &&
 		    !strcmp(json_string_value(unit), "ns") &&
 		    !(agg && !strcmp(agg, "cv")))
 			json_object_set(b, key,
 					json_object_get(b, "real_time"));
-		json_array_append(r->benchmarks, b);
+		if (json_array_append(out, b)) {
+			json_decref(gb);
+			return -ENOMEM;
+		}
 	}
 	json_decref(gb);
 	return 0;
+}
+
+int wb_results_add(struct wb_results *r, json_t *inst, const char *gb_json,
+		   const char *per_iteration)
+{
+	size_t family = json_array_size(r->instances);
+
+	json_object_set_new(inst, "passes_measured", json_integer(!!gb_json));
+	if (json_array_append_new(r->instances, inst))
+		return -ENOMEM;
+	if (!gb_json)
+		return 0;
+	return wb_results_entries(inst, gb_json, per_iteration, family, 0,
+				  r->benchmarks);
 }
 
 void wb_results_free(struct wb_results *r)

@@ -34,6 +34,24 @@ int wb_results_init(struct wb_results *r, const char *gb_context, json_t *wb);
  */
 int wb_results_add(struct wb_results *r, json_t *inst, const char *gb_json,
 		   const char *per_iteration);
+/*
+ * Adds pass @pass (> 0) of the instance at @family, already added by
+ * wb_results_add(): its repetitions join the earlier ones, the aggregates
+ * are recomputed over all of them, and a pass that was not ok turns the
+ * instance's status into its own (@inst is stolen; @gb_json may be NULL).
+ */
+int wb_results_add_pass(struct wb_results *r, size_t family, json_t *inst,
+			const char *gb_json, const char *per_iteration,
+			int pass);
+/* The benchmark entries of one child's JSON, normalised for the file
+ * (names, family, the instance's fields, ns_per_<unit>, the pass of each
+ * repetition), appended to @out. */
+int wb_results_entries(json_t *inst, const char *gb_json,
+		       const char *per_iteration, size_t family, int pass,
+		       json_t *out);
+/* Google Benchmark's aggregates (mean, median, stddev, cv) of @iters,
+ * iteration entries of one benchmark, appended to @out. */
+int wb_results_aggregates(json_t *iters, json_t *out);
 void wb_results_free(struct wb_results *r);
 
 /* results/<host>/<UTC time>-<tag>.json under @root, not yet existing. */

@@ -10,6 +10,7 @@
 
 #include "results.h"
 #include "resultsread.h"
+#include "stats.h"
 
 const char *wb_jstr(const json_t *obj, const char *key)
 {
@@ -127,6 +128,12 @@ static int add_rep(struct wb_rfile *r, json_t *e, size_t i, size_t cap,
 		return bad(why, len, r->path,
 			   "benchmarks[%zu] '%s': page_size_verified is not "
 			   "true or false",
+			   i, name);
+	if (json_object_get(e, "pass") &&
+	    !(json_is_integer(json_object_get(e, "pass")) &&
+	      json_integer_value(json_object_get(e, "pass")) >= 0))
+		return bad(why, len, r->path,
+			   "benchmarks[%zu] '%s': pass is not an integer >= 0",
 			   i, name);
 	g = group_for(r, name, cap);
 	if (!g)
@@ -289,4 +296,56 @@ void wb_rbench_values(const struct wb_rbench *b, const char *key, double *out,
 		if (!isnan(v))
 			out[(*n)++] = v;
 	}
+}
+
+int wb_rbench_units(const struct wb_rbench *b, double **out, size_t *n,
+		    bool *by_pass)
+{
+	double *u, *tmp;
+	size_t m = 0;
+	int err = 0;
+
+	*out = NULL;
+	*n = 0;
+	*by_pass = b->nreps > 0;
+	for (size_t i = 0; i < b->nreps; i++)
+		if (!json_object_get(b->reps[i], "pass"))
+			*by_pass = false;
+	u = malloc((b->nreps ? b->nreps : 1) * sizeof(*u));
+	tmp = malloc((b->nreps ? b->nreps : 1) * sizeof(*tmp));
+	if (!u || !tmp) {
+		free(u);
+		free(tmp);
+		return -ENOMEM;
+	}
+	if (!*by_pass) {
+		memcpy(u, b->real_time_ns, b->nreps * sizeof(*u));
+		m = b->nreps;
+	}
+	/* per pass, the median of its repetitions, passes in first-seen
+	 * order; O(n^2) over a few dozen repetitions */
+	for (size_t i = 0; *by_pass && i < b->nreps && !err; i++) {
+		json_int_t p = json_integer_value(
+			json_object_get(b->reps[i], "pass"));
+		size_t k = 0, seen = 0;
+
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = json_integer_value(json_object_get(b->reps[j],
+								  "pass")) == p;
+		if (seen)
+			continue;
+		for (size_t j = i; j < b->nreps; j++)
+			if (json_integer_value(
+				    json_object_get(b->reps[j], "pass")) == p)
+				tmp[k++] = b->real_time_ns[j];
+		err = wb_median(tmp, k, &u[m++]);
+	}
+	free(tmp);
+	if (err) {
+		free(u);
+		return err;
+	}
+	*out = u;
+	*n = m;
+	return 0;
 }

@@ -42,6 +42,14 @@ const struct wb_rbench *wb_rfile_find(const struct wb_rfile *r,
  * (b->nreps entries suffice); *n gets the count. */
 void wb_rbench_values(const struct wb_rbench *b, const char *key, double *out,
 		      size_t *n);
+/*
+ * The independent samples of a benchmark: one per pass (the median of
+ * that pass's repetitions, each pass a separate process), or, when the
+ * file does not say which pass a repetition belongs to, one per
+ * repetition (*by_pass false). *out is malloc'd.
+ */
+int wb_rbench_units(const struct wb_rbench *b, double **out, size_t *n,
+		    bool *by_pass);
 /* obj[key] as a string; "" when absent or not a string (obj may be NULL) */
 const char *wb_jstr(const json_t *obj, const char *key);
 /* obj[key] as a number; NAN when absent or not a number */

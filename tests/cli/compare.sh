@@ -22,7 +22,7 @@ check "same build: nothing regressed" grep -q " 0 regressed" "$TMP/out"
 
 expect_exit 1 "tlb 20% slower: exit 1" "$WB" compare "$TMP/base.json" "$TMP/slow.json"
 check "tlb 20% slower: tlb regressed" \
-	grep -Eq '^tlb_reach/pages:64/page_size:4K .* \+(1[89]|2[01])\.[0-9]%.*regressed$' "$TMP/out"
+	grep -Eq '^tlb_reach/pages:64/page_size:4K +6/6 .* \+(1[89]|2[01])\.[0-9]%.*regressed$' "$TMP/out"
 check "tlb 20% slower: walk unchanged" \
 	grep -Eq '^walk_depth/stride:4K/page_size:4K .*unchanged' "$TMP/out"
 check "tlb 20% slower: 25 regressed" grep -q "^48 compared: 25 regressed" "$TMP/out"
@@ -36,8 +36,26 @@ check "tlb 20% faster: improved" grep -q " 25 improved" "$TMP/out"
 
 expect_exit 0 "3 repetitions: exit 0" "$WB" compare "$TMP/few.json" "$TMP/few2.json"
 check "3 repetitions: refuses with the number needed" \
-	grep -q "not judged: too few repetitions: the U test needs at least 4 per side to reach alpha 0.05 (base has 3, new 3)" "$TMP/out"
+	grep -q "not judged: too few passes (run --passes): the U test needs at least 4 per side to reach alpha 0.05 (base has 3, new 3)" "$TMP/out"
 check "3 repetitions: nothing judged" grep -q " 0 regressed, 0 improved, 0 unchanged, 48 not judged" "$TMP/out"
+
+# The samples are passes: 8 repetitions from 2 processes are 2 samples,
+# not 8, however clearly they differ.
+mkresults reps=8 passes=2 seed=12 >"$TMP/twopass.json"
+mkresults reps=8 passes=2 seed=13 tlb_scale=1.2 >"$TMP/twopass_slow.json"
+expect_exit 0 "8 repetitions in 2 passes: exit 0" "$WB" compare "$TMP/twopass.json" "$TMP/twopass_slow.json"
+check "8 repetitions in 2 passes: tlb not judged, 2 samples a side" \
+	grep -Eq '^tlb_reach/pages:64/page_size:4K +2/2 .*not judged: too few passes .*base has 2, new 2' "$TMP/out"
+expect_exit 0 "json: samples are passes" "$WB" compare --json "$TMP/twopass.json" "$TMP/twopass_slow.json"
+check "json: samples_base 2, reps_base 8, sample pass" python3 -c '
+import json, sys
+b = json.load(open(sys.argv[1]))["benchmarks"][0]
+assert (b["samples_base"], b["reps_base"], b["sample"]) == (2, 8, "pass"), b' "$TMP/out"
+# files without passes are still judged, per repetition, and say so
+mkresults reps=6 passes=none seed=14 tlb_scale=1.2 >"$TMP/legacy_slow.json"
+expect_exit 1 "file without passes: judged per repetition" "$WB" compare "$TMP/base.json" "$TMP/legacy_slow.json"
+check "file without passes: each row says so" \
+	grep -Eq '^tlb_reach/pages:64/page_size:4K +6/6 .*regressed: new does not record passes' "$TMP/out"
 
 expect_exit 0 "other CPU model: exit 0" "$WB" compare "$TMP/base.json" "$TMP/othercpu.json"
 check "other CPU model: not comparable, says which" \

@@ -4,7 +4,9 @@
 # keys: reps (3), seed (1), tlb_scale (1.0: multiplies the tlb suite's
 # times, to inject a slowdown), model (167), vendor (GenuineIntel),
 # kernel (6.18.0), emulated (false), psv (true: page_size_verified),
-# suites (tlb,walk,huge,cow,shared), host (testhost), complete (true).
+# suites (tlb,walk,huge,cow,shared), host (testhost), complete (true),
+# passes (reps: each repetition its own pass; "none" leaves out the pass
+# field, as older files and Google Benchmark's own output do).
 # Noise is +-1% multiplicative from awk's seeded generator.
 # shellcheck shell=bash
 mkresults() {
@@ -18,8 +20,9 @@ function bench(name, kern, suite, params, ns, unitf, extra,   r, t, sum, v, med)
 	for (r = 0; r < reps; r++) {
 		t = ns * noise(); v[r] = t; sum += t
 		sep()
-		printf "    {\"name\": \"%s\", \"family_index\": %d, \"per_family_instance_index\": 0, \"run_name\": \"%s\", \"run_type\": \"iteration\", \"repetitions\": %d, \"repetition_index\": %d, \"threads\": 1, \"iterations\": 100000, \"real_time\": %.6f, \"cpu_time\": %.6f, \"time_unit\": \"ns\", \"kernel\": \"%s\", \"suite\": \"%s\", \"params\": %s, \"page_size_verified\": %s, \"%s\": %.6f%s}", \
-			name, fam, name, reps, r, t, t, kern, suite, params, psv, unitf, t, extra
+		printf "    {\"name\": \"%s\", \"family_index\": %d, \"per_family_instance_index\": 0, \"run_name\": \"%s\", \"run_type\": \"iteration\", \"repetitions\": %d, \"repetition_index\": %d, \"threads\": 1, \"iterations\": 100000, \"real_time\": %.6f, \"cpu_time\": %.6f, \"time_unit\": \"ns\", \"kernel\": \"%s\", \"suite\": \"%s\", \"params\": %s, \"page_size_verified\": %s, \"%s\": %.6f%s%s}", \
+			name, fam, name, reps, r, t, t, kern, suite, params, psv, unitf, t, extra, \
+			npass == "none" ? "" : sprintf(", \"pass\": %d", r % npass)
 	}
 	sep()
 	printf "    {\"name\": \"%s_mean\", \"family_index\": %d, \"per_family_instance_index\": 0, \"run_name\": \"%s\", \"run_type\": \"aggregate\", \"repetitions\": %d, \"threads\": 1, \"aggregate_name\": \"mean\", \"aggregate_unit\": \"time\", \"iterations\": %d, \"real_time\": %.6f, \"cpu_time\": %.6f, \"time_unit\": \"ns\"}", \
@@ -34,6 +37,7 @@ BEGIN {
 	n = split(args, kvs, " ")
 	for (i = 1; i <= n; i++) { split(kvs[i], p, "="); A[p[1]] = p[2] }
 	reps = kv("reps", 3); srand(kv("seed", 1)); scale = kv("tlb_scale", 1)
+	npass = kv("passes", reps)
 	psv = kv("psv", "true"); suites = kv("suites", "tlb,walk,huge,cow,shared")
 	printf "{\n  \"context\": {\n    \"date\": \"2026-11-25T04:00:00+00:00\", \"host_name\": \"%s\", \"executable\": \"build/walkbench\", \"num_cpus\": 2, \"mhz_per_cpu\": 2000, \"cpu_scaling_enabled\": false, \"caches\": [], \"load_avg\": [0.1, 0.1, 0.1], \"library_build_type\": \"release\",\n", kv("host", "testhost")
 	printf "    \"walkbench\": {\"version\": \"0.1.0\", \"git_commit\": \"0123456789ab\", \"command_line\": \"walkbench run --quick\", \"complete\": %s, \"pinned\": true, \"pinned_cpu\": 1, \"pmu\": \"none: no hardware PMU\", \"gb_library_build_type\": \"release\", \"repetitions\": %d, \"min_time_s\": 0.05, \"emulated\": %s,\n", kv("complete", "true"), reps, kv("emulated", "false")

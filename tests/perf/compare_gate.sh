@@ -6,8 +6,14 @@ set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 WB=${WB:-$top/build/walkbench}
 PAIRS=${PAIRS:-20}
-tmp=$(mktemp -d /tmp/wb-perf.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
+# KEEP=DIR keeps the runs and the compare outputs there
+if [ -n "${KEEP:-}" ]; then
+	tmp=$KEEP
+	mkdir -p "$tmp" || exit 1
+else
+	tmp=$(mktemp -d /tmp/wb-perf.XXXXXX)
+	trap 'rm -rf "$tmp"' EXIT
+fi
 run() {
 	"$WB" run tlb_reach --quick --param page_size=4K --reps 7 --min-time 0.02 \
 		--out "$1" "${@:2}" >/dev/null 2>&1
@@ -17,7 +23,11 @@ for i in $(seq "$PAIRS"); do
 	run "$tmp/a$i.json" && run "$tmp/b$i.json" || exit 1
 	"$WB" compare "$tmp/a$i.json" "$tmp/b$i.json" >"$tmp/c$i" 2>&1
 	rc=$?
-	[ "$rc" -eq 1 ] && alarms=$((alarms + 1))
+	if [ "$rc" -eq 1 ]; then
+		alarms=$((alarms + 1))
+		echo "pair $i:"
+		grep ' regressed' "$tmp/c$i" | grep -v compared
+	fi
 	[ "$rc" -gt 1 ] && { cat "$tmp/c$i"; exit 1; }
 done
 echo "same build, $PAIRS pairs: $alarms judged a regression (allowed: $((PAIRS / 20)))"

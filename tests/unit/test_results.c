@@ -8,6 +8,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,6 +127,117 @@ static void test_add_instance_fields(void **st)
 	wb_results_free(&r);
 }
 
+static json_t *pass_inst(const char *status, int verified, double secs)
+{
+	return json_pack("{s:s,s:s,s:s,s:{s:i},s:b,s:s,s:s,s:f}", "name",
+			 "k/x:1", "kernel", "k", "suite", "s", "params", "x", 1,
+			 "page_size_verified", verified, "status", status,
+			 "why", "", "seconds", secs);
+}
+
+static const char *entry_str(json_t *e, const char *k)
+{
+	return json_string_value(json_object_get(e, k));
+}
+
+static double entry_num(json_t *e, const char *k)
+{
+	return json_number_value(json_object_get(e, k));
+}
+
+/* Three passes of one instance, with a second instance between them in
+ * the file: repetitions pool in order, aggregates are recomputed over all
+ * of them, the other instance's entries stay where they were. */
+static void test_passes_pool_repetitions(void **st)
+{
+	static const char ctx[] = "{\"context\":{},\"benchmarks\":[]}";
+	static const char p0[] =
+		"{\"benchmarks\":[{\"name\":\"k/x:1\",\"run_type\":"
+		"\"iteration\",\"real_time\":1.0,\"cpu_time\":1.0,"
+		"\"time_unit\":\"ns\",\"faults\":2.0,\"iterations\":10}]}";
+	static const char p1[] =
+		"{\"benchmarks\":[{\"name\":\"k/x:1\",\"run_type\":"
+		"\"iteration\",\"real_time\":3.0,\"cpu_time\":3.0,"
+		"\"time_unit\":\"ns\",\"faults\":2.0,\"iterations\":10},"
+		"{\"name\":\"k/x:1\",\"run_type\":\"iteration\",\"real_time\":"
+		"2.0,\"cpu_time\":2.0,\"time_unit\":\"ns\",\"faults\":2.0,"
+		"\"iterations\":10},{\"name\":\"k/x:1_mean\",\"run_type\":"
+		"\"aggregate\",\"aggregate_name\":\"mean\",\"real_time\":9}]}";
+	static const char other[] =
+		"{\"benchmarks\":[{\"name\":\"o\",\"run_type\":\"iteration\","
+		"\"real_time\":7.0,\"time_unit\":\"ns\"}]}";
+	struct wb_results r;
+	json_t *e, *inst;
+	const char *names[] = { "k/x:1",	"k/x:1",
+				"k/x:1",	"k/x:1_mean",
+				"k/x:1_median", "k/x:1_stddev",
+				"k/x:1_cv",	"o" };
+	size_t i;
+
+	(void)st;
+	assert_int_equal(wb_results_init(&r, ctx, json_object()), 0);
+	assert_int_equal(
+		wb_results_add(&r, pass_inst("ok", 1, 1), p0, "access"), 0);
+	assert_int_equal(wb_results_add(&r,
+					json_pack("{s:s,s:s}", "name", "o",
+						  "status", "ok"),
+					other, "access"),
+			 0);
+	assert_int_equal(wb_results_add_pass(&r, 0, pass_inst("ok", 1, 2), p1,
+					     "access", 1),
+			 0);
+	assert_int_equal(json_array_size(r.benchmarks), 8);
+	json_array_foreach(r.benchmarks, i, e)
+		assert_string_equal(entry_str(e, "name"), names[i]);
+	for (i = 0; i < 3; i++) {
+		e = json_array_get(r.benchmarks, i);
+		assert_int_equal(entry_num(e, "repetition_index"), i);
+		assert_int_equal(entry_num(e, "repetitions"), 3);
+		assert_int_equal(json_integer_value(json_object_get(e, "pass")),
+				 i ? 1 : 0);
+	}
+	/* 1, 3, 2: mean 2, median 2, sample stddev 1, cv 0.5 */
+	assert_true(entry_num(json_array_get(r.benchmarks, 3), "real_time") ==
+		    2.0);
+	assert_true(entry_num(json_array_get(r.benchmarks, 3),
+			      "ns_per_access") == 2.0);
+	assert_true(entry_num(json_array_get(r.benchmarks, 4), "real_time") ==
+		    2.0);
+	assert_true(
+		fabs(entry_num(json_array_get(r.benchmarks, 5), "real_time") -
+		     1.0) < 1e-12);
+	e = json_array_get(r.benchmarks, 6);
+	assert_true(fabs(entry_num(e, "real_time") - 0.5) < 1e-12);
+	assert_string_equal(entry_str(e, "aggregate_unit"), "percentage");
+	assert_null(json_object_get(e, "ns_per_access"));
+	assert_true(entry_num(e, "faults") == 0);
+	assert_int_equal(entry_num(e, "iterations"), 3);
+	assert_null(json_object_get(e, "pass"));
+	inst = json_array_get(r.instances, 0);
+	assert_int_equal(entry_num(inst, "passes_measured"), 2);
+	assert_true(entry_num(inst, "seconds") == 3);
+	assert_string_equal(entry_str(inst, "status"), "ok");
+
+	/* a later pass that crashed, unverified: the instance says so, the
+	 * repetitions measured so far stay */
+	inst = pass_inst("crashed", 0, 1);
+	json_object_set_new(inst, "why", json_string("crashed by signal"));
+	assert_int_equal(wb_results_add_pass(&r, 0, inst, NULL, "access", 2),
+			 0);
+	assert_int_equal(json_array_size(r.benchmarks), 8);
+	inst = json_array_get(r.instances, 0);
+	assert_string_equal(entry_str(inst, "status"), "crashed");
+	assert_string_equal(entry_str(inst, "why"),
+			    "pass 3: crashed by signal");
+	assert_true(json_is_false(json_object_get(inst, "page_size_verified")));
+	assert_int_equal(entry_num(inst, "passes_measured"), 2);
+	/* an instance that is not in the file */
+	assert_int_equal(wb_results_add_pass(&r, 9, pass_inst("ok", 1, 1), p0,
+					     "access", 1),
+			 -EINVAL);
+	wb_results_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -133,6 +245,7 @@ int main(void)
 		cmocka_unit_test(test_new_path_is_unique),
 		cmocka_unit_test(test_unwritable_dir_found_early),
 		cmocka_unit_test(test_add_instance_fields),
+		cmocka_unit_test(test_passes_pool_repetitions),
 	};
 
 	return cmocka_run_group_tests(tests, setup_dir, remove_dir);

@@ -132,12 +132,52 @@ static void test_bad_files(void **state)
 	expect_bad(HEAD BAD_INST BENCH "]}", "instances[0] lacks a name");
 }
 
+#define PREP(t, pass)                                                          \
+	"{\"name\": \"k/pages:1\", \"run_type\": \"iteration\", "              \
+	"\"real_time\": " t ", \"time_unit\": \"ns\", \"pass\": " pass "}"
+
+/* One sample per pass: the median of that pass's repetitions. */
+static void test_units_are_passes(void **state)
+{
+	static const char passes[] =
+		HEAD INST BENCH PREP("1", "0") ", " PREP("9", "1") ", " PREP(
+			"3", "0") ", " PREP("5", "0") ", " PREP("7", "1") "]}";
+	struct wb_rfile r;
+	char why[256] = "";
+	double *u;
+	size_t n;
+	bool by_pass;
+
+	(void)state;
+	assert_int_equal(load(passes, &r, why), 0);
+	assert_int_equal(wb_rbench_units(&r.b[0], &u, &n, &by_pass), 0);
+	assert_true(by_pass);
+	assert_int_equal(n, 2);
+	assert_true(u[0] == 3 && u[1] == 8);
+	free(u);
+	wb_rfile_free(&r);
+	/* no pass fields: every repetition counts */
+	assert_int_equal(load(three_reps, &r, why), 0);
+	assert_int_equal(wb_rbench_units(&r.b[0], &u, &n, &by_pass), 0);
+	assert_false(by_pass);
+	assert_int_equal(n, 3);
+	assert_true(u[1] == 3000);
+	free(u);
+	wb_rfile_free(&r);
+	unlink(path);
+	expect_bad(HEAD INST BENCH PREP("1", "-1") "]}",
+		   "pass is not an integer");
+	expect_bad(HEAD INST BENCH PREP("1", "\"a\"") "]}",
+		   "pass is not an integer");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_groups_repetitions),
 		cmocka_unit_test(test_unverified_anywhere),
 		cmocka_unit_test(test_bad_files),
+		cmocka_unit_test(test_units_are_passes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
