@@ -198,22 +198,15 @@ int wb_baseline_default_name(const json_t *wb, char *out, size_t len)
 
 size_t wb_baseline_samples(const struct wb_rbench *b)
 {
-	size_t distinct = 0;
-	bool any_pass = false;
+	double *units;
+	size_t n;
+	bool by_pass;
 
-	/* quadratic, but a benchmark has tens of repetitions at most */
-	for (size_t i = 0; i < b->nreps; i++) {
-		double pi = wb_jnum(b->reps[i], "pass");
-		bool seen = false;
-
-		if (isnan(pi))
-			continue;
-		any_pass = true;
-		for (size_t j = 0; j < i && !seen; j++)
-			seen = wb_jnum(b->reps[j], "pass") == pi;
-		distinct += !seen;
-	}
-	return any_pass ? distinct : b->nreps;
+	/* the samples compare's U test will use, counted the same way */
+	if (wb_rbench_units(b, &units, &n, &by_pass))
+		return 0;
+	free(units);
+	return n;
 }
 
 size_t wb_baseline_min_samples(const struct wb_rfile *r)

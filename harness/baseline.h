@@ -32,9 +32,9 @@ int wb_baseline_cpu_key(const json_t *wb, char *out, size_t len);
 int wb_baseline_default_name(const json_t *wb, char *out, size_t len);
 bool wb_baseline_name_valid(const char *name);
 /*
- * Independent samples of one benchmark: the distinct "pass" values of its
- * repetitions (each pass is its own process), or the repetitions when they
- * carry no pass.
+ * Independent samples of one benchmark, as compare counts them
+ * (wb_rbench_units): one per pass (each pass is its own process), or one
+ * per repetition when the repetitions carry no pass. 0 when out of memory.
  */
 size_t wb_baseline_samples(const struct wb_rbench *b);
 /*
