@@ -5,7 +5,8 @@
  * the Hodges-Lehmann estimate of the shift of log(real_time) between the
  * repetitions, shown as a percentage, with its Moses confidence interval at
  * level 1 - alpha; significance is a two-sided Mann-Whitney U test. A
- * benchmark regressed when p < alpha and the change is above +threshold.
+ * benchmark regressed when p < alpha and the whole interval lies above
+ * +threshold: it is significantly slower by more than the threshold.
  */
 #include <errno.h>
 #include <math.h>
@@ -34,7 +35,7 @@ static const char *const verdict_name[] = { "unchanged", "improved",
 
 struct cmp_opts {
 	const char *base, *new;
-	double alpha, threshold_pct;
+	double alpha, threshold_pct, max_busy;
 	bool json, common;
 };
 
@@ -58,18 +59,27 @@ static void usage(FILE *f)
 		"  --alpha A        significance level of the U test (0.05)\n"
 		"  --threshold PCT  a significant change counts only beyond "
 		"PCT percent (5)\n"
+		"  --max-busy CPUS  judge no change in a run during which "
+		"other "
+		"processes\n"
+		"                   and the hypervisor took more than CPUS "
+		"CPUs (0.25)\n"
 		"  --json           print a JSON object instead of the table\n"
 		"  --common         compare the benchmarks present in both "
 		"files; without it\n"
 		"                   differing benchmark sets are an error\n"
-		"Exit: 0 no regression, 1 something regressed, 2 bad input.\n");
+		"Exit: 0 no regression, 1 something regressed, 2 bad input, "
+		"5 a change\n"
+		"was seen but a run was too disturbed to judge it.\n");
 }
 
 static int parse_args(int argc, char **argv, struct cmp_opts *o)
 {
 	int npos = 0;
 
-	*o = (struct cmp_opts){ .alpha = 0.05, .threshold_pct = 5 };
+	*o = (struct cmp_opts){ .alpha = 0.05,
+				.threshold_pct = 5,
+				.max_busy = 0.25 };
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		double *dst = NULL;
@@ -86,6 +96,8 @@ static int parse_args(int argc, char **argv, struct cmp_opts *o)
 			dst = &o->alpha;
 		else if (!strcmp(a, "--threshold"))
 			dst = &o->threshold_pct;
+		else if (!strcmp(a, "--max-busy"))
+			dst = &o->max_busy;
 		if (dst) {
 			if (i + 1 >= argc)
 				return wb_error(WB_EXIT_USAGE,
@@ -114,6 +126,10 @@ static int parse_args(int argc, char **argv, struct cmp_opts *o)
 	if (!(o->alpha > 0 && o->alpha < 1))
 		return wb_error(WB_EXIT_USAGE, "--alpha %g is not in (0, 1)",
 				o->alpha);
+	if (!(o->max_busy >= 0 && o->max_busy < 1e6))
+		return wb_error(WB_EXIT_USAGE,
+				"--max-busy %g is not a number of CPUs >= 0",
+				o->max_busy);
 	if (!(o->threshold_pct >= 0 && o->threshold_pct < 1e6))
 		return wb_error(WB_EXIT_USAGE,
 				"--threshold %g is not a percentage >= 0",
@@ -172,6 +188,48 @@ static void env_differences(const struct wb_rfile *b, const struct wb_rfile *n,
 	if (eb != en)
 		add_reason(why, len, "%s is emulated (TCG), %s is not",
 			   eb ? "base" : "new", eb ? "new" : "base");
+}
+
+/* CPUs' worth others used during the run (others + steal); NAN when the
+ * file does not say. */
+static double run_busy(const struct wb_rfile *r)
+{
+	json_t *mb = json_object_get(r->wb, "machine_busy");
+
+	return wb_jnum(mb, "others_cpu") + wb_jnum(mb, "steal_cpu");
+}
+
+/* A run on a busy machine is slowed by what it shares with the other
+ * work (caches, memory bandwidth, the host), not only by losing its CPU:
+ * a difference it shows says nothing about the build. */
+static size_t withhold_busy(const struct cmp_opts *o, const struct wb_rfile *b,
+			    const struct wb_rfile *n, struct row *rows,
+			    size_t nr, size_t *count)
+{
+	double bb = run_busy(b), bn = run_busy(n);
+	size_t held = 0;
+	char why[200];
+
+	if (!(bb > o->max_busy) && !(bn > o->max_busy))
+		return 0;
+	snprintf(why, sizeof(why),
+		 "%s ran on a busy machine (others and the hypervisor took "
+		 "%.2f CPUs; --max-busy %g)",
+		 bn > o->max_busy ? "new" : "base", bn > o->max_busy ? bn : bb,
+		 o->max_busy);
+	for (size_t i = 0; i < nr; i++) {
+		struct row *r = &rows[i];
+
+		if (r->v != V_REGRESSED && r->v != V_IMPROVED)
+			continue;
+		count[r->v]--;
+		count[V_NOT_JUDGED]++;
+		r->v = V_NOT_JUDGED;
+		snprintf(r->why, sizeof(r->why), "%+.1f%%, but %s", r->change,
+			 why);
+		held++;
+	}
+	return held;
 }
 
 static int version_major(const struct wb_rfile *r)
@@ -281,14 +339,20 @@ static int judge(struct row *r, const struct cmp_opts *o, const char *env_why)
 			 r->nu_n);
 	} else if (r->p >= o->alpha) {
 		r->v = V_UNCHANGED;
-	} else if (r->change > o->threshold_pct) {
+	} else if (r->lo > o->threshold_pct) {
 		r->v = V_REGRESSED;
-	} else if (r->change < -o->threshold_pct) {
+	} else if (r->hi < -o->threshold_pct) {
 		r->v = V_IMPROVED;
 	} else {
+		/* A change is judged beyond the threshold only when its
+		 * whole interval is: an estimate just past it is as likely
+		 * noise as not. */
 		r->v = V_UNCHANGED;
 		snprintf(r->why, sizeof(r->why),
-			 "significant but within the %g%% threshold",
+			 "%s, but the interval reaches within the %g%% "
+			 "threshold",
+			 r->change > 0 ? "significantly slower"
+				       : "significantly faster",
 			 o->threshold_pct);
 	}
 	if (!r->by_pass && r->v != V_NOT_JUDGED)
@@ -313,11 +377,12 @@ static json_t *jnum_or_null(double v)
 
 static json_t *file_json(const struct wb_rfile *r)
 {
-	return json_pack("{s:s, s:s, s:s, s:s, s:b}", "path", r->path, "host",
-			 wb_jstr(r->context, "host_name"), "date",
+	return json_pack("{s:s, s:s, s:s, s:s, s:b, s:o}", "path", r->path,
+			 "host", wb_jstr(r->context, "host_name"), "date",
 			 wb_jstr(r->context, "date"), "cpu",
 			 wb_jstr(r->env, "model_name"), "complete",
-			 !json_is_false(json_object_get(r->wb, "complete")));
+			 !json_is_false(json_object_get(r->wb, "complete")),
+			 "busy_cpu", jnum_or_null(run_busy(r)));
 }
 
 static int print_json(const struct cmp_opts *o, const struct wb_rfile *b,
@@ -352,9 +417,11 @@ static int print_json(const struct cmp_opts *o, const struct wb_rfile *b,
 	for (int v = 0; v <= V_NOT_COMPARABLE; v++)
 		json_object_set_new(counts, verdict_name[v],
 				    json_integer((json_int_t)count[v]));
-	out = json_pack("{s:o, s:o, s:f, s:f, s:s, s:s, s:s, s:o, s:o, s:b}",
+	out = json_pack("{s:o, s:o, s:f, s:f, s:f, s:s, s:s, s:s, s:o, s:o, "
+			"s:b}",
 			"base", file_json(b), "new", file_json(n), "alpha",
-			o->alpha, "threshold_pct", o->threshold_pct, "method",
+			o->alpha, "threshold_pct", o->threshold_pct, "max_busy",
+			o->max_busy, "method",
 			"samples: per pass, the median real_time of its "
 			"repetitions; change: Hodges-Lehmann shift of "
 			"log(sample), Moses interval; p: two-sided "
@@ -435,7 +502,7 @@ static int compare(const struct cmp_opts *o, const struct wb_rfile *b,
 	char env_why[512], mb[512], mn[512];
 	size_t miss_new = missing_names(b, n, mn, sizeof(mn));
 	size_t miss_base = missing_names(n, b, mb, sizeof(mb));
-	size_t count[V_NOT_COMPARABLE + 1] = { 0 }, nr = 0;
+	size_t count[V_NOT_COMPARABLE + 1] = { 0 }, nr = 0, held = 0;
 	struct row *rows;
 	int err = 0;
 
@@ -471,6 +538,8 @@ static int compare(const struct cmp_opts *o, const struct wb_rfile *b,
 		count[r->v]++;
 		nr++;
 	}
+	if (!err)
+		held = withhold_busy(o, b, n, rows, nr, count);
 	if (!err && o->json)
 		err = print_json(o, b, n, rows, nr, count, env_why);
 	else if (!err)
@@ -488,8 +557,17 @@ static int compare(const struct cmp_opts *o, const struct wb_rfile *b,
 			       "run (complete: false)\n");
 		if (*env_why)
 			printf("not comparable: %s\n", env_why);
+		if (held)
+			printf("busy: %zu change(s) not judged, the machine "
+			       "was "
+			       "busy during a run (base %.2f, new %.2f CPUs "
+			       "taken by others); run again on a quiet "
+			       "machine\n",
+			       held, run_busy(b), run_busy(n));
 	}
-	return count[V_REGRESSED] ? WB_EXIT_FAILED : WB_EXIT_OK;
+	if (count[V_REGRESSED])
+		return WB_EXIT_FAILED;
+	return held ? WB_EXIT_UNTRUSTED : WB_EXIT_OK;
 }
 
 int cmd_compare(int argc, char **argv)

@@ -51,6 +51,22 @@ check "json: samples_base 2, reps_base 8, sample pass" python3 -c '
 import json, sys
 b = json.load(open(sys.argv[1]))["benchmarks"][0]
 assert (b["samples_base"], b["reps_base"], b["sample"]) == (2, 8, "pass"), b' "$TMP/out"
+# A run during which other work took the machine says nothing about the
+# build: its changes are withheld (exit 5), its unchanged rows stay.
+mkresults reps=6 seed=15 busy=0.02 >"$TMP/quiet.json"
+mkresults reps=6 seed=16 busy=0.9 tlb_scale=1.2 >"$TMP/busy_slow.json"
+mkresults reps=6 seed=17 busy=0.02 tlb_scale=1.2 >"$TMP/quiet_slow.json"
+expect_exit 5 "busy run, 20% slower: withheld, exit 5" "$WB" compare "$TMP/quiet.json" "$TMP/busy_slow.json"
+check "busy run: the rows say why" \
+	grep -Eq '^tlb_reach/pages:64/page_size:4K .*not judged: \+(1[89]|2[01])\.[0-9]%, but new ran on a busy machine \(others and the hypervisor took 0.90 CPUs; --max-busy 0.25\)' "$TMP/out"
+check "busy run: walk still unchanged, 25 withheld" \
+	grep -q "^48 compared: 0 regressed, 0 improved, 23 unchanged, 25 not judged" "$TMP/out"
+check "busy run: a summary line" grep -q "^busy: 25 change(s) not judged" "$TMP/out"
+expect_exit 1 "busy run under --max-busy 1: judged" "$WB" compare "$TMP/quiet.json" "$TMP/busy_slow.json" --max-busy 1
+expect_exit 1 "quiet runs, 20% slower: exit 1" "$WB" compare "$TMP/quiet.json" "$TMP/quiet_slow.json"
+expect_exit 0 "busy run, same times: exit 0" "$WB" compare "$TMP/quiet.json" "$TMP/busy_slow.json" --threshold 30
+expect_exit 2 "--max-busy -1: exit 2" "$WB" compare "$TMP/quiet.json" "$TMP/quiet.json" --max-busy -1
+one_line_error "--max-busy -1"
 # files without passes are still judged, per repetition, and say so
 mkresults reps=6 passes=none seed=14 tlb_scale=1.2 >"$TMP/legacy_slow.json"
 expect_exit 1 "file without passes: judged per repetition" "$WB" compare "$TMP/base.json" "$TMP/legacy_slow.json"
