@@ -36,6 +36,7 @@ static const char *const verdict_name[] = { "unchanged", "improved",
 struct cmp_opts {
 	const char *base, *new;
 	double alpha, threshold_pct, max_busy;
+	bool holm; /* adjust p-values for the family of benchmarks */
 	bool json, common;
 };
 
@@ -44,6 +45,9 @@ struct row {
 	double med_b, med_n; /* ns */
 	double change, lo, hi, level; /* percent; level actually reached */
 	double p;
+	double p_adj; /* p adjusted for the family of benchmarks (Holm) */
+	bool judged; /* has a p-value that takes part in the family */
+	char note[96];
 	size_t nu_b, nu_n; /* independent samples: passes or repetitions */
 	bool by_pass; /* both sides' samples are passes */
 	enum verdict v;
@@ -54,11 +58,15 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: walkbench compare BASE.json NEW.json [--alpha A] "
-		"[--threshold PCT] [--json] [--common]\n\n"
+		"[--threshold PCT] [--each] [--max-busy CPUS] [--json] "
+		"[--common]\n\n"
 		"Compares the repetitions of every benchmark in both files.\n"
 		"  --alpha A        significance level of the U test (0.05)\n"
 		"  --threshold PCT  a significant change counts only beyond "
 		"PCT percent (5)\n"
+		"  --each           test each benchmark at alpha on its own "
+		"(default: Holm's\n"
+		"                   adjustment over all benchmarks compared)\n"
 		"  --max-busy CPUS  judge no change in a run during which "
 		"other "
 		"processes\n"
@@ -79,7 +87,8 @@ static int parse_args(int argc, char **argv, struct cmp_opts *o)
 
 	*o = (struct cmp_opts){ .alpha = 0.05,
 				.threshold_pct = 5,
-				.max_busy = 0.25 };
+				.max_busy = 0.25,
+				.holm = true };
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		double *dst = NULL;
@@ -90,6 +99,10 @@ static int parse_args(int argc, char **argv, struct cmp_opts *o)
 		}
 		if (!strcmp(a, "--common")) {
 			o->common = true;
+			continue;
+		}
+		if (!strcmp(a, "--each")) {
+			o->holm = false;
 			continue;
 		}
 		if (!strcmp(a, "--alpha"))
@@ -337,29 +350,16 @@ static int judge(struct row *r, const struct cmp_opts *o, const char *env_why)
 			 r->by_pass ? "passes (run --passes)" : "repetitions",
 			 wb_mwu_reps_needed(o->alpha), o->alpha, r->nu_b,
 			 r->nu_n);
-	} else if (r->p >= o->alpha) {
-		r->v = V_UNCHANGED;
-	} else if (r->lo > o->threshold_pct) {
-		r->v = V_REGRESSED;
-	} else if (r->hi < -o->threshold_pct) {
-		r->v = V_IMPROVED;
 	} else {
-		/* A change is judged beyond the threshold only when its
-		 * whole interval is: an estimate just past it is as likely
-		 * noise as not. */
+		/* judged with the others, in decide() */
 		r->v = V_UNCHANGED;
-		snprintf(r->why, sizeof(r->why),
-			 "%s, but the interval reaches within the %g%% "
-			 "threshold",
-			 r->change > 0 ? "significantly slower"
-				       : "significantly faster",
-			 o->threshold_pct);
+		r->judged = true;
 	}
 	if (!r->by_pass && r->v != V_NOT_JUDGED)
-		add_reason(r->why, sizeof(r->why),
-			   "%s does not record passes: its repetitions may "
-			   "share one process",
-			   pass_b ? "new" : "base");
+		snprintf(r->note, sizeof(r->note),
+			 "%s does not record passes: its repetitions may "
+			 "share one process",
+			 pass_b ? "new" : "base");
 out:
 	free(ub);
 	free(un);
@@ -368,6 +368,69 @@ zero:
 	r->v = V_NOT_JUDGED;
 	snprintf(r->why, sizeof(r->why), "a repetition has a zero time");
 	return 0;
+}
+
+/*
+ * The verdicts, once every benchmark has its p-value. The gate asks
+ * whether anything regressed, one question over all benchmarks: each
+ * tested at alpha alone, a suite of 40 would raise a false alarm in most
+ * runs. Holm's adjustment keeps the chance of any false alarm at alpha.
+ */
+static int decide(const struct cmp_opts *o, struct row *rows, size_t nr)
+{
+	double *p = malloc((nr ? nr : 1) * sizeof(*p));
+	size_t m = 0;
+	int err = 0;
+
+	if (!p)
+		return -ENOMEM;
+	for (size_t i = 0; i < nr; i++) {
+		p[i] = rows[i].judged ? rows[i].p : NAN;
+		m += rows[i].judged;
+	}
+	if (o->holm && m)
+		err = wb_holm(p, nr, p);
+	for (size_t i = 0; i < nr && !err; i++) {
+		struct row *r = &rows[i];
+		double need = o->holm ? o->alpha / (double)m : o->alpha;
+
+		r->p_adj = p[i];
+		if (!r->judged)
+			goto note;
+		if (wb_mwu_min_p(r->nu_b, r->nu_n) > need) {
+			r->v = V_NOT_JUDGED;
+			snprintf(r->why, sizeof(r->why),
+				 "too few %s: %zu benchmarks judged together "
+				 "(Holm) need at least %zu per side to reach "
+				 "alpha %g (base has %zu, new %zu)",
+				 r->by_pass ? "passes (run --passes)"
+					    : "repetitions",
+				 m, wb_mwu_reps_needed(need), o->alpha, r->nu_b,
+				 r->nu_n);
+		} else if (r->p_adj >= o->alpha) {
+			r->v = V_UNCHANGED;
+		} else if (r->lo > o->threshold_pct) {
+			r->v = V_REGRESSED;
+		} else if (r->hi < -o->threshold_pct) {
+			r->v = V_IMPROVED;
+		} else {
+			/* A change is judged beyond the threshold only when
+			 * its whole interval is: an estimate just past it is
+			 * as likely noise as not. */
+			r->v = V_UNCHANGED;
+			snprintf(r->why, sizeof(r->why),
+				 "%s, but the interval reaches within the %g%% "
+				 "threshold",
+				 r->change > 0 ? "significantly slower"
+					       : "significantly faster",
+				 o->threshold_pct);
+		}
+	note:
+		if (r->note[0])
+			add_reason(r->why, sizeof(r->why), "%s", r->note);
+	}
+	free(p);
+	return err;
 }
 
 static json_t *jnum_or_null(double v)
@@ -398,7 +461,7 @@ static int print_json(const struct cmp_opts *o, const struct wb_rfile *b,
 		json_array_append_new(
 			arr,
 			json_pack("{s:s, s:I, s:I, s:I, s:I, s:s, s:o, s:o, "
-				  "s:o, s:o, s:o, s:o, s:o, s:s, s:s}",
+				  "s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:s}",
 				  "name", r->b->name, "reps_base",
 				  (json_int_t)r->b->nreps, "reps_new",
 				  (json_int_t)r->n->nreps, "samples_base",
@@ -411,25 +474,27 @@ static int print_json(const struct cmp_opts *o, const struct wb_rfile *b,
 				  "ci_low_pct", jnum_or_null(r->lo),
 				  "ci_high_pct", jnum_or_null(r->hi),
 				  "ci_level", jnum_or_null(r->level), "p_value",
-				  jnum_or_null(r->p), "verdict",
+				  jnum_or_null(r->p), "p_adjusted",
+				  jnum_or_null(r->p_adj), "verdict",
 				  verdict_name[r->v], "why", r->why));
 	}
 	for (int v = 0; v <= V_NOT_COMPARABLE; v++)
 		json_object_set_new(counts, verdict_name[v],
 				    json_integer((json_int_t)count[v]));
-	out = json_pack("{s:o, s:o, s:f, s:f, s:f, s:s, s:s, s:s, s:o, s:o, "
-			"s:b}",
-			"base", file_json(b), "new", file_json(n), "alpha",
-			o->alpha, "threshold_pct", o->threshold_pct, "max_busy",
-			o->max_busy, "method",
-			"samples: per pass, the median real_time of its "
-			"repetitions; change: Hodges-Lehmann shift of "
-			"log(sample), Moses interval; p: two-sided "
-			"Mann-Whitney U",
-			"not_comparable_why", env_why, "statistic",
-			"real_time of run_type iteration entries", "counts",
-			counts, "benchmarks", arr, "regressed",
-			count[V_REGRESSED] > 0);
+	out = json_pack(
+		"{s:o, s:o, s:f, s:f, s:f, s:s, s:s, s:s, s:s, s:o, "
+		"s:o, s:b}",
+		"base", file_json(b), "new", file_json(n), "alpha", o->alpha,
+		"threshold_pct", o->threshold_pct, "max_busy", o->max_busy,
+		"correction", o->holm ? "holm" : "none", "method",
+		"samples: per pass, the median real_time of its "
+		"repetitions; change: Hodges-Lehmann shift of "
+		"log(sample), Moses interval; p: two-sided "
+		"Mann-Whitney U; p_adjusted: Holm over the "
+		"benchmarks judged",
+		"not_comparable_why", env_why, "statistic",
+		"real_time of run_type iteration entries", "counts", counts,
+		"benchmarks", arr, "regressed", count[V_REGRESSED] > 0);
 	if (!out)
 		return -ENOMEM;
 	s = json_dumps(out, JSON_INDENT(2) | JSON_REAL_PRECISION(6));
@@ -463,16 +528,19 @@ static void print_table(const struct cmp_opts *o, const struct wb_rfile *b,
 	       wb_jstr(n->context, "date"));
 	printf("n: passes (processes) per side; change: Hodges-Lehmann "
 	       "estimate of the median change of real_time, %g%% Moses "
-	       "interval; p: Mann-Whitney U; threshold %g%%\n\n",
-	       100 * (1 - o->alpha), o->threshold_pct);
+	       "interval; p: Mann-Whitney U; p_adj: %s; threshold %g%%\n\n",
+	       100 * (1 - o->alpha),
+	       o->holm ? "Holm over the benchmarks judged" : "p (--each)",
+	       o->threshold_pct);
 	for (size_t i = 0; i < nr; i++)
 		if ((int)strlen(rows[i].b->name) > w)
 			w = (int)strlen(rows[i].b->name);
-	printf("%-*s %5s %11s %11s %8s %19s %7s  %s\n", w, "benchmark", "n",
-	       "base ns", "new ns", "change", "interval", "p", "verdict");
+	printf("%-*s %5s %11s %11s %8s %19s %7s %7s  %s\n", w, "benchmark", "n",
+	       "base ns", "new ns", "change", "interval", "p", "p_adj",
+	       "verdict");
 	for (size_t i = 0; i < nr; i++) {
 		struct row *r = &rows[i];
-		char reps[24], ch[16], lo[16], hi[16], iv[40], p[16];
+		char reps[24], ch[16], lo[16], hi[16], iv[40], p[16], pa[16];
 
 		snprintf(reps, sizeof(reps), "%zu/%zu", r->nu_b, r->nu_n);
 		fmt_pct(ch, sizeof(ch), r->change);
@@ -486,8 +554,12 @@ static void print_table(const struct cmp_opts *o, const struct wb_rfile *b,
 			snprintf(p, sizeof(p), "-");
 		else
 			snprintf(p, sizeof(p), "%.4f", r->p);
-		printf("%-*s %5s %11.4g %11.4g %8s %19s %7s  %s%s%s\n", w,
-		       r->b->name, reps, r->med_b, r->med_n, ch, iv, p,
+		if (isnan(r->p_adj))
+			snprintf(pa, sizeof(pa), "-");
+		else
+			snprintf(pa, sizeof(pa), "%.4f", r->p_adj);
+		printf("%-*s %5s %11.4g %11.4g %8s %19s %7s %7s  %s%s%s\n", w,
+		       r->b->name, reps, r->med_b, r->med_n, ch, iv, p, pa,
 		       verdict_name[r->v], r->why[0] ? ": " : "", r->why);
 	}
 	printf("\n%zu compared: %zu regressed, %zu improved, %zu unchanged, "
@@ -535,9 +607,12 @@ static int compare(const struct cmp_opts *o, const struct wb_rfile *b,
 		if (!r->n)
 			continue;
 		err = judge(r, o, env_why);
-		count[r->v]++;
 		nr++;
 	}
+	if (!err)
+		err = decide(o, rows, nr);
+	for (size_t i = 0; i < nr && !err; i++)
+		count[rows[i].v]++;
 	if (!err)
 		held = withhold_busy(o, b, n, rows, nr, count);
 	if (!err && o->json)
