@@ -5,7 +5,8 @@
  * the Hodges-Lehmann estimate of the shift of log(real_time) between the
  * repetitions, shown as a percentage, with its Moses confidence interval at
  * level 1 - alpha; significance is a two-sided Mann-Whitney U test. A
- * benchmark regressed when p < alpha and the change is above +threshold.
+ * benchmark regressed when p < alpha and the whole interval lies above
+ * +threshold: it is significantly slower by more than the threshold.
  */
 #include <errno.h>
 #include <math.h>
@@ -34,7 +35,8 @@ static const char *const verdict_name[] = { "unchanged", "improved",
 
 struct cmp_opts {
 	const char *base, *new;
-	double alpha, threshold_pct;
+	double alpha, threshold_pct, max_busy;
+	bool holm; /* adjust p-values for the family of benchmarks */
 	bool json, common;
 };
 
@@ -43,6 +45,9 @@ struct row {
 	double med_b, med_n; /* ns */
 	double change, lo, hi, level; /* percent; level actually reached */
 	double p;
+	double p_adj; /* p adjusted for the family of benchmarks (Holm) */
+	bool judged; /* has a p-value that takes part in the family */
+	char note[96];
 	size_t nu_b, nu_n; /* independent samples: passes or repetitions */
 	bool by_pass; /* both sides' samples are passes */
 	enum verdict v;
@@ -53,23 +58,37 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: walkbench compare BASE.json NEW.json [--alpha A] "
-		"[--threshold PCT] [--json] [--common]\n\n"
+		"[--threshold PCT] [--each] [--max-busy CPUS] [--json] "
+		"[--common]\n\n"
 		"Compares the repetitions of every benchmark in both files.\n"
 		"  --alpha A        significance level of the U test (0.05)\n"
 		"  --threshold PCT  a significant change counts only beyond "
 		"PCT percent (5)\n"
+		"  --each           test each benchmark at alpha on its own "
+		"(default: Holm's\n"
+		"                   adjustment over all benchmarks compared)\n"
+		"  --max-busy CPUS  judge no change in a run during which "
+		"other "
+		"processes\n"
+		"                   and the hypervisor took more than CPUS "
+		"CPUs (0.25)\n"
 		"  --json           print a JSON object instead of the table\n"
 		"  --common         compare the benchmarks present in both "
 		"files; without it\n"
 		"                   differing benchmark sets are an error\n"
-		"Exit: 0 no regression, 1 something regressed, 2 bad input.\n");
+		"Exit: 0 no regression, 1 something regressed, 2 bad input, "
+		"5 a change\n"
+		"was seen but a run was too disturbed to judge it.\n");
 }
 
 static int parse_args(int argc, char **argv, struct cmp_opts *o)
 {
 	int npos = 0;
 
-	*o = (struct cmp_opts){ .alpha = 0.05, .threshold_pct = 5 };
+	*o = (struct cmp_opts){ .alpha = 0.05,
+				.threshold_pct = 5,
+				.max_busy = 0.25,
+				.holm = true };
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		double *dst = NULL;
@@ -82,10 +101,16 @@ static int parse_args(int argc, char **argv, struct cmp_opts *o)
 			o->common = true;
 			continue;
 		}
+		if (!strcmp(a, "--each")) {
+			o->holm = false;
+			continue;
+		}
 		if (!strcmp(a, "--alpha"))
 			dst = &o->alpha;
 		else if (!strcmp(a, "--threshold"))
 			dst = &o->threshold_pct;
+		else if (!strcmp(a, "--max-busy"))
+			dst = &o->max_busy;
 		if (dst) {
 			if (i + 1 >= argc)
 				return wb_error(WB_EXIT_USAGE,
@@ -114,6 +139,10 @@ static int parse_args(int argc, char **argv, struct cmp_opts *o)
 	if (!(o->alpha > 0 && o->alpha < 1))
 		return wb_error(WB_EXIT_USAGE, "--alpha %g is not in (0, 1)",
 				o->alpha);
+	if (!(o->max_busy >= 0 && o->max_busy < 1e6))
+		return wb_error(WB_EXIT_USAGE,
+				"--max-busy %g is not a number of CPUs >= 0",
+				o->max_busy);
 	if (!(o->threshold_pct >= 0 && o->threshold_pct < 1e6))
 		return wb_error(WB_EXIT_USAGE,
 				"--threshold %g is not a percentage >= 0",
@@ -172,6 +201,48 @@ static void env_differences(const struct wb_rfile *b, const struct wb_rfile *n,
 	if (eb != en)
 		add_reason(why, len, "%s is emulated (TCG), %s is not",
 			   eb ? "base" : "new", eb ? "new" : "base");
+}
+
+/* CPUs' worth others used during the run (others + steal); NAN when the
+ * file does not say. */
+static double run_busy(const struct wb_rfile *r)
+{
+	json_t *mb = json_object_get(r->wb, "machine_busy");
+
+	return wb_jnum(mb, "others_cpu") + wb_jnum(mb, "steal_cpu");
+}
+
+/* A run on a busy machine is slowed by what it shares with the other
+ * work (caches, memory bandwidth, the host), not only by losing its CPU:
+ * a difference it shows says nothing about the build. */
+static size_t withhold_busy(const struct cmp_opts *o, const struct wb_rfile *b,
+			    const struct wb_rfile *n, struct row *rows,
+			    size_t nr, size_t *count)
+{
+	double bb = run_busy(b), bn = run_busy(n);
+	size_t held = 0;
+	char why[200];
+
+	if (!(bb > o->max_busy) && !(bn > o->max_busy))
+		return 0;
+	snprintf(why, sizeof(why),
+		 "%s ran on a busy machine (others and the hypervisor took "
+		 "%.2f CPUs; --max-busy %g)",
+		 bn > o->max_busy ? "new" : "base", bn > o->max_busy ? bn : bb,
+		 o->max_busy);
+	for (size_t i = 0; i < nr; i++) {
+		struct row *r = &rows[i];
+
+		if (r->v != V_REGRESSED && r->v != V_IMPROVED)
+			continue;
+		count[r->v]--;
+		count[V_NOT_JUDGED]++;
+		r->v = V_NOT_JUDGED;
+		snprintf(r->why, sizeof(r->why), "%+.1f%%, but %s", r->change,
+			 why);
+		held++;
+	}
+	return held;
 }
 
 static int version_major(const struct wb_rfile *r)
@@ -279,23 +350,16 @@ static int judge(struct row *r, const struct cmp_opts *o, const char *env_why)
 			 r->by_pass ? "passes (run --passes)" : "repetitions",
 			 wb_mwu_reps_needed(o->alpha), o->alpha, r->nu_b,
 			 r->nu_n);
-	} else if (r->p >= o->alpha) {
-		r->v = V_UNCHANGED;
-	} else if (r->change > o->threshold_pct) {
-		r->v = V_REGRESSED;
-	} else if (r->change < -o->threshold_pct) {
-		r->v = V_IMPROVED;
 	} else {
+		/* judged with the others, in decide() */
 		r->v = V_UNCHANGED;
-		snprintf(r->why, sizeof(r->why),
-			 "significant but within the %g%% threshold",
-			 o->threshold_pct);
+		r->judged = true;
 	}
 	if (!r->by_pass && r->v != V_NOT_JUDGED)
-		add_reason(r->why, sizeof(r->why),
-			   "%s does not record passes: its repetitions may "
-			   "share one process",
-			   pass_b ? "new" : "base");
+		snprintf(r->note, sizeof(r->note),
+			 "%s does not record passes: its repetitions may "
+			 "share one process",
+			 pass_b ? "new" : "base");
 out:
 	free(ub);
 	free(un);
@@ -306,6 +370,69 @@ zero:
 	return 0;
 }
 
+/*
+ * The verdicts, once every benchmark has its p-value. The gate asks
+ * whether anything regressed, one question over all benchmarks: each
+ * tested at alpha alone, a suite of 40 would raise a false alarm in most
+ * runs. Holm's adjustment keeps the chance of any false alarm at alpha.
+ */
+static int decide(const struct cmp_opts *o, struct row *rows, size_t nr)
+{
+	double *p = malloc((nr ? nr : 1) * sizeof(*p));
+	size_t m = 0;
+	int err = 0;
+
+	if (!p)
+		return -ENOMEM;
+	for (size_t i = 0; i < nr; i++) {
+		p[i] = rows[i].judged ? rows[i].p : NAN;
+		m += rows[i].judged;
+	}
+	if (o->holm && m)
+		err = wb_holm(p, nr, p);
+	for (size_t i = 0; i < nr && !err; i++) {
+		struct row *r = &rows[i];
+		double need = o->holm ? o->alpha / (double)m : o->alpha;
+
+		r->p_adj = p[i];
+		if (!r->judged)
+			goto note;
+		if (wb_mwu_min_p(r->nu_b, r->nu_n) > need) {
+			r->v = V_NOT_JUDGED;
+			snprintf(r->why, sizeof(r->why),
+				 "too few %s: %zu benchmarks judged together "
+				 "(Holm) need at least %zu per side to reach "
+				 "alpha %g (base has %zu, new %zu)",
+				 r->by_pass ? "passes (run --passes)"
+					    : "repetitions",
+				 m, wb_mwu_reps_needed(need), o->alpha, r->nu_b,
+				 r->nu_n);
+		} else if (r->p_adj >= o->alpha) {
+			r->v = V_UNCHANGED;
+		} else if (r->lo > o->threshold_pct) {
+			r->v = V_REGRESSED;
+		} else if (r->hi < -o->threshold_pct) {
+			r->v = V_IMPROVED;
+		} else {
+			/* A change is judged beyond the threshold only when
+			 * its whole interval is: an estimate just past it is
+			 * as likely noise as not. */
+			r->v = V_UNCHANGED;
+			snprintf(r->why, sizeof(r->why),
+				 "%s, but the interval reaches within the %g%% "
+				 "threshold",
+				 r->change > 0 ? "significantly slower"
+					       : "significantly faster",
+				 o->threshold_pct);
+		}
+	note:
+		if (r->note[0])
+			add_reason(r->why, sizeof(r->why), "%s", r->note);
+	}
+	free(p);
+	return err;
+}
+
 static json_t *jnum_or_null(double v)
 {
 	return isnan(v) ? json_null() : json_real(v);
@@ -313,11 +440,12 @@ static json_t *jnum_or_null(double v)
 
 static json_t *file_json(const struct wb_rfile *r)
 {
-	return json_pack("{s:s, s:s, s:s, s:s, s:b}", "path", r->path, "host",
-			 wb_jstr(r->context, "host_name"), "date",
+	return json_pack("{s:s, s:s, s:s, s:s, s:b, s:o}", "path", r->path,
+			 "host", wb_jstr(r->context, "host_name"), "date",
 			 wb_jstr(r->context, "date"), "cpu",
 			 wb_jstr(r->env, "model_name"), "complete",
-			 !json_is_false(json_object_get(r->wb, "complete")));
+			 !json_is_false(json_object_get(r->wb, "complete")),
+			 "busy_cpu", jnum_or_null(run_busy(r)));
 }
 
 static int print_json(const struct cmp_opts *o, const struct wb_rfile *b,
@@ -333,7 +461,7 @@ static int print_json(const struct cmp_opts *o, const struct wb_rfile *b,
 		json_array_append_new(
 			arr,
 			json_pack("{s:s, s:I, s:I, s:I, s:I, s:s, s:o, s:o, "
-				  "s:o, s:o, s:o, s:o, s:o, s:s, s:s}",
+				  "s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:s}",
 				  "name", r->b->name, "reps_base",
 				  (json_int_t)r->b->nreps, "reps_new",
 				  (json_int_t)r->n->nreps, "samples_base",
@@ -346,23 +474,27 @@ static int print_json(const struct cmp_opts *o, const struct wb_rfile *b,
 				  "ci_low_pct", jnum_or_null(r->lo),
 				  "ci_high_pct", jnum_or_null(r->hi),
 				  "ci_level", jnum_or_null(r->level), "p_value",
-				  jnum_or_null(r->p), "verdict",
+				  jnum_or_null(r->p), "p_adjusted",
+				  jnum_or_null(r->p_adj), "verdict",
 				  verdict_name[r->v], "why", r->why));
 	}
 	for (int v = 0; v <= V_NOT_COMPARABLE; v++)
 		json_object_set_new(counts, verdict_name[v],
 				    json_integer((json_int_t)count[v]));
-	out = json_pack("{s:o, s:o, s:f, s:f, s:s, s:s, s:s, s:o, s:o, s:b}",
-			"base", file_json(b), "new", file_json(n), "alpha",
-			o->alpha, "threshold_pct", o->threshold_pct, "method",
-			"samples: per pass, the median real_time of its "
-			"repetitions; change: Hodges-Lehmann shift of "
-			"log(sample), Moses interval; p: two-sided "
-			"Mann-Whitney U",
-			"not_comparable_why", env_why, "statistic",
-			"real_time of run_type iteration entries", "counts",
-			counts, "benchmarks", arr, "regressed",
-			count[V_REGRESSED] > 0);
+	out = json_pack(
+		"{s:o, s:o, s:f, s:f, s:f, s:s, s:s, s:s, s:s, s:o, "
+		"s:o, s:b}",
+		"base", file_json(b), "new", file_json(n), "alpha", o->alpha,
+		"threshold_pct", o->threshold_pct, "max_busy", o->max_busy,
+		"correction", o->holm ? "holm" : "none", "method",
+		"samples: per pass, the median real_time of its "
+		"repetitions; change: Hodges-Lehmann shift of "
+		"log(sample), Moses interval; p: two-sided "
+		"Mann-Whitney U; p_adjusted: Holm over the "
+		"benchmarks judged",
+		"not_comparable_why", env_why, "statistic",
+		"real_time of run_type iteration entries", "counts", counts,
+		"benchmarks", arr, "regressed", count[V_REGRESSED] > 0);
 	if (!out)
 		return -ENOMEM;
 	s = json_dumps(out, JSON_INDENT(2) | JSON_REAL_PRECISION(6));
@@ -396,16 +528,19 @@ static void print_table(const struct cmp_opts *o, const struct wb_rfile *b,
 	       wb_jstr(n->context, "date"));
 	printf("n: passes (processes) per side; change: Hodges-Lehmann "
 	       "estimate of the median change of real_time, %g%% Moses "
-	       "interval; p: Mann-Whitney U; threshold %g%%\n\n",
-	       100 * (1 - o->alpha), o->threshold_pct);
+	       "interval; p: Mann-Whitney U; p_adj: %s; threshold %g%%\n\n",
+	       100 * (1 - o->alpha),
+	       o->holm ? "Holm over the benchmarks judged" : "p (--each)",
+	       o->threshold_pct);
 	for (size_t i = 0; i < nr; i++)
 		if ((int)strlen(rows[i].b->name) > w)
 			w = (int)strlen(rows[i].b->name);
-	printf("%-*s %5s %11s %11s %8s %19s %7s  %s\n", w, "benchmark", "n",
-	       "base ns", "new ns", "change", "interval", "p", "verdict");
+	printf("%-*s %5s %11s %11s %8s %19s %7s %7s  %s\n", w, "benchmark", "n",
+	       "base ns", "new ns", "change", "interval", "p", "p_adj",
+	       "verdict");
 	for (size_t i = 0; i < nr; i++) {
 		struct row *r = &rows[i];
-		char reps[24], ch[16], lo[16], hi[16], iv[40], p[16];
+		char reps[24], ch[16], lo[16], hi[16], iv[40], p[16], pa[16];
 
 		snprintf(reps, sizeof(reps), "%zu/%zu", r->nu_b, r->nu_n);
 		fmt_pct(ch, sizeof(ch), r->change);
@@ -419,8 +554,12 @@ static void print_table(const struct cmp_opts *o, const struct wb_rfile *b,
 			snprintf(p, sizeof(p), "-");
 		else
 			snprintf(p, sizeof(p), "%.4f", r->p);
-		printf("%-*s %5s %11.4g %11.4g %8s %19s %7s  %s%s%s\n", w,
-		       r->b->name, reps, r->med_b, r->med_n, ch, iv, p,
+		if (isnan(r->p_adj))
+			snprintf(pa, sizeof(pa), "-");
+		else
+			snprintf(pa, sizeof(pa), "%.4f", r->p_adj);
+		printf("%-*s %5s %11.4g %11.4g %8s %19s %7s %7s  %s%s%s\n", w,
+		       r->b->name, reps, r->med_b, r->med_n, ch, iv, p, pa,
 		       verdict_name[r->v], r->why[0] ? ": " : "", r->why);
 	}
 	printf("\n%zu compared: %zu regressed, %zu improved, %zu unchanged, "
@@ -435,7 +574,7 @@ static int compare(const struct cmp_opts *o, const struct wb_rfile *b,
 	char env_why[512], mb[512], mn[512];
 	size_t miss_new = missing_names(b, n, mn, sizeof(mn));
 	size_t miss_base = missing_names(n, b, mb, sizeof(mb));
-	size_t count[V_NOT_COMPARABLE + 1] = { 0 }, nr = 0;
+	size_t count[V_NOT_COMPARABLE + 1] = { 0 }, nr = 0, held = 0;
 	struct row *rows;
 	int err = 0;
 
@@ -468,9 +607,14 @@ static int compare(const struct cmp_opts *o, const struct wb_rfile *b,
 		if (!r->n)
 			continue;
 		err = judge(r, o, env_why);
-		count[r->v]++;
 		nr++;
 	}
+	if (!err)
+		err = decide(o, rows, nr);
+	for (size_t i = 0; i < nr && !err; i++)
+		count[rows[i].v]++;
+	if (!err)
+		held = withhold_busy(o, b, n, rows, nr, count);
 	if (!err && o->json)
 		err = print_json(o, b, n, rows, nr, count, env_why);
 	else if (!err)
@@ -488,8 +632,17 @@ static int compare(const struct cmp_opts *o, const struct wb_rfile *b,
 			       "run (complete: false)\n");
 		if (*env_why)
 			printf("not comparable: %s\n", env_why);
+		if (held)
+			printf("busy: %zu change(s) not judged, the machine "
+			       "was "
+			       "busy during a run (base %.2f, new %.2f CPUs "
+			       "taken by others); run again on a quiet "
+			       "machine\n",
+			       held, run_busy(b), run_busy(n));
 	}
-	return count[V_REGRESSED] ? WB_EXIT_FAILED : WB_EXIT_OK;
+	if (count[V_REGRESSED])
+		return WB_EXIT_FAILED;
+	return held ? WB_EXIT_UNTRUSTED : WB_EXIT_OK;
 }
 
 int cmd_compare(int argc, char **argv)

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "busy.h"
 #include "cmd.h"
 #include "version.h"
 #include "counters.h"
@@ -42,6 +43,7 @@ struct run_args {
 	int written, write_failed;
 	double timeout_s, mem_fraction;
 	int passes; /* children per instance, each with a share of reps */
+	double busy_wall_s, busy_others_s, busy_steal_s; /* summed passes */
 	int json;
 	char cmdline[1024];
 };
@@ -508,7 +510,19 @@ static int memory_guard(struct run_args *a, const struct wb_instance *in,
  * keeps what it measured, marked incomplete. Exit code on failure. */
 static int checkpoint(struct run_args *a, struct wb_results *res)
 {
-	int err = wb_results_write(a->path, res->root, a->written);
+	int err;
+
+	if (a->busy_wall_s > 0)
+		json_object_set_new(
+			res->walkbench, "machine_busy",
+			json_pack("{s:f, s:f, s:f, s:s}", "others_cpu",
+				  a->busy_others_s / a->busy_wall_s,
+				  "steal_cpu", a->busy_steal_s / a->busy_wall_s,
+				  "measured_s", a->busy_wall_s, "what",
+				  "CPUs' worth of time used by other processes "
+				  "(others_cpu) and taken by the hypervisor "
+				  "(steal_cpu) while children measured"));
+	err = wb_results_write(a->path, res->root, a->written);
 
 	if (err) {
 		a->write_failed = 1;
@@ -567,6 +581,30 @@ static int pass_reps(int reps, int passes, int pass)
 	return reps / passes + (pass < reps % passes);
 }
 
+/* What else ran while this child measured goes with each repetition, so
+ * that compare can leave out samples taken on a busy machine. */
+static void mark_busy(struct run_args *a, json_t *gb,
+		      const struct wb_busy_mark *m0,
+		      const struct wb_busy_mark *m1)
+{
+	double others, steal, wall = m1->wall_s - m0->wall_s;
+	json_t *b;
+	size_t i;
+
+	wb_busy_between(m0, m1, &others, &steal);
+	/* per pass the tick-counted numbers are coarse; over the run they
+	 * are not */
+	a->busy_wall_s += wall;
+	a->busy_others_s += others * wall;
+	a->busy_steal_s += steal * wall;
+	json_array_foreach(json_object_get(gb, "benchmarks"), i, b) {
+		if (json_object_get(b, "aggregate_name"))
+			continue;
+		json_object_set_new(b, "others_cpu", json_real(others));
+		json_object_set_new(b, "steal_cpu", json_real(steal));
+	}
+}
+
 struct pass_state {
 	struct wb_supervise_opts so;
 	int pass, passes;
@@ -615,7 +653,8 @@ static int measure_one(struct run_args *a, const struct wb_instance *in,
 	double left, median = NAN, cv = NAN;
 	char *gbtext = NULL;
 	char nwhy[WB_WHY_LEN];
-	int err, last = ps->pass == ps->passes - 1;
+	struct wb_busy_mark m0, m1;
+	int err, last = ps->pass == ps->passes - 1, busy_ok = 0;
 
 	/* each pass a fresh child and, for random orders, a fresh seed */
 	po.reps = pass_reps(a->opts.reps, ps->passes, ps->pass);
@@ -635,7 +674,9 @@ static int measure_one(struct run_args *a, const struct wb_instance *in,
 		snprintf(cr.stderr_tail, sizeof(cr.stderr_tail), "%s", nwhy);
 		goto record;
 	}
+	busy_ok = !wb_busy_mark(&m0);
 	err = wb_supervise(&ps->so, wb_instance_child, &arg, &cr);
+	busy_ok = busy_ok && !wb_busy_mark(&m1);
 	/* each instance starts from the machine's own settings, and a
 	 * reserved pool does not outlive the instance it was for */
 	if (in->kernel->prepare_system && a->opts.journal) {
@@ -677,8 +718,11 @@ record:
 	}
 	json_object_set_new(inst, "stderr_tail", json_string(cr.stderr_tail));
 	json_object_set_new(inst, "seconds", json_real(cr.seconds));
-	if (cr.status == WB_OK && gb)
+	if (cr.status == WB_OK && gb) {
+		if (busy_ok)
+			mark_busy(a, gb, &m0, &m1);
 		gbtext = json_dumps(gb, JSON_COMPACT);
+	}
 	if (!ps->pass) {
 		if (gbtext)
 			sum->measured++;

@@ -98,6 +98,49 @@ size_t wb_mwu_reps_needed(double alpha)
 	return n;
 }
 
+struct pidx {
+	double p;
+	size_t i;
+};
+
+static int cmp_pidx(const void *a, const void *b)
+{
+	const struct pidx *x = a, *y = b;
+
+	return (x->p > y->p) - (x->p < y->p);
+}
+
+int wb_holm(const double *p, size_t n, double *adj)
+{
+	struct pidx *s;
+	size_t m = 0;
+	double run = 0;
+
+	if (!n)
+		return -EINVAL;
+	s = malloc(n * sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	/* p and adj may be the same array */
+	for (size_t i = 0; i < n; i++) {
+		if (!isnan(p[i]))
+			s[m++] = (struct pidx){ p[i], i };
+		adj[i] = NAN;
+	}
+	qsort(s, m, sizeof(*s), cmp_pidx);
+	/* the k-th smallest is tested at alpha / (m - k); adjusted values
+	 * are made monotone so that the order of rejection is kept */
+	for (size_t k = 0; k < m; k++) {
+		double v = (double)(m - k) * s[k].p;
+
+		if (v > run)
+			run = v;
+		adj[s[k].i] = run < 1 ? run : 1;
+	}
+	free(s);
+	return 0;
+}
+
 /*
  * Null distribution of U for sizes nx, ny without ties: cdf[u] = P(U <= u),
  * u = 0 .. nx * ny. Counts rank subsets of size nx by their rank sum.

@@ -46,6 +46,14 @@ double wb_mwu_min_p(size_t nx, size_t ny);
 size_t wb_mwu_reps_needed(double alpha);
 
 /*
+ * Holm's step-down adjustment of n p-values for testing them as one
+ * family: adj[i] < alpha for some i happens with probability at most
+ * alpha when no null hypothesis is false, whatever their dependence.
+ * NaN p-values are left out of the family and stay NaN. @adj may be @p.
+ */
+int wb_holm(const double *p, size_t n, double *adj);
+
+/*
  * Hodges-Lehmann estimate of the shift y - x (the median of all nx * ny
  * differences) and its Moses confidence interval at level conf: the k-th
  * smallest and k-th largest difference, k from the lower (1 - conf) / 2

@@ -3,16 +3,16 @@
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/../data/mkresults.bash"
 
-mkresults reps=6 seed=1 >"$TMP/base.json"
-mkresults reps=6 seed=2 >"$TMP/same.json"
-mkresults reps=6 seed=3 tlb_scale=1.2 >"$TMP/slow.json"
-mkresults reps=6 seed=4 tlb_scale=0.8 >"$TMP/fast.json"
+mkresults reps=8 seed=1 >"$TMP/base.json"
+mkresults reps=8 seed=2 >"$TMP/same.json"
+mkresults reps=8 seed=3 tlb_scale=1.2 >"$TMP/slow.json"
+mkresults reps=8 seed=4 tlb_scale=0.8 >"$TMP/fast.json"
 mkresults reps=3 seed=5 >"$TMP/few.json"
 mkresults reps=3 seed=10 tlb_scale=1.2 >"$TMP/few2.json"
-mkresults reps=6 seed=6 model=143 >"$TMP/othercpu.json"
-mkresults reps=6 seed=7 emulated=true >"$TMP/tcg.json"
-mkresults reps=6 seed=8 psv=false >"$TMP/unverified.json"
-mkresults reps=6 seed=9 suites=walk >"$TMP/walkonly.json"
+mkresults reps=8 seed=6 model=143 >"$TMP/othercpu.json"
+mkresults reps=8 seed=7 emulated=true >"$TMP/tcg.json"
+mkresults reps=8 seed=8 psv=false >"$TMP/unverified.json"
+mkresults reps=8 seed=9 suites=walk >"$TMP/walkonly.json"
 
 expect_exit 0 "identical files: exit 0" "$WB" compare "$TMP/base.json" "$TMP/base.json"
 check "identical files: every benchmark unchanged" \
@@ -22,11 +22,11 @@ check "same build: nothing regressed" grep -q " 0 regressed" "$TMP/out"
 
 expect_exit 1 "tlb 20% slower: exit 1" "$WB" compare "$TMP/base.json" "$TMP/slow.json"
 check "tlb 20% slower: tlb regressed" \
-	grep -Eq '^tlb_reach/pages:64/page_size:4K +6/6 .* \+(1[89]|2[01])\.[0-9]%.*regressed$' "$TMP/out"
+	grep -Eq '^tlb_reach/pages:64/page_size:4K +8/8 .* \+(1[89]|2[01])\.[0-9]%.*regressed$' "$TMP/out"
 check "tlb 20% slower: walk unchanged" \
 	grep -Eq '^walk_depth/stride:4K/page_size:4K .*unchanged' "$TMP/out"
 check "tlb 20% slower: 25 regressed" grep -q "^48 compared: 25 regressed" "$TMP/out"
-mkresults reps=6 seed=11 tlb_scale=1.1 >"$TMP/slow10.json"
+mkresults reps=8 seed=11 tlb_scale=1.1 >"$TMP/slow10.json"
 expect_exit 1 "tlb 10% slower: exit 1" "$WB" compare "$TMP/base.json" "$TMP/slow10.json"
 check "tlb 10% slower: every tlb benchmark regressed" grep -q "^48 compared: 25 regressed" "$TMP/out"
 expect_exit 0 "a 20% slowdown under --threshold 25 passes" \
@@ -38,6 +38,23 @@ expect_exit 0 "3 repetitions: exit 0" "$WB" compare "$TMP/few.json" "$TMP/few2.j
 check "3 repetitions: refuses with the number needed" \
 	grep -q "not judged: too few passes (run --passes): the U test needs at least 4 per side to reach alpha 0.05 (base has 3, new 3)" "$TMP/out"
 check "3 repetitions: nothing judged" grep -q " 0 regressed, 0 improved, 0 unchanged, 48 not judged" "$TMP/out"
+
+# One question over all benchmarks: with 48 of them, 6 passes a side
+# cannot reach alpha after Holm's adjustment; --each tests each alone.
+mkresults reps=6 seed=18 >"$TMP/six.json"
+mkresults reps=6 seed=19 tlb_scale=1.2 >"$TMP/six_slow.json"
+expect_exit 0 "6 passes, 48 benchmarks: exit 0" "$WB" compare "$TMP/six.json" "$TMP/six_slow.json"
+check "6 passes, 48 benchmarks: says how many passes Holm needs" \
+	grep -q "not judged: too few passes (run --passes): 48 benchmarks judged together (Holm) need at least 7 per side to reach alpha 0.05 (base has 6, new 6)" "$TMP/out"
+expect_exit 1 "6 passes, --each: judged one by one" "$WB" compare "$TMP/six.json" "$TMP/six_slow.json" --each
+check "6 passes, --each: 25 regressed" grep -q "^48 compared: 25 regressed" "$TMP/out"
+expect_exit 1 "8 passes: p adjusted" "$WB" compare --json "$TMP/base.json" "$TMP/slow.json"
+check "8 passes: p_adjusted is 48 x p for the smallest" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["correction"] == "holm"
+b = [x for x in d["benchmarks"] if x["name"] == "tlb_reach/pages:64/page_size:4K"][0]
+assert abs(b["p_adjusted"] / min(1, 48 * b["p_value"]) - 1) < 1e-4, b' "$TMP/out"
 
 # The samples are passes: 8 repetitions from 2 processes are 2 samples,
 # not 8, however clearly they differ.
@@ -51,11 +68,27 @@ check "json: samples_base 2, reps_base 8, sample pass" python3 -c '
 import json, sys
 b = json.load(open(sys.argv[1]))["benchmarks"][0]
 assert (b["samples_base"], b["reps_base"], b["sample"]) == (2, 8, "pass"), b' "$TMP/out"
+# A run during which other work took the machine says nothing about the
+# build: its changes are withheld (exit 5), its unchanged rows stay.
+mkresults reps=8 seed=15 busy=0.02 >"$TMP/quiet.json"
+mkresults reps=8 seed=16 busy=0.9 tlb_scale=1.2 >"$TMP/busy_slow.json"
+mkresults reps=8 seed=17 busy=0.02 tlb_scale=1.2 >"$TMP/quiet_slow.json"
+expect_exit 5 "busy run, 20% slower: withheld, exit 5" "$WB" compare "$TMP/quiet.json" "$TMP/busy_slow.json"
+check "busy run: the rows say why" \
+	grep -Eq '^tlb_reach/pages:64/page_size:4K .*not judged: \+(1[89]|2[01])\.[0-9]%, but new ran on a busy machine \(others and the hypervisor took 0.90 CPUs; --max-busy 0.25\)' "$TMP/out"
+check "busy run: walk still unchanged, 25 withheld" \
+	grep -q "^48 compared: 0 regressed, 0 improved, 23 unchanged, 25 not judged" "$TMP/out"
+check "busy run: a summary line" grep -q "^busy: 25 change(s) not judged" "$TMP/out"
+expect_exit 1 "busy run under --max-busy 1: judged" "$WB" compare "$TMP/quiet.json" "$TMP/busy_slow.json" --max-busy 1
+expect_exit 1 "quiet runs, 20% slower: exit 1" "$WB" compare "$TMP/quiet.json" "$TMP/quiet_slow.json"
+expect_exit 0 "busy run, same times: exit 0" "$WB" compare "$TMP/quiet.json" "$TMP/busy_slow.json" --threshold 30
+expect_exit 2 "--max-busy -1: exit 2" "$WB" compare "$TMP/quiet.json" "$TMP/quiet.json" --max-busy -1
+one_line_error "--max-busy -1"
 # files without passes are still judged, per repetition, and say so
-mkresults reps=6 passes=none seed=14 tlb_scale=1.2 >"$TMP/legacy_slow.json"
+mkresults reps=8 passes=none seed=14 tlb_scale=1.2 >"$TMP/legacy_slow.json"
 expect_exit 1 "file without passes: judged per repetition" "$WB" compare "$TMP/base.json" "$TMP/legacy_slow.json"
 check "file without passes: each row says so" \
-	grep -Eq '^tlb_reach/pages:64/page_size:4K +6/6 .*regressed: new does not record passes' "$TMP/out"
+	grep -Eq '^tlb_reach/pages:64/page_size:4K +8/8 .*regressed: new does not record passes' "$TMP/out"
 
 expect_exit 0 "other CPU model: exit 0" "$WB" compare "$TMP/base.json" "$TMP/othercpu.json"
 check "other CPU model: not comparable, says which" \
@@ -82,8 +115,8 @@ fi
 # rate of "regressed" must stay near alpha / 2 (the one-sided half).
 fail_pairs=0 regressed=0
 for i in $(seq 1 20); do
-	mkresults reps=6 seed=$((i + 200)) >"$TMP/fa1.json"
-	mkresults reps=6 seed=$((i + 300)) >"$TMP/fa2.json"
+	mkresults reps=8 seed=$((i + 200)) >"$TMP/fa1.json"
+	mkresults reps=8 seed=$((i + 300)) >"$TMP/fa2.json"
 	"$WB" compare "$TMP/fa1.json" "$TMP/fa2.json" >/dev/null || fail_pairs=$((fail_pairs + 1))
 	n=$("$WB" compare "$TMP/fa1.json" "$TMP/fa2.json" --threshold 0 |
 		sed -n 's/^48 compared: \([0-9]*\) regressed.*/\1/p')

@@ -5,6 +5,7 @@
 # times, to inject a slowdown), model (167), vendor (GenuineIntel),
 # kernel (6.18.0), emulated (false), psv (true: page_size_verified),
 # suites (tlb,walk,huge,cow,shared), host (testhost), complete (true),
+# busy (absent: no machine_busy; else others_cpu of the run),
 # passes (reps: each repetition its own pass; "none" leaves out the pass
 # field, as older files and Google Benchmark's own output do).
 # Noise is +-1% multiplicative from awk's seeded generator.
@@ -40,7 +41,8 @@ BEGIN {
 	npass = kv("passes", reps)
 	psv = kv("psv", "true"); suites = kv("suites", "tlb,walk,huge,cow,shared")
 	printf "{\n  \"context\": {\n    \"date\": \"2026-11-25T04:00:00+00:00\", \"host_name\": \"%s\", \"executable\": \"build/walkbench\", \"num_cpus\": 2, \"mhz_per_cpu\": 2000, \"cpu_scaling_enabled\": false, \"caches\": [], \"load_avg\": [0.1, 0.1, 0.1], \"library_build_type\": \"release\",\n", kv("host", "testhost")
-	printf "    \"walkbench\": {\"version\": \"0.1.0\", \"git_commit\": \"0123456789ab\", \"command_line\": \"walkbench run --quick\", \"complete\": %s, \"pinned\": true, \"pinned_cpu\": 1, \"pmu\": \"none: no hardware PMU\", \"gb_library_build_type\": \"release\", \"repetitions\": %d, \"min_time_s\": 0.05, \"emulated\": %s,\n", kv("complete", "true"), reps, kv("emulated", "false")
+	printf "    \"walkbench\": {\"version\": \"0.1.0\", \"git_commit\": \"0123456789ab\", \"command_line\": \"walkbench run --quick\", \"complete\": %s, \"pinned\": true, \"pinned_cpu\": 1, \"pmu\": \"none: no hardware PMU\", \"gb_library_build_type\": \"release\", \"repetitions\": %d, \"min_time_s\": 0.05, \"emulated\": %s,%s\n", kv("complete", "true"), reps, kv("emulated", "false"), \
+		("busy" in A) ? sprintf(" \"machine_busy\": {\"others_cpu\": %s, \"steal_cpu\": 0.0, \"measured_s\": 10.0},", A["busy"]) : ""
 	printf "      \"env\": {\"vendor\": \"%s\", \"family\": 6, \"model\": %d, \"model_name\": \"Test CPU @ 2.00GHz\", \"kernel\": \"%s\", \"hypervisor\": \"KVMKVMKVM\", \"thp_enabled\": \"madvise\"},\n", kv("vendor", "GenuineIntel"), kv("model", 167), kv("kernel", "6.18.0")
 	printf "      \"instances\": @INSTANCES@\n    }\n  },\n  \"benchmarks\": [\n"
 	if (has("tlb")) {

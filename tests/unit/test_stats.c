@@ -3,6 +3,7 @@
  * scipy.stats.mannwhitneyu 1.10). */
 #include <errno.h>
 #include <math.h>
+#include <string.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -191,6 +192,32 @@ static void test_knees(void **state)
 	assert_int_equal(wb_knees(y, 0, idx, 4, &nk), -EINVAL);
 }
 
+/* Values as R's p.adjust(p, "holm") gives them. */
+static void test_holm(void **state)
+{
+	const double p[] = { 0.01, 0.04, 0.03, 0.005 };
+	const double want[] = { 0.03, 0.06, 0.06, 0.02 };
+	const double q[] = { 0.5, NAN, 0.01 }, big[] = { 0.6, 0.7 };
+	double adj[4];
+
+	(void)state;
+	assert_int_equal(wb_holm(p, 4, adj), 0);
+	for (int i = 0; i < 4; i++)
+		assert_true(fabs(adj[i] - want[i]) < 1e-12);
+	/* a NaN is not part of the family */
+	assert_int_equal(wb_holm(q, 3, adj), 0);
+	assert_true(fabs(adj[0] - 0.5) < 1e-12 && isnan(adj[1]) &&
+		    fabs(adj[2] - 0.02) < 1e-12);
+	assert_int_equal(wb_holm(big, 2, adj), 0);
+	assert_true(adj[0] == 1 && adj[1] == 1);
+	/* in place */
+	memcpy(adj, p, sizeof(p));
+	assert_int_equal(wb_holm(adj, 4, adj), 0);
+	for (int i = 0; i < 4; i++)
+		assert_true(fabs(adj[i] - want[i]) < 1e-12);
+	assert_int_equal(wb_holm(p, 0, adj), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -204,6 +231,7 @@ int main(void)
 		cmocka_unit_test(test_hodges_lehmann),
 		cmocka_unit_test(test_hodges_lehmann_8x8),
 		cmocka_unit_test(test_knees),
+		cmocka_unit_test(test_holm),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
