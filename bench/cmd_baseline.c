@@ -28,8 +28,8 @@ enum {
 };
 
 struct bl_opts {
-	const char *file, *dir, *name, *alpha, *threshold;
-	bool replace, json, common;
+	const char *file, *dir, *name, *alpha, *threshold, *max_busy;
+	bool replace, json, common, each;
 };
 
 /* Which option each verb takes, and where it goes: one table for parsing
@@ -48,6 +48,8 @@ static const struct bl_opt bl_opts_tab[] = {
 	{ "--name", SAVE | CHECK, STR(name) },
 	{ "--alpha", CHECK, STR(alpha) },
 	{ "--threshold", CHECK, STR(threshold) },
+	{ "--max-busy", CHECK, STR(max_busy) },
+	{ "--each", CHECK, FLAG(each) },
 	{ "--replace", SAVE, FLAG(replace) },
 	{ "--json", CHECK | LIST, FLAG(json) },
 	{ "--common", CHECK, FLAG(common) },
@@ -60,8 +62,9 @@ static void usage(FILE *f)
 		"[--name NAME] [--replace]\n"
 		"       walkbench baseline check NEW.json [--dir DIR] "
 		"[--name NAME] [--alpha A]\n"
-		"                                [--threshold PCT] [--json] "
-		"[--common]\n"
+		"                                [--threshold PCT] [--each] "
+		"[--max-busy CPUS]\n"
+		"                                [--json] [--common]\n"
 		"       walkbench baseline list [--dir DIR] [--json]\n\n"
 		"Baselines live in DIR/<cpu-key>/<name>.json (DIR: "
 		"" DEFAULT_DIR "). The cpu-key is\n"
@@ -76,12 +79,13 @@ static void usage(FILE *f)
 		"         machine; --replace overwrites an existing one\n"
 		"  check  compares NEW with the baseline of its machine "
 		"(walkbench compare;\n"
-		"         --alpha, --threshold, --json, --common are passed "
-		"on)\n"
+		"         its options are passed on)\n"
 		"  list   one line per baseline\n"
 		"Exit: 0 ok (check: no regression), 1 regressed, 2 bad input, "
 		"3 no baseline\n"
-		"for this CPU key or name. bench/CI.md has the CI recipe.\n");
+		"for this CPU key or name, 5 a change withheld because a run "
+		"was busy.\n"
+		"bench/CI.md has the CI recipe.\n");
 }
 
 static int parse(int argc, char **argv, int verb, struct bl_opts *o)
@@ -227,7 +231,7 @@ static int check(const struct bl_opts *o)
 	struct wb_rfile r;
 	char key[128], name[WB_BASELINE_NAME_MAX + 1], path[4200], have[2048];
 	enum wb_baseline_miss miss;
-	char *av[10];
+	char *av[16];
 	int ac = 0;
 	int err = load(o, &r, key, sizeof(key), name, sizeof(name));
 
@@ -261,6 +265,12 @@ static int check(const struct bl_opts *o)
 		av[ac++] = "--threshold";
 		av[ac++] = (char *)o->threshold;
 	}
+	if (o->max_busy) {
+		av[ac++] = "--max-busy";
+		av[ac++] = (char *)o->max_busy;
+	}
+	if (o->each)
+		av[ac++] = "--each";
 	if (o->json)
 		av[ac++] = "--json";
 	if (o->common)

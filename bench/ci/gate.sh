@@ -4,7 +4,7 @@
 # into a job status. bench/CI.md has the whole recipe.
 #
 # usage: bench/ci/gate.sh NEW.json [baseline check options: --alpha A,
-#        --threshold PCT, --name NAME, --common]
+#        --threshold PCT, --each, --max-busy CPUS, --name NAME, --common]
 # environment:
 #   WB            walkbench binary (build/walkbench)
 #   WB_BASELINES  baseline directory (results/baselines)
@@ -12,10 +12,11 @@
 #                 job's artifacts (gate-out)
 # exit: 0 passed, or skipped because no baseline exists for this CPU key or
 #       name (a "gate: skipped: no baseline ..." line says which); 1 a
-#       benchmark regressed; 2 bad input; others are walkbench's own codes.
+#       benchmark regressed; 2 bad input; 5 inconclusive: a run was
+#       measured on a busy machine; others are walkbench's own codes.
 set -u
 if [ $# -lt 1 ] || [ "${1#-}" != "$1" ]; then
-	echo "usage: gate.sh NEW.json [--alpha A] [--threshold PCT] [--name NAME] [--common]" >&2
+	echo "usage: gate.sh NEW.json [--alpha A] [--threshold PCT] [--each] [--max-busy CPUS] [--name NAME] [--common]" >&2
 	exit 2
 fi
 new=$1
@@ -30,7 +31,7 @@ rc=$?
 cat "$out/compare.txt"
 cat "$out/compare.err" >&2
 # the same verdicts as JSON, for dashboards; its status is the one above
-if [ "$rc" -le 1 ]; then
+if [ "$rc" -le 1 ] || [ "$rc" -eq 5 ]; then
 	"$wb" baseline check "$new" --dir "$dir" "$@" --json \
 		>"$out/compare.json" 2>/dev/null
 fi
@@ -58,6 +59,12 @@ case $rc in
 	echo "gate: skipped: ${why:-no baseline for this machine}; make one with 'walkbench baseline save' (bench/CI.md)"
 	[ -n "${GITHUB_ACTIONS:-}" ] && echo "::warning title=walkbench gate skipped::${why}"
 	rc=0
+	;;
+5)
+	# compare withheld a change because a run shared the machine: the
+	# gate could not tell, which is neither a pass nor a regression
+	echo "gate: inconclusive: a run was measured on a busy machine ($out/compare.txt); run the job again on a quiet runner"
+	[ -n "${GITHUB_ACTIONS:-}" ] && echo "::error title=walkbench gate inconclusive::a run was measured on a busy machine"
 	;;
 *)
 	echo "gate: error: walkbench baseline check exited $rc" >&2

@@ -14,12 +14,19 @@ if ! command -v python3 >/dev/null; then
 	skip "baseline" "python3 not installed"
 	exit 0
 fi
+# How busy this machine was is compare's concern (tests/cli/compare.sh);
+# here the verdicts must not depend on it
+python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["context"]["walkbench"].pop("machine_busy", None)
+json.dump(d, open(sys.argv[1], "w"), indent=1)' "$TMP/run.json"
 key=$("$WB" baseline save "$TMP/run.json" --dir "$TMP/probe" | sed 's|.*/probe/\([^/]*\)/.*|\1|')
 
-# variant FILE CODE: a copy of run.json changed by the python CODE (d is
-# the whole file, w its context.walkbench)
+# variant FILE CODE [FROM]: a copy of FROM (run.json) changed by the
+# python CODE (d is the whole file, w its context.walkbench)
 variant() {
-	python3 - "$TMP/run.json" "$1" "$2" <<'PY'
+	python3 - "${3:-$TMP/run.json}" "$1" "$2" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
 w = d["context"]["walkbench"]
@@ -38,6 +45,8 @@ for b in d["benchmarks"]:
     for k in list(b):
         if k in ("real_time", "cpu_time") or k.startswith("ns_per_"):
             b[k] = b[k] * f'
+variant "$TMP/busy.json" '
+w["machine_busy"] = {"others_cpu": 2.0, "steal_cpu": 0.0}' "$TMP/slow.json"
 variant "$TMP/othercpu.json" '
 w["env"].update(vendor="GenuineIntel", family=6, model=999, hypervisor="")
 w["hypervisor"] = ""'
@@ -80,6 +89,10 @@ expect_exit 1 "check --json: exit 1 on a regression" \
 check "check --json: stdout is JSON, the baseline line on stderr" \
 	python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["regressed"]' "$TMP/out"
 check "check --json: baseline named on stderr" grep -q "^baseline: $saved" "$TMP/err"
+expect_exit 5 "check of a slower run measured on a busy machine: exit 5" \
+	"$WB" baseline check "$TMP/busy.json" --dir "$D"
+expect_exit 1 "check passes --max-busy on" \
+	"$WB" baseline check "$TMP/busy.json" --dir "$D" --max-busy 4
 
 expect_exit 3 "check for a CPU with no baseline: exit 3" \
 	"$WB" baseline check "$TMP/othercpu.json" --dir "$D"
@@ -116,6 +129,8 @@ check "gate.sh: a judged run gives no warning" test "$(grep -c '^gate: warning' 
 check "gate.sh: compare output kept" test -s "$TMP/gate/compare.txt" -a -s "$TMP/gate/compare.json"
 expect_exit 1 "gate.sh: slowed run fails" "$GATE" "$TMP/slow.json"
 check "gate.sh: FAILED line" grep -q "^gate: FAILED" "$TMP/out"
+expect_exit 5 "gate.sh: a busy run is inconclusive" "$GATE" "$TMP/busy.json"
+check "gate.sh: inconclusive line" grep -q "^gate: inconclusive: a run was measured on a busy machine" "$TMP/out"
 expect_exit 0 "gate.sh: unknown CPU is a skip" "$GATE" "$TMP/othercpu.json"
 check "gate.sh: skipped line names the key" \
 	grep -q "^gate: skipped: no baseline for intel-6-999-metal" "$TMP/out"
