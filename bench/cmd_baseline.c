@@ -188,6 +188,23 @@ static void warn_few_samples(const struct wb_rfile *r)
 			min);
 }
 
+/* compare's default --max-busy: a baseline busier than that can gate
+ * nothing, every change it shows would be withheld */
+#define QUIET_CPUS 0.25
+
+static void warn_busy(const struct wb_rfile *r)
+{
+	const json_t *mb = json_object_get(r->wb, "machine_busy");
+	double busy = wb_jnum(mb, "others_cpu") + wb_jnum(mb, "steal_cpu");
+
+	if (busy > QUIET_CPUS)
+		fprintf(stderr,
+			"walkbench: warning: %s: others and the hypervisor "
+			"took %.2f CPUs while it measured: compare withholds "
+			"verdicts against a run busier than --max-busy %g\n",
+			r->path, busy, QUIET_CPUS);
+}
+
 static int save(const struct bl_opts *o)
 {
 	struct wb_rfile r;
@@ -211,6 +228,7 @@ static int save(const struct bl_opts *o)
 				path);
 	}
 	warn_few_samples(&r);
+	warn_busy(&r);
 	err = wb_mkdir_p(dir);
 	if (!err)
 		err = wb_results_write(path, r.root, o->replace);

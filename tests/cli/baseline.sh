@@ -118,6 +118,10 @@ expect_exit 2 "no benchmarks refused" "$WB" baseline save "$TMP/nobench.json" --
 check "refused files leave nothing written" test ! -e "$D/$key/nob.json"
 expect_exit 0 "3 samples: saved" "$WB" baseline save "$TMP/few.json" --dir "$D" --name few
 check "3 samples: warns" grep -q "warning: .*fewer than 4 independent samples (min 3)" "$TMP/err"
+expect_exit 0 "busy run: saved" "$WB" baseline save "$TMP/busy.json" --dir "$D" --name busy
+check "busy run: warns" grep -q "warning: .*took 2.00 CPUs while it measured" "$TMP/err"
+"$WB" baseline save "$TMP/run.json" --dir "$D" --name quiet >/dev/null 2>"$TMP/quiet.err"
+check "quiet run: no warning" test ! -s "$TMP/quiet.err"
 expect_exit 2 "unknown verb: exit 2" "$WB" baseline frobnicate
 expect_exit 2 "save takes no --json" "$WB" baseline save "$TMP/run.json" --dir "$D" --json
 
