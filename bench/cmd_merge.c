@@ -31,7 +31,8 @@ struct merge_opts {
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: walkbench merge RESULTS.json... [--out DIR] [--json]\n\n"
+		"usage: walkbench merge RESULTS.json... [--out DIR] "
+		"[--json]\n\n"
 		"Combines results files from many hosts into one report "
 		"grouped by CPU\nmodel (vendor, family, model, model name): "
 		"per benchmark the number of\nhosts and runs, the median over "
@@ -155,8 +156,7 @@ static int plot_group(const struct wb_merge *m, const struct wb_merge_group *g,
 }
 
 /* Nothing in DIR that we would write may exist yet. */
-static int check_targets(const struct wb_merge *m, const char *dir,
-			 bool plots)
+static int check_targets(const struct wb_merge *m, const char *dir, bool plots)
 {
 	char path[PATH_MAX];
 	const char *names[] = { "merged.json", "merged.md" };
@@ -193,8 +193,8 @@ static char *markdown_text(const struct wb_merge *m,
 static void note_plot(json_t *group, const struct wb_merge_plot *p)
 {
 	json_t *o = p->dir[0] ? json_pack("{s:s, s:s}", "dir", p->dir, "index",
-					  "index.html") :
-				json_pack("{s:s, s:s}", "why", p->why,
+					  "index.html")
+			      : json_pack("{s:s, s:s}", "why", p->why,
 					  "command", p->command);
 
 	json_object_set_new(group, "plot", o);

@@ -90,10 +90,9 @@ static void table_group(FILE *f, const struct wb_merge *m,
 		g->nhosts, g->nhosts == 1 ? "" : "s", g->nruns,
 		g->nruns == 1 ? "" : "s");
 	for (size_t e = 0; e < g->nenv; e++)
-		fprintf(f,
-			"  %s hypervisor %s, kernel %s, THP %s: %zu run%s\n",
-			e ? "          " : (g->nenv > 1 ? "MIXED env:" :
-							     "env:      "),
+		fprintf(f, "  %s hypervisor %s, kernel %s, THP %s: %zu run%s\n",
+			e ? "          "
+			  : (g->nenv > 1 ? "MIXED env:" : "env:      "),
 			or_none(g->env[e].hypervisor),
 			or_none(g->env[e].kernel), or_none(g->env[e].thp),
 			g->env[e].runs, g->env[e].runs == 1 ? "" : "s");
@@ -123,7 +122,8 @@ static void table_group(FILE *f, const struct wb_merge *m,
 		const struct wb_merge_bench *b = &g->b[i];
 
 		outliers_text(g, b, out, sizeof(out));
-		fprintf(f, "  %-*s %5zu %4zu %11.4g %11.4g %11.4g %7.3f %6.1f  %s",
+		fprintf(f,
+			"  %-*s %5zu %4zu %11.4g %11.4g %11.4g %7.3f %6.1f  %s",
 			w, b->name, b->nhv, b->nruns, b->median_ns, b->min_ns,
 			b->max_ns, b->spread, 100 * b->rcv, out);
 		if (b->unverified_runs)
@@ -176,8 +176,9 @@ static void md_bench_table(FILE *f, const struct wb_merge_group *g)
 		fputs("| ", f);
 		cell(f, b->name);
 		if (!b->nhv) {
-			fprintf(f, " | 0 | %zu | - | - | - | - | - | "
-				   "no verified value |\n",
+			fprintf(f,
+				" | 0 | %zu | - | - | - | - | - | "
+				"no verified value |\n",
 				b->nruns);
 			continue;
 		}
@@ -238,16 +239,18 @@ static void md_group(FILE *f, const struct wb_merge *m,
 				g->hosts[h].name, g->hosts[h].runs);
 	fprintf(f, "\n\n%s:\n\n",
 		g->nenv > 1 ? "**Mixed environments** (numbers below pool "
-			      "them)" :
-			      "Environment");
+			      "them)"
+			    : "Environment");
 	for (size_t e = 0; e < g->nenv; e++)
-		fprintf(f, "- hypervisor `%s`, kernel `%s`, THP `%s`: %zu run%s\n",
+		fprintf(f,
+			"- hypervisor `%s`, kernel `%s`, THP `%s`: %zu run%s\n",
 			or_none(g->env[e].hypervisor),
 			or_none(g->env[e].kernel), or_none(g->env[e].thp),
 			g->env[e].runs, g->env[e].runs == 1 ? "" : "s");
 	status_text(g->status, st, sizeof(st));
-	fprintf(f, "\nIncomplete runs: %zu. Runs with an unverified page "
-		   "size: %zu. Instances not ok: %s.\n\n",
+	fprintf(f,
+		"\nIncomplete runs: %zu. Runs with an unverified page "
+		"size: %zu. Instances not ok: %s.\n\n",
 		g->incomplete, g->unverified_runs, st);
 	if (p->dir[0])
 		fprintf(f, "Plots: [%s/index.html](%s/index.html)\n\n", p->dir,
@@ -261,7 +264,8 @@ static void md_group(FILE *f, const struct wb_merge *m,
 void wb_merge_markdown(FILE *f, const struct wb_merge *m,
 		       const struct wb_merge_plot *plots)
 {
-	fprintf(f, "# walkbench merge: %zu run%s, %zu host%s, %zu CPU model%s\n\n",
+	fprintf(f,
+		"# walkbench merge: %zu run%s, %zu host%s, %zu CPU model%s\n\n",
 		m->nruns, m->nruns == 1 ? "" : "s", m->nhosts,
 		m->nhosts == 1 ? "" : "s", m->ng, m->ng == 1 ? "" : "s");
 	fprintf(f,

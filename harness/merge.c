@@ -12,8 +12,8 @@
 #include "stats.h"
 
 const char *const wb_merge_status_names[WB_MERGE_NSTATUS] = {
-	"failed", "missing", "skipped", "untrusted",
-	"crashed", "timeout", "oom", "other",
+	"failed",  "missing", "skipped", "untrusted",
+	"crashed", "timeout", "oom",	 "other",
 };
 
 static long long schema_of(const struct wb_rfile *r)
@@ -48,7 +48,8 @@ int wb_merge_check(const struct wb_rfile *f, size_t n, char *why, size_t len)
 		}
 		if (schema_of(&f[i]) != schema_of(&f[0])) {
 			snprintf(why, len,
-				 "%s: schema_version %lld differs from %s's %lld",
+				 "%s: schema_version %lld differs from %s's "
+				 "%lld",
 				 f[i].path, schema_of(&f[i]), f[0].path,
 				 schema_of(&f[0]));
 			return -EINVAL;
@@ -321,7 +322,8 @@ static int summarise(struct wb_merge_bench *b)
 
 		v->dev = b->median_ns > 0 ? (x[i] - b->median_ns) / b->median_ns
 					  : NAN;
-		v->mads = smad > 0 ? dev[i] / smad : (dev[i] > 0 ? INFINITY : 0);
+		v->mads = smad > 0 ? dev[i] / smad
+				   : (dev[i] > 0 ? INFINITY : 0);
 		v->outlier = b->nhv >= WB_MERGE_OUT_MIN_HOSTS &&
 			     v->mads > WB_MERGE_OUT_MADS &&
 			     fabs(v->dev) > WB_MERGE_OUT_MIN_DEV;

@@ -12,12 +12,11 @@ static json_t *num(double v)
 
 static json_t *run_json(const struct wb_merge *m, const struct wb_merge_run *r)
 {
-	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:b, s:I}", "path",
-			      r->f->path, "host", r->host, "group",
-			      m->g[r->group].key, "date",
-			      wb_jstr(r->f->context, "date"), "complete",
-			      r->complete, "unverified_benchmarks",
-			      (json_int_t)r->unverified);
+	json_t *o = json_pack(
+		"{s:s, s:s, s:s, s:s, s:b, s:I}", "path", r->f->path, "host",
+		r->host, "group", m->g[r->group].key, "date",
+		wb_jstr(r->f->context, "date"), "complete", r->complete,
+		"unverified_benchmarks", (json_int_t)r->unverified);
 	json_t *st = json_object();
 
 	if (!o || !st) {
@@ -27,8 +26,9 @@ static json_t *run_json(const struct wb_merge *m, const struct wb_merge_run *r)
 	}
 	for (size_t s = 0; s < WB_MERGE_NSTATUS; s++)
 		if (r->status[s])
-			json_object_set_new(st, wb_merge_status_names[s],
-					    json_integer((json_int_t)r->status[s]));
+			json_object_set_new(
+				st, wb_merge_status_names[s],
+				json_integer((json_int_t)r->status[s]));
 	json_object_set_new(o, "instances_not_ok", st);
 	return o;
 }
@@ -52,30 +52,29 @@ static json_t *bench_json(const struct wb_merge_group *g,
 	json_object_set_new(o, "median_ns", num(b->median_ns));
 	json_object_set_new(o, "min_ns", num(b->min_ns));
 	json_object_set_new(o, "max_ns", num(b->max_ns));
-	json_object_set_new(o, "min_host",
-			    b->nhv ? json_string(
-					     g->hosts[b->hv[b->min_hv].host].name)
-				   : json_null());
-	json_object_set_new(o, "max_host",
-			    b->nhv ? json_string(
-					     g->hosts[b->hv[b->max_hv].host].name)
-				   : json_null());
+	json_object_set_new(
+		o, "min_host",
+		b->nhv ? json_string(g->hosts[b->hv[b->min_hv].host].name)
+		       : json_null());
+	json_object_set_new(
+		o, "max_host",
+		b->nhv ? json_string(g->hosts[b->hv[b->max_hv].host].name)
+		       : json_null());
 	json_object_set_new(o, "spread", num(b->spread));
 	json_object_set_new(o, "robust_cv", num(b->rcv));
 	for (size_t i = 0; i < b->nhv; i++) {
 		const struct wb_merge_hostval *v = &b->hv[i];
-		json_t *h = json_pack("{s:s, s:I, s:I, s:o, s:o, s:o, s:b}",
-				      "host", g->hosts[v->host].name, "runs",
-				      (json_int_t)v->runs, "reps",
-				      (json_int_t)v->reps, "median_ns",
-				      num(v->median_ns), "dev", num(v->dev),
-				      "mads", num(v->mads), "outlier",
-				      v->outlier);
+		json_t *h = json_pack(
+			"{s:s, s:I, s:I, s:o, s:o, s:o, s:b}", "host",
+			g->hosts[v->host].name, "runs", (json_int_t)v->runs,
+			"reps", (json_int_t)v->reps, "median_ns",
+			num(v->median_ns), "dev", num(v->dev), "mads",
+			num(v->mads), "outlier", v->outlier);
 
 		json_array_append_new(hosts, h);
 		if (v->outlier)
-			json_array_append_new(out,
-					      json_string(g->hosts[v->host].name));
+			json_array_append_new(
+				out, json_string(g->hosts[v->host].name));
 	}
 	json_object_set_new(o, "outliers", out);
 	json_object_set_new(o, "per_host", hosts);
