@@ -162,3 +162,10 @@ bad "other major version" "$F/v2.json: results format version '2.0.0'" "$F/a.jso
 bad "duplicate path" "$F/a.json: given twice" "$F/a.json" "$F/b.json" "$F/a.json"
 bad "zero files" "at least one RESULTS.json"
 bad "unknown option" "'--bogus'" "$F/a.json" --bogus
+: >"$TMP/afile"
+expect_exit 2 "--out names a file: exit 2" "$WB" merge "$F/a.json" --out "$TMP/afile"
+one_line_error "--out names a file"
+expect_exit 0 "--out with --json: exit 0" "$WB" merge "$F/a.json" "$F/z.json" --json --out "$TMP/both"
+check "--out with --json: the JSON on stdout, with the plot entry" \
+	python3 -c "import json,sys; d=json.load(open('$TMP/out')); sys.exit(not (len(d['groups']) == 2 and 'plot' in d['groups'][0]))"
+check "--out with --json: merged.json written" test -s "$TMP/both/merged.json"
