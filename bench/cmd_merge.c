@@ -18,8 +18,14 @@
 #include "merge_report.h"
 #include "results.h"
 
-/* `walkbench plot` overlays at most this many files */
+/* `walkbench plot` overlays at most this many files: a larger group has
+ * its first ones plotted, and the report says so */
 #define PLOT_MAX_FILES 16
+
+static size_t plotted(const struct wb_merge_group *g)
+{
+	return g->nruns < PLOT_MAX_FILES ? g->nruns : PLOT_MAX_FILES;
+}
 
 struct merge_opts {
 	const char **files;
@@ -103,7 +109,8 @@ static void plot_command(const struct wb_merge *m,
 	int n;
 
 	n = snprintf(p->command, sizeof(p->command), "walkbench plot");
-	for (size_t r = 0; r < g->nruns && n >= 0; r++) {
+	p->nfiles = plotted(g);
+	for (size_t r = 0; r < p->nfiles && n >= 0; r++) {
 		used += (size_t)n;
 		if (used >= sizeof(p->command))
 			break;
@@ -121,7 +128,7 @@ static int plot_group(const struct wb_merge *m, const struct wb_merge_group *g,
 		      const char *dir)
 {
 	char out[PATH_MAX];
-	char **av = calloc(g->nruns + 4, sizeof(*av));
+	char **av = calloc(plotted(g) + 4, sizeof(*av));
 	int status, ac = 0;
 	pid_t pid;
 
@@ -129,7 +136,7 @@ static int plot_group(const struct wb_merge *m, const struct wb_merge_group *g,
 		return WB_EXIT_FAILED;
 	snprintf(out, sizeof(out), "%s/%s", dir, g->slug);
 	av[ac++] = (char *)"plot";
-	for (size_t r = 0; r < g->nruns; r++)
+	for (size_t r = 0; r < plotted(g); r++)
 		av[ac++] = (char *)m->runs[g->runs[r]].f->path;
 	av[ac++] = (char *)"--out";
 	av[ac++] = out;
@@ -197,6 +204,7 @@ static void note_plot(json_t *group, const struct wb_merge_plot *p)
 			      : json_pack("{s:s, s:s}", "why", p->why,
 					  "command", p->command);
 
+	json_object_set_new(o, "files", json_integer((json_int_t)p->nfiles));
 	json_object_set_new(group, "plot", o);
 }
 
@@ -227,11 +235,6 @@ static int write_out(const struct wb_merge *m, json_t *root,
 			snprintf(p->why, sizeof(p->why),
 				 "gnuplot not found, Debian package "
 				 "gnuplot-nox");
-		else if (m->g[i].nruns > PLOT_MAX_FILES)
-			snprintf(p->why, sizeof(p->why),
-				 "walkbench plot overlays at most %d files; "
-				 "plot a subset",
-				 PLOT_MAX_FILES);
 		else if ((err = plot_group(m, &m->g[i], o->out)))
 			snprintf(p->why, sizeof(p->why),
 				 "walkbench plot exited %d", err);

@@ -253,10 +253,16 @@ static void md_group(FILE *f, const struct wb_merge *m,
 		"size: %zu. Instances not ok: %s.\n\n",
 		g->incomplete, g->unverified_runs, st);
 	if (p->dir[0])
-		fprintf(f, "Plots: [%s/index.html](%s/index.html)\n\n", p->dir,
+		fprintf(f, "Plots: [%s/index.html](%s/index.html)", p->dir,
 			p->dir);
 	else
-		fprintf(f, "Plots (%s): `%s`\n\n", p->why, p->command);
+		fprintf(f, "Plots (%s): `%s`", p->why, p->command);
+	if (p->nfiles < g->nruns)
+		fprintf(f,
+			" (the first %zu of the %zu files: walkbench plot "
+			"overlays at most %zu)",
+			p->nfiles, g->nruns, p->nfiles);
+	fputs("\n\n", f);
 	md_bench_table(f, g);
 	md_files(f, m, g);
 }

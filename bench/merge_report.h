@@ -12,6 +12,7 @@ struct wb_merge_plot {
 	char dir[256]; /* DIR-relative directory, "" when not plotted */
 	char command[4096]; /* the `walkbench plot` command for the group */
 	char why[256]; /* why not plotted, "" when plotted */
+	size_t nfiles; /* the group's first nfiles files are (to be) plotted */
 };
 
 void wb_merge_table(FILE *f, const struct wb_merge *m);

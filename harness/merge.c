@@ -233,27 +233,28 @@ static void describe_group(struct wb_merge *m, struct wb_merge_group *g)
 	}
 }
 
-/* Fills hv[] of @b: one value per host, repetitions of its runs pooled. */
+/* Fills hv[] of @b: one value per host, repetitions of its runs pooled.
+ * @order: the group's runs (indices into m->runs) sorted by host, so that
+ * each benchmark costs one pass over the runs. */
 static int host_values(const struct wb_merge *m, const struct wb_merge_group *g,
-		       struct wb_merge_bench *b)
+		       const size_t *order, struct wb_merge_bench *b)
 {
 	double *pool = NULL;
-	size_t cap = 0;
+	size_t cap = 0, k = 0;
 	int err = 0;
 
-	b->hv = calloc(g->nhosts, sizeof(*b->hv));
+	b->hv = calloc(g->nhosts ? g->nhosts : 1, sizeof(*b->hv));
 	if (!b->hv)
 		return -ENOMEM;
-	for (size_t h = 0; h < g->nhosts && !err; h++) {
+	while (k < g->nruns && !err) {
+		size_t h = m->runs[order[k]].host_idx;
 		struct wb_merge_hostval v = { .host = h };
 
-		for (size_t r = 0; r < g->nruns; r++) {
-			const struct wb_merge_run *run = &m->runs[g->runs[r]];
-			const struct wb_rbench *rb;
+		for (; k < g->nruns && m->runs[order[k]].host_idx == h; k++) {
+			const struct wb_merge_run *run = &m->runs[order[k]];
+			const struct wb_rbench *rb = wb_rfile_find(run->f,
+								   b->name);
 
-			if (run->host_idx != h)
-				continue;
-			rb = wb_rfile_find(run->f, b->name);
 			if (!rb)
 				continue;
 			b->nruns++;
@@ -350,7 +351,7 @@ static struct wb_merge_bench *find_bench(struct wb_merge_group *g,
 /* Benchmark names of the group in order of first appearance. */
 static int group_benches(struct wb_merge *m, struct wb_merge_group *g)
 {
-	size_t cap = 0;
+	size_t cap = 0, *order;
 	int err = 0;
 
 	for (size_t r = 0; r < g->nruns; r++)
@@ -365,11 +366,19 @@ static int group_benches(struct wb_merge *m, struct wb_merge_group *g)
 			if (!find_bench(g, f->b[i].name))
 				g->b[g->nb++].name = f->b[i].name;
 	}
+	order = calloc(g->nruns ? g->nruns : 1, sizeof(*order));
+	if (!order)
+		return -ENOMEM;
+	for (size_t h = 0, k = 0; h < g->nhosts; h++)
+		for (size_t r = 0; r < g->nruns; r++)
+			if (m->runs[g->runs[r]].host_idx == h)
+				order[k++] = g->runs[r];
 	for (size_t i = 0; i < g->nb && !err; i++) {
-		err = host_values(m, g, &g->b[i]);
+		err = host_values(m, g, order, &g->b[i]);
 		if (!err)
 			err = summarise(&g->b[i]);
 	}
+	free(order);
 	return err;
 }
 

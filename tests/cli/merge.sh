@@ -169,3 +169,18 @@ expect_exit 0 "--out with --json: exit 0" "$WB" merge "$F/a.json" "$F/z.json" --
 check "--out with --json: the JSON on stdout, with the plot entry" \
 	python3 -c "import json,sys; d=json.load(open('$TMP/out')); sys.exit(not (len(d['groups']) == 2 and 'plot' in d['groups'][0]))"
 check "--out with --json: merged.json written" test -s "$TMP/both/merged.json"
+
+# A group of 17 files: walkbench plot overlays 16, the report says so.
+python3 - "$F" <<'PY'
+import json, sys
+f = sys.argv[1]
+d = json.load(open(f + "/a.json"))
+for i in range(17):
+    d["context"]["host_name"] = f"n{i}"
+    json.dump(d, open(f"{f}/n{i:02d}.json", "w"))
+PY
+expect_exit 0 "17 files: exit 0" "$WB" merge "$F"/n*.json --out "$TMP/n17"
+check "17 files: one group of 17 hosts" grep -q "^| GenuineIntel/6/167/.* | 17 | 17 |" "$TMP/n17/merged.md"
+check "17 files: the first 16 plotted, said" grep -q "the first 16 of the 17 files" "$TMP/n17/merged.md"
+check "17 files: json says 16 plotted" \
+	python3 -c "import json,sys; d=json.load(open('$TMP/n17/merged.json')); sys.exit(d['groups'][0]['plot']['files'] != 16)"
