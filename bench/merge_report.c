@@ -122,10 +122,18 @@ static void table_group(FILE *f, const struct wb_merge *m,
 		const struct wb_merge_bench *b = &g->b[i];
 
 		outliers_text(g, b, out, sizeof(out));
-		fprintf(f,
-			"  %-*s %5zu %4zu %11.4g %11.4g %11.4g %7.3f %6.1f  %s",
-			w, b->name, b->nhv, b->nruns, b->median_ns, b->min_ns,
-			b->max_ns, b->spread, 100 * b->rcv, out);
+		if (!b->nhv)
+			fprintf(f,
+				"  %-*s %5zu %4zu %11s %11s %11s %7s %6s  %s",
+				w, b->name, b->nhv, b->nruns, "-", "-", "-",
+				"-", "-", "no verified value");
+		else
+			fprintf(f,
+				"  %-*s %5zu %4zu %11.4g %11.4g %11.4g %7.3f "
+				"%6.1f  %s",
+				w, b->name, b->nhv, b->nruns, b->median_ns,
+				b->min_ns, b->max_ns, b->spread, 100 * b->rcv,
+				out);
 		if (b->unverified_runs)
 			fprintf(f, " [%zu unverified run%s left out]",
 				b->unverified_runs,

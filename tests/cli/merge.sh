@@ -184,3 +184,5 @@ check "17 files: one group of 17 hosts" grep -q "^| GenuineIntel/6/167/.* | 17 |
 check "17 files: the first 16 plotted, said" grep -q "the first 16 of the 17 files" "$TMP/n17/merged.md"
 check "17 files: json says 16 plotted" \
 	python3 -c "import json,sys; d=json.load(open('$TMP/n17/merged.json')); sys.exit(d['groups'][0]['plot']['files'] != 16)"
+expect_exit 0 "only unverified: exit 0" "$WB" merge "$F/e.json"
+check "only unverified: no number, said why" grep -q "pages:16 *0 *1 *- .* no verified value \[1 unverified run left out\]" "$TMP/out"
