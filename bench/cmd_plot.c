@@ -220,10 +220,21 @@ static void file_labels(const struct plot_opts *o, char (*labels)[64])
 	}
 }
 
+/* a job's note, one "walkbench: ..." line on stderr per reason */
+static void print_note(const char *note)
+{
+	while (*note) {
+		size_t l = strcspn(note, "\n");
+
+		fprintf(stderr, "walkbench: %.*s\n", (int)l, note);
+		note += l + (note[l] == '\n');
+	}
+}
+
 static int render(struct plot_set *s, const char *scripts)
 {
 	bool done[16] = { false };
-	char why[1024], path[PATH_MAX];
+	char why[1024], path[PATH_MAX], notes[16][1024] = { "" };
 	int rc = WB_EXIT_OK, err;
 
 	for (size_t k = 0; k < wb_plot_nkinds && k < 16; k++) {
@@ -234,6 +245,8 @@ static int render(struct plot_set *s, const char *scripts)
 		if (err)
 			return wb_error(WB_EXIT_FAILED, "writing %s/%s.tsv: %s",
 					s->dir, job.name, strerror(-err));
+		print_note(job.note);
+		memcpy(notes[k], job.note, sizeof(notes[k]));
 		if (!job.has_data)
 			continue;
 		printf("%s/%s.tsv\n", s->dir, job.name);
@@ -250,7 +263,7 @@ static int render(struct plot_set *s, const char *scripts)
 		printf("%s/%s.png\n%s/%s.svg\n", s->dir, job.name, s->dir,
 		       job.name);
 	}
-	err = wb_plot_html(s, done, path, sizeof(path));
+	err = wb_plot_html(s, done, notes, path, sizeof(path));
 	if (err)
 		return wb_error(WB_EXIT_FAILED, "writing %s/index.html: %s",
 				s->dir, strerror(-err));

@@ -155,8 +155,7 @@ int wb_pair_compute(const json_t *native, const json_t *guest,
 	size_t i;
 
 	memset(p, 0, sizeof(*p));
-	p->host_backing =
-		json_string_value(json_object_get(g, "host_backing"));
+	p->host_backing = json_string_value(json_object_get(g, "host_backing"));
 	p->levels[0] = levels_of(json_object_get(gwb, "env"));
 	p->levels[1] = levels_of(json_object_get(g, "host_env"));
 	p->rows = calloc(json_array_size(nb) + 1, sizeof(*p->rows));
