@@ -61,9 +61,8 @@ int wb_busy_mark(struct wb_busy_mark *m)
 	return 0;
 }
 
-void wb_busy_between(const struct wb_busy_mark *a,
-		     const struct wb_busy_mark *b, double *others_cpu,
-		     double *steal_cpu)
+void wb_busy_between(const struct wb_busy_mark *a, const struct wb_busy_mark *b,
+		     double *others_cpu, double *steal_cpu)
 {
 	double wall = b->wall_s - a->wall_s;
 	double others = (b->busy_s - a->busy_s) - (b->ours_s - a->ours_s);

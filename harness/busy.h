@@ -20,9 +20,8 @@ struct wb_busy_mark {
 int wb_busy_mark(struct wb_busy_mark *m);
 /* Between two marks: CPUs' worth used by others and stolen. Both are
  * clamped at 0 (/proc/stat counts in ticks). */
-void wb_busy_between(const struct wb_busy_mark *a,
-		     const struct wb_busy_mark *b, double *others_cpu,
-		     double *steal_cpu);
+void wb_busy_between(const struct wb_busy_mark *a, const struct wb_busy_mark *b,
+		     double *others_cpu, double *steal_cpu);
 /* Parses the first ("cpu ") line of /proc/stat text, in ticks. */
 int wb_busy_parse_stat(const char *text, double *busy_ticks,
 		       double *steal_ticks);

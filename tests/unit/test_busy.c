@@ -26,13 +26,12 @@ static void test_parse_stat(void **st)
 	assert_true(busy == 100 + 2 + 30 + 1 + 4);
 	assert_true(steal == 9);
 	/* kernels before steal accounting: seven fields */
-	assert_int_equal(wb_busy_parse_stat("cpu  1 2 3 4 5 6 7\n", &busy,
-					    &steal),
-			 0);
+	assert_int_equal(
+		wb_busy_parse_stat("cpu  1 2 3 4 5 6 7\n", &busy, &steal), 0);
 	assert_true(busy == 1 + 2 + 3 + 6 + 7 && steal == 0);
-	assert_int_equal(wb_busy_parse_stat("cpu0 1 2 3 4 5 6 7 8\n", &busy,
-					    &steal),
-			 -EINVAL);
+	assert_int_equal(
+		wb_busy_parse_stat("cpu0 1 2 3 4 5 6 7 8\n", &busy, &steal),
+		-EINVAL);
 	assert_int_equal(wb_busy_parse_stat("cpu  1 2\n", &busy, &steal),
 			 -EINVAL);
 	assert_int_equal(wb_busy_parse_stat("", &busy, &steal), -EINVAL);
@@ -40,10 +39,12 @@ static void test_parse_stat(void **st)
 
 static void test_between(void **st)
 {
-	struct wb_busy_mark a = { .wall_s = 10, .busy_s = 100, .steal_s = 5,
-				  .ours_s = 20 };
-	struct wb_busy_mark b = { .wall_s = 12, .busy_s = 103.5,
-				  .steal_s = 5.2, .ours_s = 21.9 };
+	struct wb_busy_mark a = {
+		.wall_s = 10, .busy_s = 100, .steal_s = 5, .ours_s = 20
+	};
+	struct wb_busy_mark b = {
+		.wall_s = 12, .busy_s = 103.5, .steal_s = 5.2, .ours_s = 21.9
+	};
 	double others, steal;
 
 	(void)st;
