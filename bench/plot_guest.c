@@ -119,15 +119,6 @@ static int add_pairs(struct gbars *bars, const struct plot_set *s, size_t gi,
 	return 0;
 }
 
-static bool has_emulated(const struct plot_set *s)
-{
-	for (size_t i = 0; i < s->nfiles; i++)
-		if (wb_pair_is_guest(s->files[i].wb) &&
-		    wb_pair_emulated(s->files[i].wb))
-			return true;
-	return false;
-}
-
 static int by_kernel(const void *a, const void *b)
 {
 	return strcmp(((const struct gbar *)a)->kernel,
@@ -180,17 +171,19 @@ static int write_tsv(const struct plot_set *s, struct plot_job *job,
 int wb_plot_guest(const struct plot_set *s, struct plot_job *job)
 {
 	struct gbars bars = { 0 };
-	size_t nnative = 0, nguests = 0;
+	size_t nnative = 0, nguests = 0, nemulated = 0;
 	char why[512];
 	int err = 0, nsub = 0;
 
 	for (size_t i = 0; i < s->nfiles; i++) {
 		if (!wb_pair_is_guest(s->files[i].wb))
 			nnative++;
-		else if (!wb_pair_emulated(s->files[i].wb))
+		else if (wb_pair_emulated(s->files[i].wb))
+			nemulated++;
+		else
 			nguests++; /* the ones that can be drawn */
 	}
-	if (!nnative || (!nguests && !has_emulated(s)))
+	if (!nnative || !(nguests + nemulated))
 		return 0;
 	for (size_t gi = 0; gi < s->nfiles && !err; gi++) {
 		const json_t *gwb = s->files[gi].wb;
