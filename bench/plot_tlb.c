@@ -117,8 +117,8 @@ struct reach_line {
 	char label[96];
 };
 
-static void add_reach(struct reach_line *rl, size_t *n, size_t cap,
-		      double x, const char *what, const char *ps)
+static void add_reach(struct reach_line *rl, size_t *n, size_t cap, double x,
+		      const char *what, const char *ps)
 {
 	char part[48];
 
