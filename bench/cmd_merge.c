@@ -16,6 +16,7 @@
 #include "cmd.h"
 #include "merge.h"
 #include "merge_report.h"
+#include "plot.h"
 #include "results.h"
 
 /* `walkbench plot` overlays at most this many files: a larger group has
@@ -83,22 +84,6 @@ static int parse_args(int argc, char **argv, struct merge_opts *o)
 		return wb_error(WB_EXIT_USAGE,
 				"merge needs at least one RESULTS.json");
 	return 0;
-}
-
-static bool gnuplot_on_path(void)
-{
-	const char *path = getenv("PATH");
-	char buf[PATH_MAX];
-
-	for (const char *p = path ? path : "/usr/bin:/bin"; *p;) {
-		size_t l = strcspn(p, ":");
-
-		snprintf(buf, sizeof(buf), "%.*s/gnuplot", (int)l, p);
-		if (l && !access(buf, X_OK))
-			return true;
-		p += l + (p[l] == ':');
-	}
-	return false;
 }
 
 static void plot_command(const struct wb_merge *m,
@@ -212,7 +197,7 @@ static int write_out(const struct wb_merge *m, json_t *root,
 		     const struct merge_opts *o)
 {
 	struct wb_merge_plot *plots = calloc(m->ng ? m->ng : 1, sizeof(*plots));
-	bool gp = gnuplot_on_path();
+	bool gp = wb_gnuplot_on_path();
 	char path[PATH_MAX], *md;
 	int rc, err;
 
@@ -256,7 +241,7 @@ static int write_out(const struct wb_merge *m, json_t *root,
 		printf("%s\n", path);
 	snprintf(path, sizeof(path), "%s/merged.md", o->out);
 	md = markdown_text(m, plots);
-	err = md ? wb_merge_write_text(path, md) : -ENOMEM;
+	err = md ? wb_results_write_text(path, md, 0) : -ENOMEM;
 	free(md);
 	if (err) {
 		rc = wb_error(WB_EXIT_FAILED, "writing %s: %s", path,

@@ -103,7 +103,7 @@ static int find_scripts(char *dir, size_t len)
 	return is_file("/usr/share/walkbench/plots/common.gp") ? 0 : -ENOENT;
 }
 
-static bool gnuplot_on_path(void)
+bool wb_gnuplot_on_path(void)
 {
 	const char *path = getenv("PATH");
 	char buf[PATH_MAX];
@@ -301,7 +301,7 @@ int cmd_plot(int argc, char **argv)
 			      "directory");
 		goto out;
 	}
-	if (!gnuplot_on_path()) {
+	if (!wb_gnuplot_on_path()) {
 		rc = wb_error(WB_EXIT_MISSING,
 			      "gnuplot not found on PATH (Debian package "
 			      "gnuplot-nox)");

@@ -19,7 +19,5 @@ void wb_merge_table(FILE *f, const struct wb_merge *m);
 /* @plots: one per group */
 void wb_merge_markdown(FILE *f, const struct wb_merge *m,
 		       const struct wb_merge_plot *plots);
-/* Writes @text to @path atomically, never replacing it (-EEXIST). */
-int wb_merge_write_text(const char *path, const char *text);
 
 #endif

@@ -71,6 +71,8 @@ double wb_plot_prediction(const json_t *instance, const char *quantity);
 
 /* The writers (plot_tlb.c, plot_bars.c, plot_lines.c): 0 or -errno;
  * job->has_data stays false when the input has nothing for the plot. */
+/* gnuplot is an executable file in a PATH directory */
+bool wb_gnuplot_on_path(void);
 int wb_plot_tlb(const struct plot_set *s, struct plot_job *job);
 int wb_plot_walk(const struct plot_set *s, struct plot_job *job);
 int wb_plot_cow(const struct plot_set *s, struct plot_job *job);
