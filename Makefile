@@ -94,7 +94,7 @@ $(O)/walkbench-test: $(O)/bench/main.o $(O)/registry-test.o $(TEST_KERNEL_OBJ) $
 FUZZ_TIME ?= 60
 FUZZ_SRC_parse := harness/parse.c
 FUZZ_SRC_events := harness/events.c
-FUZZ_SRC_results := harness/resultsread.c
+FUZZ_SRC_results := harness/resultsread.c harness/stats.c
 FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN := $(patsubst %,$(O)/fuzz/fuzz_%,$(FUZZ_NAMES))
 $(O)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard harness/*.c harness/*.h harness/model/*.c harness/model/*.h) | $(O)/gen/version.h

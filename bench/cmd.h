@@ -23,6 +23,7 @@ int cmd_claims(int argc, char **argv);
 int cmd_policy(int argc, char **argv);
 int cmd_vm(int argc, char **argv);
 int cmd_baseline(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
 
 /* "walkbench: error: ..." on stderr, one line; returns @code. */
 int wb_error(int code, const char *fmt, ...)

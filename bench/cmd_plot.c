@@ -34,7 +34,10 @@ static void usage(FILE *f)
 		"Renders PNG and SVG plots (1200x800) of the suites present in "
 		"the files,\none line per file when several are given, and "
 		"DIR/index.html gathering\nthem with the environment and the "
-		"validation of every instance.\nDIR defaults to the first "
+		"validation of every instance.\nGuest files (walkbench vm run) "
+		"given with native ones add guest/native\nratios "
+		"(guest_ratio); emulated (TCG) guests are left out, saying "
+		"why.\nDIR defaults to the first "
 		"file's "
 		"name without .json, plus -plots.\nNeeds gnuplot (gnuplot-nox) "
 		"and the plots/ scripts (found beside the\nbinary's directory, "
@@ -100,7 +103,7 @@ static int find_scripts(char *dir, size_t len)
 	return is_file("/usr/share/walkbench/plots/common.gp") ? 0 : -ENOENT;
 }
 
-static bool gnuplot_on_path(void)
+bool wb_gnuplot_on_path(void)
 {
 	const char *path = getenv("PATH");
 	char buf[PATH_MAX];
@@ -220,10 +223,21 @@ static void file_labels(const struct plot_opts *o, char (*labels)[64])
 	}
 }
 
+/* a job's note, one "walkbench: ..." line on stderr per reason */
+static void print_note(const char *note)
+{
+	while (*note) {
+		size_t l = strcspn(note, "\n");
+
+		fprintf(stderr, "walkbench: %.*s\n", (int)l, note);
+		note += l + (note[l] == '\n');
+	}
+}
+
 static int render(struct plot_set *s, const char *scripts)
 {
 	bool done[16] = { false };
-	char why[1024], path[PATH_MAX];
+	char why[1024], path[PATH_MAX], notes[16][1024] = { "" };
 	int rc = WB_EXIT_OK, err;
 
 	for (size_t k = 0; k < wb_plot_nkinds && k < 16; k++) {
@@ -234,6 +248,8 @@ static int render(struct plot_set *s, const char *scripts)
 		if (err)
 			return wb_error(WB_EXIT_FAILED, "writing %s/%s.tsv: %s",
 					s->dir, job.name, strerror(-err));
+		print_note(job.note);
+		memcpy(notes[k], job.note, sizeof(notes[k]));
 		if (!job.has_data)
 			continue;
 		printf("%s/%s.tsv\n", s->dir, job.name);
@@ -250,7 +266,7 @@ static int render(struct plot_set *s, const char *scripts)
 		printf("%s/%s.png\n%s/%s.svg\n", s->dir, job.name, s->dir,
 		       job.name);
 	}
-	err = wb_plot_html(s, done, path, sizeof(path));
+	err = wb_plot_html(s, done, notes, path, sizeof(path));
 	if (err)
 		return wb_error(WB_EXIT_FAILED, "writing %s/index.html: %s",
 				s->dir, strerror(-err));
@@ -285,7 +301,7 @@ int cmd_plot(int argc, char **argv)
 			      "directory");
 		goto out;
 	}
-	if (!gnuplot_on_path()) {
+	if (!wb_gnuplot_on_path()) {
 		rc = wb_error(WB_EXIT_MISSING,
 			      "gnuplot not found on PATH (Debian package "
 			      "gnuplot-nox)");

@@ -30,6 +30,7 @@ static const struct command commands[] = {
 	  "reproduce the seed text's claims with numbers" },
 	{ "policy", cmd_policy, "recommend a huge-page policy for a command" },
 	{ "vm", cmd_vm, "run suites in a qemu guest; pair with native" },
+	{ "merge", cmd_merge, "combine results from many hosts by CPU model" },
 };
 
 static void usage(FILE *f)

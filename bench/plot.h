@@ -27,6 +27,9 @@ struct plot_job {
 	char vars[2048]; /* extra gnuplot assignments, "a=1; b='x'; " */
 	const char *extra[2]; /* further DIR/<extra>.tsv files it reads */
 	bool has_data; /* false: nothing in the input for this plot */
+	/* why (part of) the input was not plotted, one reason a line;
+	 * printed on stderr and shown in index.html */
+	char note[1024];
 };
 
 struct plot_kind {
@@ -68,14 +71,18 @@ double wb_plot_prediction(const json_t *instance, const char *quantity);
 
 /* The writers (plot_tlb.c, plot_bars.c, plot_lines.c): 0 or -errno;
  * job->has_data stays false when the input has nothing for the plot. */
+/* gnuplot is an executable file in a PATH directory */
+bool wb_gnuplot_on_path(void);
 int wb_plot_tlb(const struct plot_set *s, struct plot_job *job);
 int wb_plot_walk(const struct plot_set *s, struct plot_job *job);
 int wb_plot_cow(const struct plot_set *s, struct plot_job *job);
 int wb_plot_huge(const struct plot_set *s, struct plot_job *job);
 int wb_plot_shared(const struct plot_set *s, struct plot_job *job);
+int wb_plot_guest(const struct plot_set *s, struct plot_job *job);
 
-/* Writes DIR/index.html; @done[k] says whether kind k was rendered. */
-int wb_plot_html(const struct plot_set *s, const bool *done, char *path,
-		 size_t len);
+/* Writes DIR/index.html; @done[k] says whether kind k was rendered,
+ * @notes[k] is its job's note (may be empty). */
+int wb_plot_html(const struct plot_set *s, const bool *done,
+		 const char (*notes)[1024], char *path, size_t len);
 
 #endif

@@ -149,8 +149,23 @@ static void instances(FILE *f, const struct wb_rfile *r)
 	fputs("</table>\n", f);
 }
 
-int wb_plot_html(const struct plot_set *s, const bool *done, char *path,
-		 size_t len)
+/* a note, one paragraph per reason */
+static void note_html(FILE *f, const char *note)
+{
+	while (*note) {
+		size_t l = strcspn(note, "\n");
+		char line[1024];
+
+		snprintf(line, sizeof(line), "%.*s", (int)l, note);
+		fputs("<p class=\"off\">", f);
+		esc(f, line);
+		fputs("</p>\n", f);
+		note += l + (note[l] == '\n');
+	}
+}
+
+int wb_plot_html(const struct plot_set *s, const bool *done,
+		 const char (*notes)[1024], char *path, size_t len)
 {
 	const struct wb_rfile *r0 = &s->files[0];
 	int err = 0;
@@ -188,8 +203,14 @@ int wb_plot_html(const struct plot_set *s, const bool *done, char *path,
 	for (size_t k = 0; k < wb_plot_nkinds; k++) {
 		const struct plot_kind *p = &wb_plot_kinds[k];
 
-		if (!done[k])
+		if (!done[k]) {
+			if (notes[k][0]) {
+				fprintf(f, "<h3>%s: not plotted</h3>\n",
+					p->title);
+				note_html(f, notes[k]);
+			}
 			continue;
+		}
 		fprintf(f,
 			"<h3>%s</h3>\n<p>%s <a href=\"%s.svg\">SVG</a>, "
 			"<a href=\"%s.tsv\">data (TSV)</a>.</p>\n"
@@ -197,6 +218,7 @@ int wb_plot_html(const struct plot_set *s, const bool *done, char *path,
 			"alt=\"%s\"></p>\n",
 			p->title, p->caption, p->name, p->name, p->name,
 			p->title);
+		note_html(f, notes[k]);
 	}
 	for (size_t i = 0; i < s->nfiles; i++) {
 		const struct wb_rfile *r = &s->files[i];

@@ -110,10 +110,47 @@ static int write_knees(const struct plot_set *s, struct tlb_series *ser,
 	return err;
 }
 
+/* One predicted reach, drawn once however many page sizes and files
+ * predict it: "L2 TLB 4K, 2M: 2048". */
+struct reach_line {
+	double x;
+	char label[96];
+};
+
+static void add_reach(struct reach_line *rl, size_t *n, size_t cap, double x,
+		      const char *what, const char *ps)
+{
+	char part[48];
+
+	snprintf(part, sizeof(part), "%s %s", what, ps);
+	for (size_t j = 0; j < *n; j++) {
+		size_t len = strlen(rl[j].label);
+
+		if (rl[j].x != x)
+			continue;
+		if (strstr(rl[j].label, part))
+			return;
+		/* same level: only the page size is new */
+		if (!strncmp(rl[j].label, what, strlen(what)))
+			snprintf(rl[j].label + len, sizeof(rl[j].label) - len,
+				 ", %s", ps);
+		else
+			snprintf(rl[j].label + len, sizeof(rl[j].label) - len,
+				 ", %s", part);
+		return;
+	}
+	if (*n < cap) {
+		rl[*n].x = x;
+		snprintf(rl[*n].label, sizeof(rl[*n].label), "%s", part);
+		(*n)++;
+	}
+}
+
 static int write_model(const struct plot_set *s, struct tlb_series *ser,
 		       size_t ns, struct plot_job *job)
 {
-	char path[4096], lab[WB_PLOT_MAX_SERIES * 2][96];
+	struct reach_line rl[WB_PLOT_MAX_SERIES * 2];
+	char path[4096];
 	FILE *f = wb_plot_open_tsv(s, "tlb_reach_model", path, sizeof(path));
 	double top = 0;
 	size_t n = 0;
@@ -123,28 +160,19 @@ static int write_model(const struct plot_set *s, struct tlb_series *ser,
 	for (size_t i = 0; i < ns; i++)
 		for (size_t k = 0; k < ser[i].n; k++)
 			top = fmax(top, ser[i].p[k].hi);
-	fprintf(f, "pages\ty_low\ty_high\tlabel\n");
 	for (size_t i = 0; i < ns; i++) {
 		const double v[2] = { ser[i].l1, ser[i].l2 };
 		const char *what[2] = { "L1 dTLB", "L2 TLB" };
 
-		for (int l = 0; l < 2; l++) {
-			bool seen = false;
-
-			if (!(v[l] > 0))
-				continue;
-			/* files predicting the same reach share one line */
-			snprintf(lab[n], sizeof(lab[0]), "%s %s: %.0f", what[l],
-				 ser[i].page_size, v[l]);
-			for (size_t j = 0; j < n; j++)
-				seen |= !strcmp(lab[j], lab[n]);
-			if (seen)
-				continue;
-			fprintf(f, "%.10g\t0\t%.10g\t%s\n", v[l], top * 1.05,
-				lab[n]);
-			n++;
-		}
+		for (int l = 0; l < 2; l++)
+			if (v[l] > 0)
+				add_reach(rl, &n, sizeof(rl) / sizeof(rl[0]),
+					  v[l], what[l], ser[i].page_size);
 	}
+	fprintf(f, "pages\ty_low\ty_high\tlabel\n");
+	for (size_t j = 0; j < n; j++)
+		fprintf(f, "%.10g\t0\t%.10g\t%s: %.0f\n", rl[j].x, top * 1.05,
+			rl[j].label, rl[j].x);
 	wb_plot_add_var(job, "model", path);
 	wb_plot_add_int(job, "has_model", n > 0);
 	return wb_plot_close_tsv(f);

@@ -155,5 +155,12 @@ const struct plot_kind wb_plot_kinds[] = {
 	  "Page-table bytes against processes sharing one region, measured "
 	  "(solid) and predicted by the model (dashed).",
 	  wb_plot_shared },
+	{ "guest_ratio", "Native vs guest",
+	  "Guest median time over native median time for each benchmark in "
+	  "both (bars from 1.0, log scale), grouped by kernel; dashes mark "
+	  "the model's ratio of worst-case memory references for one "
+	  "translation nested (2D) over native (1D). Emulated (TCG) guests "
+	  "are not plotted.",
+	  wb_plot_guest },
 };
 const size_t wb_plot_nkinds = sizeof(wb_plot_kinds) / sizeof(wb_plot_kinds[0]);

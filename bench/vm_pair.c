@@ -14,110 +14,30 @@
 #include <string.h>
 
 #include "cmd.h"
-#include "model/model.h"
 #include "vm.h"
+#include "vm_pairing.h"
 
 static json_t *load(const char *path, json_t **wb)
 {
 	json_error_t e;
 	json_t *r = json_load_file(path, 0, &e);
 
-	*wb = NULL;
-	if (!r)
-		return NULL;
-	*wb = json_object_get(json_object_get(r, "context"), "walkbench");
-	if (!json_is_object(*wb)) {
+	*wb = r ? wb_pair_wb(r) : NULL;
+	if (r && !*wb) {
 		json_decref(r);
 		return NULL;
 	}
 	return r;
 }
 
-static const char *env_str(json_t *env, const char *k)
-{
-	const char *s = json_string_value(json_object_get(env, k));
-
-	return s ? s : "";
-}
-
-/* Why these two files cannot be paired, or NULL. */
-static const char *refuse(json_t *nwb, json_t *gwb, char *why, size_t len)
-{
-	json_t *g = json_object_get(gwb, "guest");
-	json_t *ne = json_object_get(nwb, "env");
-	json_t *he = json_object_get(g, "host_env");
-
-	if (json_object_get(nwb, "guest"))
-		return "the native file comes from a guest";
-	if (!json_is_object(g))
-		return "the guest file has no context.walkbench.guest "
-		       "(not written by walkbench vm run)";
-	if (json_is_true(json_object_get(gwb, "emulated"))) {
-		snprintf(why, len,
-			 "the guest ran emulated (%s, accel %s): TCG timings "
-			 "are not nested-paging costs; only its functional "
-			 "facts are results",
-			 json_is_null(json_object_get(g, "fallback_reason"))
-				 ? "TCG was asked for"
-				 : json_string_value(json_object_get(
-					   g, "fallback_reason")),
-			 env_str(g, "accel"));
-		return why;
-	}
-	if (strcmp(env_str(ne, "model_name"), env_str(he, "model_name")) ||
-	    json_integer_value(json_object_get(ne, "model")) !=
-		    json_integer_value(json_object_get(he, "model"))) {
-		snprintf(why, len,
-			 "different machines: native '%s', guest's host '%s'",
-			 env_str(ne, "model_name"), env_str(he, "model_name"));
-		return why;
-	}
-	return NULL;
-}
-
-static uint64_t page_bytes(const char *s)
-{
-	if (!s)
-		return 0;
-	if (!strcmp(s, "4K"))
-		return 4096;
-	if (!strcmp(s, "2M"))
-		return 2ull << 20;
-	if (!strcmp(s, "1G"))
-		return 1ull << 30;
-	return 0;
-}
-
-static json_t *median_of(json_t *root, const char *run)
-{
-	json_t *b;
-	size_t i;
-
-	json_array_foreach(json_object_get(root, "benchmarks"), i, b) {
-		const char *a = json_string_value(
-			json_object_get(b, "aggregate_name"));
-		const char *n = json_string_value(
-			json_object_get(b, "run_name"));
-
-		if (a && n && !strcmp(a, "median") && !strcmp(n, run))
-			return b;
-	}
-	return NULL;
-}
-
-static int levels_of(json_t *env)
-{
-	return json_is_true(json_object_get(env, "la57_active")) ? 5 : 4;
-}
-
 int vm_pair_files(const char *native, const char *guest)
 {
-	json_t *nwb = NULL, *gwb = NULL, *g = NULL, *b;
+	json_t *nwb = NULL, *gwb = NULL, *g = NULL;
 	json_t *n = load(native, &nwb);
-	const char *no, *host_backing;
+	const char *no;
+	struct wb_pair p;
 	char why[512];
-	int paired = 0, lv[2];
-	size_t i;
+	int rc = 0;
 
 	if (!n)
 		return wb_error(WB_EXIT_USAGE,
@@ -128,57 +48,40 @@ int vm_pair_files(const char *native, const char *guest)
 		return wb_error(WB_EXIT_USAGE,
 				"%s: not a walkbench results file", guest);
 	}
-	no = refuse(nwb, gwb, why, sizeof(why));
+	no = wb_pair_refuse(nwb, gwb, why, sizeof(why));
 	if (no) {
-		json_decref(n);
-		json_decref(g);
-		return wb_error(WB_EXIT_USAGE, "vm pair refused: %s", no);
+		rc = wb_error(WB_EXIT_USAGE, "vm pair refused: %s", no);
+		goto out;
 	}
-	host_backing = json_string_value(
-		json_object_get(json_object_get(gwb, "guest"), "host_backing"));
-	lv[0] = levels_of(json_object_get(gwb, "env"));
-	lv[1] = levels_of(
-		json_object_get(json_object_get(gwb, "guest"), "host_env"));
+	if (wb_pair_compute(n, g, &p)) {
+		rc = wb_error(WB_EXIT_FAILED, "vm pair: out of memory");
+		goto out;
+	}
+	if (!p.n) {
+		rc = wb_error(WB_EXIT_USAGE,
+			      "vm pair: no benchmark is in both files");
+		wb_pair_free(&p);
+		goto out;
+	}
 	printf("%-48s %10s %10s %7s  %s\n", "benchmark (guest page/host page)",
 	       "native ns", "guest ns", "ratio", "model refs 1D -> 2D");
-	json_array_foreach(json_object_get(n, "benchmarks"), i, b) {
-		const char *a = json_string_value(
-			json_object_get(b, "aggregate_name"));
-		const char *run = json_string_value(
-			json_object_get(b, "run_name"));
-		json_t *gb;
-		double tn, tg;
-		uint64_t pg, ps[2], r1 = 0, r2 = 0;
+	for (size_t i = 0; i < p.n; i++) {
+		const struct wb_pair_row *r = &p.rows[i];
 
-		if (!a || strcmp(a, "median") || !run)
-			continue;
-		gb = median_of(g, run);
-		if (!gb)
-			continue;
-		tn = json_number_value(json_object_get(b, "real_time"));
-		tg = json_number_value(json_object_get(gb, "real_time"));
-		pg = page_bytes(json_string_value(json_object_get(
-			json_object_get(b, "params"), "page_size")));
-		ps[0] = pg ? pg : 4096;
-		ps[1] = page_bytes(host_backing);
-		if (!ps[1])
-			ps[1] = 4096;
-		wbm_walk_worst(lv, ps, 1, &r1);
-		wbm_walk_worst(lv, ps, 2, &r2);
 		printf("%-48s %10.3f %10.3f %7.2f  %" PRIu64 " -> %" PRIu64
 		       "\n",
-		       run, tn, tg, tn > 0 ? tg / tn : NAN, r1, r2);
-		paired++;
+		       r->run, r->native_ns, r->guest_ns, r->ratio, r->ref1d,
+		       r->ref2d);
 	}
+	printf("(%zu paired; guest %d-level over host %d-level paging, host "
+	       "pages %s; ratio > 1: the guest pays more)\n",
+	       p.n, p.levels[0], p.levels[1],
+	       p.host_backing ? p.host_backing : "?");
+	wb_pair_free(&p);
+out:
 	json_decref(n);
 	json_decref(g);
-	if (!paired)
-		return wb_error(WB_EXIT_USAGE,
-				"vm pair: no benchmark is in both files");
-	printf("(%d paired; guest %d-level over host %d-level paging, host "
-	       "pages %s; ratio > 1: the guest pays more)\n",
-	       paired, lv[0], lv[1], host_backing ? host_backing : "?");
-	return 0;
+	return rc;
 }
 
 /* One matrix cell against the 4K/4K cell: the geometric mean of the
@@ -189,6 +92,7 @@ void vm_matrix_row(const char *base, const char *cell, const char *thp,
 	json_t *bwb = NULL, *cwb = NULL, *b;
 	json_t *br = load(base, &bwb), *cr = load(cell, &cwb);
 	json_t *g = json_object_get(cwb, "guest");
+	struct wb_pair p;
 	double logsum = 0;
 	int n = 0, runs = 0, verified = 0;
 	size_t i;
@@ -213,24 +117,16 @@ void vm_matrix_row(const char *base, const char *cell, const char *thp,
 		printf("; emulated (TCG): no timing ratios\n");
 		goto out;
 	}
-	json_array_foreach(json_object_get(br, "benchmarks"), i, b) {
-		const char *a = json_string_value(
-			json_object_get(b, "aggregate_name"));
-		const char *run = json_string_value(
-			json_object_get(b, "run_name"));
-		json_t *cb;
-		double tb, tc;
-
-		if (!a || strcmp(a, "median") || !run ||
-		    !(cb = median_of(cr, run)))
-			continue;
-		tb = json_number_value(json_object_get(b, "real_time"));
-		tc = json_number_value(json_object_get(cb, "real_time"));
-		if (tb > 0 && tc > 0) {
-			logsum += log(tc / tb);
+	if (wb_pair_compute(br, cr, &p)) {
+		printf("; out of memory\n");
+		goto out;
+	}
+	for (size_t k = 0; k < p.n; k++)
+		if (p.rows[k].native_ns > 0 && p.rows[k].guest_ns > 0) {
+			logsum += log(p.rows[k].ratio);
 			n++;
 		}
-	}
+	wb_pair_free(&p);
 	if (n)
 		printf("; time vs THP off/host 4K: x%.2f (geometric mean of "
 		       "%d medians)\n",

@@ -233,34 +233,26 @@ static int write_all(int fd, const char *buf, size_t n)
 	return 0;
 }
 
-int wb_results_write(const char *path, json_t *root, int replace)
+int wb_results_write_text(const char *path, const char *text, int replace)
 {
 	char dir[4096], tmp[4200];
-	char *text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	int fd, dfd, err = 0;
 
-	if (!text)
-		return -ENOMEM;
-	if (!replace && !access(path, F_OK)) {
-		free(text);
+	if (!replace && !access(path, F_OK))
 		return -EEXIST;
-	}
 	dir_of(path, dir, sizeof(dir));
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid());
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid()) >=
+	    (int)sizeof(tmp))
+		return -ENAMETOOLONG;
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		free(text);
+	if (fd < 0)
 		return -errno;
-	}
 	err = write_all(fd, text, strlen(text));
-	if (!err)
-		err = write_all(fd, "\n", 1);
-	free(text);
 	if (!err && fsync(fd))
 		err = -errno;
 	if (close(fd) && !err)
 		err = -errno;
-	/* RENAME_NOREPLACE: a result that appeared meanwhile stays */
+	/* RENAME_NOREPLACE: a file that appeared meanwhile stays */
 	if (!err && renameat2(AT_FDCWD, tmp, AT_FDCWD, path,
 			      replace ? 0 : RENAME_NOREPLACE))
 		err = -errno;
@@ -274,5 +266,24 @@ int wb_results_write(const char *path, json_t *root, int replace)
 			err = -errno;
 		close(dfd);
 	}
+	return err;
+}
+
+int wb_results_write(const char *path, json_t *root, int replace)
+{
+	char *text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	char *line;
+	int err;
+
+	if (!text)
+		return -ENOMEM;
+	line = realloc(text, strlen(text) + 2);
+	if (!line) {
+		free(text);
+		return -ENOMEM;
+	}
+	strcat(line, "\n");
+	err = wb_results_write_text(path, line, replace);
+	free(line);
 	return err;
 }

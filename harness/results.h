@@ -64,5 +64,7 @@ int wb_results_check_dir(const char *path);
 /* Atomic. Never replaces @path (-EEXIST if it exists) unless @replace:
  * a run rewrites its own file after each instance. */
 int wb_results_write(const char *path, json_t *root, int replace);
+/* The same for any text (reports beside results). */
+int wb_results_write_text(const char *path, const char *text, int replace);
 
 #endif

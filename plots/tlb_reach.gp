@@ -11,6 +11,8 @@ set format x "%.0f"
 set xlabel "working set (pages, log2 scale)"
 set ylabel "time per access (ns, median of repetitions)"
 set yrange [0:*]
+# the model's labels hang from the top; the left middle is empty below the knees
+set key left center box opaque
 knees_cmd = has_knees ? ", knees using 1:2 with points pointtype 6 pointsize 3 linewidth 2 linecolor rgb '#d00000' title 'detected knee', knees using 1:2:3 with labels offset 0,1.8 textcolor rgb '#d00000' notitle" : ""
 model_cmd = has_model ? ", model using 1:2:(0):($3-$2) with vectors nohead dashtype 2 linewidth 1.5 linecolor rgb '#606060' title 'model: predicted TLB reach', model using 1:3:4 with labels rotate by 90 right offset -1,0 textcolor rgb '#606060' notitle" : ""
 doplot = "plot for [i=0:*] tsv index i using 1:2:3:4 with yerrorlines pointtype 7 title columnheader(2)".knees_cmd.model_cmd
