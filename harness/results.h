@@ -52,6 +52,14 @@ int wb_results_entries(json_t *inst, const char *gb_json,
 /* Google Benchmark's aggregates (mean, median, stddev, cv) of @iters,
  * iteration entries of one benchmark, appended to @out. */
 int wb_results_aggregates(json_t *iters, json_t *out);
+/*
+ * Drops the first repetition of a child's Google Benchmark JSON (@gb, the
+ * parsed object) and recomputes the aggregates without it. A kernel with
+ * a fixed number of iterations gets no calibration runs from the library,
+ * so in a fresh process its first repetition pays for faulting in code
+ * and data pages the later ones find present.
+ */
+int wb_results_drop_warmup(json_t *gb);
 void wb_results_free(struct wb_results *r);
 
 /* results/<host>/<UTC time>-<tag>.json under @root, not yet existing. */

@@ -235,3 +235,38 @@ out:
 	json_decref(block);
 	return err;
 }
+
+int wb_results_drop_warmup(json_t *gb)
+{
+	json_t *bm = json_object_get(gb, "benchmarks"), *iters, *e;
+	size_t i = 0, n;
+	int first = 1, err = 0;
+
+	if (!json_is_array(bm))
+		return -EINVAL;
+	iters = json_array();
+	if (!iters)
+		return -ENOMEM;
+	/* the first repetition goes, and the library's aggregates with it */
+	while (i < json_array_size(bm)) {
+		e = json_array_get(bm, i);
+		if (json_object_get(e, "aggregate_name")) {
+			json_array_remove(bm, i);
+		} else if (first) {
+			first = 0;
+			json_array_remove(bm, i);
+		} else {
+			json_array_append(iters, e);
+			i++;
+		}
+	}
+	n = json_array_size(iters);
+	json_array_foreach(iters, i, e) {
+		json_object_set_new(e, "repetition_index", json_integer(i));
+		json_object_set_new(e, "repetitions", json_integer(n));
+	}
+	if (n > 1)
+		err = wb_results_aggregates(iters, bm);
+	json_decref(iters);
+	return err;
+}

@@ -238,6 +238,43 @@ static void test_passes_pool_repetitions(void **st)
 	wb_results_free(&r);
 }
 
+/* The first repetition of a fixed-iteration kernel is a warm-up: it goes,
+ * and the aggregates are those of the others. */
+static void test_drop_warmup(void **st)
+{
+	static const char text[] =
+		"{\"benchmarks\":[{\"name\":\"k\",\"run_name\":\"k\",\"run_"
+		"type\":"
+		"\"iteration\",\"repetition_index\":0,\"real_time\":9.0,"
+		"\"faults\":514},{\"name\":\"k\",\"run_name\":\"k\",\"run_"
+		"type\":"
+		"\"iteration\",\"repetition_index\":1,\"real_time\":2.0,"
+		"\"faults\":512},{\"name\":\"k\",\"run_name\":\"k\",\"run_"
+		"type\":"
+		"\"iteration\",\"repetition_index\":2,\"real_time\":4.0,"
+		"\"faults\":512},{\"name\":\"k_mean\",\"run_type\":"
+		"\"aggregate\","
+		"\"aggregate_name\":\"mean\",\"real_time\":5.0}]}";
+	json_t *gb = json_loads(text, 0, NULL), *bm, *mean;
+
+	(void)st;
+	assert_non_null(gb);
+	assert_int_equal(wb_results_drop_warmup(gb), 0);
+	bm = json_object_get(gb, "benchmarks");
+	/* 2 repetitions + mean, median, stddev, cv */
+	assert_int_equal(json_array_size(bm), 6);
+	assert_true(entry_num(json_array_get(bm, 0), "real_time") == 2.0);
+	assert_int_equal(entry_num(json_array_get(bm, 0), "repetition_index"),
+			 0);
+	assert_int_equal(entry_num(json_array_get(bm, 1), "repetitions"), 2);
+	mean = json_array_get(bm, 2);
+	assert_string_equal(entry_str(mean, "aggregate_name"), "mean");
+	assert_true(entry_num(mean, "real_time") == 3.0);
+	assert_true(entry_num(mean, "faults") == 512);
+	json_decref(gb);
+	assert_int_equal(wb_results_drop_warmup(json_object()), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -246,6 +283,7 @@ int main(void)
 		cmocka_unit_test(test_unwritable_dir_found_early),
 		cmocka_unit_test(test_add_instance_fields),
 		cmocka_unit_test(test_passes_pool_repetitions),
+		cmocka_unit_test(test_drop_warmup),
 	};
 
 	return cmocka_run_group_tests(tests, setup_dir, remove_dir);
