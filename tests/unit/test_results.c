@@ -272,7 +272,9 @@ static void test_drop_warmup(void **st)
 	assert_true(entry_num(mean, "real_time") == 3.0);
 	assert_true(entry_num(mean, "faults") == 512);
 	json_decref(gb);
-	assert_int_equal(wb_results_drop_warmup(json_object()), -EINVAL);
+	gb = json_object();
+	assert_int_equal(wb_results_drop_warmup(gb), -EINVAL);
+	json_decref(gb);
 }
 
 int main(void)
