@@ -15,6 +15,7 @@
 #include <limits.h>
 #include <math.h>
 #include <signal.h>
+#include <sys/wait.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,8 +55,16 @@ static volatile sig_atomic_t child_pgid;
  * back, then restore and die of the signal. */
 static void on_signal(int sig)
 {
-	if (child_pgid > 0)
+	if (child_pgid > 0) {
 		kill(-(pid_t)child_pgid, SIGKILL);
+		/* Until the command is gone its huge pages are in use, and a
+		 * pool shrunk under them keeps them as surplus pages that
+		 * this kernel never frees: wait for it (the group leader is
+		 * our child), then put the pool back. */
+		while (waitpid((pid_t)child_pgid, NULL, 0) < 0 &&
+		       errno == EINTR)
+			;
+	}
 	if (signal_journal)
 		wb_journal_restore_signal(signal_journal);
 	signal(sig, SIG_DFL);
