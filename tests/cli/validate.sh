@@ -67,6 +67,26 @@ check "L1 knee from the curve" grep -Eq "l1_dtlb_reach_pages +64 +64 .*PASS" "$T
 check "L2 knee from the curve" grep -Eq "l2_tlb_reach_pages +2048 +1536 .*PASS" "$TMP/out"
 check "huge-page sign row" grep -Eq "huge_access .*ns_huge_le_base .*PASS" "$TMP/out"
 
+# THP times per repetition: all slower than base refutes the sign; only
+# some slower (placement differs between processes) is inconclusive.
+huge_times() {
+	python3 - "$TMP/good.json" "$1" "$2" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+t = [float(x) for x in sys.argv[3].split(",")]
+for b in d["benchmarks"]:
+    if b["name"] == "huge_access/pattern:1/backing:2/ws:64M":
+        b["real_time"] = b["ns_per_access"] = t[b["repetition_index"]]
+json.dump(d, open(sys.argv[2], "w"))
+PY
+}
+huge_times "$TMP/slow_huge.json" 30,31,32
+huge_times "$TMP/mixed_huge.json" 8,30,31
+expect_exit 1 "huge pages slower in every repetition: FAIL" "$WB" validate "$TMP/slow_huge.json"
+check "huge sign FAIL row" grep -Eq "ns_huge_le_base .*FAIL huge 31.00 ns vs base 20.00 ns" "$TMP/out"
+expect_exit 0 "huge pages slower in some repetitions: not a FAIL" "$WB" validate "$TMP/mixed_huge.json"
+check "huge sign inconclusive row" grep -Eq "ns_huge_le_base .*SKIP inconclusive: huge 30.00 ns vs base 20.00 ns, but its fastest repetition 8.00 ns is within" "$TMP/out"
+
 expect_exit 1 "tampered fact fails" "$WB" validate "$TMP/bad.json"
 check "FAIL row names the quantity" grep -Eq "read_minor_faults .*16384 .*16383 .*exact +FAIL" "$TMP/out"
 expect_exit 1 "--quiet still fails" "$WB" validate --quiet "$TMP/bad.json"
