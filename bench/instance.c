@@ -228,8 +228,7 @@ int wb_instance_child(void *arg, int out_fd)
 	gi.min_time_s = o->min_time_s;
 	gi.fixed_iterations = k->iterations ? k->iterations(&ctx) : 0;
 	/* one warm-up repetition, dropped below (wb_results_drop_warmup) */
-	if (gi.fixed_iterations)
-		gi.repetitions++;
+	gi.repetitions++;
 	err = gb_run(&gi, &gbtext);
 	if (!err && k->check)
 		err = k->check(&ctx, state, &facts);
@@ -268,15 +267,12 @@ int wb_instance_child(void *arg, int out_fd)
 		return emit(out_fd, inst, NULL, WB_FAILED, why);
 	}
 	free(gbtext);
-	if (gi.fixed_iterations) {
-		err = wb_results_drop_warmup(gb);
-		if (err) {
-			json_decref(gb);
-			return emit(out_fd, inst, NULL, WB_FAILED,
-				    "cannot drop the warm-up repetition");
-		}
-		json_object_set_new(inst, "warmup_repetitions",
-				    json_integer(1));
+	err = wb_results_drop_warmup(gb);
+	if (err) {
+		json_decref(gb);
+		return emit(out_fd, inst, NULL, WB_FAILED,
+			    "cannot drop the warm-up repetition");
 	}
+	json_object_set_new(inst, "warmup_repetitions", json_integer(1));
 	return emit(out_fd, inst, gb, WB_OK, "");
 }
