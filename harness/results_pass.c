@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "results.h"
+#include "stats.h"
 
 /* Fields that describe an entry rather than measure it. */
 static const char *const not_measured[] = {
@@ -30,13 +31,6 @@ static int is_measured(const char *key)
 	return 1;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 enum agg {
 	AGG_MEAN,
 	AGG_MEDIAN,
@@ -48,7 +42,7 @@ static const char *const agg_name[AGG_N] = { "mean", "median", "stddev", "cv" };
 
 /* As Google Benchmark computes them: sample standard deviation, cv =
  * stddev / mean, one repetition has a deviation of 0. */
-static void statistics(double *v, size_t n, double out[AGG_N])
+static int statistics(const double *v, size_t n, double out[AGG_N])
 {
 	double sum = 0, sq = 0, mean;
 
@@ -57,14 +51,13 @@ static void statistics(double *v, size_t n, double out[AGG_N])
 		sq += v[i] * v[i];
 	}
 	mean = sum / (double)n;
-	qsort(v, n, sizeof(*v), cmp_double);
 	out[AGG_MEAN] = mean;
-	out[AGG_MEDIAN] = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 	out[AGG_STDDEV] =
 		n > 1 ? sqrt(fmax(0, (sq / (double)n - mean * mean) *
 					     ((double)n / (double)(n - 1))))
 		      : 0;
 	out[AGG_CV] = mean != 0 ? out[AGG_STDDEV] / mean : NAN;
+	return wb_median(v, n, &out[AGG_MEDIAN]);
 }
 
 static json_t *aggregate_entry(json_t *first, size_t n, int which)
@@ -128,8 +121,8 @@ int wb_results_aggregates(json_t *iters, json_t *out)
 		/* a statistic of some repetitions only would mislead */
 		if (m != n)
 			continue;
-		statistics(v, n, st);
-		for (int a = 0; a < AGG_N; a++) {
+		err = statistics(v, n, st);
+		for (int a = 0; a < AGG_N && !err; a++) {
 			/* cv is a ratio, not a time per unit */
 			if (isnan(st[a]) ||
 			    (a == AGG_CV && !strncmp(key, "ns_per_", 7)))
