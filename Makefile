@@ -29,7 +29,7 @@ MODEL_OBJ := $(patsubst %.c,$(O)/%.o,$(MODEL_C)) \
 	$(call gen_obj,$(wildcard harness/model/*.tsv))
 
 $(shell mkdir -p $(O)/gen)
-.PHONY: FORCE all clean sanitize-build check fuzz fuzz-build test bench deps format format-check perf static fuzz
+.PHONY: FORCE all clean sanitize-build check fuzz fuzz-build test test-matrix bench deps format format-check perf static fuzz
 all: $(O)/walkbench $(O)/libwbthp.so $(O)/randwalk
 # walkbench policy: the LD_PRELOAD shim it finds next to itself, and the
 # sample workload (tests/perf/randwalk.c)
@@ -88,6 +88,14 @@ $(O)/registry-test.o: kernels/registry.c tests/kernels/kernels.def
 $(O)/walkbench-test: $(O)/bench/main.o $(O)/registry-test.o $(TEST_KERNEL_OBJ) $(O)/libwb.a $(O)/libwbmodel.a
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LIBS)
 
+# The same program under a stand-in machine identity: its environment probe
+# applies WB_TEST_IDENTITY (harness/env.h), so `make test-matrix` runs the
+# CLI tests as on machines we do not have. Never installed.
+$(O)/env-ident.o: harness/env.c
+	$(CC) $(CFLAGS) -DWB_TEST_IDENTITY -c -o $@ $<
+$(O)/walkbench-ident: $(O)/bench/main.o $(O)/env-ident.o $(O)/libwb.a $(O)/libwbmodel.a
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LIBS)
+
 # libFuzzer targets, one per parser (tests/fuzz/fuzz_NAME.c), each built
 # with the sources it exercises. `make fuzz` runs each for FUZZ_TIME s on a
 # copy of its seed corpus (tests/fuzz/corpus/NAME).
@@ -131,9 +139,14 @@ vm-static: $(O)/walkbench-static
 	@vm/build-image.sh $(O)/vm-static $(O)/walkbench-static
 
 test: deps
-	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(O)/walkbench-test
+	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(O)/walkbench-test $(O)/walkbench-ident
 	@$(MAKE) --no-print-directory -s sanitize-build
 	@tests/run
+
+# The CLI tests again under each identity in tests/identities/ (tests/matrix).
+test-matrix: deps
+	@$(MAKE) --no-print-directory all $(O)/walkbench-test $(O)/walkbench-ident
+	@tests/matrix
 
 # The same tree built with AddressSanitizer and UBSan; `make test` runs its
 # unit tests too, `make check` everything plus static analysis.

@@ -43,8 +43,12 @@ static void read_line(const char *dir, const char *name, char *buf, size_t len)
 
 /* context.walkbench.guest and the emulated flag, set by the host that
  * started qemu and so knows what the guest really ran on. */
+struct kvm_tries;
+static json_t *kvm_tries_json(const struct kvm_tries *kt);
+static double kvm_tries_seconds(const struct kvm_tries *kt);
+
 static int label(json_t *root, const struct vm_args *a, const struct vm_boot *b,
-		 const char *kvm_why, double kvm_s,
+		 const char *kvm_why, const struct kvm_tries *kt,
 		 const struct wb_sysinfo *host)
 {
 	json_t *wb = json_object_get(json_object_get(root, "context"),
@@ -60,7 +64,7 @@ static int label(json_t *root, const struct vm_args *a, const struct vm_boot *b,
 	read_line(a->o.image, "variant", variant, sizeof(variant));
 	read_line(a->o.image, "stamp", stamp, sizeof(stamp));
 	g = json_pack("{s:s,s:s,s:s,s:s,s:s,s:I,s:i,s:s,s:s,s:b,s:s,s:f,s:f}",
-		      "accel", b->accel, "cpu_model", tcg ? "max" : "host",
+		      "accel", b->accel, "cpu_model", b->cpu_model,
 		      "qemu_version", qv, "guest_kernel", kver, "variant",
 		      variant, "mem_bytes", (json_int_t)a->o.mem_bytes, "smp",
 		      a->o.smp, "guest_thp",
@@ -78,7 +82,9 @@ static int label(json_t *root, const struct vm_args *a, const struct vm_boot *b,
 	json_object_set_new(g, "fallback_reason",
 			    kvm_why ? json_string(kvm_why) : json_null());
 	if (kvm_why)
-		json_object_set_new(g, "kvm_attempt_seconds", json_real(kvm_s));
+		json_object_set_new(g, "kvm_attempt_seconds",
+				    json_real(kvm_tries_seconds(kt)));
+	json_object_set_new(g, "kvm_attempts", kvm_tries_json(kt));
 	json_object_set_new(g, "host_env", wb_env_to_json(host));
 	json_object_set_new(g, "host_hypervisor",
 			    json_string(host->hypervisor));
@@ -88,7 +94,7 @@ static int label(json_t *root, const struct vm_args *a, const struct vm_boot *b,
 }
 /* The guest's results: checked frame, parsed JSON, labelled, written. */
 static int collect(const struct vm_args *a, struct vm_boot *b,
-		   const char *kvm_why, double kvm_s,
+		   const char *kvm_why, const struct kvm_tries *kt,
 		   const struct wb_sysinfo *host, const char *path)
 {
 	struct wb_frame f;
@@ -116,7 +122,7 @@ static int collect(const struct vm_args *a, struct vm_boot *b,
 		return wb_error(WB_EXIT_FAILED,
 				"guest results are not JSON: %s (line %d)",
 				jerr.text, jerr.line);
-	err = label(root, a, b, kvm_why, kvm_s, host);
+	err = label(root, a, b, kvm_why, kt, host);
 	if (!err)
 		err = wb_results_write(path, root, 0);
 	if (!err && a->json) {
@@ -143,6 +149,90 @@ static int collect(const struct vm_args *a, struct vm_boot *b,
 }
 
 /*
+ * -cpu models for KVM, in order. Some hypervisors below us refuse an MSR
+ * that "host" passes through (IA32_ARCH_CAPABILITIES, 0x10a: qemu aborts
+ * at once); without it the same CPU may boot. An attempt that hangs is not
+ * a refusal, so a hang ends the list: another model would only cost another
+ * timeout.
+ */
+static const char *const kvm_cpu_models[] = { "host",
+					      "host,-arch-capabilities" };
+#define N_KVM_MODELS (sizeof(kvm_cpu_models) / sizeof(kvm_cpu_models[0]))
+
+/* Each KVM boot attempt, for the record (guest.kvm_attempts). */
+struct kvm_tries {
+	int n;
+	double seconds;
+	struct {
+		const char *cpu, *outcome;
+		double s;
+		char why[512];
+	} t[N_KVM_MODELS];
+};
+
+/* Boots on KVM, one CPU model after another while qemu refuses early. On
+ * success @b is the booted guest; on failure its last attempt's. */
+static int boot_kvm(const struct vm_args *a, struct vm_boot *b,
+		    struct kvm_tries *kt)
+{
+	int err = -ECHILD;
+
+	for (size_t i = 0; i < N_KVM_MODELS && err == -ECHILD; i++) {
+		struct vm_opts o = a->o;
+
+		if (i)
+			vm_boot_free(b, false);
+		o.cpu = kvm_cpu_models[i];
+		err = vm_boot_run(&o, VM_KVM, b);
+		kt->t[kt->n].cpu = kvm_cpu_models[i];
+		kt->t[kt->n].s = b->spent_s;
+		kt->seconds += kt->t[kt->n].s;
+		kt->t[kt->n].outcome = !err		    ? "up"
+				       : err == -ETIMEDOUT ? "hung"
+				       : err == -ECHILD	   ? "exited"
+							   : "failed";
+		snprintf(kt->t[kt->n].why, sizeof(kt->t[0].why), "%s",
+			 err ? b->why : "");
+		kt->n++;
+		if (err == -ECHILD && i + 1 < N_KVM_MODELS)
+			fprintf(stderr, "walkbench: -cpu %s: %s; trying -cpu %s\n",
+				kvm_cpu_models[i], b->why, kvm_cpu_models[i + 1]);
+	}
+	return err;
+}
+
+static double kvm_tries_seconds(const struct kvm_tries *kt)
+{
+	return kt->seconds;
+}
+
+/* "-cpu host: ...; -cpu host,-arch-capabilities: ..." */
+static void kvm_tries_why(const struct kvm_tries *kt, char *out, size_t len)
+{
+	size_t n = 0;
+
+	out[0] = 0;
+	for (int i = 0; i < kt->n && n < len; i++)
+		n += (size_t)snprintf(out + n, len - n, "%s-cpu %s: %s",
+				      i ? "; " : "", kt->t[i].cpu,
+				      kt->t[i].why);
+}
+
+static json_t *kvm_tries_json(const struct kvm_tries *kt)
+{
+	json_t *arr = json_array();
+
+	for (int i = 0; arr && i < kt->n; i++)
+		json_array_append_new(
+			arr, json_pack("{s:s,s:s,s:f,s:s?}", "cpu_model",
+				       kt->t[i].cpu, "outcome",
+				       kt->t[i].outcome, "seconds", kt->t[i].s,
+				       "message",
+				       kt->t[i].why[0] ? kt->t[i].why : NULL));
+	return arr;
+}
+
+/*
  * One guest run into @path. @kvm_failed carries a KVM failure across the
  * cells of a matrix, so a KVM that cannot boot is tried once, not per cell.
  */
@@ -151,8 +241,8 @@ int vm_run_cell(const struct vm_args *a, const struct wb_sysinfo *host,
 {
 	struct vm_backing bk = { 0 };
 	struct vm_boot b = { 0 };
-	char why[512], kvm_why[600] = "";
-	double kvm_s = 0;
+	struct kvm_tries kt = { 0 };
+	char why[512], kvm_why[1200] = "";
 	enum vm_accel accel = a->o.accel;
 	int err, rc;
 
@@ -177,15 +267,19 @@ int vm_run_cell(const struct vm_args *a, const struct wb_sysinfo *host,
 		vm_backing_release(&bk);
 		return wb_error(WB_EXIT_MISSING, "%s", why);
 	}
-	err = vm_boot_run(&a->o, accel, &b);
+	if (accel == VM_KVM && !a->o.cpu) {
+		err = boot_kvm(a, &b, &kt);
+		if (err)
+			kvm_tries_why(&kt, b.why, sizeof(b.why));
+	} else {
+		err = vm_boot_run(&a->o, accel, &b);
+	}
 	if (err && accel == VM_KVM && a->o.accel == VM_AUTO &&
 	    (err == -ETIMEDOUT || err == -ECHILD)) {
 		snprintf(kvm_why, sizeof(kvm_why), "%s", b.why);
 		snprintf(kvm_failed, kflen, "%s", b.why);
-		kvm_s = b.total_s > 0		? b.total_s
-			: a->o.up_timeout_s > 0 ? a->o.up_timeout_s
-						: 20;
-		fprintf(stderr, "walkbench: %s; retrying on TCG (emulated)\n",
+		fprintf(stderr, "walkbench: KVM guest not up (%s); retrying on "
+				"TCG (emulated)\n",
 			b.why);
 		vm_boot_free(&b, false);
 		/* --up-timeout was sized for KVM; an emulated boot gets at
@@ -204,7 +298,7 @@ int vm_run_cell(const struct vm_args *a, const struct wb_sysinfo *host,
 		vm_backing_release(&bk);
 		return rc;
 	}
-	rc = collect(a, &b, kvm_why[0] ? kvm_why : NULL, kvm_s, host, path);
+	rc = collect(a, &b, kvm_why[0] ? kvm_why : NULL, &kt, host, path);
 	if (a->keep_logs)
 		fprintf(stderr, "logs kept in %s\n", b.tmpdir);
 	vm_boot_free(&b, a->keep_logs || (rc != 0 && rc != WB_EXIT_SKIPPED &&

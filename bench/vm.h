@@ -29,6 +29,7 @@ struct vm_opts {
 	double up_timeout_s; /* 0: per accelerator default */
 	double timeout_s; /* whole guest run */
 	int smp;
+	const char *cpu; /* qemu -cpu; NULL: host on KVM, max on TCG */
 	bool allow_settings;
 	char image[512]; /* directory with vmlinuz, initrd.img */
 	char **guest_argv; /* walkbench run arguments for the guest */
@@ -38,8 +39,10 @@ struct vm_opts {
 /* What one boot produced. */
 struct vm_boot {
 	const char *accel; /* "kvm" or "tcg" */
+	const char *cpu_model; /* what -cpu was given */
 	char why[512]; /* set when the boot did not give results */
 	double up_s, total_s; /* -1 when never up */
+	double spent_s; /* from start to the end, whatever the outcome */
 	char *channel; /* bytes read from the results port, malloc'd */
 	size_t channel_len;
 	bool backing_verified;
@@ -52,6 +55,8 @@ struct vm_boot {
  * after the guest powered off (the channel may still be bad). */
 int vm_boot_run(const struct vm_opts *o, enum vm_accel accel,
 		struct vm_boot *b);
+/* The -cpu argument a boot on @accel gets. */
+const char *vm_cpu_model(const struct vm_opts *o, enum vm_accel accel);
 /* Frees the channel; removes the logs unless @keep_logs. */
 void vm_boot_free(struct vm_boot *b, bool keep_logs);
 /* A whole file, NUL-terminated, malloc'd; 0 or -errno. */

@@ -156,6 +156,15 @@ static void addf(struct argv_buf *a, const char *fmt, ...)
 	add(a, a->store[a->ns++]);
 }
 
+const char *vm_cpu_model(const struct vm_opts *o, enum vm_accel accel)
+{
+	/* KVM: the host's CPU as is; TCG: everything qemu can emulate,
+	 * 5-level paging included */
+	if (o->cpu)
+		return o->cpu;
+	return accel == VM_KVM ? "host" : "max";
+}
+
 static int build_argv(const struct vm_opts *o, enum vm_accel accel,
 		      const char *dir, struct argv_buf *a)
 {
@@ -177,9 +186,7 @@ static int build_argv(const struct vm_opts *o, enum vm_accel accel,
 	add(a, "-accel");
 	add(a, accel == VM_KVM ? "kvm" : "tcg");
 	add(a, "-cpu");
-	/* KVM: the host's CPU as is; TCG: everything qemu can emulate,
-	 * 5-level paging included */
-	add(a, accel == VM_KVM ? "host" : "max");
+	add(a, vm_cpu_model(o, accel));
 	add(a, "-smp");
 	addf(a, "%d", o->smp);
 	add(a, "-m");
@@ -279,6 +286,32 @@ static void last_line(const char *path, char *out, size_t len)
 	free(buf);
 }
 
+/*
+ * What qemu said last: its last line, after the last "error" line when
+ * that came earlier (an abort's assertion follows the refusal that caused
+ * it: "failed to set MSR 0x10a" says more than the assertion).
+ */
+static void qemu_said(const char *path, char *out, size_t len)
+{
+	char *buf = NULL, *line, *save, *err_line = NULL, *last = NULL;
+	size_t n = 0;
+
+	out[0] = 0;
+	if (vm_read_file(path, &buf, &n) || !buf)
+		return;
+	for (line = strtok_r(buf, "\r\n", &save); line;
+	     line = strtok_r(NULL, "\r\n", &save)) {
+		if (strstr(line, "error"))
+			err_line = line;
+		last = line;
+	}
+	if (err_line && err_line != last)
+		snprintf(out, len, "%s / %s", err_line, last);
+	else if (last)
+		snprintf(out, len, "%s", last);
+	free(buf);
+}
+
 static void kill_group(pid_t pid)
 {
 	int st;
@@ -292,7 +325,7 @@ static int boot(const struct vm_opts *o, enum vm_accel accel, struct vm_boot *b)
 {
 	struct argv_buf a = { 0 };
 	double t0 = now_s(), up_limit;
-	char path[128], tail[160];
+	char path[128], tail[320];
 	size_t off = 0;
 	bool up = false;
 	int err, st, polls = 0;
@@ -300,6 +333,7 @@ static int boot(const struct vm_opts *o, enum vm_accel accel, struct vm_boot *b)
 
 	memset(b, 0, sizeof(*b));
 	b->accel = accel == VM_KVM ? "kvm" : "tcg";
+	b->cpu_model = vm_cpu_model(o, accel);
 	b->up_s = b->total_s = -1;
 	up_limit = o->up_timeout_s > 0 ? o->up_timeout_s
 		   : accel == VM_KVM   ? 20
@@ -345,14 +379,21 @@ static int boot(const struct vm_opts *o, enum vm_accel accel, struct vm_boot *b)
 				sizeof(b->backing_detail));
 		}
 		if (!up && t > up_limit) {
+			char said[200], errp[128];
+
 			kill_group(pid);
 			last_line(path, tail, sizeof(tail));
+			snprintf(errp, sizeof(errp), "%s/qemu.err", b->tmpdir);
+			qemu_said(errp, said, sizeof(said));
 			snprintf(b->why, sizeof(b->why),
 				 "%s guest did not reach its 'up' marker "
-				 "within %.0f s; qemu killed (console %s%s%s)",
+				 "within %.0f s; qemu killed (console %s%.160s%s; "
+				 "qemu said %s%.160s%s)",
 				 b->accel, up_limit,
 				 tail[0] ? "ended: '" : "empty",
-				 tail[0] ? tail : "", tail[0] ? "'" : "");
+				 tail[0] ? tail : "", tail[0] ? "'" : "",
+				 said[0] ? "'" : "nothing", said,
+				 said[0] ? "'" : "");
 			return -ETIMEDOUT;
 		}
 		if (t > o->timeout_s) {
@@ -377,7 +418,7 @@ static int boot(const struct vm_opts *o, enum vm_accel accel, struct vm_boot *b)
 	vm_read_file(path, &b->channel, &b->channel_len);
 	if (!up) {
 		snprintf(path, sizeof(path), "%s/qemu.err", b->tmpdir);
-		last_line(path, tail, sizeof(tail));
+		qemu_said(path, tail, sizeof(tail));
 		if (!tail[0]) {
 			snprintf(path, sizeof(path), "%s/console.log",
 				 b->tmpdir);
@@ -416,6 +457,7 @@ int vm_boot_run(const struct vm_opts *o, enum vm_accel accel, struct vm_boot *b)
 {
 	static const int sigs[3] = { SIGINT, SIGTERM, SIGHUP };
 	struct sigaction sa = { .sa_handler = on_signal }, old[3];
+	double t0 = now_s();
 	int err;
 
 	stop_signal = 0;
@@ -423,6 +465,7 @@ int vm_boot_run(const struct vm_opts *o, enum vm_accel accel, struct vm_boot *b)
 	for (int i = 0; i < 3; i++)
 		sigaction(sigs[i], &sa, &old[i]);
 	err = boot(o, accel, b);
+	b->spent_s = now_s() - t0;
 	for (int i = 0; i < 3; i++)
 		sigaction(sigs[i], &old[i], NULL);
 	/* the caller's handlers (the settings journal's) or the default

@@ -408,6 +408,16 @@ int wb_env_probe(struct wb_sysinfo *s)
 	probe_pmu(s);
 	s->root = geteuid() == 0;
 	probe_meminfo(s);
+#ifdef WB_TEST_IDENTITY
+	const char *spec = getenv("WB_TEST_IDENTITY");
+	char bad[160];
+
+	if (spec && *spec && wb_env_apply_identity(s, spec, bad, sizeof(bad))) {
+		fprintf(stderr, "walkbench: WB_TEST_IDENTITY: %s\n", bad);
+		add_missing(s, "test_identity");
+		return -EINVAL;
+	}
+#endif
 	return 0;
 }
 
@@ -485,6 +495,9 @@ struct json_t *wb_env_to_json(const struct wb_sysinfo *s)
 	BOOL("root", s->root);
 	INT("mem_total_bytes", s->mem_total_bytes);
 	INT("mem_available_bytes", s->mem_available_bytes);
+	/* a stand-in identity is never mistaken for the machine's own */
+	if (s->test_identity[0])
+		STR("test_identity", s->test_identity);
 #undef STR
 #undef INT
 #undef BOOL

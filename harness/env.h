@@ -40,9 +40,26 @@ struct wb_sysinfo {
 	bool root;
 	uint64_t mem_total_bytes, mem_available_bytes;
 	char missing[256]; /* comma-separated fields that could not be read */
+	/* test builds: the stand-in identity applied over the probe, else "" */
+	char test_identity[384];
 };
 
+/*
+ * In a build with WB_TEST_IDENTITY defined (build/walkbench-ident), the
+ * probe then applies the environment variable WB_TEST_IDENTITY with
+ * wb_env_apply_identity(); a bad one is named on stderr and -EINVAL
+ * returned with the real identity left in place.
+ */
 int wb_env_probe(struct wb_sysinfo *s);
+/*
+ * Replaces identity fields with @spec, "key=value;key=value": vendor,
+ * family, model, model_name, kernel, hypervisor ("" for bare metal),
+ * thp (always|madvise|never|none), hugetlb (none|2M|1G|2M,1G: pools the
+ * machine has can be hidden, not added), kvm and pdpe1gb (0|1). All or
+ * nothing: 0, or -EINVAL with @bad naming the first bad part.
+ */
+int wb_env_apply_identity(struct wb_sysinfo *s, const char *spec, char *bad,
+			  size_t len);
 /* A new JSON object for the results context; NULL on allocation failure. */
 struct json_t *wb_env_to_json(const struct wb_sysinfo *s);
 
