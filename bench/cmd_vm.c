@@ -187,7 +187,7 @@ static int boot_kvm(const struct vm_args *a, struct vm_boot *b,
 		kt->t[kt->n].cpu = kvm_cpu_models[i];
 		kt->t[kt->n].s = b->spent_s;
 		kt->seconds += kt->t[kt->n].s;
-		kt->t[kt->n].outcome = !err		    ? "up"
+		kt->t[kt->n].outcome = !err		   ? "up"
 				       : err == -ETIMEDOUT ? "hung"
 				       : err == -ECHILD	   ? "exited"
 							   : "failed";
@@ -195,8 +195,10 @@ static int boot_kvm(const struct vm_args *a, struct vm_boot *b,
 			 err ? b->why : "");
 		kt->n++;
 		if (err == -ECHILD && i + 1 < N_KVM_MODELS)
-			fprintf(stderr, "walkbench: -cpu %s: %s; trying -cpu %s\n",
-				kvm_cpu_models[i], b->why, kvm_cpu_models[i + 1]);
+			fprintf(stderr,
+				"walkbench: -cpu %s: %s; trying -cpu %s\n",
+				kvm_cpu_models[i], b->why,
+				kvm_cpu_models[i + 1]);
 	}
 	return err;
 }
@@ -224,11 +226,11 @@ static json_t *kvm_tries_json(const struct kvm_tries *kt)
 
 	for (int i = 0; arr && i < kt->n; i++)
 		json_array_append_new(
-			arr, json_pack("{s:s,s:s,s:f,s:s?}", "cpu_model",
-				       kt->t[i].cpu, "outcome",
-				       kt->t[i].outcome, "seconds", kt->t[i].s,
-				       "message",
-				       kt->t[i].why[0] ? kt->t[i].why : NULL));
+			arr,
+			json_pack("{s:s,s:s,s:f,s:s?}", "cpu_model",
+				  kt->t[i].cpu, "outcome", kt->t[i].outcome,
+				  "seconds", kt->t[i].s, "message",
+				  kt->t[i].why[0] ? kt->t[i].why : NULL));
 	return arr;
 }
 
@@ -278,8 +280,9 @@ int vm_run_cell(const struct vm_args *a, const struct wb_sysinfo *host,
 	    (err == -ETIMEDOUT || err == -ECHILD)) {
 		snprintf(kvm_why, sizeof(kvm_why), "%s", b.why);
 		snprintf(kvm_failed, kflen, "%s", b.why);
-		fprintf(stderr, "walkbench: KVM guest not up (%s); retrying on "
-				"TCG (emulated)\n",
+		fprintf(stderr,
+			"walkbench: KVM guest not up (%s); retrying on "
+			"TCG (emulated)\n",
 			b.why);
 		vm_boot_free(&b, false);
 		/* --up-timeout was sized for KVM; an emulated boot gets at

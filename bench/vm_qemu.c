@@ -387,7 +387,8 @@ static int boot(const struct vm_opts *o, enum vm_accel accel, struct vm_boot *b)
 			qemu_said(errp, said, sizeof(said));
 			snprintf(b->why, sizeof(b->why),
 				 "%s guest did not reach its 'up' marker "
-				 "within %.0f s; qemu killed (console %s%.160s%s; "
+				 "within %.0f s; qemu killed (console "
+				 "%s%.160s%s; "
 				 "qemu said %s%.160s%s)",
 				 b->accel, up_limit,
 				 tail[0] ? "ended: '" : "empty",

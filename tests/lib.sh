@@ -2,6 +2,8 @@
 # shellcheck shell=bash
 WB=${WB:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/build/walkbench}
 TMP=$(mktemp -d /tmp/wb-t.XXXXXX)
+# tests/data/identity.py for the Python that edits fixtures
+export PYTHONPATH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/data${PYTHONPATH:+:$PYTHONPATH}"
 trap 'rm -rf "$TMP"' EXIT
 
 ok() { echo "ok - $*"; }

@@ -21,20 +21,16 @@ mkdir -p "$F"
 # mk NAME HOST SCALE [key=value...]: a copy of the base run as another host
 python3 - "$base" "$F" <<'PY'
 import copy, json, sys
+from identity import A, B, set_identity
 base, out = sys.argv[1], sys.argv[2]
 d = json.load(open(base))
-def mk(name, host, scale=1.0, model=None, model_name=None, complete=True,
+def mk(name, host, scale=1.0, ident=A, complete=True,
        unverified=False, kernel=None, skipped=False):
     e = copy.deepcopy(d)
     c = e["context"]
     w = c["walkbench"]
     c["host_name"] = host
-    if model is not None:
-        w["env"]["model"] = model
-    if model_name:
-        w["env"]["model_name"] = model_name
-    if kernel:
-        w["env"]["kernel"] = kernel
+    set_identity(e, ident, **({"kernel": kernel} if kernel else {}))
     w["complete"] = complete
     for b in e["benchmarks"]:
         if b.get("aggregate_name") != "cv":
@@ -51,17 +47,18 @@ mk("b", "host-b", 0.99, skipped=True)
 mk("c", "host-c", 1.01, kernel="6.1.0-other")
 mk("d", "host-d", 1.3)
 mk("e", "host-e", unverified=True)
-mk("z", "zen-1", 0.8, model=68, model_name="AMD EPYC Test")
+mk("z", "zen-1", 0.8, ident=B)
 PY
 files=("$F/a.json" "$F/a2.json" "$F/b.json" "$F/c.json" "$F/d.json" "$F/e.json" "$F/z.json")
 
 # What the numbers must be, computed here from the files themselves.
 python3 - "${files[@]}" >"$TMP/want" <<'PY'
 import json, statistics, sys
+from identity import A
 hosts = {}
 for p in sys.argv[1:]:
     d = json.load(open(p))
-    if d["context"]["walkbench"]["env"]["model"] != 167:
+    if d["context"]["walkbench"]["env"]["model_name"] != A["model_name"]:
         continue
     reps = [b["real_time"] for b in d["benchmarks"]
             if b["run_type"] == "iteration" and b["page_size_verified"]]
@@ -75,8 +72,8 @@ read -r want_med want_min want_max <"$TMP/want"
 
 expect_exit 0 "table: exit 0" "$WB" merge "${files[@]}"
 check "table: 7 runs, 6 hosts, 2 CPU models" grep -q "^7 runs from 6 hosts, 2 CPU models" "$TMP/out"
-check "table: group of 5 hosts, 6 runs" grep -q "Intel(R) Xeon(R) Processor: 5 hosts, 6 runs" "$TMP/out"
-check "table: other CPU model is its own group" grep -q "model 68, AMD EPYC Test: 1 host, 1 run" "$TMP/out"
+check "table: group of 5 hosts, 6 runs" grep -q "model 167, Test CPU A: 5 hosts, 6 runs" "$TMP/out"
+check "table: other CPU model is its own group" grep -q "model 1, Test CPU B: 1 host, 1 run" "$TMP/out"
 check "table: repeated host reported" grep -q "host host-a: 2 runs" "$TMP/out"
 check "table: mixed kernels visible" grep -q "MIXED env:.*6.18\|kernel 6.1.0-other" "$TMP/out"
 check "table: incomplete run flagged" grep -q "INCOMPLETE: .*a2.json (host-a)" "$TMP/out"
@@ -93,7 +90,7 @@ check "json: 6 hosts, 7 runs" test "$(jq 'd["hosts"], d["runs"]')" = "6 7"
 g0='d["groups"][0]'
 b0="$g0[\"benchmarks\"][0]"
 check "json: group 1 has 5 hosts, 6 runs" test "$(jq "$g0['hosts'], $g0['runs']")" = "5 6"
-check "json: group 1 key" test "$(jq "$g0['key']")" = "GenuineIntel/6/167/Intel(R) Xeon(R) Processor"
+check "json: group 1 key" test "$(jq "$g0['key']")" = "GenuineIntel/6/167/Test CPU A"
 check "json: group 1 is mixed" test "$(jq "$g0['mixed']")" = True
 check "json: 4 hosts with a verified value, 6 runs, 1 left out" \
 	test "$(jq "$b0['hosts'], $b0['runs'], $b0['unverified_runs']")" = "4 6 1"
@@ -120,7 +117,7 @@ check "--out: merged.json is the merge" \
 check "merged.md: a section per CPU model" test "$(grep -c '^## ' "$out/merged.md")" = 2
 check "merged.md: the outlier named" grep -q "| 4 | 6 | .* (host-d) | .* | host-d +" "$out/merged.md"
 check "merged.md: the incomplete run" grep -q "a2.json | host-a | .* | \*\*no\*\* |" "$out/merged.md"
-slug=GenuineIntel-6-167-Intel-R-Xeon-R-Processor
+slug=GenuineIntel-6-167-Test-CPU-A
 if command -v gnuplot >/dev/null; then
 	check "--out: group plot rendered" test -s "$out/$slug/tlb_reach.png"
 	check "--out: group index.html printed" grep -qxF "$out/$slug/index.html" "$TMP/out"

@@ -25,16 +25,24 @@ fi
 N=$TMP/native.json
 expect_exit 0 "native tlb_reach run" "$WB" run tlb_reach --quick --param page_size=4K \
 	--param pages=16 --reps 4 --min-time 0.01 --out "$N"
-# mk OUT ACCEL [HOST_MODEL]: a guest file from the native one, times x1.5
+# The native file as machine A (tests/data/identity.py), whatever ran it.
+python3 - "$N" <<'PY'
+import json, sys
+from identity import A, set_identity
+json.dump(set_identity(json.load(open(sys.argv[1])), A), open(sys.argv[1], "w"))
+PY
+# mk OUT ACCEL [other]: a guest file from the native one, times x1.5, its
+# host machine A, or B with "other"
 mk() {
 	python3 - "$N" "$@" <<'PY'
 import json, sys
+from identity import A, B, set_identity
 src, out, accel = sys.argv[1:4]
 d = json.load(open(src))
 w = d["context"]["walkbench"]
 host = dict(w["env"])
 if len(sys.argv) > 4:
-    host["model"] = int(sys.argv[4])
+    host.update(B)
 w["emulated"] = accel == "tcg"
 w["guest"] = {"accel": accel, "cpu_model": "max" if accel == "tcg" else "host",
               "qemu_version": "test", "guest_kernel": "test", "variant": "test",
@@ -55,7 +63,7 @@ PY
 }
 mk "$TMP/kvm.json" kvm
 mk "$TMP/tcg.json" tcg
-mk "$TMP/other.json" kvm 1
+mk "$TMP/other.json" kvm other
 
 out=$TMP/g
 expect_exit 0 "native + KVM guest + TCG guest: exit 0" "$WB" plot "$N" "$TMP/kvm.json" "$TMP/tcg.json" --out "$out"

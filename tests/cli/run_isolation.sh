@@ -2,7 +2,7 @@
 # A kernel that crashes, hangs or exhausts its memory limit costs only its
 # own record: the others are measured and the file says what happened.
 source "$(dirname "$0")/../lib.sh"
-WBT=${WB%/walkbench}/walkbench-test
+WBT=$(dirname "$WB")/walkbench-test
 OUT=$TMP/r.json
 if [ ! -x "$WBT" ]; then
 	skip "misbehaving kernels" "build/walkbench-test not built (make test builds it)"

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -212,6 +213,74 @@ static void test_json(void **state)
 	json_decref(o);
 }
 
+/* A stand-in identity replaces what it names, marks the record, and is
+ * applied whole or not at all. */
+static void test_identity(void **state)
+{
+	const struct wb_sysinfo *real = *state;
+	struct wb_sysinfo s = *real;
+	char bad[128] = "";
+	json_t *o;
+
+	assert_int_equal(wb_env_apply_identity(
+				 &s,
+				 "vendor=AuthenticAMD;family=25;model=1;"
+				 "model_name=Test CPU B;hypervisor=;thp=none;"
+				 "hugetlb=none;kvm=1;pdpe1gb=0",
+				 bad, sizeof(bad)),
+			 0);
+	assert_string_equal(s.vendor, "AuthenticAMD");
+	assert_int_equal(s.family, 25);
+	assert_int_equal(s.model, 1);
+	assert_string_equal(s.model_name, "Test CPU B");
+	assert_string_equal(s.hypervisor, "");
+	assert_false(s.has_hypervisor_flag);
+	assert_string_equal(s.thp_enabled, "");
+	assert_false(s.hugetlb_2m || s.hugetlb_1g);
+	assert_int_equal(s.hugetlb_2m_total + s.hugetlb_1g_free, 0);
+	assert_true(s.kvm_usable);
+	assert_false(s.pdpe1gb);
+	/* what was not named stays as measured */
+	assert_string_equal(s.kernel, real->kernel);
+	assert_int_equal(s.mem_total_bytes, real->mem_total_bytes);
+	o = wb_env_to_json(&s);
+	assert_non_null(o);
+	assert_string_equal(
+		json_string_value(json_object_get(o, "test_identity")),
+		s.test_identity);
+	json_decref(o);
+	o = wb_env_to_json(real);
+	assert_null(json_object_get(o, "test_identity"));
+	json_decref(o);
+
+	/* each bad part is named, and nothing is applied */
+	static const struct {
+		const char *spec, *bad;
+	} cases[] = {
+		{ "vendor=AuthenticAMD;model=x", "bad value 'x' for model" },
+		{ "family=1;colour=red", "unknown key 'colour'" },
+		{ "thp=sometimes", "bad value 'sometimes' for thp" },
+		{ "hugetlb=4M", "bad value '4M' for hugetlb" },
+		{ "kvm=maybe", "bad value 'maybe' for kvm" },
+		{ "model=70000", "bad value '70000' for model" },
+		{ "vendor", "'vendor' is not key=value" },
+		{ "vendor=AuthenticAMDAuthenticAMD", "bad value" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		s = *real;
+		bad[0] = 0;
+		assert_int_equal(wb_env_apply_identity(&s, cases[i].spec, bad,
+						       sizeof(bad)),
+				 -EINVAL);
+		if (!strstr(bad, cases[i].bad))
+			print_message("# '%s': '%s'\n", cases[i].spec, bad);
+		assert_non_null(strstr(bad, cases[i].bad));
+		assert_memory_equal(&s, real, sizeof(s));
+	}
+	assert_int_equal(wb_env_apply_identity(&s, "", bad, sizeof(bad)),
+			 -EINVAL);
+}
+
 static void test_null(void **state)
 {
 	(void)state;
@@ -223,6 +292,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_probe_fields),
 		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_identity),
 		cmocka_unit_test(test_null),
 	};
 
