@@ -7,14 +7,34 @@ O ?= build
 WARN := -Wall -Wextra -Werror
 CFLAGS ?= -O2 -g
 CXXFLAGS ?= -O2 -g
-override CFLAGS += -std=gnu11 $(WARN) -MMD -MP -D_GNU_SOURCE -Iharness -Ikernels -Ibench -I$(O)/gen
-override CXXFLAGS += -std=gnu++17 $(WARN) -MMD -MP -Ibench
+override CFLAGS += -std=gnu11 $(WARN) -MMD -MP -D_GNU_SOURCE
+override CXXFLAGS += -std=gnu++17 $(WARN) -MMD -MP
 LIBS := -lbenchmark -lpfm -lhwloc -ljansson -lpthread -lm
 VERSION := 0.1.0
 GIT_COMMIT := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 
+# The layers (ARCHITECTURE.md, "Layers"): each part is compiled with the
+# include paths of the parts it may use and no others, and `make layers`
+# checks every quoted include against this same table. The model is pure;
+# the harness (runner, memory, counters, results, checks, settings) sees
+# the model; kernels see the harness; vm/ and plots/ see the harness; the
+# verbs in bench/ see everything but the kernels.
+LAYERS := harness/model=harness/model \
+	harness=harness,$(O)/gen \
+	kernels=harness \
+	tests/kernels=harness \
+	vm=harness,vm \
+	plots=harness,plots \
+	bench=harness,vm,plots,bench,$(O)/gen \
+	tests/unit=harness,vm,plots,tests/unit \
+	tests/fuzz=harness
+inc_of = $(addprefix -I,$(subst $(comma), ,$(patsubst $(1)=%,%,$(filter $(1)=%,$(LAYERS)))))
+comma := ,
+
 MAIN_SRC := bench/main.c
-LIB_C := $(filter-out $(MAIN_SRC),$(wildcard bench/*.c harness/*.c kernels/*.c))
+HARNESS_C := $(filter-out harness/model/% harness/shim/%,$(shell find harness -name '*.c'))
+LIB_C := $(HARNESS_C) $(wildcard kernels/*.c vm/*.c plots/*.c)
+BENCH_OBJ := $(patsubst %.c,$(O)/%.o,$(filter-out $(MAIN_SRC),$(wildcard bench/*.c)))
 MODEL_C := $(wildcard harness/model/*.c)
 DATA := $(wildcard harness/data/*.tsv harness/model/*.tsv)
 gen_obj = $(patsubst %,$(O)/gen/data_%.o,$(notdir $(1)))
@@ -23,8 +43,8 @@ gen_obj = $(patsubst %,$(O)/gen/data_%.o,$(notdir $(1)))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(O)/tests/%,$(UNIT_SRC))
 
-LIB_OBJ := $(patsubst %.c,$(O)/%.o,$(LIB_C)) $(O)/bench/gbshim.o \
-	$(call gen_obj,$(wildcard harness/data/*.tsv))
+LIB_OBJ := $(patsubst %.c,$(O)/%.o,$(LIB_C)) $(O)/harness/runner/gbshim.o \
+	$(O)/gen/kernels_table.o $(call gen_obj,$(wildcard harness/data/*.tsv))
 MODEL_OBJ := $(patsubst %.c,$(O)/%.o,$(MODEL_C)) \
 	$(call gen_obj,$(wildcard harness/model/*.tsv))
 
@@ -38,7 +58,7 @@ $(O)/libwbthp.so: harness/shim/thpshim.c
 $(O)/randwalk: tests/perf/randwalk.c
 	$(CC) -O2 -g $(WARN) -o $@ $<
 
-$(O)/walkbench: $(O)/bench/main.o $(O)/libwb.a $(O)/libwbmodel.a
+$(O)/walkbench: $(O)/bench/main.o $(BENCH_OBJ) $(O)/libwb.a $(O)/libwbmodel.a
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 $(O)/libwb.a: $(LIB_OBJ)
@@ -57,16 +77,48 @@ $(O)/gen/version.h: FORCE
 	@cmp -s $@.new $@ && rm -f $@.new || mv $@.new $@
 $(O)/bench/main.o $(O)/bench/cmd_run.o: $(O)/gen/version.h
 FORCE:
-$(O)/%.o: %.c
+# one rule per layer, each with its own include path (LAYERS)
+$(O)/harness/model/%.o: harness/model/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CFLAGS) $(call inc_of,harness/model) -c -o $@ $<
+$(O)/harness/%.o: harness/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(call inc_of,harness) -c -o $@ $<
+$(O)/kernels/%.o: kernels/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(call inc_of,kernels) -c -o $@ $<
+$(O)/tests/kernels/%.o: tests/kernels/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(call inc_of,tests/kernels) -c -o $@ $<
+$(O)/vm/%.o: vm/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(call inc_of,vm) -c -o $@ $<
+$(O)/plots/%.o: plots/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(call inc_of,plots) -c -o $@ $<
+$(O)/bench/%.o: bench/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(call inc_of,bench) -c -o $@ $<
 
-$(O)/bench/gbshim.o: bench/gbshim.cc
+$(O)/harness/runner/gbshim.o: harness/runner/gbshim.cc
 	@mkdir -p $(dir $@)
-	$(CXX) $(CXXFLAGS) -c -o $@ $<
+	$(CXX) $(CXXFLAGS) $(call inc_of,harness) -c -o $@ $<
 
 $(O)/gen/%.o: $(O)/gen/%.c
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CFLAGS) $(call inc_of,harness) -c -o $@ $<
+
+# The kernel table, from kernels/kernels.def (plus tests/kernels/kernels.def
+# for walkbench-test), so the harness never includes kernels/. A kernel is
+# its file and one X(name) line.
+kernel_table = { echo '\#include "runner/kernel.h"'; \
+	sed -n 's/^X(\([a-z0-9_]*\))$$/extern const struct wb_kernel wb_k_\1;/p' $(1); \
+	echo 'const struct wb_kernel *const wb_kernels[] = {'; \
+	sed -n 's/^X(\([a-z0-9_]*\))$$/\&wb_k_\1,/p' $(1); \
+	echo 'NULL };'; } >$@
+$(O)/gen/kernels_table.c: kernels/kernels.def
+	$(call kernel_table,$<)
+$(O)/gen/kernels_table_test.c: kernels/kernels.def tests/kernels/kernels.def
+	$(call kernel_table,$^)
 
 define embed
 $(O)/gen/data_$(notdir $(1)).c: $(1)
@@ -78,36 +130,34 @@ $(foreach d,$(DATA),$(eval $(call embed,$(d))))
 
 $(O)/tests/%: tests/unit/%.c $(O)/libwb.a $(O)/libwbmodel.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -Itests/unit -o $@ $< $(O)/libwb.a $(O)/libwbmodel.a -lcmocka $(LIBS) -lstdc++
+	$(CC) $(CFLAGS) $(LDFLAGS) $(call inc_of,tests/unit) -o $@ $< $(O)/libwb.a $(O)/libwbmodel.a -lcmocka $(LIBS) -lstdc++
 
 # The same program plus kernels that crash, hang or exhaust memory, for
 # tests of supervision; never installed, never part of `make bench`.
 TEST_KERNEL_OBJ := $(patsubst %.c,$(O)/%.o,$(wildcard tests/kernels/*.c))
-$(O)/registry-test.o: kernels/registry.c tests/kernels/kernels.def
-	$(CC) $(CFLAGS) -DWB_TEST_KERNELS='"../tests/kernels/kernels.def"' -c -o $@ $<
-$(O)/walkbench-test: $(O)/bench/main.o $(O)/registry-test.o $(TEST_KERNEL_OBJ) $(O)/libwb.a $(O)/libwbmodel.a
+$(O)/walkbench-test: $(O)/bench/main.o $(BENCH_OBJ) $(O)/gen/kernels_table_test.o $(TEST_KERNEL_OBJ) $(O)/libwb.a $(O)/libwbmodel.a
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 # The same program under a stand-in machine identity: its environment probe
-# applies WB_TEST_IDENTITY (harness/env.h), so `make test-matrix` runs the
+# applies WB_TEST_IDENTITY (harness/core/env.h), so `make test-matrix` runs the
 # CLI tests as on machines we do not have. Never installed.
-$(O)/env-ident.o: harness/env.c
-	$(CC) $(CFLAGS) -DWB_TEST_IDENTITY -c -o $@ $<
-$(O)/walkbench-ident: $(O)/bench/main.o $(O)/env-ident.o $(O)/libwb.a $(O)/libwbmodel.a
+$(O)/env-ident.o: harness/core/env.c
+	$(CC) $(CFLAGS) $(call inc_of,harness) -DWB_TEST_IDENTITY -c -o $@ $<
+$(O)/walkbench-ident: $(O)/bench/main.o $(BENCH_OBJ) $(O)/env-ident.o $(O)/libwb.a $(O)/libwbmodel.a
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 # libFuzzer targets, one per parser (tests/fuzz/fuzz_NAME.c), each built
 # with the sources it exercises. `make fuzz` runs each for FUZZ_TIME s on a
 # copy of its seed corpus (tests/fuzz/corpus/NAME).
 FUZZ_TIME ?= 60
-FUZZ_SRC_parse := harness/parse.c
-FUZZ_SRC_events := harness/events.c
-FUZZ_SRC_results := harness/resultsread.c harness/stats.c
+FUZZ_SRC_parse := harness/core/parse.c
+FUZZ_SRC_events := harness/counters/events.c
+FUZZ_SRC_results := harness/results/resultsread.c harness/check/stats.c
 FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN := $(patsubst %,$(O)/fuzz/fuzz_%,$(FUZZ_NAMES))
-$(O)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard harness/*.c harness/*.h harness/model/*.c harness/model/*.h) | $(O)/gen/version.h
+$(O)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(shell find harness -name '*.[ch]') | $(O)/gen/version.h
 	@mkdir -p $(dir $@)
-	clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Iharness -Ikernels -Ibench -I$(O)/gen \
+	clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE $(call inc_of,tests/fuzz) -I$(O)/gen \
 		-o $@ $< $(FUZZ_SRC_$*) -ljansson -lm
 fuzz-build: $(FUZZ_BIN)
 fuzz: deps fuzz-build
@@ -127,7 +177,7 @@ deps:
 # Benchmark, so vm/static/ supplies the shim in C and "no udev" for hwloc.
 STATIC_OBJ := $(O)/vm/static/gbshim_lite.o $(O)/vm/static/udev_stub.o
 static: $(O)/walkbench-static
-$(O)/walkbench-static: $(O)/bench/main.o $(STATIC_OBJ) $(filter-out $(O)/bench/gbshim.o,$(LIB_OBJ)) $(O)/libwbmodel.a
+$(O)/walkbench-static: $(O)/bench/main.o $(BENCH_OBJ) $(STATIC_OBJ) $(filter-out $(O)/harness/runner/gbshim.o,$(LIB_OBJ)) $(O)/libwbmodel.a
 	$(CC) -static -o $@ $^ -lpfm -lhwloc -ljansson -lpthread -lm
 
 # The qemu guest image (vm/README.md); the script rebuilds only on change.
@@ -142,6 +192,13 @@ test: deps
 	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(O)/walkbench-test $(O)/walkbench-ident
 	@$(MAKE) --no-print-directory -s sanitize-build
 	@tests/run
+
+# Every quoted include on its layer's path (LAYERS), no cycle between parts.
+.PHONY: layers
+layers: $(O)/gen/version.h
+	@tests/build/check-layers . $(LAYERS) >$(O)/layers.out; rc=$$?; \
+	grep -v '^uses:' $(O)/layers.out; \
+	[ $$rc -eq 0 ] && echo "layers: ok ($$(grep -c '^uses:' $(O)/layers.out) uses between parts, no cycle)"; exit $$rc
 
 # The CLI tests again under each identity in tests/identities/ (tests/matrix).
 test-matrix: deps

@@ -5,12 +5,7 @@
 
 #include <stdio.h>
 
-#define WB_EXIT_OK 0
-#define WB_EXIT_FAILED 1
-#define WB_EXIT_USAGE 2
-#define WB_EXIT_MISSING 3
-#define WB_EXIT_SKIPPED 4
-#define WB_EXIT_UNTRUSTED 5
+#include "core/error.h"
 
 int cmd_list(int argc, char **argv);
 int cmd_run(int argc, char **argv);
@@ -25,9 +20,6 @@ int cmd_vm(int argc, char **argv);
 int cmd_baseline(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 
-/* "walkbench: error: ..." on stderr, one line; returns @code. */
-int wb_error(int code, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
 /* true when argv holds -h or --help before any "--" */
 int wb_wants_help(int argc, char **argv);
 

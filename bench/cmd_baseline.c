@@ -14,10 +14,10 @@
 
 #include <jansson.h>
 
-#include "baseline.h"
+#include "results/baseline.h"
 #include "cmd.h"
-#include "results.h"
-#include "resultsread.h"
+#include "results/results.h"
+#include "results/resultsread.h"
 
 #define DEFAULT_DIR "results/baselines"
 

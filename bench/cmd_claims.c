@@ -20,7 +20,7 @@
 #include <jansson.h>
 
 #include "cmd.h"
-#include "env.h"
+#include "core/env.h"
 #include "model/model.h"
 #include "model/pt.h"
 #include "model/vipt.h"

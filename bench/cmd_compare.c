@@ -18,9 +18,9 @@
 #include <jansson.h>
 
 #include "cmd.h"
-#include "parse.h"
-#include "resultsread.h"
-#include "stats.h"
+#include "core/parse.h"
+#include "results/resultsread.h"
+#include "check/stats.h"
 
 enum verdict {
 	V_UNCHANGED,

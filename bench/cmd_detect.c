@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * walkbench detect: the TLB geometry of this CPU from measurements alone
- * (harness/detect_probe.c), with what CPUID claims printed beside it and
+ * (harness/check/detect_probe.c), with what CPUID claims printed beside it and
  * the model's CPU table row it should match. bench/DETECT.md.
  */
 #include <cpuid.h>
@@ -13,12 +13,12 @@
 #include <jansson.h>
 
 #include "cmd.h"
-#include "detect.h"
-#include "env.h"
+#include "check/detect.h"
+#include "core/env.h"
 #include "model/cpu.h"
 #include "model/model.h"
-#include "parse.h"
-#include "topo.h"
+#include "core/parse.h"
+#include "core/topo.h"
 
 static const char help[] =
 	"usage: walkbench detect [--json] [--quick] [--cpu N] [--curves]\n"

@@ -7,10 +7,10 @@
 #include <jansson.h>
 
 #include "cmd.h"
-#include "env.h"
-#include "kernel.h"
-#include "needs.h"
-#include "plan.h"
+#include "core/env.h"
+#include "runner/kernel.h"
+#include "runner/needs.h"
+#include "runner/plan.h"
 
 static json_t *param_json(const struct wb_param *p)
 {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * walkbench merge RESULTS.json... [--out DIR] [--json]: results files from
- * many hosts as one report grouped by CPU model (harness/merge.h). Every
+ * many hosts as one report grouped by CPU model (harness/results/merge.h). Every
  * input is loaded and checked before anything is written; in --out DIR no
  * existing file is ever replaced.
  */
@@ -14,10 +14,10 @@
 #include <unistd.h>
 
 #include "cmd.h"
-#include "merge.h"
+#include "results/merge.h"
 #include "merge_report.h"
 #include "plot.h"
-#include "results.h"
+#include "results/results.h"
 
 /* `walkbench plot` overlays at most this many files: a larger group has
  * its first ones plotted, and the report says so */

@@ -17,7 +17,7 @@
 #include "model/pwc.h"
 #include "model/vipt.h"
 #include "model/walk.h"
-#include "parse.h"
+#include "core/parse.h"
 
 int wbm_cli_opt(int argc, char **argv, int *i, const char *name,
 		const char **val)

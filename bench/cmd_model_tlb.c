@@ -14,7 +14,7 @@
 #include "cmd_model.h"
 #include "model/cpu.h"
 #include "model/tlb.h"
-#include "parse.h"
+#include "core/parse.h"
 
 static const char tlb_help[] =
 	"usage: walkbench model tlb [--cpu NAME|host | --geometry FILE]\n"

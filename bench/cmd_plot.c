@@ -17,7 +17,7 @@
 
 #include "cmd.h"
 #include "plot.h"
-#include "results.h"
+#include "results/results.h"
 
 #define MAX_FILES 16
 

@@ -23,11 +23,11 @@
 #include <unistd.h>
 
 #include "cmd.h"
-#include "journal.h"
-#include "kernel.h"
-#include "lock.h"
-#include "parse.h"
-#include "policy.h"
+#include "settings/journal.h"
+#include "runner/kernel.h"
+#include "core/lock.h"
+#include "core/parse.h"
+#include "settings/policy.h"
 
 #define MAX_ARGV 256
 #define WB_POLICY_REPS_MAX 100

@@ -12,21 +12,21 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "busy.h"
+#include "core/busy.h"
 #include "cmd.h"
 #include "version.h"
-#include "counters.h"
-#include "env.h"
-#include "gbshim.h"
-#include "instance.h"
-#include "needs.h"
-#include "journal.h"
-#include "lock.h"
-#include "parse.h"
-#include "plan.h"
-#include "results.h"
-#include "supervise.h"
-#include "topo.h"
+#include "counters/counters.h"
+#include "core/env.h"
+#include "runner/gbshim.h"
+#include "runner/instance.h"
+#include "runner/needs.h"
+#include "settings/journal.h"
+#include "core/lock.h"
+#include "core/parse.h"
+#include "runner/plan.h"
+#include "results/results.h"
+#include "runner/supervise.h"
+#include "core/topo.h"
 
 #define MAX_OVERRIDES 32
 #define MAX_NAMES 64

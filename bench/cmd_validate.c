@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * walkbench validate RESULTS.json...: every prediction of every instance
- * against what was measured (harness/validate.c). All files are loaded and
+ * against what was measured (harness/check/validate.c). All files are loaded and
  * checked before anything is printed, so bad input writes nothing.
  */
 #include <stdio.h>
@@ -11,7 +11,7 @@
 #include <jansson.h>
 
 #include "cmd.h"
-#include "validate.h"
+#include "check/validate.h"
 
 static const char help[] =
 	"usage: walkbench validate [--json] [--quiet] RESULTS.json...\n"

@@ -9,7 +9,7 @@
 
 #include "cmd.h"
 #include "version.h"
-#include "journal.h"
+#include "settings/journal.h"
 
 struct command {
 	const char *name;
@@ -39,18 +39,6 @@ static void usage(FILE *f)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
 	fprintf(f, "\n'walkbench VERB --help' describes a verb.\n");
-}
-
-int wb_error(int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("walkbench: error: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return code;
 }
 
 int wb_wants_help(int argc, char **argv)

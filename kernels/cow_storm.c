@@ -15,12 +15,12 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "faulting.h"
-#include "kernel.h"
-#include "mem.h"
-#include "osstat.h"
-#include "pfns.h"
-#include "procs.h"
+#include "mem/faulting.h"
+#include "runner/kernel.h"
+#include "mem/mem.h"
+#include "counters/osstat.h"
+#include "mem/pfns.h"
+#include "runner/procs.h"
 
 enum {
 	P_MIB,

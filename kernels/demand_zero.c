@@ -12,11 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "faulting.h"
-#include "kernel.h"
-#include "mem.h"
-#include "osstat.h"
-#include "pfns.h"
+#include "mem/faulting.h"
+#include "runner/kernel.h"
+#include "mem/mem.h"
+#include "counters/osstat.h"
+#include "mem/pfns.h"
 
 enum {
 	P_MIB,

@@ -19,7 +19,7 @@
  *     5 hugetlbfs 1G (needs the 1 GiB pool, i.e. pdpe1gb).
  *
  * The mapping sits alone in its own 512 GiB-aligned stretch of address
- * space (harness/layout.h), so VmPTE growth is its page tables only. Every
+ * space (harness/mem/layout.h), so VmPTE growth is its page tables only. Every
  * page is verified to have the backing's page size before anything is
  * timed; an instance that got a silent fallback is refused as untrusted.
  * hugetlb pages come from the pool; a pool too small is grown through the
@@ -36,10 +36,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "env.h"
-#include "journal.h"
-#include "kernel.h"
-#include "layout.h"
+#include "core/env.h"
+#include "settings/journal.h"
+#include "runner/kernel.h"
+#include "mem/layout.h"
 #include "model/model.h"
 
 enum {

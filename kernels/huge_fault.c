@@ -25,8 +25,8 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "kernel.h"
-#include "layout.h"
+#include "runner/kernel.h"
+#include "mem/layout.h"
 
 #ifndef MADV_COLLAPSE
 #define MADV_COLLAPSE 25

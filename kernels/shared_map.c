@@ -23,16 +23,16 @@
 #include <sys/shm.h>
 #include <unistd.h>
 
-#include "faulting.h"
-#include "journal.h"
-#include "kernel.h"
-#include "mem.h"
+#include "mem/faulting.h"
+#include "settings/journal.h"
+#include "runner/kernel.h"
+#include "mem/mem.h"
 #include "model/model.h"
 #include "model/pt.h"
-#include "osstat.h"
-#include "pfns.h"
-#include "procs.h"
-#include "vaslot.h"
+#include "counters/osstat.h"
+#include "mem/pfns.h"
+#include "runner/procs.h"
+#include "mem/vaslot.h"
 
 #ifndef MFD_HUGE_2MB
 #define MFD_HUGE_2MB (21u << 26) /* log2(2M) << MFD_HUGE_SHIFT */

@@ -20,10 +20,10 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "faulting.h"
-#include "kernel.h"
-#include "mem.h"
-#include "osstat.h"
+#include "mem/faulting.h"
+#include "runner/kernel.h"
+#include "mem/mem.h"
+#include "counters/osstat.h"
 
 enum {
 	P_OP,

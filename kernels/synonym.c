@@ -15,12 +15,12 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "env.h"
-#include "faulting.h"
-#include "kernel.h"
-#include "mem.h"
+#include "core/env.h"
+#include "mem/faulting.h"
+#include "runner/kernel.h"
+#include "mem/mem.h"
 #include "model/vipt.h"
-#include "vaslot.h"
+#include "mem/vaslot.h"
 
 enum {
 	P_ALIAS

@@ -16,9 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "env.h"
-#include "kernel.h"
-#include "mem.h"
+#include "core/env.h"
+#include "runner/kernel.h"
+#include "mem/mem.h"
 #include "model/model.h"
 
 #define LINE 64

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "env.h"
+#include "core/env.h"
 #include "walk.h"
 
 int walk_levels(const struct wb_ctx *ctx)

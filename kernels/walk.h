@@ -1,15 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * What the two `walk` kernels share: a sparse layout of 4K pages in a
- * private stretch of address space (harness/layout.h), linked into one
+ * private stretch of address space (harness/mem/layout.h), linked into one
  * pointer-chasing ring, with the VmPTE growth of building it measured and
  * the pages verified as 4K before anything is timed.
  */
 #ifndef WB_WALK_H
 #define WB_WALK_H
 
-#include "kernel.h"
-#include "layout.h"
+#include "runner/kernel.h"
+#include "mem/layout.h"
 #include "model/model.h"
 
 struct walk_state {

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernel.h"
+#include "runner/kernel.h"
 
 static int ok_setup(struct wb_ctx *ctx, void **state)
 {

@@ -17,7 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "kernel.h"
+#include "runner/kernel.h"
 
 #define KC_SKIP 77
 

@@ -35,8 +35,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "env.h"
-#include "kernel.h"
+#include "core/env.h"
+#include "runner/kernel.h"
 
 struct child_result {
 	enum wb_status status;

@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "baseline.h"
+#include "results/baseline.h"
 
 static json_t *wb_of(const char *text)
 {

@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "busy.h"
+#include "core/busy.h"
 
 static void test_parse_stat(void **st)
 {

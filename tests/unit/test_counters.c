@@ -17,10 +17,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "counters.h"
-#include "counters_table.h"
-#include "events.h"
-#include "vmstat.h"
+#include "counters/counters.h"
+#include "counters/counters_table.h"
+#include "counters/events.h"
+#include "counters/vmstat.h"
 
 extern const char wb_data_events_tsv[];
 

@@ -15,7 +15,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "detect.h"
+#include "check/detect.h"
 
 #define REPS 7
 #define NMAX 128

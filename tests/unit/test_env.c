@@ -16,7 +16,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "env.h"
+#include "core/env.h"
 
 static const char *const json_keys[] = {
 	"vendor",

@@ -11,7 +11,7 @@
 #include <cmocka.h>
 
 #include "kernel_child.h"
-#include "layout.h"
+#include "mem/layout.h"
 
 #define MIB ((uint64_t)1 << 20)
 

@@ -21,7 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "journal.h"
+#include "settings/journal.h"
 
 struct fixture {
 	char dir[64];

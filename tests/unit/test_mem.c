@@ -13,9 +13,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "env.h"
-#include "kernel.h"
-#include "mem.h"
+#include "core/env.h"
+#include "runner/kernel.h"
+#include "mem/mem.h"
 
 static int thp_possible(void)
 {

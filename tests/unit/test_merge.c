@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "merge.h"
+#include "results/merge.h"
 
 #define MAXF 8
 

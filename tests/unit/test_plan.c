@@ -8,9 +8,9 @@
 
 #include <string.h>
 
-#include "mem.h"
-#include "parse.h"
-#include "plan.h"
+#include "mem/mem.h"
+#include "core/parse.h"
+#include "runner/plan.h"
 
 static void test_sweep_has_powers_of_two(void **st)
 {

@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "policy.h"
+#include "settings/policy.h"
 
 #define MIB (1024.0 * 1024.0)
 

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "results.h"
+#include "results/results.h"
 
 static char dir[64];
 

@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "resultsread.h"
+#include "results/resultsread.h"
 
 #define HEAD                                                                   \
 	"{\"context\": {\"host_name\": \"h\", \"walkbench\": {\"version\": "   \

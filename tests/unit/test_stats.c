@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "stats.h"
+#include "check/stats.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 

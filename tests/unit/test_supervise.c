@@ -13,7 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "supervise.h"
+#include "runner/supervise.h"
 
 static int writes_record(void *arg, int fd)
 {

@@ -14,9 +14,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "env.h"
-#include "topo.h"
-#include "topo_hwloc.h"
+#include "core/env.h"
+#include "core/topo.h"
+#include "core/topo_hwloc.h"
 
 #define SYNTH                                                                  \
 	"pack:2 l3:1(size=8388608) core:2 l2:1(size=1048576) "                 \

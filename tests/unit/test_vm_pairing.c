@@ -12,7 +12,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "vm_pairing.h"
+#include "results/vm_pairing.h"
 
 #define ENV                                                                    \
 	"{\"vendor\":\"GenuineIntel\",\"family\":6,\"model\":167,"             \

@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sha256.h"
-#include "vmframe.h"
+#include "results/sha256.h"
+#include "results/vmframe.h"
 
 static void test_sha256_vectors(void **state)
 {

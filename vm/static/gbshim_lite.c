@@ -19,7 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "gbshim.h"
+#include "runner/gbshim.h"
 
 #define MAX_REPS 1000
 #define MAX_ITERS 1000000000ull

@@ -1,0 +1,666 @@
+// SPDX-License-Identifier: MIT
+/*
+ * validate.h: results against predictions. A measured value is a fact of
+ * the instance with the predicted quantity's name, else a benchmark field
+ * of that name (median over repetitions); knee quantities come from the
+ * curve over instances. Nothing here measures or writes.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check/detect.h"
+#include "core/parse.h"
+#include "check/validate.h"
+
+const char *wb_verdict_name(enum wb_verdict v)
+{
+	return v == WB_PASS ? "PASS" : v == WB_FAIL ? "FAIL" : "SKIP";
+}
+
+int wb_tol_check(const char *kind, double tol, double p, double m, bool *pass)
+{
+	if (!strcmp(kind, "exact"))
+		*pass = m == p;
+	else if (!strcmp(kind, "rel"))
+		*pass = fabs(m - p) <= tol * fabs(p);
+	else if (!strcmp(kind, "abs"))
+		*pass = fabs(m - p) <= tol;
+	else if (!strcmp(kind, "min"))
+		*pass = m >= p;
+	else if (!strcmp(kind, "max"))
+		*pass = m <= p;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+void wb_vtable_free(struct wb_vtable *t)
+{
+	free(t->rows);
+	t->rows = NULL;
+	t->n = t->cap = 0;
+}
+
+static struct wb_vrow *add(struct wb_vtable *t, const char *file,
+			   const char *kernel, const char *params,
+			   const char *quantity)
+{
+	struct wb_vrow *r;
+
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? 2 * t->cap : 64;
+		struct wb_vrow *n = realloc(t->rows, cap * sizeof(*n));
+
+		if (!n)
+			return NULL;
+		t->rows = n;
+		t->cap = cap;
+	}
+	r = &t->rows[t->n++];
+	memset(r, 0, sizeof(*r));
+	snprintf(r->file, sizeof(r->file), "%s", file);
+	snprintf(r->kernel, sizeof(r->kernel), "%s", kernel);
+	snprintf(r->params, sizeof(r->params), "%s", params);
+	snprintf(r->quantity, sizeof(r->quantity), "%s", quantity);
+	return r;
+}
+
+int wb_validate_shape(json_t *root, char *why, size_t len)
+{
+	json_t *wb = json_object_get(json_object_get(root, "context"),
+				     "walkbench");
+
+	if (!json_is_object(root) || !json_is_object(wb)) {
+		snprintf(why, len,
+			 "not a walkbench results file "
+			 "(no context.walkbench)");
+		return -EINVAL;
+	}
+	if (!json_is_array(json_object_get(wb, "instances"))) {
+		snprintf(why, len, "no context.walkbench.instances array");
+		return -EINVAL;
+	}
+	if (!json_is_array(json_object_get(root, "benchmarks"))) {
+		snprintf(why, len, "no benchmarks array");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static const char *str(json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s ? s : "";
+}
+
+/* Byte-valued parameters (stride, ws) as sizes (4K, 2M, 512G), other
+ * numbers as they are. */
+static const char *num_str(const char *key, double v, char *b, size_t len)
+{
+	bool bytes = !strcmp(key, "stride") || !strcmp(key, "ws");
+
+	if (bytes && v >= 1024 && v == (double)(uint64_t)v &&
+	    !((uint64_t)v % 1024))
+		return wb_format_size((uint64_t)v, b, len);
+	snprintf(b, len, "%g", v);
+	return b;
+}
+
+/* "k:v k:v" from a params object, without @skip */
+static void params_str(json_t *params, const char *skip, char *out, size_t len)
+{
+	char b[32];
+	const char *k;
+	json_t *v;
+	size_t o = 0;
+
+	out[0] = 0;
+	json_object_foreach(params, k, v) {
+		if (skip && !strcmp(k, skip))
+			continue;
+		if (o >= len)
+			break;
+		if (json_is_string(v))
+			o += snprintf(out + o, len - o, "%s%s:%s", o ? " " : "",
+				      k, json_string_value(v));
+		else
+			o += snprintf(
+				out + o, len - o, "%s%s:%s", o ? " " : "", k,
+				num_str(k, json_number_value(v), b, sizeof(b)));
+	}
+}
+
+/* A parameter as a number: numbers as they are, sizes like "2M" parsed. */
+static int param_num(json_t *params, const char *key, double *out)
+{
+	json_t *v = json_object_get(params, key);
+	uint64_t u;
+
+	if (json_is_number(v)) {
+		*out = json_number_value(v);
+		return 0;
+	}
+	if (json_is_string(v) && !wb_parse_size(json_string_value(v), &u)) {
+		*out = (double)u;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+/* Values of @key in the iteration entries of benchmark @name. */
+static size_t bench_values(json_t *root, const char *name, const char *key,
+			   double *out, size_t max)
+{
+	json_t *b;
+	size_t i, n = 0;
+
+	json_array_foreach(json_object_get(root, "benchmarks"), i, b) {
+		json_t *v = json_object_get(b, key);
+
+		if (n < max && !strcmp(str(b, "name"), name) &&
+		    !strcmp(str(b, "run_type"), "iteration") &&
+		    json_is_number(v))
+			out[n++] = json_number_value(v);
+	}
+	return n;
+}
+
+/* ns per unit of work: the entry's ns_per_<unit> field */
+static size_t bench_ns(json_t *root, const char *name, double *out, size_t max)
+{
+	json_t *b;
+	size_t i, n = 0;
+
+	json_array_foreach(json_object_get(root, "benchmarks"), i, b) {
+		const char *k;
+		json_t *v;
+
+		if (strcmp(str(b, "name"), name) ||
+		    strcmp(str(b, "run_type"), "iteration"))
+			continue;
+		json_object_foreach(b, k, v) {
+			if (!strncmp(k, "ns_per_", 7) && json_is_number(v) &&
+			    n < max) {
+				out[n++] = json_number_value(v);
+				break;
+			}
+		}
+	}
+	return n;
+}
+
+static bool usable(json_t *inst, char *why, size_t len)
+{
+	const char *st = str(inst, "status");
+
+	if (strcmp(st, "ok")) {
+		snprintf(why, len, "instance %s: %s", st[0] ? st : "no status",
+			 str(inst, "why"));
+		return false;
+	}
+	return true;
+}
+
+static void verdict(struct wb_vrow *r, json_t *item, double measured)
+{
+	const char *kind = str(item, "tolerance");
+	double tol = json_number_value(json_object_get(item, "tol"));
+	bool pass;
+
+	r->has_meas = true;
+	r->measured = measured;
+	if (wb_tol_check(kind, tol, r->predicted, measured, &pass)) {
+		r->verdict = WB_SKIP;
+		snprintf(r->why, sizeof(r->why), "unknown tolerance '%s'",
+			 kind);
+		return;
+	}
+	r->verdict = pass ? WB_PASS : WB_FAIL;
+	if (!pass && !r->why[0])
+		snprintf(r->why, sizeof(r->why),
+			 "measured outside the tolerance");
+}
+
+static void tol_str(json_t *item, char *out, size_t len)
+{
+	const char *kind = str(item, "tolerance");
+	double tol = json_number_value(json_object_get(item, "tol"));
+
+	if (!strcmp(kind, "exact") || !strcmp(kind, "min") ||
+	    !strcmp(kind, "max"))
+		snprintf(out, len, "%s", kind);
+	else
+		snprintf(out, len, "%s %g", kind, tol);
+}
+
+/*
+ * Knee quantities and the parameter their curve runs over: *_reach_pages
+ * over "pages", *_reach_bytes over "ws" (working set in bytes, knees found
+ * in pages of the instance's page_size_bytes fact). NULL: not a knee.
+ */
+static const char *knee_x(const char *q)
+{
+	size_t n = strlen(q);
+
+	if (n > 12 && !strcmp(q + n - 12, "_reach_pages"))
+		return "pages";
+	if (n > 12 && !strcmp(q + n - 12, "_reach_bytes"))
+		return "ws";
+	return NULL;
+}
+
+/* Knee rows were already made for this (kernel, page size, quantity)? */
+static bool knee_done(const struct wb_vtable *t, size_t first,
+		      const char *kernel, const char *params, const char *q)
+{
+	size_t n = strlen(params);
+
+	for (size_t i = first; i < t->n; i++)
+		if (!strcmp(t->rows[i].kernel, kernel) &&
+		    !strcmp(t->rows[i].quantity, q) &&
+		    !strncmp(t->rows[i].params, params, n) &&
+		    t->rows[i].params[n] == ' ')
+			return true;
+	return false;
+}
+
+static double fact(json_t *inst, const char *k, bool *ok)
+{
+	json_t *v = json_object_get(json_object_get(inst, "facts"), k);
+
+	if (!json_is_number(v)) {
+		*ok = false;
+		return 0;
+	}
+	return json_number_value(v);
+}
+
+/* Lines of each cache level the run's environment names. */
+static void cache_lines(json_t *root, double *lines, size_t *n)
+{
+	static const char *const lv[] = { "l1d", "l2", "llc" };
+	json_t *env = json_object_get(
+		json_object_get(json_object_get(root, "context"), "walkbench"),
+		"env");
+
+	*n = 0;
+	for (size_t i = 0; i < 3; i++) {
+		char k1[32], k2[32];
+		double sz, ln;
+
+		snprintf(k1, sizeof(k1), "%s_size_bytes", lv[i]);
+		snprintf(k2, sizeof(k2), "%s_line_bytes", lv[i]);
+		sz = json_number_value(json_object_get(env, k1));
+		ln = json_number_value(json_object_get(env, k2));
+		if (sz > 0 && ln > 0)
+			lines[(*n)++] = sz / ln;
+	}
+}
+
+#define REPS_MAX 64
+#define CURVE_MAX 512
+
+/*
+ * The knee of @q on the curve of every usable instance of @kernel with page
+ * size @ps: pages against ns per access, the same knee finder and the same
+ * level assignment as walkbench detect.
+ */
+static void knee_row(json_t *root, const char *kernel, const char *group,
+		     const char *xp, const char *q, json_t *item,
+		     struct wb_vrow *r)
+{
+	double unit = 0;
+	static double x[CURVE_MAX], y[CURVE_MAX * REPS_MAX];
+	double v[REPS_MAX];
+	size_t n = 0, reps = REPS_MAX, i, nk;
+	struct wb_knee k[WB_KNEES_MAX];
+	int l1, l2, pick;
+	double lines[3];
+	size_t nl;
+	json_t *inst;
+
+	json_array_foreach(
+		json_object_get(
+			json_object_get(json_object_get(root, "context"),
+					"walkbench"),
+			"instances"),
+		i, inst) {
+		json_t *params = json_object_get(inst, "params");
+		double pages, div = 1;
+		char g[128];
+		size_t m;
+
+		params_str(params, xp, g, sizeof(g));
+		if (strcmp(str(inst, "kernel"), kernel) || strcmp(g, group) ||
+		    strcmp(str(inst, "status"), "ok") ||
+		    !json_is_true(
+			    json_object_get(inst, "page_size_verified")) ||
+		    param_num(params, xp, &pages) || n >= CURVE_MAX)
+			continue;
+		if (strcmp(xp, "pages")) {
+			bool ok = true;
+
+			div = fact(inst, "page_size_bytes", &ok);
+			if (!ok || div <= 0)
+				continue;
+			pages /= div;
+			unit = div;
+		}
+		m = bench_ns(root, str(inst, "name"), v, REPS_MAX);
+		if (!m)
+			continue;
+		if (m < reps)
+			reps = m;
+		x[n] = pages;
+		memcpy(y + n * REPS_MAX, v, m * sizeof(*v));
+		n++;
+	}
+	if (n < 4) {
+		r->verdict = WB_SKIP;
+		snprintf(r->why, sizeof(r->why),
+			 "%zu usable %s instances with %s: a knee needs 4", n,
+			 kernel, group);
+		return;
+	}
+	/* sort by pages, then pack to reps columns */
+	for (size_t a = 1; a < n; a++)
+		for (size_t b = a; b > 0 && x[b - 1] > x[b]; b--) {
+			double t = x[b];
+
+			x[b] = x[b - 1];
+			x[b - 1] = t;
+			memcpy(v, y + b * REPS_MAX, sizeof(v));
+			memcpy(y + b * REPS_MAX, y + (b - 1) * REPS_MAX,
+			       sizeof(v));
+			memcpy(y + (b - 1) * REPS_MAX, v, sizeof(v));
+		}
+	for (size_t a = 0; a < n; a++)
+		memmove(y + a * reps, y + a * REPS_MAX, reps * sizeof(*y));
+	/* a 2x sweep cannot place a knee within a relative tolerance of
+	 * 0.5, and its few points mix the data caches' steps in */
+	for (size_t a = 1; a < n; a++)
+		if (x[a] > 1.5 * x[a - 1]) {
+			r->verdict = WB_SKIP;
+			snprintf(r->why, sizeof(r->why),
+				 "sweep too coarse for a knee (%.0f to %.0f "
+				 "pages in one step)",
+				 x[a - 1], x[a]);
+			return;
+		}
+	if (wb_cp_knees(x, y, n, reps, WB_KNEE_MIN_STEP_NS, true, 1, k, &nk)) {
+		r->verdict = WB_SKIP;
+		snprintf(r->why, sizeof(r->why), "knee finder failed");
+		return;
+	}
+	cache_lines(root, lines, &nl);
+	wb_cp_knees_assign(k, nk, WB_L1_MAX_ENTRIES, lines, nl, &l1, &l2);
+	pick = strncmp(q, "l1_", 3) ? l2 : l1;
+	if (pick < 0) {
+		r->verdict = WB_SKIP;
+		snprintf(r->why, sizeof(r->why),
+			 "no %s knee on the %zu-point curve (%.0f..%.0f pages)",
+			 strncmp(q, "l1_", 3) ? "second" : "first", n, x[0],
+			 x[n - 1]);
+		return;
+	}
+	snprintf(r->why, sizeof(r->why),
+		 "knee in [%.0f, %.0f) pages, confidence %.2f, %zu points "
+		 "(cache knees set aside)",
+		 k[pick].x, k[pick].x_next, k[pick].confidence, n);
+	verdict(r, item, unit > 0 ? k[pick].x * unit : k[pick].x);
+	if (r->verdict == WB_FAIL)
+		strncat(r->why, ": outside the tolerance",
+			sizeof(r->why) - strlen(r->why) - 1);
+}
+
+static void item_row(json_t *root, json_t *inst, json_t *item,
+		     struct wb_vrow *r)
+{
+	const char *q = str(item, "quantity");
+	json_t *fact = json_object_get(json_object_get(inst, "facts"), q);
+	json_t *miss = json_object_get(json_object_get(inst, "missing_metrics"),
+				       q);
+	double v[REPS_MAX];
+	size_t m;
+
+	if (json_is_number(fact)) {
+		verdict(r, item, json_number_value(fact));
+		return;
+	}
+	m = bench_values(root, str(inst, "name"), q, v, REPS_MAX);
+	if (m) {
+		snprintf(r->why, sizeof(r->why), "median of %zu repetitions",
+			 m);
+		verdict(r, item, wb_cp_median(v, m));
+		return;
+	}
+	r->verdict = WB_SKIP;
+	if (json_is_string(miss))
+		snprintf(r->why, sizeof(r->why), "not measured: %s",
+			 json_string_value(miss));
+	else
+		snprintf(r->why, sizeof(r->why),
+			 "no fact or counter named %s in the results", q);
+}
+
+/* Huge pages: ns per access with a huge backing <= base at the same
+ * pattern and working set, with WB_VALIDATE_TIME_SLACK. */
+static int huge_sign(json_t *root, json_t *insts, const char *file,
+		     struct wb_vtable *t)
+{
+	json_t *a, *b;
+	size_t i, j;
+
+	json_array_foreach(insts, i, a) {
+		json_t *pa = json_object_get(a, "params");
+		double ba, wsa, pta, va[REPS_MAX], ns_base;
+		size_t na;
+
+		if (strcmp(str(a, "kernel"), "huge_access") ||
+		    strcmp(str(a, "status"), "ok") ||
+		    param_num(pa, "backing", &ba) || ba != 1 ||
+		    param_num(pa, "ws", &wsa) || param_num(pa, "pattern", &pta))
+			continue;
+		na = bench_ns(root, str(a, "name"), va, REPS_MAX);
+		if (!na)
+			continue;
+		ns_base = wb_cp_median(va, na);
+		json_array_foreach(insts, j, b) {
+			json_t *pb = json_object_get(b, "params");
+			double bb, wsb, ptb, vb[REPS_MAX], ns;
+			char params[128];
+			struct wb_vrow *r;
+			size_t nb;
+
+			if (strcmp(str(b, "kernel"), "huge_access") ||
+			    strcmp(str(b, "status"), "ok") ||
+			    param_num(pb, "backing", &bb) || bb == 1 ||
+			    param_num(pb, "ws", &wsb) || wsb != wsa ||
+			    param_num(pb, "pattern", &ptb) || ptb != pta)
+				continue;
+			params_str(pb, NULL, params, sizeof(params));
+			r = add(t, file, "huge_access", params,
+				"ns_huge_le_base");
+			if (!r)
+				return -ENOMEM;
+			r->has_pred = true;
+			r->predicted = ns_base;
+			snprintf(r->tol, sizeof(r->tol), "max +%.0f%%",
+				 100 * WB_VALIDATE_TIME_SLACK);
+			if (!usable(b, r->why, sizeof(r->why)) ||
+			    !(nb = bench_ns(root, str(b, "name"), vb,
+					    REPS_MAX))) {
+				r->verdict = WB_SKIP;
+				if (!r->why[0])
+					snprintf(r->why, sizeof(r->why),
+						 "no ns_per_ field");
+				continue;
+			}
+			ns = wb_cp_median(vb, nb);
+			r->has_meas = true;
+			r->measured = ns;
+			r->verdict = ns <= ns_base * (1 +
+						      WB_VALIDATE_TIME_SLACK)
+					     ? WB_PASS
+					     : WB_FAIL;
+			snprintf(r->why, sizeof(r->why),
+				 "huge %.2f ns vs base %.2f ns per access "
+				 "(predicted column: base)",
+				 ns, ns_base);
+			/* On a guest, where a process's huge pages land in
+			 * host memory decides their speed, and passes can
+			 * disagree: the claim is refuted only when no
+			 * repetition bears it out. */
+			if (r->verdict == WB_FAIL) {
+				double lo = vb[0];
+
+				for (size_t k = 1; k < nb; k++)
+					lo = fmin(lo, vb[k]);
+				if (lo <=
+				    ns_base * (1 + WB_VALIDATE_TIME_SLACK)) {
+					r->verdict = WB_SKIP;
+					snprintf(
+						r->why, sizeof(r->why),
+						"inconclusive: huge %.2f ns vs "
+						"base %.2f ns, but its fastest "
+						"repetition %.2f ns is within: "
+						"speed differs between "
+						"processes",
+						ns, ns_base, lo);
+				}
+			}
+		}
+	}
+	return 0;
+}
+
+/* walk_depth: deeper strides need more new entries per access, so ns per
+ * access must not fall from one stride to the next (same pages). */
+static int depth_order(json_t *root, json_t *insts, const char *file,
+		       struct wb_vtable *t)
+{
+	double stride[16], ns[16], pages[16];
+	char names[16][64];
+	size_t n = 0, i;
+	json_t *a;
+
+	json_array_foreach(insts, i, a) {
+		json_t *p = json_object_get(a, "params");
+		double v[REPS_MAX];
+		size_t m;
+
+		if (strcmp(str(a, "kernel"), "walk_depth") ||
+		    strcmp(str(a, "status"), "ok") || n >= 16 ||
+		    param_num(p, "stride", &stride[n]) ||
+		    param_num(p, "pages", &pages[n]))
+			continue;
+		m = bench_ns(root, str(a, "name"), v, REPS_MAX);
+		if (!m)
+			continue;
+		ns[n] = wb_cp_median(v, m);
+		params_str(p, NULL, names[n], sizeof(names[n]));
+		n++;
+	}
+	for (size_t x = 0; x < n; x++)
+		for (size_t y = 0; y < n; y++) {
+			struct wb_vrow *r;
+			double next = 0;
+
+			/* each stride against the next larger one */
+			if (pages[y] != pages[x] || stride[y] <= stride[x])
+				continue;
+			for (size_t z = 0; z < n; z++)
+				if (pages[z] == pages[x] &&
+				    stride[z] > stride[x] &&
+				    stride[z] < stride[y])
+					next = 1;
+			if (next)
+				continue;
+			r = add(t, file, "walk_depth", names[y],
+				"ns_ge_shallower_stride");
+			if (!r)
+				return -ENOMEM;
+			r->has_pred = r->has_meas = true;
+			r->predicted = ns[x];
+			r->measured = ns[y];
+			snprintf(r->tol, sizeof(r->tol), "min -%.0f%%",
+				 100 * WB_VALIDATE_TIME_SLACK);
+			r->verdict = ns[y] >= ns[x] * (1 -
+						       WB_VALIDATE_TIME_SLACK)
+					     ? WB_PASS
+					     : WB_FAIL;
+			snprintf(r->why, sizeof(r->why),
+				 "%.2f ns vs %.2f ns at %.23s (predicted "
+				 "column)",
+				 ns[y], ns[x], names[x]);
+		}
+	return 0;
+}
+
+int wb_validate_file(json_t *root, const char *file, struct wb_vtable *t)
+{
+	json_t *insts = json_object_get(
+		json_object_get(json_object_get(root, "context"), "walkbench"),
+		"instances");
+	size_t first = t->n, i;
+	json_t *inst;
+	int err;
+
+	json_array_foreach(insts, i, inst) {
+		const char *kernel = str(inst, "kernel");
+		json_t *params = json_object_get(inst, "params");
+		json_t *items = json_object_get(
+			json_object_get(inst, "prediction"), "items");
+		char ps[128], why[200];
+		json_t *item;
+		size_t j;
+		bool ok = usable(inst, why, sizeof(why));
+
+		json_array_foreach(items, j, item) {
+			const char *q = str(item, "quantity");
+			const char *xp = knee_x(q);
+			struct wb_vrow *r;
+
+			params_str(params, xp, ps, sizeof(ps));
+			if (xp && knee_done(t, first, kernel, ps, q))
+				continue;
+			r = add(t, file, kernel, ps, q);
+			if (!r)
+				return -ENOMEM;
+			r->has_pred = true;
+			r->predicted = json_number_value(
+				json_object_get(item, "value"));
+			tol_str(item, r->tol, sizeof(r->tol));
+			if (xp) {
+				size_t l = strlen(r->params);
+
+				snprintf(r->params + l, sizeof(r->params) - l,
+					 " (all %s)", xp);
+				knee_row(root, kernel, ps, xp, q, item, r);
+			} else if (!ok) {
+				r->verdict = WB_SKIP;
+				snprintf(r->why, sizeof(r->why), "%s", why);
+			} else {
+				item_row(root, inst, item, r);
+			}
+		}
+		if (!ok && !json_array_size(items)) {
+			struct wb_vrow *r;
+
+			params_str(params, NULL, ps, sizeof(ps));
+			r = add(t, file, kernel, ps, "-");
+			if (!r)
+				return -ENOMEM;
+			r->verdict = WB_SKIP;
+			snprintf(r->why, sizeof(r->why), "%s", why);
+		}
+	}
+	err = huge_sign(root, insts, file, t);
+	if (!err)
+		err = depth_order(root, insts, file, t);
+	return err;
+}

@@ -1,0 +1,514 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Environment fingerprint (see env.h). Each probe fills its fields or adds
+ * its name to missing[]; nothing here fails the whole probe except a NULL
+ * argument, because a fingerprint with holes that says where they are is
+ * still worth recording.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/kvm.h>
+#include <linux/perf_event.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <perfmon/pfmlib.h>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#define WB_HAVE_CPUID 1
+#endif
+
+#include "core/env.h"
+#include "core/topo_hwloc.h"
+
+static void add_missing(struct wb_sysinfo *s, const char *name)
+{
+	size_t n = strlen(s->missing);
+
+	snprintf(s->missing + n, sizeof(s->missing) - n, "%s%s", n ? "," : "",
+		 name);
+}
+
+/* First line of a small file, without its newline. */
+static int read_line(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "re");
+	int err = 0;
+
+	if (!f)
+		return -errno;
+	if (!fgets(buf, (int)len, f))
+		err = -EIO;
+	else
+		buf[strcspn(buf, "\n")] = 0;
+	fclose(f);
+	return err;
+}
+
+static int read_u64(const char *path, uint64_t *v)
+{
+	char buf[64], *end;
+
+	if (read_line(path, buf, sizeof(buf)))
+		return -ENOENT;
+	*v = strtoull(buf, &end, 10);
+	return end == buf ? -EINVAL : 0;
+}
+
+/* "always [madvise] never" -> "madvise" */
+static int read_bracketed(const char *path, char *out, size_t len)
+{
+	char buf[256], *lb, *rb;
+
+	if (read_line(path, buf, sizeof(buf)))
+		return -ENOENT;
+	lb = strchr(buf, '[');
+	rb = lb ? strchr(lb, ']') : NULL;
+	if (!rb)
+		return -EINVAL;
+	*rb = 0;
+	snprintf(out, len, "%s", lb + 1);
+	return 0;
+}
+
+/* Value of "key : value" in the first processor block of /proc/cpuinfo. */
+static int cpuinfo_field(const char *key, char *out, size_t len)
+{
+	char line[4096];
+	size_t klen = strlen(key);
+	FILE *f = fopen("/proc/cpuinfo", "re");
+	int err = -ENOENT;
+
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		char *colon;
+
+		if (line[0] == '\n')
+			break; /* end of the first CPU */
+		if (strncmp(line, key, klen) ||
+		    (line[klen] != ' ' && line[klen] != '\t' &&
+		     line[klen] != ':'))
+			continue;
+		colon = strchr(line, ':');
+		if (!colon)
+			continue;
+		colon++;
+		colon += strspn(colon, " \t");
+		colon[strcspn(colon, "\n")] = 0;
+		snprintf(out, len, "%s", colon);
+		err = 0;
+		break;
+	}
+	fclose(f);
+	return err;
+}
+
+static bool has_word(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = list; (p = strstr(p, word)); p += n)
+		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || !p[n]))
+			return true;
+	return false;
+}
+
+#ifdef WB_HAVE_CPUID
+static void probe_cpuid(struct wb_sysinfo *s)
+{
+	unsigned int a, b, c, d, max_ext, fam, model;
+	char brand[49], *p;
+
+	__cpuid(0, a, b, c, d);
+	memcpy(s->vendor, &b, 4);
+	memcpy(s->vendor + 4, &d, 4);
+	memcpy(s->vendor + 8, &c, 4);
+	s->vendor[12] = 0;
+
+	__cpuid(1, a, b, c, d);
+	/* Display family and model as Linux computes them. */
+	fam = (a >> 8) & 0xf;
+	model = (a >> 4) & 0xf;
+	if (fam == 0xf)
+		fam += (a >> 20) & 0xff;
+	if (fam >= 0x6)
+		model += ((a >> 16) & 0xf) << 4;
+	s->family = fam;
+	s->model = model;
+	s->stepping = a & 0xf;
+	s->has_hypervisor_flag = (c >> 31) & 1;
+
+	if (__get_cpuid_count(7, 0, &a, &b, &c, &d))
+		s->la57 = (c >> 16) & 1;
+
+	max_ext = __get_cpuid_max(0x80000000, NULL);
+	if (max_ext >= 0x80000001) {
+		__cpuid(0x80000001, a, b, c, d);
+		s->pdpe1gb = (d >> 26) & 1;
+	}
+	if (max_ext >= 0x80000004) {
+		unsigned int w[3][4]; /* brand may be misaligned for ints */
+
+		for (unsigned int i = 0; i < 3; i++)
+			__cpuid(0x80000002 + i, w[i][0], w[i][1], w[i][2],
+				w[i][3]);
+		memcpy(brand, w, sizeof(w));
+		brand[48] = 0;
+		p = brand + strspn(brand, " ");
+		snprintf(s->model_name, sizeof(s->model_name), "%s", p);
+	}
+
+	/* Leaf 0x40000000 is only defined under a hypervisor. */
+	if (s->has_hypervisor_flag) {
+		char id[13];
+		size_t o = 0;
+
+		__cpuid(0x40000000, a, b, c, d);
+		memcpy(id, &b, 4);
+		memcpy(id + 4, &c, 4);
+		memcpy(id + 8, &d, 4);
+		for (int i = 0; i < 12; i++)
+			if (id[i])
+				s->hypervisor[o++] = id[i];
+		s->hypervisor[o] = 0;
+	}
+}
+#endif
+
+static void probe_cpuinfo(struct wb_sysinfo *s)
+{
+	char flags[4096];
+
+	if (!s->vendor[0] &&
+	    cpuinfo_field("vendor_id", s->vendor, sizeof(s->vendor)))
+		add_missing(s, "vendor");
+	if (!s->model_name[0] &&
+	    cpuinfo_field("model name", s->model_name, sizeof(s->model_name)))
+		add_missing(s, "model_name");
+	if (cpuinfo_field("microcode", s->microcode, sizeof(s->microcode)))
+		add_missing(s, "microcode");
+	if (cpuinfo_field("flags", flags, sizeof(flags))) {
+		add_missing(s, "cpu_flags");
+		return;
+	}
+	/* Where CPUID was not available the kernel's flags stand in. */
+	s->pdpe1gb |= has_word(flags, "pdpe1gb");
+	s->la57 |= has_word(flags, "la57");
+	s->has_hypervisor_flag |= has_word(flags, "hypervisor");
+}
+
+/*
+ * 5-level paging in use: a hint above the 47-bit user half is honoured only
+ * when the kernel runs 5-level page tables; with 4 levels it is ignored and
+ * the mapping lands below 2^47. No MAP_FIXED, so nothing can be replaced.
+ */
+static bool probe_la57_active(void)
+{
+	void *hint = (void *)(1UL << 48);
+	void *p = mmap(hint, 4096, PROT_NONE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	bool high;
+
+	if (p == MAP_FAILED)
+		return false;
+	high = (uintptr_t)p >= (1UL << 47);
+	munmap(p, 4096);
+	return high;
+}
+
+static void probe_hugetlb(struct wb_sysinfo *s)
+{
+	static const char base[] = "/sys/kernel/mm/hugepages/hugepages-";
+	char p[128];
+
+	snprintf(p, sizeof(p), "%s2048kB", base);
+	s->hugetlb_2m = !access(p, F_OK);
+	snprintf(p, sizeof(p), "%s1048576kB", base);
+	s->hugetlb_1g = !access(p, F_OK);
+	if (s->hugetlb_2m) {
+		snprintf(p, sizeof(p), "%s2048kB/nr_hugepages", base);
+		if (read_u64(p, &s->hugetlb_2m_total))
+			add_missing(s, "hugetlb_2m_total");
+		snprintf(p, sizeof(p), "%s2048kB/free_hugepages", base);
+		if (read_u64(p, &s->hugetlb_2m_free))
+			add_missing(s, "hugetlb_2m_free");
+	}
+	if (s->hugetlb_1g) {
+		snprintf(p, sizeof(p), "%s1048576kB/nr_hugepages", base);
+		if (read_u64(p, &s->hugetlb_1g_total))
+			add_missing(s, "hugetlb_1g_total");
+		snprintf(p, sizeof(p), "%s1048576kB/free_hugepages", base);
+		if (read_u64(p, &s->hugetlb_1g_free))
+			add_missing(s, "hugetlb_1g_free");
+	}
+}
+
+static void probe_meminfo(struct wb_sysinfo *s)
+{
+	char line[256];
+	unsigned long long kb;
+	int found = 0;
+	FILE *f = fopen("/proc/meminfo", "re");
+
+	if (f) {
+		while (fgets(line, sizeof(line), f)) {
+			if (sscanf(line, "MemTotal: %llu kB", &kb) == 1) {
+				s->mem_total_bytes = kb * 1024;
+				found |= 1;
+			} else if (sscanf(line, "MemAvailable: %llu kB", &kb) ==
+				   1) {
+				s->mem_available_bytes = kb * 1024;
+				found |= 2;
+			}
+		}
+		fclose(f);
+	}
+	if (!(found & 1))
+		add_missing(s, "mem_total");
+	if (!(found & 2))
+		add_missing(s, "mem_available");
+}
+
+static void probe_caches(struct wb_sysinfo *s)
+{
+	hwloc_topology_t t;
+	hwloc_bitmap_t allowed;
+	int cpu = -ENOENT;
+
+	if (wb_topo_load(&t)) {
+		add_missing(s, "caches");
+		return;
+	}
+	allowed = hwloc_bitmap_alloc();
+	if (allowed && !wb_topo_allowed(t, allowed))
+		cpu = wb_topo_default_cpu_in(t, allowed);
+	/* The geometry of the PU measurements run on by default. */
+	if (cpu < 0 || wb_topo_cache_in(t, cpu, 1, &s->l1d))
+		add_missing(s, "l1d");
+	if (cpu < 0 || wb_topo_cache_in(t, cpu, 2, &s->l2))
+		add_missing(s, "l2");
+	if (cpu < 0 || wb_topo_cache_in(t, cpu, 0, &s->llc))
+		add_missing(s, "llc");
+	hwloc_bitmap_free(allowed);
+	hwloc_topology_destroy(t);
+}
+
+static bool probe_kvm(void)
+{
+	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	bool ok;
+
+	if (fd < 0)
+		return false;
+	ok = ioctl(fd, KVM_GET_API_VERSION, 0) == KVM_API_VERSION;
+	close(fd);
+	return ok;
+}
+
+/* Counting user-mode cycles on ourselves: allowed at paranoid level 2. */
+static void probe_pmu(struct wb_sysinfo *s)
+{
+	struct perf_event_attr attr;
+	pfm_pmu_t i;
+	int fd, best = -1;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.size = sizeof(attr);
+	attr.type = PERF_TYPE_HARDWARE;
+	attr.config = PERF_COUNT_HW_CPU_CYCLES;
+	attr.disabled = 1;
+	attr.exclude_kernel = 1;
+	attr.exclude_hv = 1;
+	fd = (int)syscall(SYS_perf_event_open, &attr, 0, -1, -1, 0);
+	if (fd >= 0) {
+		s->pmu_hw = true;
+		close(fd);
+	} else if (errno == EACCES || errno == EPERM) {
+		/* Forbidden is not absent: we cannot tell. */
+		add_missing(s, "pmu_hw");
+	}
+
+	/*
+	 * libpfm4 detects its PMU models from CPUID, so a model can be present
+	 * for libpfm while perf has no hardware PMU (a VM without vPMU):
+	 * pmu_hw says whether counting works. Of the present core PMUs the one
+	 * with the most events is the model-specific table rather than the
+	 * architectural subset (ix86arch).
+	 */
+	if (pfm_initialize() != PFM_SUCCESS) {
+		add_missing(s, "pmu_name");
+		return;
+	}
+	pfm_for_all_pmus(i)
+	{
+		pfm_pmu_info_t info;
+
+		memset(&info, 0, sizeof(info));
+		info.size = sizeof(info);
+		if (pfm_get_pmu_info(i, &info) != PFM_SUCCESS ||
+		    !info.is_present || info.type != PFM_PMU_TYPE_CORE)
+			continue;
+		if (info.nevents > best) {
+			best = info.nevents;
+			snprintf(s->pmu_name, sizeof(s->pmu_name), "%s",
+				 info.name);
+		}
+	}
+}
+
+int wb_env_probe(struct wb_sysinfo *s)
+{
+	struct utsname u;
+	long n;
+
+	if (!s)
+		return -EINVAL;
+	memset(s, 0, sizeof(*s));
+#ifdef WB_HAVE_CPUID
+	probe_cpuid(s);
+#else
+	add_missing(s, "cpuid");
+#endif
+	probe_cpuinfo(s);
+	s->la57_active = probe_la57_active();
+	if (uname(&u))
+		add_missing(s, "kernel");
+	else
+		snprintf(s->kernel, sizeof(s->kernel), "%s", u.release);
+	if (read_bracketed("/sys/kernel/mm/transparent_hugepage/enabled",
+			   s->thp_enabled, sizeof(s->thp_enabled)))
+		add_missing(s, "thp_enabled");
+	if (read_bracketed("/sys/kernel/mm/transparent_hugepage/defrag",
+			   s->thp_defrag, sizeof(s->thp_defrag)))
+		add_missing(s, "thp_defrag");
+	probe_hugetlb(s);
+	if (read_line("/sys/devices/system/clocksource/clocksource0/"
+		      "current_clocksource",
+		      s->clocksource, sizeof(s->clocksource)))
+		add_missing(s, "clocksource");
+	/* Most VMs expose no cpufreq: then there is no governor to show. */
+	if (read_line("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor",
+		      s->governor, sizeof(s->governor)))
+		add_missing(s, "governor");
+	probe_caches(s);
+	n = sysconf(_SC_NPROCESSORS_ONLN);
+	s->ncpus_online = n > 0 ? (int)n : 0;
+	if (n <= 0)
+		add_missing(s, "ncpus_online");
+	s->kvm_usable = probe_kvm();
+	probe_pmu(s);
+	s->root = geteuid() == 0;
+	probe_meminfo(s);
+#ifdef WB_TEST_IDENTITY
+	const char *spec = getenv("WB_TEST_IDENTITY");
+	char bad[160];
+
+	if (spec && *spec && wb_env_apply_identity(s, spec, bad, sizeof(bad))) {
+		fprintf(stderr, "walkbench: WB_TEST_IDENTITY: %s\n", bad);
+		add_missing(s, "test_identity");
+		return -EINVAL;
+	}
+#endif
+	return 0;
+}
+
+static int add_cache(json_t *o, const char *name, const struct wb_cache_geom *g)
+{
+	char key[48];
+	int err = 0;
+
+	snprintf(key, sizeof(key), "%s_size_bytes", name);
+	err |= json_object_set_new(o, key,
+				   json_integer((json_int_t)g->size_bytes));
+	snprintf(key, sizeof(key), "%s_ways", name);
+	err |= json_object_set_new(o, key, json_integer(g->ways));
+	snprintf(key, sizeof(key), "%s_line_bytes", name);
+	err |= json_object_set_new(o, key, json_integer(g->line_bytes));
+	return err;
+}
+
+/* jansson rejects invalid UTF-8: keep strings from the machine ASCII. */
+static json_t *ascii_string(const char *v)
+{
+	char buf[256];
+	size_t i;
+
+	for (i = 0; v[i] && i + 1 < sizeof(buf); i++)
+		buf[i] = (unsigned char)v[i] < 0x80 ? v[i] : '?';
+	buf[i] = 0;
+	return json_string(buf);
+}
+
+struct json_t *wb_env_to_json(const struct wb_sysinfo *s)
+{
+	json_t *o = json_object(), *miss = json_array();
+	char buf[sizeof(s->missing)], *save, *tok;
+	int err = 0;
+
+	if (!o || !miss) {
+		json_decref(o);
+		json_decref(miss);
+		return NULL;
+	}
+#define STR(k, v) (err |= json_object_set_new(o, k, ascii_string(v)))
+#define INT(k, v)                                                              \
+	(err |= json_object_set_new(o, k, json_integer((json_int_t)(v))))
+#define BOOL(k, v) (err |= json_object_set_new(o, k, json_boolean(v)))
+	STR("vendor", s->vendor);
+	INT("family", s->family);
+	INT("model", s->model);
+	INT("stepping", s->stepping);
+	STR("model_name", s->model_name);
+	STR("microcode", s->microcode);
+	STR("kernel", s->kernel);
+	STR("hypervisor", s->hypervisor);
+	BOOL("hypervisor_flag", s->has_hypervisor_flag);
+	STR("thp_enabled", s->thp_enabled);
+	STR("thp_defrag", s->thp_defrag);
+	BOOL("hugetlb_2m", s->hugetlb_2m);
+	INT("hugetlb_2m_total_pages", s->hugetlb_2m_total);
+	INT("hugetlb_2m_free_pages", s->hugetlb_2m_free);
+	BOOL("hugetlb_1g", s->hugetlb_1g);
+	INT("hugetlb_1g_total_pages", s->hugetlb_1g_total);
+	INT("hugetlb_1g_free_pages", s->hugetlb_1g_free);
+	BOOL("pdpe1gb", s->pdpe1gb);
+	BOOL("la57", s->la57);
+	BOOL("la57_active", s->la57_active);
+	STR("clocksource", s->clocksource);
+	STR("governor", s->governor);
+	err |= add_cache(o, "l1d", &s->l1d);
+	err |= add_cache(o, "l2", &s->l2);
+	err |= add_cache(o, "llc", &s->llc);
+	INT("ncpus_online", s->ncpus_online);
+	BOOL("kvm_usable", s->kvm_usable);
+	BOOL("pmu_hw", s->pmu_hw);
+	STR("pmu_name", s->pmu_name);
+	BOOL("root", s->root);
+	INT("mem_total_bytes", s->mem_total_bytes);
+	INT("mem_available_bytes", s->mem_available_bytes);
+	/* a stand-in identity is never mistaken for the machine's own */
+	if (s->test_identity[0])
+		STR("test_identity", s->test_identity);
+#undef STR
+#undef INT
+#undef BOOL
+	snprintf(buf, sizeof(buf), "%s", s->missing);
+	for (tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save))
+		err |= json_array_append_new(miss, ascii_string(tok));
+	err |= json_object_set_new(o, "missing", miss);
+	if (err) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}

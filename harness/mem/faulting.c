@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+
+#include "mem/faulting.h"
+#include "runner/kernel.h"
+#include "mem/mem.h"
+
+int wb_anon_map(struct wb_anon *a, size_t len, int huge)
+{
+	size_t align = huge ? WB_2M : WB_4K;
+	char *p;
+
+	memset(a, 0, sizeof(*a));
+	len = (len + align - 1) & ~(align - 1);
+	a->map_len = len + (huge ? WB_2M : 0);
+	p = mmap(NULL, a->map_len, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	a->map_base = p;
+	a->addr = (char *)(((uintptr_t)p + align - 1) &
+			   ~(uintptr_t)(align - 1));
+	a->len = len;
+	if (madvise(a->addr, len, huge ? MADV_HUGEPAGE : MADV_NOHUGEPAGE)) {
+		int err = -errno;
+
+		wb_anon_unmap(a);
+		return err;
+	}
+	return 0;
+}
+
+void wb_anon_unmap(struct wb_anon *a)
+{
+	if (a->map_base)
+		munmap(a->map_base, a->map_len);
+	memset(a, 0, sizeof(*a));
+}
+
+uint64_t wb_touch_read(const char *p, size_t len, size_t stride)
+{
+	uint64_t sum = 0;
+
+	for (size_t off = 0; off < len; off += stride)
+		sum += ((const volatile char *)p)[off];
+	return sum;
+}
+
+void wb_touch_write(char *p, size_t len, size_t stride, char v)
+{
+	for (size_t off = 0; off < len; off += stride)
+		((volatile char *)p)[off] = v;
+}
+
+int wb_thp_mode(char *buf, size_t len)
+{
+	FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "re");
+	char line[128], *a, *b;
+
+	if (!f)
+		return -ENOENT;
+	if (!fgets(line, sizeof(line), f))
+		line[0] = 0;
+	fclose(f);
+	a = strchr(line, '[');
+	b = a ? strchr(a, ']') : NULL;
+	if (!b)
+		return -EINVAL;
+	snprintf(buf, len, "%.*s", (int)(b - a - 1), a + 1);
+	return 0;
+}
+
+uint64_t wb_now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
+int wb_need_thp(struct wb_ctx *ctx)
+{
+	char mode[16];
+
+	if (wb_thp_mode(mode, sizeof(mode)) || !strcmp(mode, "never"))
+		return wb_refuse(
+			ctx, WB_MISSING, ENOTSUP,
+			"transparent huge pages are disabled "
+			"(/sys/kernel/mm/transparent_hugepage/enabled)");
+	return 0;
+}

@@ -1,0 +1,314 @@
+// SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "mem/mem.h"
+
+#ifndef MAP_HUGE_SHIFT
+#define MAP_HUGE_SHIFT 26
+#endif
+
+static int log2u(uint64_t v)
+{
+	return 63 - __builtin_clzll(v);
+}
+
+int wb_mem_alloc(struct wb_mem *m, size_t len, size_t page_size,
+		 enum wb_mem_kind kind, char *why, size_t whylen)
+{
+	int flags = MAP_PRIVATE | MAP_ANONYMOUS;
+	size_t map_len;
+	char *p;
+
+	memset(m, 0, sizeof(*m));
+	if (!len ||
+	    (page_size != WB_4K && page_size != WB_2M && page_size != WB_1G)) {
+		snprintf(why, whylen, "bad length or page size");
+		return -EINVAL;
+	}
+	len = (len + page_size - 1) & ~(page_size - 1);
+	map_len = len;
+	if (kind == WB_MEM_HUGETLB)
+		flags |= MAP_HUGETLB | (log2u(page_size) << MAP_HUGE_SHIFT);
+	else if (kind == WB_MEM_THP)
+		map_len += page_size; /* room to align the start */
+	p = mmap(NULL, map_len, PROT_READ | PROT_WRITE, flags, -1, 0);
+	if (p == MAP_FAILED) {
+		int err = errno;
+
+		snprintf(why, whylen, "mmap of %zu bytes (%s) failed: %s",
+			 map_len, kind == WB_MEM_HUGETLB ? "hugetlb" : "anon",
+			 strerror(err));
+		return -err;
+	}
+	m->map_base = p;
+	m->map_len = map_len;
+	if (kind == WB_MEM_THP)
+		p = (char *)(((uintptr_t)p + page_size - 1) & ~(page_size - 1));
+	m->addr = p;
+	m->len = len;
+	m->page_size = page_size;
+	m->kind = kind;
+	if (kind != WB_MEM_HUGETLB &&
+	    madvise(p, len,
+		    kind == WB_MEM_THP ? MADV_HUGEPAGE : MADV_NOHUGEPAGE)) {
+		int err = errno;
+
+		snprintf(why, whylen, "madvise(%s) failed: %s",
+			 kind == WB_MEM_THP ? "MADV_HUGEPAGE"
+					    : "MADV_NOHUGEPAGE",
+			 strerror(err));
+		wb_mem_free(m);
+		return -err;
+	}
+	/* Fault every page in now: setup, never inside a timed region. A
+	 * hugetlb pool that runs dry raises SIGBUS here, so it is populated
+	 * with MAP_POPULATE semantics through madvise first. */
+	if (kind == WB_MEM_HUGETLB && madvise(p, len, MADV_POPULATE_WRITE)) {
+		int err = errno;
+
+		snprintf(why, whylen,
+			 "hugetlb pool for %zu-byte pages cannot back %zu "
+			 "bytes: %s",
+			 page_size, len, strerror(err));
+		wb_mem_free(m);
+		return -err;
+	}
+	for (size_t off = 0; off < len; off += WB_4K)
+		((volatile char *)p)[off] = 1;
+	return 0;
+}
+
+void wb_mem_free(struct wb_mem *m)
+{
+	if (m->map_base)
+		munmap(m->map_base, m->map_len);
+	memset(m, 0, sizeof(*m));
+}
+
+int wb_pread_u64(int fd, uint64_t index, uint64_t *v)
+{
+	ssize_t n = pread(fd, v, sizeof(*v), (off_t)(index * sizeof(*v)));
+
+	if (n == sizeof(*v))
+		return 0;
+	return n < 0 ? -errno : -EIO;
+}
+
+int wb_pagemap_pfn(const void *addr, uint64_t *pfn)
+{
+	int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	uint64_t e;
+	int err;
+
+	if (fd < 0)
+		return -errno;
+	err = wb_pread_u64(fd, (uintptr_t)addr / WB_4K, &e);
+	close(fd);
+	if (err)
+		return err;
+	if (!(e & WB_PM_PRESENT))
+		return -ENOENT;
+	*pfn = e & WB_PM_PFN_MASK;
+	return *pfn ? 0 : -EPERM;
+}
+
+int wb_proc_status_kb(const char *field, long *kb)
+{
+	FILE *f = fopen("/proc/self/status", "re");
+	char line[256];
+	size_t n = strlen(field);
+	int err = -ENOENT;
+
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, field, n) && line[n] == ':') {
+			err = sscanf(line + n + 1, "%ld", kb) == 1 ? 0
+								   : -EINVAL;
+			break;
+		}
+	}
+	fclose(f);
+	return err;
+}
+
+int wb_smaps_scan(uintptr_t start, uintptr_t end, struct wb_smaps_sum *s)
+{
+	FILE *f = fopen("/proc/self/smaps", "re");
+	char line[512];
+	int in = 0;
+
+	memset(s, 0, sizeof(*s));
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		uintptr_t a, b;
+		unsigned long long kb;
+
+		if (sscanf(line, "%" SCNxPTR "-%" SCNxPTR " ", &a, &b) == 2 &&
+		    strchr(line, ' ') &&
+		    strchr(line, '-') < strchr(line, ' ')) {
+			in = a < end && b > start;
+			if (in) {
+				s->overlap += (b < end ? b : end) -
+					      (a > start ? a : start);
+				s->vmas++;
+			}
+			continue;
+		}
+		if (!in)
+			continue;
+		if (sscanf(line, "Rss: %llu kB", &kb) == 1)
+			s->rss += kb << 10;
+		else if (sscanf(line, "AnonHugePages: %llu kB", &kb) == 1)
+			s->anon_huge += kb << 10;
+		else if (sscanf(line, "Private_Hugetlb: %llu kB", &kb) == 1 ||
+			 sscanf(line, "Shared_Hugetlb: %llu kB", &kb) == 1)
+			s->hugetlb += kb << 10;
+		else if (sscanf(line, "KernelPageSize: %llu kB", &kb) == 1) {
+			s->non_4k_vmas += kb != 4;
+			if (s->vmas == 1)
+				s->kernel_page_size = kb << 10;
+			else if (s->kernel_page_size != kb << 10)
+				s->kernel_page_size = 0;
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
+static int verify_smaps(const struct wb_mem *m, char *why, size_t whylen)
+{
+	struct wb_smaps_sum s;
+	uintptr_t a = (uintptr_t)m->addr;
+	int err = wb_smaps_scan(a, a + m->len, &s);
+
+	if (err) {
+		snprintf(why, whylen, "cannot read /proc/self/smaps: %s",
+			 strerror(-err));
+		return err;
+	}
+	if (s.overlap != m->len) {
+		snprintf(why, whylen, "smaps covers %" PRIu64 " of %zu bytes",
+			 s.overlap, m->len);
+		return -EMEDIUMTYPE;
+	}
+	switch (m->kind) {
+	case WB_MEM_BASE:
+		if (s.anon_huge || s.kernel_page_size != WB_4K) {
+			snprintf(why, whylen,
+				 "%" PRIu64 " bytes of the 4K mapping are huge",
+				 s.anon_huge);
+			return -EMEDIUMTYPE;
+		}
+		return 0;
+	case WB_MEM_THP:
+		/* AnonHugePages counts PMD-mapped THPs only: a THP split
+		 * back to PTEs would not be a 2M translation. */
+		if (s.anon_huge < m->len) {
+			snprintf(why, whylen,
+				 "only %" PRIu64 " of %zu bytes are PMD-mapped "
+				 "THPs (smaps AnonHugePages)",
+				 s.anon_huge, m->len);
+			return -EMEDIUMTYPE;
+		}
+		return 0;
+	case WB_MEM_HUGETLB:
+		if (s.kernel_page_size != m->page_size || s.hugetlb < m->len) {
+			snprintf(why, whylen,
+				 "hugetlb: KernelPageSize %" PRIu64 ", %" PRIu64
+				 " of %zu bytes resident",
+				 s.kernel_page_size, s.hugetlb, m->len);
+			return -EMEDIUMTYPE;
+		}
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* Per page: present, and the kpageflags bits say what smaps only sums. */
+static int verify_kpageflags(const struct wb_mem *m, char *why, size_t whylen)
+{
+	int pm = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	int kf = open("/proc/kpageflags", O_RDONLY | O_CLOEXEC);
+	uint64_t bad = 0, pages = m->len / WB_4K, first_bad = 0;
+	int err = 0;
+
+	if (pm < 0 || kf < 0) {
+		err = -errno;
+		goto out;
+	}
+	for (uint64_t i = 0; i < pages; i++) {
+		uintptr_t va = (uintptr_t)m->addr + i * WB_4K;
+		uint64_t e, flags, pfn;
+		int huge, ok;
+
+		err = wb_pread_u64(pm, va / WB_4K, &e);
+		if (err)
+			goto out;
+		pfn = e & WB_PM_PFN_MASK;
+		if (!(e & WB_PM_PRESENT) || !pfn) {
+			err = (e & WB_PM_PRESENT) ? -EPERM : 0;
+			if (err)
+				goto out;
+			if (!bad++)
+				first_bad = i;
+			continue;
+		}
+		err = wb_pread_u64(kf, pfn, &flags);
+		if (err)
+			goto out;
+		huge = m->kind == WB_MEM_THP ? WB_KPF_THP : WB_KPF_HUGE;
+		if (m->kind == WB_MEM_BASE)
+			ok = !(flags & (1ull << WB_KPF_THP)) &&
+			     !(flags & (1ull << WB_KPF_HUGE));
+		else
+			/* a huge page starts on a frame aligned to its size */
+			ok = (flags & (1ull << huge)) &&
+			     (i % (m->page_size / WB_4K) != 0 ||
+			      ((flags & (1ull << WB_KPF_COMPOUND_HEAD)) &&
+			       pfn % (m->page_size / WB_4K) == 0));
+		if (!ok && !bad++)
+			first_bad = i;
+	}
+	if (bad) {
+		snprintf(why, whylen,
+			 "%" PRIu64 " of %" PRIu64
+			 " 4K frames are not what a %zu-byte page needs (first "
+			 "at +%" PRIu64 ")",
+			 bad, pages, m->page_size,
+			 (uint64_t)(first_bad * WB_4K));
+		err = -EMEDIUMTYPE;
+	}
+out:
+	if (pm >= 0)
+		close(pm);
+	if (kf >= 0)
+		close(kf);
+	return err;
+}
+
+int wb_mem_verify(const struct wb_mem *m, char *how, size_t howlen, char *why,
+		  size_t whylen)
+{
+	int err = verify_smaps(m, why, whylen);
+
+	snprintf(how, howlen, "smaps");
+	if (err)
+		return err;
+	err = verify_kpageflags(m, why, whylen);
+	if (err == -EPERM || err == -EACCES || err == -ENOENT) {
+		/* PFNs hidden (not root): smaps alone has to do */
+		why[0] = 0;
+		return 0;
+	}
+	if (!err)
+		snprintf(how, howlen, "pagemap+kpageflags+smaps");
+	return err;
+}

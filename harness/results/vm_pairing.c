@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Guest/native pairing shared by vm pair and plot (vm_pairing.h). Only a
+ * hardware-assisted guest on the same machine is paired: an emulated (TCG)
+ * guest's timings say nothing about nested paging.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/model.h"
+#include "results/vm_pairing.h"
+
+json_t *wb_pair_wb(const json_t *root)
+{
+	json_t *wb = json_object_get(json_object_get(root, "context"),
+				     "walkbench");
+
+	return json_is_object(wb) ? wb : NULL;
+}
+
+bool wb_pair_is_guest(const json_t *wb)
+{
+	return json_object_get(wb, "guest") != NULL;
+}
+
+bool wb_pair_emulated(const json_t *wb)
+{
+	return json_is_true(json_object_get(wb, "emulated"));
+}
+
+static const char *env_str(const json_t *env, const char *k)
+{
+	const char *s = json_string_value(json_object_get(env, k));
+
+	return s ? s : "";
+}
+
+static bool same_int(const json_t *a, const json_t *b, const char *k)
+{
+	return json_integer_value(json_object_get(a, k)) ==
+	       json_integer_value(json_object_get(b, k));
+}
+
+const char *wb_pair_refuse(const json_t *nwb, const json_t *gwb, char *why,
+			   size_t len)
+{
+	json_t *g = json_object_get(gwb, "guest");
+	json_t *ne = json_object_get(nwb, "env");
+	json_t *he = json_object_get(g, "host_env");
+	json_t *fb = json_object_get(g, "fallback_reason");
+
+	if (wb_pair_is_guest(nwb))
+		return "the native file comes from a guest";
+	if (!json_is_object(g))
+		return "the guest file has no context.walkbench.guest "
+		       "(not written by walkbench vm run)";
+	if (wb_pair_emulated(gwb)) {
+		snprintf(why, len,
+			 "the guest ran emulated (%s, accel %s): TCG timings "
+			 "are not nested-paging costs; only its functional "
+			 "facts are results",
+			 json_is_string(fb) ? json_string_value(fb)
+					    : "TCG was asked for",
+			 env_str(g, "accel"));
+		return why;
+	}
+	if (strcmp(env_str(ne, "vendor"), env_str(he, "vendor")) ||
+	    !same_int(ne, he, "family") || !same_int(ne, he, "model") ||
+	    strcmp(env_str(ne, "model_name"), env_str(he, "model_name"))) {
+		snprintf(why, len,
+			 "different machines: native '%s' (%s family %lld "
+			 "model %lld), guest's host '%s' (%s family %lld "
+			 "model %lld)",
+			 env_str(ne, "model_name"), env_str(ne, "vendor"),
+			 (long long)json_integer_value(
+				 json_object_get(ne, "family")),
+			 (long long)json_integer_value(
+				 json_object_get(ne, "model")),
+			 env_str(he, "model_name"), env_str(he, "vendor"),
+			 (long long)json_integer_value(
+				 json_object_get(he, "family")),
+			 (long long)json_integer_value(
+				 json_object_get(he, "model")));
+		return why;
+	}
+	return NULL;
+}
+
+static uint64_t page_bytes(const char *s)
+{
+	if (!s)
+		return 0;
+	if (!strcmp(s, "4K"))
+		return 4096;
+	if (!strcmp(s, "2M"))
+		return 2ull << 20;
+	if (!strcmp(s, "1G"))
+		return 1ull << 30;
+	return 0;
+}
+
+static const char *median_run(const json_t *b)
+{
+	const char *a = json_string_value(json_object_get(b, "aggregate_name"));
+	const char *n = json_string_value(json_object_get(b, "run_name"));
+
+	return a && n && !strcmp(a, "median") ? n : NULL;
+}
+
+static const json_t *median_of(const json_t *root, const char *run)
+{
+	json_t *b;
+	size_t i;
+
+	json_array_foreach(json_object_get(root, "benchmarks"), i, b) {
+		const char *n = median_run(b);
+
+		if (n && !strcmp(n, run))
+			return b;
+	}
+	return NULL;
+}
+
+/* real_time in ns: the entry's time_unit says what it is in */
+static double time_ns(const json_t *b)
+{
+	const char *u = json_string_value(json_object_get(b, "time_unit"));
+	double t = json_number_value(json_object_get(b, "real_time"));
+
+	if (!u || !strcmp(u, "ns"))
+		return t;
+	if (!strcmp(u, "us"))
+		return t * 1e3;
+	if (!strcmp(u, "ms"))
+		return t * 1e6;
+	if (!strcmp(u, "s"))
+		return t * 1e9;
+	return NAN;
+}
+
+static int levels_of(const json_t *env)
+{
+	return json_is_true(json_object_get(env, "la57_active")) ? 5 : 4;
+}
+
+int wb_pair_compute(const json_t *native, const json_t *guest,
+		    struct wb_pair *p)
+{
+	const json_t *gwb = wb_pair_wb(guest);
+	const json_t *g = json_object_get(gwb, "guest");
+	const json_t *nb = json_object_get(native, "benchmarks"), *b;
+	size_t i;
+
+	memset(p, 0, sizeof(*p));
+	p->host_backing = json_string_value(json_object_get(g, "host_backing"));
+	p->levels[0] = levels_of(json_object_get(gwb, "env"));
+	p->levels[1] = levels_of(json_object_get(g, "host_env"));
+	p->rows = calloc(json_array_size(nb) + 1, sizeof(*p->rows));
+	if (!p->rows)
+		return -ENOMEM;
+	json_array_foreach(nb, i, b) {
+		const char *run = median_run(b);
+		const json_t *gb = run ? median_of(guest, run) : NULL;
+		struct wb_pair_row *r = &p->rows[p->n];
+		uint64_t pg, ps[2];
+
+		if (!gb)
+			continue;
+		r->run = run;
+		r->native = b;
+		r->native_ns = time_ns(b);
+		r->guest_ns = time_ns(gb);
+		r->ratio = r->native_ns > 0 ? r->guest_ns / r->native_ns : NAN;
+		pg = page_bytes(json_string_value(json_object_get(
+			json_object_get(b, "params"), "page_size")));
+		ps[0] = pg ? pg : 4096;
+		ps[1] = page_bytes(p->host_backing);
+		if (!ps[1])
+			ps[1] = 4096;
+		wbm_walk_worst(p->levels, ps, 1, &r->ref1d);
+		wbm_walk_worst(p->levels, ps, 2, &r->ref2d);
+		p->n++;
+	}
+	return 0;
+}
+
+void wb_pair_free(struct wb_pair *p)
+{
+	free(p->rows);
+	p->rows = NULL;
+	p->n = 0;
+}

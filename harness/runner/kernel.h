@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The kernel descriptor: everything the harness needs to plan, run, check
+ * and predict one kernel. A kernel file holds only its workload; pinning,
+ * counters, timing, page-size verification and output are the harness's.
+ *
+ * Contract: setup() returns 0 or -errno and, when it refuses, says why with
+ * wb_refuse() so the record carries a status and a reason. run() is the timed
+ * region only and must not fail. check() collects OS-visible facts after the
+ * timed runs. predict() never touches the system: it asks harness/model.
+ */
+#ifndef WB_KERNEL_H
+#define WB_KERNEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+
+#define WB_MAX_PARAMS 8
+#define WB_MAX_KV 48
+#define WB_WHY_LEN 256
+
+/* Requirements, checked by `list` and before a child is forked. */
+enum wb_need {
+	WB_NEED_ROOT = 1u << 0,
+	WB_NEED_THP = 1u << 1,
+	WB_NEED_HUGETLB_2M = 1u << 2,
+	WB_NEED_HUGETLB_1G = 1u << 3,
+	WB_NEED_2CPUS = 1u << 4,
+	WB_NEED_KVM = 1u << 5,
+	WB_NEED_LA57 = 1u << 6,
+	WB_NEED_PAGEMAP_PFN = 1u << 7, /* PFNs in pagemap need CAP_SYS_ADMIN */
+};
+
+/* Status of one instance; the values are the exit codes of ARCHITECTURE.md. */
+enum wb_status {
+	WB_OK = WB_EXIT_OK,
+	WB_FAILED = WB_EXIT_FAILED,
+	WB_BADINPUT = WB_EXIT_USAGE,
+	WB_MISSING = WB_EXIT_MISSING,
+	WB_SKIPPED = WB_EXIT_SKIPPED,
+	WB_UNTRUSTED = WB_EXIT_UNTRUSTED,
+	/* only the supervisor sets these */
+	WB_CRASHED = 10,
+	WB_TIMEOUT = 11,
+	WB_OOM = 12,
+};
+
+/*
+ * A parameter. A run without an explicit value sweeps it: over choices[]
+ * when given (page sizes), else over [lo, hi] (quick: [lo, quick_hi]) with
+ * per_octave points per doubling, every power of two included. A parameter
+ * with per_octave == 0 and no choices takes def (quick: quick).
+ */
+struct wb_param {
+	const char *name;
+	const char *unit; /* "pagesize" values print as "4K", "2M", "1G" */
+	const char *help;
+	uint64_t def, quick, min, max;
+	uint64_t lo, hi, quick_hi;
+	unsigned int per_octave, quick_per_octave;
+	const uint64_t *choices; /* 0-terminated */
+};
+
+struct wb_sysinfo; /* harness/core/env.h */
+struct wb_journal; /* harness/settings/journal.h */
+
+/* What one instance knows; owned by the harness, read by the kernel. */
+struct wb_ctx {
+	const struct wb_kernel *kernel;
+	uint64_t param[WB_MAX_PARAMS]; /* in the order of kernel->params */
+	int cpu; /* PU the measuring thread is pinned to, -1 if none */
+	int cpu_other; /* a second PU for kernels that need one, -1 if none */
+	bool quick;
+	bool allow_settings; /* kernel may change sysfs through journal */
+	unsigned int seed;
+	uint64_t mem_limit_bytes; /* most a kernel may map */
+	const struct wb_sysinfo *sys;
+	struct wb_journal *journal;
+	/* test-only: run this much extra work (percent) inside the timed
+	 * region, so a test can inject a known slowdown (--test-delay-pct) */
+	unsigned int test_delay_pct;
+	enum wb_status status; /* set with wb_refuse() */
+	char why[WB_WHY_LEN];
+};
+
+struct wb_kv {
+	char name[48];
+	double value;
+};
+
+/* OS-visible facts a kernel's check() collected, named with units. */
+struct wb_facts {
+	struct wb_kv kv[WB_MAX_KV];
+	int n;
+	bool page_size_verified;
+	char page_size_how[64]; /* "pagemap+kpageflags", "smaps", ... */
+};
+
+enum wb_tolerance {
+	WB_TOL_EXACT, /* measured == predicted */
+	WB_TOL_REL, /* |m - p| <= tol * |p| */
+	WB_TOL_ABS, /* |m - p| <= tol */
+	WB_TOL_MIN, /* m >= p */
+	WB_TOL_MAX, /* m <= p */
+};
+
+struct wb_pred_item {
+	char quantity[48]; /* a fact or counter name */
+	double value;
+	enum wb_tolerance tol_kind;
+	double tol;
+	char basis[96]; /* where the number comes from */
+};
+
+struct wb_prediction {
+	struct wb_pred_item item[16];
+	int n;
+	char model[96]; /* e.g. the CPU row used */
+};
+
+struct wb_kernel {
+	const char *name, *suite, *summary;
+	const char *per_iteration; /* what one timed iteration is: "access" */
+	const struct wb_param *params; /* terminated by a NULL name */
+	unsigned int requires;
+	/*
+	 * optional: runs in the parent before the instance's child is
+	 * forked, the only place a kernel may change system settings (THP
+	 * mode, hugepage pools), through ctx->journal, which is NULL unless
+	 * the user allowed settings changes. Changes last until the run
+	 * ends, when the journal restores them. Refuse like setup().
+	 */
+	int (*prepare_system)(struct wb_ctx *ctx);
+	int (*setup)(struct wb_ctx *ctx, void **state);
+	/* optional, untimed, before each batch of @iterations */
+	void (*prepare)(void *state, uint64_t iterations);
+	void (*run)(void *state, uint64_t iterations);
+	int (*check)(struct wb_ctx *ctx, void *state, struct wb_facts *facts);
+	void (*teardown)(void *state);
+	int (*predict)(const struct wb_ctx *ctx, struct wb_prediction *out);
+	/* optional: fixed iteration count (0: Google Benchmark chooses) */
+	uint64_t (*iterations)(const struct wb_ctx *ctx);
+	/* optional: false drops a swept combination from the plan (a 2M
+	 * sweep stops lower than a 4K one); explicit values are not asked */
+	bool (*admit)(const struct wb_ctx *ctx);
+	/* optional: bytes of memory the instance will touch, checked
+	 * against what the machine has free before its child is forked */
+	uint64_t (*footprint)(const struct wb_ctx *ctx);
+};
+
+/* harness/runner/kernel.c */
+extern const struct wb_kernel *const wb_kernels[];
+const struct wb_kernel *wb_kernel_find(const char *name);
+/* true when @name is a kernel or a suite (what `run` and `vm run` take) */
+bool wb_selector_valid(const char *name);
+int wb_param_index(const struct wb_kernel *k, const char *name);
+uint64_t wb_param(const struct wb_ctx *ctx, const char *name);
+
+/* Records why an instance cannot be measured; returns -errno for chaining. */
+int wb_refuse(struct wb_ctx *ctx, enum wb_status st, int err, const char *fmt,
+	      ...) __attribute__((format(printf, 4, 5)));
+int wb_fact(struct wb_facts *f, const char *name, double value);
+int wb_predict(struct wb_prediction *p, const char *quantity, double value,
+	       enum wb_tolerance kind, double tol, const char *basis);
+
+#endif

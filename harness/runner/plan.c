@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/parse.h"
+#include "runner/plan.h"
+
+#define MAX_VALUES 256
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+size_t wb_sweep(uint64_t lo, uint64_t hi, unsigned int per_octave,
+		uint64_t *out, size_t max)
+{
+	size_t n = 0, k = 0;
+
+	if (!lo || hi < lo || !per_octave)
+		return 0;
+	for (uint64_t p = 1; p && p <= hi && n < max; p <<= 1)
+		if (p >= lo)
+			out[n++] = p;
+	for (double v = (double)lo; v <= (double)hi && n < max;
+	     v = (double)lo * exp2((double)++k / per_octave)) {
+		uint64_t r = (uint64_t)llround(v);
+
+		if (r >= lo && r <= hi)
+			out[n++] = r;
+	}
+	qsort(out, n, sizeof(*out), cmp_u64);
+	for (size_t i = 1, j = 0; i <= n; i++) {
+		if (i == n) {
+			n = j + 1;
+			break;
+		}
+		if (out[i] != out[j])
+			out[++j] = out[i];
+	}
+	return n;
+}
+
+int wb_param_parse(const struct wb_param *p, const char *s, uint64_t *v)
+{
+	int err;
+
+	if (!strcmp(p->unit, "pagesize"))
+		err = wb_parse_pagesize(s, v);
+	else
+		err = wb_parse_size(s, v);
+	if (err)
+		return err;
+	if (*v < p->min || *v > p->max)
+		return -ERANGE;
+	if (p->choices) {
+		for (const uint64_t *c = p->choices; *c; c++)
+			if (*c == *v)
+				return 0;
+		return -EINVAL;
+	}
+	return 0;
+}
+
+const char *wb_param_format(const struct wb_param *p, uint64_t v, char *buf,
+			    size_t len)
+{
+	if (!strcmp(p->unit, "pagesize") || !strcmp(p->unit, "bytes"))
+		return wb_format_size(v, buf, len);
+	snprintf(buf, len, "%llu", (unsigned long long)v);
+	return buf;
+}
+
+void wb_instance_ctx(const struct wb_instance *in, struct wb_ctx *ctx)
+{
+	ctx->kernel = in->kernel;
+	memcpy(ctx->param, in->param, sizeof(ctx->param));
+}
+
+static int values_for(const struct wb_param *p, bool quick, uint64_t *out)
+{
+	size_t n = 0;
+
+	if (p->choices) {
+		for (const uint64_t *c = p->choices; *c && n < MAX_VALUES; c++)
+			out[n++] = *c;
+		return (int)n;
+	}
+	if (quick && p->quick_per_octave)
+		return (int)wb_sweep(p->lo, p->quick_hi, p->quick_per_octave,
+				     out, MAX_VALUES);
+	if (!quick && p->per_octave)
+		return (int)wb_sweep(p->lo, p->hi, p->per_octave, out,
+				     MAX_VALUES);
+	out[0] = quick ? p->quick : p->def;
+	return 1;
+}
+
+static int plan_push(struct wb_plan *plan, const struct wb_kernel *k,
+		     const uint64_t *param)
+{
+	struct wb_instance *in;
+	size_t off;
+
+	if (plan->n == plan->cap) {
+		size_t cap = plan->cap ? plan->cap * 2 : 64;
+		void *p = realloc(plan->inst, cap * sizeof(*plan->inst));
+
+		if (!p)
+			return -ENOMEM;
+		plan->inst = p;
+		plan->cap = cap;
+	}
+	in = &plan->inst[plan->n++];
+	memset(in, 0, sizeof(*in));
+	in->kernel = k;
+	memcpy(in->param, param, sizeof(in->param));
+	off = (size_t)snprintf(in->name, sizeof(in->name), "%s", k->name);
+	for (int i = 0; k->params && k->params[i].name; i++) {
+		char v[32];
+
+		off += (size_t)snprintf(
+			in->name + off,
+			off < sizeof(in->name) ? sizeof(in->name) - off : 0,
+			"/%s:%s", k->params[i].name,
+			wb_param_format(&k->params[i], param[i], v, sizeof(v)));
+	}
+	return off < sizeof(in->name) ? 0 : -ENAMETOOLONG;
+}
+
+int wb_plan_add_kernel(struct wb_plan *plan, const struct wb_kernel *k,
+		       bool quick, const struct wb_override *ov, size_t nov,
+		       char *err, size_t errlen)
+{
+	static const struct wb_param none = { 0 };
+	uint64_t vals[WB_MAX_PARAMS][MAX_VALUES];
+	int nvals[WB_MAX_PARAMS] = { 0 }, np = 0, idx[WB_MAX_PARAMS] = { 0 };
+	bool fixed[WB_MAX_PARAMS] = { false };
+	const struct wb_param *params = k->params ? k->params : &none;
+
+	for (; params[np].name; np++) {
+		if (np == WB_MAX_PARAMS)
+			return -E2BIG;
+		nvals[np] = values_for(&params[np], quick, vals[np]);
+		if (nvals[np] <= 0) {
+			snprintf(err, errlen,
+				 "kernel %s: parameter %s sweeps no value",
+				 k->name, params[np].name);
+			return -EINVAL;
+		}
+	}
+	for (size_t i = 0; i < nov; i++) {
+		int pi;
+
+		if (ov[i].kernel && ov[i].kernel != k)
+			continue;
+		pi = wb_param_index(k, ov[i].name);
+		if (pi < 0) {
+			if (ov[i].kernel) {
+				snprintf(err, errlen,
+					 "kernel %s has no parameter '%s'",
+					 k->name, ov[i].name);
+				return -EINVAL;
+			}
+			continue;
+		}
+		vals[pi][0] = ov[i].value;
+		nvals[pi] = 1;
+		fixed[pi] = true;
+	}
+	for (;;) {
+		uint64_t param[WB_MAX_PARAMS] = { 0 };
+		struct wb_ctx ctx = { .kernel = k, .quick = quick, .cpu = -1 };
+		bool any_swept = false;
+		int e, i;
+
+		for (i = 0; i < np; i++) {
+			param[i] = vals[i][idx[i]];
+			any_swept |= !fixed[i];
+		}
+		memcpy(ctx.param, param, sizeof(param));
+		if (!k->admit || !any_swept || k->admit(&ctx)) {
+			e = plan_push(plan, k, param);
+			if (e)
+				return e;
+		}
+		/* odometer over the parameters, last one fastest */
+		for (i = np - 1; i >= 0; i--) {
+			if (++idx[i] < nvals[i])
+				break;
+			idx[i] = 0;
+		}
+		if (i < 0)
+			break;
+	}
+	return 0;
+}
+
+void wb_plan_free(struct wb_plan *plan)
+{
+	free(plan->inst);
+	memset(plan, 0, sizeof(*plan));
+}
