@@ -27,7 +27,9 @@
 #include "runner/kernel.h"
 #include "core/lock.h"
 #include "core/parse.h"
+#include "core/rng.h"
 #include "settings/policy.h"
+#include "settings/signals.h"
 
 #define MAX_ARGV 256
 #define WB_POLICY_REPS_MAX 100
@@ -46,30 +48,6 @@ struct policy_args {
 	char tmpdir[64];
 	char exe[PATH_MAX];
 };
-
-/* Signal handlers get no argument: this is how they reach the run. */
-static struct wb_journal *signal_journal;
-static volatile sig_atomic_t child_pgid;
-
-/* Stop the command first, so it does not run on under settings being put
- * back, then restore and die of the signal. */
-static void on_signal(int sig)
-{
-	if (child_pgid > 0) {
-		kill(-(pid_t)child_pgid, SIGKILL);
-		/* Until the command is gone its huge pages are in use, and a
-		 * pool shrunk under them keeps them as surplus pages that
-		 * this kernel never frees: wait for it (the group leader is
-		 * our child), then put the pool back. */
-		while (waitpid((pid_t)child_pgid, NULL, 0) < 0 &&
-		       errno == EINTR)
-			;
-	}
-	if (signal_journal)
-		wb_journal_restore_signal(signal_journal);
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
 
 static const char usage_text[] =
 	"usage: walkbench policy [options] -- COMMAND [ARGS...]\n"
@@ -227,21 +205,22 @@ static int parse_args(struct policy_args *a, int argc, char **argv)
  * binary; its results land in a private directory removed at the end. */
 static int kernel_command(struct policy_args *a)
 {
-	static char run[] = "run", quick[] = "--quick", rd[] = "--results-dir",
-		    pp[] = "--param";
+	static const char run[] = "run", quick[] = "--quick",
+			  rd[] = "--results-dir", pp[] = "--param";
 
 	snprintf(a->tmpdir, sizeof(a->tmpdir), "/tmp/walkbench-policy.XXXXXX");
 	if (!mkdtemp(a->tmpdir))
 		return -errno;
 	a->argv[a->argc++] = a->exe;
-	a->argv[a->argc++] = run;
+	/* execv() takes char *const[] and never writes the strings */
+	a->argv[a->argc++] = (char *)run;
 	a->argv[a->argc++] = (char *)a->kernel;
-	a->argv[a->argc++] = quick;
+	a->argv[a->argc++] = (char *)quick;
 	for (int p = 0; p < a->nparams; p++) {
-		a->argv[a->argc++] = pp;
+		a->argv[a->argc++] = (char *)pp;
 		a->argv[a->argc++] = (char *)a->params[p];
 	}
-	a->argv[a->argc++] = rd;
+	a->argv[a->argc++] = (char *)rd;
 	a->argv[a->argc++] = a->tmpdir;
 	return 0;
 }
@@ -253,14 +232,6 @@ static int rm_entry(const char *path, const struct stat *st, int flag,
 	(void)flag;
 	(void)f;
 	return remove(path);
-}
-
-static unsigned long long next_rand(unsigned long long *x)
-{
-	*x ^= *x << 13;
-	*x ^= *x >> 7;
-	*x ^= *x << 17;
-	return *x;
 }
 
 /* One line that says how a run failed, for errors and the JSON. */
@@ -306,7 +277,7 @@ static int measure(struct policy_args *a, struct wb_policy_env *e,
 {
 	int n = set->n * a->reps, applied = -1, done = 0;
 	int *order = calloc((size_t)n, sizeof(int));
-	unsigned long long x = a->seed * 2654435761ull + 1;
+	uint64_t x = a->seed * 2654435761ull + 1;
 
 	if (!order)
 		return -ENOMEM;
@@ -318,8 +289,7 @@ static int measure(struct policy_args *a, struct wb_policy_env *e,
 		for (int i = 0; i < set->n; i++)
 			b[i] = i;
 		for (int i = set->n - 1; i > 0; i--) {
-			int k = (int)(next_rand(&x) %
-				      (unsigned long long)(i + 1));
+			int k = (int)(wb_rng_next(&x) % (uint64_t)(i + 1));
 			int t = b[i];
 
 			b[i] = b[k];
@@ -331,8 +301,7 @@ static int measure(struct policy_args *a, struct wb_policy_env *e,
 		struct wb_policy_exec ex = { .argv = a->argv,
 					     .policy = &set->p[p],
 					     .shim_path = e->shim_path,
-					     .timeout_s = a->timeout_s,
-					     .child_pgid = &child_pgid };
+					     .timeout_s = a->timeout_s };
 		struct wb_policy_sample *s;
 		int err;
 
@@ -663,8 +632,7 @@ static int probe(struct policy_args *a, struct wb_policy_env *e,
 {
 	struct wb_policy_exec ex = { .argv = a->argv,
 				     .policy = current,
-				     .timeout_s = a->timeout_s,
-				     .child_pgid = &child_pgid };
+				     .timeout_s = a->timeout_s };
 	struct wb_policy_sample s;
 	char why[600];
 	int err = wb_policy_run_once(&ex, &s);
@@ -700,7 +668,7 @@ static int finish(struct wb_journal *j, const struct wb_policy_env *e,
 
 	if (j) {
 		err = wb_journal_restore(j);
-		signal_journal = NULL;
+		wb_signals_journal(NULL);
 		wb_journal_close(j);
 	}
 	o->restored = !err && !wb_policy_env_read(&now) &&
@@ -754,7 +722,6 @@ int cmd_policy(int argc, char **argv)
 	struct wb_policy_set set;
 	struct outcome o = { 0 };
 	struct wb_journal *j = NULL;
-	struct sigaction sa = { .sa_handler = on_signal };
 	struct wb_lock lock = { .fd = -1 };
 	char shim[PATH_MAX + 16], dir[PATH_MAX], lpath[512], holder[256];
 	ssize_t n;
@@ -799,9 +766,7 @@ int cmd_policy(int argc, char **argv)
 		return wb_error(WB_EXIT_MISSING, "temporary directory: %s",
 				strerror(-err));
 	}
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	wb_signals_install();
 	t0 = (double)time(NULL);
 	wb_policy_candidates(&e, &set);
 	rc = probe(&a, &e, &set.p[0]);
@@ -822,7 +787,7 @@ int cmd_policy(int argc, char **argv)
 				      strerror(-err));
 			goto out;
 		}
-		signal_journal = j;
+		wb_signals_journal(j);
 	}
 	o.runs = calloc((size_t)set.n * (size_t)a.reps, sizeof(*o.runs));
 	o.nruns = calloc((size_t)set.n, sizeof(int));

@@ -21,6 +21,7 @@
 #include "runner/instance.h"
 #include "runner/needs.h"
 #include "settings/journal.h"
+#include "settings/signals.h"
 #include "core/lock.h"
 #include "core/parse.h"
 #include "runner/plan.h"
@@ -47,23 +48,6 @@ struct run_args {
 	int json;
 	char cmdline[1024];
 };
-
-/* Signal handlers get no argument: these two are how they reach the run. */
-static volatile sig_atomic_t stop_requested;
-static struct wb_journal *signal_journal;
-
-/* The first signal stops the run gracefully (the partial results are
- * written, then settings restored); a second one restores and dies. */
-static void on_signal(int sig)
-{
-	if (stop_requested) {
-		if (signal_journal)
-			wb_journal_restore_signal(signal_journal);
-		signal(sig, SIG_DFL);
-		raise(sig);
-	}
-	stop_requested = 1;
-}
 
 static const char usage_text[] =
 	"usage: walkbench run [SUITE|KERNEL ...] [options]\n"
@@ -787,7 +771,7 @@ static int measure(struct run_args *a, struct wb_plan *plan,
 	struct pass_state ps = {
 		.so = {
 			.timeout_s = a->timeout_s,
-			.stop = &stop_requested,
+			.stop = wb_signals_caught_flag(),
 			/* the kernel's own limit plus room for the harness */
 			.data_limit_bytes =
 				a->opts.mem_limit_bytes + (256ull << 20),
@@ -799,7 +783,7 @@ static int measure(struct run_args *a, struct wb_plan *plan,
 	int err;
 
 	for (ps.pass = 0; ps.pass < ps.passes; ps.pass++) {
-		for (size_t i = 0; i < plan->n && !stop_requested; i++) {
+		for (size_t i = 0; i < plan->n && !wb_signals_caught(); i++) {
 			if (ps.pass && !measured_before(res, i)) {
 				ps.done++;
 				continue;
@@ -819,7 +803,6 @@ int cmd_run(int argc, char **argv)
 	struct wb_plan plan = { 0 };
 	struct wb_results res;
 	struct summary sum = { 0 };
-	struct sigaction sa = { .sa_handler = on_signal };
 	char path[4096], tag[256], *ctx = NULL, lpath[256], holder[64];
 	struct wb_lock lock = { .fd = -1 };
 	int err, rc;
@@ -902,11 +885,13 @@ int cmd_run(int argc, char **argv)
 					"settings journal: %s",
 					strerror(-err));
 		}
-		signal_journal = a.opts.journal;
+		wb_signals_journal(a.opts.journal);
 	}
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	/* The first signal stops the run gracefully (the partial results
+	 * are written, then settings restored); a second one restores and
+	 * dies. */
+	wb_signals_defer(true);
+	wb_signals_install();
 	fprintf(stderr, "walkbench: %zu instance(s), pinned to CPU %d\n",
 		plan.n, a.opts.cpu);
 	rc = measure(&a, &plan, &res, &sum);
@@ -917,11 +902,11 @@ int cmd_run(int argc, char **argv)
 				"walkbench: error: restoring settings: %s (the "
 				"next run retries)\n",
 				strerror(-err));
-		signal_journal = NULL;
+		wb_signals_journal(NULL);
 		wb_journal_close(a.opts.journal);
 	}
 	json_object_set_new(res.walkbench, "complete",
-			    json_boolean(!stop_requested && !rc));
+			    json_boolean(!wb_signals_caught() && !rc));
 	/* after a failed checkpoint the disk is full: the last good
 	 * checkpoint stays, said once */
 	err = a.write_failed ? 0 : wb_results_write(path, res.root, a.written);
@@ -936,7 +921,7 @@ int cmd_run(int argc, char **argv)
 				   JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		printf("%sresults: %s\n", a.json ? "\n" : "", path);
 		if (!rc)
-			rc = exit_code(&sum, (int)plan.n, stop_requested);
+			rc = exit_code(&sum, (int)plan.n, wb_signals_caught());
 	}
 	wb_results_free(&res);
 	wb_plan_free(&plan);

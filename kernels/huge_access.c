@@ -37,6 +37,7 @@
 #include <unistd.h>
 
 #include "core/env.h"
+#include "core/rng.h"
 #include "settings/journal.h"
 #include "runner/kernel.h"
 #include "mem/layout.h"
@@ -262,10 +263,7 @@ static int build_pattern(struct huge_state *st, uint64_t seed)
 	for (uint64_t i = n; i > 1; i--) {
 		uint64_t j, t;
 
-		s ^= s << 13;
-		s ^= s >> 7;
-		s ^= s << 17;
-		j = s % i;
+		j = wb_rng_next(&s) % i;
 		t = off[i - 1];
 		off[i - 1] = off[j];
 		off[j] = t;

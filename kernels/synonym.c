@@ -19,6 +19,7 @@
 #include "mem/faulting.h"
 #include "runner/kernel.h"
 #include "mem/mem.h"
+#include "mem/pagemap.h"
 #include "model/vipt.h"
 #include "mem/vaslot.h"
 

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "core/env.h"
+#include "core/rng.h"
 #include "runner/kernel.h"
 #include "mem/mem.h"
 #include "model/model.h"
@@ -42,14 +43,6 @@ static bool tlb_admit(const struct wb_ctx *ctx)
 	if (ctx->param[0] == WB_4K)
 		return bytes <= (ctx->quick ? 128ull << 20 : 2ull << 30);
 	return bytes <= (ctx->quick ? 1ull << 30 : 8ull << 30);
-}
-
-static uint64_t xorshift(uint64_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
 }
 
 static int tlb_setup(struct wb_ctx *ctx, void **statep)
@@ -97,7 +90,7 @@ static int tlb_setup(struct wb_ctx *ctx, void **statep)
 	for (uint64_t i = 0; i < n; i++)
 		order[i] = (uint32_t)i;
 	for (uint64_t i = n - 1; i > 0; i--) {
-		uint64_t j = xorshift(&rng) % i;
+		uint64_t j = wb_rng_next(&rng) % i;
 		uint32_t t = order[i];
 
 		order[i] = order[j];

@@ -5,19 +5,12 @@
 #include <string.h>
 
 #include "core/env.h"
+#include "core/rng.h"
 #include "walk.h"
 
 int walk_levels(const struct wb_ctx *ctx)
 {
 	return ctx->sys && ctx->sys->la57_active ? 5 : 4;
-}
-
-static uint64_t xorshift(uint64_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
 }
 
 void walk_shuffle(uint64_t *a, uint64_t n, uint64_t seed)
@@ -27,7 +20,7 @@ void walk_shuffle(uint64_t *a, uint64_t n, uint64_t seed)
 	for (uint64_t i = 0; i < n; i++)
 		a[i] = i;
 	for (uint64_t i = n; i > 1; i--) {
-		uint64_t j = xorshift(&s) % i, t = a[i - 1];
+		uint64_t j = wb_rng_next(&s) % i, t = a[i - 1];
 
 		a[i - 1] = a[j];
 		a[j] = t;

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "settings/journal.h"
+#include "settings/signals.h"
 #include "vm.h"
 
 const char *vm_page_name(uint64_t bytes)
@@ -78,7 +79,9 @@ int vm_backing_prepare(const struct vm_opts *o, struct vm_backing *bk,
 	if (!err)
 		err = wb_journal_open(&bk->journal, jpath);
 	if (!err)
-		err = wb_journal_install_signals(bk->journal);
+		err = wb_signals_install();
+	if (!err)
+		wb_signals_journal(bk->journal);
 	snprintf(val, sizeof(val), "%" PRIu64, nr + need - fr);
 	if (!err)
 		err = wb_journal_set(bk->journal, nr_path, val);
@@ -104,6 +107,7 @@ void vm_backing_release(struct vm_backing *bk)
 	if (!bk->journal)
 		return;
 	wb_journal_restore(bk->journal);
+	wb_signals_journal(NULL);
 	wb_journal_close(bk->journal);
 	bk->journal = NULL;
 }

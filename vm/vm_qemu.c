@@ -19,20 +19,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "settings/signals.h"
 #include "vm.h"
 
 #define UP_MARKER "WALKBENCH-GUEST-UP"
 #define MAX_ARGS 64
-
-/* Set by SIGINT/SIGTERM/SIGHUP while a guest runs: the loop kills qemu's
- * process group first, then the signal is raised again, so no guest
- * outlives an interrupted run. */
-static volatile sig_atomic_t stop_signal;
-
-static void on_signal(int sig)
-{
-	stop_signal = sig;
-}
 
 static double now_s(void)
 {
@@ -319,6 +310,7 @@ static void kill_group(pid_t pid)
 	kill(-pid, SIGKILL);
 	kill(pid, SIGKILL);
 	waitpid(pid, &st, 0);
+	wb_signals_child(0);
 }
 
 static int boot(const struct vm_opts *o, enum vm_accel accel, struct vm_boot *b)
@@ -350,6 +342,7 @@ static int boot(const struct vm_opts *o, enum vm_accel accel, struct vm_boot *b)
 	pid = spawn(&a, b->tmpdir);
 	if (pid < 0)
 		return -errno;
+	wb_signals_child(pid);
 	snprintf(path, sizeof(path), "%s/console.log", b->tmpdir);
 	for (;;) {
 		double t = now_s() - t0;
@@ -357,13 +350,15 @@ static int boot(const struct vm_opts *o, enum vm_accel accel, struct vm_boot *b)
 		bool was_up = up;
 
 		up = watch_console(path, &off, up);
-		if (w == pid)
+		if (w == pid) {
+			wb_signals_child(0);
 			break;
-		if (stop_signal) {
+		}
+		if (wb_signals_caught()) {
 			kill_group(pid);
 			snprintf(b->why, sizeof(b->why),
 				 "interrupted (signal %d); qemu killed",
-				 (int)stop_signal);
+				 wb_signals_caught());
 			return -EINTR;
 		}
 		/* at "up", then every second: one failed look is enough to
@@ -454,26 +449,28 @@ void vm_boot_free(struct vm_boot *b, bool keep_logs)
 	b->tmpdir[0] = 0;
 }
 
+/*
+ * A signal while a guest runs is only recorded: the loop kills qemu's
+ * process group first, then the signal is raised again and ends the run
+ * (restoring a grown hugetlb pool), so no guest outlives an interrupted
+ * run. A second signal does all of that from the handler.
+ */
 int vm_boot_run(const struct vm_opts *o, enum vm_accel accel, struct vm_boot *b)
 {
-	static const int sigs[3] = { SIGINT, SIGTERM, SIGHUP };
-	struct sigaction sa = { .sa_handler = on_signal }, old[3];
 	double t0 = now_s();
-	int err;
+	int err, sig;
 
-	stop_signal = 0;
-	sigemptyset(&sa.sa_mask);
-	for (int i = 0; i < 3; i++)
-		sigaction(sigs[i], &sa, &old[i]);
+	err = wb_signals_install();
+	if (err)
+		return err;
+	wb_signals_defer(true);
 	err = boot(o, accel, b);
 	b->spent_s = now_s() - t0;
-	for (int i = 0; i < 3; i++)
-		sigaction(sigs[i], &old[i], NULL);
-	/* the caller's handlers (the settings journal's) or the default
-	 * now see the signal that stopped the guest */
-	if (stop_signal) {
+	wb_signals_defer(false);
+	sig = wb_signals_caught();
+	if (sig) {
 		vm_boot_free(b, false); /* nothing worth keeping */
-		raise((int)stop_signal);
+		raise(sig);
 	}
 	return err;
 }

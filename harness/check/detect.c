@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "check/detect.h"
+#include "core/rng.h"
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -204,14 +205,6 @@ int wb_cp_knees_1(const double *x, const double *y, size_t n, double min_step,
 	return 0;
 }
 
-static uint64_t xs(uint64_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
-}
-
 #define BOOT 64
 
 int wb_cp_knees(const double *x, const double *y, size_t n, size_t reps,
@@ -244,7 +237,7 @@ int wb_cp_knees(const double *x, const double *y, size_t n, size_t reps,
 
 		for (size_t i = 0; i < n; i++) {
 			for (size_t r = 0; r < reps; r++)
-				tmp[r] = y[i * reps + xs(&rng) % reps];
+				tmp[r] = y[i * reps + wb_rng_next(&rng) % reps];
 			med[i] = wb_cp_median(tmp, reps);
 		}
 		err = wb_cp_knees_1(x, med, n, min_step, log_scale, bk, &nbk);

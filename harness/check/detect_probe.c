@@ -21,6 +21,7 @@
 
 #include "check/detect.h"
 #include "core/env.h"
+#include "core/rng.h"
 #include "mem/mem.h"
 #include "core/topo.h"
 
@@ -36,14 +37,6 @@ struct probe {
 	size_t ctl_lines;
 	double t0;
 };
-
-static uint64_t xorshift(uint64_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
-}
 
 static double now_ns(void)
 {
@@ -67,7 +60,7 @@ static void **link(struct probe *p, char *base, size_t n, size_t stride,
 	for (size_t i = 0; i < n; i++)
 		ord[i] = (uint32_t)i;
 	for (size_t i = n - 1; i > 0; i--) {
-		size_t j = xorshift(&p->rng) % i;
+		size_t j = wb_rng_next(&p->rng) % i;
 		uint32_t t = ord[i];
 
 		ord[i] = ord[j];

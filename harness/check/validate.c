@@ -304,17 +304,22 @@ static void cache_lines(json_t *root, double *lines, size_t *n)
 #define REPS_MAX 64
 #define CURVE_MAX 512
 
+/* 260 KiB: too big for the stack, and a static one would be shared state */
+struct curve {
+	double x[CURVE_MAX], y[CURVE_MAX * REPS_MAX];
+};
+
 /*
  * The knee of @q on the curve of every usable instance of @kernel with page
  * size @ps: pages against ns per access, the same knee finder and the same
  * level assignment as walkbench detect.
  */
-static void knee_row(json_t *root, const char *kernel, const char *group,
-		     const char *xp, const char *q, json_t *item,
-		     struct wb_vrow *r)
+static void knee_row_in(struct curve *c, json_t *root, const char *kernel,
+			const char *group, const char *xp, const char *q,
+			json_t *item, struct wb_vrow *r)
 {
 	double unit = 0;
-	static double x[CURVE_MAX], y[CURVE_MAX * REPS_MAX];
+	double *x = c->x, *y = c->y;
 	double v[REPS_MAX];
 	size_t n = 0, reps = REPS_MAX, i, nk;
 	struct wb_knee k[WB_KNEES_MAX];
@@ -415,6 +420,21 @@ static void knee_row(json_t *root, const char *kernel, const char *group,
 	if (r->verdict == WB_FAIL)
 		strncat(r->why, ": outside the tolerance",
 			sizeof(r->why) - strlen(r->why) - 1);
+}
+
+static void knee_row(json_t *root, const char *kernel, const char *group,
+		     const char *xp, const char *q, json_t *item,
+		     struct wb_vrow *r)
+{
+	struct curve *c = malloc(sizeof(*c));
+
+	if (!c) {
+		r->verdict = WB_SKIP;
+		snprintf(r->why, sizeof(r->why), "out of memory");
+		return;
+	}
+	knee_row_in(c, root, kernel, group, xp, q, item, r);
+	free(c);
 }
 
 static void item_row(json_t *root, json_t *inst, json_t *item,

@@ -8,13 +8,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/kvm.h>
-#include <linux/perf_event.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -28,6 +26,7 @@
 
 #include "core/env.h"
 #include "core/topo_hwloc.h"
+#include "counters/perf_open.h"
 
 static void add_missing(struct wb_sysinfo *s, const char *name)
 {
@@ -317,22 +316,13 @@ static bool probe_kvm(void)
 /* Counting user-mode cycles on ourselves: allowed at paranoid level 2. */
 static void probe_pmu(struct wb_sysinfo *s)
 {
-	struct perf_event_attr attr;
 	pfm_pmu_t i;
-	int fd, best = -1;
+	int err, best = -1;
 
-	memset(&attr, 0, sizeof(attr));
-	attr.size = sizeof(attr);
-	attr.type = PERF_TYPE_HARDWARE;
-	attr.config = PERF_COUNT_HW_CPU_CYCLES;
-	attr.disabled = 1;
-	attr.exclude_kernel = 1;
-	attr.exclude_hv = 1;
-	fd = (int)syscall(SYS_perf_event_open, &attr, 0, -1, -1, 0);
-	if (fd >= 0) {
+	err = wb_perf_probe_cycles();
+	if (!err) {
 		s->pmu_hw = true;
-		close(fd);
-	} else if (errno == EACCES || errno == EPERM) {
+	} else if (err == -EACCES || err == -EPERM) {
 		/* Forbidden is not absent: we cannot tell. */
 		add_missing(s, "pmu_hw");
 	}

@@ -18,6 +18,7 @@
 
 #include "counters/events.h"
 #include "counters/perf_group.h"
+#include "counters/perf_open.h"
 #include "counters/vmstat.h"
 
 extern const char wb_data_events_tsv[];
@@ -162,26 +163,6 @@ static const char *default_pmu(char *buf, size_t len)
 		}
 	}
 	return NULL;
-}
-
-/* 0 if a hardware cycles event opens for this thread, else -errno. */
-static int probe_hw(void)
-{
-	struct perf_event_attr a;
-	int fd;
-
-	memset(&a, 0, sizeof(a));
-	a.size = sizeof(a);
-	a.type = PERF_TYPE_HARDWARE;
-	a.config = PERF_COUNT_HW_CPU_CYCLES;
-	a.disabled = 1;
-	a.exclude_kernel = 1;
-	a.exclude_hv = 1;
-	fd = perf_event_open(&a, 0, -1, -1, PERF_FLAG_FD_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	close(fd);
-	return 0;
 }
 
 static int find_event(struct wb_counters *c, const char *model,
@@ -355,7 +336,7 @@ static int hw_setup(struct wb_counters *c)
 		no_hw(c, why);
 		return 0;
 	}
-	ret = probe_hw();
+	ret = wb_perf_probe_cycles();
 	if (ret == -EACCES || ret == -EPERM) {
 		snprintf(why, sizeof(why),
 			 "hardware PMU not allowed: perf_event_open gave %s",

@@ -6,18 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "counters/osstat.h"
-
-static int perf_open(struct perf_event_attr *a, pid_t pid, int cpu)
-{
-	long fd = syscall(SYS_perf_event_open, a, pid, cpu, -1,
-			  PERF_FLAG_FD_CLOEXEC);
-
-	return fd < 0 ? -errno : (int)fd;
-}
+#include "counters/perf_open.h"
 
 int wb_minflt_open(struct wb_minflt *c)
 {
@@ -26,7 +18,7 @@ int wb_minflt_open(struct wb_minflt *c)
 		.type = PERF_TYPE_SOFTWARE,
 		.config = PERF_COUNT_SW_PAGE_FAULTS_MIN,
 	};
-	int fd = perf_open(&a, 0, -1);
+	int fd = wb_perf_open(&a, 0, -1, -1);
 
 	c->fd = fd;
 	return fd < 0 ? fd : 0;
@@ -165,7 +157,7 @@ int wb_tlbflush_open(int cpu, int *fd)
 	if (err)
 		return err;
 	a.config = id;
-	*fd = perf_open(&a, -1, cpu);
+	*fd = wb_perf_open(&a, -1, cpu, -1);
 	return *fd < 0 ? *fd : 0;
 }
 

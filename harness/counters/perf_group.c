@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "counters/perf_group.h"
+#include "counters/perf_open.h"
 
 #include <errno.h>
 #include <string.h>
@@ -25,10 +26,9 @@ int wb_pgroup_add(struct wb_pgroup *g, struct perf_event_attr *attr)
 	/* Only the leader starts disabled; members follow it. */
 	attr->disabled = g->n == 0;
 	attr->inherit = 0;
-	fd = perf_event_open(attr, 0, -1, g->n ? g->fd[0] : -1,
-			     PERF_FLAG_FD_CLOEXEC);
+	fd = wb_perf_open(attr, 0, -1, g->n ? g->fd[0] : -1);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	g->fd[g->n] = fd;
 	return g->n++;
 }

@@ -5,6 +5,7 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 
+#include "counters/osstat.h"
 #include "mem/layout.h"
 
 #ifndef MAP_HUGE_SHIFT
@@ -159,8 +160,8 @@ void wb_layout_free(struct wb_layout *l)
 
 long wb_vmpte_bytes(void)
 {
-	long kb;
-	int err = wb_proc_status_kb("VmPTE", &kb);
+	uint64_t kb;
+	int err = wb_pid_status_kb(0, "VmPTE", &kb);
 
-	return err ? err : kb * 1024;
+	return err ? err : (long)kb * 1024;
 }

@@ -6,45 +6,37 @@
  * for the pages the layout uses.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "mem/layout.h"
 #include "mem/mem.h"
+#include "mem/pagemap.h"
 
 /* 0 when every page is a present base page; -EPERM when PFNs are hidden. */
 static int frames_base(const struct wb_layout *l, const uint64_t *off,
 		       uint64_t n, char *why, size_t whylen)
 {
-	int pm = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
-	int kf = open("/proc/kpageflags", O_RDONLY | O_CLOEXEC);
+	struct wb_pagemap pm;
 	uint64_t bad = 0;
-	int err = 0;
+	int err = wb_pagemap_open(&pm, 0, true);
 
-	if (pm < 0 || kf < 0) {
-		err = -errno;
-		goto out;
-	}
+	if (err)
+		return err;
 	for (uint64_t i = 0; i < n && !err; i++) {
 		uint64_t e, flags, pfn;
 
-		err = wb_pread_u64(pm, ((uintptr_t)l->base + off[i]) / WB_4K,
-				   &e);
+		err = wb_pagemap_read(&pm, (uintptr_t)l->base + off[i], 1, &e);
 		if (err)
 			break;
-		pfn = e & WB_PM_PFN_MASK;
-		if (!(e & WB_PM_PRESENT)) {
+		err = wb_pagemap_frame(e, &pfn);
+		if (err == -ENOENT) {
+			err = 0;
 			bad++;
 			continue;
 		}
-		if (!pfn) {
-			err = -EPERM;
-			break;
-		}
-		err = wb_pread_u64(kf, pfn, &flags);
+		err = err ?: wb_pagemap_kflags(&pm, pfn, &flags);
 		if (!err &&
 		    (flags & ((1ull << WB_KPF_THP) | (1ull << WB_KPF_HUGE))))
 			bad++;
@@ -57,11 +49,7 @@ static int frames_base(const struct wb_layout *l, const uint64_t *off,
 			bad, n);
 		err = -EMEDIUMTYPE;
 	}
-out:
-	if (pm >= 0)
-		close(pm);
-	if (kf >= 0)
-		close(kf);
+	wb_pagemap_close(&pm);
 	return err;
 }
 

@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <unistd.h>
 
 #include "mem/mem.h"
+#include "mem/pagemap.h"
 
 #ifndef MAP_HUGE_SHIFT
 #define MAP_HUGE_SHIFT 26
@@ -89,53 +88,6 @@ void wb_mem_free(struct wb_mem *m)
 	if (m->map_base)
 		munmap(m->map_base, m->map_len);
 	memset(m, 0, sizeof(*m));
-}
-
-int wb_pread_u64(int fd, uint64_t index, uint64_t *v)
-{
-	ssize_t n = pread(fd, v, sizeof(*v), (off_t)(index * sizeof(*v)));
-
-	if (n == sizeof(*v))
-		return 0;
-	return n < 0 ? -errno : -EIO;
-}
-
-int wb_pagemap_pfn(const void *addr, uint64_t *pfn)
-{
-	int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
-	uint64_t e;
-	int err;
-
-	if (fd < 0)
-		return -errno;
-	err = wb_pread_u64(fd, (uintptr_t)addr / WB_4K, &e);
-	close(fd);
-	if (err)
-		return err;
-	if (!(e & WB_PM_PRESENT))
-		return -ENOENT;
-	*pfn = e & WB_PM_PFN_MASK;
-	return *pfn ? 0 : -EPERM;
-}
-
-int wb_proc_status_kb(const char *field, long *kb)
-{
-	FILE *f = fopen("/proc/self/status", "re");
-	char line[256];
-	size_t n = strlen(field);
-	int err = -ENOENT;
-
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f)) {
-		if (!strncmp(line, field, n) && line[n] == ':') {
-			err = sscanf(line + n + 1, "%ld", kb) == 1 ? 0
-								   : -EINVAL;
-			break;
-		}
-	}
-	fclose(f);
-	return err;
 }
 
 int wb_smaps_scan(uintptr_t start, uintptr_t end, struct wb_smaps_sum *s)
@@ -235,33 +187,33 @@ static int verify_smaps(const struct wb_mem *m, char *why, size_t whylen)
 /* Per page: present, and the kpageflags bits say what smaps only sums. */
 static int verify_kpageflags(const struct wb_mem *m, char *why, size_t whylen)
 {
-	int pm = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
-	int kf = open("/proc/kpageflags", O_RDONLY | O_CLOEXEC);
+	struct wb_pagemap pm;
 	uint64_t bad = 0, pages = m->len / WB_4K, first_bad = 0;
-	int err = 0;
+	uint64_t e[512];
+	int err = wb_pagemap_open(&pm, 0, true);
 
-	if (pm < 0 || kf < 0) {
-		err = -errno;
-		goto out;
-	}
+	if (err)
+		return err;
 	for (uint64_t i = 0; i < pages; i++) {
-		uintptr_t va = (uintptr_t)m->addr + i * WB_4K;
-		uint64_t e, flags, pfn;
+		uint64_t flags, pfn;
 		int huge, ok;
 
-		err = wb_pread_u64(pm, va / WB_4K, &e);
-		if (err)
-			goto out;
-		pfn = e & WB_PM_PFN_MASK;
-		if (!(e & WB_PM_PRESENT) || !pfn) {
-			err = (e & WB_PM_PRESENT) ? -EPERM : 0;
+		if (i % 512 == 0) {
+			uint64_t n = pages - i < 512 ? pages - i : 512;
+
+			err = wb_pagemap_read(
+				&pm, (uintptr_t)m->addr + i * WB_4K, n, e);
 			if (err)
 				goto out;
+		}
+		err = wb_pagemap_frame(e[i % 512], &pfn);
+		if (err == -ENOENT) {
+			err = 0;
 			if (!bad++)
 				first_bad = i;
 			continue;
 		}
-		err = wb_pread_u64(kf, pfn, &flags);
+		err = err ?: wb_pagemap_kflags(&pm, pfn, &flags);
 		if (err)
 			goto out;
 		huge = m->kind == WB_MEM_THP ? WB_KPF_THP : WB_KPF_HUGE;
@@ -287,10 +239,7 @@ static int verify_kpageflags(const struct wb_mem *m, char *why, size_t whylen)
 		err = -EMEDIUMTYPE;
 	}
 out:
-	if (pm >= 0)
-		close(pm);
-	if (kf >= 0)
-		close(kf);
+	wb_pagemap_close(&pm);
 	return err;
 }
 

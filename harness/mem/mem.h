@@ -44,13 +44,6 @@ int wb_mem_verify(const struct wb_mem *m, char *how, size_t howlen, char *why,
 		  size_t whylen);
 void wb_mem_free(struct wb_mem *m);
 
-/* pagemap entry and kpageflags bits (Documentation/admin-guide/mm/pagemap.rst) */
-#define WB_PM_PRESENT (1ull << 63)
-#define WB_PM_PFN_MASK ((1ull << 55) - 1)
-#define WB_KPF_COMPOUND_HEAD 15
-#define WB_KPF_HUGE 17
-#define WB_KPF_THP 22
-
 /* What /proc/self/smaps says about the VMAs overlapping [start, end). */
 struct wb_smaps_sum {
 	uint64_t overlap; /* bytes of [start, end) inside some VMA */
@@ -59,12 +52,5 @@ struct wb_smaps_sum {
 	int vmas, non_4k_vmas;
 };
 int wb_smaps_scan(uintptr_t start, uintptr_t end, struct wb_smaps_sum *s);
-/* Entry @index of a pagemap or kpageflags file. */
-int wb_pread_u64(int fd, uint64_t index, uint64_t *v);
-
-/* Physical frame of the page at @addr; -EPERM when PFNs are hidden. */
-int wb_pagemap_pfn(const void *addr, uint64_t *pfn);
-/* A field of /proc/self/status in kB, e.g. "VmPTE". */
-int wb_proc_status_kb(const char *field, long *kb);
 
 #endif

@@ -2,7 +2,8 @@
 /*
  * Physical frames of a range, for kernels that check sharing: read with
  * one pagemap file per call instead of one open per page. PFNs read as 0
- * without CAP_SYS_ADMIN; these calls turn that into -EPERM.
+ * without CAP_SYS_ADMIN; these calls turn that into -EPERM. The single
+ * lookups (wb_kpageflags) are in mem/pagemap.h.
  */
 #ifndef WB_PFNS_H
 #define WB_PFNS_H
@@ -11,14 +12,11 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#define WB_KPF_THP 22
-#define WB_KPF_ZERO_PAGE 24
+#include "mem/pagemap.h"
 
 /* PFN of each 4K page of [addr, addr + n * 4K) in @pid (0: self); 0 for a
  * page not present. -EPERM when a present page shows PFN 0. */
 int wb_pfns(pid_t pid, const void *addr, size_t n, uint64_t *pfns);
-/* /proc/kpageflags of @pfn. */
-int wb_kpageflags(uint64_t pfn, uint64_t *flags);
 /* Distinct nonzero values of @v (sorted copy, @v untouched). */
 size_t wb_count_distinct(const uint64_t *v, size_t n);
 

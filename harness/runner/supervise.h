@@ -27,7 +27,7 @@ struct wb_supervise_opts {
 	double timeout_s;
 	uint64_t data_limit_bytes; /* RLIMIT_DATA; 0 for none */
 	/* set asynchronously (SIGINT) to stop the child early */
-	volatile sig_atomic_t *stop;
+	const volatile sig_atomic_t *stop;
 };
 
 /*

@@ -446,37 +446,6 @@ void wb_journal_restore_signal(struct wb_journal *j)
 	errno = saved;
 }
 
-/*
- * The handler needs the journal and a signal handler receives no argument
- * for it: this pointer is the one piece of static mutable state, set once
- * by wb_journal_install_signals() before the handlers are installed.
- */
-static struct wb_journal *volatile signal_journal;
-
-static void on_signal(int sig)
-{
-	wb_journal_restore_signal(signal_journal);
-	/* SA_RESETHAND made the action default again; the signal is blocked
-	 * while we run, so it terminates us as soon as we return. */
-	raise(sig);
-}
-
-int wb_journal_install_signals(struct wb_journal *j)
-{
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sa.sa_flags = SA_RESETHAND;
-	sigfillset(&sa.sa_mask);
-	signal_journal = j;
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		if (sigaction(sigs[i], &sa, NULL))
-			return -errno;
-	return 0;
-}
-
 /* 1 if the run that wrote @hdr is still alive, 0 if not, <0 if unreadable. */
 static int owner_alive(const char *hdr)
 {

@@ -23,9 +23,8 @@ int wb_journal_set(struct wb_journal *j, const char *file, const char *value);
 /* Restore everything journaled, newest first; remove the journal. */
 int wb_journal_restore(struct wb_journal *j);
 void wb_journal_close(struct wb_journal *j);
-/* Restore from a signal handler: async-signal-safe. */
+/* Restore from a signal handler: async-signal-safe. The handler that
+ * calls it is settings/signals.h's. */
 void wb_journal_restore_signal(struct wb_journal *j);
-/* Restore on SIGINT/SIGTERM/SIGHUP, then die of the signal as before. */
-int wb_journal_install_signals(struct wb_journal *j);
 
 #endif

@@ -13,7 +13,6 @@
 #ifndef WB_POLICY_H
 #define WB_POLICY_H
 
-#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stddef.h>
@@ -115,8 +114,6 @@ struct wb_policy_exec {
 	const struct wb_policy *policy;
 	const char *shim_path;
 	double timeout_s;
-	/* set by a signal handler: the child's process group, for killing */
-	volatile sig_atomic_t *child_pgid;
 };
 
 /* Run the command once under @x->policy's per-process options. 0 when it

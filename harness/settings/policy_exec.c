@@ -21,6 +21,8 @@
 #include <unistd.h>
 
 #include "settings/policy.h"
+#include "settings/signals.h"
+#include "counters/osstat.h"
 #include "counters/vmstat.h"
 
 #define MAX_PROCS 8192
@@ -137,13 +139,10 @@ static void sample(pid_t root, struct wb_policy_sample *s)
 		if (slurp(path, buf, sizeof(buf)) > 0 &&
 		    !wb_policy_field_kb(buf, "AnonHugePages", &v))
 			huge += v;
-		snprintf(path, sizeof(path), "/proc/%d/status", pids[i]);
-		if (slurp(path, buf, sizeof(buf)) > 0) {
-			if (!wb_policy_field_kb(buf, "VmPTE", &v))
-				pte += v;
-			if (!wb_policy_field_kb(buf, "HugetlbPages", &v))
-				htlb += v;
-		}
+		if (!wb_pid_status_kb(pids[i], "VmPTE", &v))
+			pte += v * 1024;
+		if (!wb_pid_status_kb(pids[i], "HugetlbPages", &v))
+			htlb += v * 1024;
 	}
 	if (huge > s->anon_huge_bytes)
 		s->anon_huge_bytes = huge;
@@ -295,8 +294,8 @@ int wb_policy_run_once(const struct wb_policy_exec *x,
 	}
 	if (!pid)
 		child(x, self, err_fd, pfd[1]);
-	if (x->child_pgid)
-		*x->child_pgid = pid;
+	/* a signal now kills the command before settings are restored */
+	wb_signals_child(pid);
 	/* the group exists before anything can signal it */
 	setpgid(pid, pid);
 	close(pfd[1]);
@@ -309,8 +308,7 @@ int wb_policy_run_once(const struct wb_policy_exec *x,
 	err = wait_sampling(x, pid, t0, s, &status, &ru);
 	/* nothing the command started outlives its run */
 	kill(-pid, SIGKILL);
-	if (x->child_pgid)
-		*x->child_pgid = 0;
+	wb_signals_child(0);
 	if (!err) {
 		read_vmstat(vm1);
 		for (int i = 0; i < NVM; i++)

@@ -16,24 +16,16 @@
 #include <stdlib.h>
 
 #include "check/detect.h"
+#include "core/rng.h"
 
 #define REPS 7
 #define NMAX 128
 
-static uint64_t rng_state;
-
-static double gauss(void)
+static double gauss(uint64_t *rng)
 {
-	double u1, u2;
+	double u1 = ((wb_rng_next(rng) >> 11) + 1.0) / 9007199254740993.0;
+	double u2 = (wb_rng_next(rng) >> 11) / 9007199254740992.0;
 
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	u1 = ((rng_state >> 11) + 1.0) / 9007199254740993.0;
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	u2 = (rng_state >> 11) / 9007199254740992.0;
 	return sqrt(-2 * log(u1)) * cos(2 * M_PI * u2);
 }
 
@@ -59,13 +51,13 @@ static double stair(double pages, double l1, double l2)
 	return 1 + (pages > l1 ? 2 : 0) + (pages > l2 ? 10 : 0);
 }
 
-static void fill(const double *x, size_t n, double *y, double sigma, double l1,
-		 double l2)
+static void fill(uint64_t *rng, const double *x, size_t n, double *y,
+		 double sigma, double l1, double l2)
 {
 	for (size_t i = 0; i < n; i++)
 		for (size_t r = 0; r < REPS; r++)
 			y[i * REPS + r] = (l1 > 0 ? stair(x[i], l1, l2) : 1) +
-					  sigma * gauss();
+					  sigma * gauss(rng);
 }
 
 static void staircase_finds_both_knees(void **st)
@@ -73,10 +65,10 @@ static void staircase_finds_both_knees(void **st)
 	double x[NMAX], y[NMAX * REPS];
 	struct wb_knee k[WB_KNEES_MAX];
 	size_t n = grid(x), nk;
+	uint64_t rng = 12345;
 
 	(void)st;
-	rng_state = 12345;
-	fill(x, n, y, 0.05, 64, 1536);
+	fill(&rng, x, n, y, 0.05, 64, 1536);
 	assert_int_equal(wb_cp_knees(x, y, n, REPS, 0.5, false, 7, k, &nk), 0);
 	assert_int_equal(nk, 2);
 	assert_true(k[0].x == 64);
@@ -93,10 +85,10 @@ static void spikes_do_not_move_knees(void **st)
 	double x[NMAX], y[NMAX * REPS];
 	struct wb_knee k[WB_KNEES_MAX];
 	size_t n = grid(x), nk;
+	uint64_t rng = 99;
 
 	(void)st;
-	rng_state = 99;
-	fill(x, n, y, 0.05, 96, 2048);
+	fill(&rng, x, n, y, 0.05, 96, 2048);
 	/* three of seven repeats of some points slowed by other work */
 	for (size_t i = 5; i < n; i += 7)
 		for (size_t r = 0; r < 3; r++)
@@ -112,10 +104,10 @@ static void flat_curve_has_no_confident_knee(void **st)
 	double x[NMAX], y[NMAX * REPS];
 	struct wb_knee k[WB_KNEES_MAX];
 	size_t n = grid(x), nk;
+	uint64_t rng = 4242;
 
 	(void)st;
-	rng_state = 4242;
-	fill(x, n, y, 0.3, 0, 0);
+	fill(&rng, x, n, y, 0.3, 0, 0);
 	assert_int_equal(wb_cp_knees(x, y, n, REPS, 0.5, false, 7, k, &nk), 0);
 	for (size_t i = 0; i < nk; i++)
 		assert_true(k[i].confidence < 0.5);
@@ -126,15 +118,15 @@ static void weak_step_has_lower_confidence(void **st)
 	double x[NMAX], y[NMAX * REPS], clean = 0, noisy = 0;
 	struct wb_knee k[WB_KNEES_MAX];
 	size_t n = grid(x), nk;
+	uint64_t rng = 77;
 
 	(void)st;
-	rng_state = 77;
-	fill(x, n, y, 0.02, 64, 1536);
+	fill(&rng, x, n, y, 0.02, 64, 1536);
 	assert_int_equal(wb_cp_knees(x, y, n, REPS, 0.5, false, 7, k, &nk), 0);
 	assert_true(nk >= 1);
 	clean = k[0].confidence;
 	/* noise as large as the small step */
-	fill(x, n, y, 1.5, 64, 1536);
+	fill(&rng, x, n, y, 1.5, 64, 1536);
 	assert_int_equal(wb_cp_knees(x, y, n, REPS, 0.5, false, 7, k, &nk), 0);
 	for (size_t i = 0; i < nk; i++)
 		if (k[i].x <= 256 && k[i].confidence > noisy)
@@ -147,9 +139,9 @@ static void ramp_is_gradual_at_half(void **st)
 	double x[NMAX], y[NMAX * REPS];
 	struct wb_knee k[WB_KNEES_MAX];
 	size_t n = grid(x), nk;
+	uint64_t rng = 5;
 
 	(void)st;
-	rng_state = 5;
 	/* flat 2 ns, then a linear rise from 1536 to 2816 up to 12 ns: half
 	 * the step is reached at 2176, past the sweep point 2048 */
 	for (size_t i = 0; i < n; i++) {
@@ -158,7 +150,7 @@ static void ramp_is_gradual_at_half(void **st)
 		if (x[i] > 1536)
 			v = x[i] >= 2816 ? 12 : 2 + 10 * (x[i] - 1536) / 1280;
 		for (size_t r = 0; r < REPS; r++)
-			y[i * REPS + r] = v + 0.05 * gauss();
+			y[i * REPS + r] = v + 0.05 * gauss(&rng);
 	}
 	assert_int_equal(wb_cp_knees(x, y, n, REPS, 0.5, false, 7, k, &nk), 0);
 	assert_int_equal(nk, 1);
@@ -172,16 +164,16 @@ static void log_scale_finds_small_step_under_noise(void **st)
 	double x[NMAX], y[NMAX * REPS];
 	struct wb_knee k[WB_KNEES_MAX];
 	size_t n = grid(x), nk;
+	uint64_t rng = 31;
 
 	(void)st;
-	rng_state = 31;
 	for (size_t i = 0; i < n; i++) {
 		double v = x[i] > 96 ? (x[i] > 2048 ? 12 : 2.7) : 1.2;
 
 		for (size_t r = 0; r < REPS; r++)
 			y[i * REPS + r] =
-				v *
-				(1 + 0.1 * gauss() * (x[i] > 2048 ? 3 : 0.05));
+				v * (1 + 0.1 * gauss(&rng) *
+						 (x[i] > 2048 ? 3 : 0.05));
 	}
 	assert_int_equal(wb_cp_knees(x, y, n, REPS, 0.5, true, 7, k, &nk), 0);
 	assert_true(nk >= 2);

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "settings/journal.h"
+#include "settings/signals.h"
 
 struct fixture {
 	char dir[64];
@@ -261,9 +262,10 @@ static void test_sigterm_restores(void **state)
 		struct wb_journal *j;
 
 		close(p[0]);
-		if (wb_journal_open(&j, f->journal) ||
-		    wb_journal_install_signals(j) ||
-		    wb_journal_set(j, f->file[0], "11") ||
+		if (wb_journal_open(&j, f->journal) || wb_signals_install())
+			_exit(1);
+		wb_signals_journal(j);
+		if (wb_journal_set(j, f->file[0], "11") ||
 		    wb_journal_set(j, f->file[1], "never") ||
 		    wb_journal_set(j, f->file[0], "12"))
 			_exit(1);
