@@ -42,6 +42,8 @@ gen_obj = $(patsubst %,$(O)/gen/data_%.o,$(notdir $(1)))
 # files beside it. harness/data/x.tsv -> const char wb_data_x_tsv[].
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(O)/tests/%,$(UNIT_SRC))
+# the contract test again, over build/walkbench-test's kernel table
+UNIT_BIN += $(O)/tests/test_contract_tk
 
 LIB_OBJ := $(patsubst %.c,$(O)/%.o,$(LIB_C)) $(O)/harness/runner/gbshim.o \
 	$(O)/gen/kernels_table.o $(call gen_obj,$(wildcard harness/data/*.tsv))
@@ -137,6 +139,12 @@ $(O)/tests/%: tests/unit/%.c $(O)/libwb.a $(O)/libwbmodel.a
 TEST_KERNEL_OBJ := $(patsubst %.c,$(O)/%.o,$(wildcard tests/kernels/*.c))
 $(O)/walkbench-test: $(O)/bench/main.o $(BENCH_OBJ) $(O)/gen/kernels_table_test.o $(TEST_KERNEL_OBJ) $(O)/libwb.a $(O)/libwbmodel.a
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LIBS)
+# The linker takes wb_kernels[] from kernels_table_test.o, so libwb.a's
+# table is never pulled in.
+$(O)/tests/test_contract_tk: tests/unit/test_contract.c $(O)/gen/kernels_table_test.o $(TEST_KERNEL_OBJ) $(O)/libwb.a $(O)/libwbmodel.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) $(call inc_of,tests/unit) -o $@ $< $(O)/gen/kernels_table_test.o $(TEST_KERNEL_OBJ) \
+		$(O)/libwb.a $(O)/libwbmodel.a -lcmocka $(LIBS) -lstdc++
 
 # The same program under a stand-in machine identity: its environment probe
 # applies WB_TEST_IDENTITY (harness/core/env.h), so `make test-matrix` runs the

@@ -236,15 +236,16 @@ static void print_note(const char *note)
 
 static int render(struct plot_set *s, const char *scripts)
 {
-	bool done[16] = { false };
-	char why[1024], path[PATH_MAX], notes[16][1024] = { "" };
+	struct plot_kind kinds[WB_PLOT_MAX_KINDS];
+	size_t nkinds = wb_plot_kinds(kinds, WB_PLOT_MAX_KINDS);
+	bool done[WB_PLOT_MAX_KINDS] = { false };
+	char why[1024], path[PATH_MAX], notes[WB_PLOT_MAX_KINDS][1024] = { "" };
 	int rc = WB_EXIT_OK, err;
 
-	for (size_t k = 0; k < wb_plot_nkinds && k < 16; k++) {
-		struct plot_job job = { .name = wb_plot_kinds[k].name,
-					.title = wb_plot_kinds[k].title };
+	for (size_t k = 0; k < nkinds; k++) {
+		struct plot_job job;
 
-		err = wb_plot_kinds[k].write(s, &job);
+		err = wb_plot_write(s, &kinds[k], &job);
 		if (err)
 			return wb_error(WB_EXIT_FAILED, "writing %s/%s.tsv: %s",
 					s->dir, job.name, strerror(-err));
@@ -266,7 +267,7 @@ static int render(struct plot_set *s, const char *scripts)
 		printf("%s/%s.png\n%s/%s.svg\n", s->dir, job.name, s->dir,
 		       job.name);
 	}
-	err = wb_plot_html(s, done, notes, path, sizeof(path));
+	err = wb_plot_html(s, kinds, nkinds, done, notes, path, sizeof(path));
 	if (err)
 		return wb_error(WB_EXIT_FAILED, "writing %s/index.html: %s",
 				s->dir, strerror(-err));

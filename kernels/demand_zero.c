@@ -401,6 +401,19 @@ static uint64_t dz_footprint(const struct wb_ctx *ctx)
 	return len + (len > (64ull << 20) ? len : 64ull << 20);
 }
 
+/* One plot for the fault kernels of the suite (demand_zero, cow_storm). */
+static const struct wb_plot_hint plots[] = {
+	{ .style = WB_PLOT_BARS,
+	  .name = "cow_faults",
+	  .title = "Fault rates",
+	  .caption = "Page faults per second, median over repetitions (suite "
+		     "cow).",
+	  .whole_suite = true,
+	  .y = "faults_per_s",
+	  .y_ns = "ns_per_fault" },
+	{ 0 },
+};
+
 const struct wb_kernel wb_k_demand_zero = {
 	.name = "demand_zero",
 	.suite = "cow",
@@ -416,4 +429,5 @@ const struct wb_kernel wb_k_demand_zero = {
 	.predict = dz_predict,
 	.footprint = dz_footprint,
 	.iterations = dz_iterations,
+	.plots = plots,
 };

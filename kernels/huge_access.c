@@ -63,9 +63,10 @@ static const uint64_t patterns[] = { PAT_CHASE, PAT_SCAN, 0 };
 static const uint64_t backings[] = { B_BASE,	   B_THP,	 B_THP_ALWAYS,
 				     B_HUGETLB_2M, B_HUGETLB_1G, 0 };
 static const char *const backing_name[] = {
-	"",	      "base 4K",    "THP (madvise)", "THP (always)",
-	"hugetlb 2M", "hugetlb 1G",
+	"",	      "base 4K", "THP (madvise)", "THP (always)", "hugetlb 2M",
+	"hugetlb 1G", NULL,
 };
+static const char *const pattern_name[] = { "", "chase", "scan", NULL };
 
 static const struct wb_param params[] = {
 	{ .name = "pattern",
@@ -503,6 +504,52 @@ static int huge_predict(const struct wb_ctx *ctx, struct wb_prediction *out)
 	return err;
 }
 
+/*
+ * The predicted reaches are knees of the curve over the working set, in
+ * pages of the instance's page size; huge pages must not be slower than
+ * base pages on the same pattern and working set.
+ */
+static const struct wb_xcheck xchecks[] = {
+	{ .kind = WB_XCHECK_KNEE,
+	  .row = "l1_dtlb_reach_bytes",
+	  .metric = "ns_per_access",
+	  .param = "ws",
+	  .knee = 1,
+	  .per_fact = "page_size_bytes" },
+	{ .kind = WB_XCHECK_KNEE,
+	  .row = "l2_tlb_reach_bytes",
+	  .metric = "ns_per_access",
+	  .param = "ws",
+	  .knee = 2,
+	  .per_fact = "page_size_bytes" },
+	{ .kind = WB_XCHECK_HUGE_VS_BASE,
+	  .row = "ns_huge_le_base",
+	  .metric = "ns_per_access",
+	  .param = "backing",
+	  .base = B_BASE,
+	  .same = { "ws", "pattern" } },
+	{ 0 },
+};
+
+static const struct wb_plot_hint plots[] = {
+	{ .style = WB_PLOT_SPEEDUP,
+	  .name = "huge_speedup",
+	  .title = "Huge vs base pages",
+	  .caption = "Base-page time divided by huge-page time on the same "
+		     "pattern, against working-set size (kernel "
+		     "huge_access).",
+	  .x = "ws",
+	  .xlabel = "working set",
+	  .logx = true,
+	  .series = "pattern",
+	  .series_names = pattern_name,
+	  .y = "ns_per_access",
+	  .variant = "backing",
+	  .variant_names = backing_name,
+	  .base = B_BASE },
+	{ 0 },
+};
+
 const struct wb_kernel wb_k_huge_access = {
 	.name = "huge_access",
 	.suite = "huge",
@@ -516,4 +563,6 @@ const struct wb_kernel wb_k_huge_access = {
 	.check = huge_check,
 	.teardown = huge_teardown,
 	.predict = huge_predict,
+	.xchecks = xchecks,
+	.plots = plots,
 };

@@ -59,9 +59,9 @@ enum {
 static const uint64_t backings[] = { B_MEMFD, B_SHM,	 B_DEVSHM,
 				     B_FILE,  B_HUGETLB, 0 };
 static const uint64_t aligns[] = { A_PUD, A_OFF2M, 0 };
-static const char *const backing_name[] = { "",		"memfd",
-					    "sysv-shm", "devshm-file",
-					    "tmp-file", "hugetlb-2M" };
+static const char *const backing_name[] = {
+	"", "memfd", "sysv-shm", "devshm-file", "tmp-file", "hugetlb-2M", NULL
+};
 
 static const struct wb_param params[] = {
 	{ .name = "procs",
@@ -685,6 +685,21 @@ static uint64_t smap_footprint(const struct wb_ctx *ctx)
 	return ctx->param[P_BACKING] == B_HUGETLB ? 0 : smap_len(ctx);
 }
 
+static const struct wb_plot_hint plots[] = {
+	{ .style = WB_PLOT_FACT,
+	  .name = "shared_pt",
+	  .title = "Shared mappings: page-table memory",
+	  .caption = "Page-table bytes of all processes against processes "
+		     "sharing one region, measured (solid) and predicted by "
+		     "the model (dashed).",
+	  .x = "procs",
+	  .logx = true,
+	  .series = "backing",
+	  .series_names = backing_name,
+	  .y = "pt_bytes_total" },
+	{ 0 },
+};
+
 const struct wb_kernel wb_k_shared_map = {
 	.name = "shared_map",
 	.suite = "shared",
@@ -701,4 +716,5 @@ const struct wb_kernel wb_k_shared_map = {
 	.predict = smap_predict,
 	.footprint = smap_footprint,
 	.iterations = smap_iterations,
+	.plots = plots,
 };

@@ -212,6 +212,37 @@ static const struct wb_param tlb_params[] = {
 	{ 0 },
 };
 
+/* The predicted reaches are knees of the curve over pages. */
+static const struct wb_xcheck tlb_xchecks[] = {
+	{ .kind = WB_XCHECK_KNEE,
+	  .row = "l1_dtlb_reach_pages",
+	  .metric = "ns_per_access",
+	  .param = "pages",
+	  .knee = 1 },
+	{ .kind = WB_XCHECK_KNEE,
+	  .row = "l2_tlb_reach_pages",
+	  .metric = "ns_per_access",
+	  .param = "pages",
+	  .knee = 2 },
+	{ 0 },
+};
+
+static const struct wb_plot_hint tlb_plots[] = {
+	{ .style = WB_PLOT_CURVE,
+	  .name = "tlb_reach",
+	  .title = "TLB reach",
+	  .caption = "Median time per access against pages touched, one line "
+		     "per page size; circles mark detected knees, dashed "
+		     "lines the model's predicted TLB reach.",
+	  .x = "pages",
+	  .logx = true,
+	  .series = "page_size",
+	  .y = "ns_per_access",
+	  .marks = { "l1_dtlb_reach_pages", "l2_tlb_reach_pages" },
+	  .mark_names = { "L1 dTLB", "L2 TLB" } },
+	{ 0 },
+};
+
 const struct wb_kernel wb_k_tlb_reach = {
 	.name = "tlb_reach",
 	.suite = "tlb",
@@ -226,4 +257,6 @@ const struct wb_kernel wb_k_tlb_reach = {
 	.predict = tlb_predict,
 	.admit = tlb_admit,
 	.footprint = tlb_footprint,
+	.xchecks = tlb_xchecks,
+	.plots = tlb_plots,
 };

@@ -184,6 +184,27 @@ static int walk_depth_predict(const struct wb_ctx *ctx,
 		"levels at or below the stride's change every access");
 }
 
+/* A deeper stride needs more new entries per access, so it is no faster. */
+static const struct wb_xcheck xchecks[] = {
+	{ .kind = WB_XCHECK_ORDER_BY_PARAM,
+	  .row = "ns_ge_shallower_stride",
+	  .metric = "ns_per_access",
+	  .param = "stride",
+	  .same = { "pages" } },
+	{ 0 },
+};
+
+static const struct wb_plot_hint plots[] = {
+	{ .style = WB_PLOT_BARS,
+	  .name = "walk_depth",
+	  .title = "Page-walk depth",
+	  .caption = "Median time per access for each stride (kernel "
+		     "walk_depth).",
+	  .x = "stride",
+	  .y = "ns_per_access" },
+	{ 0 },
+};
+
 const struct wb_kernel wb_k_walk_depth = {
 	.name = "walk_depth",
 	.suite = "walk",
@@ -196,4 +217,6 @@ const struct wb_kernel wb_k_walk_depth = {
 	.check = walk_check,
 	.teardown = walk_teardown,
 	.predict = walk_depth_predict,
+	.xchecks = xchecks,
+	.plots = plots,
 };

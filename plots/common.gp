@@ -1,5 +1,6 @@
 # Shared settings for every walkbench plot. A plot script is called as
 #   gnuplot -e "dir='plots'; tsv='x.tsv'; out='DIR/x'; ttl='...'" plots/x.gp
+# (plus logx=1 or logy=1 for log2 axes)
 # and defines a macro `doplot` (its plot command); `render` then writes
 # out.png and out.svg, 1200x800. Scripts read the TSV files only.
 if (strstrt(GPVAL_TERMINALS, "pngcairo") > 0) {
@@ -13,4 +14,9 @@ set datafile missing "NaN"
 set grid
 set key top left box opaque
 set title ttl noenhanced
+# log2 axes, as the kernel's plot declaration says (logx=1, logy=1)
+if (!exists("logx")) { logx = 0 }
+if (!exists("logy")) { logy = 0 }
+if (logx) { set logscale x 2 }
+if (logy) { set logscale y 2 }
 render = "eval pngterm; set output out.'.png'; @doplot; set output; eval svgterm; set output out.'.svg'; @doplot; set output"

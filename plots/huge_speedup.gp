@@ -4,7 +4,6 @@
 #   tsv: blocks; ws, speedup (header column 2 names the series)
 #   xlab: x axis label
 load dir.'/common.gp'
-set logscale x 2
 set format x "%.0f"
 set xlabel xlab
 set ylabel "speed-up (4K time / huge-page time, medians)"

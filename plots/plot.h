@@ -2,7 +2,9 @@
 /*
  * `walkbench plot` internals: results -> TSV (plot_tsv.c) -> gnuplot
  * scripts in plots/ (cmd_plot.c runs them) -> index.html (plot_html.c).
- * The gnuplot scripts read only the TSV files written here.
+ * The gnuplot scripts read only the TSV files written here. Which plots
+ * there are, and what each draws, the kernels declare (wb_plot_hint in
+ * runner/kernel.h); the writers here know styles, not kernels.
  */
 #ifndef WB_PLOT_H
 #define WB_PLOT_H
@@ -12,6 +14,7 @@
 #include <stdio.h>
 
 #include "results/resultsread.h"
+#include "runner/kernel.h"
 
 struct plot_set {
 	const struct wb_rfile *files;
@@ -24,8 +27,12 @@ struct plot_set {
  * it names in vars) and writes DIR/<name>.png and .svg. */
 struct plot_job {
 	const char *name, *title;
+	/* the declaration it draws; NULL for guest_ratio, which is every
+	 * kernel's */
+	const struct wb_plot_hint *hint;
 	char vars[2048]; /* extra gnuplot assignments, "a=1; b='x'; " */
 	const char *extra[2]; /* further DIR/<extra>.tsv files it reads */
+	char extra_name[2][64]; /* storage for extra[] */
 	bool has_data; /* false: nothing in the input for this plot */
 	/* why (part of) the input was not plotted, one reason a line;
 	 * printed on stderr and shown in index.html */
@@ -34,11 +41,28 @@ struct plot_job {
 
 struct plot_kind {
 	const char *name, *title, *caption;
+	const struct wb_plot_hint *hint; /* NULL for guest_ratio */
 	int (*write)(const struct plot_set *s, struct plot_job *job);
 };
 
-extern const struct plot_kind wb_plot_kinds[];
-extern const size_t wb_plot_nkinds;
+#define WB_PLOT_MAX_KINDS 16
+/* The plots, at most @max: one per name the kernels declare, in kernel
+ * table order, then guest_ratio. Returns the count. */
+size_t wb_plot_kinds(struct plot_kind *out, size_t max);
+/* Runs @k's writer on a fresh @job. */
+int wb_plot_write(const struct plot_set *s, const struct plot_kind *k,
+		  struct plot_job *job);
+/* Whether the job's plot draws benchmark @b: a kernel that declares a
+ * plot of its name declares @b's kernel, or its suite (whole_suite). */
+bool wb_plot_picks(const struct plot_job *job, const struct wb_rbench *b);
+/* Parameter @key of @params as a label: a string as it is, a number by
+ * its name in @names (NULL-terminated, by value) or as a number; "" when
+ * absent. */
+const char *wb_plot_value_label(const json_t *params, const char *key,
+				const char *const *names, char *buf,
+				size_t len);
+/* Whether parameter @key of kernel @kernel counts bytes. */
+bool wb_plot_param_bytes(const char *kernel, const char *key);
 
 /* Series name: "label suffix" with several files, "suffix" with one. */
 void wb_plot_series(const struct plot_set *s, size_t file, const char *suffix,
@@ -69,20 +93,22 @@ void wb_plot_add_int(struct plot_job *job, const char *name, long v);
 /* value of the prediction item @quantity of an instance, NAN if none */
 double wb_plot_prediction(const json_t *instance, const char *quantity);
 
-/* The writers (plot_tlb.c, plot_bars.c, plot_lines.c): 0 or -errno;
- * job->has_data stays false when the input has nothing for the plot. */
+/* The writers, one per style (plot_curve.c, plot_bars.c, plot_lines.c)
+ * and guest_ratio (plot_guest.c): 0 or -errno; job->has_data stays false
+ * when the input has nothing for the plot. */
 /* gnuplot is an executable file in a PATH directory */
 bool wb_gnuplot_on_path(void);
-int wb_plot_tlb(const struct plot_set *s, struct plot_job *job);
-int wb_plot_walk(const struct plot_set *s, struct plot_job *job);
-int wb_plot_cow(const struct plot_set *s, struct plot_job *job);
-int wb_plot_huge(const struct plot_set *s, struct plot_job *job);
-int wb_plot_shared(const struct plot_set *s, struct plot_job *job);
+int wb_plot_curve(const struct plot_set *s, struct plot_job *job);
+int wb_plot_bars(const struct plot_set *s, struct plot_job *job);
+int wb_plot_speedup(const struct plot_set *s, struct plot_job *job);
+int wb_plot_fact(const struct plot_set *s, struct plot_job *job);
 int wb_plot_guest(const struct plot_set *s, struct plot_job *job);
 
-/* Writes DIR/index.html; @done[k] says whether kind k was rendered,
- * @notes[k] is its job's note (may be empty). */
-int wb_plot_html(const struct plot_set *s, const bool *done,
-		 const char (*notes)[1024], char *path, size_t len);
+/* Writes DIR/index.html for the @nkinds plots @kinds; @done[k] says
+ * whether kind k was rendered, @notes[k] is its job's note (may be
+ * empty). */
+int wb_plot_html(const struct plot_set *s, const struct plot_kind *kinds,
+		 size_t nkinds, const bool *done, const char (*notes)[1024],
+		 char *path, size_t len);
 
 #endif

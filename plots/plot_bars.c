@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Bar plots: one row per label, one column per file (walk depth, faults). */
+/* Bars (WB_PLOT_BARS): one row per label, one column per file. */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -102,40 +102,55 @@ static const char *short_name(const struct wb_rbench *b)
 	return b->name;
 }
 
-int wb_plot_walk(const struct plot_set *s, struct plot_job *job)
+/* The job's y of @b: its median, or 1e9 / the median of y_ns */
+static int bar_value(const struct plot_job *job, const struct wb_rbench *b,
+		     double *v)
 {
-	struct table *t = table_new(s);
-	int err = 0;
+	const struct wb_plot_hint *h = job->hint;
+	double med, q1, q3;
 
-	if (!t)
-		return -ENOMEM;
+	if (!wb_plot_stat(b, h->y, &med, &q1, &q3)) {
+		*v = med;
+		return 0;
+	}
+	if (h->y_ns && !wb_plot_stat(b, h->y_ns, &med, &q1, &q3) && med > 0) {
+		*v = 1e9 / med;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+/* A bar per value of the x parameter, sorted by it. */
+static int bars_by_value(const struct plot_set *s, struct plot_job *job,
+			 struct table *t)
+{
+	const char *x = job->hint->x;
+
 	for (size_t f = 0; f < s->nfiles; f++) {
 		const struct wb_rfile *r = &s->files[f];
 
 		for (size_t i = 0; i < r->nb; i++) {
 			const struct wb_rbench *b = &r->b[i];
-			const char *stride = wb_jstr(b->params, "stride");
-			double med, q1, q3, key = (double)i;
+			const char *label = wb_jstr(b->params, x);
+			double v, key = (double)i;
 			long row;
 
-			if (strcmp(b->kernel, "walk_depth") ||
-			    wb_plot_stat(b, "ns_per_access", &med, &q1, &q3))
+			if (!wb_plot_picks(job, b) || bar_value(job, b, &v))
 				continue;
-			wb_plot_param_num(b->params, "stride", &key);
-			row = table_row(t, s, *stride ? stride : short_name(b),
+			wb_plot_param_num(b->params, x, &key);
+			row = table_row(t, s, *label ? label : short_name(b),
 					key);
 			if (row >= 0)
-				*cell(t, s, (size_t)row, f) = med;
+				*cell(t, s, (size_t)row, f) = v;
 		}
 	}
-	if (t->n)
-		err = table_write(t, s, job, "stride", true);
-	table_free(t);
-	return err;
+	return t->n ? table_write(t, s, job, x, true) : 0;
 }
 
-/* The kernel of every benchmark of @suite, or NULL when there are several */
-static const char *one_kernel(const struct plot_set *s, const char *suite)
+/* The kernel of every benchmark the job picks, or NULL when there are
+ * several */
+static const char *one_kernel(const struct plot_set *s,
+			      const struct plot_job *job)
 {
 	const char *k = NULL;
 
@@ -143,7 +158,7 @@ static const char *one_kernel(const struct plot_set *s, const char *suite)
 		for (size_t i = 0; i < s->files[f].nb; i++) {
 			const struct wb_rbench *b = &s->files[f].b[i];
 
-			if (strcmp(b->suite, suite))
+			if (!wb_plot_picks(job, b))
 				continue;
 			if (k && strcmp(k, b->kernel))
 				return NULL;
@@ -152,46 +167,47 @@ static const char *one_kernel(const struct plot_set *s, const char *suite)
 	return k;
 }
 
-int wb_plot_cow(const struct plot_set *s, struct plot_job *job)
+/* A bar per benchmark, in file order. */
+static int bars_by_benchmark(const struct plot_set *s, struct plot_job *job,
+			     struct table *t)
 {
-	struct table *t = table_new(s);
-	const char *one = one_kernel(s, "cow");
+	const char *one = one_kernel(s, job);
 	char xlab[160];
-	int err = 0;
 
-	if (!t)
-		return -ENOMEM;
 	for (size_t f = 0; f < s->nfiles; f++) {
 		const struct wb_rfile *r = &s->files[f];
 
 		for (size_t i = 0; i < r->nb; i++) {
 			const struct wb_rbench *b = &r->b[i];
-			double med, q1, q3, rate;
+			double v;
 			long row;
 
-			if (strcmp(b->suite, "cow"))
-				continue;
-			if (!wb_plot_stat(b, "faults_per_s", &med, &q1, &q3))
-				rate = med;
-			else if (!wb_plot_stat(b, "ns_per_fault", &med, &q1,
-					       &q3) &&
-				 med > 0)
-				rate = 1e9 / med;
-			else
+			if (!wb_plot_picks(job, b) || bar_value(job, b, &v))
 				continue;
 			/* the kernel goes in the axis label when there is one */
 			row = table_row(t, s, one ? short_name(b) : b->name,
 					(double)i);
 			if (row >= 0)
-				*cell(t, s, (size_t)row, f) = rate;
+				*cell(t, s, (size_t)row, f) = v;
 		}
 	}
-	if (t->n) {
-		snprintf(xlab, sizeof(xlab), "%s%s", one ? one : "benchmark",
-			 one ? " parameters" : "");
-		wb_plot_add_var(job, "xlab", xlab);
-		err = table_write(t, s, job, "benchmark", false);
-	}
+	if (!t->n)
+		return 0;
+	snprintf(xlab, sizeof(xlab), "%s%s", one ? one : "benchmark",
+		 one ? " parameters" : "");
+	wb_plot_add_var(job, "xlab", xlab);
+	return table_write(t, s, job, "benchmark", false);
+}
+
+int wb_plot_bars(const struct plot_set *s, struct plot_job *job)
+{
+	struct table *t = table_new(s);
+	int err;
+
+	if (!t)
+		return -ENOMEM;
+	err = job->hint->x ? bars_by_value(s, job, t)
+			   : bars_by_benchmark(s, job, t);
 	table_free(t);
 	return err;
 }

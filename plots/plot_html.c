@@ -164,8 +164,9 @@ static void note_html(FILE *f, const char *note)
 	}
 }
 
-int wb_plot_html(const struct plot_set *s, const bool *done,
-		 const char (*notes)[1024], char *path, size_t len)
+int wb_plot_html(const struct plot_set *s, const struct plot_kind *kinds,
+		 size_t nkinds, const bool *done, const char (*notes)[1024],
+		 char *path, size_t len)
 {
 	const struct wb_rfile *r0 = &s->files[0];
 	int err = 0;
@@ -200,8 +201,8 @@ int wb_plot_html(const struct plot_set *s, const bool *done,
 		fputs(")</li>\n", f);
 	}
 	fputs("</ul>\n<h2>Plots</h2>\n", f);
-	for (size_t k = 0; k < wb_plot_nkinds; k++) {
-		const struct plot_kind *p = &wb_plot_kinds[k];
+	for (size_t k = 0; k < nkinds; k++) {
+		const struct plot_kind *p = &kinds[k];
 
 		if (!done[k]) {
 			if (notes[k][0]) {

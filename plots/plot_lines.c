@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-/* Line plots in blocks, one per series: huge-page speed-up, shared page
- * tables. */
+/* Line plots in blocks, one per series: speed-up over base pages
+ * (WB_PLOT_SPEEDUP), a fact against a parameter (WB_PLOT_FACT). */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -54,74 +54,26 @@ static int blocks_write(const struct plot_set *s, struct plot_job *job,
 	return wb_plot_close_tsv(f);
 }
 
-/* The parameter giving the working-set size: a preferred name, else the
- * first numeric parameter other than the page size. */
-static const char *ws_param(const json_t *params)
-{
-	static const char *const pref[] = { "bytes",	  "size",
-					    "ws_bytes",	  "working_set",
-					    "size_bytes", "ws",
-					    "pages" };
-	const char *key;
-	json_t *v;
-	double x;
-
-	for (size_t i = 0; i < sizeof(pref) / sizeof(pref[0]); i++)
-		if (!wb_plot_param_num(params, pref[i], &x))
-			return pref[i];
-	json_object_foreach((json_t *)params, key, v) {
-		if (strcmp(key, "page_size") && strcmp(key, "backing") &&
-		    !wb_plot_param_num(params, key, &x))
-			return key;
-	}
-	return NULL;
-}
-
-/*
- * What backs an instance's pages: a "page_size" parameter ("4K" is base
- * pages) or huge_access's numbered "backing" (1 is base pages). Returns
- * the parameter's name, or NULL when neither is there.
- */
-static const char *backing_of(const json_t *params, const char **label,
-			      bool *base)
-{
-	static const char *const names[] = { "?",	   "4K",
-					     "THP",	   "THP always",
-					     "hugetlb 2M", "hugetlb 1G" };
-	const char *ps = wb_jstr(params, "page_size");
-	double b;
-
-	if (*ps) {
-		*label = ps;
-		*base = !strcmp(ps, "4K");
-		return "page_size";
-	}
-	if (!wb_plot_param_num(params, "backing", &b) && b >= 1 && b <= 5) {
-		*label = names[(int)b];
-		*base = (int)b == 1;
-		return "backing";
-	}
-	return NULL;
-}
-
-/* same kernel, same parameters except what backs the pages: base pages */
+/* Same kernel, every parameter equal but the variant, which is base. */
 static const struct wb_rbench *base_partner(const struct wb_rfile *r,
 					    const struct wb_rbench *h,
-					    const char *vkey)
+					    const struct wb_plot_hint *hint)
 {
 	for (size_t i = 0; i < r->nb; i++) {
 		const struct wb_rbench *b = &r->b[i];
-		const char *key, *lab;
+		const char *key;
 		json_t *v;
-		bool same, base;
+		double vb;
+		bool same;
 
 		if (strcmp(b->kernel, h->kernel) ||
-		    !backing_of(b->params, &lab, &base) || !base ||
+		    wb_plot_param_num(b->params, hint->variant, &vb) ||
+		    vb != (double)hint->base ||
 		    json_object_size(b->params) != json_object_size(h->params))
 			continue;
 		same = true;
 		json_object_foreach(h->params, key, v) {
-			if (strcmp(key, vkey) &&
+			if (strcmp(key, hint->variant) &&
 			    !json_equal(v, json_object_get(b->params, key)))
 				same = false;
 		}
@@ -131,11 +83,13 @@ static const struct wb_rbench *base_partner(const struct wb_rfile *r,
 	return NULL;
 }
 
-int wb_plot_huge(const struct plot_set *s, struct plot_job *job)
+int wb_plot_speedup(const struct plot_set *s, struct plot_job *job)
 {
+	const struct wb_plot_hint *hint = job->hint;
 	struct block *bl = calloc(WB_PLOT_MAX_SERIES, sizeof(*bl));
-	const char *xname = NULL;
-	char lab[160], suffix[128], xlab[160];
+	char lab[160], suffix[128], xlab[160], vb[32], vh[32], sb[32];
+	const char *base_label;
+	bool mib = false;
 	size_t nb = 0;
 	int err = 0;
 
@@ -146,36 +100,48 @@ int wb_plot_huge(const struct plot_set *s, struct plot_job *job)
 
 		for (size_t i = 0; i < r->nb; i++) {
 			const struct wb_rbench *h = &r->b[i], *b;
-			const char *ps = NULL, *ws, *vkey;
-			double mh, mb, q1, q3, x, pat;
+			double mh, mb, q1, q3, x, var;
 			struct block *blk;
-			bool base = true;
 
-			vkey = backing_of(h->params, &ps, &base);
-			if (strcmp(h->suite, "huge") || !vkey || base)
+			if (!wb_plot_picks(job, h) ||
+			    wb_plot_param_num(h->params, hint->variant, &var) ||
+			    var == (double)hint->base)
 				continue;
-			b = base_partner(r, h, vkey);
-			ws = ws_param(h->params);
-			if (!b || !ws || wb_plot_param_num(h->params, ws, &x) ||
-			    wb_plot_stat(h, "ns_per_access", &mh, &q1, &q3) ||
-			    wb_plot_stat(b, "ns_per_access", &mb, &q1, &q3) ||
+			b = base_partner(r, h, hint);
+			if (!b || wb_plot_param_num(h->params, hint->x, &x) ||
+			    wb_plot_stat(h, hint->y, &mh, &q1, &q3) ||
+			    wb_plot_stat(b, hint->y, &mb, &q1, &q3) ||
 			    !(mh > 0))
 				continue;
-			if (!xname)
-				xname = ws;
+			if (!nb)
+				mib = wb_plot_param_bytes(h->kernel, hint->x);
 			/* bytes read better in MiB */
-			if (strstr(ws, "bytes") || !strcmp(ws, "size") ||
-			    !strcmp(ws, "ws"))
+			if (mib)
 				x /= 1048576;
-			/* huge_access times a chase (1) and a scan (2):
-			 * separate lines */
-			if (!wb_plot_param_num(h->params, "pattern", &pat))
+			base_label = wb_plot_value_label(
+				b->params, hint->variant, hint->variant_names,
+				vb, sizeof(vb));
+			if (hint->series &&
+			    json_object_get(h->params, hint->series))
 				snprintf(suffix, sizeof(suffix),
-					 "%s %s %s vs 4K", h->kernel,
-					 pat == 2 ? "scan" : "chase", ps);
+					 "%s %s %.40s vs %.40s", h->kernel,
+					 wb_plot_value_label(h->params,
+							     hint->series,
+							     hint->series_names,
+							     sb, sizeof(sb)),
+					 wb_plot_value_label(
+						 h->params, hint->variant,
+						 hint->variant_names, vh,
+						 sizeof(vh)),
+					 base_label);
 			else
-				snprintf(suffix, sizeof(suffix), "%s %s vs 4K",
-					 h->kernel, ps);
+				snprintf(suffix, sizeof(suffix),
+					 "%s %.40s vs %.40s", h->kernel,
+					 wb_plot_value_label(
+						 h->params, hint->variant,
+						 hint->variant_names, vh,
+						 sizeof(vh)),
+					 base_label);
 			wb_plot_series(s, f, suffix, lab, sizeof(lab));
 			blk = block_for(bl, &nb, lab);
 			if (blk && blk->n < WB_PLOT_MAX_ROWS)
@@ -185,63 +151,22 @@ int wb_plot_huge(const struct plot_set *s, struct plot_job *job)
 		}
 	}
 	if (nb) {
-		snprintf(xlab, sizeof(xlab), "working set (%s, log2 scale)",
-			 strstr(xname, "bytes") || !strcmp(xname, "size") ||
-					 !strcmp(xname, "ws")
-				 ? "MiB"
-				 : xname);
+		snprintf(xlab, sizeof(xlab), "%s (%s%s)",
+			 hint->xlabel ? hint->xlabel : hint->x,
+			 mib ? "MiB" : hint->x,
+			 hint->logx ? ", log2 scale" : "");
 		wb_plot_add_var(job, "xlab", xlab);
-		err = blocks_write(s, job, bl, nb,
-				   strstr(xlab, "MiB") ? "MiB" : xname, NULL);
+		err = blocks_write(s, job, bl, nb, mib ? "MiB" : hint->x, NULL);
 	}
 	free(bl);
 	return err;
 }
 
-/* The fact holding page-table bytes, and the wb_plot_prediction of it. */
-static const char *pt_fact(const json_t *facts)
+int wb_plot_fact(const struct plot_set *s, struct plot_job *job)
 {
-	static const char *const pref[] = { "vmpte_bytes", "pt_bytes",
-					    "vmpte_delta_bytes" };
-	const char *key;
-	json_t *v;
-
-	for (size_t i = 0; i < sizeof(pref) / sizeof(pref[0]); i++)
-		if (json_is_number(json_object_get(facts, pref[i])))
-			return pref[i];
-	json_object_foreach((json_t *)facts, key, v) {
-		if (json_is_number(v) &&
-		    (strstr(key, "vmpte") || strstr(key, "pt_bytes")))
-			return key;
-	}
-	return NULL;
-}
-
-static double pt_model(const json_t *instance, const char *fact)
-{
-	json_t *items = json_object_get(json_object_get(instance, "prediction"),
-					"items"),
-	       *it;
-	double v = wb_plot_prediction(instance, fact);
-	size_t i;
-
-	if (!isnan(v))
-		return v;
-	json_array_foreach(items, i, it) {
-		const char *q = wb_jstr(it, "quantity");
-
-		if (strstr(q, "vmpte") || strstr(q, "pt_bytes"))
-			return wb_jnum(it, "value");
-	}
-	return NAN;
-}
-
-int wb_plot_shared(const struct plot_set *s, struct plot_job *job)
-{
-	static const char *const procs[] = { "procs", "processes", "nprocs",
-					     "nproc" };
+	const struct wb_plot_hint *hint = job->hint;
 	struct block *bl = calloc(WB_PLOT_MAX_SERIES, sizeof(*bl));
-	char lab[160], suffix[128];
+	char lab[160], suffix[128], sb[32];
 	size_t nb = 0;
 	int err = 0;
 
@@ -253,31 +178,33 @@ int wb_plot_shared(const struct plot_set *s, struct plot_job *job)
 		for (size_t i = 0; i < r->nb; i++) {
 			const struct wb_rbench *b = &r->b[i];
 			json_t *facts = json_object_get(b->instance, "facts");
-			const char *fact = pt_fact(facts);
+			const char *series = "";
 			struct block *blk;
-			double x = NAN;
+			double x;
 
-			if (strcmp(b->suite, "shared") || !fact)
+			if (!wb_plot_picks(job, b) ||
+			    !json_is_number(json_object_get(facts, hint->y)) ||
+			    wb_plot_param_num(b->params, hint->x, &x))
 				continue;
-			for (size_t k = 0; k < 4 && isnan(x); k++)
-				if (wb_plot_param_num(b->params, procs[k], &x))
-					x = NAN;
-			if (isnan(x))
-				continue;
-			snprintf(suffix, sizeof(suffix), "%s %s", b->kernel,
-				 wb_jstr(b->params, "page_size"));
+			if (hint->series)
+				series = wb_plot_value_label(
+					b->params, hint->series,
+					hint->series_names, sb, sizeof(sb));
+			snprintf(suffix, sizeof(suffix), "%s%s%.40s", b->kernel,
+				 *series ? " " : "", series);
 			wb_plot_series(s, f, suffix, lab, sizeof(lab));
 			blk = block_for(bl, &nb, lab);
 			if (blk && blk->n < WB_PLOT_MAX_ROWS)
 				blk->p[blk->n++] = (struct wb_plot_pt){
 					.x = x,
-					.y = wb_jnum(facts, fact),
-					.lo = pt_model(b->instance, fact),
+					.y = wb_jnum(facts, hint->y),
+					.lo = wb_plot_prediction(b->instance,
+								 hint->y),
 				};
 		}
 	}
 	if (nb)
-		err = blocks_write(s, job, bl, nb, "procs", "(model)");
+		err = blocks_write(s, job, bl, nb, hint->x, "(model)");
 	free(bl);
 	return err;
 }

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * Results -> TSV: the table of plots and the helpers their writers share.
- * Each writer (plot_tlb.c, plot_bars.c, plot_lines.c) picks the benchmarks
- * it plots by suite and kernel names (plots/README.md) and reduces the
- * repetitions to medians and quartiles.
+ * Results -> TSV: the list of plots, from the kernels' declarations, and
+ * the helpers their writers share. Each writer (plot_curve.c, plot_bars.c,
+ * plot_lines.c) draws one style for the benchmarks its declaration picks
+ * and reduces the repetitions to medians and quartiles.
  */
 #include <errno.h>
 #include <math.h>
@@ -135,32 +135,106 @@ double wb_plot_prediction(const json_t *instance, const char *quantity)
 	return NAN;
 }
 
-const struct plot_kind wb_plot_kinds[] = {
-	{ "tlb_reach", "TLB reach",
-	  "Median time per access against pages touched, one line per page "
-	  "size; circles mark detected knees, dashed lines the model's "
-	  "predicted TLB reach.",
-	  wb_plot_tlb },
-	{ "walk_depth", "Page-walk depth",
-	  "Median time per access for each stride (kernel walk_depth).",
-	  wb_plot_walk },
-	{ "huge_speedup", "Huge vs base pages",
-	  "Base-page time divided by huge-page time on the same pattern, "
-	  "against working-set size (suite huge).",
-	  wb_plot_huge },
-	{ "cow_faults", "Fault rates",
-	  "Page faults per second, median over repetitions (suite cow).",
-	  wb_plot_cow },
-	{ "shared_pt", "Shared mappings: page-table memory",
-	  "Page-table bytes against processes sharing one region, measured "
-	  "(solid) and predicted by the model (dashed).",
-	  wb_plot_shared },
-	{ "guest_ratio", "Native vs guest",
-	  "Guest median time over native median time for each benchmark in "
-	  "both (bars from 1.0, log scale), grouped by kernel; dashes mark "
-	  "the model's ratio of worst-case memory references for one "
-	  "translation nested (2D) over native (1D). Emulated (TCG) guests "
-	  "are not plotted.",
-	  wb_plot_guest },
+static int (*const writers[])(const struct plot_set *, struct plot_job *) = {
+	[WB_PLOT_CURVE] = wb_plot_curve,
+	[WB_PLOT_BARS] = wb_plot_bars,
+	[WB_PLOT_SPEEDUP] = wb_plot_speedup,
+	[WB_PLOT_FACT] = wb_plot_fact,
 };
-const size_t wb_plot_nkinds = sizeof(wb_plot_kinds) / sizeof(wb_plot_kinds[0]);
+
+size_t wb_plot_kinds(struct plot_kind *out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; wb_kernels[i]; i++)
+		for (const struct wb_plot_hint *h = wb_kernels[i]->plots;
+		     h && h->style != WB_PLOT_END; h++) {
+			bool seen = false;
+
+			for (size_t k = 0; k < n; k++)
+				seen |= !strcmp(out[k].name, h->name);
+			if (seen || n + 1 >= max ||
+			    (size_t)h->style >=
+				    sizeof(writers) / sizeof(writers[0]))
+				continue;
+			out[n++] = (struct plot_kind){
+				.name = h->name,
+				.title = h->title,
+				.caption = h->caption,
+				.hint = h,
+				.write = writers[h->style],
+			};
+		}
+	/* the room for it was kept above */
+	if (n < max)
+		out[n++] = (struct plot_kind){
+			.name = "guest_ratio",
+			.title = "Native vs guest",
+			.caption =
+				"Guest median time over native median time for "
+				"each benchmark in both (bars from 1.0, log "
+				"scale), grouped by kernel; dashes mark the "
+				"model's ratio of worst-case memory references "
+				"for one translation nested (2D) over native "
+				"(1D). Emulated (TCG) guests are not plotted.",
+			.write = wb_plot_guest,
+		};
+	return n;
+}
+
+int wb_plot_write(const struct plot_set *s, const struct plot_kind *k,
+		  struct plot_job *job)
+{
+	memset(job, 0, sizeof(*job));
+	job->name = k->name;
+	job->title = k->title;
+	job->hint = k->hint;
+	if (k->hint) {
+		wb_plot_add_int(job, "logx", k->hint->logx);
+		wb_plot_add_int(job, "logy", k->hint->logy);
+	}
+	return k->write(s, job);
+}
+
+bool wb_plot_picks(const struct plot_job *job, const struct wb_rbench *b)
+{
+	for (size_t i = 0; wb_kernels[i]; i++) {
+		const struct wb_kernel *k = wb_kernels[i];
+
+		for (const struct wb_plot_hint *h = k->plots;
+		     h && h->style != WB_PLOT_END; h++)
+			if (!strcmp(h->name, job->name) &&
+			    !strcmp(h->whole_suite ? b->suite : b->kernel,
+				    h->whole_suite ? k->suite : k->name))
+				return true;
+	}
+	return false;
+}
+
+const char *wb_plot_value_label(const json_t *params, const char *key,
+				const char *const *names, char *buf, size_t len)
+{
+	json_t *v = params ? json_object_get(params, key) : NULL;
+	double x;
+
+	if (json_is_string(v))
+		return json_string_value(v);
+	buf[0] = 0;
+	if (!json_is_number(v))
+		return buf;
+	x = json_number_value(v);
+	for (size_t i = 0; names && names[i]; i++)
+		if (x == (double)i)
+			return names[i];
+	snprintf(buf, len, "%g", x);
+	return buf;
+}
+
+bool wb_plot_param_bytes(const char *kernel, const char *key)
+{
+	const struct wb_kernel *k = wb_kernel_find(kernel);
+	int i = k ? wb_param_index(k, key) : -1;
+
+	return i >= 0 && k->params[i].unit &&
+	       !strcmp(k->params[i].unit, "bytes");
+}

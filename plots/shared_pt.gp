@@ -3,7 +3,6 @@
 # reference model predicts (dashed); one pair of lines per file.
 #   tsv: blocks; procs, measured_bytes, model_bytes (header col 2: series)
 load dir.'/common.gp'
-set logscale x 2
 set format x "%.0f"
 set xlabel "processes mapping the shared region"
 set ylabel "page-table memory (KiB)"

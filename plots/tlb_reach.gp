@@ -6,7 +6,6 @@
 #   knees: detected knees: pages, ns, label          (has_knees=1)
 #   model: predicted knees: pages, y_low, y_high, label (has_model=1)
 load dir.'/common.gp'
-set logscale x 2
 set format x "%.0f"
 set xlabel "working set (pages, log2 scale)"
 set ylabel "time per access (ns, median of repetitions)"

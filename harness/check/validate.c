@@ -3,7 +3,9 @@
  * validate.h: results against predictions. A measured value is a fact of
  * the instance with the predicted quantity's name, else a benchmark field
  * of that name (median over repetitions); knee quantities come from the
- * curve over instances. Nothing here measures or writes.
+ * curve over instances. Which predictions are knees, and the checks made
+ * across instances, the kernels declare (xchecks in their descriptors):
+ * nothing here names a kernel. Nothing here measures or writes.
  */
 #include <errno.h>
 #include <math.h>
@@ -13,6 +15,7 @@
 
 #include "check/detect.h"
 #include "core/parse.h"
+#include "runner/kernel.h"
 #include "check/validate.h"
 
 const char *wb_verdict_name(enum wb_verdict v)
@@ -97,11 +100,20 @@ static const char *str(json_t *o, const char *key)
 	return s ? s : "";
 }
 
-/* Byte-valued parameters (stride, ws) as sizes (4K, 2M, 512G), other
- * numbers as they are. */
-static const char *num_str(const char *key, double v, char *b, size_t len)
+/* The unit of parameter @key of kernel @k ("" when either is unknown). */
+static const char *param_unit(const struct wb_kernel *k, const char *key)
 {
-	bool bytes = !strcmp(key, "stride") || !strcmp(key, "ws");
+	int i = k ? wb_param_index(k, key) : -1;
+
+	return i >= 0 && k->params[i].unit ? k->params[i].unit : "";
+}
+
+/* Byte-valued parameters as sizes (4K, 2M, 512G), other numbers as they
+ * are. */
+static const char *num_str(const struct wb_kernel *k, const char *key, double v,
+			   char *b, size_t len)
+{
+	bool bytes = !strcmp(param_unit(k, key), "bytes");
 
 	if (bytes && v >= 1024 && v == (double)(uint64_t)v &&
 	    !((uint64_t)v % 1024))
@@ -110,27 +122,29 @@ static const char *num_str(const char *key, double v, char *b, size_t len)
 	return b;
 }
 
-/* "k:v k:v" from a params object, without @skip */
-static void params_str(json_t *params, const char *skip, char *out, size_t len)
+/* "k:v k:v" from a params object of kernel @k, without @skip */
+static void params_str(const struct wb_kernel *k, json_t *params,
+		       const char *skip, char *out, size_t len)
 {
 	char b[32];
-	const char *k;
+	const char *key;
 	json_t *v;
 	size_t o = 0;
 
 	out[0] = 0;
-	json_object_foreach(params, k, v) {
-		if (skip && !strcmp(k, skip))
+	json_object_foreach(params, key, v) {
+		if (skip && !strcmp(key, skip))
 			continue;
 		if (o >= len)
 			break;
 		if (json_is_string(v))
 			o += snprintf(out + o, len - o, "%s%s:%s", o ? " " : "",
-				      k, json_string_value(v));
+				      key, json_string_value(v));
 		else
-			o += snprintf(
-				out + o, len - o, "%s%s:%s", o ? " " : "", k,
-				num_str(k, json_number_value(v), b, sizeof(b)));
+			o += snprintf(out + o, len - o, "%s%s:%s", o ? " " : "",
+				      key,
+				      num_str(k, key, json_number_value(v), b,
+					      sizeof(b)));
 	}
 }
 
@@ -165,30 +179,6 @@ static size_t bench_values(json_t *root, const char *name, const char *key,
 		    !strcmp(str(b, "run_type"), "iteration") &&
 		    json_is_number(v))
 			out[n++] = json_number_value(v);
-	}
-	return n;
-}
-
-/* ns per unit of work: the entry's ns_per_<unit> field */
-static size_t bench_ns(json_t *root, const char *name, double *out, size_t max)
-{
-	json_t *b;
-	size_t i, n = 0;
-
-	json_array_foreach(json_object_get(root, "benchmarks"), i, b) {
-		const char *k;
-		json_t *v;
-
-		if (strcmp(str(b, "name"), name) ||
-		    strcmp(str(b, "run_type"), "iteration"))
-			continue;
-		json_object_foreach(b, k, v) {
-			if (!strncmp(k, "ns_per_", 7) && json_is_number(v) &&
-			    n < max) {
-				out[n++] = json_number_value(v);
-				break;
-			}
-		}
 	}
 	return n;
 }
@@ -237,19 +227,13 @@ static void tol_str(json_t *item, char *out, size_t len)
 		snprintf(out, len, "%s %g", kind, tol);
 }
 
-/*
- * Knee quantities and the parameter their curve runs over: *_reach_pages
- * over "pages", *_reach_bytes over "ws" (working set in bytes, knees found
- * in pages of the instance's page_size_bytes fact). NULL: not a knee.
- */
-static const char *knee_x(const char *q)
+/* The knee the kernel declares for prediction @q, NULL if none. */
+static const struct wb_xcheck *knee_of(const struct wb_kernel *k, const char *q)
 {
-	size_t n = strlen(q);
-
-	if (n > 12 && !strcmp(q + n - 12, "_reach_pages"))
-		return "pages";
-	if (n > 12 && !strcmp(q + n - 12, "_reach_bytes"))
-		return "ws";
+	for (const struct wb_xcheck *x = k ? k->xchecks : NULL;
+	     x && x->kind != WB_XCHECK_END; x++)
+		if (x->kind == WB_XCHECK_KNEE && !strcmp(x->row, q))
+			return x;
 	return NULL;
 }
 
@@ -310,19 +294,21 @@ struct curve {
 };
 
 /*
- * The knee of @q on the curve of every usable instance of @kernel with page
- * size @ps: pages against ns per access, the same knee finder and the same
- * level assignment as walkbench detect.
+ * The knee @kx on the curve of every usable instance of @k whose other
+ * parameters are @group: pages against the time, the same knee finder and
+ * the same level assignment as walkbench detect.
  */
-static void knee_row_in(struct curve *c, json_t *root, const char *kernel,
-			const char *group, const char *xp, const char *q,
-			json_t *item, struct wb_vrow *r)
+static void knee_row_in(struct curve *c, json_t *root,
+			const struct wb_kernel *k, const char *group,
+			const struct wb_xcheck *kx, json_t *item,
+			struct wb_vrow *r)
 {
+	const char *kernel = k->name, *xp = kx->param;
 	double unit = 0;
 	double *x = c->x, *y = c->y;
 	double v[REPS_MAX];
 	size_t n = 0, reps = REPS_MAX, i, nk;
-	struct wb_knee k[WB_KNEES_MAX];
+	struct wb_knee kn[WB_KNEES_MAX];
 	int l1, l2, pick;
 	double lines[3];
 	size_t nl;
@@ -339,23 +325,24 @@ static void knee_row_in(struct curve *c, json_t *root, const char *kernel,
 		char g[128];
 		size_t m;
 
-		params_str(params, xp, g, sizeof(g));
+		params_str(k, params, xp, g, sizeof(g));
 		if (strcmp(str(inst, "kernel"), kernel) || strcmp(g, group) ||
 		    strcmp(str(inst, "status"), "ok") ||
 		    !json_is_true(
 			    json_object_get(inst, "page_size_verified")) ||
 		    param_num(params, xp, &pages) || n >= CURVE_MAX)
 			continue;
-		if (strcmp(xp, "pages")) {
+		if (kx->per_fact) {
 			bool ok = true;
 
-			div = fact(inst, "page_size_bytes", &ok);
+			div = fact(inst, kx->per_fact, &ok);
 			if (!ok || div <= 0)
 				continue;
 			pages /= div;
 			unit = div;
 		}
-		m = bench_ns(root, str(inst, "name"), v, REPS_MAX);
+		m = bench_values(root, str(inst, "name"), kx->metric, v,
+				 REPS_MAX);
 		if (!m)
 			continue;
 		if (m < reps)
@@ -396,34 +383,33 @@ static void knee_row_in(struct curve *c, json_t *root, const char *kernel,
 				 x[a - 1], x[a]);
 			return;
 		}
-	if (wb_cp_knees(x, y, n, reps, WB_KNEE_MIN_STEP_NS, true, 1, k, &nk)) {
+	if (wb_cp_knees(x, y, n, reps, WB_KNEE_MIN_STEP_NS, true, 1, kn, &nk)) {
 		r->verdict = WB_SKIP;
 		snprintf(r->why, sizeof(r->why), "knee finder failed");
 		return;
 	}
 	cache_lines(root, lines, &nl);
-	wb_cp_knees_assign(k, nk, WB_L1_MAX_ENTRIES, lines, nl, &l1, &l2);
-	pick = strncmp(q, "l1_", 3) ? l2 : l1;
+	wb_cp_knees_assign(kn, nk, WB_L1_MAX_ENTRIES, lines, nl, &l1, &l2);
+	pick = kx->knee == 1 ? l1 : l2;
 	if (pick < 0) {
 		r->verdict = WB_SKIP;
 		snprintf(r->why, sizeof(r->why),
 			 "no %s knee on the %zu-point curve (%.0f..%.0f pages)",
-			 strncmp(q, "l1_", 3) ? "second" : "first", n, x[0],
-			 x[n - 1]);
+			 kx->knee == 1 ? "first" : "second", n, x[0], x[n - 1]);
 		return;
 	}
 	snprintf(r->why, sizeof(r->why),
 		 "knee in [%.0f, %.0f) pages, confidence %.2f, %zu points "
 		 "(cache knees set aside)",
-		 k[pick].x, k[pick].x_next, k[pick].confidence, n);
-	verdict(r, item, unit > 0 ? k[pick].x * unit : k[pick].x);
+		 kn[pick].x, kn[pick].x_next, kn[pick].confidence, n);
+	verdict(r, item, unit > 0 ? kn[pick].x * unit : kn[pick].x);
 	if (r->verdict == WB_FAIL)
 		strncat(r->why, ": outside the tolerance",
 			sizeof(r->why) - strlen(r->why) - 1);
 }
 
-static void knee_row(json_t *root, const char *kernel, const char *group,
-		     const char *xp, const char *q, json_t *item,
+static void knee_row(json_t *root, const struct wb_kernel *k, const char *group,
+		     const struct wb_xcheck *kx, json_t *item,
 		     struct wb_vrow *r)
 {
 	struct curve *c = malloc(sizeof(*c));
@@ -433,7 +419,7 @@ static void knee_row(json_t *root, const char *kernel, const char *group,
 		snprintf(r->why, sizeof(r->why), "out of memory");
 		return;
 	}
-	knee_row_in(c, root, kernel, group, xp, q, item, r);
+	knee_row_in(c, root, k, group, kx, item, r);
 	free(c);
 }
 
@@ -467,44 +453,62 @@ static void item_row(json_t *root, json_t *inst, json_t *item,
 			 "no fact or counter named %s in the results", q);
 }
 
-/* Huge pages: ns per access with a huge backing <= base at the same
- * pattern and working set, with WB_VALIDATE_TIME_SLACK. */
-static int huge_sign(json_t *root, json_t *insts, const char *file,
-		     struct wb_vtable *t)
+/* The @same parameters of @x in @params; -ENOENT when one is absent. */
+static int same_values(const struct wb_xcheck *x, json_t *params, double *out)
+{
+	for (size_t i = 0; i < WB_MAX_PARAMS && x->same[i]; i++)
+		if (param_num(params, x->same[i], &out[i]))
+			return -ENOENT;
+	return 0;
+}
+
+static bool same_equal(const struct wb_xcheck *x, const double *a,
+		       const double *b)
+{
+	for (size_t i = 0; i < WB_MAX_PARAMS && x->same[i]; i++)
+		if (a[i] != b[i])
+			return false;
+	return true;
+}
+
+/* WB_XCHECK_HUGE_VS_BASE, with WB_VALIDATE_TIME_SLACK */
+static int huge_vs_base(json_t *root, json_t *insts, const char *file,
+			const struct wb_kernel *k, const struct wb_xcheck *x,
+			struct wb_vtable *t)
 {
 	json_t *a, *b;
 	size_t i, j;
 
 	json_array_foreach(insts, i, a) {
 		json_t *pa = json_object_get(a, "params");
-		double ba, wsa, pta, va[REPS_MAX], ns_base;
+		double va, sa[WB_MAX_PARAMS], ta[REPS_MAX], ns_base;
 		size_t na;
 
-		if (strcmp(str(a, "kernel"), "huge_access") ||
+		if (strcmp(str(a, "kernel"), k->name) ||
 		    strcmp(str(a, "status"), "ok") ||
-		    param_num(pa, "backing", &ba) || ba != 1 ||
-		    param_num(pa, "ws", &wsa) || param_num(pa, "pattern", &pta))
+		    param_num(pa, x->param, &va) || va != (double)x->base ||
+		    same_values(x, pa, sa))
 			continue;
-		na = bench_ns(root, str(a, "name"), va, REPS_MAX);
+		na = bench_values(root, str(a, "name"), x->metric, ta,
+				  REPS_MAX);
 		if (!na)
 			continue;
-		ns_base = wb_cp_median(va, na);
+		ns_base = wb_cp_median(ta, na);
 		json_array_foreach(insts, j, b) {
 			json_t *pb = json_object_get(b, "params");
-			double bb, wsb, ptb, vb[REPS_MAX], ns;
+			double vb, sb[WB_MAX_PARAMS], tb[REPS_MAX], ns;
 			char params[128];
 			struct wb_vrow *r;
 			size_t nb;
 
-			if (strcmp(str(b, "kernel"), "huge_access") ||
+			if (strcmp(str(b, "kernel"), k->name) ||
 			    strcmp(str(b, "status"), "ok") ||
-			    param_num(pb, "backing", &bb) || bb == 1 ||
-			    param_num(pb, "ws", &wsb) || wsb != wsa ||
-			    param_num(pb, "pattern", &ptb) || ptb != pta)
+			    param_num(pb, x->param, &vb) ||
+			    vb == (double)x->base || same_values(x, pb, sb) ||
+			    !same_equal(x, sa, sb))
 				continue;
-			params_str(pb, NULL, params, sizeof(params));
-			r = add(t, file, "huge_access", params,
-				"ns_huge_le_base");
+			params_str(k, pb, NULL, params, sizeof(params));
+			r = add(t, file, k->name, params, x->row);
 			if (!r)
 				return -ENOMEM;
 			r->has_pred = true;
@@ -512,15 +516,15 @@ static int huge_sign(json_t *root, json_t *insts, const char *file,
 			snprintf(r->tol, sizeof(r->tol), "max +%.0f%%",
 				 100 * WB_VALIDATE_TIME_SLACK);
 			if (!usable(b, r->why, sizeof(r->why)) ||
-			    !(nb = bench_ns(root, str(b, "name"), vb,
-					    REPS_MAX))) {
+			    !(nb = bench_values(root, str(b, "name"), x->metric,
+						tb, REPS_MAX))) {
 				r->verdict = WB_SKIP;
 				if (!r->why[0])
 					snprintf(r->why, sizeof(r->why),
-						 "no ns_per_ field");
+						 "no %s field", x->metric);
 				continue;
 			}
-			ns = wb_cp_median(vb, nb);
+			ns = wb_cp_median(tb, nb);
 			r->has_meas = true;
 			r->measured = ns;
 			r->verdict = ns <= ns_base * (1 +
@@ -528,18 +532,18 @@ static int huge_sign(json_t *root, json_t *insts, const char *file,
 					     ? WB_PASS
 					     : WB_FAIL;
 			snprintf(r->why, sizeof(r->why),
-				 "huge %.2f ns vs base %.2f ns per access "
+				 "huge %.2f ns vs base %.2f ns per %s "
 				 "(predicted column: base)",
-				 ns, ns_base);
+				 ns, ns_base, k->per_iteration);
 			/* On a guest, where a process's huge pages land in
 			 * host memory decides their speed, and passes can
 			 * disagree: the claim is refuted only when no
 			 * repetition bears it out. */
 			if (r->verdict == WB_FAIL) {
-				double lo = vb[0];
+				double lo = tb[0];
 
-				for (size_t k = 1; k < nb; k++)
-					lo = fmin(lo, vb[k]);
+				for (size_t m = 1; m < nb; m++)
+					lo = fmin(lo, tb[m]);
 				if (lo <=
 				    ns_base * (1 + WB_VALIDATE_TIME_SLACK)) {
 					r->verdict = WB_SKIP;
@@ -558,13 +562,15 @@ static int huge_sign(json_t *root, json_t *insts, const char *file,
 	return 0;
 }
 
-/* walk_depth: deeper strides need more new entries per access, so ns per
- * access must not fall from one stride to the next (same pages). */
-static int depth_order(json_t *root, json_t *insts, const char *file,
-		       struct wb_vtable *t)
+#define ORDER_MAX 16
+
+/* WB_XCHECK_ORDER_BY_PARAM, with WB_VALIDATE_TIME_SLACK */
+static int order_by_param(json_t *root, json_t *insts, const char *file,
+			  const struct wb_kernel *k, const struct wb_xcheck *x,
+			  struct wb_vtable *t)
 {
-	double stride[16], ns[16], pages[16];
-	char names[16][64];
+	double pv[ORDER_MAX], ns[ORDER_MAX], sv[ORDER_MAX][WB_MAX_PARAMS];
+	char names[ORDER_MAX][64];
 	size_t n = 0, i;
 	json_t *a;
 
@@ -573,50 +579,76 @@ static int depth_order(json_t *root, json_t *insts, const char *file,
 		double v[REPS_MAX];
 		size_t m;
 
-		if (strcmp(str(a, "kernel"), "walk_depth") ||
-		    strcmp(str(a, "status"), "ok") || n >= 16 ||
-		    param_num(p, "stride", &stride[n]) ||
-		    param_num(p, "pages", &pages[n]))
+		if (strcmp(str(a, "kernel"), k->name) ||
+		    strcmp(str(a, "status"), "ok") || n >= ORDER_MAX ||
+		    param_num(p, x->param, &pv[n]) || same_values(x, p, sv[n]))
 			continue;
-		m = bench_ns(root, str(a, "name"), v, REPS_MAX);
+		m = bench_values(root, str(a, "name"), x->metric, v, REPS_MAX);
 		if (!m)
 			continue;
 		ns[n] = wb_cp_median(v, m);
-		params_str(p, NULL, names[n], sizeof(names[n]));
+		params_str(k, p, NULL, names[n], sizeof(names[n]));
 		n++;
 	}
-	for (size_t x = 0; x < n; x++)
-		for (size_t y = 0; y < n; y++) {
+	for (size_t lo = 0; lo < n; lo++)
+		for (size_t hi = 0; hi < n; hi++) {
 			struct wb_vrow *r;
-			double next = 0;
+			bool between = false;
 
-			/* each stride against the next larger one */
-			if (pages[y] != pages[x] || stride[y] <= stride[x])
+			/* each value against the next larger one */
+			if (!same_equal(x, sv[hi], sv[lo]) || pv[hi] <= pv[lo])
 				continue;
 			for (size_t z = 0; z < n; z++)
-				if (pages[z] == pages[x] &&
-				    stride[z] > stride[x] &&
-				    stride[z] < stride[y])
-					next = 1;
-			if (next)
+				if (same_equal(x, sv[z], sv[lo]) &&
+				    pv[z] > pv[lo] && pv[z] < pv[hi])
+					between = true;
+			if (between)
 				continue;
-			r = add(t, file, "walk_depth", names[y],
-				"ns_ge_shallower_stride");
+			r = add(t, file, k->name, names[hi], x->row);
 			if (!r)
 				return -ENOMEM;
 			r->has_pred = r->has_meas = true;
-			r->predicted = ns[x];
-			r->measured = ns[y];
+			r->predicted = ns[lo];
+			r->measured = ns[hi];
 			snprintf(r->tol, sizeof(r->tol), "min -%.0f%%",
 				 100 * WB_VALIDATE_TIME_SLACK);
-			r->verdict = ns[y] >= ns[x] * (1 -
-						       WB_VALIDATE_TIME_SLACK)
+			r->verdict = ns[hi] >= ns[lo] * (1 -
+							 WB_VALIDATE_TIME_SLACK)
 					     ? WB_PASS
 					     : WB_FAIL;
 			snprintf(r->why, sizeof(r->why),
 				 "%.2f ns vs %.2f ns at %.23s (predicted "
 				 "column)",
-				 ns[y], ns[x], names[x]);
+				 ns[hi], ns[lo], names[lo]);
+		}
+	return 0;
+}
+
+/* The checks across instances every kernel declares, kind by kind so that
+ * rows of one kind stay together. */
+static int xchecks(json_t *root, json_t *insts, const char *file,
+		   struct wb_vtable *t)
+{
+	static const enum wb_xcheck_kind kinds[] = { WB_XCHECK_HUGE_VS_BASE,
+						     WB_XCHECK_ORDER_BY_PARAM };
+	int err = 0;
+
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		for (size_t j = 0; wb_kernels[j]; j++) {
+			const struct wb_kernel *k = wb_kernels[j];
+
+			for (const struct wb_xcheck *x = k->xchecks;
+			     x && x->kind != WB_XCHECK_END && !err; x++) {
+				if (x->kind != kinds[i])
+					continue;
+				err = x->kind == WB_XCHECK_HUGE_VS_BASE
+					      ? huge_vs_base(root, insts, file,
+							     k, x, t)
+					      : order_by_param(root, insts,
+							       file, k, x, t);
+			}
+			if (err)
+				return err;
 		}
 	return 0;
 }
@@ -628,10 +660,10 @@ int wb_validate_file(json_t *root, const char *file, struct wb_vtable *t)
 		"instances");
 	size_t first = t->n, i;
 	json_t *inst;
-	int err;
 
 	json_array_foreach(insts, i, inst) {
 		const char *kernel = str(inst, "kernel");
+		const struct wb_kernel *k = wb_kernel_find(kernel);
 		json_t *params = json_object_get(inst, "params");
 		json_t *items = json_object_get(
 			json_object_get(inst, "prediction"), "items");
@@ -642,10 +674,11 @@ int wb_validate_file(json_t *root, const char *file, struct wb_vtable *t)
 
 		json_array_foreach(items, j, item) {
 			const char *q = str(item, "quantity");
-			const char *xp = knee_x(q);
+			const struct wb_xcheck *kx = knee_of(k, q);
+			const char *xp = kx ? kx->param : NULL;
 			struct wb_vrow *r;
 
-			params_str(params, xp, ps, sizeof(ps));
+			params_str(k, params, xp, ps, sizeof(ps));
 			if (xp && knee_done(t, first, kernel, ps, q))
 				continue;
 			r = add(t, file, kernel, ps, q);
@@ -660,7 +693,7 @@ int wb_validate_file(json_t *root, const char *file, struct wb_vtable *t)
 
 				snprintf(r->params + l, sizeof(r->params) - l,
 					 " (all %s)", xp);
-				knee_row(root, kernel, ps, xp, q, item, r);
+				knee_row(root, k, ps, kx, item, r);
 			} else if (!ok) {
 				r->verdict = WB_SKIP;
 				snprintf(r->why, sizeof(r->why), "%s", why);
@@ -671,7 +704,7 @@ int wb_validate_file(json_t *root, const char *file, struct wb_vtable *t)
 		if (!ok && !json_array_size(items)) {
 			struct wb_vrow *r;
 
-			params_str(params, NULL, ps, sizeof(ps));
+			params_str(k, params, NULL, ps, sizeof(ps));
 			r = add(t, file, kernel, ps, "-");
 			if (!r)
 				return -ENOMEM;
@@ -679,8 +712,5 @@ int wb_validate_file(json_t *root, const char *file, struct wb_vtable *t)
 			snprintf(r->why, sizeof(r->why), "%s", why);
 		}
 	}
-	err = huge_sign(root, insts, file, t);
-	if (!err)
-		err = depth_order(root, insts, file, t);
-	return err;
+	return xchecks(root, insts, file, t);
 }

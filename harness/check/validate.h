@@ -2,10 +2,11 @@
 /*
  * Checking results files (results/README.md) against their predictions:
  * every prediction item of every instance becomes one row, PASS, FAIL or
- * SKIP with a reason; cross-instance checks (huge-page speed-up sign, walk
- * depth ordering) add rows of their own. Knee predictions
- * (*_reach_pages) are measured on the curve of all instances of the kernel
- * with the same page size, with the knee finder of detect.h.
+ * SKIP with a reason; the checks across instances the kernels declare
+ * (struct wb_xcheck: huge-page speed-up sign, ordering by a parameter) add
+ * rows of their own. Predictions a kernel declares as knees are measured
+ * on the curve of all instances of the kernel with the same other
+ * parameters, with the knee finder of detect.h.
  */
 #ifndef WB_VALIDATE_H
 #define WB_VALIDATE_H

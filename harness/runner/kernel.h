@@ -121,6 +121,80 @@ struct wb_prediction {
 	char model[96]; /* e.g. the CPU row used */
 };
 
+/*
+ * A check across instances (walkbench validate): what no instance's own
+ * prediction can state, because it compares instances of the kernel. A
+ * list of them ends with kind WB_XCHECK_END.
+ */
+enum wb_xcheck_kind {
+	WB_XCHECK_END,
+	/* @metric (a time) with @param other than @base must not exceed it
+	 * with @param == @base and the @same parameters equal: huge pages
+	 * are no slower than base pages */
+	WB_XCHECK_HUGE_VS_BASE,
+	/* @metric (a time) must not fall as @param grows: each instance
+	 * against the one with the next smaller @param, @same equal */
+	WB_XCHECK_ORDER_BY_PARAM,
+	/* The prediction @row is knee number @knee (1 first, 2 second) of
+	 * @metric on the curve over @param of the instances whose other
+	 * parameters are equal. With @per_fact, @param is divided by that
+	 * fact of each instance (bytes to pages of its page size) and the
+	 * knee multiplied back. */
+	WB_XCHECK_KNEE,
+};
+
+struct wb_xcheck {
+	enum wb_xcheck_kind kind;
+	const char *row; /* the quantity its rows carry */
+	const char *metric; /* a benchmark field: "ns_per_access" */
+	const char *param;
+	const char *same[WB_MAX_PARAMS]; /* NULL-terminated */
+	uint64_t base;
+	int knee;
+	const char *per_fact;
+};
+
+/*
+ * A plot (walkbench plot) the kernel's results make: plots/<name>.gp draws
+ * DIR/<name>.tsv into <name>.png and .svg. Kernels that declare the same
+ * name share one plot, the first declaration in the kernel table wins. A
+ * list of them ends with style WB_PLOT_END.
+ */
+enum wb_plot_style {
+	WB_PLOT_END,
+	/* @y over @x, one line per @series value, quartiles as error bars;
+	 * knees detected on each line, and the predictions @marks drawn as
+	 * vertical lines (files <name>_knees.tsv, <name>_model.tsv) */
+	WB_PLOT_CURVE,
+	/* one bar per file for each @x value, sorted by it; without @x, for
+	 * each benchmark */
+	WB_PLOT_BARS,
+	/* @y of the instance whose @variant is @base over @y of each other
+	 * variant with all other parameters equal, against @x */
+	WB_PLOT_SPEEDUP,
+	/* the fact @y against @x, measured and as predicted (the
+	 * prediction of the same name) */
+	WB_PLOT_FACT,
+};
+
+struct wb_plot_hint {
+	enum wb_plot_style style;
+	const char *name, *title, *caption;
+	bool whole_suite; /* every benchmark of the kernel's suite */
+	const char *x; /* a parameter */
+	const char *xlabel; /* the x axis, before its unit */
+	bool logx, logy; /* log2 axes */
+	const char *series; /* a parameter: a line per value */
+	const char *y; /* a benchmark field, for WB_PLOT_FACT a fact */
+	const char *y_ns; /* where @y is absent: 1e9 / this field */
+	const char *variant; /* a parameter */
+	uint64_t base;
+	/* names of numbered parameters' values, indexed by value,
+	 * NULL-terminated; a value past the end prints as a number */
+	const char *const *series_names, *const *variant_names;
+	const char *marks[2], *mark_names[2]; /* predictions, their labels */
+};
+
 struct wb_kernel {
 	const char *name, *suite, *summary;
 	const char *per_iteration; /* what one timed iteration is: "access" */
@@ -149,6 +223,9 @@ struct wb_kernel {
 	/* optional: bytes of memory the instance will touch, checked
 	 * against what the machine has free before its child is forked */
 	uint64_t (*footprint)(const struct wb_ctx *ctx);
+	/* optional: checks across instances, plots of the results */
+	const struct wb_xcheck *xchecks;
+	const struct wb_plot_hint *plots;
 };
 
 /* harness/runner/kernel.c */

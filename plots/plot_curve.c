@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-/* The TLB reach plot: curves per page size, detected and predicted knees. */
+/* Curves (WB_PLOT_CURVE): one line per series value, detected knees, and
+ * the predicted ones as vertical lines. */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -9,59 +10,59 @@
 #include "plot.h"
 #include "check/stats.h"
 
-struct tlb_series {
+struct curve {
 	size_t file;
-	const char *page_size;
+	char value[64]; /* of the series parameter, "" when absent */
 	struct wb_plot_pt p[WB_PLOT_MAX_ROWS];
 	size_t n;
-	double l1, l2; /* predicted reach in pages, NAN when absent */
+	double mark[2]; /* predicted, NAN when absent */
 };
 
-static struct tlb_series *tlb_series_for(struct tlb_series *ser, size_t *ns,
-					 size_t file, const char *ps)
+static struct curve *curve_for(struct curve *ser, size_t *ns, size_t file,
+			       const char *value)
 {
 	for (size_t i = 0; i < *ns; i++)
-		if (ser[i].file == file && !strcmp(ser[i].page_size, ps))
+		if (ser[i].file == file && !strcmp(ser[i].value, value))
 			return &ser[i];
 	if (*ns >= WB_PLOT_MAX_SERIES)
 		return NULL;
-	ser[*ns] = (struct tlb_series){
-		.file = file, .page_size = ps, .l1 = NAN, .l2 = NAN
-	};
+	ser[*ns] = (struct curve){ .file = file, .mark = { NAN, NAN } };
+	snprintf(ser[*ns].value, sizeof(ser[0].value), "%s", value);
 	return &ser[(*ns)++];
 }
 
-static int tlb_collect(const struct plot_set *s, struct tlb_series *ser,
-		       size_t *ns)
+static int curve_collect(const struct plot_set *s, const struct plot_job *job,
+			 struct curve *ser, size_t *ns)
 {
+	const struct wb_plot_hint *h = job->hint;
+
 	*ns = 0;
 	for (size_t f = 0; f < s->nfiles; f++) {
 		const struct wb_rfile *r = &s->files[f];
 
 		for (size_t i = 0; i < r->nb; i++) {
 			const struct wb_rbench *b = &r->b[i];
-			struct tlb_series *t;
+			struct curve *t;
 			struct wb_plot_pt p;
-			double v;
+			char buf[32];
 
-			if (strcmp(b->kernel, "tlb_reach") ||
-			    wb_plot_param_num(b->params, "pages", &p.x) ||
-			    wb_plot_stat(b, "ns_per_access", &p.y, &p.lo,
-					 &p.hi))
+			if (!wb_plot_picks(job, b) ||
+			    wb_plot_param_num(b->params, h->x, &p.x) ||
+			    wb_plot_stat(b, h->y, &p.y, &p.lo, &p.hi))
 				continue;
-			t = tlb_series_for(ser, ns, f,
-					   wb_jstr(b->params, "page_size"));
+			t = curve_for(ser, ns, f,
+				      h->series ? wb_plot_value_label(
+							  b->params, h->series,
+							  h->series_names, buf,
+							  sizeof(buf))
+						: "");
 			if (!t || t->n >= WB_PLOT_MAX_ROWS)
 				continue;
 			t->p[t->n++] = p;
-			v = wb_plot_prediction(b->instance,
-					       "l1_dtlb_reach_pages");
-			if (isnan(t->l1))
-				t->l1 = v;
-			v = wb_plot_prediction(b->instance,
-					       "l2_tlb_reach_pages");
-			if (isnan(t->l2))
-				t->l2 = v;
+			for (int m = 0; m < 2; m++)
+				if (h->marks[m] && isnan(t->mark[m]))
+					t->mark[m] = wb_plot_prediction(
+						b->instance, h->marks[m]);
 		}
 	}
 	for (size_t i = 0; i < *ns; i++)
@@ -69,18 +70,18 @@ static int tlb_collect(const struct plot_set *s, struct tlb_series *ser,
 	return 0;
 }
 
-static int write_knees(const struct plot_set *s, struct tlb_series *ser,
-		       size_t ns, struct plot_job *job)
+static int write_knees(const struct plot_set *s, struct curve *ser, size_t ns,
+		       struct plot_job *job)
 {
 	char path[4096];
-	FILE *f = wb_plot_open_tsv(s, "tlb_reach_knees", path, sizeof(path));
+	FILE *f = wb_plot_open_tsv(s, job->extra[0], path, sizeof(path));
 	double xs[WB_PLOT_MAX_ROWS];
 	size_t nk_all = 0;
 	int err = 0;
 
 	if (!f)
 		return -errno;
-	fprintf(f, "pages\tns\tlabel\n");
+	fprintf(f, "%s\tns\tlabel\n", job->hint->x);
 	for (size_t i = 0; i < ns && !err; i++) {
 		double y[WB_PLOT_MAX_ROWS];
 		size_t idx[8], nk;
@@ -146,12 +147,13 @@ static void add_reach(struct reach_line *rl, size_t *n, size_t cap, double x,
 	}
 }
 
-static int write_model(const struct plot_set *s, struct tlb_series *ser,
-		       size_t ns, struct plot_job *job)
+static int write_model(const struct plot_set *s, struct curve *ser, size_t ns,
+		       struct plot_job *job)
 {
+	const struct wb_plot_hint *h = job->hint;
 	struct reach_line rl[WB_PLOT_MAX_SERIES * 2];
 	char path[4096];
-	FILE *f = wb_plot_open_tsv(s, "tlb_reach_model", path, sizeof(path));
+	FILE *f = wb_plot_open_tsv(s, job->extra[1], path, sizeof(path));
 	double top = 0;
 	size_t n = 0;
 
@@ -160,16 +162,15 @@ static int write_model(const struct plot_set *s, struct tlb_series *ser,
 	for (size_t i = 0; i < ns; i++)
 		for (size_t k = 0; k < ser[i].n; k++)
 			top = fmax(top, ser[i].p[k].hi);
-	for (size_t i = 0; i < ns; i++) {
-		const double v[2] = { ser[i].l1, ser[i].l2 };
-		const char *what[2] = { "L1 dTLB", "L2 TLB" };
-
+	for (size_t i = 0; i < ns; i++)
 		for (int l = 0; l < 2; l++)
-			if (v[l] > 0)
+			if (ser[i].mark[l] > 0)
 				add_reach(rl, &n, sizeof(rl) / sizeof(rl[0]),
-					  v[l], what[l], ser[i].page_size);
-	}
-	fprintf(f, "pages\ty_low\ty_high\tlabel\n");
+					  ser[i].mark[l],
+					  h->mark_names[l] ? h->mark_names[l]
+							   : h->marks[l],
+					  ser[i].value);
+	fprintf(f, "%s\ty_low\ty_high\tlabel\n", h->x);
 	for (size_t j = 0; j < n; j++)
 		fprintf(f, "%.10g\t0\t%.10g\t%s: %.0f\n", rl[j].x, top * 1.05,
 			rl[j].label, rl[j].x);
@@ -178,9 +179,10 @@ static int write_model(const struct plot_set *s, struct tlb_series *ser,
 	return wb_plot_close_tsv(f);
 }
 
-int wb_plot_tlb(const struct plot_set *s, struct plot_job *job)
+int wb_plot_curve(const struct plot_set *s, struct plot_job *job)
 {
-	struct tlb_series *ser = calloc(WB_PLOT_MAX_SERIES, sizeof(*ser));
+	struct curve *ser = calloc(WB_PLOT_MAX_SERIES, sizeof(*ser));
+	const char *x = job->hint->x;
 	char path[4096], lab[160];
 	size_t ns;
 	FILE *f;
@@ -188,7 +190,7 @@ int wb_plot_tlb(const struct plot_set *s, struct plot_job *job)
 
 	if (!ser)
 		return -ENOMEM;
-	err = tlb_collect(s, ser, &ns);
+	err = curve_collect(s, job, ser, &ns);
 	if (err || !ns)
 		goto out;
 	f = wb_plot_open_tsv(s, job->name, path, sizeof(path));
@@ -197,10 +199,9 @@ int wb_plot_tlb(const struct plot_set *s, struct plot_job *job)
 		goto out;
 	}
 	for (size_t i = 0; i < ns; i++) {
-		wb_plot_series(s, ser[i].file,
-			       *ser[i].page_size ? ser[i].page_size : "pages",
+		wb_plot_series(s, ser[i].file, *ser[i].value ? ser[i].value : x,
 			       lab, sizeof(lab));
-		fprintf(f, "%spages\t%s\tns_q25\tns_q75\n", i ? "\n\n" : "",
+		fprintf(f, "%s%s\t%s\tns_q25\tns_q75\n", i ? "\n\n" : "", x,
 			lab);
 		for (size_t k = 0; k < ser[i].n; k++)
 			fprintf(f, "%.10g\t%.10g\t%.10g\t%.10g\n",
@@ -208,8 +209,12 @@ int wb_plot_tlb(const struct plot_set *s, struct plot_job *job)
 				ser[i].p[k].hi);
 	}
 	err = wb_plot_close_tsv(f);
-	job->extra[0] = "tlb_reach_knees";
-	job->extra[1] = "tlb_reach_model";
+	snprintf(job->extra_name[0], sizeof(job->extra_name[0]), "%s_knees",
+		 job->name);
+	snprintf(job->extra_name[1], sizeof(job->extra_name[1]), "%s_model",
+		 job->name);
+	job->extra[0] = job->extra_name[0];
+	job->extra[1] = job->extra_name[1];
 	if (!err)
 		err = write_knees(s, ser, ns, job);
 	if (!err)
