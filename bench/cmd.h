@@ -20,7 +20,4 @@ int cmd_vm(int argc, char **argv);
 int cmd_baseline(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 
-/* true when argv holds -h or --help before any "--" */
-int wb_wants_help(int argc, char **argv);
-
 #endif

@@ -16,6 +16,7 @@
 
 #include "results/baseline.h"
 #include "cmd.h"
+#include "opt.h"
 #include "results/results.h"
 #include "results/resultsread.h"
 
@@ -32,110 +33,103 @@ struct bl_opts {
 	bool replace, json, common, each;
 };
 
-/* Which option each verb takes, and where it goes: one table for parsing
- * and for the error that names an option given to the wrong verb. */
-struct bl_opt {
-	const char *name;
-	int verbs;
-	bool flag; /* a bool in struct bl_opts, else a const char * value */
-	size_t off; /* where in struct bl_opts */
+static const struct wb_opt bl_options[] = {
+	{ WB_STR("--dir", struct bl_opts, dir), .flags = WB_OPT_NONEMPTY,
+	  .arg = "DIR", .want = "a directory",
+	  .help = "where the baselines are (default " DEFAULT_DIR ")" },
+	{ WB_STR("--name", struct bl_opts, name), .modes = SAVE | CHECK,
+	  .arg = "NAME",
+	  .help = "the baseline's name (default: from the run's command "
+		  "line)" },
+	{ WB_FLAG("--replace", struct bl_opts, replace), .modes = SAVE,
+	  .help = "overwrite an existing baseline" },
+	/* compare's options, passed on as given */
+	{ WB_STR("--alpha", struct bl_opts, alpha), .modes = CHECK, .arg = "A",
+	  .help = "as walkbench compare --alpha" },
+	{ WB_STR("--threshold", struct bl_opts, threshold), .modes = CHECK,
+	  .arg = "PCT", .help = "as walkbench compare --threshold" },
+	{ WB_FLAG("--each", struct bl_opts, each), .modes = CHECK,
+	  .help = "as walkbench compare --each" },
+	{ WB_STR("--max-busy", struct bl_opts, max_busy), .modes = CHECK,
+	  .arg = "CPUS", .help = "as walkbench compare --max-busy" },
+	{ WB_FLAG("--json", struct bl_opts, json), .modes = CHECK | LIST,
+	  .help = "check: compare's JSON; list: the baselines as JSON" },
+	{ WB_FLAG("--common", struct bl_opts, common), .modes = CHECK,
+	  .help = "as walkbench compare --common" },
+	{ NULL },
 };
 
-#define STR(f) false, offsetof(struct bl_opts, f)
-#define FLAG(f) true, offsetof(struct bl_opts, f)
-static const struct bl_opt bl_opts_tab[] = {
-	{ "--dir", SAVE | CHECK | LIST, STR(dir) },
-	{ "--name", SAVE | CHECK, STR(name) },
-	{ "--alpha", CHECK, STR(alpha) },
-	{ "--threshold", CHECK, STR(threshold) },
-	{ "--max-busy", CHECK, STR(max_busy) },
-	{ "--each", CHECK, FLAG(each) },
-	{ "--replace", SAVE, FLAG(replace) },
-	{ "--json", CHECK | LIST, FLAG(json) },
-	{ "--common", CHECK, FLAG(common) },
+#define BL_ABOUT                                                               \
+	"Baselines live in DIR/<cpu-key>/<name>.json (DIR: " DEFAULT_DIR       \
+	").\nThe cpu-key is vendor-family-model-hypervisor[-emulated] of the " \
+	"machine\nthat made the run (intel-6-167-kvm); the name defaults to "  \
+	"the suites\nnamed after 'run', joined with '+', plus -quick for "     \
+	"--quick runs\n(tlb-quick, all).\n"
+#define BL_EXIT                                                                \
+	"Exit: 0 ok (check: no regression), 1 regressed, 2 bad input, 3 no "   \
+	"baseline\nfor this CPU key or name, 5 a change withheld because a "   \
+	"run was busy.\nbench/CI.md has the CI recipe.\n"
+
+static const struct wb_opt_table save_table = {
+	.cmd = "baseline save",
+	.usage = "walkbench baseline save RESULTS.json [--dir DIR] [--name "
+		 "NAME]\n"
+		 "                               [--replace]",
+	.about = "Keeps a complete run with verified page sizes as the "
+		 "baseline of its machine.\n" BL_ABOUT,
+	.opts = bl_options,
+	.epilog = BL_EXIT,
+	.mode = SAVE,
+	.min_args = 1,
+	.max_args = 1,
+	.needs = "a RESULTS.json file",
 };
 
-static void usage(FILE *f)
-{
-	fprintf(f,
-		"usage: walkbench baseline save RESULTS.json [--dir DIR] "
-		"[--name NAME] [--replace]\n"
-		"       walkbench baseline check NEW.json [--dir DIR] "
-		"[--name NAME] [--alpha A]\n"
-		"                                [--threshold PCT] [--each] "
-		"[--max-busy CPUS]\n"
-		"                                [--json] [--common]\n"
-		"       walkbench baseline list [--dir DIR] [--json]\n\n"
-		"Baselines live in DIR/<cpu-key>/<name>.json (DIR: "
-		"" DEFAULT_DIR "). The cpu-key is\n"
-		"vendor-family-model-hypervisor[-emulated] of the machine "
-		"that made the run\n"
-		"(intel-6-167-kvm); the name defaults to the suites named "
-		"after 'run', joined\n"
-		"with '+', plus -quick for --quick runs (tlb-quick, "
-		"all).\n"
-		"  save   keeps a complete run with verified page sizes as the "
-		"baseline of its\n"
-		"         machine; --replace overwrites an existing one\n"
-		"  check  compares NEW with the baseline of its machine "
-		"(walkbench compare;\n"
-		"         its options are passed on)\n"
-		"  list   one line per baseline\n"
-		"Exit: 0 ok (check: no regression), 1 regressed, 2 bad input, "
-		"3 no baseline\n"
-		"for this CPU key or name, 5 a change withheld because a run "
-		"was busy.\n"
-		"bench/CI.md has the CI recipe.\n");
-}
+static const struct wb_opt_table check_table = {
+	.cmd = "baseline check",
+	.usage = "walkbench baseline check NEW.json [--dir DIR] [--name NAME] "
+		 "[--alpha A]\n                                [--threshold "
+		 "PCT] "
+		 "[--each] [--max-busy CPUS]\n                                "
+		 "[--json] [--common]",
+	.about = "Compares NEW with the baseline of its machine (walkbench "
+		 "compare; its\noptions are passed on).\n" BL_ABOUT,
+	.opts = bl_options,
+	.epilog = BL_EXIT,
+	.mode = CHECK,
+	.min_args = 1,
+	.max_args = 1,
+	.needs = "a NEW.json file",
+};
 
-static int parse(int argc, char **argv, int verb, struct bl_opts *o)
+static const struct wb_opt_table list_table = {
+	.cmd = "baseline list",
+	.usage = "walkbench baseline list [--dir DIR] [--json]",
+	.about = "One line per baseline.\n" BL_ABOUT,
+	.opts = bl_options,
+	.epilog = BL_EXIT,
+	.mode = LIST,
+};
+
+/* Returns 0, or the exit code; *help when --help was printed. */
+static int parse(const struct wb_opt_table *t, int argc, char **argv,
+		 struct bl_opts *o, bool *help)
 {
-	size_t n = sizeof(bl_opts_tab) / sizeof(bl_opts_tab[0]);
+	struct wb_opt_parse p = { .t = t, .dst = o, .args = &o->file };
+	int err;
 
 	*o = (struct bl_opts){ .dir = DEFAULT_DIR };
-	for (int i = 2; i < argc; i++) {
-		const char *a = argv[i];
-		const struct bl_opt *t = NULL;
+	err = wb_opt_parse(&p, argc, argv);
+	*help = p.help;
+	if (err || p.help)
+		return err;
+	if (o->name && !wb_baseline_name_valid(o->name)) {
+		char want[64];
 
-		for (size_t k = 0; k < n && !t; k++)
-			if (!strcmp(a, bl_opts_tab[k].name))
-				t = &bl_opts_tab[k];
-		if (!t && a[0] == '-' && a[1])
-			return wb_error(WB_EXIT_USAGE,
-					"baseline %s: unknown option '%s' "
-					"(try --help)",
-					argv[1], a);
-		if (!t) {
-			if (verb == LIST || o->file)
-				return wb_error(WB_EXIT_USAGE,
-						"baseline %s: unexpected "
-						"argument '%s'",
-						argv[1], a);
-			o->file = a;
-			continue;
-		}
-		if (!(t->verbs & verb))
-			return wb_error(WB_EXIT_USAGE,
-					"baseline %s does not take %s", argv[1],
-					a);
-		if (t->flag) {
-			*(bool *)((char *)o + t->off) = true;
-			continue;
-		}
-		if (i + 1 >= argc)
-			return wb_error(WB_EXIT_USAGE, "'%s' needs a value", a);
-		*(const char **)((char *)o + t->off) = argv[++i];
+		snprintf(want, sizeof(want), "1 to %d of [A-Za-z0-9._+-]",
+			 WB_BASELINE_NAME_MAX);
+		return wb_opt_bad(t->cmd, "--name", o->name, want);
 	}
-	if (verb != LIST && !o->file)
-		return wb_error(WB_EXIT_USAGE, "baseline %s needs a %s file",
-				argv[1],
-				verb == SAVE ? "RESULTS.json" : "NEW.json");
-	if (o->name && !wb_baseline_name_valid(o->name))
-		return wb_error(WB_EXIT_USAGE,
-				"--name '%s': need 1 to %d of [A-Za-z0-9._+-]",
-				o->name, WB_BASELINE_NAME_MAX);
-	if (!o->dir[0])
-		return wb_error(WB_EXIT_USAGE, "--dir: empty directory name");
 	return 0;
 }
 
@@ -388,32 +382,50 @@ static int list(const struct bl_opts *o)
 	return bad ? WB_EXIT_USAGE : 0;
 }
 
+static int bl_save(int argc, char **argv)
+{
+	struct bl_opts o;
+	bool help;
+	int err = parse(&save_table, argc, argv, &o, &help);
+
+	return err || help ? err : save(&o);
+}
+
+static int bl_check(int argc, char **argv)
+{
+	struct bl_opts o;
+	bool help;
+	int err = parse(&check_table, argc, argv, &o, &help);
+
+	return err || help ? err : check(&o);
+}
+
+static int bl_list(int argc, char **argv)
+{
+	struct bl_opts o;
+	bool help;
+	int err = parse(&list_table, argc, argv, &o, &help);
+
+	return err || help ? err : list(&o);
+}
+
+static const struct wb_command bl_cmds[] = {
+	{ "save", bl_save, "keep a results file as its machine's baseline" },
+	{ "check", bl_check, "compare a run with its machine's baseline" },
+	{ "list", bl_list, "one line per baseline" },
+	{ NULL },
+};
+
+static const struct wb_commands bl_commands = {
+	.cmd = "baseline",
+	.usage = "walkbench baseline save|check|list [ARGS]",
+	.what = "subcommand",
+	.list = bl_cmds,
+	.epilog = BL_ABOUT BL_EXIT
+	"'walkbench baseline SUBCOMMAND --help' describes one.\n",
+};
+
 int cmd_baseline(int argc, char **argv)
 {
-	static const struct {
-		const char *name;
-		int verb;
-	} verbs[] = { { "save", SAVE }, { "check", CHECK }, { "list", LIST } };
-	struct bl_opts o;
-	int verb = 0, err;
-
-	if (argc < 2 || wb_wants_help(argc, argv)) {
-		usage(argc < 2 ? stderr : stdout);
-		return argc < 2 ? WB_EXIT_USAGE : 0;
-	}
-	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
-		if (!strcmp(argv[1], verbs[i].name))
-			verb = verbs[i].verb;
-	if (!verb)
-		return wb_error(WB_EXIT_USAGE,
-				"baseline: no verb '%s' (save, check, list)",
-				argv[1]);
-	err = parse(argc, argv, verb, &o);
-	if (err)
-		return err;
-	if (verb == SAVE)
-		return save(&o);
-	if (verb == CHECK)
-		return check(&o);
-	return list(&o);
+	return wb_dispatch(&bl_commands, argc, argv);
 }

@@ -20,18 +20,40 @@
 #include <jansson.h>
 
 #include "cmd.h"
+#include "opt.h"
 #include "core/env.h"
 #include "model/model.h"
 #include "model/pt.h"
 #include "model/vipt.h"
 
-static const char help[] =
-	"usage: walkbench claims [--quick] [--json] [--out REPORT.md] "
-	"[--results-dir DIR]\n"
-	"Reproduces each claim of the seed text with numbers: measured with\n"
-	"the kernels (results files under DIR/claims-<UTC time>/, default\n"
-	"DIR results) or computed with the model. Verdicts: holds, holds\n"
-	"partly, does not hold, cannot be tested here (with the reason).\n";
+struct claims_cli {
+	bool quick, json;
+	const char *out, *results_dir;
+};
+
+static const struct wb_opt claims_options[] = {
+	{ WB_FLAG("--quick", struct claims_cli, quick),
+	  .help = "measure with walkbench run --quick" },
+	{ WB_FLAG("--json", struct claims_cli, json),
+	  .help = "print the claims as JSON" },
+	{ WB_STR("--out", struct claims_cli, out), .arg = "REPORT.md",
+	  .help = "also write a Markdown report (must not exist)" },
+	{ WB_STR("--results-dir", struct claims_cli, results_dir), .arg = "DIR",
+	  .help = "where the results go (default results)" },
+	{ NULL },
+};
+
+static const struct wb_opt_table claims_table = {
+	.cmd = "claims",
+	.usage = "walkbench claims [--quick] [--json] [--out REPORT.md] "
+		 "[--results-dir DIR]",
+	.about = "Reproduces each claim of the seed text with numbers: "
+		 "measured with\nthe kernels (results files under "
+		 "DIR/claims-<UTC time>/) or computed with\nthe model. "
+		 "Verdicts: holds, holds partly, does not hold, cannot be "
+		 "tested\nhere (with the reason).\n",
+	.opts = claims_options,
+};
 
 #define NUM_LEN 700
 
@@ -591,28 +613,19 @@ int cmd_claims(int argc, char **argv)
 {
 	struct claims_ctx cx = { 0 };
 	struct claim cl[NCLAIMS];
-	const char *out = NULL, *root = "results";
-	bool json = false;
+	struct claims_cli c = { .results_dir = "results" };
+	struct wb_opt_parse p = { .t = &claims_table, .dst = &c };
+	const char *out, *root;
+	bool json;
 	int err;
 
-	if (wb_wants_help(argc, argv)) {
-		fputs(help, stdout);
-		return WB_EXIT_OK;
-	}
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--quick"))
-			cx.quick = true;
-		else if (!strcmp(argv[i], "--json"))
-			json = true;
-		else if (!strcmp(argv[i], "--out") && i + 1 < argc)
-			out = argv[++i];
-		else if (!strcmp(argv[i], "--results-dir") && i + 1 < argc)
-			root = argv[++i];
-		else
-			return wb_error(WB_EXIT_USAGE,
-					"claims: unknown argument '%s'",
-					argv[i]);
-	}
+	err = wb_opt_parse(&p, argc, argv);
+	if (err || p.help)
+		return err;
+	cx.quick = c.quick;
+	json = c.json;
+	out = c.out;
+	root = c.results_dir;
 	if (out && !access(out, F_OK))
 		return wb_error(WB_EXIT_USAGE, "claims: '%s' exists", out);
 	err = make_dir(&cx, root);

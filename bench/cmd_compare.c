@@ -18,7 +18,7 @@
 #include <jansson.h>
 
 #include "cmd.h"
-#include "core/parse.h"
+#include "opt.h"
 #include "results/resultsread.h"
 #include "check/stats.h"
 
@@ -36,7 +36,7 @@ static const char *const verdict_name[] = { "unchanged", "improved",
 struct cmp_opts {
 	const char *base, *new;
 	double alpha, threshold_pct, max_busy;
-	bool holm; /* adjust p-values for the family of benchmarks */
+	bool each; /* no adjustment of p-values for the family of benchmarks */
 	bool json, common;
 };
 
@@ -54,99 +54,63 @@ struct row {
 	char why[256];
 };
 
-static void usage(FILE *f)
-{
-	fprintf(f,
-		"usage: walkbench compare BASE.json NEW.json [--alpha A] "
-		"[--threshold PCT] [--each] [--max-busy CPUS] [--json] "
-		"[--common]\n\n"
-		"Compares the repetitions of every benchmark in both files.\n"
-		"  --alpha A        significance level of the U test (0.05)\n"
-		"  --threshold PCT  a significant change counts only beyond "
-		"PCT percent (5)\n"
-		"  --each           test each benchmark at alpha on its own "
-		"(default: Holm's\n"
-		"                   adjustment over all benchmarks compared)\n"
-		"  --max-busy CPUS  judge no change in a run during which "
-		"other "
-		"processes\n"
-		"                   and the hypervisor took more than CPUS "
-		"CPUs (0.25)\n"
-		"  --json           print a JSON object instead of the table\n"
-		"  --common         compare the benchmarks present in both "
-		"files; without it\n"
-		"                   differing benchmark sets are an error\n"
-		"Exit: 0 no regression, 1 something regressed, 2 bad input, "
-		"5 a change\n"
-		"was seen but a run was too disturbed to judge it.\n");
-}
+static const struct wb_opt cmp_options[] = {
+	{ WB_DOUBLE("--alpha", struct cmp_opts, alpha, 0, 1),
+	  .flags = WB_OPT_MIN_OPEN | WB_OPT_MAX_OPEN, .arg = "A",
+	  .help = "significance level of the U test (0.05)" },
+	{ WB_DOUBLE("--threshold", struct cmp_opts, threshold_pct, 0, 1e6),
+	  .flags = WB_OPT_MAX_OPEN, .arg = "PCT", .want = "a percentage >= 0",
+	  .help = "a significant change counts only beyond PCT percent (5)" },
+	{ WB_FLAG("--each", struct cmp_opts, each),
+	  .help = "test each benchmark at alpha on its own (default: Holm's "
+		  "adjustment over all benchmarks compared)" },
+	{ WB_DOUBLE("--max-busy", struct cmp_opts, max_busy, 0, 1e6),
+	  .flags = WB_OPT_MAX_OPEN, .arg = "CPUS",
+	  .want = "a number of CPUs >= 0",
+	  .help = "judge no change in a run during which other processes and "
+		  "the hypervisor took more than CPUS CPUs (0.25)" },
+	{ WB_FLAG("--json", struct cmp_opts, json),
+	  .help = "print a JSON object instead of the table" },
+	{ WB_FLAG("--common", struct cmp_opts, common),
+	  .help = "compare the benchmarks present in both files; without it "
+		  "differing benchmark sets are an error" },
+	{ NULL },
+};
 
-static int parse_args(int argc, char **argv, struct cmp_opts *o)
+static const struct wb_opt_table compare_table = {
+	.cmd = "compare",
+	.usage = "walkbench compare BASE.json NEW.json [--alpha A] "
+		 "[--threshold PCT]\n"
+		 "                         [--each] [--max-busy CPUS] [--json] "
+		 "[--common]",
+	.about = "Compares the repetitions of every benchmark in both files.\n",
+	.opts = cmp_options,
+	.epilog = "Exit: 0 no regression, 1 something regressed, 2 bad input, "
+		  "5 a change\nwas seen but a run was too disturbed to judge "
+		  "it.\n",
+	.min_args = 2,
+	.max_args = 2,
+	.needs = "BASE.json and NEW.json",
+};
+
+/* Returns 0, or the exit code; *help when --help was printed. */
+static int parse_args(int argc, char **argv, struct cmp_opts *o, bool *help)
 {
-	int npos = 0;
+	const char *files[2] = { NULL, NULL };
+	struct wb_opt_parse p = { .t = &compare_table,
+				  .dst = o,
+				  .args = files };
+	int err;
 
 	*o = (struct cmp_opts){ .alpha = 0.05,
 				.threshold_pct = 5,
-				.max_busy = 0.25,
-				.holm = true };
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		double *dst = NULL;
-
-		if (!strcmp(a, "--json")) {
-			o->json = true;
-			continue;
-		}
-		if (!strcmp(a, "--common")) {
-			o->common = true;
-			continue;
-		}
-		if (!strcmp(a, "--each")) {
-			o->holm = false;
-			continue;
-		}
-		if (!strcmp(a, "--alpha"))
-			dst = &o->alpha;
-		else if (!strcmp(a, "--threshold"))
-			dst = &o->threshold_pct;
-		else if (!strcmp(a, "--max-busy"))
-			dst = &o->max_busy;
-		if (dst) {
-			if (i + 1 >= argc)
-				return wb_error(WB_EXIT_USAGE,
-						"'%s' needs a value", a);
-			if (wb_parse_double(argv[++i], dst))
-				return wb_error(WB_EXIT_USAGE,
-						"bad value '%s' for %s",
-						argv[i], a);
-			continue;
-		}
-		if (a[0] == '-' && a[1])
-			return wb_error(WB_EXIT_USAGE,
-					"unknown option '%s' (try --help)", a);
-		if (npos == 0)
-			o->base = a;
-		else if (npos == 1)
-			o->new = a;
-		else
-			return wb_error(WB_EXIT_USAGE,
-					"unexpected argument '%s'", a);
-		npos++;
-	}
-	if (npos != 2)
-		return wb_error(WB_EXIT_USAGE,
-				"compare needs BASE.json and NEW.json");
-	if (!(o->alpha > 0 && o->alpha < 1))
-		return wb_error(WB_EXIT_USAGE, "--alpha %g is not in (0, 1)",
-				o->alpha);
-	if (!(o->max_busy >= 0 && o->max_busy < 1e6))
-		return wb_error(WB_EXIT_USAGE,
-				"--max-busy %g is not a number of CPUs >= 0",
-				o->max_busy);
-	if (!(o->threshold_pct >= 0 && o->threshold_pct < 1e6))
-		return wb_error(WB_EXIT_USAGE,
-				"--threshold %g is not a percentage >= 0",
-				o->threshold_pct);
+				.max_busy = 0.25 };
+	err = wb_opt_parse(&p, argc, argv);
+	*help = p.help;
+	if (err || p.help)
+		return err;
+	o->base = files[0];
+	o->new = files[1];
 	return 0;
 }
 
@@ -388,11 +352,11 @@ static int decide(const struct cmp_opts *o, struct row *rows, size_t nr)
 		p[i] = rows[i].judged ? rows[i].p : NAN;
 		m += rows[i].judged;
 	}
-	if (o->holm && m)
+	if (!o->each && m)
 		err = wb_holm(p, nr, p);
 	for (size_t i = 0; i < nr && !err; i++) {
 		struct row *r = &rows[i];
-		double need = o->holm ? o->alpha / (double)m : o->alpha;
+		double need = !o->each ? o->alpha / (double)m : o->alpha;
 
 		r->p_adj = p[i];
 		if (!r->judged)
@@ -486,7 +450,7 @@ static int print_json(const struct cmp_opts *o, const struct wb_rfile *b,
 		"s:o, s:b}",
 		"base", file_json(b), "new", file_json(n), "alpha", o->alpha,
 		"threshold_pct", o->threshold_pct, "max_busy", o->max_busy,
-		"correction", o->holm ? "holm" : "none", "method",
+		"correction", !o->each ? "holm" : "none", "method",
 		"samples: per pass, the median real_time of its "
 		"repetitions; change: Hodges-Lehmann shift of "
 		"log(sample), Moses interval; p: two-sided "
@@ -530,7 +494,7 @@ static void print_table(const struct cmp_opts *o, const struct wb_rfile *b,
 	       "estimate of the median change of real_time, %g%% Moses "
 	       "interval; p: Mann-Whitney U; p_adj: %s; threshold %g%%\n\n",
 	       100 * (1 - o->alpha),
-	       o->holm ? "Holm over the benchmarks judged" : "p (--each)",
+	       !o->each ? "Holm over the benchmarks judged" : "p (--each)",
 	       o->threshold_pct);
 	for (size_t i = 0; i < nr; i++)
 		if ((int)strlen(rows[i].b->name) > w)
@@ -650,12 +614,11 @@ int cmd_compare(int argc, char **argv)
 	struct wb_rfile b, n;
 	struct cmp_opts o;
 	char why[512];
+	bool help;
 	int rc;
 
-	if (wb_wants_help(argc, argv))
-		return usage(stdout), WB_EXIT_OK;
-	rc = parse_args(argc, argv, &o);
-	if (rc)
+	rc = parse_args(argc, argv, &o, &help);
+	if (rc || help)
 		return rc;
 	if (wb_rfile_load(o.base, &b, why, sizeof(why)))
 		return wb_error(WB_EXIT_USAGE, "%s", why);

@@ -6,6 +6,7 @@
  */
 #include <cpuid.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include <jansson.h>
 
 #include "cmd.h"
+#include "opt.h"
 #include "check/detect.h"
 #include "core/env.h"
 #include "model/cpu.h"
@@ -20,13 +22,32 @@
 #include "core/parse.h"
 #include "core/topo.h"
 
-static const char help[] =
-	"usage: walkbench detect [--json] [--quick] [--cpu N] [--curves]\n"
-	"Measures the L1 DTLB and L2 TLB entries for 4K and 2M pages, the\n"
-	"cost of an L1 DTLB miss and of a page walk, and the L1 DTLB\n"
-	"associativity, pinned to CPU N (default: the last allowed one).\n"
-	"CPUID's TLB leaves and the model's CPU row are shown beside.\n"
-	"--curves prints the swept curves on stderr.\n";
+struct detect_cli {
+	bool json, quick, curves;
+	int cpu;
+};
+
+static const struct wb_opt detect_options[] = {
+	{ WB_FLAG("--json", struct detect_cli, json),
+	  .help = "print the geometry as JSON" },
+	{ WB_FLAG("--quick", struct detect_cli, quick),
+	  .help = "shorter sweeps: fewer loads, sizes and repeats" },
+	{ WB_INT("--cpu", struct detect_cli, cpu, 0, INT_MAX),
+	  .help = "the CPU to pin to (default: the last allowed one)" },
+	{ WB_FLAG("--curves", struct detect_cli, curves),
+	  .help = "print the swept curves on stderr" },
+	{ NULL },
+};
+
+static const struct wb_opt_table detect_table = {
+	.cmd = "detect",
+	.usage = "walkbench detect [--json] [--quick] [--cpu N] [--curves]",
+	.about = "Measures the L1 DTLB and L2 TLB entries for 4K and 2M pages, "
+		 "the\ncost of an L1 DTLB miss and of a page walk, and the L1 "
+		 "DTLB\nassociativity, pinned to CPU N. CPUID's TLB leaves and "
+		 "the model's\nCPU row are shown beside.\n",
+	.opts = detect_options,
+};
 
 /* CPUID's own account of the TLBs, one string; never used as a result. */
 static void cpuid_tlbs(const struct wb_sysinfo *s, char *out, size_t len)
@@ -184,36 +205,26 @@ int cmd_detect(int argc, char **argv)
 	struct row_cmp r = { 0 };
 	char why[256], cpuid[1024], dis[512];
 	const char *pmu_note;
-	bool json = false;
+	struct detect_cli c = { .cpu = -1 };
+	struct wb_opt_parse p = { .t = &detect_table, .dst = &c };
+	bool json;
 	int err;
 
-	if (wb_wants_help(argc, argv)) {
-		fputs(help, stdout);
-		return WB_EXIT_OK;
-	}
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--json")) {
-			json = true;
-		} else if (!strcmp(argv[i], "--curves")) {
-			o.progress = stderr;
-		} else if (!strcmp(argv[i], "--quick")) {
-			o.quick = true;
-		} else if (!strcmp(argv[i], "--cpu") && i + 1 < argc) {
-			char *end;
-			long v = strtol(argv[++i], &end, 10);
+	err = wb_opt_parse(&p, argc, argv);
+	if (err || p.help)
+		return err;
+	if (c.cpu >= 0 && wb_topo_cpu_valid(c.cpu)) {
+		char val[16];
 
-			if (*end || end == argv[i] || v < 0 ||
-			    wb_topo_cpu_valid((int)v))
-				return wb_error(WB_EXIT_USAGE,
-						"detect: bad CPU '%s'",
-						argv[i]);
-			o.cpu = (int)v;
-		} else {
-			return wb_error(WB_EXIT_USAGE,
-					"detect: unknown argument '%s'",
-					argv[i]);
-		}
+		snprintf(val, sizeof(val), "%d", c.cpu);
+		return wb_opt_bad("detect", "--cpu", val,
+				  "a CPU this process may run on");
 	}
+	json = c.json;
+	o.quick = c.quick;
+	o.cpu = c.cpu;
+	if (c.curves)
+		o.progress = stderr;
 	if (o.cpu < 0)
 		o.cpu = wb_topo_default_cpu();
 	if (o.cpu < 0)

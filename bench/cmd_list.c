@@ -7,6 +7,7 @@
 #include <jansson.h>
 
 #include "cmd.h"
+#include "opt.h"
 #include "core/env.h"
 #include "runner/kernel.h"
 #include "runner/needs.h"
@@ -63,26 +64,34 @@ static void print_params(const struct wb_kernel *k)
 	}
 }
 
+struct list_opts {
+	bool json;
+};
+
+static const struct wb_opt list_options[] = {
+	{ WB_FLAG("--json", struct list_opts, json),
+	  .help = "the same as a JSON array" },
+	{ NULL },
+};
+
+static const struct wb_opt_table list_table = {
+	.cmd = "list",
+	.usage = "walkbench list [--json]",
+	.about = "Lists every kernel with its suite, parameters, and whether "
+		 "it\ncan run on this machine; if not, why.\n",
+	.opts = list_options,
+};
+
 int cmd_list(int argc, char **argv)
 {
 	struct wb_sysinfo sys;
-	int as_json = 0;
+	struct list_opts o = { 0 };
+	struct wb_opt_parse p = { .t = &list_table, .dst = &o };
+	int err = wb_opt_parse(&p, argc, argv);
 	json_t *arr;
 
-	if (wb_wants_help(argc, argv)) {
-		printf("usage: walkbench list [--json]\n\n"
-		       "Lists every kernel with its suite, parameters, and "
-		       "whether it\n"
-		       "can run on this machine; if not, why.\n");
-		return 0;
-	}
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--json"))
-			as_json = 1;
-		else
-			return wb_error(WB_EXIT_USAGE,
-					"list: unknown argument '%s'", argv[i]);
-	}
+	if (err || p.help)
+		return err;
 	wb_env_probe(&sys);
 	arr = json_array();
 	for (int i = 0; wb_kernels[i]; i++) {
@@ -104,14 +113,14 @@ int cmd_list(int argc, char **argv)
 						   : "iteration",
 				  "params", params, "runnable", ok, "why",
 				  why));
-		if (!as_json) {
+		if (!o.json) {
 			printf("%-14s %-10s %-4s %s%s%s\n", k->name, k->suite,
 			       ok ? "yes" : "no", k->summary ? k->summary : "",
 			       ok ? "" : " -- cannot run here: ", why);
 			print_params(k);
 		}
 	}
-	if (as_json) {
+	if (o.json) {
 		json_dumpf(arr, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		putchar('\n');
 	}

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "opt.h"
 #include "results/merge.h"
 #include "merge_report.h"
 #include "plot.h"
@@ -35,55 +36,50 @@ struct merge_opts {
 	bool json;
 };
 
-static void usage(FILE *f)
-{
-	fprintf(f,
-		"usage: walkbench merge RESULTS.json... [--out DIR] "
-		"[--json]\n\n"
-		"Combines results files from many hosts into one report "
-		"grouped by CPU\nmodel (vendor, family, model, model name): "
-		"per benchmark the number of\nhosts and runs, the median over "
-		"hosts of each host's median real_time,\nmin and max with "
-		"their hosts, max/min, a robust CV and the outlying\nhosts. "
-		"Incomplete runs, unverified page sizes and instances not ok "
-		"are\nflagged. Reads the files only.\n\n"
-		"  --json     print the merge as one JSON object instead of "
-		"a table\n"
-		"  --out DIR  write DIR/merged.json, DIR/merged.md and, with "
-		"gnuplot,\n"
-		"             each group's `walkbench plot` into DIR/<group>/; "
-		"prints the\n"
-		"             written paths (the JSON with --json). Refuses "
-		"to replace\n"
-		"             any existing file.\n");
-}
+static const struct wb_opt merge_options[] = {
+	{ WB_FLAG("--json", struct merge_opts, json),
+	  .help = "print the merge as one JSON object instead of a table" },
+	{ WB_STR("--out", struct merge_opts, out), .flags = WB_OPT_NONEMPTY,
+	  .arg = "DIR", .want = "a directory",
+	  .help = "write DIR/merged.json, DIR/merged.md and, with gnuplot, "
+		  "each group's `walkbench plot` into DIR/<group>/; prints the "
+		  "written paths (the JSON with --json). Refuses to replace "
+		  "any existing file." },
+	{ NULL },
+};
 
-static int parse_args(int argc, char **argv, struct merge_opts *o)
+static const struct wb_opt_table merge_table = {
+	.cmd = "merge",
+	.usage = "walkbench merge RESULTS.json... [--out DIR] [--json]",
+	.about = "Combines results files from many hosts into one report "
+		 "grouped by CPU\nmodel (vendor, family, model, model name): "
+		 "per benchmark the number of\nhosts and runs, the median over "
+		 "hosts of each host's median real_time,\nmin and max with "
+		 "their hosts, max/min, a robust CV and the outlying\nhosts. "
+		 "Incomplete runs, unverified page sizes and instances not ok "
+		 "are\nflagged. Reads the files only.\n",
+	.opts = merge_options,
+	.min_args = 1,
+	.max_args = -1,
+	.needs = "at least one RESULTS.json",
+};
+
+/* Returns 0, or the exit code; *help when --help was printed. */
+static int parse_args(int argc, char **argv, struct merge_opts *o, bool *help)
 {
+	struct wb_opt_parse p = { .t = &merge_table, .dst = o };
+	int err;
+
 	memset(o, 0, sizeof(*o));
-	o->files = calloc(argc > 1 ? (size_t)argc : 1, sizeof(*o->files));
+	*help = false;
+	o->files = calloc((size_t)argc, sizeof(*o->files));
 	if (!o->files)
 		return wb_error(WB_EXIT_FAILED, "out of memory");
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--out")) {
-			if (i + 1 >= argc || !*argv[i + 1])
-				return wb_error(WB_EXIT_USAGE,
-						"'--out' needs a directory");
-			o->out = argv[++i];
-		} else if (!strcmp(argv[i], "--json")) {
-			o->json = true;
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			return wb_error(WB_EXIT_USAGE,
-					"unknown option '%s' (try --help)",
-					argv[i]);
-		} else {
-			o->files[o->nfiles++] = argv[i];
-		}
-	}
-	if (!o->nfiles)
-		return wb_error(WB_EXIT_USAGE,
-				"merge needs at least one RESULTS.json");
-	return 0;
+	p.args = o->files;
+	err = wb_opt_parse(&p, argc, argv);
+	*help = p.help;
+	o->nfiles = (size_t)p.nargs;
+	return err;
 }
 
 static void plot_command(const struct wb_merge *m,
@@ -267,12 +263,11 @@ int cmd_merge(int argc, char **argv)
 	json_t *root = NULL;
 	size_t loaded = 0;
 	char why[1024];
+	bool help;
 	int rc, err;
 
-	if (wb_wants_help(argc, argv))
-		return usage(stdout), WB_EXIT_OK;
-	rc = parse_args(argc, argv, &o);
-	if (rc)
+	rc = parse_args(argc, argv, &o, &help);
+	if (rc || help)
 		goto out;
 	files = calloc(o.nfiles ? o.nfiles : 1, sizeof(*files));
 	if (!files) {

@@ -12,34 +12,13 @@
 
 #include "cmd.h"
 #include "cmd_model.h"
+#include "opt.h"
 #include "model/cpu.h"
 #include "model/pt.h"
 #include "model/pwc.h"
 #include "model/vipt.h"
 #include "model/walk.h"
 #include "core/parse.h"
-
-int wbm_cli_opt(int argc, char **argv, int *i, const char *name,
-		const char **val)
-{
-	const char *a = argv[*i];
-	size_t n = strlen(name);
-
-	if (strncmp(a, name, n))
-		return 0;
-	if (a[n] == '=') {
-		*val = a + n + 1;
-		return 1;
-	}
-	if (a[n])
-		return 0;
-	if (*i + 1 >= argc) {
-		wb_error(WB_EXIT_USAGE, "option '%s' needs a value", name);
-		return -1;
-	}
-	*val = argv[++*i];
-	return 1;
-}
 
 int wbm_cli_json(json_t *root)
 {
@@ -72,27 +51,6 @@ static const char *human(uint64_t b, char *buf, size_t len)
 }
 
 /* ---- walk ---------------------------------------------------------- */
-
-static const char walk_help[] =
-	"usage: walkbench model walk LAYER... [--pwc Lj=RATE,...] "
-	"[--ntlb RATE] [--json]\n"
-	"Memory references for one translation through the layers, guest "
-	"first.\n"
-	"  LAYER        LEVELS:PAGESIZE, LEVELS 4 or 5, PAGESIZE 4K, 2M or "
-	"1G\n"
-	"  --pwc LIST   paging-structure cache hit rate per level, applied to "
-	"every\n"
-	"               layer, e.g. L4=0.99,L3=0.95,L2=0.6 (adds the expected "
-	"cost)\n"
-	"  --ntlb RATE  nested TLB hit rate for each layer's addresses\n"
-	"  --pwc-sizes Lj=N,... --trace FILE\n"
-	"               simulate LRU paging-structure caches of N entries per "
-	"level\n"
-	"               on the addresses in FILE (one per line, each a walk); "
-	"the\n"
-	"               hit rates found apply to the first layer\n"
-	"The last line is the worst case, prod(d_i + 1) - 1 with d_i each "
-	"layer's\nleaf depth: 'model walk 4:4K 4:4K' ends with 24.\n";
 
 static int parse_layer(const char *tok, struct wbm_layer *l)
 {
@@ -195,6 +153,7 @@ static int read_trace(const char *path, uint64_t **out, size_t *n)
 		if (errno || *e) {
 			fclose(f);
 			free(*out);
+			*out = NULL;
 			return wb_error(WB_EXIT_USAGE,
 					"model walk: %s:%d: bad address '%s'",
 					path, ln, s);
@@ -207,6 +166,7 @@ static int read_trace(const char *path, uint64_t **out, size_t *n)
 			if (!p) {
 				fclose(f);
 				free(*out);
+				*out = NULL;
 				return wb_error(WB_EXIT_MISSING,
 						"out of memory");
 			}
@@ -218,74 +178,93 @@ static int read_trace(const char *path, uint64_t **out, size_t *n)
 	return 0;
 }
 
+struct walk_cli {
+	double pwc[6], ntlb;
+	uint32_t pwc_sizes[6];
+	const char *trace;
+	bool json;
+};
+
+static int opt_pwc(void *dst, const char *arg)
+{
+	return parse_pwc(arg, dst);
+}
+
+static int opt_pwc_sizes(void *dst, const char *arg)
+{
+	return parse_pwc_sizes(arg, dst);
+}
+
+static const struct wb_opt walk_options[] = {
+	{ WB_CALL("--pwc", struct walk_cli, pwc, opt_pwc), .arg = "LIST",
+	  .want = "Lj=RATE,... with j 2-5 and RATE in [0,1]",
+	  .help = "paging-structure cache hit rate per level, applied to every "
+		  "layer, e.g. L4=0.99,L3=0.95,L2=0.6 (adds the expected "
+		  "cost)" },
+	{ WB_DOUBLE("--ntlb", struct walk_cli, ntlb, 0, 1), .arg = "RATE",
+	  .want = "a rate in [0,1]",
+	  .help = "nested TLB hit rate for each layer's addresses" },
+	{ WB_CALL("--pwc-sizes", struct walk_cli, pwc_sizes, opt_pwc_sizes),
+	  .arg = "Lj=N,...", .want = "Lj=N,... with j 2-5 and N <= 256",
+	  .help = "simulate LRU paging-structure caches of N entries per level "
+		  "on the addresses of --trace; the hit rates found apply to "
+		  "the first layer" },
+	{ WB_STR("--trace", struct walk_cli, trace), .arg = "FILE",
+	  .help = "addresses for --pwc-sizes, one per line, each a walk" },
+	{ WB_FLAG("--json", struct walk_cli, json),
+	  .help = "print the results as JSON" },
+	{ NULL },
+};
+
+static const struct wb_opt_table walk_table = {
+	.cmd = "model walk",
+	.usage = "walkbench model walk LAYER... [--pwc Lj=RATE,...] [--ntlb "
+		 "RATE]\n"
+		 "                      [--pwc-sizes Lj=N,... --trace FILE] "
+		 "[--json]",
+	.about = "Memory references for one translation through the layers, "
+		 "guest first.\nLAYER is LEVELS:PAGESIZE, LEVELS 4 or 5, "
+		 "PAGESIZE 4K, 2M or 1G.\n",
+	.opts = walk_options,
+	.epilog = "The last line is the worst case, prod(d_i + 1) - 1 with d_i "
+		  "each layer's\nleaf depth: 'model walk 4:4K 4:4K' ends with "
+		  "24.\n",
+	.flags = WB_OPTS_EQUALS,
+	.min_args = 1,
+	.max_args = WBM_MAX_LAYERS,
+	.needs = "at least one LAYER (e.g. 4:4K 4:4K)",
+};
+
 static int model_walk(int argc, char **argv)
 {
-	uint32_t pwc_sizes[6] = { 0 };
-	const char *trace_path = NULL;
+	struct walk_cli c = { 0 };
+	const char *layer_args[WBM_MAX_LAYERS];
+	struct wb_opt_parse p = { .t = &walk_table,
+				  .dst = &c,
+				  .args = layer_args };
+	const char *trace_path;
 	struct wbm_pwc_result pr;
-	int have_sizes = 0;
+	int have_sizes;
 	struct wbm_layer layers[WBM_MAX_LAYERS];
-	double pwc[6] = { 0 }, ntlb = 0, expected = 0;
-	int k = 0, json = 0, have_pwc = 0, levels[WBM_MAX_LAYERS];
+	double ntlb, expected = 0;
+	int k, json, have_pwc, levels[WBM_MAX_LAYERS];
 	uint64_t sizes[WBM_MAX_LAYERS], worst;
-	const char *v;
+	int err = wb_opt_parse(&p, argc, argv);
 
-	if (wb_wants_help(argc, argv))
-		return fputs(walk_help, stdout), WB_EXIT_OK;
+	if (err || p.help)
+		return err;
 	memset(layers, 0, sizeof(layers));
-	for (int i = 1; i < argc; i++) {
-		int r;
-
-		if (!strcmp(argv[i], "--json")) {
-			json = 1;
-		} else if ((r = wbm_cli_opt(argc, argv, &i, "--pwc", &v))) {
-			if (r < 0)
-				return WB_EXIT_USAGE;
-			if (parse_pwc(v, pwc))
-				return wbm_cli_bad(
-					"walk", "--pwc", v,
-					"want Lj=RATE,... with j 2-5 "
-					"and RATE in [0,1]");
-			have_pwc = 1;
-		} else if ((r = wbm_cli_opt(argc, argv, &i, "--ntlb", &v))) {
-			if (r < 0)
-				return WB_EXIT_USAGE;
-			if (wb_parse_double(v, &ntlb) || ntlb < 0 || ntlb > 1)
-				return wbm_cli_bad("walk", "--ntlb", v,
-						   "want a rate in [0,1]");
-			have_pwc = 1;
-		} else if ((r = wbm_cli_opt(argc, argv, &i, "--pwc-sizes",
-					    &v))) {
-			if (r < 0)
-				return WB_EXIT_USAGE;
-			if (parse_pwc_sizes(v, pwc_sizes))
-				return wbm_cli_bad("walk", "--pwc-sizes", v,
-						   "want Lj=N,... with j 2-5 "
-						   "and N <= 256");
-			have_sizes = 1;
-		} else if ((r = wbm_cli_opt(argc, argv, &i, "--trace", &v))) {
-			if (r < 0)
-				return WB_EXIT_USAGE;
-			trace_path = v;
-		} else if (argv[i][0] == '-') {
-			return wb_error(WB_EXIT_USAGE,
-					"model walk: unknown option '%s'",
-					argv[i]);
-		} else {
-			if (k == WBM_MAX_LAYERS)
-				return wbm_cli_bad("walk", "layer", argv[i],
-						   "at most 8 layers");
-			if (parse_layer(argv[i], &layers[k]))
-				return wbm_cli_bad(
-					"walk", "layer", argv[i],
-					"want LEVELS:PAGESIZE, LEVELS 4 or 5, "
-					"PAGESIZE 4K, 2M or 1G");
-			k++;
-		}
-	}
-	if (!k)
-		return wb_error(WB_EXIT_USAGE,
-				"model walk: no LAYER given (e.g. 4:4K 4:4K)");
+	for (k = 0; k < p.nargs; k++)
+		if (parse_layer(layer_args[k], &layers[k]))
+			return wbm_cli_bad(
+				"walk", "layer", layer_args[k],
+				"want LEVELS:PAGESIZE, LEVELS 4 or 5, "
+				"PAGESIZE 4K, 2M or 1G");
+	trace_path = c.trace;
+	ntlb = c.ntlb;
+	json = c.json;
+	have_pwc = wb_opt_given(&p, "--pwc") || wb_opt_given(&p, "--ntlb");
+	have_sizes = wb_opt_given(&p, "--pwc-sizes");
 	if (have_sizes != !!trace_path)
 		return wb_error(WB_EXIT_USAGE,
 				"model walk: --pwc-sizes and --trace go "
@@ -293,12 +272,12 @@ static int model_walk(int argc, char **argv)
 	if (trace_path) {
 		uint64_t *tr;
 		size_t tn;
-		int err = read_trace(trace_path, &tr, &tn);
 
+		err = read_trace(trace_path, &tr, &tn);
 		if (err)
 			return err;
 		err = wbm_pwc_trace(layers[0].levels, layers[0].page_size,
-				    pwc_sizes, tr, tn, &pr);
+				    c.pwc_sizes, tr, tn, &pr);
 		free(tr);
 		if (err)
 			return wb_error(WB_EXIT_USAGE, "model walk: bad layer");
@@ -307,7 +286,7 @@ static int model_walk(int argc, char **argv)
 	for (int i = 0; i < k; i++) {
 		levels[i] = layers[i].levels;
 		sizes[i] = layers[i].page_size;
-		memcpy(layers[i].pwc_hit, pwc, sizeof(pwc));
+		memcpy(layers[i].pwc_hit, c.pwc, sizeof(c.pwc));
 		if (i == 0 && trace_path)
 			memcpy(layers[i].pwc_hit, pr.hit, sizeof(pr.hit));
 		layers[i].ntlb_hit = ntlb;
@@ -406,18 +385,6 @@ static int model_walk(int argc, char **argv)
 }
 
 /* ---- footprint ----------------------------------------------------- */
-
-static const char footprint_help[] =
-	"usage: walkbench model footprint (--map START:LENGTH[:PAGESIZE]... | "
-	"--file FILE) [--levels 4|5] [--json]\n"
-	"Exact page-table pages per level for one address space.\n"
-	"  --map M     START (hex 0x... or a size like 1G), LENGTH (a size), "
-	"PAGESIZE\n"
-	"              4K (default), 2M or 1G; repeatable\n"
-	"  --file F    one mapping per line in the same form; '#' starts a "
-	"comment\n"
-	"Overlapping or unaligned mappings are reported (exit 2), never "
-	"adjusted.\n";
 
 #define MAX_MAPS 65536
 
@@ -526,66 +493,95 @@ static const char *level_name(int level, int levels)
 	return level == levels ? "PGD" : level_names[level];
 }
 
+struct footprint_cli {
+	struct maplist maps;
+	int levels;
+	bool json;
+};
+
+static int opt_map(void *dst, const char *arg)
+{
+	return add_map(dst, arg);
+}
+
+static int opt_file(void *dst, const char *arg)
+{
+	return read_maps(dst, arg);
+}
+
+static const struct wb_opt footprint_options[] = {
+	{ WB_CALL("--map", struct footprint_cli, maps, opt_map),
+	  .arg = "START:LENGTH[:PAGESIZE]",
+	  .help = "START (hex 0x... or a size like 1G), LENGTH (a size), "
+		  "PAGESIZE 4K (default), 2M or 1G; repeatable" },
+	{ WB_CALL("--file", struct footprint_cli, maps, opt_file),
+	  .arg = "FILE",
+	  .help = "one mapping per line in the same form; '#' starts a "
+		  "comment" },
+	{ WB_INT("--levels", struct footprint_cli, levels, 4, 5), .arg = "4|5",
+	  .want = "4 or 5", .help = "paging levels (default 4)" },
+	{ WB_FLAG("--json", struct footprint_cli, json),
+	  .help = "print the counts as JSON" },
+	{ NULL },
+};
+
+static const struct wb_opt_table footprint_table = {
+	.cmd = "model footprint",
+	.usage = "walkbench model footprint (--map START:LENGTH[:PAGESIZE]... "
+		 "|\n"
+		 "                           --file FILE) [--levels 4|5] "
+		 "[--json]",
+	.about = "Exact page-table pages per level for one address space.\n",
+	.opts = footprint_options,
+	.epilog = "Overlapping or unaligned mappings are reported (exit 2), "
+		  "never adjusted.\n",
+	.flags = WB_OPTS_EQUALS,
+};
+
 static int model_footprint(int argc, char **argv)
 {
-	struct maplist l = { 0 };
+	struct footprint_cli cli = { .levels = 4 };
+	struct wb_opt_parse p = { .t = &footprint_table, .dst = &cli };
+	struct maplist *l = &cli.maps;
 	struct wbm_pt_count c;
-	int levels = 4, json = 0, err = 0;
-	const char *v;
+	int levels, json, err;
 
-	if (wb_wants_help(argc, argv))
-		return fputs(footprint_help, stdout), WB_EXIT_OK;
-	l.m = malloc(MAX_MAPS * sizeof(*l.m));
-	l.tok = calloc(MAX_MAPS, sizeof(*l.tok));
-	if (!l.m || !l.tok) {
-		free_maps(&l);
+	l->m = malloc(MAX_MAPS * sizeof(*l->m));
+	l->tok = calloc(MAX_MAPS, sizeof(*l->tok));
+	if (!l->m || !l->tok) {
+		free_maps(l);
 		return wb_error(WB_EXIT_MISSING, "out of memory");
 	}
-	for (int i = 1; i < argc && !err; i++) {
-		int r;
-
-		if (!strcmp(argv[i], "--json")) {
-			json = 1;
-		} else if ((r = wbm_cli_opt(argc, argv, &i, "--map", &v))) {
-			err = r < 0 ? WB_EXIT_USAGE : add_map(&l, v);
-		} else if ((r = wbm_cli_opt(argc, argv, &i, "--file", &v))) {
-			err = r < 0 ? WB_EXIT_USAGE : read_maps(&l, v);
-		} else if ((r = wbm_cli_opt(argc, argv, &i, "--levels", &v))) {
-			if (r < 0)
-				err = WB_EXIT_USAGE;
-			else if (wb_parse_int(v, &levels) ||
-				 (levels != 4 && levels != 5))
-				err = wbm_cli_bad("footprint", "--levels", v,
-						  "want 4 or 5");
-		} else {
-			err = wb_error(WB_EXIT_USAGE,
-				       "model footprint: unknown argument '%s'",
-				       argv[i]);
-		}
+	err = wb_opt_parse(&p, argc, argv);
+	if (err || p.help) {
+		free_maps(l);
+		return err;
 	}
-	if (!err && !l.n)
+	levels = cli.levels;
+	json = cli.json;
+	if (!l->n)
 		err = wb_error(WB_EXIT_USAGE,
 			       "model footprint: no mapping (--map or --file)");
 	if (!err) {
 		size_t bad, other;
 		enum wbm_map_err why;
 
-		err = wbm_maps_check(l.m, l.n, levels, &bad, &other, &why);
+		err = wbm_maps_check(l->m, l->n, levels, &bad, &other, &why);
 		if (err == -ENOMEM)
 			err = wb_error(WB_EXIT_MISSING, "out of memory");
 		else if (err && why == WBM_MAP_OVERLAP)
 			err = wb_error(WB_EXIT_USAGE,
 				       "model footprint: mapping '%s' overlaps "
 				       "mapping '%s'",
-				       l.tok[bad], l.tok[other]);
+				       l->tok[bad], l->tok[other]);
 		else if (err)
-			err = wbm_cli_bad("footprint", "mapping", l.tok[bad],
+			err = wbm_cli_bad("footprint", "mapping", l->tok[bad],
 					  wbm_map_err_str(why));
 	}
-	if (!err && wbm_pt_count(l.m, l.n, levels, &c))
+	if (!err && wbm_pt_count(l->m, l->n, levels, &c))
 		err = wb_error(WB_EXIT_MISSING, "out of memory");
 	if (err) {
-		free_maps(&l);
+		free_maps(l);
 		return err;
 	}
 	if (json) {
@@ -595,16 +591,16 @@ static int model_footprint(int argc, char **argv)
 			json_object_set_new(t, level_name(lv, levels),
 					    json_integer(c.tables[lv]));
 		json_object_set_new(root, "levels", json_integer(levels));
-		json_object_set_new(root, "mappings", json_integer(l.n));
+		json_object_set_new(root, "mappings", json_integer(l->n));
 		json_object_set_new(root, "tables", t);
 		json_object_set_new(root, "total_bytes",
 				    json_integer(c.total_bytes));
 		json_object_set_new(root, "vmpte_bytes",
 				    json_integer(c.vmpte_bytes));
-		free_maps(&l);
+		free_maps(l);
 		return wbm_cli_json(root);
 	}
-	printf("%zu mapping(s), %d-level paging\n", l.n, levels);
+	printf("%zu mapping(s), %d-level paging\n", l->n, levels);
 	for (int lv = 1; lv <= levels; lv++)
 		printf("level %d (%s) tables: %llu\n", lv,
 		       level_name(lv, levels),
@@ -613,129 +609,103 @@ static int model_footprint(int argc, char **argv)
 	printf("VmPTE bytes: %llu (%llu kB)\n",
 	       (unsigned long long)c.vmpte_bytes,
 	       (unsigned long long)c.vmpte_bytes >> 10);
-	free_maps(&l);
+	free_maps(l);
 	return WB_EXIT_OK;
 }
 
 /* ---- fleet --------------------------------------------------------- */
 
-static const char fleet_help[] =
-	"usage: walkbench model fleet --procs N --private SIZE --shared SIZE "
-	"--phys SIZE\n"
-	"         [--levels 4|5] [--share-tables | --hugetlb-pmd-share]\n"
-	"         [--private-page 4K] [--shared-page 4K] [--ipt-entry BYTES] "
-	"[--json]\n"
-	"Page-table bytes of N processes that each map SIZE privately and "
-	"one\nshared object, against an inverted page table for --phys of "
-	"4K frames.\n"
-	"  --share-tables       what-if: tables wholly inside the shared "
-	"mapping\n"
-	"                       exist once (whole branches shared)\n"
-	"  --hugetlb-pmd-share  Linux hugetlb PMD sharing (needs "
-	"--shared-page 2M)\n"
-	"  --ipt-entry BYTES    inverted-table entry size (default 16: "
-	"tag + chain)\n";
+struct fleet_cli {
+	struct wbm_fleet_spec s;
+	bool json, share_tables, pmd_share;
+};
 
-static int size_opt(const char *sub, const char *name, const char *v,
-		    uint64_t *out, int page)
-{
-	if (page ? wb_parse_pagesize(v, out) : wb_parse_size(v, out))
-		return wbm_cli_bad(sub, name, v,
-				   page ? "want 4K, 2M or 1G"
-					: "want a size like 8G");
-	return 0;
-}
+static const struct wb_opt fleet_options[] = {
+	{ WB_U64("--procs", struct fleet_cli, s.procs, 1, 0x1p64),
+	  .help = "processes (needed)" },
+	{ WB_SIZE("--private", struct fleet_cli, s.private_bytes, 0),
+	  .help = "each process's private mapping (needed)" },
+	{ WB_SIZE("--shared", struct fleet_cli, s.shared_bytes, 0),
+	  .help = "the one object every process maps (needed)" },
+	{ WB_SIZE("--phys", struct fleet_cli, s.phys_bytes, 0),
+	  .help = "physical memory the inverted table covers in 4K frames "
+		  "(needed)" },
+	{ WB_INT("--levels", struct fleet_cli, s.levels, 4, 5), .arg = "4|5",
+	  .want = "4 or 5", .help = "paging levels (default 4)" },
+	{ WB_FLAG("--share-tables", struct fleet_cli, share_tables),
+	  .help = "what-if: tables wholly inside the shared mapping exist once "
+		  "(whole branches shared)" },
+	{ WB_FLAG("--hugetlb-pmd-share", struct fleet_cli, pmd_share),
+	  .help = "Linux hugetlb PMD sharing (needs --shared-page 2M)" },
+	{ WB_PAGESIZE("--private-page", struct fleet_cli, s.private_page),
+	  .help = "page size of the private mapping (default 4K)" },
+	{ WB_PAGESIZE("--shared-page", struct fleet_cli, s.shared_page),
+	  .help = "page size of the shared object (default 4K)" },
+	{ WB_U64("--ipt-entry", struct fleet_cli, s.ipt_entry_bytes, 1, 0x1p64),
+	  .arg = "BYTES",
+	  .help = "inverted-table entry size (default 16: tag + chain)" },
+	{ WB_FLAG("--json", struct fleet_cli, json),
+	  .help = "print the totals as JSON" },
+	{ NULL },
+};
+
+static const struct wb_opt_table fleet_table = {
+	.cmd = "model fleet",
+	.usage = "walkbench model fleet --procs N --private SIZE --shared SIZE "
+		 "--phys SIZE\n"
+		 "         [--levels 4|5] [--share-tables | "
+		 "--hugetlb-pmd-share]\n"
+		 "         [--private-page 4K] [--shared-page 4K] [--ipt-entry "
+		 "BYTES] [--json]",
+	.about = "Page-table bytes of N processes that each map SIZE privately "
+		 "and one\nshared object, against an inverted page table for "
+		 "--phys of 4K frames.\n",
+	.opts = fleet_options,
+	.flags = WB_OPTS_EQUALS,
+};
 
 static int model_fleet(int argc, char **argv)
 {
-	struct wbm_fleet_spec s = { .private_page = WBM_4K,
-				    .shared_page = WBM_4K,
-				    .ipt_entry_bytes = 16,
-				    .levels = 4 };
-	int json = 0, err = 0, have = 0;
+	struct fleet_cli c = { .s = { .private_page = WBM_4K,
+				      .shared_page = WBM_4K,
+				      .ipt_entry_bytes = 16,
+				      .levels = 4 } };
+	struct wb_opt_parse p = { .t = &fleet_table, .dst = &c };
+	struct wbm_fleet_spec s;
 	struct wbm_fleet f;
-	const char *v;
 	char b1[32], b2[32];
+	int json, err = wb_opt_parse(&p, argc, argv);
 
-	if (wb_wants_help(argc, argv))
-		return fputs(fleet_help, stdout), WB_EXIT_OK;
-	for (int i = 1; i < argc && !err; i++) {
-		int r = 0;
-
-		if (!strcmp(argv[i], "--json")) {
-			json = 1;
-		} else if (!strcmp(argv[i], "--share-tables")) {
-			s.share = WBM_SHARE_BRANCHES;
-		} else if (!strcmp(argv[i], "--hugetlb-pmd-share")) {
-			s.share = WBM_SHARE_HUGETLB_PMD;
-		} else if ((r = wbm_cli_opt(argc, argv, &i, "--procs", &v)) >
-			   0) {
-			have |= 1;
-			if (wb_parse_u64(v, &s.procs) || !s.procs)
-				err = wbm_cli_bad("fleet", "--procs", v,
-						  "want a count >= 1");
-		} else if (!r && (r = wbm_cli_opt(argc, argv, &i, "--private",
-						  &v)) > 0) {
-			have |= 2;
-			err = size_opt("fleet", "--private", v,
-				       &s.private_bytes, 0);
-		} else if (!r && (r = wbm_cli_opt(argc, argv, &i, "--shared",
-						  &v)) > 0) {
-			have |= 4;
-			err = size_opt("fleet", "--shared", v, &s.shared_bytes,
-				       0);
-		} else if (!r && (r = wbm_cli_opt(argc, argv, &i, "--phys",
-						  &v)) > 0) {
-			have |= 8;
-			err = size_opt("fleet", "--phys", v, &s.phys_bytes, 0);
-		} else if (!r && (r = wbm_cli_opt(argc, argv, &i,
-						  "--private-page", &v)) > 0) {
-			err = size_opt("fleet", "--private-page", v,
-				       &s.private_page, 1);
-		} else if (!r && (r = wbm_cli_opt(argc, argv, &i,
-						  "--shared-page", &v)) > 0) {
-			err = size_opt("fleet", "--shared-page", v,
-				       &s.shared_page, 1);
-		} else if (!r && (r = wbm_cli_opt(argc, argv, &i, "--ipt-entry",
-						  &v)) > 0) {
-			if (wb_parse_u64(v, &s.ipt_entry_bytes) ||
-			    !s.ipt_entry_bytes)
-				err = wbm_cli_bad("fleet", "--ipt-entry", v,
-						  "want bytes >= 1");
-		} else if (!r && (r = wbm_cli_opt(argc, argv, &i, "--levels",
-						  &v)) > 0) {
-			if (wb_parse_int(v, &s.levels) ||
-			    (s.levels != 4 && s.levels != 5))
-				err = wbm_cli_bad("fleet", "--levels", v,
-						  "want 4 or 5");
-		} else if (r < 0) {
-			err = WB_EXIT_USAGE;
-		} else {
-			err = wb_error(WB_EXIT_USAGE,
-				       "model fleet: unknown argument '%s'",
-				       argv[i]);
-		}
-	}
-	if (err)
+	if (err || p.help)
 		return err;
-	if (have != 15)
+	if (!wb_opt_given(&p, "--procs") || !wb_opt_given(&p, "--private") ||
+	    !wb_opt_given(&p, "--shared") || !wb_opt_given(&p, "--phys"))
 		return wb_error(WB_EXIT_USAGE,
 				"model fleet: --procs, --private, --shared and "
 				"--phys are all needed");
+	if (c.share_tables && c.pmd_share)
+		return wb_error(WB_EXIT_USAGE,
+				"model fleet: --share-tables and "
+				"--hugetlb-pmd-share exclude each other");
+	s = c.s;
+	s.share = c.share_tables ? WBM_SHARE_BRANCHES
+		  : c.pmd_share	 ? WBM_SHARE_HUGETLB_PMD
+				 : s.share;
+	json = c.json;
 	if (s.share == WBM_SHARE_HUGETLB_PMD && s.shared_page != WBM_2M)
 		return wb_error(WB_EXIT_USAGE,
 				"model fleet: --hugetlb-pmd-share needs "
 				"--shared-page 2M");
 	if (s.private_bytes % s.private_page)
-		return wbm_cli_bad(
-			"fleet", "--private",
+		return wb_opt_bad(
+			"model fleet", "--private",
 			wb_format_size(s.private_bytes, b1, sizeof(b1)),
-			"not a multiple of --private-page");
+			"a multiple of --private-page");
 	if (s.shared_bytes % s.shared_page)
-		return wbm_cli_bad(
-			"fleet", "--shared",
+		return wb_opt_bad(
+			"model fleet", "--shared",
 			wb_format_size(s.shared_bytes, b1, sizeof(b1)),
-			"not a multiple of --shared-page");
+			"a multiple of --shared-page");
 	if (!s.private_bytes && !s.shared_bytes)
 		return wb_error(
 			WB_EXIT_USAGE,
@@ -814,60 +784,62 @@ static int model_fleet(int argc, char **argv)
 
 /* ---- vipt ---------------------------------------------------------- */
 
-static const char vipt_help[] =
-	"usage: walkbench model vipt (--size SIZE --ways N --line BYTES | "
-	"--cpu NAME) [--page 4K] [--json]\n"
-	"Checks S x B <= P for a virtually indexed, physically tagged cache "
-	"(S sets,\nB-byte lines, P-byte pages): prints OK or VIOLATES; exit 1 "
-	"when it violates.\n"
-	"  --cpu NAME   take the L1D geometry from the CPU table\n";
+struct vipt_cli {
+	uint64_t size, ways, line, page;
+	const char *cpu;
+	bool json;
+};
+
+static const struct wb_opt vipt_options[] = {
+	{ WB_SIZE("--size", struct vipt_cli, size, 0),
+	  .help = "the cache's size" },
+	{ WB_U64("--ways", struct vipt_cli, ways, 1, 0x1p64),
+	  .help = "its associativity" },
+	{ WB_SIZE("--line", struct vipt_cli, line, 0), .arg = "BYTES",
+	  .help = "its line size" },
+	{ WB_PAGESIZE("--page", struct vipt_cli, page),
+	  .help = "the page size (default 4K)" },
+	{ WB_STR("--cpu", struct vipt_cli, cpu), .arg = "NAME",
+	  .help = "take the L1D geometry from the CPU table" },
+	{ WB_FLAG("--json", struct vipt_cli, json),
+	  .help = "print the check as JSON" },
+	{ NULL },
+};
+
+static const struct wb_opt_table vipt_table = {
+	.cmd = "model vipt",
+	.usage = "walkbench model vipt (--size SIZE --ways N --line BYTES | "
+		 "--cpu NAME)\n"
+		 "                      [--page 4K] [--json]",
+	.about = "Checks S x B <= P for a virtually indexed, physically tagged "
+		 "cache (S sets,\nB-byte lines, P-byte pages): prints OK or "
+		 "VIOLATES; exit 1 when it violates.\n",
+	.opts = vipt_options,
+	.flags = WB_OPTS_EQUALS,
+};
 
 static int model_vipt(int argc, char **argv)
 {
-	uint64_t size = 0, ways = 0, line = 0, page = WBM_4K;
+	struct vipt_cli c = { .page = WBM_4K };
+	struct wb_opt_parse p = { .t = &vipt_table, .dst = &c };
+	uint64_t size, ways, line, page;
 	struct wbm_vipt r;
 	struct wbm_cpu cpu;
-	const char *v, *cpu_name = NULL;
-	int json = 0, err = 0;
+	const char *cpu_name;
+	int json, err = wb_opt_parse(&p, argc, argv);
 
-	if (wb_wants_help(argc, argv))
-		return fputs(vipt_help, stdout), WB_EXIT_OK;
-	for (int i = 1; i < argc && !err; i++) {
-		int q = 0;
-
-		if (!strcmp(argv[i], "--json")) {
-			json = 1;
-		} else if ((q = wbm_cli_opt(argc, argv, &i, "--size", &v)) >
-			   0) {
-			err = size_opt("vipt", "--size", v, &size, 0);
-		} else if (!q && (q = wbm_cli_opt(argc, argv, &i, "--ways",
-						  &v)) > 0) {
-			if (wb_parse_u64(v, &ways) || !ways)
-				err = wbm_cli_bad("vipt", "--ways", v,
-						  "want a count >= 1");
-		} else if (!q && (q = wbm_cli_opt(argc, argv, &i, "--line",
-						  &v)) > 0) {
-			err = size_opt("vipt", "--line", v, &line, 0);
-		} else if (!q && (q = wbm_cli_opt(argc, argv, &i, "--page",
-						  &v)) > 0) {
-			err = size_opt("vipt", "--page", v, &page, 1);
-		} else if (!q &&
-			   (q = wbm_cli_opt(argc, argv, &i, "--cpu", &v)) > 0) {
-			cpu_name = v;
-		} else if (q < 0) {
-			err = WB_EXIT_USAGE;
-		} else {
-			err = wb_error(WB_EXIT_USAGE,
-				       "model vipt: unknown argument '%s'",
-				       argv[i]);
-		}
-	}
-	if (err)
+	if (err || p.help)
 		return err;
+	size = c.size;
+	ways = c.ways;
+	line = c.line;
+	page = c.page;
+	cpu_name = c.cpu;
+	json = c.json;
 	if (cpu_name) {
 		if (wbm_cpu_by_name(cpu_name, &cpu))
-			return wbm_cli_bad("vipt", "--cpu", cpu_name,
-					   "not in the CPU table");
+			return wb_opt_bad("model vipt", "--cpu", cpu_name,
+					  "a CPU in the CPU table");
 		size = size ? size : cpu.l1d_bytes;
 		ways = ways ? ways : cpu.l1d_ways;
 		line = line ? line : cpu.l1d_line;
@@ -906,11 +878,7 @@ static int model_vipt(int argc, char **argv)
 
 /* ---- dispatch ------------------------------------------------------ */
 
-static const struct {
-	const char *name;
-	int (*fn)(int argc, char **argv);
-	const char *help;
-} subs[] = {
+static const struct wb_command model_cmds[] = {
 	{ "walk", model_walk,
 	  "memory references per translation (2D, k layers)" },
 	{ "footprint", model_footprint,
@@ -918,24 +886,18 @@ static const struct {
 	{ "fleet", model_fleet, "tables of N processes vs an inverted table" },
 	{ "vipt", model_vipt, "VIPT synonym check S x B <= P" },
 	{ "tlb", wbm_model_tlb, "TLB simulator: misses, knees, --bench" },
+	{ NULL },
 };
 
-static void usage(FILE *f)
-{
-	fprintf(f, "usage: walkbench model SUBVERB [ARGS] [--json]\n\n");
-	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
-		fprintf(f, "  %-10s %s\n", subs[i].name, subs[i].help);
-	fprintf(f, "\n'walkbench model SUBVERB --help' describes one.\n");
-}
+static const struct wb_commands model_commands = {
+	.cmd = "model",
+	.usage = "walkbench model SUBVERB [ARGS] [--json]",
+	.what = "subverb",
+	.list = model_cmds,
+	.epilog = "'walkbench model SUBVERB --help' describes one.\n",
+};
 
 int cmd_model(int argc, char **argv)
 {
-	if (argc < 2)
-		return usage(stderr), WB_EXIT_USAGE;
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
-		return usage(stdout), WB_EXIT_OK;
-	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
-		if (!strcmp(argv[1], subs[i].name))
-			return subs[i].fn(argc - 1, argv + 1);
-	return wb_error(WB_EXIT_USAGE, "model: unknown subverb '%s'", argv[1]);
+	return wb_dispatch(&model_commands, argc, argv);
 }

@@ -6,16 +6,10 @@
 #include <jansson.h>
 #include <stdint.h>
 
-/*
- * Option scanning: "--name VALUE" or "--name=VALUE". Returns 1 and sets
- * *@val (advancing *@i) when argv[*i] is @name; 0 if it is not; -1 after
- * printing an error when the value is missing.
- */
-int wbm_cli_opt(int argc, char **argv, int *i, const char *name,
-		const char **val);
 /* Prints @root (compact to a single line unless it is big) and frees it. */
 int wbm_cli_json(json_t *root);
-/* "walkbench: error: model SUB: bad TOKEN 'x' (why)" and exit 2. */
+/* "walkbench: error: model SUB: bad WHAT 'x' (why)" and exit 2, for a
+ * token that is no option's value (a layer, a mapping). */
 int wbm_cli_bad(const char *sub, const char *what, const char *tok,
 		const char *why);
 

@@ -12,36 +12,58 @@
 
 #include "cmd.h"
 #include "cmd_model.h"
+#include "opt.h"
 #include "model/cpu.h"
 #include "model/tlb.h"
 #include "core/parse.h"
 
-static const char tlb_help[] =
-	"usage: walkbench model tlb [--cpu NAME|host | --geometry FILE]\n"
-	"         (--pattern chase:N:PAGESIZE | --trace FILE) [--sweep] "
-	"[--json]\n"
-	"       walkbench model tlb --bench [--cpu NAME] [--json]\n"
-	"Simulates the data TLB levels (set-associative, LRU) of a CPU from "
-	"the\nbundled table (default: this machine's, if the table has it).\n"
-	"  --pattern chase:N:PAGESIZE  the tlb_reach kernel: N pages in random "
-	"cyclic order\n"
-	"  --trace FILE   one access per line: ADDRESS [PAGESIZE] (hex 0x... "
-	"or decimal)\n"
-	"  --geometry FILE  lines 'LEVEL STRUCTS', e.g. '1 4K:64:4,2M:32:4' "
-	"and\n"
-	"                 '2 4K+2M:1536:12' (WAYS FA: fully associative)\n"
-	"  --sweep        chase over many N; prints misses per access and the "
-	"knees\n"
-	"                 (largest N with no miss at each level)\n"
-	"  --passes N     measured passes of the chase (default 4, after 2 "
-	"warm-up)\n"
-	"  --seed N       permutation seed (default 1)\n"
-	"  --bench        simulated translations per second on one core\n";
-
 struct tlb_args {
 	const char *cpu, *geometry, *pattern, *trace;
-	int sweep, bench, json;
+	bool sweep, bench, json;
 	uint64_t passes, seed;
+};
+
+static const struct wb_opt tlb_options[] = {
+	{ WB_STR("--cpu", struct tlb_args, cpu), .arg = "NAME|host",
+	  .help = "the CPU table's geometry of NAME (default: this machine's, "
+		  "if the table has it)" },
+	{ WB_STR("--geometry", struct tlb_args, geometry), .arg = "FILE",
+	  .help = "lines 'LEVEL STRUCTS', e.g. '1 4K:64:4,2M:32:4' and "
+		  "'2 4K+2M:1536:12' (WAYS FA: fully associative)" },
+	{ WB_STR("--pattern", struct tlb_args, pattern),
+	  .arg = "chase:N:PAGESIZE",
+	  .help = "the tlb_reach kernel: N pages in random cyclic order" },
+	{ WB_STR("--trace", struct tlb_args, trace), .arg = "FILE",
+	  .help = "one access per line: ADDRESS [PAGESIZE] (hex 0x... or "
+		  "decimal)" },
+	{ WB_FLAG("--sweep", struct tlb_args, sweep),
+	  .help = "chase over many N; prints misses per access and the knees "
+		  "(largest N with no miss at each level)" },
+	{ WB_U64("--passes", struct tlb_args, passes, 1, 0x1p64),
+	  .help = "measured passes of the chase (default 4, after 2 "
+		  "warm-up)" },
+	{ WB_U64("--seed", struct tlb_args, seed, 0, 0x1p64),
+	  .help = "permutation seed (default 1)" },
+	{ WB_FLAG("--bench", struct tlb_args, bench),
+	  .help = "simulated translations per second on one core" },
+	{ WB_FLAG("--json", struct tlb_args, json),
+	  .help = "print the results as JSON" },
+	{ NULL },
+};
+
+static const struct wb_opt_table tlb_table = {
+	.cmd = "model tlb",
+	.usage = "walkbench model tlb [--cpu NAME|host | --geometry FILE]\n"
+		 "         (--pattern chase:N:PAGESIZE | --trace FILE) "
+		 "[--sweep] "
+		 "[--json]\n"
+		 "       walkbench model tlb --bench [--cpu NAME] [--json]",
+	.about =
+		"Simulates the data TLB levels (set-associative, LRU) of a CPU "
+		"from the\nbundled table (default: this machine's, if the "
+		"table has it).\n",
+	.opts = tlb_options,
+	.flags = WB_OPTS_EQUALS,
 };
 
 /* Reads vendor, family and model from /proc/cpuinfo. */
@@ -140,8 +162,8 @@ static int pick_geometry(const struct tlb_args *a, struct wbm_tlb_geom *g,
 	}
 	if (a->cpu && strcmp(a->cpu, "host")) {
 		if (wbm_cpu_by_name(a->cpu, &c))
-			return wbm_cli_bad("tlb", "--cpu", a->cpu,
-					   "not in the CPU table");
+			return wb_opt_bad("model tlb", "--cpu", a->cpu,
+					  "a CPU in the CPU table, or host");
 		*g = c.dtlb;
 		snprintf(label, len, "%s", c.name);
 		return 0;
@@ -506,48 +528,11 @@ int wbm_model_tlb(int argc, char **argv)
 	struct wbm_tlb *t;
 	uint64_t n = 0, ps = 0;
 	char label[192];
-	const char *v;
-	int err;
+	struct wb_opt_parse p = { .t = &tlb_table, .dst = &a };
+	int err = wb_opt_parse(&p, argc, argv);
 
-	if (wb_wants_help(argc, argv))
-		return fputs(tlb_help, stdout), WB_EXIT_OK;
-	for (int i = 1; i < argc; i++) {
-		int r = 0;
-
-		if (!strcmp(argv[i], "--json"))
-			a.json = 1;
-		else if (!strcmp(argv[i], "--sweep"))
-			a.sweep = 1;
-		else if (!strcmp(argv[i], "--bench"))
-			a.bench = 1;
-		else if ((r = wbm_cli_opt(argc, argv, &i, "--cpu", &v)) > 0)
-			a.cpu = v;
-		else if (!r && (r = wbm_cli_opt(argc, argv, &i, "--geometry",
-						&v)) > 0)
-			a.geometry = v;
-		else if (!r &&
-			 (r = wbm_cli_opt(argc, argv, &i, "--pattern", &v)) > 0)
-			a.pattern = v;
-		else if (!r &&
-			 (r = wbm_cli_opt(argc, argv, &i, "--trace", &v)) > 0)
-			a.trace = v;
-		else if (!r && (r = wbm_cli_opt(argc, argv, &i, "--passes",
-						&v)) > 0) {
-			if (wb_parse_u64(v, &a.passes) || !a.passes)
-				return wbm_cli_bad("tlb", "--passes", v,
-						   "want a count >= 1");
-		} else if (!r && (r = wbm_cli_opt(argc, argv, &i, "--seed",
-						  &v)) > 0) {
-			if (wb_parse_u64(v, &a.seed))
-				return wbm_cli_bad("tlb", "--seed", v,
-						   "want an integer");
-		} else if (r < 0)
-			return WB_EXIT_USAGE;
-		else
-			return wb_error(WB_EXIT_USAGE,
-					"model tlb: unknown argument '%s'",
-					argv[i]);
-	}
+	if (err || p.help)
+		return err;
 	if (a.cpu && a.geometry)
 		return wb_error(WB_EXIT_USAGE,
 				"model tlb: --cpu and --geometry exclude each "
@@ -556,9 +541,9 @@ int wbm_model_tlb(int argc, char **argv)
 		return wb_error(WB_EXIT_USAGE,
 				"model tlb: give one of --pattern or --trace");
 	if (a.pattern && parse_pattern(a.pattern, &n, &ps))
-		return wbm_cli_bad("tlb", "pattern", a.pattern,
-				   "want chase:N:PAGESIZE, N >= 1, PAGESIZE "
-				   "4K, 2M or 1G");
+		return wb_opt_bad("model tlb", "--pattern", a.pattern,
+				  "chase:N:PAGESIZE, N >= 1, PAGESIZE 4K, 2M "
+				  "or 1G");
 	if (a.sweep && !a.pattern)
 		return wb_error(
 			WB_EXIT_USAGE,

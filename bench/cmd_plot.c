@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "opt.h"
 #include "plot.h"
 #include "results/results.h"
 
@@ -27,49 +28,46 @@ struct plot_opts {
 	const char *out;
 };
 
-static void usage(FILE *f)
-{
-	fprintf(f,
-		"usage: walkbench plot RESULTS.json... [--out DIR]\n\n"
-		"Renders PNG and SVG plots (1200x800) of the suites present in "
-		"the files,\none line per file when several are given, and "
+static const struct wb_opt plot_options[] = {
+	{ WB_STR("--out", struct plot_opts, out), .flags = WB_OPT_NONEMPTY,
+	  .arg = "DIR", .want = "a directory",
+	  .help = "where the plots and index.html go (default: the first "
+		  "file's name without .json, plus -plots)" },
+	{ NULL },
+};
+
+static const struct wb_opt_table plot_table = {
+	.cmd = "plot",
+	.usage = "walkbench plot RESULTS.json... [--out DIR]",
+	.about =
+		"Renders PNG and SVG plots (1200x800) of the suites present "
+		"in the files,\none line per file when several are given, and "
 		"DIR/index.html gathering\nthem with the environment and the "
 		"validation of every instance.\nGuest files (walkbench vm run) "
 		"given with native ones add guest/native\nratios "
 		"(guest_ratio); emulated (TCG) guests are left out, saying "
-		"why.\nDIR defaults to the first "
-		"file's "
-		"name without .json, plus -plots.\nNeeds gnuplot (gnuplot-nox) "
-		"and the plots/ scripts (found beside the\nbinary's directory, "
-		"or set WB_PLOTS).\n");
-}
+		"why.\n",
+	.opts = plot_options,
+	.epilog = "Needs gnuplot (gnuplot-nox) and the plots/ scripts (found "
+		  "beside the\nbinary's directory, or set WB_PLOTS).\n",
+	.min_args = 1,
+	.max_args = MAX_FILES,
+	.needs = "at least one RESULTS.json",
+};
 
-static int parse_args(int argc, char **argv, struct plot_opts *o)
+/* Returns 0, or the exit code; *help when --help was printed. */
+static int parse_args(int argc, char **argv, struct plot_opts *o, bool *help)
 {
+	struct wb_opt_parse p = { .t = &plot_table,
+				  .dst = o,
+				  .args = o->files };
+	int err;
+
 	memset(o, 0, sizeof(*o));
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--out")) {
-			if (i + 1 >= argc || !*argv[i + 1])
-				return wb_error(WB_EXIT_USAGE,
-						"'--out' needs a directory");
-			o->out = argv[++i];
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			return wb_error(WB_EXIT_USAGE,
-					"unknown option '%s' (try --help)",
-					argv[i]);
-		} else if (o->nfiles >= MAX_FILES) {
-			return wb_error(WB_EXIT_USAGE,
-					"at most %d results files, '%s' is one "
-					"too many",
-					MAX_FILES, argv[i]);
-		} else {
-			o->files[o->nfiles++] = argv[i];
-		}
-	}
-	if (!o->nfiles)
-		return wb_error(WB_EXIT_USAGE,
-				"plot needs at least one RESULTS.json");
-	return 0;
+	err = wb_opt_parse(&p, argc, argv);
+	*help = p.help;
+	o->nfiles = (size_t)p.nargs;
+	return err;
 }
 
 static bool is_file(const char *p)
@@ -282,12 +280,11 @@ int cmd_plot(int argc, char **argv)
 	struct plot_opts o;
 	struct plot_set s;
 	size_t loaded = 0;
+	bool help;
 	int rc, err;
 
-	if (wb_wants_help(argc, argv))
-		return usage(stdout), WB_EXIT_OK;
-	rc = parse_args(argc, argv, &o);
-	if (rc)
+	rc = parse_args(argc, argv, &o, &help);
+	if (rc || help)
 		return rc;
 	for (; loaded < o.nfiles; loaded++)
 		if (wb_rfile_load(o.files[loaded], &files[loaded], why,

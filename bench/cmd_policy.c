@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "opt.h"
 #include "settings/journal.h"
 #include "runner/kernel.h"
 #include "core/lock.h"
@@ -36,9 +37,11 @@
 #define MIB (1024.0 * 1024.0)
 
 struct policy_args {
-	int reps, json, allow_settings;
+	int reps;
+	bool json, allow_settings;
+	int metric; /* index in metrics[] */
 	bool cpu; /* compare CPU time rather than wall time */
-	unsigned long long seed;
+	uint64_t seed;
 	double timeout_s;
 	const char *kernel;
 	const char *params[32];
@@ -49,142 +52,95 @@ struct policy_args {
 	char exe[PATH_MAX];
 };
 
-static const char usage_text[] =
-	"usage: walkbench policy [options] -- COMMAND [ARGS...]\n"
-	"       walkbench policy [options] --kernel NAME [--param K=V ...]\n"
-	"\n"
-	"Runs COMMAND (or `walkbench run NAME --quick`) under each huge-page\n"
-	"policy, repetitions in random order, and recommends the fastest one\n"
-	"that beats the current setting significantly, with its memory cost\n"
-	"and the commands that apply it. Settings are always put back.\n"
-	"\n"
-	"  --reps N            repetitions per policy (default 5; 4 or more\n"
-	"                      are needed for p < 0.05)\n"
-	"  --json              print per-policy measurements and the\n"
-	"                      recommendation as JSON on stdout\n"
-	"  --allow-settings    also try system policies (THP enabled/defrag,\n"
-	"                      khugepaged, hugetlb pool): root, journaled\n"
-	"  --metric wall|cpu   time compared: wall clock (default) or user +\n"
-	"                      system CPU time, steadier on a busy host\n"
-	"  --seed N            seed of the run order (default: the clock)\n"
-	"  --timeout S         wall-clock limit of one run (default 600)\n"
-	"  --kernel NAME       measure a built-in kernel instead of COMMAND\n"
-	"  --param K=V         a parameter of that kernel (repeatable)\n"
-	"\n"
-	"Without --allow-settings only per-process options are compared:\n"
-	"prctl(PR_SET_THP_DISABLE) and an LD_PRELOAD shim (libwbthp.so,\n"
-	"next to walkbench) that advises huge pages. See bench/POLICY.md.\n"
-	"\n"
-	"Exit: 0 ok, 1 the command failed under the current settings, 2 bad\n"
-	"usage or a command that cannot be run, 3 a needed resource is\n"
-	"missing, 5 settings could not be put back.\n";
+static const char *const metrics[] = { "wall", "cpu", NULL };
 
-static int need_arg(int argc, char **argv, int i)
-{
-	if (i + 1 >= argc)
-		return wb_error(WB_EXIT_USAGE, "option %s needs a value",
-				argv[i]);
-	return 0;
-}
+static const struct wb_opt policy_opts[] = {
+	{ WB_INT("--reps", struct policy_args, reps, 1, WB_POLICY_REPS_MAX),
+	  .help = "repetitions per policy (default 5; 4 or more are needed "
+		  "for p < 0.05)" },
+	{ WB_FLAG("--json", struct policy_args, json),
+	  .help = "print per-policy measurements and the recommendation as "
+		  "JSON on stdout" },
+	{ WB_FLAG("--allow-settings", struct policy_args, allow_settings),
+	  .help = "also try system policies (THP enabled/defrag, khugepaged, "
+		  "hugetlb pool): root, journaled" },
+	{ WB_CHOICE("--metric", struct policy_args, metric, metrics),
+	  .help = "time compared: wall clock (default) or user + system CPU "
+		  "time, steadier on a busy host" },
+	{ WB_U64("--seed", struct policy_args, seed, 0, 0x1p64),
+	  .help = "seed of the run order (default: the clock)" },
+	{ WB_DOUBLE("--timeout", struct policy_args, timeout_s, 0, HUGE_VAL),
+	  .flags = WB_OPT_MIN_OPEN, .arg = "S", .want = "seconds > 0",
+	  .help = "wall-clock limit of one run (default 600)" },
+	{ WB_STR("--kernel", struct policy_args, kernel), .arg = "NAME",
+	  .help = "measure a built-in kernel instead of COMMAND" },
+	{ WB_LIST("--param", struct policy_args, params, nparams),
+	  .alias = "-p", .arg = "K=V",
+	  .help = "a parameter of that kernel (repeatable)" },
+	{ NULL },
+};
+
+static const struct wb_opt_table policy_table = {
+	.cmd = "policy",
+	.usage = "walkbench policy [options] -- COMMAND [ARGS...]\n"
+		 "       walkbench policy [options] --kernel NAME [--param "
+		 "K=V ...]",
+	.about = "Runs COMMAND (or `walkbench run NAME --quick`) under each "
+		 "huge-page\npolicy, repetitions in random order, and "
+		 "recommends the fastest one\nthat beats the current setting "
+		 "significantly, with its memory cost\nand the commands that "
+		 "apply it. Settings are always put back.\n",
+	.opts = policy_opts,
+	.epilog = "Without --allow-settings only per-process options are "
+		  "compared:\nprctl(PR_SET_THP_DISABLE) and an LD_PRELOAD shim "
+		  "(libwbthp.so,\nnext to walkbench) that advises huge pages. "
+		  "See bench/POLICY.md.\n\nExit: 0 ok, 1 the command failed "
+		  "under the current settings, 2 bad\nusage or a command that "
+		  "cannot be run, 3 a needed resource is\nmissing, 5 settings "
+		  "could not be put back.\n",
+	.flags = WB_OPTS_DASHDASH,
+};
 
 static int check_param(const char *kname, const char *spec)
 {
 	const struct wb_kernel *k = wb_kernel_find(kname);
 	const char *eq = strchr(spec, '=');
-	char name[64];
+	char name[64], want[128];
 
 	if (!eq || eq == spec)
-		return wb_error(WB_EXIT_USAGE,
-				"--param '%s': expected NAME=VALUE", spec);
+		return wb_opt_bad("policy", "--param", spec, "NAME=VALUE");
 	snprintf(name, sizeof(name), "%.*s", (int)(eq - spec), spec);
+	snprintf(want, sizeof(want), "a parameter of %s (walkbench list)",
+		 kname);
 	if (k && wb_param_index(k, name) < 0)
-		return wb_error(WB_EXIT_USAGE,
-				"--param '%s': kernel %s has no parameter '%s'",
-				spec, kname, name);
+		return wb_opt_bad("policy", "--param", spec, want);
 	return 0;
 }
 
-static int parse_args(struct policy_args *a, int argc, char **argv)
+/* Returns 0, or the exit code; *help when --help was printed. */
+static int parse_args(struct policy_args *a, int argc, char **argv, bool *help)
 {
+	struct wb_opt_parse p = { .t = &policy_table, .dst = a };
 	int i, err;
 
 	a->reps = 5;
 	a->timeout_s = 600;
-	a->seed = (unsigned long long)time(NULL);
-	for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
-		const char *s = argv[i];
-
-		if (!strcmp(s, "--json")) {
-			a->json = 1;
-		} else if (!strcmp(s, "--allow-settings")) {
-			a->allow_settings = 1;
-		} else if (!strcmp(s, "--reps")) {
-			if ((err = need_arg(argc, argv, i)))
-				return err;
-			if (wb_parse_int(argv[++i], &a->reps) || a->reps < 1 ||
-			    a->reps > WB_POLICY_REPS_MAX)
-				return wb_error(WB_EXIT_USAGE,
-						"--reps '%s': need 1 to 100",
-						argv[i]);
-		} else if (!strcmp(s, "--metric")) {
-			if ((err = need_arg(argc, argv, i)))
-				return err;
-			i++;
-			if (strcmp(argv[i], "wall") && strcmp(argv[i], "cpu"))
-				return wb_error(WB_EXIT_USAGE,
-						"--metric '%s': wall or cpu",
-						argv[i]);
-			a->cpu = !strcmp(argv[i], "cpu");
-		} else if (!strcmp(s, "--seed")) {
-			uint64_t v;
-
-			if ((err = need_arg(argc, argv, i)))
-				return err;
-			if (wb_parse_u64(argv[++i], &v))
-				return wb_error(WB_EXIT_USAGE,
-						"--seed '%s': need a number",
-						argv[i]);
-			a->seed = v;
-		} else if (!strcmp(s, "--timeout")) {
-			if ((err = need_arg(argc, argv, i)))
-				return err;
-			if (wb_parse_double(argv[++i], &a->timeout_s) ||
-			    a->timeout_s <= 0)
-				return wb_error(WB_EXIT_USAGE,
-						"--timeout '%s': need seconds "
-						"> 0",
-						argv[i]);
-		} else if (!strcmp(s, "--kernel")) {
-			if ((err = need_arg(argc, argv, i)))
-				return err;
-			a->kernel = argv[++i];
-			if (!wb_kernel_find(a->kernel))
-				return wb_error(WB_EXIT_USAGE,
-						"--kernel '%s': no such kernel "
-						"(walkbench list)",
-						a->kernel);
-		} else if (!strcmp(s, "--param") || !strcmp(s, "-p")) {
-			if ((err = need_arg(argc, argv, i)))
-				return err;
-			if (a->nparams == 32)
-				return wb_error(WB_EXIT_USAGE,
-						"too many --param options");
-			a->params[a->nparams++] = argv[++i];
-		} else {
-			return wb_error(WB_EXIT_USAGE,
-					"unknown option '%s' (a command goes "
-					"after --)",
-					s);
-		}
-	}
+	a->seed = (uint64_t)time(NULL);
+	err = wb_opt_parse(&p, argc, argv);
+	*help = p.help;
+	if (err || p.help)
+		return err;
+	a->cpu = a->metric == 1;
+	if (a->kernel && !wb_kernel_find(a->kernel))
+		return wb_opt_bad("policy", "--kernel", a->kernel,
+				  "a kernel (walkbench list)");
 	if (a->nparams && !a->kernel)
 		return wb_error(WB_EXIT_USAGE, "--param '%s' needs --kernel",
 				a->params[0]);
-	for (int p = 0; p < a->nparams; p++)
-		if ((err = check_param(a->kernel, a->params[p])))
+	for (int k = 0; k < a->nparams; k++)
+		if ((err = check_param(a->kernel, a->params[k])))
 			return err;
-	if (i < argc)
-		i++; /* the "--" */
+	i = p.rest;
 	if (a->kernel && i < argc)
 		return wb_error(WB_EXIT_USAGE,
 				"'%s': give either --kernel or a command",
@@ -351,7 +307,8 @@ static void print_table(const struct policy_args *a,
 	       "order (seed %llu), %.0f s.\n\n",
 	       e->enabled, e->defrag,
 	       e->khugepaged_defrag[0] ? e->khugepaged_defrag : "?",
-	       (unsigned long long)e->nr_2m, a->reps, a->seed, o->seconds);
+	       (unsigned long long)e->nr_2m, a->reps,
+	       (unsigned long long)a->seed, o->seconds);
 	printf("%-31s %5s %8s %13s %6s %15s %8s %7s %6s %8s %8s %s\n", "policy",
 	       "ok", "wall(s)", "IQR(s)", "cpu(s)", "vs current", "mem(MiB)",
 	       "AnonHP", "HTLB", "PTE(KiB)", "minflt",
@@ -727,13 +684,10 @@ int cmd_policy(int argc, char **argv)
 	ssize_t n;
 	double t0;
 	int err, rc;
+	bool help;
 
-	if (wb_wants_help(argc, argv)) {
-		fputs(usage_text, stdout);
-		return 0;
-	}
-	err = parse_args(&a, argc, argv);
-	if (err)
+	err = parse_args(&a, argc, argv, &help);
+	if (err || help)
 		return err;
 	if (a.allow_settings && geteuid())
 		return wb_error(WB_EXIT_MISSING,

@@ -4,6 +4,7 @@
  * each in its own supervised child, write one results file.
  */
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 
 #include "core/busy.h"
 #include "cmd.h"
+#include "cmd_run.h"
 #include "version.h"
 #include "counters/counters.h"
 #include "core/env.h"
@@ -23,20 +25,16 @@
 #include "settings/journal.h"
 #include "settings/signals.h"
 #include "core/lock.h"
-#include "core/parse.h"
 #include "runner/plan.h"
 #include "results/results.h"
 #include "runner/supervise.h"
 #include "core/topo.h"
 
-#define MAX_OVERRIDES 32
-#define MAX_NAMES 64
-
 struct run_args {
-	const char *names[MAX_NAMES];
+	const char *names[WB_RUN_MAX_NAMES];
 	int nnames;
-	struct wb_override ov[MAX_OVERRIDES];
-	const char *ovtext[MAX_OVERRIDES];
+	struct wb_override ov[WB_RUN_MAX_PARAMS];
+	const char *ovtext[WB_RUN_MAX_PARAMS];
 	int nov;
 	struct wb_run_opts opts;
 	const char *out, *results_dir;
@@ -46,46 +44,74 @@ struct run_args {
 	int passes; /* children per instance, each with a share of reps */
 	double busy_wall_s, busy_others_s, busy_steal_s; /* summed passes */
 	int json;
+	const char *cmd; /* the verb, for errors: "run", "vm run" */
 	char cmdline[1024];
 };
 
-static const char usage_text[] =
-	"usage: walkbench run [SUITE|KERNEL ...] [options]\n"
-	"\n"
-	"Measures every instance of the named suites or kernels (all when "
-	"none\n"
-	"is named), each in its own pinned child, and writes one results "
-	"file.\n"
-	"\n"
-	"  --quick              fewer points and repetitions (3)\n"
-	"  --reps N             repetitions per instance (default 9)\n"
-	"  --passes N           measure each instance in N children, one\n"
-	"                       after the other over the plan, sharing the\n"
-	"                       repetitions (default 3; quick: one per\n"
-	"                       repetition)\n"
-	"  --min-time S         minimum seconds per repetition (default 0.1;\n"
-	"                       quick 0.02)\n"
-	"  --cpu N              PU to pin the measuring thread to (default: "
-	"last)\n"
-	"  --param [K.]NAME=V   fix a parameter (of kernel K, or of every "
-	"kernel\n"
-	"                       that has it) instead of sweeping it\n"
-	"  --out FILE           results file (must not exist)\n"
-	"  --results-dir DIR    where new results go (default: results)\n"
-	"  --timeout S          per-instance wall-clock limit (default 300)\n"
-	"  --mem-fraction F     most of MemTotal an instance may map (0.5)\n"
-	"  --allow-settings     let kernels change THP mode and hugepage "
-	"pools\n"
-	"                       (through the restore journal)\n"
-	"  --seed N             seed for random page orders (default 1)\n"
-	"  --json               print the results JSON on stdout\n"
-	"  --test-delay-pct P   test only: P%% more work in the timed region, "
-	"to\n"
-	"                       check that compare catches a slowdown\n"
-	"\n"
-	"Exit: 0 ok, 1 an instance failed or crashed, 2 bad usage, 3 a needed\n"
-	"resource is missing, 4 everything was skipped, 5 a measurement could\n"
-	"not be trusted (e.g. page size not verified).\n";
+static const struct wb_opt run_opts[] = {
+	{ WB_FLAG("--quick", struct run_cli, quick),
+	  .help = "fewer points and repetitions (3)" },
+	{ WB_INT("--reps", struct run_cli, reps, 1, 1000),
+	  .help = "repetitions per instance (default 9)" },
+	{ WB_INT("--passes", struct run_cli, passes, 1, 1000),
+	  .help = "measure each instance in N children, one after the other "
+		  "over the plan, sharing the repetitions (default 3; quick: "
+		  "one per repetition)" },
+	{ WB_DOUBLE("--min-time", struct run_cli, min_time_s, 0, 60),
+	  .flags = WB_OPT_MIN_OPEN, .arg = "S", .want = "seconds in (0, 60]",
+	  .help = "minimum seconds per repetition (default 0.1; quick 0.02)" },
+	{ WB_INT("--cpu", struct run_cli, cpu, 0, INT_MAX),
+	  .help = "PU to pin the measuring thread to (default: last)" },
+	{ WB_LIST("--param", struct run_cli, params, nparams), .alias = "-p",
+	  .arg = "[K.]NAME=V",
+	  .help = "fix a parameter (of kernel K, or of every kernel that has "
+		  "it) instead of sweeping it; repeatable" },
+	{ WB_STR("--out", struct run_cli, out), .arg = "FILE",
+	  .help = "results file (must not exist)" },
+	{ WB_STR("--results-dir", struct run_cli, results_dir), .arg = "DIR",
+	  .help = "where new results go (default: results)" },
+	{ WB_DOUBLE("--timeout", struct run_cli, timeout_s, 0, HUGE_VAL),
+	  .flags = WB_OPT_MIN_OPEN, .arg = "S", .want = "seconds > 0",
+	  .help = "per-instance wall-clock limit (default 300)" },
+	{ WB_DOUBLE("--mem-fraction", struct run_cli, mem_fraction, 0, 0.9),
+	  .flags = WB_OPT_MIN_OPEN, .arg = "F",
+	  .help = "most of MemTotal an instance may map (0.5)" },
+	{ WB_FLAG("--allow-settings", struct run_cli, allow_settings),
+	  .help = "let kernels change THP mode and hugepage pools (through "
+		  "the restore journal)" },
+	{ WB_INT("--seed", struct run_cli, seed, 0, INT_MAX),
+	  .help = "seed for random page orders (default 1)" },
+	{ WB_FLAG("--json", struct run_cli, json),
+	  .help = "print the results JSON on stdout" },
+	{ WB_INT("--test-delay-pct", struct run_cli, test_delay_pct, 0, 1000),
+	  .arg = "P",
+	  .help = "test only: P% more work in the timed region, to check that "
+		  "compare catches a slowdown" },
+	{ NULL },
+};
+
+const struct wb_opt_table run_table = {
+	.cmd = "run",
+	.usage = "walkbench run [SUITE|KERNEL ...] [options]",
+	.about = "Measures every instance of the named suites or kernels (all "
+		 "when none\nis named), each in its own pinned child, and "
+		 "writes one results file.\n",
+	.opts = run_opts,
+	.epilog = "Exit: 0 ok, 1 an instance failed or crashed, 2 bad usage, "
+		  "3 a needed\nresource is missing, 4 everything was skipped, "
+		  "5 a measurement could\nnot be trusted (e.g. page size not "
+		  "verified).\n",
+	.max_args = WB_RUN_MAX_NAMES,
+};
+
+void run_cli_init(struct run_cli *c)
+{
+	*c = (struct run_cli){ .cpu = -1,
+			       .seed = 1,
+			       .timeout_s = 300,
+			       .mem_fraction = 0.5,
+			       .results_dir = "results" };
+}
 
 static int valid_names(char *buf, size_t len)
 {
@@ -115,19 +141,16 @@ static int parse_param(struct run_args *a, const char *spec)
 	char kname[64] = "";
 
 	if (!eq || eq == spec)
-		return wb_error(WB_EXIT_USAGE,
-				"--param '%s': expected [KERNEL.]NAME=VALUE",
-				spec);
-	if (a->nov == MAX_OVERRIDES)
-		return wb_error(WB_EXIT_USAGE, "too many --param options");
+		return wb_opt_bad(a->cmd, "--param", spec,
+				  "[KERNEL.]NAME=VALUE");
 	o = &a->ov[a->nov];
 	if (dot && dot < eq) {
 		snprintf(kname, sizeof(kname), "%.*s", (int)(dot - spec), spec);
 		o->kernel = wb_kernel_find(kname);
 		if (!o->kernel)
-			return wb_error(WB_EXIT_USAGE,
-					"--param '%s': no kernel '%s'", spec,
-					kname);
+			return wb_opt_bad(a->cmd, "--param", spec,
+					  "a kernel's name before the '.' "
+					  "(walkbench list)");
 		spec = dot + 1;
 	}
 	snprintf(o->name, sizeof(o->name), "%.*s", (int)(eq - spec), spec);
@@ -177,159 +200,102 @@ static int check_overrides(struct run_args *a)
 	return 0;
 }
 
-static int need_arg(int argc, char **argv, int i)
+int run_names_valid(const char *const *names, int n)
 {
-	if (i + 1 >= argc)
-		return wb_error(WB_EXIT_USAGE, "option %s needs a value",
-				argv[i]);
+	char valid[1024];
+
+	for (int i = 0; i < n; i++) {
+		if (wb_selector_valid(names[i]))
+			continue;
+		valid_names(valid, sizeof(valid));
+		return wb_error(WB_EXIT_USAGE,
+				"no suite or kernel '%s' (valid: %s)", names[i],
+				valid);
+	}
 	return 0;
 }
 
-static int parse_args(struct run_args *a, int argc, char **argv)
+/* The --param values, once the names are known. */
+static int take_params(struct run_args *a, const char *const *params, int n)
 {
+	int err;
+
+	for (int i = 0; i < n; i++) {
+		err = parse_param(a, params[i]);
+		if (err)
+			return err;
+	}
+	return check_overrides(a);
+}
+
+int run_params_valid(const char *cmd, const char *const *names, int nnames,
+		     const char *const *params, int nparams)
+{
+	struct run_args a = { .cmd = cmd, .nnames = nnames };
+
+	memcpy(a.names, names, (size_t)nnames * sizeof(*names));
+	return take_params(&a, params, nparams);
+}
+
+/* Returns 0, or the exit code; *help when --help was printed. */
+static int parse_args(struct run_args *a, int argc, char **argv, bool *help)
+{
+	struct run_cli c;
+	struct wb_opt_parse p = { .t = &run_table,
+				  .dst = &c,
+				  .args = a->names };
 	size_t off = 0;
-	int err, reps = -1, passes = -1;
-	double min_time = -1;
+	int err;
 
 	for (int i = 0; i < argc && off < sizeof(a->cmdline); i++)
 		off += (size_t)snprintf(a->cmdline + off,
 					sizeof(a->cmdline) - off, "%s%s",
 					i ? " " : "walkbench ", argv[i]);
-	a->opts.cpu = -2;
-	a->opts.seed = 1;
-	a->timeout_s = 300;
-	a->mem_fraction = 0.5;
-	a->results_dir = "results";
-	for (int i = 1; i < argc; i++) {
-		const char *s = argv[i];
-
-		if (!strcmp(s, "--quick")) {
-			a->opts.quick = true;
-		} else if (!strcmp(s, "--json")) {
-			a->json = 1;
-		} else if (!strcmp(s, "--allow-settings")) {
-			a->opts.allow_settings = true;
-		} else if (!strcmp(s, "--reps")) {
-			if ((err = need_arg(argc, argv, i)))
-				return err;
-			if (wb_parse_int(argv[++i], &reps) || reps < 1 ||
-			    reps > 1000)
-				return wb_error(WB_EXIT_USAGE,
-						"--reps '%s': need 1 to 1000",
-						argv[i]);
-		} else if (!strcmp(s, "--passes")) {
-			if ((err = need_arg(argc, argv, i)))
-				return err;
-			if (wb_parse_int(argv[++i], &passes) || passes < 1 ||
-			    passes > 1000)
-				return wb_error(WB_EXIT_USAGE,
-						"--passes '%s': need 1 to 1000",
-						argv[i]);
-		} else if (!strcmp(s, "--min-time")) {
-			if ((err = need_arg(argc, argv, i)))
-				return err;
-			if (wb_parse_double(argv[++i], &min_time) ||
-			    min_time <= 0 || min_time > 60)
-				return wb_error(WB_EXIT_USAGE,
-						"--min-time '%s': need seconds "
-						"in (0, 60]",
-						argv[i]);
-		} else if (!strcmp(s, "--cpu")) {
-			if ((err = need_arg(argc, argv, i)))
-				return err;
-			if (wb_parse_int(argv[++i], &a->opts.cpu) ||
-			    a->opts.cpu < 0 || wb_topo_cpu_valid(a->opts.cpu))
-				return wb_error(
-					WB_EXIT_USAGE,
-					"--cpu '%s': no such CPU available "
-					"here (online: 0-%ld)",
-					argv[i],
-					sysconf(_SC_NPROCESSORS_ONLN) - 1);
-		} else if (!strcmp(s, "--param") || !strcmp(s, "-p")) {
-			if ((err = need_arg(argc, argv, i)))
-				return err;
-			if ((err = parse_param(a, argv[++i])))
-				return err;
-		} else if (!strcmp(s, "--out")) {
-			if ((err = need_arg(argc, argv, i)))
-				return err;
-			a->out = argv[++i];
-		} else if (!strcmp(s, "--results-dir")) {
-			if ((err = need_arg(argc, argv, i)))
-				return err;
-			a->results_dir = argv[++i];
-		} else if (!strcmp(s, "--timeout")) {
-			if ((err = need_arg(argc, argv, i)))
-				return err;
-			if (wb_parse_double(argv[++i], &a->timeout_s) ||
-			    a->timeout_s <= 0)
-				return wb_error(
-					WB_EXIT_USAGE,
-					"--timeout '%s': need seconds > 0",
-					argv[i]);
-		} else if (!strcmp(s, "--mem-fraction")) {
-			if ((err = need_arg(argc, argv, i)))
-				return err;
-			if (wb_parse_double(argv[++i], &a->mem_fraction) ||
-			    a->mem_fraction <= 0 || a->mem_fraction > 0.9)
-				return wb_error(
-					WB_EXIT_USAGE,
-					"--mem-fraction '%s': need (0, 0.9]",
-					argv[i]);
-		} else if (!strcmp(s, "--test-delay-pct")) {
-			int pct;
-
-			if ((err = need_arg(argc, argv, i)))
-				return err;
-			if (wb_parse_int(argv[++i], &pct) || pct < 0 ||
-			    pct > 1000)
-				return wb_error(
-					WB_EXIT_USAGE,
-					"--test-delay-pct '%s': need 0 to 1000",
-					argv[i]);
-			a->opts.test_delay_pct = (unsigned int)pct;
-		} else if (!strcmp(s, "--seed")) {
-			int seed;
-
-			if ((err = need_arg(argc, argv, i)))
-				return err;
-			if (wb_parse_int(argv[++i], &seed) || seed < 0)
-				return wb_error(
-					WB_EXIT_USAGE,
-					"--seed '%s': need an integer >= 0",
-					argv[i]);
-			a->opts.seed = (unsigned int)seed;
-		} else if (s[0] == '-') {
-			return wb_error(WB_EXIT_USAGE,
-					"run: unknown option '%s' (see "
-					"walkbench run --help)",
-					s);
-		} else if (!wb_selector_valid(s)) {
-			char names[1024];
-
-			valid_names(names, sizeof(names));
-			return wb_error(WB_EXIT_USAGE,
-					"no suite or kernel '%s' (valid: %s)",
-					s, names);
-		} else if (a->nnames < MAX_NAMES) {
-			a->names[a->nnames++] = s;
-		}
-	}
-	err = check_overrides(a);
+	a->cmd = run_table.cmd;
+	run_cli_init(&c);
+	err = wb_opt_parse(&p, argc, argv);
+	*help = p.help;
+	if (err || p.help)
+		return err;
+	a->nnames = p.nargs;
+	err = run_names_valid(a->names, a->nnames);
 	if (err)
 		return err;
-	a->opts.reps = reps > 0 ? reps : (a->opts.quick ? 3 : 9);
-	if (passes > a->opts.reps)
+	/* the table knows no topology: a CPU must be one we may run on */
+	if (c.cpu >= 0 && wb_topo_cpu_valid(c.cpu)) {
+		char val[16], want[64];
+
+		snprintf(val, sizeof(val), "%d", c.cpu);
+		snprintf(want, sizeof(want),
+			 "a CPU available here (online: 0-%ld)",
+			 sysconf(_SC_NPROCESSORS_ONLN) - 1);
+		return wb_opt_bad("run", "--cpu", val, want);
+	}
+	err = take_params(a, c.params, c.nparams);
+	if (err)
+		return err;
+	a->opts.quick = c.quick;
+	a->opts.allow_settings = c.allow_settings;
+	a->opts.cpu = c.cpu;
+	a->opts.seed = (unsigned int)c.seed;
+	a->opts.test_delay_pct = (unsigned int)c.test_delay_pct;
+	a->json = c.json;
+	a->out = c.out;
+	a->results_dir = c.results_dir;
+	a->timeout_s = c.timeout_s;
+	a->mem_fraction = c.mem_fraction;
+	a->opts.reps = c.reps ? c.reps : (a->opts.quick ? 3 : 9);
+	if (c.passes > a->opts.reps)
 		return wb_error(WB_EXIT_USAGE,
 				"--passes %d: more passes than repetitions "
 				"(%d)",
-				passes, a->opts.reps);
+				c.passes, a->opts.reps);
 	/* quick runs feed the CI gate: one repetition per process */
-	a->passes = passes > 0	    ? passes
+	a->passes = c.passes	    ? c.passes
 		    : a->opts.quick ? a->opts.reps
 				    : (a->opts.reps < 3 ? a->opts.reps : 3);
-	a->opts.min_time_s = min_time > 0 ? min_time
-					  : (a->opts.quick ? 0.02 : 0.1);
+	a->opts.min_time_s = c.min_time_s > 0 ? c.min_time_s
+					      : (a->opts.quick ? 0.02 : 0.1);
 	return 0;
 }
 
@@ -806,13 +772,10 @@ int cmd_run(int argc, char **argv)
 	char path[4096], tag[256], *ctx = NULL, lpath[256], holder[64];
 	struct wb_lock lock = { .fd = -1 };
 	int err, rc;
+	bool help;
 
-	if (wb_wants_help(argc, argv)) {
-		fputs(usage_text, stdout);
-		return 0;
-	}
-	err = parse_args(&a, argc, argv);
-	if (err)
+	err = parse_args(&a, argc, argv, &help);
+	if (err || help)
 		return err;
 	err = make_plan(&a, &plan);
 	if (err)
@@ -857,7 +820,7 @@ int cmd_run(int argc, char **argv)
 	}
 	wb_env_probe(&sys);
 	a.opts.sys = &sys;
-	if (a.opts.cpu == -2)
+	if (a.opts.cpu < 0)
 		a.opts.cpu = wb_topo_default_cpu();
 	a.opts.cpu_other = wb_topo_other_cpu(a.opts.cpu);
 	a.opts.mem_limit_bytes = (uint64_t)((double)sysconf(_SC_PHYS_PAGES) *

@@ -11,15 +11,34 @@
 #include <jansson.h>
 
 #include "cmd.h"
+#include "opt.h"
 #include "check/validate.h"
 
-static const char help[] =
-	"usage: walkbench validate [--json] [--quiet] RESULTS.json...\n"
-	"Compares each instance's predictions with its facts and counters,\n"
-	"knee predictions with the knee of the curve over instances, and\n"
-	"checks huge-page speed-up and walk-depth ordering.\n"
-	"--quiet prints only FAIL rows and the summary.\n"
-	"Exit: 0 nothing failed, 1 a check failed, 2 bad input.\n";
+struct validate_opts {
+	bool json, quiet;
+};
+
+static const struct wb_opt validate_options[] = {
+	{ WB_FLAG("--json", struct validate_opts, json),
+	  .help = "print the table as JSON" },
+	{ WB_FLAG("--quiet", struct validate_opts, quiet),
+	  .help = "print only FAIL rows and the summary" },
+	{ NULL },
+};
+
+static const struct wb_opt_table validate_table = {
+	.cmd = "validate",
+	.usage = "walkbench validate [--json] [--quiet] RESULTS.json...",
+	.about = "Compares each instance's predictions with its facts and "
+		 "counters,\nknee predictions with the knee of the curve over "
+		 "instances, and\nchecks huge-page speed-up and walk-depth "
+		 "ordering.\n",
+	.opts = validate_options,
+	.epilog = "Exit: 0 nothing failed, 1 a check failed, 2 bad input.\n",
+	.min_args = 1,
+	.max_args = -1,
+	.needs = "at least one RESULTS.json",
+};
 
 static void print_table(const struct wb_vtable *t, bool quiet, size_t nfiles)
 {
@@ -81,48 +100,39 @@ int cmd_validate(int argc, char **argv)
 {
 	struct wb_vtable t = { 0 };
 	json_t **roots;
-	bool json = false, quiet = false;
+	const char **files;
+	struct validate_opts o = { 0 };
+	struct wb_opt_parse p = { .t = &validate_table, .dst = &o };
 	int nf = 0, ret = WB_EXIT_OK;
 	char why[200];
 
-	if (wb_wants_help(argc, argv)) {
-		fputs(help, stdout);
-		return WB_EXIT_OK;
-	}
 	roots = calloc((size_t)argc, sizeof(*roots));
-	if (!roots)
-		return wb_error(WB_EXIT_MISSING, "out of memory");
-	for (int i = 1; i < argc; i++) {
+	files = calloc((size_t)argc, sizeof(*files));
+	if (!roots || !files) {
+		ret = wb_error(WB_EXIT_MISSING, "out of memory");
+		goto out;
+	}
+	p.args = files;
+	ret = wb_opt_parse(&p, argc, argv);
+	if (ret || p.help)
+		goto out;
+	for (int i = 0; i < p.nargs; i++) {
 		json_error_t e;
 
-		if (!strcmp(argv[i], "--json")) {
-			json = true;
-			continue;
-		}
-		if (!strcmp(argv[i], "--quiet")) {
-			quiet = true;
-			continue;
-		}
-		if (argv[i][0] == '-' && argv[i][1]) {
-			ret = wb_error(WB_EXIT_USAGE,
-				       "validate: unknown option '%s'",
-				       argv[i]);
-			goto out;
-		}
-		roots[nf] = json_load_file(argv[i], 0, &e);
+		roots[nf] = json_load_file(files[i], 0, &e);
 		if (!roots[nf]) {
 			ret = wb_error(WB_EXIT_USAGE,
-				       "validate: %s: %s (line %d)", argv[i],
+				       "validate: %s: %s (line %d)", files[i],
 				       e.text, e.line);
 			goto out;
 		}
 		if (wb_validate_shape(roots[nf], why, sizeof(why))) {
 			nf++;
 			ret = wb_error(WB_EXIT_USAGE, "validate: %s: %s",
-				       argv[i], why);
+				       files[i], why);
 			goto out;
 		}
-		if (wb_validate_file(roots[nf], argv[i], &t)) {
+		if (wb_validate_file(roots[nf], files[i], &t)) {
 			nf++;
 			ret = wb_error(WB_EXIT_MISSING,
 				       "validate: out of memory");
@@ -130,19 +140,14 @@ int cmd_validate(int argc, char **argv)
 		}
 		nf++;
 	}
-	if (!nf) {
-		ret = wb_error(WB_EXIT_USAGE,
-			       "validate: no results file given (see --help)");
-		goto out;
-	}
-	if (json) {
+	if (o.json) {
 		json_t *j = table_json(&t);
 
 		json_dumpf(j, stdout, JSON_INDENT(2));
 		putchar('\n');
 		json_decref(j);
 	} else {
-		print_table(&t, quiet, (size_t)nf);
+		print_table(&t, o.quiet, (size_t)nf);
 	}
 	for (size_t i = 0; i < t.n; i++)
 		if (t.rows[i].verdict == WB_FAIL)
@@ -151,6 +156,7 @@ out:
 	for (int i = 0; i < nf; i++)
 		json_decref(roots[i]);
 	free(roots);
+	free(files);
 	wb_vtable_free(&t);
 	return ret;
 }

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "cmd_vm.h"
 #include "core/env.h"
 #include "runner/kernel.h"
 #include "core/lock.h"
@@ -82,9 +83,11 @@ static int vm_run(int argc, char **argv)
 	struct vm_args a = { 0 };
 	struct wb_sysinfo host = { 0 };
 	char path[PATH_MAX], kvm_failed[512] = "";
+	bool help;
 	int err;
 
-	if ((err = vm_parse_args(&a, argc, argv)))
+	err = vm_parse_args(&a, &vm_run_table, argc, argv, &help);
+	if (err || help)
 		return err;
 	if ((err = vm_out_path(&a, path, sizeof(path))))
 		return err;
@@ -101,15 +104,33 @@ static int vm_run(int argc, char **argv)
 	wb_lock_release(&lock);
 	return err;
 }
+
+static const struct wb_opt_table unframe_table = {
+	.cmd = "vm unframe",
+	.usage = "walkbench vm unframe CHANNEL OUT.json",
+	.about = "Checks a results channel kept by vm run --keep-logs and "
+		 "writes the results\nfile it carries to OUT.json.\n",
+	.min_args = 2,
+	.max_args = 2,
+	.needs = "CHANNEL and OUT.json",
+};
+
 /* A kept results channel (--keep-logs) checked and unpacked again. */
-static int unframe(const char *chan, const char *out)
+static int unframe(int argc, char **argv)
 {
 	struct wb_frame f;
 	char why[256], *buf;
 	size_t n;
 	FILE *o;
-	int err = vm_read_file(chan, &buf, &n);
+	const char *args[2] = { NULL, NULL }, *chan, *out;
+	struct wb_opt_parse p = { .t = &unframe_table, .args = args };
+	int err = wb_opt_parse(&p, argc, argv);
 
+	if (err || p.help)
+		return err;
+	chan = args[0];
+	out = args[1];
+	err = vm_read_file(chan, &buf, &n);
 	if (err)
 		return wb_error(WB_EXIT_USAGE, "%s: %s", chan, strerror(-err));
 	err = wb_frame_parse(buf, n, &f, why, sizeof(why));
@@ -136,41 +157,63 @@ static int unframe(const char *chan, const char *out)
 	return 0;
 }
 
+static int vm_matrix_cmd(int argc, char **argv)
+{
+	struct vm_args a = { 0 };
+	bool help;
+	int err = vm_parse_args(&a, &vm_matrix_table, argc, argv, &help);
+
+	if (err || help)
+		return err;
+	if (a.out)
+		return wb_error(WB_EXIT_USAGE,
+				"vm matrix: --out names one file; the matrix "
+				"writes one per cell (use --results-dir)");
+	return vm_matrix(&a);
+}
+
+static const struct wb_opt_table pair_table = {
+	.cmd = "vm pair",
+	.usage = "walkbench vm pair NATIVE.json GUEST.json",
+	.about = "Guest/native ratios per benchmark of a guest's results and "
+		 "the native ones\nfrom the same machine.\n",
+	.min_args = 2,
+	.max_args = 2,
+	.needs = "NATIVE.json and GUEST.json",
+};
+
+static int vm_pair(int argc, char **argv)
+{
+	const char *args[2] = { NULL, NULL };
+	struct wb_opt_parse p = { .t = &pair_table, .args = args };
+	int err = wb_opt_parse(&p, argc, argv);
+
+	if (err || p.help)
+		return err;
+	return vm_pair_files(args[0], args[1]);
+}
+
+static const struct wb_command vm_cmds[] = {
+	{ "run", vm_run, "run suites in a qemu guest, results written here" },
+	{ "matrix", vm_matrix_cmd,
+	  "vm run for each guest THP x host backing cell" },
+	{ "pair", vm_pair, "guest/native ratios of two results files" },
+	{ "unframe", unframe,
+	  "check and unpack a results channel kept by --keep-logs" },
+	{ NULL },
+};
+
+static const struct wb_commands vm_commands = {
+	.cmd = "vm",
+	.usage = "walkbench vm ACTION [ARGS]",
+	.what = "action",
+	.list = vm_cmds,
+	.epilog = "The guest image comes from make vm (vm/README.md). TCG "
+		  "results are marked\nemulated: functional facts only, no "
+		  "timings.\n'walkbench vm ACTION --help' describes one.\n",
+};
+
 int cmd_vm(int argc, char **argv)
 {
-	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-		fputs(vm_usage_text, argc < 2 ? stderr : stdout);
-		return argc < 2 ? WB_EXIT_USAGE : 0;
-	}
-	if (!strcmp(argv[1], "run")) {
-		if (wb_wants_help(argc - 1, argv + 1)) {
-			fputs(vm_usage_text, stdout);
-			return 0;
-		}
-		return vm_run(argc - 1, argv + 1);
-	}
-	if (!strcmp(argv[1], "matrix")) {
-		if (wb_wants_help(argc - 1, argv + 1)) {
-			fputs(vm_usage_text, stdout);
-			return 0;
-		}
-		return vm_matrix(argc - 1, argv + 1);
-	}
-	if (!strcmp(argv[1], "pair")) {
-		if (argc != 4)
-			return wb_error(WB_EXIT_USAGE,
-					"usage: walkbench vm pair NATIVE.json "
-					"GUEST.json");
-		return vm_pair_files(argv[2], argv[3]);
-	}
-	if (!strcmp(argv[1], "unframe")) {
-		if (argc != 4)
-			return wb_error(WB_EXIT_USAGE,
-					"usage: walkbench vm unframe CHANNEL "
-					"OUT.json");
-		return unframe(argv[2], argv[3]);
-	}
-	return wb_error(WB_EXIT_USAGE,
-			"vm: unknown action '%s' (run, matrix, pair, unframe)",
-			argv[1]);
+	return wb_dispatch(&vm_commands, argc, argv);
 }

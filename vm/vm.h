@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * `walkbench vm`: runs walkbench inside a qemu guest (vm/README.md).
- * vm_args.c parses, cmd_vm.c runs one guest and labels its results,
- * vm_matrix.c runs the THP x host-backing cells, vm_qemu.c boots and
- * collects, vm_backing.c provides and verifies the host memory behind the
- * guest, vm_pair.c puts native and guest results side by side.
+ * bench/cmd_vm_args.c parses the command line into struct vm_args,
+ * vm_cell.c runs one guest and labels its results, vm_matrix.c runs the
+ * THP x host-backing cells, vm_qemu.c boots and collects, vm_backing.c
+ * provides and verifies the host memory behind the guest, vm_pair.c puts
+ * native and guest results side by side.
  */
 #ifndef WB_VM_H
 #define WB_VM_H
@@ -81,7 +82,7 @@ const char *vm_page_name(uint64_t bytes);
 
 #define MAX_GUEST_ARGS 48
 
-/* What vm run/matrix were asked for (vm_args.c). */
+/* What vm run/matrix were asked for (bench/cmd_vm_args.c). */
 struct vm_args {
 	struct vm_opts o;
 	const char *out, *results_dir;
@@ -93,9 +94,6 @@ struct vm_args {
 	char cmdline[1024];
 };
 
-extern const char vm_usage_text[];
-/* 0, or the exit code after a one-line error */
-int vm_parse_args(struct vm_args *a, int argc, char **argv);
 /* 0 when @o->image holds vmlinuz and initrd.img, else -ENOENT */
 int vm_image_ready(const struct vm_opts *o);
 /* --out, or a new name under --results-dir; 0 or the exit code */
@@ -103,13 +101,14 @@ int vm_out_path(const struct vm_args *a, char *path, size_t len);
 
 struct wb_sysinfo;
 struct wb_lock;
-/* One guest run into @path (cmd_vm.c); @kvm_failed carries a KVM failure
+/* One guest run into @path (vm_cell.c); @kvm_failed carries a KVM failure
  * across a matrix's cells. Returns the exit code. */
 int vm_run_cell(const struct vm_args *a, const struct wb_sysinfo *host,
 		const char *path, char *kvm_failed, size_t kflen);
 /* The machine's walkbench lock, waited for; 0 or the exit code. */
 int vm_take_lock(struct wb_lock *l);
-int vm_matrix(int argc, char **argv);
+/* Every cell of guest THP x host backing for @a; the worst exit code. */
+int vm_matrix(const struct vm_args *a);
 
 int vm_pair_files(const char *native, const char *guest);
 /* One line for a matrix cell, compared with the THP off/host 4K cell. */

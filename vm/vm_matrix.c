@@ -14,29 +14,18 @@
 #include "core/lock.h"
 #include "vm.h"
 
-int vm_matrix(int argc, char **argv)
+int vm_matrix(const struct vm_args *a)
 {
 	static const uint64_t hosts[] = { 4096, 2ull << 20, 1ull << 30 };
 	char paths[6][PATH_MAX], kvm_failed[512] = "";
 	struct wb_sysinfo host = { 0 };
 	struct wb_lock lock = { .fd = -1 };
-	struct vm_args a = { 0 };
 	int err, rcs[6], worst = 0, cells = 0;
 
-	if ((err = vm_parse_args(&a, argc, argv)))
-		return err;
-	if (a.out)
-		return wb_error(WB_EXIT_USAGE,
-				"vm matrix: --out names one file; the matrix "
-				"writes one per cell (use --results-dir)");
-	if (a.o.guest_thp >= 0 || a.o.host_page != 4096)
-		return wb_error(WB_EXIT_USAGE,
-				"vm matrix: --guest-thp and --host-backing are "
-				"the matrix's axes, not options");
-	if (vm_image_ready(&a.o))
+	if (vm_image_ready(&a->o))
 		return wb_error(WB_EXIT_MISSING,
 				"no guest image in %s (build it with make vm)",
-				a.o.image);
+				a->o.image);
 	wb_env_probe(&host);
 	if ((err = vm_take_lock(&lock)))
 		return err;
@@ -47,12 +36,12 @@ int vm_matrix(int argc, char **argv)
 			continue;
 		}
 		for (int t = 0; t < 2; t++) {
-			struct vm_args c = a;
+			struct vm_args c = *a;
 			int i = cells;
 
 			c.o.guest_thp = t;
 			c.o.host_page = hosts[h];
-			c.nnames = a.nnames;
+			c.nnames = a->nnames;
 			snprintf(c.cell, sizeof(c.cell), "thp-%s-host-%s",
 				 t ? "on" : "off", vm_page_name(hosts[h]));
 			err = vm_out_path(&c, paths[i], sizeof(paths[i]));

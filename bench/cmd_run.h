@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The options of `walkbench run`, also taken by `walkbench vm run` and
+ * `vm matrix` (cmd_vm_args.c), which pass them to the guest's run.
+ */
+#ifndef WB_CMD_RUN_H
+#define WB_CMD_RUN_H
+
+#include <stdbool.h>
+
+#include "opt.h"
+
+#define WB_RUN_MAX_PARAMS 32
+#define WB_RUN_MAX_NAMES 64
+
+/* run's options as given; 0 (cpu -1) where the default depends on
+ * others */
+struct run_cli {
+	bool quick, json, allow_settings;
+	int reps, passes, cpu, seed, test_delay_pct;
+	double min_time_s, timeout_s, mem_fraction;
+	const char *params[WB_RUN_MAX_PARAMS];
+	int nparams;
+	const char *out, *results_dir;
+};
+
+extern const struct wb_opt_table run_table;
+void run_cli_init(struct run_cli *c);
+/* Each of @names a suite or a kernel; 0, or the exit code after the
+ * error. */
+int run_names_valid(const char *const *names, int n);
+/* Each --param of @params suits the kernels @names select; @cmd names the
+ * verb in the error. 0 or the exit code. */
+int run_params_valid(const char *cmd, const char *const *names, int nnames,
+		     const char *const *params, int nparams);
+
+#endif
