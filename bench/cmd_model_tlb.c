@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/clock.h"
 #include "cmd.h"
 #include "cmd_model.h"
 #include "opt.h"
@@ -256,14 +257,6 @@ static void stats_print(const struct wbm_tlb_stats *st, int levels)
 	       wbm_tlb_miss_rate(st, 0));
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 /*
  * Two chases: one that misses L1 and hits L2 (every access goes two
  * levels deep), one that walks. Best of 3 repetitions of each; the timed
@@ -299,9 +292,9 @@ static int run_bench(const struct tlb_args *a, struct wbm_tlb *t,
 			double t0;
 
 			wbm_tlb_flush(t);
-			t0 = now_s();
+			t0 = wb_now_s();
 			wbm_tlb_run_chase(t, order, ns[k], WBM_4K, 0, passes);
-			t0 = now_s() - t0;
+			t0 = wb_now_s() - t0;
 			if (t0 < best)
 				best = t0;
 		}

@@ -19,19 +19,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/clock.h"
 #include "settings/signals.h"
 #include "vm.h"
 
 #define UP_MARKER "WALKBENCH-GUEST-UP"
 #define MAX_ARGS 64
-
-static double now_s(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
 
 int vm_read_file(const char *path, char **buf, size_t *len)
 {
@@ -316,7 +309,7 @@ static void kill_group(pid_t pid)
 static int boot(const struct vm_opts *o, enum vm_accel accel, struct vm_boot *b)
 {
 	struct argv_buf a = { 0 };
-	double t0 = now_s(), up_limit;
+	double t0 = wb_now_s(), up_limit;
 	char path[128], tail[320];
 	size_t off = 0;
 	bool up = false;
@@ -345,7 +338,7 @@ static int boot(const struct vm_opts *o, enum vm_accel accel, struct vm_boot *b)
 	wb_signals_child(pid);
 	snprintf(path, sizeof(path), "%s/console.log", b->tmpdir);
 	for (;;) {
-		double t = now_s() - t0;
+		double t = wb_now_s() - t0;
 		pid_t w = waitpid(pid, &st, WNOHANG);
 		bool was_up = up;
 
@@ -402,7 +395,7 @@ static int boot(const struct vm_opts *o, enum vm_accel accel, struct vm_boot *b)
 		}
 		usleep(50000);
 	}
-	b->total_s = now_s() - t0;
+	b->total_s = wb_now_s() - t0;
 	up = watch_console(path, &off, up);
 	/* up and gone within one poll: no time to look at its memory */
 	if (up && b->up_s < 0) {
@@ -457,7 +450,7 @@ void vm_boot_free(struct vm_boot *b, bool keep_logs)
  */
 int vm_boot_run(const struct vm_opts *o, enum vm_accel accel, struct vm_boot *b)
 {
-	double t0 = now_s();
+	double t0 = wb_now_s();
 	int err, sig;
 
 	err = wb_signals_install();
@@ -465,7 +458,7 @@ int vm_boot_run(const struct vm_opts *o, enum vm_accel accel, struct vm_boot *b)
 		return err;
 	wb_signals_defer(true);
 	err = boot(o, accel, b);
-	b->spent_s = now_s() - t0;
+	b->spent_s = wb_now_s() - t0;
 	wb_signals_defer(false);
 	sig = wb_signals_caught();
 	if (sig) {

@@ -19,6 +19,7 @@
 #include <sys/mman.h>
 #include <time.h>
 
+#include "core/clock.h"
 #include "check/detect.h"
 #include "core/env.h"
 #include "core/rng.h"
@@ -37,14 +38,6 @@ struct probe {
 	size_t ctl_lines;
 	double t0;
 };
-
-static double now_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1e9 + t.tv_nsec;
-}
 
 /*
  * Links n elements at base + i * stride into one random cycle. With
@@ -88,10 +81,10 @@ static double chase(void **head, size_t n, bool quick)
 		iters = 2 * n;
 	for (size_t i = 0; i < warm; i++)
 		q = *q;
-	t0 = now_ns();
+	t0 = (double)wb_now_ns();
 	for (size_t i = 0; i < iters; i++)
 		q = *q;
-	t1 = now_ns();
+	t1 = (double)wb_now_ns();
 	__asm__ volatile("" : : "r"(q) : "memory");
 	return (t1 - t0) / (double)iters;
 }
@@ -220,7 +213,8 @@ static int sweep_size(struct probe *p, size_t psz, size_t lo, size_t hi,
 	}
 	if (p->o->progress)
 		fprintf(p->o->progress, "%.2f s: %s mapped and verified\n",
-			(now_ns() - p->t0) / 1e9, psz == WB_4K ? "4K" : "2M");
+			((double)wb_now_ns() - p->t0) / 1e9,
+			psz == WB_4K ? "4K" : "2M");
 	err = sweep(p, m.addr, psz, x, n, reps, d, raw);
 	if (err) {
 		free(d);
@@ -230,7 +224,8 @@ static int sweep_size(struct probe *p, size_t psz, size_t lo, size_t hi,
 	}
 	if (p->o->progress)
 		fprintf(p->o->progress, "%.2f s: %s swept\n",
-			(now_ns() - p->t0) / 1e9, psz == WB_4K ? "4K" : "2M");
+			((double)wb_now_ns() - p->t0) / 1e9,
+			psz == WB_4K ? "4K" : "2M");
 	if (p->o->progress)
 		for (size_t i = 0; i < n; i++) {
 			double a[reps], b[reps];
@@ -435,7 +430,7 @@ int wb_detect_measure(const struct wb_detect_opts *o, struct wb_geometry *g,
 	struct probe p = { .o = o, .rng = o->seed * 2654435761u + 1 };
 	size_t hi4 = o->quick ? 4096 : 8192, hi2 = 1024;
 	size_t reps = o->quick ? 9 : 15;
-	double t0 = now_ns(), l1_ns = 0;
+	double t0 = (double)wb_now_ns(), l1_ns = 0;
 
 	struct wb_sysinfo sys;
 	char w[160], how[64];
@@ -495,6 +490,6 @@ int wb_detect_measure(const struct wb_detect_opts *o, struct wb_geometry *g,
 out:
 	wb_mem_free(&p.ctl);
 	free(p.order);
-	g->seconds = (now_ns() - t0) / 1e9;
+	g->seconds = ((double)wb_now_ns() - t0) / 1e9;
 	return err;
 }

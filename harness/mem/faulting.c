@@ -74,14 +74,6 @@ int wb_thp_mode(char *buf, size_t len)
 	return 0;
 }
 
-uint64_t wb_now_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
-}
-
 int wb_need_thp(struct wb_ctx *ctx)
 {
 	char mode[16];

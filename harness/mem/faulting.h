@@ -7,6 +7,8 @@
 #ifndef WB_FAULTING_H
 #define WB_FAULTING_H
 
+#include "core/clock.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -28,7 +30,5 @@ int wb_thp_mode(char *buf, size_t len);
 /* 0 when THP can back a 2M request here; else refuses @ctx naming why */
 struct wb_ctx;
 int wb_need_thp(struct wb_ctx *ctx);
-/* Monotonic nanoseconds. */
-uint64_t wb_now_ns(void);
 
 #endif

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/clock.h"
 #include "runner/procs.h"
 
 static void close_pair(int fd[2])
@@ -92,17 +93,9 @@ int wb_procs_sync(struct wb_procs *p)
 	return read(p->go[p->me][0], &c, 1) == 1 ? 0 : -EPIPE;
 }
 
-static long now_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
 static int gather_n(struct wb_procs *p, int want, int timeout_ms)
 {
-	long end = now_ms() + timeout_ms;
+	long end = (long)(wb_now_ns() / 1000000u) + timeout_ms;
 	int got = 0;
 
 	while (got < want) {
@@ -129,7 +122,7 @@ static int gather_n(struct wb_procs *p, int want, int timeout_ms)
 				return -ECHILD;
 			}
 		}
-		if (now_ms() > end)
+		if ((long)(wb_now_ns() / 1000000u) > end)
 			return -ETIMEDOUT;
 	}
 	return 0;

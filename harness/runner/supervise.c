@@ -13,15 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/clock.h"
 #include "runner/supervise.h"
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
 
 static void child_main(const struct wb_supervise_opts *o, int out_fd,
 		       int err_fd, int (*fn)(void *, int), void *arg,
@@ -85,7 +78,7 @@ int wb_supervise(const struct wb_supervise_opts *o,
 {
 	int pfd[2], err_fd, wstatus = 0, killed = 0, exited = 0;
 	size_t cap = 0;
-	double t0 = now_s(), deadline = t0 + o->timeout_s;
+	double t0 = wb_now_s(), deadline = t0 + o->timeout_s;
 	pid_t pid, parent;
 
 	memset(res, 0, sizeof(*res));
@@ -116,7 +109,7 @@ int wb_supervise(const struct wb_supervise_opts *o,
 	fcntl(pfd[0], F_SETFL, O_NONBLOCK);
 	for (;;) {
 		struct pollfd p = { .fd = pfd[0], .events = POLLIN };
-		double left = deadline - now_s();
+		double left = deadline - wb_now_s();
 		char buf[65536];
 		ssize_t n;
 		int r;
@@ -150,7 +143,7 @@ int wb_supervise(const struct wb_supervise_opts *o,
 	close(pfd[0]);
 	read_tail(err_fd, res->stderr_tail, sizeof(res->stderr_tail));
 	close(err_fd);
-	res->seconds = now_s() - t0;
+	res->seconds = wb_now_s() - t0;
 	if (killed == 1) {
 		res->status = WB_TIMEOUT;
 	} else if (killed == 2) {

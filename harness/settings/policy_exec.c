@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/clock.h"
 #include "settings/policy.h"
 #include "settings/signals.h"
 #include "counters/osstat.h"
@@ -31,14 +32,6 @@
 static const char *const vm_names[] = { "thp_fault_alloc", "thp_fault_fallback",
 					"thp_collapse_alloc", "thp_split_pmd" };
 #define NVM (int)(sizeof(vm_names) / sizeof(vm_names[0]))
-
-static double now_s(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
 
 static ssize_t slurp(const char *path, char *buf, size_t len)
 {
@@ -226,7 +219,7 @@ static int wait_sampling(const struct wb_policy_exec *x, pid_t pid, double t0,
 	double next = 0;
 
 	for (;;) {
-		double el = now_s() - t0;
+		double el = wb_now_s() - t0;
 		/* short intervals first, so a short command is seen at all */
 		int ms = el < 0.5 ? 10 : 50;
 		pid_t r;
@@ -240,7 +233,7 @@ static int wait_sampling(const struct wb_policy_exec *x, pid_t pid, double t0,
 		}
 		r = wait4(pid, status, WNOHANG, ru);
 		if (r == pid) {
-			s->wall_s = now_s() - t0;
+			s->wall_s = wb_now_s() - t0;
 			break;
 		}
 		if (r < 0 && errno != EINTR) {
@@ -283,7 +276,7 @@ int wb_policy_run_once(const struct wb_policy_exec *x,
 		return -errno;
 	}
 	read_vmstat(vm0);
-	t0 = now_s();
+	t0 = wb_now_s();
 	pid = fork();
 	if (pid < 0) {
 		err = -errno;
