@@ -77,7 +77,7 @@ $(O)/gen/version.h: FORCE
 	@mkdir -p $(dir $@)
 	@printf '#define WB_VERSION "%s"\n#define WB_GIT_COMMIT "%s"\n' '$(VERSION)' '$(GIT_COMMIT)' > $@.new
 	@cmp -s $@.new $@ && rm -f $@.new || mv $@.new $@
-$(O)/bench/main.o $(O)/bench/cmd_run.o: $(O)/gen/version.h
+$(O)/bench/main.o $(O)/harness/runner/runner.o: $(O)/gen/version.h
 FORCE:
 # one rule per layer, each with its own include path (LAYERS)
 $(O)/harness/model/%.o: harness/model/%.c

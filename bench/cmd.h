@@ -20,4 +20,13 @@ int cmd_vm(int argc, char **argv);
 int cmd_baseline(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 
+struct wb_runner_event;
+
+/* Where `run` prints what the runner reports (bench/cmd_run.c): a table
+ * row per instance, progress and warnings. */
+struct run_report {
+	FILE *rows, *progress;
+};
+void run_report(void *arg, const struct wb_runner_event *ev);
+
 #endif

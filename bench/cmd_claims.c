@@ -1,19 +1,17 @@
 // SPDX-License-Identifier: MIT
 /*
  * walkbench claims: each claim of the seed text (../shared/seed/) as an
- * experiment with a verdict and the numbers behind it. Measured claims run
- * `walkbench run KERNEL --param ...` as a child of this executable and read
+ * experiment with a verdict and the numbers behind it. Measured claims go
+ * through the runner as `walkbench run KERNEL --param ...` would and read
  * its results file; model claims call the model library. bench/DETECT.md
  * lists the claims and how each verdict is reached.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -25,6 +23,7 @@
 #include "model/model.h"
 #include "model/pt.h"
 #include "model/vipt.h"
+#include "runner/runner.h"
 
 struct claims_cli {
 	bool quick, json;
@@ -85,62 +84,95 @@ static void say(struct claim *c, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* The run's own log, where `walkbench run` would have said it. */
+static int log_error(FILE *log, const struct wb_runner *r)
+{
+	fprintf(log, "walkbench: error: %s\n", r->err.text);
+	return r->err.code;
+}
+
+/* The plan measured as `run` does, into @out; the run's exit code. */
+static int measure(struct claims_ctx *cx, const struct wb_plan *plan,
+		   const char *cmdline, const char *out, FILE *log)
+{
+	struct run_report rep = { .rows = log, .progress = log };
+	struct wb_runner r;
+	int rc;
+
+	wb_runner_init(&r, cx->quick);
+	r.path = out;
+	r.cmdline = cmdline;
+	r.report = run_report;
+	r.report_arg = &rep;
+	if (wb_runner_start(&r)) {
+		rc = log_error(log, &r);
+	} else {
+		fprintf(log, "walkbench: %zu instance(s), pinned to CPU %d\n",
+			plan->n, r.opts.cpu);
+		rc = wb_runner_run(&r, plan) ? log_error(log, &r) : 0;
+		if (wb_runner_finish(&r, !rc)) {
+			if (!r.write_failed)
+				rc = log_error(log, &r);
+		} else {
+			fprintf(log, "results: %s\n", out);
+			if (!rc)
+				rc = wb_runner_exit_code(&r, plan->n);
+		}
+	}
+	wb_runner_close(&r);
+	return rc;
+}
+
 /*
- * Runs `walkbench run KERNEL ARGS... [--quick] --out DIR/TAG.json` and
- * loads the file. NULL with c->numbers explaining when it fails.
+ * Measures KERNEL with @params (NAME=VALUE, NULL-terminated) fixed, as
+ * `walkbench run KERNEL --param ... [--quick] --out DIR/KERNEL.json`
+ * would, its table and progress in DIR/KERNEL.log, and loads the file. NULL with
+ * c->numbers explaining when it fails.
  */
 static json_t *run_kernel(struct claims_ctx *cx, struct claim *c,
-			  const char *tag, const char *const *args)
+			  const char *kernel, const char *const *params)
 {
-	char *argv[24];
-	char out[300], log[300];
-	int n = 0, status, fd;
+	struct wb_plan plan = { 0 };
+	char out[300], log[300], cmdline[700], err[256] = "";
+	int n = 0, rc;
 	json_error_t e;
 	json_t *root;
-	pid_t pid;
+	FILE *lf;
 
-	snprintf(out, sizeof(out), "%s/%s.json", cx->dir, tag);
-	snprintf(log, sizeof(log), "%s/%s.log", cx->dir, tag);
-	argv[n++] = "walkbench";
-	argv[n++] = "run";
-	for (int i = 0; args[i] && n < 18; i++)
-		argv[n++] = (char *)args[i];
-	if (cx->quick)
-		argv[n++] = "--quick";
-	argv[n++] = "--out";
-	argv[n++] = out;
-	argv[n] = NULL;
-	snprintf(c->command, sizeof(c->command), "walkbench run");
-	for (int i = 2; i < n - 2; i++) {
+	snprintf(out, sizeof(out), "%s/%s.json", cx->dir, kernel);
+	snprintf(log, sizeof(log), "%s/%s.log", cx->dir, kernel);
+	snprintf(c->command, sizeof(c->command), "walkbench run %s", kernel);
+	for (; params[n]; n++) {
 		size_t o = strlen(c->command);
 
-		snprintf(c->command + o, sizeof(c->command) - o, " %s",
-			 argv[i]);
+		snprintf(c->command + o, sizeof(c->command) - o, " --param %s",
+			 params[n]);
 	}
+	if (cx->quick) {
+		size_t o = strlen(c->command);
+
+		snprintf(c->command + o, sizeof(c->command) - o, " --quick");
+	}
+	snprintf(cmdline, sizeof(cmdline), "%s --out %s", c->command, out);
 	snprintf(c->results, sizeof(c->results), "%s", out);
-	fflush(stdout);
-	pid = fork();
-	if (pid < 0) {
-		say(c, "fork failed: %s", strerror(errno));
+	lf = fopen(log, "we");
+	if (!lf) {
+		say(c, "cannot create %s: %s", log, strerror(errno));
+		c->results[0] = 0;
 		return NULL;
 	}
-	if (pid == 0) {
-		fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		if (fd >= 0) {
-			dup2(fd, 1);
-			dup2(fd, 2);
-		}
-		execv("/proc/self/exe", argv);
-		_exit(127);
+	if (wb_runner_plan_kernel(&plan, kernel, cx->quick, params, n, err,
+				  sizeof(err))) {
+		fprintf(lf, "walkbench: error: %s\n", err);
+		rc = WB_EXIT_USAGE;
+	} else {
+		rc = measure(cx, &plan, cmdline, out, lf);
 	}
-	if (waitpid(pid, &status, 0) < 0) {
-		say(c, "waitpid failed: %s", strerror(errno));
-		return NULL;
-	}
+	wb_plan_free(&plan);
+	fclose(lf);
 	root = json_load_file(out, 0, &e);
 	if (!root) {
-		say(c, "the run wrote no results (exit %d, log %s)",
-		    WIFEXITED(status) ? WEXITSTATUS(status) : -1, log);
+		say(c, "the run wrote no results (exit %d, log %s)", rc, log);
 		c->results[0] = 0;
 	}
 	return root;
@@ -219,11 +251,9 @@ static double median_ns(json_t *root, const char *name, bool *ok)
 
 static void demand_zero(struct claims_ctx *cx, struct claim *c)
 {
-	static const char *const a[] = { "demand_zero",	 "--param",
-					 "mib=16",	 "--param",
-					 "page_size=4K", "--param",
-					 "phase=1",	 NULL };
-	json_t *r = run_kernel(cx, c, "demand_zero", a), *i;
+	static const char *const p[] = { "mib=16", "page_size=4K", "phase=1",
+					 NULL };
+	json_t *r = run_kernel(cx, c, "demand_zero", p), *i;
 	bool ok = true;
 	double rf, rd, rz, wf, wd, wz;
 
@@ -259,12 +289,9 @@ static void demand_zero(struct claims_ctx *cx, struct claim *c)
 
 static void cow_fork(struct claims_ctx *cx, struct claim *c)
 {
-	static const char *const a[] = { "cow_storm",	 "--param",
-					 "mib=16",	 "--param",
-					 "page_size=4K", "--param",
-					 "writer=1",	 "--param",
-					 "percent=100",	 NULL };
-	json_t *r = run_kernel(cx, c, "cow_storm", a), *i;
+	static const char *const p[] = { "mib=16", "page_size=4K", "writer=1",
+					 "percent=100", NULL };
+	json_t *r = run_kernel(cx, c, "cow_storm", p), *i;
 	bool ok = true;
 	double pages, before, child, parent, differ;
 
@@ -297,11 +324,9 @@ static void cow_fork(struct claims_ctx *cx, struct claim *c)
 
 static void shared_lib(struct claims_ctx *cx, struct claim *c)
 {
-	static const char *const a[] = { "shared_map", "--param",   "procs=4",
-					 "--param",    "backing=3", "--param",
-					 "mib=16",     "--param",   "align=1",
-					 NULL };
-	json_t *r = run_kernel(cx, c, "shared_map", a), *i;
+	static const char *const p[] = { "procs=4", "backing=3", "mib=16",
+					 "align=1", NULL };
+	json_t *r = run_kernel(cx, c, "shared_map", p), *i;
 	bool ok = true;
 	double procs, pages, same, vmin, total, shared;
 
@@ -406,8 +431,7 @@ static void walk2d(struct claims_ctx *cx, struct claim *c)
 
 static void huge_pages(struct claims_ctx *cx, struct claim *c)
 {
-	static const char *const a[] = { "huge_access", "--param", "pattern=1",
-					 "--param",	"ws=1G",   NULL };
+	static const char *const p[] = { "pattern=1", "ws=1G", NULL };
 	int l2[2] = { 4, 4 };
 	uint64_t p4[2] = { WBM_4K, WBM_4K }, p2[2] = { WBM_2M, WBM_2M };
 	uint64_t w4 = 0, w2 = 0, n4 = 0, n2 = 0;
@@ -426,7 +450,7 @@ static void huge_pages(struct claims_ctx *cx, struct claim *c)
 	    (unsigned long long)n4, (unsigned long long)n2,
 	    (unsigned long long)w4, (unsigned long long)w2);
 	c->verdict = "cannot be tested here";
-	r = run_kernel(cx, c, "huge_access", a);
+	r = run_kernel(cx, c, "huge_access", p);
 	if (!r)
 		return;
 	base = instance(r, "huge_access/pattern:1/backing:1/ws:1G");
@@ -455,8 +479,7 @@ static void huge_pages(struct claims_ctx *cx, struct claim *c)
 
 static void vipt(struct claims_ctx *cx, struct claim *c)
 {
-	static const char *const a[] = { "synonym", "--param", "alias=12",
-					 NULL };
+	static const char *const p[] = { "alias=12", NULL };
 	struct wb_cache_geom *g = &cx->sys.l1d;
 	struct wbm_vipt v;
 	json_t *r, *i;
@@ -474,7 +497,7 @@ static void vipt(struct claims_ctx *cx, struct claim *c)
 	    (unsigned long long)(g->size_bytes >> 10), g->ways, g->line_bytes,
 	    (unsigned long long)v.sets, (unsigned long long)v.span,
 	    v.ok ? "<=" : ">");
-	r = run_kernel(cx, c, "synonym", a);
+	r = run_kernel(cx, c, "synonym", p);
 	if (!r) {
 		c->verdict = v.ok ? "holds" : "does not hold";
 		return;

@@ -26,6 +26,7 @@
 #include "opt.h"
 #include "settings/journal.h"
 #include "runner/kernel.h"
+#include "runner/runner.h"
 #include "core/lock.h"
 #include "core/parse.h"
 #include "core/rng.h"
@@ -159,25 +160,27 @@ static int parse_args(struct policy_args *a, int argc, char **argv, bool *help)
 
 /* `walkbench run NAME --quick --param ... --results-dir TMP`, by this very
  * binary; its results land in a private directory removed at the end. */
-static int kernel_command(struct policy_args *a)
+static int kernel_command(struct policy_args *a, struct wb_run_command *cmd)
 {
-	static const char run[] = "run", quick[] = "--quick",
-			  rd[] = "--results-dir", pp[] = "--param";
+	const struct wb_run_request rq = {
+		.names = &a->kernel,
+		.nnames = 1,
+		.quick = true,
+		.params = a->params,
+		.nparams = a->nparams,
+		.results_dir = a->tmpdir,
+	};
+	int err;
 
 	snprintf(a->tmpdir, sizeof(a->tmpdir), "/tmp/walkbench-policy.XXXXXX");
 	if (!mkdtemp(a->tmpdir))
 		return -errno;
-	a->argv[a->argc++] = a->exe;
-	/* execv() takes char *const[] and never writes the strings */
-	a->argv[a->argc++] = (char *)run;
-	a->argv[a->argc++] = (char *)a->kernel;
-	a->argv[a->argc++] = (char *)quick;
-	for (int p = 0; p < a->nparams; p++) {
-		a->argv[a->argc++] = (char *)pp;
-		a->argv[a->argc++] = (char *)a->params[p];
-	}
-	a->argv[a->argc++] = (char *)rd;
-	a->argv[a->argc++] = a->tmpdir;
+	err = wb_run_command(cmd, &rq);
+	if (err)
+		return err;
+	for (int i = 0; i < cmd->argc; i++)
+		a->argv[a->argc++] = cmd->argv[i];
+	a->argv[a->argc] = NULL;
 	return 0;
 }
 
@@ -680,6 +683,7 @@ int cmd_policy(int argc, char **argv)
 	struct outcome o = { 0 };
 	struct wb_journal *j = NULL;
 	struct wb_lock lock = { .fd = -1 };
+	struct wb_run_command cmd;
 	char shim[PATH_MAX + 16], dir[PATH_MAX], lpath[512], holder[256];
 	ssize_t n;
 	double t0;
@@ -715,7 +719,7 @@ int cmd_policy(int argc, char **argv)
 		return wb_error(WB_EXIT_MISSING,
 				"cannot take the run lock %s: %s", lpath,
 				strerror(-err));
-	if (a.kernel && (err = kernel_command(&a))) {
+	if (a.kernel && (err = kernel_command(&a, &cmd))) {
 		wb_lock_release(&lock);
 		return wb_error(WB_EXIT_MISSING, "temporary directory: %s",
 				strerror(-err));

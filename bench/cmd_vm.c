@@ -24,6 +24,7 @@
 #include "core/lock.h"
 #include "core/parse.h"
 #include "results/results.h"
+#include "runner/runner.h"
 #include "vm.h"
 #include "results/vmframe.h"
 
@@ -42,8 +43,14 @@ static bool emulated(const char *path)
  * lock, which the child inherits), then the ratios. */
 static int pair_with_native(const struct vm_args *a, const char *guest)
 {
-	char npath[PATH_MAX + 16], *argv[MAX_GUEST_ARGS + 4];
-	int n = 0, st;
+	char npath[PATH_MAX + 16];
+	struct wb_run_request rq = {
+		.args = (const char *const *)a->o.guest_argv,
+		.nargs = a->o.guest_argc,
+		.out = npath,
+	};
+	struct wb_run_command cmd;
+	int st, err;
 	pid_t pid;
 
 	if (emulated(guest)) {
@@ -55,19 +62,16 @@ static int pair_with_native(const struct vm_args *a, const char *guest)
 	snprintf(npath, sizeof(npath), "%.*s.native.json",
 		 (int)(strlen(guest) > 5 ? strlen(guest) - 5 : strlen(guest)),
 		 guest);
-	argv[n++] = "walkbench";
-	argv[n++] = "run";
-	for (int i = 0; i < a->o.guest_argc; i++)
-		argv[n++] = a->o.guest_argv[i];
-	argv[n++] = "--out";
-	argv[n++] = npath;
-	argv[n] = NULL;
+	err = wb_run_command(&cmd, &rq);
+	if (err)
+		return wb_error(WB_EXIT_MISSING, "native run: %s",
+				strerror(-err));
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0)
 		return wb_error(WB_EXIT_MISSING, "fork: %s", strerror(errno));
 	if (!pid) {
-		execv("/proc/self/exe", argv);
+		execv(cmd.exe, cmd.argv);
 		_exit(127);
 	}
 	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st))

@@ -6,25 +6,24 @@
 
 #include <cmocka.h>
 
-#include "kcheck.h"
+#include "kernel_probe.h"
 
 extern const struct wb_kernel wb_k_demand_zero;
 extern const struct wb_kernel wb_k_cow_storm;
 
 static const char *const timing[] = { "kernel_vs_ref_ns_ratio", NULL };
 
-static void expect_match(const struct wb_kernel *k, const uint64_t *param,
-			 int np)
+static void expect_match(const struct wb_kernel *k, const uint64_t *param)
 {
-	struct kc_result r;
+	struct probe_check c;
 
-	kc_run(k, param, np, timing, &r);
-	print_message("%s", r.text);
-	if (r.status == KC_SKIP) {
-		print_message("# SKIP %s", r.text);
+	probe_check(k, param, timing, &c);
+	print_message("%s", c.text);
+	if (c.verdict == PROBE_SKIP) {
+		print_message("# SKIP %s", c.text);
 		skip();
 	}
-	assert_int_equal(r.status, 0);
+	assert_int_equal(c.verdict, 0);
 }
 
 static void demand_zero_4k(void **st)
@@ -32,7 +31,7 @@ static void demand_zero_4k(void **st)
 	const uint64_t p[] = { 4, 4096, 2 };
 
 	(void)st;
-	expect_match(&wb_k_demand_zero, p, 3);
+	expect_match(&wb_k_demand_zero, p);
 }
 
 static void demand_zero_4k_read_phase(void **st)
@@ -40,7 +39,7 @@ static void demand_zero_4k_read_phase(void **st)
 	const uint64_t p[] = { 2, 4096, 1 };
 
 	(void)st;
-	expect_match(&wb_k_demand_zero, p, 3);
+	expect_match(&wb_k_demand_zero, p);
 }
 
 static void demand_zero_thp(void **st)
@@ -48,7 +47,7 @@ static void demand_zero_thp(void **st)
 	const uint64_t p[] = { 8, 2 << 20, 3 };
 
 	(void)st;
-	expect_match(&wb_k_demand_zero, p, 3);
+	expect_match(&wb_k_demand_zero, p);
 }
 
 /* mib, page size, writer (1 child, 2 parent, 3 both), percent */
@@ -57,7 +56,7 @@ static void cow_child_all_4k(void **st)
 	const uint64_t p[] = { 4, 4096, 1, 100 };
 
 	(void)st;
-	expect_match(&wb_k_cow_storm, p, 4);
+	expect_match(&wb_k_cow_storm, p);
 }
 
 static void cow_parent_subset_4k(void **st)
@@ -65,7 +64,7 @@ static void cow_parent_subset_4k(void **st)
 	const uint64_t p[] = { 4, 4096, 2, 10 };
 
 	(void)st;
-	expect_match(&wb_k_cow_storm, p, 4);
+	expect_match(&wb_k_cow_storm, p);
 }
 
 static void cow_both_4k(void **st)
@@ -73,7 +72,7 @@ static void cow_both_4k(void **st)
 	const uint64_t p[] = { 4, 4096, 3, 100 };
 
 	(void)st;
-	expect_match(&wb_k_cow_storm, p, 4);
+	expect_match(&wb_k_cow_storm, p);
 }
 
 static void cow_child_thp(void **st)
@@ -81,7 +80,7 @@ static void cow_child_thp(void **st)
 	const uint64_t p[] = { 8, 2 << 20, 1, 100 };
 
 	(void)st;
-	expect_match(&wb_k_cow_storm, p, 4);
+	expect_match(&wb_k_cow_storm, p);
 }
 
 static void cow_both_subset_thp(void **st)
@@ -89,7 +88,7 @@ static void cow_both_subset_thp(void **st)
 	const uint64_t p[] = { 8, 2 << 20, 3, 10 };
 
 	(void)st;
-	expect_match(&wb_k_cow_storm, p, 4);
+	expect_match(&wb_k_cow_storm, p);
 }
 
 int main(void)

@@ -2,6 +2,7 @@
 /* huge_access: page tables equal the model exactly, THP verified as huge,
  * base pages never reported as huge, empty pools refused with a reason,
  * bad parameters refused, a forced fallback caught by verification. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "kernel_child.h"
+#include "kernel_probe.h"
 #include "mem/layout.h"
 
 #define MIB ((uint64_t)1 << 20)
@@ -64,7 +65,7 @@ static long pool_free(const char *kb)
 	return read_file(path, buf, sizeof(buf)) ? -1 : atol(buf);
 }
 
-static void expect_pt_exact(const struct child_result *r)
+static void expect_pt_exact(const struct wb_probe_result *r)
 {
 	const struct wb_pred_item *it = pred_of(&r->pred, "page_table_bytes");
 	double got = fact_of(&r->facts, "page_table_bytes");
@@ -79,13 +80,13 @@ static void expect_pt_exact(const struct child_result *r)
 
 static void base_is_never_huge(void **s)
 {
-	struct child_result r;
+	struct wb_probe_result r;
 
 	(void)s;
 	for (uint64_t pat = CHASE; pat <= SCAN; pat++) {
 		uint64_t p[] = { pat, BASE, 8 * MIB };
 
-		assert_int_equal(run_child(k(), p, NULL, &r), 0);
+		assert_int_equal(probe_kernel(k(), p, 0, &r), 0);
 		if (r.status != WB_OK)
 			print_message("# %s\n", r.why);
 		assert_int_equal(r.status, WB_OK);
@@ -99,7 +100,7 @@ static void base_is_never_huge(void **s)
 
 static void thp_verified_huge(void **s)
 {
-	struct child_result r;
+	struct wb_probe_result r;
 	uint64_t p[] = { CHASE, THP, 8 * MIB };
 
 	(void)s;
@@ -107,7 +108,7 @@ static void thp_verified_huge(void **s)
 		print_message("# SKIP THP mode is never\n");
 		skip();
 	}
-	assert_int_equal(run_child(k(), p, NULL, &r), 0);
+	assert_int_equal(probe_kernel(k(), p, 0, &r), 0);
 	if (r.status == WB_UNTRUSTED) {
 		/* a fallback is refused, never measured: that is correct,
 		 * but here THP works in madvise mode, so say so */
@@ -122,7 +123,7 @@ static void thp_verified_huge(void **s)
 
 static void thp_always_needs_permission(void **s)
 {
-	struct child_result r;
+	struct wb_probe_result r;
 	uint64_t p[] = { SCAN, THP_ALWAYS, 4 * MIB };
 
 	(void)s;
@@ -130,19 +131,19 @@ static void thp_always_needs_permission(void **s)
 		print_message("# SKIP THP already in mode always\n");
 		skip();
 	}
-	assert_int_equal(run_child(k(), p, NULL, &r), 0);
+	assert_int_equal(probe_kernel(k(), p, 0, &r), 0);
 	assert_int_equal(r.status, WB_MISSING);
 	assert_non_null(strstr(r.why, "settings changes"));
 }
 
 static void hugetlb_pool(uint64_t backing, const char *kb, const char *tag)
 {
-	struct child_result r;
+	struct wb_probe_result r;
 	uint64_t p[] = { CHASE, backing, 4 * MIB };
 	long avail = pool_free(kb);
 	uint64_t need = backing == TLB1G ? 1 : 2;
 
-	assert_int_equal(run_child(k(), p, NULL, &r), 0);
+	assert_int_equal(probe_kernel(k(), p, 0, &r), 0);
 	print_message("# hugetlb %s: status %d %s\n", tag, r.status, r.why);
 	if (avail < 0 || (uint64_t)avail < need) {
 		assert_int_equal(r.status, WB_MISSING);
@@ -178,11 +179,11 @@ static void bad_params(void **s)
 	};
 	static const char *const token[] = { "pattern", "pattern", "backing",
 					     "backing", "ws",	   "ws" };
-	struct child_result r;
+	struct wb_probe_result r;
 
 	(void)s;
 	for (int i = 0; i < 6; i++) {
-		assert_int_equal(run_child(k(), bad[i], NULL, &r), 0);
+		assert_int_equal(probe_kernel(k(), bad[i], 0, &r), 0);
 		assert_int_equal(r.status, WB_BADINPUT);
 		assert_non_null(strstr(r.why, token[i]));
 		assert_int_not_equal(r.predict_err, 0);
@@ -191,12 +192,11 @@ static void bad_params(void **s)
 
 static void mem_limit_refused(void **s)
 {
-	struct child_opts o = { .mem_limit_bytes = 4 * MIB };
-	struct child_result r;
+	struct wb_probe_result r;
 	uint64_t p[] = { CHASE, BASE, 8 * MIB };
 
 	(void)s;
-	assert_int_equal(run_child(k(), p, &o, &r), 0);
+	assert_int_equal(probe_kernel(k(), p, 4 * MIB, &r), 0);
 	assert_int_equal(r.status, WB_MISSING);
 	assert_non_null(strstr(r.why, "memory limit"));
 }
@@ -277,7 +277,7 @@ static void fault_ops(void **s)
 {
 	static const char *const vm[] = { "", "", "thp_fault_alloc_per_region",
 					  "thp_collapse_alloc_per_region" };
-	struct child_result r;
+	struct wb_probe_result r;
 
 	(void)s;
 	for (uint64_t op = 1; op <= 3; op++) {
@@ -289,7 +289,7 @@ static void fault_ops(void **s)
 			skip();
 		}
 		SKIP_EXACT_VMPTE_UNDER_ASAN();
-		assert_int_equal(run_child(kf(), p, NULL, &r), 0);
+		assert_int_equal(probe_kernel(kf(), p, 0, &r), 0);
 		if (r.status != WB_OK)
 			print_message("# op %llu: %s\n", (unsigned long long)op,
 				      r.why);
@@ -317,11 +317,11 @@ static void fault_ops(void **s)
 static void fault_bad_params(void **s)
 {
 	static const uint64_t bad[][2] = { { 0, 8 }, { 4, 8 }, { 1, 0 } };
-	struct child_result r;
+	struct wb_probe_result r;
 
 	(void)s;
 	for (int i = 0; i < 3; i++) {
-		assert_int_equal(run_child(kf(), bad[i], NULL, &r), 0);
+		assert_int_equal(probe_kernel(kf(), bad[i], 0, &r), 0);
 		assert_int_equal(r.status, WB_BADINPUT);
 		assert_non_null(strstr(r.why, i < 2 ? "op" : "regions"));
 	}

@@ -8,8 +8,10 @@
 
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
-#include "kcheck.h"
+#include "kernel_probe.h"
 
 extern const struct wb_kernel wb_k_shared_map;
 
@@ -17,17 +19,17 @@ extern const struct wb_kernel wb_k_shared_map;
 static void expect_match(uint64_t procs, uint64_t backing, uint64_t align)
 {
 	const uint64_t p[] = { procs, backing, 4, align };
-	struct kc_result r;
+	struct probe_check c;
 	const double *v;
 
-	kc_run(&wb_k_shared_map, p, 4, NULL, &r);
-	print_message("%s", r.text);
-	if (r.status == KC_SKIP) {
-		print_message("# SKIP %s", r.text);
+	probe_check(&wb_k_shared_map, p, NULL, &c);
+	print_message("%s", c.text);
+	if (c.verdict == PROBE_SKIP) {
+		print_message("# SKIP %s", c.text);
 		skip();
 	}
-	assert_int_equal(r.status, 0);
-	v = kc_fact(&r.facts, "pfn_identical_pages");
+	assert_int_equal(c.verdict, 0);
+	v = fact_ptr(&c.r.facts, "pfn_identical_pages");
 	assert_non_null(v);
 	assert_true(*v > 0);
 }

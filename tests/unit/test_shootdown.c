@@ -6,7 +6,9 @@
 
 #include <cmocka.h>
 
-#include "kcheck.h"
+#include <sched.h>
+
+#include "kernel_probe.h"
 
 extern const struct wb_kernel wb_k_shootdown;
 
@@ -26,7 +28,7 @@ static int two_cpus(void)
 static void expect_flushes(uint64_t op, uint64_t pages, uint64_t threads)
 {
 	const uint64_t p[] = { op, pages, threads };
-	struct kc_result r;
+	struct probe_check c;
 	const double *ipis, *ops;
 
 	if (!two_cpus()) {
@@ -34,15 +36,15 @@ static void expect_flushes(uint64_t op, uint64_t pages, uint64_t threads)
 			      "may use fewer\n");
 		skip();
 	}
-	kc_run(&wb_k_shootdown, p, 3, load_dependent, &r);
-	print_message("%s", r.text);
-	if (r.status == KC_SKIP) {
-		print_message("# SKIP %s", r.text);
+	probe_check(&wb_k_shootdown, p, load_dependent, &c);
+	print_message("%s", c.text);
+	if (c.verdict == PROBE_SKIP) {
+		print_message("# SKIP %s", c.text);
 		skip();
 	}
-	assert_int_equal(r.status, 0);
-	ipis = kc_fact(&r.facts, "tlb_ipis_cpu_other");
-	ops = kc_fact(&r.facts, "ops");
+	assert_int_equal(c.verdict, 0);
+	ipis = fact_ptr(&c.r.facts, "tlb_ipis_cpu_other");
+	ops = fact_ptr(&c.r.facts, "ops");
 	assert_non_null(ipis);
 	assert_non_null(ops);
 	if (threads == 2)

@@ -6,22 +6,22 @@
 
 #include <cmocka.h>
 
-#include "kcheck.h"
+#include "kernel_probe.h"
 
 extern const struct wb_kernel wb_k_synonym;
 
 static void expect_coherent(uint64_t alias)
 {
-	struct kc_result r;
+	struct probe_check c;
 	const double *v;
 
-	kc_run(&wb_k_synonym, &alias, 1, NULL, &r);
-	print_message("%s", r.text);
-	assert_int_equal(r.status, 0);
-	v = kc_fact(&r.facts, "coherent");
+	probe_check(&wb_k_synonym, &alias, NULL, &c);
+	print_message("%s", c.text);
+	assert_int_equal(c.verdict, 0);
+	v = fact_ptr(&c.r.facts, "coherent");
 	assert_non_null(v);
 	assert_true(*v == 1);
-	v = kc_fact(&r.facts, "alias_offset_bytes");
+	v = fact_ptr(&c.r.facts, "alias_offset_bytes");
 	assert_non_null(v);
 	assert_true(*v == (alias == 1 ? 0 : (double)(1ull << alias)));
 }

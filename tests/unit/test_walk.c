@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "kernel_child.h"
+#include "kernel_probe.h"
 
 #define K4 ((uint64_t)1 << 12)
 #define M2 ((uint64_t)1 << 21)
@@ -19,12 +19,12 @@
 
 static void expect_exact_vmpte(const struct wb_kernel *k, const uint64_t *p)
 {
-	struct child_result r;
+	struct wb_probe_result r;
 	const struct wb_pred_item *it;
 	double got;
 
 	SKIP_EXACT_VMPTE_UNDER_ASAN();
-	assert_int_equal(run_child(k, p, NULL, &r), 0);
+	assert_int_equal(probe_kernel(k, p, 0, &r), 0);
 	if (r.status != WB_OK)
 		print_message("# %s: %s\n", k->name, r.why);
 	assert_int_equal(r.status, WB_OK);
@@ -58,14 +58,14 @@ static void depth_vmpte_matches_model(void **s)
 
 static void depth_deeper_stride_more_tables(void **s)
 {
-	struct child_result a, b;
+	struct wb_probe_result a, b;
 	uint64_t pa[] = { M2, 512 }, pb[] = { G512, 512 };
 
 	(void)s;
 	SKIP_EXACT_VMPTE_UNDER_ASAN();
-	assert_int_equal(run_child(wb_kernel_find("walk_depth"), pa, NULL, &a),
+	assert_int_equal(probe_kernel(wb_kernel_find("walk_depth"), pa, 0, &a),
 			 0);
-	assert_int_equal(run_child(wb_kernel_find("walk_depth"), pb, NULL, &b),
+	assert_int_equal(probe_kernel(wb_kernel_find("walk_depth"), pb, 0, &b),
 			 0);
 	assert_int_equal(a.status, WB_OK);
 	assert_int_equal(b.status, WB_OK);
@@ -77,7 +77,7 @@ static void depth_deeper_stride_more_tables(void **s)
 
 static void depth_256t_needs_la57(void **s)
 {
-	struct child_result r;
+	struct wb_probe_result r;
 	uint64_t p[] = { T256, 64 };
 
 	(void)s;
@@ -85,7 +85,7 @@ static void depth_256t_needs_la57(void **s)
 		expect_exact_vmpte(wb_kernel_find("walk_depth"), p);
 		return;
 	}
-	assert_int_equal(run_child(wb_kernel_find("walk_depth"), p, NULL, &r),
+	assert_int_equal(probe_kernel(wb_kernel_find("walk_depth"), p, 0, &r),
 			 0);
 	assert_int_equal(r.status, WB_SKIPPED);
 	assert_non_null(strstr(r.why, "la57"));
@@ -96,12 +96,12 @@ static void depth_bad_params(void **s)
 	static const uint64_t bad[][2] = {
 		{ 8192, 1024 }, { K4, 100 }, { M2, 0 }, { G1, 65536 }
 	};
-	struct child_result r;
+	struct wb_probe_result r;
 
 	(void)s;
 	for (int i = 0; i < 4; i++) {
-		assert_int_equal(run_child(wb_kernel_find("walk_depth"), bad[i],
-					   NULL, &r),
+		assert_int_equal(probe_kernel(wb_kernel_find("walk_depth"),
+					      bad[i], 0, &r),
 				 0);
 		assert_int_equal(r.status, WB_BADINPUT);
 		assert_true(r.why[0] != 0);
@@ -111,12 +111,12 @@ static void depth_bad_params(void **s)
 
 static void depth_mem_limit(void **s)
 {
-	struct child_opts o = { .mem_limit_bytes = 1 << 20 };
-	struct child_result r;
+	struct wb_probe_result r;
 	uint64_t p[] = { K4, 1024 };
 
 	(void)s;
-	assert_int_equal(run_child(wb_kernel_find("walk_depth"), p, &o, &r), 0);
+	assert_int_equal(
+		probe_kernel(wb_kernel_find("walk_depth"), p, 1 << 20, &r), 0);
 	assert_int_equal(r.status, WB_MISSING);
 	assert_non_null(strstr(r.why, "memory limit"));
 }
@@ -124,7 +124,7 @@ static void depth_mem_limit(void **s)
 static void pwc_vmpte_matches_model(void **s)
 {
 	static const uint64_t entries[] = { 2, 16, 512, 1024 };
-	struct child_result r;
+	struct wb_probe_result r;
 
 	(void)s;
 	for (int i = 0; i < 4; i++) {
@@ -136,7 +136,7 @@ static void pwc_vmpte_matches_model(void **s)
 		uint64_t p[] = { 1024, 1024 };
 
 		assert_int_equal(
-			run_child(wb_kernel_find("walk_pwc"), p, NULL, &r), 0);
+			probe_kernel(wb_kernel_find("walk_pwc"), p, 0, &r), 0);
 		assert_true(fact_of(&r.facts, "distinct_pud_entries") == 2);
 		assert_true(pred_of(&r.pred, "distinct_pmd_entries")->value ==
 			    1024);
@@ -147,12 +147,12 @@ static void pwc_bad_params(void **s)
 {
 	static const uint64_t bad[][2] = { { 3, 1024 }, { 64, 1000 } };
 	static const uint64_t unmakeable[][2] = { { 1, 1024 }, { 2048, 1024 } };
-	struct child_result r;
+	struct wb_probe_result r;
 
 	(void)s;
 	for (int i = 0; i < 2; i++) {
 		assert_int_equal(
-			run_child(wb_kernel_find("walk_pwc"), bad[i], NULL, &r),
+			probe_kernel(wb_kernel_find("walk_pwc"), bad[i], 0, &r),
 			0);
 		assert_int_equal(r.status, WB_BADINPUT);
 		assert_non_null(strstr(r.why, i ? "pages" : "upper_entries"));
@@ -160,8 +160,8 @@ static void pwc_bad_params(void **s)
 	}
 	/* points of a sweep the page count cannot make are skipped */
 	for (int i = 0; i < 2; i++) {
-		assert_int_equal(run_child(wb_kernel_find("walk_pwc"),
-					   unmakeable[i], NULL, &r),
+		assert_int_equal(probe_kernel(wb_kernel_find("walk_pwc"),
+					      unmakeable[i], 0, &r),
 				 0);
 		assert_int_equal(r.status, WB_SKIPPED);
 		assert_non_null(strstr(r.why, "upper_entries"));
