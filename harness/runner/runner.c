@@ -155,7 +155,7 @@ int wb_runner_start(struct wb_runner *r)
 			    strerror(-err));
 	wb_env_probe(&r->sys);
 	r->opts.sys = &r->sys;
-	if (r->opts.cpu == WB_RUNNER_CPU_DEFAULT)
+	if (r->opts.cpu < 0)
 		r->opts.cpu = wb_topo_default_cpu();
 	r->opts.cpu_other = wb_topo_other_cpu(r->opts.cpu);
 	r->opts.mem_limit_bytes = (uint64_t)((double)sysconf(_SC_PHYS_PAGES) *

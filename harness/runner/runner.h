@@ -27,7 +27,8 @@
 #include "runner/instance.h"
 #include "runner/plan.h"
 
-/* opts.cpu: the last allowed PU (wb_topo_default_cpu()) */
+/* opts.cpu: the last allowed PU (wb_topo_default_cpu()); any negative
+ * opts.cpu means the same */
 #define WB_RUNNER_CPU_DEFAULT (-2)
 
 enum wb_runner_event_kind {
