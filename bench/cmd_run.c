@@ -387,28 +387,9 @@ void run_report(void *arg, const struct wb_runner_event *ev)
 static int results_path(const struct run_args *a, char *path, size_t len)
 {
 	char tag[256];
-	int err;
 
-	if (a->out) {
-		if (!access(a->out, F_OK))
-			return wb_error(WB_EXIT_USAGE,
-					"--out %s: file exists; results are "
-					"never overwritten",
-					a->out);
-		snprintf(path, len, "%s", a->out);
-	} else {
-		tag_for(a, tag, sizeof(tag));
-		err = wb_results_new_path(a->results_dir, tag, path, len);
-		if (err)
-			return wb_error(WB_EXIT_MISSING, "results path: %s",
-					strerror(-err));
-	}
-	err = wb_results_check_dir(path);
-	if (err)
-		return wb_error(WB_EXIT_MISSING,
-				"cannot write results to %s: %s", path,
-				strerror(-err));
-	return 0;
+	tag_for(a, tag, sizeof(tag));
+	return wb_results_pick_path(a->out, a->results_dir, tag, path, len);
 }
 
 int cmd_run(int argc, char **argv)

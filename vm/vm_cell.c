@@ -335,34 +335,14 @@ int vm_out_path(const struct vm_args *a, char *path, size_t len)
 {
 	char tag[256] = "vm";
 	size_t off = 2;
-	int err;
 
-	if (a->out) {
-		if (!access(a->out, F_OK))
-			return wb_error(WB_EXIT_USAGE,
-					"--out %s: file exists; results are "
-					"never overwritten",
-					a->out);
-		snprintf(path, len, "%s", a->out);
-	} else {
-		for (int i = 0; i < a->nnames && off < sizeof(tag); i++)
-			off += (size_t)snprintf(tag + off, sizeof(tag) - off,
-						"%s%s", i ? "+" : "-",
-						a->names[i]);
-		if (!a->nnames)
-			off = (size_t)snprintf(tag, sizeof(tag), "vm-all");
-		/* a matrix cell says which in its file name */
-		if (a->cell[0] && off < sizeof(tag))
-			snprintf(tag + off, sizeof(tag) - off, "-%s", a->cell);
-		err = wb_results_new_path(a->results_dir, tag, path, len);
-		if (err)
-			return wb_error(WB_EXIT_MISSING, "results path: %s",
-					strerror(-err));
-	}
-	err = wb_results_check_dir(path);
-	if (err)
-		return wb_error(WB_EXIT_MISSING,
-				"cannot write results to %s: %s", path,
-				strerror(-err));
-	return 0;
+	for (int i = 0; i < a->nnames && off < sizeof(tag); i++)
+		off += (size_t)snprintf(tag + off, sizeof(tag) - off, "%s%s",
+					i ? "+" : "-", a->names[i]);
+	if (!a->nnames)
+		off = (size_t)snprintf(tag, sizeof(tag), "vm-all");
+	/* a matrix cell says which in its file name */
+	if (a->cell[0] && off < sizeof(tag))
+		snprintf(tag + off, sizeof(tag) - off, "-%s", a->cell);
+	return wb_results_pick_path(a->out, a->results_dir, tag, path, len);
 }

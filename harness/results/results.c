@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/error.h"
 #include "results/results.h"
 
 int wb_results_init(struct wb_results *r, const char *gb_context, json_t *wb)
@@ -286,4 +287,30 @@ int wb_results_write(const char *path, json_t *root, int replace)
 	err = wb_results_write_text(path, line, replace);
 	free(line);
 	return err;
+}
+
+int wb_results_pick_path(const char *out, const char *root, const char *tag,
+			 char *path, size_t len)
+{
+	int err;
+
+	if (out) {
+		if (!access(out, F_OK))
+			return wb_error(WB_EXIT_USAGE,
+					"--out %s: file exists; results are "
+					"never overwritten",
+					out);
+		snprintf(path, len, "%s", out);
+	} else {
+		err = wb_results_new_path(root, tag, path, len);
+		if (err)
+			return wb_error(WB_EXIT_MISSING, "results path: %s",
+					strerror(-err));
+	}
+	err = wb_results_check_dir(path);
+	if (err)
+		return wb_error(WB_EXIT_MISSING,
+				"cannot write results to %s: %s", path,
+				strerror(-err));
+	return 0;
 }

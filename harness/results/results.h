@@ -71,6 +71,14 @@ int wb_results_new_path(const char *root, const char *tag, char *out,
 int wb_mkdir_p(const char *dir);
 /* Creates the directory of @path if needed and proves it writable. */
 int wb_results_check_dir(const char *path);
+/*
+ * Where a new run's file goes: @out (which must not exist: results are
+ * never overwritten), or a new name for @tag under @root; its directory
+ * made and proved writable now, not after an hour of measuring. 0, or the
+ * exit code after a one-line error.
+ */
+int wb_results_pick_path(const char *out, const char *root, const char *tag,
+			 char *path, size_t len);
 /* Atomic. Never replaces @path (-EEXIST if it exists) unless @replace:
  * a run rewrites its own file after each instance. */
 int wb_results_write(const char *path, json_t *root, int replace);
