@@ -150,21 +150,43 @@ int wb_runner_exit_code(const struct wb_runner *r, size_t instances);
 
 /*
  * One instance through the kernel contract without Google Benchmark, for
- * tests that assert exact counts: in a supervised child (pinned when
- * opts.cpu >= 0), setup, then @batches times prepare and run of
- * iterations() (or 1000) iterations, check, teardown, predict. The
- * parent-side checks (requirements, memory) are not made: the kernel's
- * own refusals are what such tests look at.
+ * tests that assert exact counts or the contract itself: in a supervised
+ * child (pinned when opts.cpu >= 0), setup, then @batches times prepare
+ * and run of iterations() (or 1000) iterations, check, teardown, predict.
+ *
+ * Unless asked, the parent-side steps of a run are not made: the kernel's
+ * own refusals are what the count tests look at. With @check_needs the
+ * requirements are checked against opts.sys first, and with
+ * @prepare_system the kernel's prepare_system() runs in this process with
+ * opts.journal (restored after the child), both as the runner makes them.
+ * The memory check is never made. When either refuses, the child only
+ * predicts, since predict() must not depend on the system.
  */
 struct wb_probe_opts {
 	struct wb_run_opts opts;
 	int batches; /* the last one is the one counted */
 	double timeout_s;
+	bool check_needs;
+	bool prepare_system;
+};
+
+/* Which step refused the instance; each runs only after the one before
+ * went through. Pinning counts as setup. */
+enum wb_probe_stage {
+	WB_PROBE_RAN,
+	WB_PROBE_NEEDS,
+	WB_PROBE_PREPARE_SYSTEM,
+	WB_PROBE_SETUP,
+	WB_PROBE_CHECK,
 };
 
 struct wb_probe_result {
 	enum wb_status status; /* as set with wb_refuse(), or the child's */
+	/* the refusal as the step gave it, "" when it gave none, or how
+	 * the child ended */
 	char why[WB_WHY_LEN];
+	enum wb_probe_stage stage;
+	int err; /* what that step returned; 0 when it ran through */
 	int setup_err, check_err, predict_err;
 	struct wb_facts facts;
 	struct wb_prediction pred;
@@ -174,7 +196,8 @@ struct wb_probe_result {
 };
 
 /* 0 with @res filled; -ECHILD when the child ended without a result
- * (res->status and res->why say how), or -errno. */
+ * (res->status and res->why say how), or -errno, also when the journal
+ * could not put the settings back (@res is filled then). */
 int wb_runner_probe(const struct wb_probe_opts *o, const struct wb_instance *in,
 		    struct wb_probe_result *res);
 

@@ -5,7 +5,9 @@
  * warm-up batch and one counted batch of iterations() iterations, so a
  * kernel's mappings and page-table growth never leak into the test
  * process and its faults are counted exactly. probe_check() also compares
- * every predicted quantity with the fact of the same name.
+ * every predicted quantity with the fact of the same name. probe_opts()
+ * and probe_instance() are for tests that set options of their own
+ * (test_contract.c: the probed machine, requirements, prepare_system).
  */
 #ifndef WB_TEST_KERNEL_PROBE_H
 #define WB_TEST_KERNEL_PROBE_H
@@ -80,7 +82,42 @@ static inline const struct wb_pred_item *pred_of(const struct wb_prediction *p,
 }
 
 /*
- * @param holds a value for each of the kernel's parameters;
+ * The options of a quick run's child: seed 1, pinned to the default CPU
+ * with its other CPU, @sys as the machine, at most @mem_limit_bytes mapped
+ * (0: 1 GiB). The rest is the caller's.
+ */
+static inline void probe_opts(struct wb_probe_opts *o,
+			      const struct wb_sysinfo *sys,
+			      uint64_t mem_limit_bytes)
+{
+	memset(o, 0, sizeof(*o));
+	o->opts.sys = sys;
+	o->opts.quick = true;
+	o->opts.seed = 1;
+	o->opts.mem_limit_bytes = mem_limit_bytes ? mem_limit_bytes
+						  : 1ull << 30;
+	o->opts.cpu = wb_topo_default_cpu();
+	o->opts.cpu_other = wb_topo_other_cpu(o->opts.cpu);
+}
+
+/* @k's instance with @param (a value for each of its parameters) through
+ * wb_runner_probe(), which says what the result is. */
+static inline int probe_instance(const struct wb_probe_opts *o,
+				 const struct wb_kernel *k,
+				 const uint64_t *param,
+				 struct wb_probe_result *r)
+{
+	struct wb_instance in = { .kernel = k };
+
+	for (int i = 0; i < WB_MAX_PARAMS && k->params && k->params[i].name;
+	     i++)
+		in.param[i] = param[i];
+	snprintf(in.name, sizeof(in.name), "%s", k->name);
+	return wb_runner_probe(o, &in, r);
+}
+
+/*
+ * Two batches, the second counted, on a machine that is not probed.
  * @mem_limit_bytes 0 is 1 GiB. 0, or -errno when the child could not be
  * run or ended without a result.
  */
@@ -90,19 +127,12 @@ static inline int probe_kernel(const struct wb_kernel *k, const uint64_t *param,
 {
 	/* only what the kernels ask of a machine that is not probed */
 	struct wb_sysinfo sys = { .la57_active = test_la57_active() };
-	struct wb_probe_opts o = { .batches = 2, .timeout_s = 120 };
-	struct wb_instance in = { .kernel = k };
+	struct wb_probe_opts o;
 
-	o.opts.sys = &sys;
-	o.opts.quick = true;
-	o.opts.seed = 1;
-	o.opts.mem_limit_bytes = mem_limit_bytes ? mem_limit_bytes : 1ull << 30;
-	o.opts.cpu = wb_topo_default_cpu();
-	o.opts.cpu_other = wb_topo_other_cpu(o.opts.cpu);
-	for (int i = 0; i < WB_MAX_PARAMS && k->params[i].name; i++)
-		in.param[i] = param[i];
-	snprintf(in.name, sizeof(in.name), "%s", k->name);
-	return wb_runner_probe(&o, &in, r);
+	probe_opts(&o, &sys, mem_limit_bytes);
+	o.batches = 2;
+	o.timeout_s = 120;
+	return probe_instance(&o, k, param, r);
 }
 
 static inline int probe_within(const struct wb_pred_item *it, double m)

@@ -10,34 +10,31 @@
  * with a unit, help and ranges its values keep; the callbacks; the checks
  * across instances and the plots it declares naming parameters it has
  * and fields the runner writes. "instance": the smallest value of every
- * parameter is one valid instance, run as the runner does (prepare_system,
- * setup, prepare, run, check, teardown) in a child. It succeeds, or
+ * parameter is one valid instance, run as the runner does (requirements,
+ * prepare_system, then setup, prepare, run, check, teardown in a
+ * supervised child: wb_runner_probe(), kernel_probe.h). It succeeds, or
  * refuses with a reason (root, a hugetlb pool, THP, 2 CPUs ...) and the
  * test skips quoting it. Facts are named and finite, a verified page size
  * names how it was verified, and every prediction names something
  * validate can measure: a fact of the run, a counter the runner reads, or
  * a knee the kernel declares.
  */
-#include <errno.h>
 #include <math.h>
-#include <sched.h>
 #include <setjmp.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "core/env.h"
 #include "counters/events.h"
+#include "kernel_probe.h"
 #include "runner/kernel.h"
-#include "runner/needs.h"
 #include "runner/plan.h"
 
 extern const char wb_data_events_tsv[];
@@ -408,26 +405,13 @@ static void table(void **st)
 	assert_int_equal(bad, 0);
 }
 
-/* What the child hands back. */
-struct outcome {
-	int stage; /* 0 ran through, else the stage that refused */
-	int err;
-	enum wb_status status;
-	char why[WB_WHY_LEN];
-	struct wb_facts facts;
-	struct wb_prediction pred;
-	int predict_err;
+static const char *const stage_name[] = {
+	[WB_PROBE_RAN] = "ran",
+	[WB_PROBE_NEEDS] = "requirements",
+	[WB_PROBE_PREPARE_SYSTEM] = "prepare_system",
+	[WB_PROBE_SETUP] = "setup",
+	[WB_PROBE_CHECK] = "check",
 };
-
-enum {
-	RAN,
-	NEEDS,
-	PREPARE_SYSTEM,
-	SETUP,
-	CHECK
-};
-static const char *const stage_name[] = { "ran", "requirements",
-					  "prepare_system", "setup", "check" };
 
 static void smallest(const struct wb_kernel *k, uint64_t *param)
 {
@@ -444,112 +428,6 @@ static void smallest(const struct wb_kernel *k, uint64_t *param)
 	}
 }
 
-static void pin(struct wb_ctx *ctx)
-{
-	cpu_set_t set;
-	int first = -1;
-
-	if (sched_getaffinity(0, sizeof(set), &set) || CPU_COUNT(&set) < 2)
-		return;
-	for (int c = 0; c < CPU_SETSIZE; c++) {
-		if (!CPU_ISSET(c, &set))
-			continue;
-		if (first < 0) {
-			first = c;
-			continue;
-		}
-		ctx->cpu = c;
-		ctx->cpu_other = first;
-		break;
-	}
-	CPU_ZERO(&set);
-	CPU_SET(ctx->cpu, &set);
-	sched_setaffinity(0, sizeof(set), &set);
-}
-
-static void child(const struct wb_kernel *k, bool run, int fd)
-{
-	static struct outcome o;
-	struct wb_ctx ctx = { .kernel = k, .cpu = -1, .cpu_other = -1 };
-	void *state = NULL;
-	uint64_t n;
-	ssize_t w;
-
-	alarm(CHILD_TIMEOUT_S);
-	ctx.quick = true;
-	ctx.seed = 1;
-	ctx.sys = &sys;
-	ctx.mem_limit_bytes = sys.mem_available_bytes / 2 < (1ull << 30)
-				      ? sys.mem_available_bytes / 2
-				      : 1ull << 30;
-	smallest(k, ctx.param);
-	pin(&ctx);
-	o.stage = NEEDS;
-	if (run && k->prepare_system) {
-		o.stage = PREPARE_SYSTEM;
-		o.err = k->prepare_system(&ctx);
-	}
-	if (run && !o.err) {
-		o.stage = SETUP;
-		o.err = k->setup(&ctx, &state);
-	}
-	if (run && !o.err) {
-		n = k->iterations ? k->iterations(&ctx) : 1000;
-		if (k->prepare)
-			k->prepare(state, n);
-		k->run(state, n);
-		o.stage = CHECK;
-		o.err = k->check(&ctx, state, &o.facts);
-		k->teardown(state);
-		if (!o.err)
-			o.stage = RAN;
-	}
-	o.status = ctx.status;
-	memcpy(o.why, ctx.why, sizeof(o.why));
-	o.predict_err = k->predict(&ctx, &o.pred);
-	w = write(fd, &o, sizeof(o));
-	_exit(w == (ssize_t)sizeof(o) ? 0 : 1);
-}
-
-/* 0, or -ECHILD when the child died (*how says how) */
-static int run_child(const struct wb_kernel *k, bool run, struct outcome *o,
-		     char *how, size_t len)
-{
-	size_t got = 0;
-	int p[2], wst;
-	pid_t pid;
-
-	if (pipe(p))
-		return -errno;
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0)
-		return -errno;
-	if (!pid) {
-		close(p[0]);
-		child(k, run, p[1]);
-	}
-	close(p[1]);
-	while (got < sizeof(*o)) {
-		ssize_t n = read(p[0], (char *)o + got, sizeof(*o) - got);
-
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	close(p[0]);
-	if (waitpid(pid, &wst, 0) < 0)
-		return -errno;
-	if (WIFSIGNALED(wst))
-		snprintf(how, len, "killed by signal %d%s", WTERMSIG(wst),
-			 WTERMSIG(wst) == SIGALRM ? " (timed out)" : "");
-	else
-		snprintf(how, len, "exit %d", WEXITSTATUS(wst));
-	return got == sizeof(*o) && WIFEXITED(wst) && !WEXITSTATUS(wst)
-		       ? 0
-		       : -ECHILD;
-}
-
 static bool known(const struct wb_kernel *k, const char *q)
 {
 	for (size_t i = 0; known_unmeasurable[i].kernel; i++)
@@ -559,15 +437,8 @@ static bool known(const struct wb_kernel *k, const char *q)
 	return false;
 }
 
-static const double *fact_of(const struct wb_facts *f, const char *name)
-{
-	for (int i = 0; i < f->n; i++)
-		if (!strcmp(f->kv[i].name, name))
-			return &f->kv[i].value;
-	return NULL;
-}
-
-static void check_facts(const struct wb_kernel *k, const struct outcome *o)
+static void check_facts(const struct wb_kernel *k,
+			const struct wb_probe_result *o)
 {
 	for (int i = 0; i < o->facts.n; i++) {
 		const struct wb_kv *kv = &o->facts.kv[i];
@@ -583,13 +454,13 @@ static void check_facts(const struct wb_kernel *k, const struct outcome *o)
 	for (const struct wb_xcheck *x = k->xchecks;
 	     x && x->kind != WB_XCHECK_END; x++)
 		if (x->kind == WB_XCHECK_KNEE && x->per_fact &&
-		    !fact_of(&o->facts, x->per_fact))
+		    !fact_ptr(&o->facts, x->per_fact))
 			fault("%s: knee %s divides by fact %s, which check() "
 			      "did not give",
 			      k->name, x->row, x->per_fact);
 	for (const struct wb_plot_hint *h = k->plots;
 	     h && h->style != WB_PLOT_END; h++)
-		if (h->style == WB_PLOT_FACT && !fact_of(&o->facts, h->y))
+		if (h->style == WB_PLOT_FACT && !fact_ptr(&o->facts, h->y))
 			fault("%s: plot %s draws fact %s, which check() did "
 			      "not give",
 			      k->name, h->name, h->y);
@@ -601,7 +472,7 @@ static void check_facts(const struct wb_kernel *k, const struct outcome *o)
  * knee cannot be judged here, and is listed.
  */
 static void check_predictions(const struct wb_kernel *k,
-			      const struct outcome *o, bool have_facts)
+			      const struct wb_probe_result *o, bool have_facts)
 {
 	const struct wb_prediction *p = &o->pred;
 
@@ -622,7 +493,7 @@ static void check_predictions(const struct wb_kernel *k,
 			fault("%s: prediction %s says not where it comes "
 			      "from (basis)",
 			      k->name, q);
-		if ((have_facts && fact_of(&o->facts, q)) ||
+		if ((have_facts && fact_ptr(&o->facts, q)) ||
 		    bench_field(k, q) || knee_row(k, q))
 			continue;
 		if (!have_facts) {
@@ -657,10 +528,9 @@ static void check_predictions(const struct wb_kernel *k,
 static void instance(void **st)
 {
 	const struct wb_kernel *k = *st;
-	char needs_why[160] = "", how[64];
 	uint64_t param[WB_MAX_PARAMS] = { 0 };
-	struct outcome o;
-	bool run;
+	struct wb_probe_opts po;
+	struct wb_probe_result r;
 	int err;
 
 	if (in_list(misbehaving, k->name)) {
@@ -679,41 +549,52 @@ static void instance(void **st)
 			      "parameter",
 			      k->name, p->name, (unsigned long long)param[i]);
 	}
-	run = !wb_needs_check(k->requires, &sys, needs_why, sizeof(needs_why));
-	memset(&o, 0, sizeof(o));
-	err = run_child(k, run, &o, how, sizeof(how));
+	/* one batch, as the runner plans it on this machine, with no
+	 * settings changes allowed */
+	probe_opts(&po, &sys,
+		   sys.mem_available_bytes / 2 < (1ull << 30)
+			   ? sys.mem_available_bytes / 2
+			   : 1ull << 30);
+	po.batches = 1;
+	po.timeout_s = CHILD_TIMEOUT_S;
+	po.check_needs = true;
+	po.prepare_system = true;
+	err = probe_instance(&po, k, param, &r);
 	if (err) {
-		fault("%s: the instance's child died (%s) at or after %s",
-		      k->name, how, stage_name[o.stage]);
+		fault("%s: the instance's child ended without a result: %s "
+		      "(%d)%s%s\n%s",
+		      k->name, r.why, err,
+		      r.stage ? ", predicting after a refusal by " : "",
+		      r.stage ? stage_name[r.stage] : "", r.stderr_tail);
 		assert_int_equal(bad, 0);
 	}
-	check_predictions(k, &o, o.stage == RAN);
-	if (o.stage == RAN) {
+	check_predictions(k, &r, r.stage == WB_PROBE_RAN);
+	if (r.stage == WB_PROBE_RAN) {
 		print_message("# %s: %d facts, %d predictions\n", k->name,
-			      o.facts.n, o.pred.n);
-		check_facts(k, &o);
+			      r.facts.n, r.pred.n);
+		check_facts(k, &r);
 		assert_int_equal(bad, 0);
 		return;
 	}
-	if (o.stage == NEEDS) {
-		if (!needs_why[0])
+	if (r.stage == WB_PROBE_NEEDS) {
+		if (!r.why[0])
 			fault("%s: requirements unmet without a reason",
 			      k->name);
 		assert_int_equal(bad, 0);
-		print_message("# SKIP %s: %s\n", k->name, needs_why);
+		print_message("# SKIP %s: %s\n", k->name, r.why);
 		skip();
 	}
 	/* refused: a missing resource or an untrusted page size, said why */
-	if (o.err >= 0 || !o.why[0] ||
-	    (o.status != WB_MISSING && o.status != WB_SKIPPED &&
-	     o.status != WB_UNTRUSTED))
+	if (r.err >= 0 || !r.why[0] ||
+	    (r.status != WB_MISSING && r.status != WB_SKIPPED &&
+	     r.status != WB_UNTRUSTED))
 		fault("%s: %s refused the smallest instance with %d, status "
 		      "%d: '%s' (want -errno, status missing, skipped or "
 		      "untrusted, and a reason)",
-		      k->name, stage_name[o.stage], o.err, o.status, o.why);
+		      k->name, stage_name[r.stage], r.err, r.status, r.why);
 	assert_int_equal(bad, 0);
-	print_message("# SKIP %s: %s: %s\n", k->name, stage_name[o.stage],
-		      o.why);
+	print_message("# SKIP %s: %s: %s\n", k->name, stage_name[r.stage],
+		      r.why);
 	skip();
 }
 

@@ -2,8 +2,8 @@
 /*
  * The runner: the defaults of `run`, plans from NAME=VALUE parameters, the
  * `run` command line for callers that need a program of their own, one
- * instance refused, crashed or measured, the probe's batches and refusals,
- * and the exit code from the instances' statuses.
+ * instance refused, crashed or measured, the probe's batches, refusals and
+ * parent-side steps, and the exit code from the instances' statuses.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,12 +14,15 @@
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "core/env.h"
 #include "runner/runner.h"
+#include "settings/journal.h"
 
 struct count_state {
 	uint64_t runs, iterations;
@@ -106,6 +109,77 @@ static const struct wb_kernel crashes = {
 	.params = counts_params,
 	.setup = crash_setup,
 	.run = counts_run,
+};
+
+/*
+ * A kernel with parent-side steps: it needs 2 CPUs, and its
+ * prepare_system() sets a stand-in setting through the journal (mode 0)
+ * or refuses, with a reason (1) or without one (2). check() reports the
+ * setting as the child sees it. The setting is a file named after the
+ * test process, which is the parent of the probe's child.
+ */
+static void setting_path(pid_t test, char *buf, size_t len)
+{
+	snprintf(buf, len, "/tmp/wb-test-runner-setting.%d", (int)test);
+}
+
+static int gated_prepare_system(struct wb_ctx *ctx)
+{
+	char path[64];
+
+	if (ctx->param[0] == 1)
+		return wb_refuse(ctx, WB_MISSING, ENOSPC, "no pool for it");
+	if (ctx->param[0] == 2)
+		return -ENOSPC;
+	setting_path(getpid(), path, sizeof(path));
+	return ctx->journal ? wb_journal_set(ctx->journal, path, "1") : 0;
+}
+
+static int gated_setup(struct wb_ctx *ctx, void **state)
+{
+	(void)ctx;
+	*state = NULL;
+	return 0;
+}
+
+static void gated_run(void *state, uint64_t n)
+{
+	(void)state, (void)n;
+}
+
+static int gated_check(struct wb_ctx *ctx, void *state, struct wb_facts *f)
+{
+	char path[64], buf[8] = "";
+	FILE *fp;
+
+	(void)ctx, (void)state;
+	setting_path(getppid(), path, sizeof(path));
+	fp = fopen(path, "re");
+	if (!fp)
+		return -errno;
+	if (!fgets(buf, sizeof(buf), fp))
+		buf[0] = 0;
+	fclose(fp);
+	return wb_fact(f, "setting", atof(buf));
+}
+
+static const struct wb_param gated_params[] = {
+	{ .name = "mode", .unit = "", .min = 0, .max = 2 },
+	{ 0 },
+};
+
+static const struct wb_kernel gated = {
+	.name = "gated",
+	.suite = "test",
+	.per_iteration = "iteration",
+	.params = gated_params,
+	.requires = WB_NEED_2CPUS,
+	.prepare_system = gated_prepare_system,
+	.setup = gated_setup,
+	.run = gated_run,
+	.check = gated_check,
+	.teardown = counts_teardown,
+	.predict = counts_predict,
 };
 
 static struct wb_instance instance_of(const struct wb_kernel *k, uint64_t n)
@@ -362,6 +436,100 @@ static void probe_refusal_and_crash(void **st)
 	assert_non_null(strstr(r.why, "by signal"));
 }
 
+static bool fact_is(const struct wb_facts *f, const char *name, double v)
+{
+	for (int i = 0; i < f->n; i++)
+		if (!strcmp(f->kv[i].name, name))
+			return f->kv[i].value == v;
+	return false;
+}
+
+static void read_setting(const char *path, char *buf, size_t len)
+{
+	FILE *fp = fopen(path, "re");
+
+	buf[0] = 0;
+	assert_non_null(fp);
+	if (!fgets(buf, (int)len, fp))
+		buf[0] = 0;
+	fclose(fp);
+}
+
+/* The parent-side steps: only when asked, as the runner makes them, the
+ * refusal as the kernel gave it, a prediction from every instance. */
+static void probe_parent_steps(void **st)
+{
+	struct wb_sysinfo sys = { .ncpus_online = 1 };
+	struct wb_probe_opts o = { .batches = 1, .timeout_s = 30 };
+	struct wb_instance in = instance_of(&gated, 0);
+	struct wb_probe_result r;
+	struct wb_journal *j;
+	char dir[] = "/tmp/wb-test-runner.XXXXXX", jpath[PATH_MAX], setting[64],
+	     buf[8];
+	FILE *fp;
+
+	(void)st;
+	assert_non_null(mkdtemp(dir));
+	snprintf(jpath, sizeof(jpath), "%s/journal", dir);
+	setting_path(getpid(), setting, sizeof(setting));
+	fp = fopen(setting, "we");
+	assert_non_null(fp);
+	fputs("0\n", fp);
+	fclose(fp);
+	assert_int_equal(wb_journal_open(&j, jpath), 0);
+	o.opts.sys = &sys;
+	o.opts.cpu = -1;
+	o.opts.journal = j;
+
+	/* not asked: neither step, whatever the machine */
+	assert_int_equal(wb_runner_probe(&o, &in, &r), 0);
+	assert_int_equal(r.stage, WB_PROBE_RAN);
+	assert_int_equal(r.status, WB_OK);
+	assert_true(fact_is(&r.facts, "setting", 0));
+
+	o.check_needs = true;
+	o.prepare_system = true;
+	assert_int_equal(wb_runner_probe(&o, &in, &r), 0);
+	assert_int_equal(r.stage, WB_PROBE_NEEDS);
+	assert_int_equal(r.err, -ENODEV);
+	assert_int_equal(r.status, WB_MISSING);
+	assert_string_equal(r.why, "needs 2 CPUs");
+	assert_int_equal(r.setup_err, 0);
+	assert_int_equal(r.facts.n, 0);
+	assert_int_equal(r.predict_err, 0);
+	assert_int_equal(r.pred.n, 1);
+
+	sys.ncpus_online = 2;
+	assert_int_equal(wb_runner_probe(&o, &in, &r), 0);
+	assert_int_equal(r.stage, WB_PROBE_RAN);
+	assert_int_equal(r.err, 0);
+	assert_true(fact_is(&r.facts, "setting", 1));
+	/* put back after the child */
+	read_setting(setting, buf, sizeof(buf));
+	assert_string_equal(buf, "0\n");
+
+	in = instance_of(&gated, 1);
+	assert_int_equal(wb_runner_probe(&o, &in, &r), 0);
+	assert_int_equal(r.stage, WB_PROBE_PREPARE_SYSTEM);
+	assert_int_equal(r.err, -ENOSPC);
+	assert_int_equal(r.status, WB_MISSING);
+	assert_string_equal(r.why, "no pool for it");
+	assert_int_equal(r.facts.n, 0);
+	assert_int_equal(r.pred.n, 1);
+
+	/* no reason is made up for a kernel that gave none */
+	in = instance_of(&gated, 2);
+	assert_int_equal(wb_runner_probe(&o, &in, &r), 0);
+	assert_int_equal(r.stage, WB_PROBE_PREPARE_SYSTEM);
+	assert_int_equal(r.err, -ENOSPC);
+	assert_int_equal(r.status, WB_OK);
+	assert_string_equal(r.why, "");
+
+	wb_journal_close(j);
+	unlink(setting);
+	rmdir(dir);
+}
+
 static void exit_codes(void **st)
 {
 	volatile sig_atomic_t stop = 0;
@@ -395,6 +563,7 @@ int main(void)
 		cmocka_unit_test(instance_measured),
 		cmocka_unit_test(probe_counts_batches),
 		cmocka_unit_test(probe_refusal_and_crash),
+		cmocka_unit_test(probe_parent_steps),
 		cmocka_unit_test(exit_codes),
 	};
 
