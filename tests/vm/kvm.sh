@@ -35,8 +35,9 @@ import json; w = json.load(open('$TMP/k.json'))['context']['walkbench']
 assert w['emulated'] is False and w['guest']['accel'] == 'kvm'"
 else
 	check "--accel kvm that cannot boot exits 3 (got $rc)" test "$rc" -eq 3
-	# two CPU models at most, each within the 8 s up timeout
-	check "--accel kvm gave up within two timeouts ($took s)" test "$took" -le 20
+	# two CPU models at most, each killed at the 8 s up timeout; the bound
+	# is generous because the run lock may be held by another run first
+	check "--accel kvm gave up, not left to hang ($took s)" test "$took" -le 120
 	check "the error names the attempt and what qemu did" \
 		grep -qE -- "-cpu host: .*(exited with status|did not reach its 'up' marker)" "$TMP/err"
 	check "the error is the last line of stderr" sh -c "tail -1 '$TMP/err' | grep -q '^walkbench: error: -cpu host: '"
