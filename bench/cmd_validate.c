@@ -34,7 +34,9 @@ static const struct wb_opt_table validate_table = {
 		 "instances, and\nchecks huge-page speed-up and walk-depth "
 		 "ordering.\n",
 	.opts = validate_options,
-	.epilog = "Exit: 0 nothing failed, 1 a check failed, 2 bad input.\n",
+	.epilog = "Exit: 0 nothing failed, 1 a check failed, 2 bad input (also "
+		  "a\n"
+		  "fact or input that does not name its source).\n",
 	.min_args = 1,
 	.max_args = -1,
 	.needs = "at least one RESULTS.json",
@@ -126,7 +128,8 @@ int cmd_validate(int argc, char **argv)
 				       e.text, e.line);
 			goto out;
 		}
-		if (wb_validate_shape(roots[nf], why, sizeof(why))) {
+		if (wb_validate_shape(roots[nf], why, sizeof(why)) ||
+		    wb_validate_sources(roots[nf], why, sizeof(why))) {
 			nf++;
 			ret = wb_error(WB_EXIT_USAGE, "validate: %s: %s",
 				       files[i], why);

@@ -92,6 +92,7 @@ struct cow {
 	size_t sh_len;
 	uint64_t fork_ns;
 	uint64_t batches_not_huge; /* timed batches whose THPs failed */
+	char verify_how[64]; /* how the last batch was verified */
 };
 
 /* Seeded, reproducible: predict() counts the same pages. */
@@ -197,9 +198,10 @@ static int cow_fork(struct cow *s)
 				     .len = s->mem.len,
 				     .page_size = WB_2M,
 				     .kind = WB_MEM_THP };
-		char how[64], why[160];
+		char why[160];
 
-		s->batches_not_huge += !!wb_mem_verify(&vm, how, sizeof(how),
+		s->batches_not_huge += !!wb_mem_verify(&vm, s->verify_how,
+						       sizeof(s->verify_how),
 						       why, sizeof(why));
 	}
 	t = wb_now_ns();
@@ -291,6 +293,15 @@ static size_t count_equal(const uint64_t *a, const uint64_t *b, size_t n)
 	return k;
 }
 
+static size_t count_present(const uint64_t *pfn, size_t n)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++)
+		k += pfn[i] != 0;
+	return k;
+}
+
 static int cow_verify_thp(struct cow *s, struct wb_facts *f)
 {
 	struct wb_mem vm = { .addr = s->mem.addr,
@@ -346,20 +357,40 @@ static int cow_check(struct wb_ctx *ctx, void *state, struct wb_facts *f)
 	}
 	if (err)
 		goto out;
-	wb_fact(f, "pages", (double)s->pages);
-	wb_fact(f, "pages_written", (double)s->nsel);
-	wb_fact(f, "minor_faults", (double)(pfaults + s->sh->child_faults));
-	wb_fact(f, "minor_faults_parent", (double)pfaults);
-	wb_fact(f, "minor_faults_child", (double)s->sh->child_faults);
-	wb_fact(f, "pfn_shared_before", (double)count_equal(pb, cb, s->pages));
-	wb_fact(f, "pfn_shared_after", (double)count_equal(pa, ca, s->pages));
-	wb_fact(f, "pfn_differ_after",
-		(double)(s->pages - count_equal(pa, ca, s->pages)));
-	wb_fact(f, "fork_ns_per_gib",
-		(double)s->fork_ns * (double)(1ull << 30) / (double)s->len);
-	wb_fact(f, "thp_split_pmd_delta", (double)(split1 - split0));
-	wb_fact(f, "batches_not_huge", (double)s->batches_not_huge);
-	wb_fact(f, "thp_fault_alloc_delta", (double)(alloc1 - alloc0));
+	{
+		size_t shared = count_equal(pa, ca, s->pages);
+		const struct wb_fact_row rows[] = {
+			/* present at the fork, not len / 4K */
+			{ "pages", (double)count_present(pb, s->pages),
+			  "pagemap" },
+			{ "minor_faults",
+			  (double)(pfaults + s->sh->child_faults),
+			  "perf:minor-faults" },
+			{ "minor_faults_parent", (double)pfaults,
+			  "perf:minor-faults" },
+			{ "minor_faults_child", (double)s->sh->child_faults,
+			  "perf:minor-faults" },
+			{ "pfn_shared_before",
+			  (double)count_equal(pb, cb, s->pages), "pagemap" },
+			{ "pfn_shared_after", (double)shared, "pagemap" },
+			{ "pfn_differ_after", (double)(s->pages - shared),
+			  "pagemap" },
+			{ "fork_ns_per_gib",
+			  (double)s->fork_ns * (double)(1ull << 30) /
+				  (double)s->len,
+			  "timing" },
+			{ "thp_split_pmd_delta", (double)(split1 - split0),
+			  "vmstat" },
+			{ "thp_fault_alloc_delta", (double)(alloc1 - alloc0),
+			  "vmstat" },
+		};
+
+		err = WB_FACTS_ADD(f, rows);
+	}
+	/* only THP batches are verified: with 4K pages there is no count */
+	if (!err && s->huge)
+		err = wb_fact(f, "batches_not_huge",
+			      (double)s->batches_not_huge, s->verify_how);
 out:
 	s->checking = false;
 	free(pb);

@@ -244,7 +244,8 @@ static int huge_fault_check(struct wb_ctx *ctx, void *state,
 		char name[48];
 
 		snprintf(name, sizeof(name), "%s_per_region", vmstat_names[i]);
-		err = wb_fact(facts, name, (double)(now[i] - st->stat0[i]) / n);
+		err = wb_fact(facts, name, (double)(now[i] - st->stat0[i]) / n,
+			      "vmstat");
 	}
 	if (err)
 		return err;
@@ -259,7 +260,8 @@ static int huge_fault_check(struct wb_ctx *ctx, void *state,
 				 "%s: pages not verified: %s", op_name[st->op],
 				 why);
 	facts->page_size_verified = true;
-	return wb_fact(facts, "regions", (double)n);
+	/* how many regions the timed runs went through, counted by run() */
+	return wb_fact(facts, "regions", (double)n, "experiment");
 }
 
 static void huge_fault_teardown(void *state)

@@ -504,7 +504,7 @@ static int smap_check(struct wb_ctx *ctx, void *state, struct wb_facts *f)
 	uint64_t *pfn = malloc(s->units * sizeof(*pfn));
 	uint64_t pt0 = 0, pt1 = 0, pte0 = 0, pte1 = 0, a = 0, b = 0, t = 0;
 	uint64_t same = 0, dmin = UINT64_MAX, dmax = 0, tsum = 0, tmax = 0;
-	uint64_t vsum, received;
+	uint64_t vsum, received, present = 0;
 	struct wb_minflt c = { .fd = -1 };
 	struct wb_mem vm;
 	char why[160];
@@ -544,6 +544,7 @@ static int smap_check(struct wb_ctx *ctx, void *state, struct wb_facts *f)
 	for (size_t i = 0; i < s->units; i++) {
 		bool eq = pfn[i] != 0;
 
+		present += eq;
 		for (int k = 0; k < s->procs - 1; k++)
 			eq &= s->area->pfn[(size_t)k * s->units + i] == pfn[i];
 		same += eq;
@@ -569,26 +570,44 @@ static int smap_check(struct wb_ctx *ctx, void *state, struct wb_facts *f)
 	f->page_size_verified = !wb_mem_verify(&vm, f->page_size_how,
 					       sizeof(f->page_size_how), why,
 					       sizeof(why));
-	wb_fact(f, "procs", s->procs);
-	wb_fact(f, "pages", (double)s->units);
-	wb_fact(f, "pfn_identical_pages", (double)same);
-	wb_fact(f, "vmpte_delta_bytes_self", (double)(pte1 - pte0) * 1024);
-	wb_fact(f, "vmpte_delta_bytes_min", (double)dmin);
-	wb_fact(f, "vmpte_delta_bytes_max", (double)dmax);
-	wb_fact(f, "vmpte_delta_bytes_sum", (double)vsum);
-	wb_fact(f, "pmd_tables_received_shared", (double)received);
-	wb_fact(f, "pt_bytes_total", (double)(vsum - received * WB_4K));
-	/* system-wide: moved by every other process too, not judged */
-	wb_fact(f, "meminfo_pagetables_delta_bytes",
-		((double)pt1 - (double)pt0) * 1024);
-	wb_fact(f, "minor_faults_self", (double)(b - a));
-	wb_fact(f, "first_touch_ns_per_page_self",
-		(double)t / (double)s->units);
-	if (s->procs > 1) {
-		wb_fact(f, "first_touch_ns_per_page_children_mean",
-			(double)tsum / (s->procs - 1) / (double)s->units);
-		wb_fact(f, "first_touch_ns_per_page_children_max",
-			(double)tmax / (double)s->units);
+	{
+		double units = (double)s->units;
+		const struct wb_fact_row rows[] = {
+			/* found present here, not len / page size */
+			{ "pages", (double)present, "pagemap" },
+			{ "pfn_identical_pages", (double)same, "pagemap" },
+			{ "vmpte_delta_bytes_self",
+			  (double)(pte1 - pte0) * 1024, "status" },
+			{ "vmpte_delta_bytes_min", (double)dmin, "status" },
+			{ "vmpte_delta_bytes_max", (double)dmax, "status" },
+			{ "vmpte_delta_bytes_sum", (double)vsum, "status" },
+			/* from the faults each process took (smap_received) */
+			{ "pmd_tables_received_shared", (double)received,
+			  "perf:minor-faults" },
+			{ "pt_bytes_total", (double)(vsum - received * WB_4K),
+			  "status+perf:minor-faults" },
+			/* system-wide: moved by every other process too, not
+			 * judged */
+			{ "meminfo_pagetables_delta_bytes",
+			  ((double)pt1 - (double)pt0) * 1024, "meminfo" },
+			{ "minor_faults_self", (double)(b - a),
+			  "perf:minor-faults" },
+			{ "first_touch_ns_per_page_self", (double)t / units,
+			  "timing" },
+		};
+
+		err = WB_FACTS_ADD(f, rows);
+	}
+	if (!err && s->procs > 1) {
+		const struct wb_fact_row rows[] = {
+			{ "first_touch_ns_per_page_children_mean",
+			  (double)tsum / (s->procs - 1) / (double)s->units,
+			  "timing" },
+			{ "first_touch_ns_per_page_children_max",
+			  (double)tmax / (double)s->units, "timing" },
+		};
+
+		err = WB_FACTS_ADD(f, rows);
 	}
 out:
 	free(pfn);

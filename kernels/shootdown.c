@@ -215,7 +215,7 @@ static int sd_check(struct wb_ctx *ctx, void *state, struct wb_facts *f)
 	struct sd *s = state;
 	struct sd_counts a, b;
 	uint64_t t, sweeps, probe, n, done = 0, unseen = 0;
-	int trace_fd = -1;
+	int trace_fd = -1, err;
 
 	if (s->cpu_other < 0 || wb_tlb_ipis(s->cpu_other, &probe))
 		return wb_refuse(ctx, WB_MISSING, ENOENT,
@@ -246,23 +246,38 @@ static int sd_check(struct wb_ctx *ctx, void *state, struct wb_facts *f)
 		return wb_refuse(ctx, WB_UNTRUSTED, EAGAIN,
 				 "the reader on CPU %d never ran within %d ms",
 				 s->cpu_other, (int)(CHECK_NS / 1000000));
-	wb_fact(f, "ops", (double)done);
-	wb_fact(f, "ops_reader_not_running", (double)unseen);
-	wb_fact(f, "check_ns_per_op", (double)t / (double)done);
-	wb_fact(f, "tlb_ipis_cpu_other", (double)(b.ipi_other - a.ipi_other));
-	wb_fact(f, "tlb_ipis_cpu_self", (double)(b.ipi_self - a.ipi_self));
-	wb_fact(f, "tlb_ipis_cpu_other_per_op",
-		(double)(b.ipi_other - a.ipi_other) / (double)done);
-	wb_fact(f, "reader_sweeps", (double)sweeps);
-	if (a.has_remote && b.has_remote)
-		wb_fact(f, "nr_tlb_remote_flush_delta",
-			(double)(b.remote - a.remote));
-	if (a.has_received && b.has_received)
-		wb_fact(f, "nr_tlb_remote_flush_received_delta",
-			(double)(b.received - a.received));
-	if (a.has_trace && b.has_trace)
-		wb_fact(f, "tlb_flush_events_cpu_other",
-			(double)(b.trace - a.trace));
+	{
+		double ipis = (double)(b.ipi_other - a.ipi_other);
+		/* ops and sweeps: what this loop and the reader counted */
+		const struct wb_fact_row rows[] = {
+			{ "ops", (double)done, "experiment" },
+			{ "ops_reader_not_running", (double)unseen,
+			  "experiment" },
+			{ "check_ns_per_op", (double)t / (double)done,
+			  "timing" },
+			{ "tlb_ipis_cpu_other", ipis, "interrupts" },
+			{ "tlb_ipis_cpu_self",
+			  (double)(b.ipi_self - a.ipi_self), "interrupts" },
+			{ "tlb_ipis_cpu_other_per_op", ipis / (double)done,
+			  "interrupts" },
+			{ "reader_sweeps", (double)sweeps, "experiment" },
+		};
+
+		err = WB_FACTS_ADD(f, rows);
+	}
+	/* each only where the kernel has its source */
+	if (!err && a.has_remote && b.has_remote)
+		err = wb_fact(f, "nr_tlb_remote_flush_delta",
+			      (double)(b.remote - a.remote), "vmstat");
+	if (!err && a.has_received && b.has_received)
+		err = wb_fact(f, "nr_tlb_remote_flush_received_delta",
+			      (double)(b.received - a.received), "vmstat");
+	if (!err && a.has_trace && b.has_trace)
+		err = wb_fact(f, "tlb_flush_events_cpu_other",
+			      (double)(b.trace - a.trace),
+			      "perf:tlb:tlb_flush");
+	if (err)
+		return err;
 	f->page_size_verified = true;
 	snprintf(f->page_size_how, sizeof(f->page_size_how),
 		 "MADV_NOHUGEPAGE, 4K");

@@ -12,12 +12,17 @@
 #include "mem/layout.h"
 #include "model/model.h"
 
+#define WALK_MAX_MAPS 64
+
 struct walk_state {
 	struct wb_layout l;
 	void **cur; /* where the chase goes on from */
-	uint64_t pages;
+	struct wbm_map maps[WALK_MAX_MAPS]; /* ascending offsets */
+	size_t nmaps;
 	long vmpte_delta_bytes;
 	char how[64];
+	/* counted from pagemap by walk_check(), after the timed runs */
+	uint64_t present, pmd_entries, pud_entries;
 };
 
 /* Paging levels in use: 5 with la57 active, else 4. */
@@ -25,14 +30,16 @@ int walk_levels(const struct wb_ctx *ctx);
 /* A reproducible random permutation of 0..n-1 from @seed. */
 void walk_shuffle(uint64_t *a, uint64_t n, uint64_t seed);
 /*
- * Map @maps (offsets from 0, 4K pages, whole ranges mapped, only the pages
- * at @order faulted), measure VmPTE around it, verify the pages as 4K and
- * link them in @order. Refuses through @ctx on failure.
+ * Map @maps (at most WALK_MAX_MAPS, offsets from 0, 4K pages, whole ranges
+ * mapped, only the pages at @order faulted), measure VmPTE around it,
+ * verify the pages as 4K and link them in @order. Refuses through @ctx on
+ * failure.
  */
 int walk_build(struct wb_ctx *ctx, struct walk_state **out,
 	       const struct wbm_map *maps, size_t nmaps, uint64_t hint,
 	       const uint64_t *order, uint64_t n);
 void walk_run(void *state, uint64_t iterations);
+/* Facts of both kernels; fills the pagemap counts of the state. */
 int walk_check(struct wb_ctx *ctx, void *state, struct wb_facts *facts);
 void walk_teardown(void *state);
 /* vmpte_delta_bytes for @maps moved to @base, from wbm_pt_count(). */

@@ -162,17 +162,20 @@ static int walk_pwc_predict(const struct wb_ctx *ctx, struct wb_prediction *out)
 	return err;
 }
 
+/* The entries are counted from pagemap (walk_check()), not taken from
+ * the layout's parameters: a page placed elsewhere than planned shows. */
 static int walk_pwc_check(struct wb_ctx *ctx, void *state,
 			  struct wb_facts *facts)
 {
-	uint64_t tables = ctx->param[0];
+	struct walk_state *st = state;
 	int err = walk_check(ctx, state, facts);
 
 	if (!err)
-		err = wb_fact(facts, "distinct_pmd_entries", (double)tables);
+		err = wb_fact(facts, "distinct_pmd_entries",
+			      (double)st->pmd_entries, "pagemap");
 	if (!err)
 		err = wb_fact(facts, "distinct_pud_entries",
-			      (double)((tables + 511) / 512));
+			      (double)st->pud_entries, "pagemap");
 	return err;
 }
 

@@ -100,6 +100,76 @@ static const char *str(json_t *o, const char *key)
 	return s ? s : "";
 }
 
+/* Every key of @inst's @what (facts, inputs) has a valid source in
+ * @inst's @sources_key. */
+static int kv_sources(json_t *inst, const char *what, const char *sources_key,
+		      const char *noun, char *why, size_t len)
+{
+	json_t *kv = json_object_get(inst, what);
+	json_t *src = json_object_get(inst, sources_key);
+	const char *key, *s;
+	json_t *v;
+
+	if (!kv)
+		return 0;
+	if (!json_is_object(kv)) {
+		snprintf(why, len, "instance %s: %s is not an object",
+			 str(inst, "name"), what);
+		return -EINVAL;
+	}
+	json_object_foreach(kv, key, v) {
+		s = json_string_value(json_object_get(src, key));
+		if (!s || !*s) {
+			snprintf(why, len,
+				 "instance %s: %s %s has no source (%s)",
+				 str(inst, "name"), noun, key, sources_key);
+			return -EINVAL;
+		}
+		if (!wb_source_valid(s)) {
+			snprintf(why, len,
+				 "instance %s: %s %s: source '%s' is not one "
+				 "of results/README.md's",
+				 str(inst, "name"), noun, key, s);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+int wb_validate_sources(json_t *root, char *why, size_t len)
+{
+	json_t *insts = json_object_get(
+		json_object_get(json_object_get(root, "context"), "walkbench"),
+		"instances");
+	bool any_facts = false, any_sources = false;
+	json_t *inst;
+	size_t i;
+
+	json_array_foreach(insts, i, inst) {
+		any_facts |= json_object_size(json_object_get(inst, "facts")) >
+			     0;
+		any_sources |= json_object_get(inst, "fact_sources") != NULL;
+	}
+	/* an older file says nothing about any fact: one line for all */
+	if (any_facts && !any_sources) {
+		snprintf(why, len,
+			 "no fact_sources: written by a walkbench that did "
+			 "not record where facts were read; run it again");
+		return -EINVAL;
+	}
+	json_array_foreach(insts, i, inst) {
+		int err = kv_sources(inst, "facts", "fact_sources", "fact", why,
+				     len);
+
+		if (!err)
+			err = kv_sources(inst, "inputs", "input_sources",
+					 "input", why, len);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 /* The unit of parameter @key of kernel @k ("" when either is unknown). */
 static const char *param_unit(const struct wb_kernel *k, const char *key)
 {

@@ -42,6 +42,13 @@ struct wb_vtable {
 /* 0 when @root has the walkbench results structure, else -EINVAL with a
  * reason in why[] (no file name, no newline). */
 int wb_validate_shape(json_t *root, char *why, size_t len);
+/*
+ * 0 when every fact and input of every instance of @root names where it
+ * was read (fact_sources, input_sources: wb_source_valid()), else -EINVAL
+ * with why[] naming the instance and the fact, or saying that the file
+ * has no fact_sources at all (written before facts named their sources).
+ */
+int wb_validate_sources(json_t *root, char *why, size_t len);
 /* Appends the rows of one loaded results file. */
 int wb_validate_file(json_t *root, const char *file, struct wb_vtable *t);
 void wb_vtable_free(struct wb_vtable *t);

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "mem/pagemap.h"
@@ -104,5 +105,76 @@ int wb_kpageflags(uint64_t pfn, uint64_t *flags)
 		return fd;
 	err = read_entries(fd, pfn, 1, flags);
 	close(fd);
+	return err;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Heads among the frames of e[0..n), appended to @out. Frames that follow
+ * each other (a huge page's) are read from kpageflags in one go. */
+static int heads_in(const struct wb_pagemap *p, const uint64_t *e, size_t n,
+		    uint64_t *out, size_t *nout)
+{
+	const uint64_t want = (1ull << WB_KPF_THP) | (1ull << WB_KPF_HUGE);
+	uint64_t flags[512];
+	size_t i = 0;
+
+	while (i < n) {
+		uint64_t pfn, next;
+		size_t run = 1;
+		int err = wb_pagemap_frame(e[i], &pfn);
+
+		if (err == -ENOENT) {
+			i++;
+			continue;
+		}
+		if (err)
+			return err;
+		while (i + run < n && run < 512 &&
+		       !wb_pagemap_frame(e[i + run], &next) &&
+		       next == pfn + run)
+			run++;
+		err = read_entries(p->kf, pfn, run, flags);
+		if (err)
+			return err;
+		for (size_t k = 0; k < run; k++)
+			if ((flags[k] & (1ull << WB_KPF_COMPOUND_HEAD)) &&
+			    (flags[k] & want))
+				out[(*nout)++] = pfn + k;
+		i += run;
+	}
+	return 0;
+}
+
+int wb_pagemap_huge_heads(uintptr_t addr, size_t len, uint64_t *heads)
+{
+	size_t pages = len / PAGE, nout = 0, distinct = 0;
+	uint64_t e[512], *out = malloc((pages ? pages : 1) * sizeof(*out));
+	struct wb_pagemap p;
+	int err;
+
+	if (!out)
+		return -ENOMEM;
+	err = wb_pagemap_open(&p, 0, true);
+	for (size_t i = 0; i < pages && !err; i += 512) {
+		size_t n = pages - i < 512 ? pages - i : 512;
+
+		err = wb_pagemap_read(&p, addr + i * PAGE, n, e);
+		err = err ?: heads_in(&p, e, n, out, &nout);
+	}
+	if (!err) {
+		/* a frame mapped twice in the range is one huge page */
+		qsort(out, nout, sizeof(*out), cmp_u64);
+		for (size_t i = 0; i < nout; i++)
+			distinct += !i || out[i] != out[i - 1];
+		*heads = distinct;
+	}
+	wb_pagemap_close(&p);
+	free(out);
 	return err;
 }

@@ -39,6 +39,15 @@ int wb_pagemap_frame(uint64_t e, uint64_t *pfn);
 int wb_pagemap_kflags(const struct wb_pagemap *p, uint64_t pfn,
 		      uint64_t *flags);
 
+/*
+ * Distinct huge pages (THP of any size, hugetlb) behind the present 4K
+ * pages of [addr, addr + len): frames kpageflags flags as a compound head
+ * and THP or HUGE. What the memory is, read back after the fact, so a
+ * caller can count huge pages rather than compute them. -EPERM when PFNs
+ * are hidden, -EACCES when kpageflags does not open (not root).
+ */
+int wb_pagemap_huge_heads(uintptr_t addr, size_t len, uint64_t *heads);
+
 /* Single lookups, each opening and closing its file. */
 int wb_pagemap_pfn(const void *addr, uint64_t *pfn);
 int wb_kpageflags(uint64_t pfn, uint64_t *flags);

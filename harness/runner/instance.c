@@ -122,13 +122,15 @@ static int counters_end(void *arg, struct gb_counter *out, int max)
 	return n;
 }
 
-static json_t *facts_json(const struct wb_facts *f)
+/* @kv as {name: value}, or with @sources as {name: source} */
+static json_t *kv_json(const struct wb_kv *kv, int n, bool sources)
 {
 	json_t *o = json_object();
 
-	for (int i = 0; i < f->n; i++)
-		json_object_set_new(o, f->kv[i].name,
-				    json_real(f->kv[i].value));
+	for (int i = 0; i < n; i++)
+		json_object_set_new(o, kv[i].name,
+				    sources ? json_string(kv[i].source)
+					    : json_real(kv[i].value));
 	return o;
 }
 
@@ -248,7 +250,15 @@ int wb_instance_child(void *arg, int out_fd)
 			    json_boolean(facts.page_size_verified));
 	json_object_set_new(inst, "page_size_how",
 			    json_string(facts.page_size_how));
-	json_object_set_new(inst, "facts", facts_json(&facts));
+	json_object_set_new(inst, "facts", kv_json(facts.kv, facts.n, false));
+	json_object_set_new(inst, "fact_sources",
+			    kv_json(facts.kv, facts.n, true));
+	if (facts.ninput) {
+		json_object_set_new(inst, "inputs",
+				    kv_json(facts.input, facts.ninput, false));
+		json_object_set_new(inst, "input_sources",
+				    kv_json(facts.input, facts.ninput, true));
+	}
 	missing = json_object();
 	for (int i = 0; i < h.last.nmissing; i++)
 		json_object_set_new(missing, h.last.missing[i].name,

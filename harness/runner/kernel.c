@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* The helpers of the kernel contract (kernel.h) that kernels call. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -54,19 +55,86 @@ int wb_refuse(struct wb_ctx *ctx, enum wb_status st, int err, const char *fmt,
 	return err > 0 ? -err : (err ? err : -EINVAL);
 }
 
-int wb_fact(struct wb_facts *f, const char *name, double value)
+static const char *const source_words[] = {
+	"pagemap",    "kpageflags", "smaps", "status", "vmstat",     "meminfo",
+	"interrupts", "timing",	    "cpuid", "sysfs",  "experiment", NULL,
+};
+
+/* One word of @s, [s, s + n): a vocabulary word or perf:<event>. */
+static bool source_word(const char *s, size_t n)
 {
-	for (int i = 0; i < f->n; i++) {
-		if (!strcmp(f->kv[i].name, name)) {
-			f->kv[i].value = value;
-			return 0;
-		}
+	if (n > 5 && !strncmp(s, "perf:", 5)) {
+		for (size_t i = 5; i < n; i++)
+			if (!islower((unsigned char)s[i]) &&
+			    !isdigit((unsigned char)s[i]) &&
+			    !strchr("_-:.", s[i]))
+				return false;
+		return true;
 	}
-	if (f->n >= WB_MAX_KV)
-		return -ENOSPC;
-	snprintf(f->kv[f->n].name, sizeof(f->kv[0].name), "%s", name);
-	f->kv[f->n++].value = value;
+	for (int i = 0; source_words[i]; i++)
+		if (strlen(source_words[i]) == n &&
+		    !strncmp(source_words[i], s, n))
+			return true;
+	return false;
+}
+
+bool wb_source_valid(const char *source)
+{
+	const char *s = source;
+
+	if (!s || !*s || strlen(s) >= WB_SOURCE_LEN)
+		return false;
+	for (;;) {
+		const char *plus = strchr(s, '+');
+		size_t n = plus ? (size_t)(plus - s) : strlen(s);
+
+		if (!source_word(s, n))
+			return false;
+		if (!plus)
+			return true;
+		s = plus + 1;
+	}
+}
+
+static int kv_set(struct wb_kv *kv, int *n, int max, const char *name,
+		  double value, const char *source)
+{
+	int i;
+
+	if (!wb_source_valid(source))
+		return -EINVAL;
+	for (i = 0; i < *n && strcmp(kv[i].name, name); i++)
+		;
+	if (i == *n) {
+		if (*n >= max)
+			return -ENOSPC;
+		snprintf(kv[i].name, sizeof(kv[i].name), "%s", name);
+		(*n)++;
+	}
+	kv[i].value = value;
+	snprintf(kv[i].source, sizeof(kv[i].source), "%s", source);
 	return 0;
+}
+
+int wb_fact(struct wb_facts *f, const char *name, double value,
+	    const char *source)
+{
+	return kv_set(f->kv, &f->n, WB_MAX_KV, name, value, source);
+}
+
+int wb_input(struct wb_facts *f, const char *name, double value,
+	     const char *source)
+{
+	return kv_set(f->input, &f->ninput, WB_MAX_INPUTS, name, value, source);
+}
+
+int wb_facts_add(struct wb_facts *f, const struct wb_fact_row *rows, size_t n)
+{
+	int err = 0;
+
+	for (size_t i = 0; i < n && !err; i++)
+		err = wb_fact(f, rows[i].name, rows[i].value, rows[i].source);
+	return err;
 }
 
 int wb_predict(struct wb_prediction *p, const char *quantity, double value,

@@ -86,15 +86,26 @@ struct wb_ctx {
 	char why[WB_WHY_LEN];
 };
 
+#define WB_SOURCE_LEN 48
+#define WB_MAX_INPUTS 8
+
 struct wb_kv {
 	char name[48];
 	double value;
+	char source[WB_SOURCE_LEN]; /* wb_source_valid() */
 };
 
-/* OS-visible facts a kernel's check() collected, named with units. */
+/*
+ * OS-visible facts a kernel's check() collected, named with units, each
+ * with where it was read (results/README.md, "Fact sources"). Inputs are
+ * what the model was given about the machine (cache geometry): recorded
+ * with their source too, never compared with a prediction.
+ */
 struct wb_facts {
 	struct wb_kv kv[WB_MAX_KV];
 	int n;
+	struct wb_kv input[WB_MAX_INPUTS];
+	int ninput;
 	bool page_size_verified;
 	char page_size_how[64]; /* "pagemap+kpageflags", "smaps", ... */
 };
@@ -239,7 +250,30 @@ uint64_t wb_param(const struct wb_ctx *ctx, const char *name);
 /* Records why an instance cannot be measured; returns -errno for chaining. */
 int wb_refuse(struct wb_ctx *ctx, enum wb_status st, int err, const char *fmt,
 	      ...) __attribute__((format(printf, 4, 5)));
-int wb_fact(struct wb_facts *f, const char *name, double value);
+/*
+ * Where a fact was read: one word of the vocabulary, or several joined by
+ * '+' when one number combines them ("pagemap+kpageflags"). Words:
+ * pagemap, kpageflags, smaps, status, vmstat, meminfo, interrupts,
+ * perf:<event>, timing, cpuid, sysfs, experiment (results/README.md).
+ */
+bool wb_source_valid(const char *source);
+/* -EINVAL for a source wb_source_valid() refuses, -ENOSPC when full. */
+int wb_fact(struct wb_facts *f, const char *name, double value,
+	    const char *source);
+int wb_input(struct wb_facts *f, const char *name, double value,
+	     const char *source);
+
+/* A check()'s facts as one table: each row's name, value and source. */
+struct wb_fact_row {
+	const char *name;
+	double value;
+	const char *source;
+};
+
+/* wb_fact() for @n rows in order; the first error stops it. */
+int wb_facts_add(struct wb_facts *f, const struct wb_fact_row *rows, size_t n);
+#define WB_FACTS_ADD(f, rows)                                                  \
+	wb_facts_add((f), (rows), sizeof(rows) / sizeof((rows)[0]))
 int wb_predict(struct wb_prediction *p, const char *quantity, double value,
 	       enum wb_tolerance kind, double tol, const char *basis);
 

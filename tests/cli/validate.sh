@@ -15,10 +15,12 @@ path, fact = sys.argv[1], float(sys.argv[2])
 def item(q, v, tol="exact", t=0.0):
     return {"quantity": q, "value": v, "tolerance": tol, "tol": t, "basis": "test"}
 insts, benches = [], []
-def inst(name, kernel, params, status="ok", why="", facts=None, items=(), missing=None):
+def inst(name, kernel, params, status="ok", why="", facts=None, items=(), missing=None,
+         sources=None):
     insts.append({"name": name, "kernel": kernel, "suite": "x", "params": params,
                   "status": status, "why": why, "page_size_verified": True,
-                  "facts": facts or {}, "prediction": {"model": "t", "items": list(items)},
+                  "facts": facts or {}, "fact_sources": sources or {},
+                  "prediction": {"model": "t", "items": list(items)},
                   "missing_metrics": missing or {}})
 def bench(name, kernel, params, ns, reps=3, extra=None):
     for r in range(reps):
@@ -29,7 +31,7 @@ def bench(name, kernel, params, ns, reps=3, extra=None):
         b.update(extra or {})
         benches.append(b)
 inst("demand_zero/mib:64", "demand_zero", {"mib": 64},
-     facts={"read_minor_faults": fact},
+     facts={"read_minor_faults": fact}, sources={"read_minor_faults": "perf:minor-faults"},
      items=[item("read_minor_faults", 16384)])
 inst("shootdown/op:1", "shootdown", {"op": 1}, status="skipped",
      why="needs 2 CPUs", items=[item("tlb_ipis_cpu_other", 95, "min")])

@@ -29,9 +29,9 @@ function bench(name, kern, suite, params, ns, unitf, extra,   r, t, sum, v, med)
 	printf "    {\"name\": \"%s_mean\", \"family_index\": %d, \"per_family_instance_index\": 0, \"run_name\": \"%s\", \"run_type\": \"aggregate\", \"repetitions\": %d, \"threads\": 1, \"aggregate_name\": \"mean\", \"aggregate_unit\": \"time\", \"iterations\": %d, \"real_time\": %.6f, \"cpu_time\": %.6f, \"time_unit\": \"ns\"}", \
 		name, fam, name, reps, reps, sum / reps, sum / reps
 	fam++
-	inst[ni++] = sprintf("{\"name\": \"%s\", \"kernel\": \"%s\", \"suite\": \"%s\", \"params\": %s, \"status\": \"ok\", \"why\": \"\", \"page_size_verified\": %s, \"page_size_how\": \"pagemap+kpageflags+smaps\", \"facts\": {%s}, \"prediction\": {\"model\": \"cpu row test\", \"items\": [%s]}, \"missing_metrics\": {\"dtlb_load_miss\": \"no hardware PMU\"}, \"stderr_tail\": \"\"}", \
-		name, kern, suite, params, psv, facts, pred)
-	facts = ""; pred = ""
+	inst[ni++] = sprintf("{\"name\": \"%s\", \"kernel\": \"%s\", \"suite\": \"%s\", \"params\": %s, \"status\": \"ok\", \"why\": \"\", \"page_size_verified\": %s, \"page_size_how\": \"pagemap+kpageflags+smaps\", \"facts\": {%s}, \"fact_sources\": {%s}, \"prediction\": {\"model\": \"cpu row test\", \"items\": [%s]}, \"missing_metrics\": {\"dtlb_load_miss\": \"no hardware PMU\"}, \"stderr_tail\": \"\"}", \
+		name, kern, suite, params, psv, facts, srcs, pred)
+	facts = ""; srcs = ""; pred = ""
 }
 function has(s) { return index("," suites ",", "," s ",") > 0 }
 BEGIN {
@@ -56,7 +56,7 @@ BEGIN {
 			}
 		}
 		# planned but not measured: appears in instances only
-		inst[ni++] = "{\"name\": \"tlb_reach/pages:1/page_size:1G\", \"kernel\": \"tlb_reach\", \"suite\": \"tlb\", \"params\": {\"pages\": 1, \"page_size\": \"1G\"}, \"status\": \"skipped\", \"why\": \"no free 1 GiB hugetlb pages (nr_hugepages 0)\", \"page_size_verified\": false, \"page_size_how\": \"\", \"facts\": {}, \"prediction\": {\"model\": \"\", \"items\": []}, \"missing_metrics\": {}, \"stderr_tail\": \"\"}"
+		inst[ni++] = "{\"name\": \"tlb_reach/pages:1/page_size:1G\", \"kernel\": \"tlb_reach\", \"suite\": \"tlb\", \"params\": {\"pages\": 1, \"page_size\": \"1G\"}, \"status\": \"skipped\", \"why\": \"no free 1 GiB hugetlb pages (nr_hugepages 0)\", \"page_size_verified\": false, \"page_size_how\": \"\", \"facts\": {}, \"fact_sources\": {}, \"prediction\": {\"model\": \"\", \"items\": []}, \"missing_metrics\": {}, \"stderr_tail\": \"\"}"
 	}
 	if (has("walk")) {
 		split("4K 2M 1G 512G", st, " ")
@@ -86,6 +86,7 @@ BEGIN {
 			# pt_bytes_total is what the plot draws; vmpte_bytes a
 			# fact with an abs tolerance for index.html
 			facts = sprintf("\"vmpte_bytes\": %d, \"pt_bytes_total\": %d", pr * 69632, pr * 69632)
+			srcs = "\"vmpte_bytes\": \"status\", \"pt_bytes_total\": \"status+perf:minor-faults\""
 			pred = sprintf("{\"quantity\": \"vmpte_bytes\", \"value\": %d, \"tolerance\": \"abs\", \"tol\": 4096, \"basis\": \"test\"}, {\"quantity\": \"pt_bytes_total\", \"value\": %d, \"tolerance\": \"exact\", \"tol\": 0, \"basis\": \"test\"}", pr * 69632, pr * 69632)
 			bench(sprintf("shared_map/procs:%d/backing:1", pr), "shared_map", "shared", \
 				sprintf("{\"procs\": %d, \"backing\": 1}", pr), 50, "ns_per_page", "")

@@ -8,17 +8,18 @@
  * with no further edit.
  *
  * setup() maps N base pages and writes each; run() reads one byte per page;
- * check() asks the kernel how many of the pages are resident (mincore) and
- * verifies their size, and predict() says all of them are.
+ * check() asks the kernel how many of the pages are present (pagemap, the
+ * fact's source) and verifies their size, and predict() says all of them
+ * are.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "runner/kernel.h"
 #include "mem/mem.h"
+#include "mem/pagemap.h"
 
 struct demo_state {
 	struct wb_mem mem;
@@ -73,28 +74,28 @@ static void demo_run(void *state, uint64_t iterations)
 static int demo_check(struct wb_ctx *ctx, void *state, struct wb_facts *facts)
 {
 	struct demo_state *s = state;
-	unsigned char *vec = malloc(s->pages);
+	uint64_t *e = malloc(s->pages * sizeof(*e)), resident = 0;
+	struct wb_pagemap pm;
 	char why[WB_WHY_LEN];
-	uint64_t resident = 0;
 	int err;
 
-	if (!vec)
+	if (!e)
 		return wb_refuse(ctx, WB_FAILED, ENOMEM, "out of memory");
-	if (mincore(s->mem.addr, s->pages * WB_4K, vec)) {
-		err = errno;
-		free(vec);
-		return wb_refuse(ctx, WB_FAILED, err, "mincore: %s",
-				 strerror(err));
-	}
-	for (uint64_t i = 0; i < s->pages; i++)
-		resident += vec[i] & 1;
-	free(vec);
+	err = wb_pagemap_open(&pm, 0, false);
+	err = err ?: wb_pagemap_read(&pm, (uintptr_t)s->mem.addr, s->pages, e);
+	wb_pagemap_close(&pm);
+	for (uint64_t i = 0; !err && i < s->pages; i++)
+		resident += !!(e[i] & WB_PM_PRESENT);
+	free(e);
+	if (err)
+		return wb_refuse(ctx, WB_FAILED, err, "pagemap: %s",
+				 strerror(-err));
 	facts->page_size_verified = !wb_mem_verify(
 		&s->mem, facts->page_size_how, sizeof(facts->page_size_how),
 		why, sizeof(why));
 	if (!facts->page_size_verified)
 		return wb_refuse(ctx, WB_UNTRUSTED, EMEDIUMTYPE, "%s", why);
-	return wb_fact(facts, "resident_pages", (double)resident);
+	return wb_fact(facts, "resident_pages", (double)resident, "pagemap");
 }
 
 static void demo_teardown(void *state)

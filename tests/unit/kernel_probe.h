@@ -72,6 +72,15 @@ static inline const double *fact_ptr(const struct wb_facts *f, const char *name)
 	return NULL;
 }
 
+/* Where fact @name was read, NULL when there is no such fact. */
+static inline const char *source_of(const struct wb_facts *f, const char *name)
+{
+	for (int i = 0; i < f->n; i++)
+		if (!strcmp(f->kv[i].name, name))
+			return f->kv[i].source;
+	return NULL;
+}
+
 static inline const struct wb_pred_item *pred_of(const struct wb_prediction *p,
 						 const char *q)
 {
@@ -202,9 +211,14 @@ static inline void probe_check(const struct wb_kernel *k, const uint64_t *param,
 		c->verdict = 2;
 		return;
 	}
-	for (int i = 0; i < r->facts.n; i++)
-		SAY("fact %s = %g\n", r->facts.kv[i].name,
-		    r->facts.kv[i].value);
+	for (int i = 0; i < r->facts.n; i++) {
+		SAY("fact %s = %g (%s)\n", r->facts.kv[i].name,
+		    r->facts.kv[i].value, r->facts.kv[i].source);
+		if (!wb_source_valid(r->facts.kv[i].source)) {
+			SAY("NO SOURCE for fact %s\n", r->facts.kv[i].name);
+			c->verdict = 1;
+		}
+	}
 	for (int i = 0; i < r->pred.n; i++) {
 		const struct wb_pred_item *it = &r->pred.item[i];
 		const double *m = fact_ptr(&r->facts, it->quantity);

@@ -448,6 +448,20 @@ static void check_facts(const struct wb_kernel *k,
 			      i);
 		else if (!isfinite(kv->value))
 			fault("%s: fact %s is not finite", k->name, kv->name);
+		else if (!wb_source_valid(kv->source))
+			fault("%s: fact %s names no source it was read from",
+			      k->name, kv->name);
+	}
+	for (int i = 0; i < o->facts.ninput; i++) {
+		const struct wb_kv *kv = &o->facts.input[i];
+
+		if (!is_name(kv->name) || !isfinite(kv->value) ||
+		    !wb_source_valid(kv->source))
+			fault("%s: input %d (%s): bad name, value or source",
+			      k->name, i, kv->name);
+		if (fact_of(&o->facts, kv->name))
+			fault("%s: %s is both an input and a fact", k->name,
+			      kv->name);
 	}
 	if (o->facts.page_size_verified && !o->facts.page_size_how[0])
 		fault("%s: page size verified, but not said how", k->name);

@@ -1,18 +1,21 @@
 // SPDX-License-Identifier: MIT
 /* huge_access: page tables equal the model exactly, THP verified as huge,
- * base pages never reported as huge, empty pools refused with a reason,
- * bad parameters refused, a forced fallback caught by verification. */
+ * base pages never reported as huge, huge pages counted from pagemap and
+ * kpageflags rather than computed, empty pools refused with a reason, bad
+ * parameters refused, a forced fallback caught by verification. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "kernel_probe.h"
 #include "mem/layout.h"
+#include "mem/pagemap.h"
 
 #define MIB ((uint64_t)1 << 20)
 
@@ -78,6 +81,16 @@ static void expect_pt_exact(const struct wb_probe_result *r)
 	assert_true(got == it->value);
 }
 
+/* huge_pages_used comes from the scan after the runs: pagemap and
+ * kpageflags as root, smaps otherwise. */
+static void expect_counted(const struct wb_probe_result *r)
+{
+	const char *src = source_of(&r->facts, "huge_pages_used");
+
+	assert_non_null(src);
+	assert_string_equal(src, geteuid() ? "smaps" : "pagemap+kpageflags");
+}
+
 static void base_is_never_huge(void **s)
 {
 	struct wb_probe_result r;
@@ -92,6 +105,7 @@ static void base_is_never_huge(void **s)
 		assert_int_equal(r.status, WB_OK);
 		assert_true(r.facts.page_size_verified);
 		assert_true(fact_of(&r.facts, "huge_pages_used") == 0);
+		expect_counted(&r);
 		assert_true(fact_of(&r.facts, "page_size_bytes") == 4096);
 		assert_true(pred_of(&r.pred, "huge_pages_used")->value == 0);
 		expect_pt_exact(&r);
@@ -117,6 +131,7 @@ static void thp_verified_huge(void **s)
 	assert_int_equal(r.status, WB_OK);
 	assert_true(r.facts.page_size_verified);
 	assert_true(fact_of(&r.facts, "huge_pages_used") == 4);
+	expect_counted(&r);
 	assert_true(fact_of(&r.facts, "page_size_bytes") == 2 * MIB);
 	expect_pt_exact(&r);
 }
@@ -155,6 +170,7 @@ static void hugetlb_pool(uint64_t backing, const char *kb, const char *tag)
 	assert_int_equal(r.status, WB_OK);
 	assert_true(r.facts.page_size_verified);
 	assert_true(fact_of(&r.facts, "huge_pages_used") == need);
+	expect_counted(&r);
 	expect_pt_exact(&r);
 }
 
@@ -222,6 +238,64 @@ static void fallback_caught(void **s)
 	assert_int_equal(wb_layout_verify(&l, 0, 4 * MIB, WB_4K, WB_MEM_BASE,
 					  how, sizeof(how), why, sizeof(why)),
 			 0);
+	wb_layout_free(&l);
+}
+
+/* What huge_access records as huge_pages_used for @l: the heads a scan of
+ * pagemap + kpageflags finds, as its check() counts them. */
+static int heads(const struct wb_layout *l, uint64_t len, uint64_t *n)
+{
+	return wb_pagemap_huge_heads((uintptr_t)l->base, len, n);
+}
+
+/*
+ * huge_pages_used is counted, not computed: on a layout mapped as
+ * huge_access maps one, pages kept small (MADV_NOHUGEPAGE) count 0 where
+ * map_len / page_size would say 2, and THP pages count their THPs.
+ */
+static void huge_pages_counted_not_computed(void **s)
+{
+	struct wb_layout l;
+	char how[64], why[256];
+	uint64_t n = 99;
+	int err;
+
+	(void)s;
+	assert_int_equal(wb_layout_reserve(&l, 4 * MIB, 0, why, sizeof(why)),
+			 0);
+	assert_int_equal(wb_layout_map(&l, 0, 4 * MIB, WB_4K, WB_MEM_BASE, 0,
+				       why, sizeof(why)),
+			 0);
+	err = heads(&l, 4 * MIB, &n);
+	if (err == -EPERM || err == -EACCES) {
+		wb_layout_free(&l);
+		print_message("# SKIP PFNs and kpageflags need root\n");
+		skip();
+	}
+	assert_int_equal(err, 0);
+	print_message("# 4 MiB kept small: %llu huge pages (formula: %llu)\n",
+		      (unsigned long long)n,
+		      (unsigned long long)(4 * MIB / WB_2M));
+	assert_true(n == 0);
+	assert_true(n != 4 * MIB / WB_2M);
+	if (thp_mode("never")) {
+		wb_layout_free(&l);
+		print_message("# SKIP the THP half: THP mode is never\n");
+		return;
+	}
+	/* the same range again, as THP */
+	assert_int_equal(wb_layout_map(&l, 0, 4 * MIB, WB_2M, WB_MEM_THP, 0,
+				       why, sizeof(why)),
+			 0);
+	err = wb_layout_verify(&l, 0, 4 * MIB, WB_2M, WB_MEM_THP, how,
+			       sizeof(how), why, sizeof(why));
+	assert_int_equal(heads(&l, 4 * MIB, &n), 0);
+	print_message("# 4 MiB as THP (%s): %llu huge pages\n", err ? why : how,
+		      (unsigned long long)n);
+	if (!err)
+		assert_true(n == 2);
+	else /* no free 2M blocks: what is there is counted, not 2 */
+		assert_true(n < 2);
 	wb_layout_free(&l);
 }
 
@@ -338,6 +412,7 @@ int main(void)
 		cmocka_unit_test(bad_params),
 		cmocka_unit_test(mem_limit_refused),
 		cmocka_unit_test(fallback_caught),
+		cmocka_unit_test(huge_pages_counted_not_computed),
 		cmocka_unit_test(predict_reach_and_walk),
 		cmocka_unit_test(fault_ops),
 		cmocka_unit_test(fault_bad_params),

@@ -52,8 +52,8 @@ static int counts_check(struct wb_ctx *ctx, void *state, struct wb_facts *f)
 	struct count_state *st = state;
 
 	(void)ctx;
-	wb_fact(f, "runs", (double)st->runs);
-	return wb_fact(f, "iterations", (double)st->iterations);
+	wb_fact(f, "runs", (double)st->runs, "experiment");
+	return wb_fact(f, "iterations", (double)st->iterations, "experiment");
 }
 
 static void counts_teardown(void *state)

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -21,9 +22,25 @@ static void expect_coherent(uint64_t alias)
 	v = fact_ptr(&c.r.facts, "coherent");
 	assert_non_null(v);
 	assert_true(*v == 1);
-	v = fact_ptr(&c.r.facts, "alias_offset_bytes");
+	/* both views map one frame, as pagemap reads it */
+	v = fact_ptr(&c.r.facts, "alias_same_pfn");
 	assert_non_null(v);
-	assert_true(*v == (alias == 1 ? 0 : (double)(1ull << alias)));
+	assert_true(*v == 1);
+	/* only two views can observe a synonym; one view records nothing */
+	v = fact_ptr(&c.r.facts, "vipt_no_synonyms");
+	if (alias == 1) {
+		assert_null(v);
+	} else {
+		assert_non_null(v);
+		assert_true(*v == 1);
+		assert_string_equal(source_of(&c.r.facts, "vipt_no_synonyms"),
+				    "experiment");
+	}
+	/* the L1D geometry is what the model was given, not a fact */
+	assert_null(fact_ptr(&c.r.facts, "l1d_ways"));
+	for (int i = 0; i < c.r.facts.ninput; i++)
+		assert_true(!strcmp(c.r.facts.input[i].source, "sysfs") ||
+			    !strcmp(c.r.facts.input[i].source, "cpuid"));
 }
 
 static void synonym_baseline(void **st)
