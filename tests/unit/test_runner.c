@@ -160,7 +160,7 @@ static int gated_check(struct wb_ctx *ctx, void *state, struct wb_facts *f)
 	if (!fgets(buf, sizeof(buf), fp))
 		buf[0] = 0;
 	fclose(fp);
-	return wb_fact(f, "setting", atof(buf));
+	return wb_fact(f, "setting", atof(buf), "experiment");
 }
 
 static const struct wb_param gated_params[] = {
