@@ -214,11 +214,12 @@ static int smap_child(struct wb_procs *p, int idx, void *arg)
 		wb_touch_write(s->region, s->len, s->unit, (char)idx);
 	t = wb_now_ns() - t;
 	err = err ?: wb_minflt_read(&c, &b);
-	/* stores to the shared report page fault too: after the count */
+	err = err ?: wb_pid_status_kb(0, "VmPTE", &pte1);
+	/* stores to the shared report page fault too, and may need a page
+	 * table fork did not copy (4 KiB more VmPTE): after both readings */
 	me->touch_ns = t;
 	me->faults = b - a;
 	wb_minflt_close(&c);
-	err = err ?: wb_pid_status_kb(0, "VmPTE", &pte1);
 	me->vmpte_delta = (pte1 - pte0) * 1024;
 	err = err ?: smap_pfns(s, s->area->pfn + (size_t)idx * s->units);
 	me->err = err;
