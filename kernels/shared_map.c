@@ -665,18 +665,24 @@ static int smap_predict(const struct wb_ctx *ctx, struct wb_prediction *p)
 	faults = units;
 	if (once && procs > 1)
 		faults = units - once * (WB_1G / unit) + once;
-	if (ctx->param[P_BACKING] == B_FILE)
+	if (ctx->param[P_BACKING] == B_FILE) {
 		/* a disk file's page cache holds large folios (readahead),
-		 * and one fault may map a whole folio */
+		 * and one fault may map a whole folio: how large they are
+		 * is the filesystem's choice, so a range. A fault fills at
+		 * most one PTE table, which bounds it from below. */
 		wb_predict(p, "minor_faults_self", (double)faults, WB_TOL_MAX,
 			   0,
 			   "at most one write fault per page (large folios)");
-	else
+		wb_predict(p, "minor_faults_self", (double)pc.tables[1],
+			   WB_TOL_MIN, 0,
+			   "at least one fault per PTE table (512 pages)");
+	} else {
 		wb_predict(p, "minor_faults_self", (double)faults, WB_TOL_EXACT,
 			   0,
 			   once && procs > 1
 				   ? "one fault per page, one per shared GiB"
 				   : "one write fault per page");
+	}
 	return 0;
 }
 
