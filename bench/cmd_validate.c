@@ -101,7 +101,7 @@ static void print_table(const struct wb_vtable *t, const struct sources *s,
 	size_t c[WB_NVERDICTS];
 
 	count(t, c);
-	printf("%-12s %-36s %-28s %12s %12s %-10s %-4s %s\n", "kernel",
+	printf("%-12s %-36s %-28s %12s %12s %-15s %-4s %s\n", "kernel",
 	       "params", "quantity", "predicted", "measured", "tolerance", "",
 	       "reason");
 	for (size_t i = 0; i < t->n; i++) {
@@ -118,7 +118,7 @@ static void print_table(const struct wb_vtable *t, const struct sources *s,
 			snprintf(m, sizeof(m), "%.6g", r->measured);
 		if (nfiles > 1)
 			printf("%s: ", r->file);
-		printf("%-12s %-36s %-28s %12s %12s %-10s %-4s %s\n", r->kernel,
+		printf("%-12s %-36s %-28s %12s %12s %-15s %-4s %s\n", r->kernel,
 		       r->params, r->quantity, p, m, r->tol[0] ? r->tol : "-",
 		       wb_verdict_name(r->verdict), r->why);
 	}

@@ -69,6 +69,8 @@ static struct wb_vrow *add(struct wb_vtable *t, const char *file,
 	}
 	r = &t->rows[t->n++];
 	memset(r, 0, sizeof(*r));
+	/* a row no rule reached must not read as a PASS */
+	r->verdict = WB_INCONCLUSIVE;
 	snprintf(r->file, sizeof(r->file), "%s", file);
 	snprintf(r->kernel, sizeof(r->kernel), "%s", kernel);
 	snprintf(r->params, sizeof(r->params), "%s", params);
@@ -357,14 +359,16 @@ static double step_at(const double *x, size_t n, double p)
 }
 
 /*
- * Where the rise of knee @k begins: the last sweep point up to it whose
- * median is below a fifth of the step (for a sharp knee its own point; a
- * gradual one, reported where half the step is reached, starts earlier).
+ * Where the rise of knee @k begins: the last sweep point up to it still
+ * within WB_KNEE_MIN_RISE of the level before it, the smallest rise the
+ * finder calls a step. A knee is placed where a fifth (sharp) or half
+ * (gradual) of its step is reached, which for a ramp, or a step followed
+ * by a much taller one, lies well past where the curve left the level.
  */
 static double rise_start(const struct curve *c, size_t n, size_t reps,
 			 const struct wb_knee *k)
 {
-	double cut = k->low + 0.2 * (k->high - k->low), v[REPS_MAX];
+	double cut = k->low * (1 + WB_KNEE_MIN_RISE), v[REPS_MAX];
 	size_t i = k->idx < n ? k->idx : n - 1;
 
 	for (;; i--) {
@@ -378,10 +382,12 @@ static double rise_start(const struct curve *c, size_t n, size_t reps,
  * Knee @pick of @kn measured for @item, in the prediction's unit (@unit:
  * bytes per point of x, 0 when x is the unit). A knee tolerance accepts
  * what is within tol x p or one sweep step of p, whichever is wider; the
- * other kinds are what they say. Outside, it is a FAIL only when no other
- * knee the bootstrap agrees on (after @after) rises within it: which step
- * is the TLB's the level rules decide (detect.h), and where a TLB's and a
- * cache's steps overlap they can set the TLB's aside as the cache's.
+ * other kinds are what they say. Outside, it is a FAIL only when no knee
+ * the bootstrap agrees on (after @after, this one too) rises within it:
+ * which step is the TLB's the level rules decide (detect.h), and where a
+ * TLB's and a cache's steps overlap they can set the TLB's aside as the
+ * cache's; where a taller step follows a TLB's ramp, the two are one knee
+ * placed past the ramp.
  */
 static void knee_judge(struct wb_vrow *r, json_t *item, const struct curve *c,
 		       size_t n, size_t reps, const struct wb_knee *kn,
@@ -421,11 +427,18 @@ static void knee_judge(struct wb_vrow *r, json_t *item, const struct curve *c,
 	for (int i = after + 1; i < (int)nk; i++) {
 		double x = rise_start(c, n, reps, &kn[i]) * u;
 
-		if (i == pick || kn[i].confidence < WB_VALIDATE_KNEE_CONFIDENCE)
+		if (kn[i].confidence < WB_VALIDATE_KNEE_CONFIDENCE ||
+		    !((x >= lo && x <= hi) ||
+		      (kn[i].x * u >= lo && kn[i].x * u <= hi)))
 			continue;
-		if ((x >= lo && x <= hi) ||
-		    (kn[i].x * u >= lo && kn[i].x * u <= hi)) {
-			set_inconclusive(r);
+		set_inconclusive(r);
+		if (i == pick)
+			add_why(r,
+				": outside, but its rise leaves the level "
+				"before it at %.6g, within: where on the rise "
+				"the TLB's reach lies the curve does not tell",
+				x);
+		else
 			add_why(r,
 				": outside, but the step at [%.6g, %.6g) "
 				"(confidence %.2f, set aside by the level "
@@ -433,8 +446,7 @@ static void knee_judge(struct wb_vrow *r, json_t *item, const struct curve *c,
 				"TLB's the curve does not tell",
 				kn[i].x * u, kn[i].x_next * u, kn[i].confidence,
 				x);
-			return;
-		}
+		return;
 	}
 	r->verdict = WB_FAIL;
 	add_why(r, ": outside, and no other knee rises within");
@@ -672,19 +684,17 @@ static bool same_equal(const struct wb_xcheck *x, const double *a,
 }
 
 /*
- * Whether the times @a are at most (@at_most) or at least @scale x the
- * times @b, from repetitions that are each a sample of their instance:
- * a one-sided Mann-Whitney U test of @a against the scaled @b each way.
- * PASS when @a lies significantly on the claimed side (level
- * WB_VALIDATE_ALPHA), FAIL when significantly on the other, INCONCLUSIVE
- * when neither; *p gets the one-sided p of the side @a lies on.
+ * The claim "the times @a are at most (@at_most) or at least @scale x the
+ * times @b", from repetitions that are each a sample of their instance:
+ * a one-sided Mann-Whitney U test of @a against the scaled @b, on the
+ * side @a lies. The row keeps that p and whether the side is the claimed
+ * one; judge_timed() decides once every timing row of the file is known.
  */
-static int time_claim(const double *a, size_t na, const double *b, size_t nb,
-		      double scale, bool at_most, enum wb_verdict *v, double *p)
+static int time_claim(struct wb_vrow *r, const double *a, size_t na,
+		      const double *b, size_t nb, double scale, bool at_most)
 {
-	double sb[REPS_MAX];
+	double sb[REPS_MAX], mid = (double)na * (double)nb / 2;
 	struct wb_mwu u;
-	bool above;
 	int err;
 
 	for (size_t i = 0; i < nb; i++)
@@ -694,33 +704,71 @@ static int time_claim(const double *a, size_t na, const double *b, size_t nb,
 		return err;
 	/* U's null distribution is symmetric: half the two-sided p is
 	 * the one-sided p of the side the samples lie on */
-	*p = u.p / 2;
-	above = u.u_x > (double)na * (double)nb / 2;
-	if (u.u_x == (double)na * (double)nb / 2 || *p > WB_VALIDATE_ALPHA)
-		*v = WB_INCONCLUSIVE;
-	else
-		*v = above == at_most ? WB_FAIL : WB_PASS;
+	r->timed = true;
+	r->p = u.p / 2;
+	r->toward = u.u_x != mid && (u.u_x > mid) != at_most;
+	r->na = na;
+	r->nb = nb;
 	return 0;
 }
 
-/* The reason's tail for a time_claim() verdict: @side the claimed side
- * of @ref ("below"), @other the other. */
-static void time_why(struct wb_vrow *r, enum wb_verdict v, double p,
-		     const char *side, const char *other, const char *ref,
-		     size_t na, size_t nb)
+/*
+ * The timing rows of a file from @first on are one family of tests: a
+ * quick run has dozens, and at level 0.05 each some would come out
+ * significant by chance. Holm's adjustment keeps the chance of any false
+ * verdict among them at WB_VALIDATE_ALPHA: PASS when the adjusted p is
+ * within it on the claimed side, FAIL on the other, else INCONCLUSIVE.
+ */
+static int judge_timed(struct wb_vtable *t, size_t first)
 {
-	if (v == WB_INCONCLUSIVE) {
+	size_t m = 0, k = 0;
+	double *p, *adj;
+
+	for (size_t i = first; i < t->n; i++)
+		m += t->rows[i].timed;
+	if (!m)
+		return 0;
+	p = malloc(2 * m * sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	adj = p + m;
+	for (size_t i = first; i < t->n; i++)
+		if (t->rows[i].timed)
+			p[k++] = t->rows[i].p;
+	wb_holm(p, m, adj);
+	k = 0;
+	for (size_t i = first; i < t->n; i++) {
+		struct wb_vrow *r = &t->rows[i];
+		double a;
+
+		if (!r->timed)
+			continue;
+		a = adj[k++];
+		if (a > WB_VALIDATE_ALPHA) {
+			r->verdict = WB_INCONCLUSIVE;
+			add_why(r,
+				": not significantly %s or %s %s (one-sided "
+				"Mann-Whitney p %.3g, Holm-adjusted over %zu "
+				"timing checks %.3g, level %.2g)",
+				r->side, r->other, r->ref, r->p, m, a,
+				WB_VALIDATE_ALPHA);
+			if (wb_mwu_min_p(r->na, r->nb) / 2 * (double)m >
+			    WB_VALIDATE_ALPHA)
+				add_why(r,
+					"; %zu and %zu repetitions cannot "
+					"reach it",
+					r->na, r->nb);
+			continue;
+		}
+		r->verdict = r->toward ? WB_PASS : WB_FAIL;
 		add_why(r,
-			": not significantly %s or %s %s (one-sided "
-			"Mann-Whitney p %.3g, level %.2g)",
-			side, other, ref, p, WB_VALIDATE_ALPHA);
-		if (wb_mwu_min_p(na, nb) / 2 > WB_VALIDATE_ALPHA)
-			add_why(r, "; %zu and %zu repetitions cannot reach it",
-				na, nb);
-		return;
+			": %s %s, one-sided Mann-Whitney p %.3g, Holm-adjusted "
+			"over %zu timing checks %.3g <= %.2g",
+			r->toward ? r->side : r->other, r->ref, r->p, m, a,
+			WB_VALIDATE_ALPHA);
 	}
-	add_why(r, ": %s %s, one-sided Mann-Whitney p %.3g <= %.2g",
-		v == WB_PASS ? side : other, ref, p, WB_VALIDATE_ALPHA);
+	free(p);
+	return 0;
 }
 
 /* The usable instance of @k with @param == @val and the @same parameters
@@ -759,10 +807,9 @@ static int huge_vs_base(json_t *root, json_t *insts, const char *file,
 
 	json_array_foreach(insts, j, b) {
 		json_t *pb = json_object_get(b, "params"), *a;
-		double vb, sb[WB_MAX_PARAMS], ta[REPS_MAX], tb[REPS_MAX], p;
-		char params[128], ref[32];
+		double vb, sb[WB_MAX_PARAMS], ta[REPS_MAX], tb[REPS_MAX];
+		char params[128];
 		struct wb_vrow *r;
-		enum wb_verdict v;
 		size_t na, nb;
 		bool found;
 		int err;
@@ -791,11 +838,10 @@ static int huge_vs_base(json_t *root, json_t *insts, const char *file,
 			say(r->why, sizeof(r->why), "no %s field", x->metric);
 			continue;
 		}
-		err = time_claim(tb, nb, ta, na, 1 + WB_VALIDATE_TIME_SLACK,
-				 true, &v, &p);
+		err = time_claim(r, tb, nb, ta, na, 1 + WB_VALIDATE_TIME_SLACK,
+				 true);
 		if (err)
 			return err;
-		r->verdict = v;
 		r->has_pred = r->has_meas = true;
 		r->predicted = wb_cp_median(ta, na);
 		r->measured = wb_cp_median(tb, nb);
@@ -803,9 +849,10 @@ static int huge_vs_base(json_t *root, json_t *insts, const char *file,
 		    "huge %.2f ns vs base %.2f ns per %s (medians of %zu and "
 		    "%zu repetitions, predicted column: base)",
 		    r->measured, r->predicted, k->per_iteration, nb, na);
-		snprintf(ref, sizeof(ref), "base +%.0f%%",
+		snprintf(r->side, sizeof(r->side), "below");
+		snprintf(r->other, sizeof(r->other), "above");
+		snprintf(r->ref, sizeof(r->ref), "base +%.0f%%",
 			 100 * WB_VALIDATE_TIME_SLACK);
-		time_why(r, v, p, "below", "above", ref, nb, na);
 	}
 	return 0;
 }
@@ -842,10 +889,7 @@ static int order_by_param(json_t *root, json_t *insts, const char *file,
 	for (size_t lo = 0; lo < n; lo++)
 		for (size_t hi = 0; hi < n; hi++) {
 			struct wb_vrow *r;
-			enum wb_verdict v;
 			bool between = false;
-			char ref[32];
-			double p;
 			int err;
 
 			/* each value against the next larger one */
@@ -860,12 +904,10 @@ static int order_by_param(json_t *root, json_t *insts, const char *file,
 			r = add(t, file, k->name, names[hi], x->row);
 			if (!r)
 				return -ENOMEM;
-			err = time_claim(ts[hi], nt[hi], ts[lo], nt[lo],
-					 1 - WB_VALIDATE_TIME_SLACK, false, &v,
-					 &p);
+			err = time_claim(r, ts[hi], nt[hi], ts[lo], nt[lo],
+					 1 - WB_VALIDATE_TIME_SLACK, false);
 			if (err)
 				return err;
-			r->verdict = v;
 			r->has_pred = r->has_meas = true;
 			r->predicted = wb_cp_median(ts[lo], nt[lo]);
 			r->measured = wb_cp_median(ts[hi], nt[hi]);
@@ -875,10 +917,10 @@ static int order_by_param(json_t *root, json_t *insts, const char *file,
 			    "%.2f ns vs %.2f ns at %.23s (medians, predicted "
 			    "column)",
 			    r->measured, r->predicted, names[lo]);
-			snprintf(ref, sizeof(ref), "it -%.0f%%",
+			snprintf(r->side, sizeof(r->side), "above");
+			snprintf(r->other, sizeof(r->other), "below");
+			snprintf(r->ref, sizeof(r->ref), "it -%.0f%%",
 				 100 * WB_VALIDATE_TIME_SLACK);
-			time_why(r, v, p, "above", "below", ref, nt[hi],
-				 nt[lo]);
 		}
 	return 0;
 }
@@ -966,5 +1008,5 @@ int wb_validate_file(json_t *root, const char *file, struct wb_vtable *t)
 			return -ENOMEM;
 		usable(inst, r);
 	}
-	return xchecks(root, insts, file, t);
+	return xchecks(root, insts, file, t) ?: judge_timed(t, first);
 }

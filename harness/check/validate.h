@@ -39,10 +39,18 @@ struct wb_vrow {
 	char quantity[64];
 	bool has_pred, has_meas;
 	double predicted, measured;
-	char tol[48]; /* "exact", "rel 0.5", "knee 25%|1 step", ... */
+	char tol[48]; /* "exact", "rel 0.5", "knee 25%|step", ... */
 	enum wb_verdict verdict;
 	char why[320];
 	char source[128]; /* WB_NOT_CHECKABLE: the missing source */
+	/* a timing check across instances, decided over all of them in the
+	 * file: one-sided p on the side the samples lie, whether that is
+	 * the claimed side, the claim in words ("below", "above",
+	 * "base +5%") */
+	bool timed, toward;
+	double p;
+	size_t na, nb;
+	char side[8], other[8], ref[24];
 };
 
 struct wb_vtable {
@@ -69,7 +77,8 @@ int wb_tol_check(const char *kind, double tol, double predicted,
 
 /* Relative slack of the cross-instance timing checks. */
 #define WB_VALIDATE_TIME_SLACK 0.05
-/* One-sided significance level of the cross-instance timing checks. */
+/* Level of the cross-instance timing checks, one-sided, for all of a
+ * file's together (Holm's adjustment). */
 #define WB_VALIDATE_ALPHA 0.05
 /* A knee is judged only when at least this share of the bootstrap curves
  * put it at the same sweep point (struct wb_knee.confidence). */

@@ -6,8 +6,9 @@
 # when the bootstrap agrees on it (else INCONCLUSIVE with the confidence);
 # a knee 1024 for a predicted 2048 FAILs (the old 50% accepted it), but not
 # when the curve has another step within that the level rules set aside; a
-# deeper walk significantly faster FAILs its ordering; a crashed instance
-# is INCONCLUSIVE, not a PASS and not a missing source.
+# deeper walk significantly faster FAILs its ordering, and timing checks
+# are decided together (Holm); a crashed instance is INCONCLUSIVE, not a
+# PASS and not a missing source.
 source "$(dirname "$0")/../lib.sh"
 
 cat >"$TMP/gen.py" <<'PY'
@@ -69,6 +70,15 @@ elif what == "nothing":
 elif what == "order_fail":
     walk(f, 4096, times=[10, 10.1, 10.2])
     walk(f, 2 << 20, times=[5, 5.1, 5.2])
+elif what == "family3":
+    # two ordering checks, each as clear as three repetitions can be
+    walk(f, 4096, times=[10, 10.1, 10.2])
+    walk(f, 2 << 20, times=[20, 20.1, 20.2])
+    walk(f, 1 << 30, times=[30, 30.1, 30.2])
+elif what == "family4":
+    walk(f, 4096, times=[10, 10.1, 10.2, 10.3])
+    walk(f, 2 << 20, times=[20, 20.1, 20.2, 20.3])
+    walk(f, 1 << 30, times=[30, 30.1, 30.2, 30.3])
 elif what == "failed":
     f.inst("walk_depth/stride:4096/pages:8192", "walk_depth", {"stride": 4096, "pages": 8192},
            status="crashed", why="killed by signal 11",
@@ -97,7 +107,8 @@ elif what == "knee_ambiguous":
 f.dump(path)
 PY
 gen() { python3 "$TMP/gen.py" "$1" "$TMP/$1.json"; }
-for f in nopmu nothing order_fail failed knee_step knee_far knee_far_rel50 knee_noisy knee_ambiguous; do
+for f in nopmu nothing order_fail family3 family4 failed knee_step knee_far knee_far_rel50 \
+	knee_noisy knee_ambiguous; do
 	gen $f
 done
 
@@ -133,6 +144,11 @@ j = json.loads(subprocess.run(['$WB', 'validate', '--json', '$TMP/nopmu.json'], 
 r = [r for r in j['rows'] if r['quantity'] == 'ns_ge_shallower_stride'][0]
 assert r['verdict'] == 'PASS' and 'above it -5%' in r['reason'], r
 "
+
+expect_exit 0 "two timing checks at p 0.05 each" "$WB" validate "$TMP/family3.json"
+check "neither decided: Holm over the two" test "$(grep -c "ns_ge_shallower_stride .*INCONCLUSIVE .*Holm-adjusted over 2 timing checks 0.1, level 0.05); 3 and 3 repetitions cannot reach it" "$TMP/out")" -eq 2
+expect_exit 0 "two timing checks with four repetitions each" "$WB" validate "$TMP/family4.json"
+check "both decided" test "$(grep -c "ns_ge_shallower_stride .*PASS .*Holm-adjusted over 2 timing checks 0.0286 <= 0.05" "$TMP/out")" -eq 2
 
 expect_exit 0 "crashed instance: no FAIL" "$WB" validate "$TMP/failed.json"
 check "crashed instance: INCONCLUSIVE with its status" grep -Eq \
