@@ -32,29 +32,86 @@ static const struct wb_opt_table validate_table = {
 	.about = "Compares each instance's predictions with its facts and "
 		 "counters,\nknee predictions with the knee of the curve over "
 		 "instances, and\nchecks huge-page speed-up and walk-depth "
-		 "ordering.\n",
+		 "ordering. Verdicts: PASS, FAIL,\nINCONCLUSIVE (measured, "
+		 "not decided: the reason and the numbers), NOT\nCHECKABLE "
+		 "HERE (the source is missing on this machine: listed once "
+		 "per\nsource with the count of predictions).\n",
 	.opts = validate_options,
 	.epilog = "Exit: 0 nothing failed, 1 a check failed, 2 bad input (also "
-		  "a\n"
-		  "fact or input that does not name its source).\n",
+		  "a\nfact or input that does not name its source), 4 a file "
+		  "had nothing\ncheckable here.\n",
 	.min_args = 1,
 	.max_args = -1,
 	.needs = "at least one RESULTS.json",
 };
 
-static void print_table(const struct wb_vtable *t, bool quiet, size_t nfiles)
-{
-	size_t c[3] = { 0 };
+/* The missing sources of NOT CHECKABLE HERE rows, each with its count. */
+struct sources {
+	const char **name;
+	size_t *count, n;
+};
 
-	printf("%-12s %-36s %-28s %12s %12s %-10s %-4s %s\n", "kernel",
+static int sources_of(const struct wb_vtable *t, struct sources *s)
+{
+	s->n = 0;
+	s->name = calloc(t->n + 1, sizeof(*s->name));
+	s->count = calloc(t->n + 1, sizeof(*s->count));
+	if (!s->name || !s->count)
+		return -1;
+	for (size_t i = 0; i < t->n; i++) {
+		const struct wb_vrow *r = &t->rows[i];
+		size_t j = 0;
+
+		if (r->verdict != WB_NOT_CHECKABLE)
+			continue;
+		while (j < s->n && strcmp(s->name[j], r->source))
+			j++;
+		if (j == s->n)
+			s->name[s->n++] = r->source;
+		s->count[j]++;
+	}
+	return 0;
+}
+
+static void sources_free(struct sources *s)
+{
+	free(s->name);
+	free(s->count);
+}
+
+/* Rows from @first on that are not NOT CHECKABLE HERE? */
+static bool checkable_from(const struct wb_vtable *t, size_t first)
+{
+	for (size_t i = first; i < t->n; i++)
+		if (t->rows[i].verdict != WB_NOT_CHECKABLE)
+			return true;
+	return false;
+}
+
+static void count(const struct wb_vtable *t, size_t *c)
+{
+	for (int v = 0; v < WB_NVERDICTS; v++)
+		c[v] = 0;
+	for (size_t i = 0; i < t->n; i++)
+		c[t->rows[i].verdict]++;
+}
+
+static void print_table(const struct wb_vtable *t, const struct sources *s,
+			bool quiet, size_t nfiles)
+{
+	size_t c[WB_NVERDICTS];
+
+	count(t, c);
+	printf("%-12s %-36s %-28s %12s %12s %-15s %-4s %s\n", "kernel",
 	       "params", "quantity", "predicted", "measured", "tolerance", "",
 	       "reason");
 	for (size_t i = 0; i < t->n; i++) {
 		const struct wb_vrow *r = &t->rows[i];
 		char p[32] = "-", m[32] = "-";
 
-		c[r->verdict]++;
-		if (quiet && r->verdict != WB_FAIL)
+		/* listed once per source below, not row by row */
+		if (r->verdict == WB_NOT_CHECKABLE ||
+		    (quiet && r->verdict != WB_FAIL))
 			continue;
 		if (r->has_pred)
 			snprintf(p, sizeof(p), "%.6g", r->predicted);
@@ -62,19 +119,30 @@ static void print_table(const struct wb_vtable *t, bool quiet, size_t nfiles)
 			snprintf(m, sizeof(m), "%.6g", r->measured);
 		if (nfiles > 1)
 			printf("%s: ", r->file);
-		printf("%-12s %-36s %-28s %12s %12s %-10s %-4s %s\n", r->kernel,
+		printf("%-12s %-36s %-28s %12s %12s %-15s %-4s %s\n", r->kernel,
 		       r->params, r->quantity, p, m, r->tol[0] ? r->tol : "-",
 		       wb_verdict_name(r->verdict), r->why);
 	}
-	printf("validate: %zu PASS, %zu FAIL, %zu SKIP\n", c[WB_PASS],
-	       c[WB_FAIL], c[WB_SKIP]);
+	if (!quiet && s->n) {
+		printf("not checkable here:\n");
+		for (size_t i = 0; i < s->n; i++)
+			printf("  %s: %zu prediction%s\n", s->name[i],
+			       s->count[i], s->count[i] == 1 ? "" : "s");
+	}
+	printf("validate: %zu PASS, %zu FAIL, %zu INCONCLUSIVE, %zu NOT "
+	       "CHECKABLE HERE",
+	       c[WB_PASS], c[WB_FAIL], c[WB_INCONCLUSIVE], c[WB_NOT_CHECKABLE]);
+	for (size_t i = 0; i < s->n; i++)
+		printf("%s%s: %zu", i ? "; " : " (", s->name[i], s->count[i]);
+	printf("%s\n", s->n ? ")" : "");
 }
 
-static json_t *table_json(const struct wb_vtable *t)
+static json_t *table_json(const struct wb_vtable *t, const struct sources *s)
 {
-	json_t *rows = json_array(), *root;
-	size_t c[3] = { 0 };
+	json_t *rows = json_array(), *src = json_object(), *root;
+	size_t c[WB_NVERDICTS];
 
+	count(t, c);
 	for (size_t i = 0; i < t->n; i++) {
 		const struct wb_vrow *r = &t->rows[i];
 		json_t *o = json_pack(
@@ -83,18 +151,26 @@ static json_t *table_json(const struct wb_vtable *t)
 			r->quantity, "tolerance", r->tol, "verdict",
 			wb_verdict_name(r->verdict), "reason", r->why);
 
-		c[r->verdict]++;
 		json_object_set_new(o, "predicted",
 				    r->has_pred ? json_real(r->predicted)
 						: json_null());
 		json_object_set_new(o, "measured",
 				    r->has_meas ? json_real(r->measured)
 						: json_null());
+		json_object_set_new(o, "source",
+				    r->verdict == WB_NOT_CHECKABLE
+					    ? json_string(r->source)
+					    : json_null());
 		json_array_append_new(rows, o);
 	}
-	root = json_pack("{s:o,s:i,s:i,s:i}", "rows", rows, "pass",
-			 (int)c[WB_PASS], "fail", (int)c[WB_FAIL], "skip",
-			 (int)c[WB_SKIP]);
+	for (size_t i = 0; i < s->n; i++)
+		json_object_set_new(src, s->name[i],
+				    json_integer((json_int_t)s->count[i]));
+	root = json_pack("{s:o,s:i,s:i,s:i,s:i,s:o}", "rows", rows, "pass",
+			 (int)c[WB_PASS], "fail", (int)c[WB_FAIL],
+			 "inconclusive", (int)c[WB_INCONCLUSIVE],
+			 "not_checkable", (int)c[WB_NOT_CHECKABLE],
+			 "not_checkable_sources", src);
 	return root;
 }
 
@@ -105,7 +181,10 @@ int cmd_validate(int argc, char **argv)
 	const char **files;
 	struct validate_opts o = { 0 };
 	struct wb_opt_parse p = { .t = &validate_table, .dst = &o };
+	struct sources src = { 0 };
 	int nf = 0, ret = WB_EXIT_OK;
+	bool empty = false;
+	size_t first;
 	char why[200];
 
 	roots = calloc((size_t)argc, sizeof(*roots));
@@ -135,6 +214,7 @@ int cmd_validate(int argc, char **argv)
 				       files[i], why);
 			goto out;
 		}
+		first = t.n;
 		if (wb_validate_file(roots[nf], files[i], &t)) {
 			nf++;
 			ret = wb_error(WB_EXIT_MISSING,
@@ -142,16 +222,25 @@ int cmd_validate(int argc, char **argv)
 			goto out;
 		}
 		nf++;
+		/* a file that checked nothing must not pass as one that
+		 * checked everything */
+		empty |= !checkable_from(&t, first);
+	}
+	if (sources_of(&t, &src)) {
+		ret = wb_error(WB_EXIT_MISSING, "validate: out of memory");
+		goto out;
 	}
 	if (o.json) {
-		json_t *j = table_json(&t);
+		json_t *j = table_json(&t, &src);
 
 		json_dumpf(j, stdout, JSON_INDENT(2));
 		putchar('\n');
 		json_decref(j);
 	} else {
-		print_table(&t, o.quiet, (size_t)nf);
+		print_table(&t, &src, o.quiet, (size_t)nf);
 	}
+	if (empty)
+		ret = WB_EXIT_SKIPPED;
 	for (size_t i = 0; i < t.n; i++)
 		if (t.rows[i].verdict == WB_FAIL)
 			ret = WB_EXIT_FAILED;
@@ -160,6 +249,7 @@ out:
 		json_decref(roots[i]);
 	free(roots);
 	free(files);
+	sources_free(&src);
 	wb_vtable_free(&t);
 	return ret;
 }

@@ -480,14 +480,35 @@ static int predict_reach(const struct wb_ctx *ctx, struct wb_prediction *out,
 		return err;
 	snprintf(out->model, sizeof(out->model), "CPU table row %s",
 		 row ? row : "?");
-	/* where the knee in ns per access is expected, not a fact */
+	/* where the knee in ns per access is expected, not a fact; a
+	 * quarter either way (one step of the sweep where it is coarser)
+	 * refutes a TLB of half or twice the size */
 	err = wb_predict(out, "l1_dtlb_reach_bytes", (double)(l1 * ps),
-			 WB_TOL_REL, 0.5,
+			 WB_TOL_KNEE, 0.25,
 			 "wbm_cpu_tlb_reach L1 entries x size");
 	if (!err && l2)
 		err = wb_predict(out, "l2_tlb_reach_bytes", (double)(l2 * ps),
-				 WB_TOL_REL, 0.5,
+				 WB_TOL_KNEE, 0.25,
 				 "wbm_cpu_tlb_reach L2 entries x size");
+	/*
+	 * The base-page chase is a ring over ws / 4K pages, each visited
+	 * once a round: a hit needs its entry held for a whole round, so at
+	 * most L1 + L2 accesses of a round hit, whatever the replacement.
+	 * Huge pages are visited many times a round: no such bound.
+	 */
+	if (!err && ctx->param[0] == PAT_CHASE && ps == WB_4K &&
+	    l1 + l2 < ctx->param[2] / ps) {
+		double pages = (double)(ctx->param[2] / ps);
+		char basis[96];
+
+		snprintf(basis, sizeof(basis),
+			 "ring of %.0f pages, at most %llu + %llu TLB hits a "
+			 "round",
+			 pages, (unsigned long long)l1, (unsigned long long)l2);
+		err = wb_predict(out, "stlb_miss_user_per_access",
+				 1.0 - (double)(l1 + l2) / pages, WB_TOL_MIN, 0,
+				 basis);
+	}
 	return err;
 }
 
@@ -495,7 +516,7 @@ static int huge_predict(const struct wb_ctx *ctx, struct wb_prediction *out)
 {
 	int b = (int)ctx->param[1];
 	int levels = ctx->sys && ctx->sys->la57_active ? 5 : 4;
-	uint64_t ps, map_len, worst, deposit = 0;
+	uint64_t ps, map_len, deposit = 0;
 	struct wbm_pt_count pt;
 	struct wbm_map map;
 	char why[WB_WHY_LEN], basis[96];
@@ -525,12 +546,6 @@ static int huge_predict(const struct wb_ctx *ctx, struct wb_prediction *out)
 		err = wb_predict(out, "huge_pages_used",
 				 ps > WB_4K ? (double)(map_len / ps) : 0,
 				 WB_TOL_EXACT, 0, "mapping / page size");
-	if (!err)
-		err = wbm_walk_worst(&levels, &ps, 1, &worst);
-	if (!err)
-		err = wb_predict(out, "walk_refs_worst_per_miss", (double)worst,
-				 WB_TOL_MAX, 0,
-				 "wbm_walk_worst at this page size");
 	if (!err)
 		err = predict_reach(ctx, out, ps);
 	return err;

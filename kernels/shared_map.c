@@ -214,11 +214,12 @@ static int smap_child(struct wb_procs *p, int idx, void *arg)
 		wb_touch_write(s->region, s->len, s->unit, (char)idx);
 	t = wb_now_ns() - t;
 	err = err ?: wb_minflt_read(&c, &b);
-	/* stores to the shared report page fault too: after the count */
+	err = err ?: wb_pid_status_kb(0, "VmPTE", &pte1);
+	/* stores to the shared report page fault too, and may need a page
+	 * table fork did not copy (4 KiB more VmPTE): after both readings */
 	me->touch_ns = t;
 	me->faults = b - a;
 	wb_minflt_close(&c);
-	err = err ?: wb_pid_status_kb(0, "VmPTE", &pte1);
 	me->vmpte_delta = (pte1 - pte0) * 1024;
 	err = err ?: smap_pfns(s, s->area->pfn + (size_t)idx * s->units);
 	me->err = err;
@@ -683,18 +684,24 @@ static int smap_predict(const struct wb_ctx *ctx, struct wb_prediction *p)
 	faults = units;
 	if (once && procs > 1)
 		faults = units - once * (WB_1G / unit) + once;
-	if (ctx->param[P_BACKING] == B_FILE)
+	if (ctx->param[P_BACKING] == B_FILE) {
 		/* a disk file's page cache holds large folios (readahead),
-		 * and one fault may map a whole folio */
+		 * and one fault may map a whole folio: how large they are
+		 * is the filesystem's choice, so a range. A fault fills at
+		 * most one PTE table, which bounds it from below. */
 		wb_predict(p, "minor_faults_self", (double)faults, WB_TOL_MAX,
 			   0,
 			   "at most one write fault per page (large folios)");
-	else
+		wb_predict(p, "minor_faults_self", (double)pc.tables[1],
+			   WB_TOL_MIN, 0,
+			   "at least one fault per PTE table (512 pages)");
+	} else {
 		wb_predict(p, "minor_faults_self", (double)faults, WB_TOL_EXACT,
 			   0,
 			   once && procs > 1
 				   ? "one fault per page, one per shared GiB"
 				   : "one write fault per page");
+	}
 	return 0;
 }
 

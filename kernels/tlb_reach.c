@@ -184,14 +184,16 @@ static int tlb_predict(const struct wb_ctx *ctx, struct wb_prediction *out)
 		return 0;
 	}
 	snprintf(out->model, sizeof(out->model), "%s", row);
-	/* knee positions move with replacement and with what else the
-	 * TLB holds (stack, code), hence the wide tolerance */
+	/* knee positions move with replacement and with what else the TLB
+	 * holds (stack, code): a quarter either way (one sweep step where
+	 * the sweep is coarser) allows that and still refutes a TLB of half
+	 * or twice the size */
 	if (l1)
-		wb_predict(out, "l1_dtlb_reach_pages", (double)l1, WB_TOL_REL,
-			   0.5, "first-level DTLB entries for this page size");
+		wb_predict(out, "l1_dtlb_reach_pages", (double)l1, WB_TOL_KNEE,
+			   0.25, "first-level DTLB entries for this page size");
 	if (l2)
-		wb_predict(out, "l2_tlb_reach_pages", (double)l2, WB_TOL_REL,
-			   0.5, "second-level TLB entries for this page size");
+		wb_predict(out, "l2_tlb_reach_pages", (double)l2, WB_TOL_KNEE,
+			   0.25, "second-level TLB entries for this page size");
 	return 0;
 }
 

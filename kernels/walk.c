@@ -198,3 +198,30 @@ int walk_predict_vmpte(const struct wb_ctx *ctx, struct wb_prediction *out,
 	return wb_predict(out, "vmpte_delta_bytes", (double)pt.vmpte_bytes,
 			  WB_TOL_EXACT, 0, basis);
 }
+
+/*
+ * A hit at some moment needs its entry held since the page's previous
+ * visit a whole round earlier, so the hits of any round of accesses were
+ * all held at its start: at most L1 + L2 of them, whatever the
+ * replacement policy. Every other access misses the second-level TLB.
+ */
+int walk_predict_stlb(const struct wb_ctx *ctx, struct wb_prediction *out,
+		      uint64_t pages)
+{
+	uint64_t l1 = 0, l2 = 0;
+	const char *row = NULL;
+	char basis[96];
+
+	if (!ctx->sys ||
+	    wbm_cpu_tlb_reach(ctx->sys->vendor, ctx->sys->family,
+			      ctx->sys->model, WB_4K, &l1, &l2, &row) ||
+	    l1 + l2 >= pages)
+		return 0;
+	snprintf(basis, sizeof(basis),
+		 "ring of %llu pages, at most %llu + %llu TLB hits a round",
+		 (unsigned long long)pages, (unsigned long long)l1,
+		 (unsigned long long)l2);
+	return wb_predict(out, "stlb_miss_user_per_access",
+			  1.0 - (double)(l1 + l2) / (double)pages, WB_TOL_MIN,
+			  0, basis);
+}

@@ -42,6 +42,14 @@ void walk_run(void *state, uint64_t iterations);
 /* Facts of both kernels; fills the pagemap counts of the state. */
 int walk_check(struct wb_ctx *ctx, void *state, struct wb_facts *facts);
 void walk_teardown(void *state);
+/*
+ * stlb_miss_user_per_access of a ring of @pages distinct 4K pages visited
+ * once per round: at least 1 - (L1 + L2 entries) / pages (walk.c says
+ * why). Nothing for a CPU not in the model's table or a ring the TLBs
+ * could hold.
+ */
+int walk_predict_stlb(const struct wb_ctx *ctx, struct wb_prediction *out,
+		      uint64_t pages);
 /* vmpte_delta_bytes for @maps moved to @base, from wbm_pt_count(). */
 int walk_predict_vmpte(const struct wb_ctx *ctx, struct wb_prediction *out,
 		       struct wbm_map *maps, size_t nmaps, uint64_t base,

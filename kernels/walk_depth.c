@@ -149,8 +149,7 @@ static int walk_depth_predict(const struct wb_ctx *ctx,
 			      struct wb_prediction *out)
 {
 	uint64_t stride = ctx->param[0], pages = ctx->param[1];
-	int levels = walk_levels(ctx), level = stride_level(stride);
-	uint64_t ps = S4K, worst;
+	int levels = walk_levels(ctx);
 	struct wbm_map maps[COLS];
 	size_t nmaps;
 	char why[WB_WHY_LEN], what[64];
@@ -166,22 +165,10 @@ static int walk_depth_predict(const struct wb_ctx *ctx,
 	 * alignment to a top-level entry, as in setup */
 	err = walk_predict_vmpte(ctx, out, maps, nmaps,
 				 stride == S256T ? S256T : S512G * 2, what);
-	if (err)
-		return err;
-	err = wbm_walk_worst(&levels, &ps, 1, &worst);
-	if (err)
-		return err;
-	err = wb_predict(out, "walk_refs_worst_per_access", (double)worst,
-			 WB_TOL_MAX, 0,
-			 "wbm_walk_worst, no paging-structure cache");
-	if (err)
-		return err;
-	/* Entries above the stride's level repeat between accesses and can
-	 * come from the paging-structure caches; those at and below it are
-	 * new every access and must be read. */
-	return wb_predict(
-		out, "walk_refs_new_per_access", (double)level, WB_TOL_MIN, 0,
-		"levels at or below the stride's change every access");
+	/* What the stride changes, the entries each walk reads, no counter
+	 * counts; that deeper walks cost more is the ordering check below.
+	 * What a counter can refute is that every access walks at all. */
+	return err ?: walk_predict_stlb(ctx, out, pages);
 }
 
 /* A deeper stride needs more new entries per access, so it is no faster. */

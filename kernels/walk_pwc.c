@@ -132,7 +132,7 @@ static int walk_pwc_setup(struct wb_ctx *ctx, void **state)
 static int walk_pwc_predict(const struct wb_ctx *ctx, struct wb_prediction *out)
 {
 	uint64_t tables = ctx->param[0], pages = ctx->param[1];
-	uint64_t pud = (tables + 511) / 512, ps = S4K, worst;
+	uint64_t pud = (tables + 511) / 512;
 	int levels = walk_levels(ctx);
 	/* every 2M of the range holds a used page, so its page tables are
 	 * those of the whole range */
@@ -146,12 +146,10 @@ static int walk_pwc_predict(const struct wb_ctx *ctx, struct wb_prediction *out)
 		 levels);
 	err = walk_predict_vmpte(ctx, out, &map, 1, S512G * 2,
 				 "one range of upper_entries x 2M, 4K pages");
+	/* the premise of the sweep, that every access walks, is what a
+	 * counter can refute; the entries each walk reads none counts */
 	if (!err)
-		err = wbm_walk_worst(&levels, &ps, 1, &worst);
-	if (!err)
-		err = wb_predict(out, "walk_refs_worst_per_access",
-				 (double)worst, WB_TOL_MAX, 0,
-				 "wbm_walk_worst, no paging-structure cache");
+		err = walk_predict_stlb(ctx, out, pages);
 	if (!err)
 		err = wb_predict(out, "distinct_pmd_entries", (double)tables,
 				 WB_TOL_EXACT, 0, "layout: one per PTE table");

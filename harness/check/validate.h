@@ -1,12 +1,20 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Checking results files (results/README.md) against their predictions:
- * every prediction item of every instance becomes one row, PASS, FAIL or
- * SKIP with a reason; the checks across instances the kernels declare
- * (struct wb_xcheck: huge-page speed-up sign, ordering by a parameter) add
- * rows of their own. Predictions a kernel declares as knees are measured
- * on the curve of all instances of the kernel with the same other
- * parameters, with the knee finder of detect.h.
+ * every prediction item of every instance becomes one row; the checks
+ * across instances the kernels declare (struct wb_xcheck: huge-page
+ * speed-up sign, ordering by a parameter) add rows of their own.
+ * Predictions a kernel declares as knees are measured on the curve of all
+ * instances of the kernel with the same other parameters, with the knee
+ * finder of detect.h.
+ *
+ * Each row gets one of four verdicts, and each says why: PASS and FAIL
+ * when the numbers decide; INCONCLUSIVE when the source was measured but
+ * does not decide (too few points, a knee the bootstrap does not agree
+ * on, timings whose difference is not significant, an instance that
+ * failed), with the numbers; NOT CHECKABLE HERE when the source does not
+ * exist on this machine (no hardware PMU, an instance skipped for a
+ * missing resource), naming the missing source.
  */
 #ifndef WB_VALIDATE_H
 #define WB_VALIDATE_H
@@ -19,7 +27,9 @@
 enum wb_verdict {
 	WB_PASS,
 	WB_FAIL,
-	WB_SKIP
+	WB_INCONCLUSIVE,
+	WB_NOT_CHECKABLE,
+	WB_NVERDICTS
 };
 
 struct wb_vrow {
@@ -29,9 +39,18 @@ struct wb_vrow {
 	char quantity[64];
 	bool has_pred, has_meas;
 	double predicted, measured;
-	char tol[48]; /* "exact", "rel 0.5", ... */
+	char tol[48]; /* "exact", "rel 0.5", "knee 25%|step", ... */
 	enum wb_verdict verdict;
-	char why[200];
+	char why[320];
+	char source[128]; /* WB_NOT_CHECKABLE: the missing source */
+	/* a timing check across instances, decided over all of them in the
+	 * file: one-sided p on the side the samples lie, whether that is
+	 * the claimed side, the claim in words ("below", "above",
+	 * "base +5%") */
+	bool timed, toward;
+	double p;
+	size_t na, nb;
+	char side[8], other[8], ref[24];
 };
 
 struct wb_vtable {
@@ -52,16 +71,24 @@ int wb_validate_sources(json_t *root, char *why, size_t len);
 /* Appends the rows of one loaded results file. */
 int wb_validate_file(json_t *root, const char *file, struct wb_vtable *t);
 void wb_vtable_free(struct wb_vtable *t);
+/* "PASS", "FAIL", "INCONCLUSIVE", "NOT CHECKABLE HERE" */
 const char *wb_verdict_name(enum wb_verdict v);
 
 /*
- * Tolerance check: kind is exact, rel, abs, min or max (results/README.md).
- * *pass gets the verdict; -EINVAL for an unknown kind.
+ * Tolerance check: kind is exact, rel, abs, min, max or knee
+ * (results/README.md); a knee is judged as rel here, validate widens it
+ * to one sweep step. *pass gets the verdict; -EINVAL for an unknown kind.
  */
 int wb_tol_check(const char *kind, double tol, double predicted,
 		 double measured, bool *pass);
 
 /* Relative slack of the cross-instance timing checks. */
 #define WB_VALIDATE_TIME_SLACK 0.05
+/* Level of the cross-instance timing checks, one-sided, for all of a
+ * file's together (Holm's adjustment). */
+#define WB_VALIDATE_ALPHA 0.05
+/* A knee is judged only when at least this share of the bootstrap curves
+ * put it at the same sweep point (struct wb_knee.confidence). */
+#define WB_VALIDATE_KNEE_CONFIDENCE 0.5
 
 #endif

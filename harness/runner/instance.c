@@ -136,10 +136,11 @@ static json_t *kv_json(const struct wb_kv *kv, int n, bool sources)
 
 static const char *tol_name(enum wb_tolerance t)
 {
-	static const char *const names[] = { "exact", "rel", "abs", "min",
-					     "max" };
+	static const char *const names[] = { "exact", "rel", "abs",
+					     "min",   "max", "knee" };
 
-	return (unsigned)t < 5 ? names[t] : "exact";
+	return (unsigned)t < sizeof(names) / sizeof(names[0]) ? names[t]
+							      : "exact";
 }
 
 static json_t *prediction_json(const struct wb_prediction *p)

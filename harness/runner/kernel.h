@@ -116,6 +116,9 @@ enum wb_tolerance {
 	WB_TOL_ABS, /* |m - p| <= tol */
 	WB_TOL_MIN, /* m >= p */
 	WB_TOL_MAX, /* m <= p */
+	/* a knee on a swept curve: |m - p| <= tol * |p| or one sweep step at
+	 * p, whichever is wider (validate knows the sweep, predict() not) */
+	WB_TOL_KNEE,
 };
 
 struct wb_pred_item {

@@ -159,6 +159,8 @@ static inline int probe_within(const struct wb_pred_item *it, double m)
 		return m >= p;
 	case WB_TOL_MAX:
 		return m <= p;
+	case WB_TOL_KNEE: /* no sweep here: the relative part only */
+		return fabs(m - p) <= it->tol * fabs(p);
 	}
 	return 0;
 }

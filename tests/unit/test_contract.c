@@ -45,22 +45,6 @@ extern const char wb_data_events_tsv[];
 static const char *const misbehaving[] = { "test_crash", "test_hang",
 					   "test_hog", NULL };
 
-/*
- * Predictions validate cannot measure: no fact of that name, no counter
- * field, no declared knee. Fixing them is a separate issue; any other
- * prediction that cannot be measured fails the test.
- */
-static const struct {
-	const char *kernel, *quantity;
-} known_unmeasurable[] = {
-	/* page-walk memory references: no counter field counts them */
-	{ "walk_depth", "walk_refs_worst_per_access" },
-	{ "walk_depth", "walk_refs_new_per_access" },
-	{ "walk_pwc", "walk_refs_worst_per_access" },
-	{ "huge_access", "walk_refs_worst_per_miss" },
-	{ NULL, NULL },
-};
-
 /* Counters the runner reads besides the hardware metrics of events.tsv
  * (harness/counters/counters.c): software events, the tlb:tlb_flush
  * tracepoint, /proc/vmstat fields as vmstat_<field>. */
@@ -428,15 +412,6 @@ static void smallest(const struct wb_kernel *k, uint64_t *param)
 	}
 }
 
-static bool known(const struct wb_kernel *k, const char *q)
-{
-	for (size_t i = 0; known_unmeasurable[i].kernel; i++)
-		if (!strcmp(known_unmeasurable[i].kernel, k->name) &&
-		    !strcmp(known_unmeasurable[i].quantity, q))
-			return true;
-	return false;
-}
-
 static void check_facts(const struct wb_kernel *k,
 			const struct wb_probe_result *o)
 {
@@ -459,7 +434,7 @@ static void check_facts(const struct wb_kernel *k,
 		    !wb_source_valid(kv->source))
 			fault("%s: input %d (%s): bad name, value or source",
 			      k->name, i, kv->name);
-		if (fact_of(&o->facts, kv->name))
+		if (fact_ptr(&o->facts, kv->name))
 			fault("%s: %s is both an input and a fact", k->name,
 			      kv->name);
 	}
@@ -499,7 +474,7 @@ static void check_predictions(const struct wb_kernel *k,
 		const char *q = it->quantity;
 
 		if (!is_name(q) || !isfinite(it->value) || !isfinite(it->tol) ||
-		    it->tol < 0 || it->tol_kind > WB_TOL_MAX)
+		    it->tol < 0 || it->tol_kind > WB_TOL_KNEE)
 			fault("%s: prediction %d (%s): bad name, value or "
 			      "tolerance",
 			      k->name, i, q);
@@ -507,17 +482,23 @@ static void check_predictions(const struct wb_kernel *k,
 			fault("%s: prediction %s says not where it comes "
 			      "from (basis)",
 			      k->name, q);
+		/* a knee tolerance wider than a quarter accepts a TLB of
+		 * half or twice the size: it could not refute the model */
+		if (knee_row(k, q) &&
+		    (it->tol_kind != WB_TOL_KNEE || it->tol > 0.25))
+			fault("%s: knee %s: tolerance must be knee, at most "
+			      "0.25 (or one sweep step)",
+			      k->name, q);
+		if (!knee_row(k, q) && it->tol_kind == WB_TOL_KNEE)
+			fault("%s: %s has a knee tolerance but is no knee the "
+			      "kernel declares",
+			      k->name, q);
 		if ((have_facts && fact_ptr(&o->facts, q)) ||
 		    bench_field(k, q) || knee_row(k, q))
 			continue;
 		if (!have_facts) {
 			print_message("# %s: %s not judged: no facts from "
 				      "a refused instance\n",
-				      k->name, q);
-			continue;
-		}
-		if (known(k, q)) {
-			print_message("# %s: %s is not measurable (known)\n",
 				      k->name, q);
 			continue;
 		}

@@ -91,6 +91,16 @@ static void cow_both_subset_thp(void **st)
 	expect_match(&wb_k_cow_storm, p);
 }
 
+/* The parent writes after the child has copied every page out: it takes
+ * each THP back whole, one fault per THP instead of 512. */
+static void cow_both_all_thp(void **st)
+{
+	const uint64_t p[] = { 8, 2 << 20, 3, 100 };
+
+	(void)st;
+	expect_match(&wb_k_cow_storm, p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -102,6 +112,7 @@ int main(void)
 		cmocka_unit_test(cow_both_4k),
 		cmocka_unit_test(cow_child_thp),
 		cmocka_unit_test(cow_both_subset_thp),
+		cmocka_unit_test(cow_both_all_thp),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -16,6 +16,7 @@
 #include "kernel_probe.h"
 #include "mem/layout.h"
 #include "mem/pagemap.h"
+#include "model/model.h"
 
 #define MIB ((uint64_t)1 << 20)
 
@@ -308,7 +309,8 @@ static void predict_reach_and_walk(void **s)
 				  .model = 0xa7 };
 	struct wb_ctx ctx = { .kernel = k(), .sys = &sys };
 	struct wb_prediction p = { 0 };
-	const struct wb_pred_item *l1, *l2, *w;
+	const struct wb_pred_item *l1, *l2, *st;
+	uint64_t e1 = 0, e2 = 0;
 
 	(void)s;
 	ctx.param[0] = CHASE;
@@ -317,21 +319,38 @@ static void predict_reach_and_walk(void **s)
 	assert_int_equal(k()->predict(&ctx, &p), 0);
 	l1 = pred_of(&p, "l1_dtlb_reach_bytes");
 	l2 = pred_of(&p, "l2_tlb_reach_bytes");
-	w = pred_of(&p, "walk_refs_worst_per_miss");
 	assert_non_null(l1);
 	assert_non_null(l2);
-	assert_non_null(w);
-	print_message("# %s: THP L1 reach %.0f, L2 reach %.0f, walk %.0f\n",
-		      p.model, l1->value, l2->value, w->value);
+	print_message("# %s: THP L1 reach %.0f, L2 reach %.0f\n", p.model,
+		      l1->value, l2->value);
 	assert_true(l1->value >= 2.0 * MIB && l2->value > l1->value);
-	assert_true(w->value == 3); /* PGD, PUD, PMD leaf */
+	/* knees within a quarter or one sweep step, no wider */
+	assert_int_equal(l1->tol_kind, WB_TOL_KNEE);
+	assert_true(l1->tol <= 0.25 && l2->tol <= 0.25);
 	assert_true(pred_of(&p, "huge_pages_used")->value == 32);
+	/* a THP is visited many times a round: no miss bound */
+	assert_null(pred_of(&p, "stlb_miss_user_per_access"));
+	assert_null(pred_of(&p, "walk_refs_worst_per_miss"));
 
+	/* the base-page ring of 16384 pages misses the second-level TLB
+	 * on all but L1 + L2 of its accesses a round */
 	memset(&p, 0, sizeof(p));
 	ctx.param[1] = BASE;
 	assert_int_equal(k()->predict(&ctx, &p), 0);
-	assert_true(pred_of(&p, "walk_refs_worst_per_miss")->value == 4);
 	assert_true(pred_of(&p, "huge_pages_used")->value == 0);
+	assert_int_equal(wbm_cpu_tlb_reach(sys.vendor, sys.family, sys.model,
+					   WB_4K, &e1, &e2, NULL),
+			 0);
+	st = pred_of(&p, "stlb_miss_user_per_access");
+	assert_non_null(st);
+	assert_int_equal(st->tol_kind, WB_TOL_MIN);
+	assert_true(st->value == 1.0 - (double)(e1 + e2) / 16384);
+	/* the scan visits each page 64 times in a row: no bound either */
+	memset(&p, 0, sizeof(p));
+	ctx.param[0] = 2;
+	assert_int_equal(k()->predict(&ctx, &p), 0);
+	assert_null(pred_of(&p, "stlb_miss_user_per_access"));
+	ctx.param[0] = CHASE;
 
 	memset(&p, 0, sizeof(p));
 	snprintf(sys.vendor, sizeof(sys.vendor), "NoSuchVendor");

@@ -144,8 +144,7 @@ static void validate_refuses_unsourced(void **s)
 	       "fact a has no source");
 	expect(file_with("{\"a\": 1}", "{\"a\": \"model\"}", NULL), -EINVAL,
 	       "fact a: source 'model'");
-	expect(file_with("{\"a\": 1}", NULL, NULL), -EINVAL,
-	       "no fact_sources");
+	expect(file_with("{\"a\": 1}", NULL, NULL), -EINVAL, "no fact_sources");
 	expect(file_with("{\"a\": 1}", "{\"a\": \"pagemap\"}",
 			 "{\"inputs\": {\"l1d_ways\": 12}}"),
 	       -EINVAL, "instance k/p:1: input l1d_ways has no source");

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "kernel_probe.h"
+#include "model/model.h"
 
 #define K4 ((uint64_t)1 << 12)
 #define M2 ((uint64_t)1 << 21)
@@ -72,7 +73,54 @@ static void depth_deeper_stride_more_tables(void **s)
 	/* 64 PTE tables + 1 PMD + 1 PUD vs 64 of each */
 	assert_true(fact_of(&a.facts, "vmpte_delta_bytes") == 66 * 4096.0);
 	assert_true(fact_of(&b.facts, "vmpte_delta_bytes") == 192 * 4096.0);
-	assert_true(pred_of(&b.pred, "walk_refs_new_per_access")->value == 4);
+}
+
+/*
+ * predict() is pure: every prediction names something a run measures.
+ * A ring of 8192 pages misses the second-level TLB on all but L1 + L2 of
+ * its accesses a round; one the TLBs could hold, or a CPU the model does
+ * not know, gets no such bound.
+ */
+static void walk_predicts_misses(void **s)
+{
+	struct wb_sysinfo sys = { .vendor = "GenuineIntel",
+				  .family = 6,
+				  .model = 0xa7 };
+	static const char *const kernels[] = { "walk_depth", "walk_pwc" };
+	uint64_t l1 = 0, l2 = 0;
+
+	(void)s;
+	assert_int_equal(wbm_cpu_tlb_reach(sys.vendor, sys.family, sys.model,
+					   K4, &l1, &l2, NULL),
+			 0);
+	for (int i = 0; i < 2; i++) {
+		const struct wb_kernel *k = wb_kernel_find(kernels[i]);
+		struct wb_ctx ctx = { .kernel = k, .sys = &sys };
+		struct wb_prediction p = { 0 };
+		const struct wb_pred_item *it;
+
+		ctx.param[0] = i ? 64 : M2;
+		ctx.param[1] = 8192;
+		assert_int_equal(k->predict(&ctx, &p), 0);
+		it = pred_of(&p, "stlb_miss_user_per_access");
+		assert_non_null(it);
+		assert_int_equal(it->tol_kind, WB_TOL_MIN);
+		assert_true(it->value == 1.0 - (double)(l1 + l2) / 8192);
+		assert_null(pred_of(&p, "walk_refs_worst_per_access"));
+		assert_null(pred_of(&p, "walk_refs_new_per_access"));
+
+		memset(&p, 0, sizeof(p));
+		ctx.param[1] = 1024;
+		assert_int_equal(k->predict(&ctx, &p), 0);
+		assert_null(pred_of(&p, "stlb_miss_user_per_access"));
+
+		memset(&p, 0, sizeof(p));
+		ctx.param[1] = 8192;
+		snprintf(sys.vendor, sizeof(sys.vendor), "NoSuchVendor");
+		assert_int_equal(k->predict(&ctx, &p), 0);
+		assert_null(pred_of(&p, "stlb_miss_user_per_access"));
+		snprintf(sys.vendor, sizeof(sys.vendor), "GenuineIntel");
+	}
 }
 
 static void depth_256t_needs_la57(void **s)
@@ -173,6 +221,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(depth_vmpte_matches_model),
 		cmocka_unit_test(depth_deeper_stride_more_tables),
+		cmocka_unit_test(walk_predicts_misses),
 		cmocka_unit_test(depth_256t_needs_la57),
 		cmocka_unit_test(depth_bad_params),
 		cmocka_unit_test(depth_mem_limit),

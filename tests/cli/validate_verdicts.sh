@@ -1,0 +1,171 @@
+#!/usr/bin/env bash
+# walkbench validate's verdict classes on synthetic results files: a
+# counter without a hardware PMU is NOT CHECKABLE HERE, listed once per
+# source with the count and no row each; a file with nothing checkable
+# exits 4; a knee is judged within a quarter or one sweep step, and only
+# when the bootstrap agrees on it (else INCONCLUSIVE with the confidence);
+# a knee 1024 for a predicted 2048 FAILs (the old 50% accepted it), but not
+# when the curve has another step within that the level rules set aside; a
+# deeper walk significantly faster FAILs its ordering, and timing checks
+# are decided together (Holm); a crashed instance is INCONCLUSIVE, not a
+# PASS and not a missing source.
+source "$(dirname "$0")/../lib.sh"
+
+cat >"$TMP/gen.py" <<'PY'
+import json, sys, random
+def item(q, v, tol="exact", t=0.0):
+    return {"quantity": q, "value": v, "tolerance": tol, "tol": t, "basis": "test"}
+class F:
+    def __init__(s): s.insts, s.benches = [], []
+    def inst(s, name, kernel, params, status="ok", why="", facts=None, items=(), missing=None):
+        s.insts.append({"name": name, "kernel": kernel, "suite": "x", "params": params,
+                        "status": status, "why": why, "page_size_verified": True,
+                        "facts": facts or {},
+                        "fact_sources": {k: "status" for k in (facts or {})},
+                        "prediction": {"model": "t", "items": list(items)},
+                        "missing_metrics": missing or {}})
+    def bench(s, name, kernel, params, times, field="ns_per_access"):
+        for r, ns in enumerate(times):
+            s.benches.append({"name": name, "run_name": name, "run_type": "iteration",
+                              "repetitions": len(times), "repetition_index": r, "real_time": ns,
+                              "time_unit": "ns", "kernel": kernel, "params": params, field: ns})
+    def dump(s, path, env=None):
+        json.dump({"context": {"walkbench": {"version": "t", "instances": s.insts,
+                                             "env": env or {}}},
+                   "benchmarks": s.benches}, open(path, "w"))
+PTS = [8, 11, 16, 23, 32, 45, 64, 91, 128, 181, 256, 362, 512, 724, 1024, 1448, 2048,
+       2896, 4096, 5793, 8192]
+def curve(f, l2_pred, l2_kind, l2_tol, noisy=False):
+    rng = random.Random(2)
+    for p in PTS:
+        ns = 1 + (2 if p > 64 else 0) + (10 if p > 1024 else 0)
+        n = "tlb_reach/page_size:4K/pages:%d" % p
+        params = {"page_size": "4K", "pages": p}
+        f.inst(n, "tlb_reach", params, items=[item("l1_dtlb_reach_pages", 64, "knee", 0.25),
+                                              item("l2_tlb_reach_pages", l2_pred, l2_kind, l2_tol)])
+        if noisy and 23 <= p <= 181:
+            # a ramp with noise: where the knee lies the bootstrap disputes
+            lvl = 1 + 2 * min(1, max(0, (PTS.index(p) - PTS.index(23)) / 5))
+            t = [lvl + rng.uniform(-0.9, 0.9) for r in range(8)]
+        else:
+            t = [ns + 0.001 * r for r in range(8)]
+        f.bench(n, "tlb_reach", params, t)
+NOPMU = "no hardware PMU: perf_event_open(PERF_TYPE_HARDWARE) gave ENOENT"
+def walk(f, stride, pages=8192, times=None, missing=True):
+    n = "walk_depth/stride:%d/pages:%d" % (stride, pages)
+    params = {"stride": stride, "pages": pages}
+    f.inst(n, "walk_depth", params, facts={"vmpte_delta_bytes": 4096.0 * 10},
+           items=[item("vmpte_delta_bytes", 40960), item("stlb_miss_user_per_access", 0.8, "min")],
+           missing={"stlb_miss_user": NOPMU} if missing else {})
+    if times:
+        f.bench(n, "walk_depth", params, times)
+what, path = sys.argv[1], sys.argv[2]
+f = F()
+if what == "nopmu":
+    walk(f, 4096, times=[10, 10.1, 10.2])
+    walk(f, 2 << 20, times=[20, 20.1, 20.2])
+elif what == "nothing":
+    f.inst("walk_depth/stride:4096/pages:8192", "walk_depth", {"stride": 4096, "pages": 8192},
+           items=[item("stlb_miss_user_per_access", 0.8, "min")], missing={"stlb_miss_user": NOPMU})
+    f.inst("shootdown/op:1", "shootdown", {"op": 1}, status="skipped", why="needs 2 CPUs",
+           items=[item("tlb_ipis_cpu_other_per_op", 0.9, "min")])
+elif what == "order_fail":
+    walk(f, 4096, times=[10, 10.1, 10.2])
+    walk(f, 2 << 20, times=[5, 5.1, 5.2])
+elif what == "family3":
+    # two ordering checks, each as clear as three repetitions can be
+    walk(f, 4096, times=[10, 10.1, 10.2])
+    walk(f, 2 << 20, times=[20, 20.1, 20.2])
+    walk(f, 1 << 30, times=[30, 30.1, 30.2])
+elif what == "family4":
+    walk(f, 4096, times=[10, 10.1, 10.2, 10.3])
+    walk(f, 2 << 20, times=[20, 20.1, 20.2, 20.3])
+    walk(f, 1 << 30, times=[30, 30.1, 30.2, 30.3])
+elif what == "failed":
+    f.inst("walk_depth/stride:4096/pages:8192", "walk_depth", {"stride": 4096, "pages": 8192},
+           status="crashed", why="killed by signal 11",
+           items=[item("vmpte_delta_bytes", 40960)])
+    walk(f, 2 << 20, missing=False)
+elif what == "knee_step":
+    curve(f, 1448, "knee", 0.25)
+elif what == "knee_far":
+    curve(f, 2048, "knee", 0.25)
+elif what == "knee_far_rel50":
+    curve(f, 2048, "rel", 0.5)
+elif what == "knee_noisy":
+    curve(f, 1448, "knee", 0.25, noisy=True)
+elif what == "knee_ambiguous":
+    # the L2 TLB's step at 1024 meets an L2 cache of 1448 lines and is set
+    # aside as the cache's; the step taken for the TLB's is at 4096
+    for p in PTS:
+        ns = 1 + (2 if p > 64 else 0) + (10 if p > 1024 else 0) + (40 if p > 4096 else 0)
+        n = "tlb_reach/page_size:4K/pages:%d" % p
+        params = {"page_size": "4K", "pages": p}
+        f.inst(n, "tlb_reach", params, items=[item("l1_dtlb_reach_pages", 64, "knee", 0.25),
+                                              item("l2_tlb_reach_pages", 1024, "knee", 0.25)])
+        f.bench(n, "tlb_reach", params, [ns + 0.001 * r for r in range(8)])
+    f.dump(path, {"l2_size_bytes": 1448 * 64, "l2_line_bytes": 64})
+    sys.exit(0)
+f.dump(path)
+PY
+gen() { python3 "$TMP/gen.py" "$1" "$TMP/$1.json"; }
+for f in nopmu nothing order_fail family3 family4 failed knee_step knee_far knee_far_rel50 \
+	knee_noisy knee_ambiguous; do
+	gen $f
+done
+
+expect_exit 0 "no PMU: exit 0" "$WB" validate "$TMP/nopmu.json"
+check "no PMU: one line for the source, with the count" grep -qx "  no hardware PMU: 2 predictions" "$TMP/out"
+check "no PMU: no row per prediction" test "$(grep -c "^walk_depth .*stlb_miss_user_per_access" "$TMP/out")" -eq 0
+check "summary counts every class and the source" grep -qx \
+	"validate: 3 PASS, 0 FAIL, 0 INCONCLUSIVE, 2 NOT CHECKABLE HERE (no hardware PMU: 2)" "$TMP/out"
+expect_exit 0 "no PMU: --json" "$WB" validate --json "$TMP/nopmu.json"
+check "--json: each row's class and missing source" python3 -c "
+import json
+j = json.load(open('$TMP/out'))
+rows = [r for r in j['rows'] if r['quantity'] == 'stlb_miss_user_per_access']
+assert len(rows) == 2, rows
+for r in rows:
+    assert r['verdict'] == 'NOT CHECKABLE HERE' and r['source'] == 'no hardware PMU', r
+assert j['not_checkable'] == 2 and j['not_checkable_sources'] == {'no hardware PMU': 2}, j
+assert j['pass'] == 3 and j['fail'] == 0 and j['inconclusive'] == 0, j
+assert all(r['source'] is None for r in j['rows'] if r['verdict'] != 'NOT CHECKABLE HERE'), j
+"
+
+expect_exit 4 "nothing checkable here: exit 4" "$WB" validate "$TMP/nothing.json"
+check "nothing checkable: both sources listed" grep -qx "  shootdown skipped (needs 2 CPUs): 1 prediction" "$TMP/out"
+expect_exit 4 "one of two files with nothing checkable: exit 4" "$WB" validate "$TMP/nopmu.json" "$TMP/nothing.json"
+expect_exit 1 "a FAIL outranks nothing checkable" "$WB" validate "$TMP/nothing.json" "$TMP/order_fail.json"
+
+expect_exit 1 "deeper stride significantly faster: FAIL" "$WB" validate "$TMP/order_fail.json"
+check "ordering FAIL row with the U test" grep -Eq \
+	"^walk_depth +stride:2M pages:8192 +ns_ge_shallower_stride +10.1 +5.1 .*FAIL 5.10 ns vs 10.10 ns .*below it -5%, one-sided Mann-Whitney p 0.05" "$TMP/out"
+check "ordering PASS the other way" python3 -c "
+import json, subprocess
+j = json.loads(subprocess.run(['$WB', 'validate', '--json', '$TMP/nopmu.json'], capture_output=True, text=True).stdout)
+r = [r for r in j['rows'] if r['quantity'] == 'ns_ge_shallower_stride'][0]
+assert r['verdict'] == 'PASS' and 'above it -5%' in r['reason'], r
+"
+
+expect_exit 0 "two timing checks at p 0.05 each" "$WB" validate "$TMP/family3.json"
+check "neither decided: Holm over the two" test "$(grep -c "ns_ge_shallower_stride .*INCONCLUSIVE .*Holm-adjusted over 2 timing checks 0.1, level 0.05); 3 and 3 repetitions cannot reach it" "$TMP/out")" -eq 2
+expect_exit 0 "two timing checks with four repetitions each" "$WB" validate "$TMP/family4.json"
+check "both decided" test "$(grep -c "ns_ge_shallower_stride .*PASS .*Holm-adjusted over 2 timing checks 0.0286 <= 0.05" "$TMP/out")" -eq 2
+
+expect_exit 0 "crashed instance: no FAIL" "$WB" validate "$TMP/failed.json"
+check "crashed instance: INCONCLUSIVE with its status" grep -Eq \
+	"vmpte_delta_bytes .*INCONCLUSIVE instance crashed: killed by signal 11" "$TMP/out"
+
+expect_exit 0 "knee one sweep step off: PASS" "$WB" validate "$TMP/knee_step.json"
+check "one sweep step is wider than a quarter there" grep -Eq \
+	"l2_tlb_reach_pages +1448 +1024 +knee 25%\|step +PASS .*accepts \[848, 2048\] \(one sweep step\)" "$TMP/out"
+check "L1 knee within the tolerance" grep -Eq "l1_dtlb_reach_pages +64 +64 +knee 25%\|step +PASS .*confidence 1.00" "$TMP/out"
+expect_exit 1 "knee at half the prediction: FAIL" "$WB" validate "$TMP/knee_far.json"
+check "knee FAIL row" grep -Eq "l2_tlb_reach_pages +2048 +1024 +knee 25%\|step +FAIL .*accepts \[1200, 2896\]" "$TMP/out"
+expect_exit 0 "the same curve under the old 50%: passed" "$WB" validate "$TMP/knee_far_rel50.json"
+expect_exit 0 "knee the bootstrap disputes: not judged" "$WB" validate "$TMP/knee_noisy.json"
+check "INCONCLUSIVE with the confidence" grep -Eq \
+	"l1_dtlb_reach_pages +64 +45 +knee 25%\|step +INCONCLUSIVE .*confidence 0.45.*: confidence below 0.50, not judged" "$TMP/out"
+expect_exit 0 "the TLB's step set aside as a cache's: no FAIL" "$WB" validate "$TMP/knee_ambiguous.json"
+check "INCONCLUSIVE naming both steps" grep -Eq \
+	"l2_tlb_reach_pages +1024 +4096 +knee 25%\|step +INCONCLUSIVE .*outside, but the step at \[1024, 1448\) .* rises from 1024, within" "$TMP/out"
