@@ -15,6 +15,7 @@
 struct walk_state {
 	struct wb_layout l;
 	void **cur; /* where the chase goes on from */
+	uint64_t *order; /* the pages' offsets, to verify them again */
 	uint64_t pages;
 	long vmpte_delta_bytes;
 	char how[64];
