@@ -48,6 +48,20 @@ extern const char wb_data_events_tsv[];
 static const char *const misbehaving[] = { "test_crash", "test_hang",
 					   "test_hog", NULL };
 
+/* tests/kernels/interfere.c runs real kernels under interference that must
+ * stop them: each is to be refused with this status and a reason (or,
+ * lacking what it needs, missing or skipped), never run through. */
+static const struct {
+	const char *kernel;
+	enum wb_status status;
+} must_refuse[] = {
+	{ "test_cow_nofork", WB_FAILED },
+	{ "test_dz_nomap", WB_FAILED },
+	{ "test_cow_nothp", WB_UNTRUSTED },
+	{ "test_dz_nothp", WB_UNTRUSTED },
+	{ NULL, WB_OK },
+};
+
 /*
  * Predictions validate cannot measure: no fact of that name, no counter
  * field, no declared knee. Fixing them is a separate issue; any other
@@ -654,11 +668,21 @@ static void check_predictions(const struct wb_kernel *k,
 	}
 }
 
+/* WB_OK unless @k must be refused (must_refuse) */
+static enum wb_status refusal_due(const struct wb_kernel *k)
+{
+	for (size_t i = 0; must_refuse[i].kernel; i++)
+		if (!strcmp(must_refuse[i].kernel, k->name))
+			return must_refuse[i].status;
+	return WB_OK;
+}
+
 static void instance(void **st)
 {
 	const struct wb_kernel *k = *st;
 	char needs_why[160] = "", how[64];
 	uint64_t param[WB_MAX_PARAMS] = { 0 };
+	enum wb_status due = refusal_due(k);
 	struct outcome o;
 	bool run;
 	int err;
@@ -688,6 +712,21 @@ static void instance(void **st)
 		assert_int_equal(bad, 0);
 	}
 	check_predictions(k, &o, o.stage == RAN);
+	if (due != WB_OK && o.stage != NEEDS) {
+		if (o.stage == RAN || o.err >= 0 || !o.why[0] ||
+		    (o.status != due && o.status != WB_MISSING &&
+		     o.status != WB_SKIPPED))
+			fault("%s: under its interference it %s with %d, "
+			      "status %d: '%s' (want -errno, status %d, and a "
+			      "reason)",
+			      k->name,
+			      o.stage == RAN ? "ran through" : "refused", o.err,
+			      o.status, o.why, due);
+		assert_int_equal(bad, 0);
+		print_message("# %s: refused at %s as it must be: %s\n",
+			      k->name, stage_name[o.stage], o.why);
+		return;
+	}
 	if (o.stage == RAN) {
 		print_message("# %s: %d facts, %d predictions\n", k->name,
 			      o.facts.n, o.pred.n);
