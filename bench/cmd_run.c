@@ -78,6 +78,11 @@ static const struct wb_opt run_opts[] = {
 	  .arg = "P",
 	  .help = "test only: P% more work in the timed region, to check that "
 		  "compare catches a slowdown" },
+	{ WB_FLAG("--test-counters-in-loop", struct run_cli,
+		  test_counters_in_loop),
+	  .help = "test only: count page faults and TLB flushes inside the "
+		  "timed loop also where that adds to the time (fault "
+		  "kernels), to measure what it adds" },
 	{ NULL },
 };
 
@@ -270,6 +275,7 @@ static int parse_args(struct run_args *a, int argc, char **argv, bool *help)
 	a->opts.cpu = c.cpu;
 	a->opts.seed = (unsigned int)c.seed;
 	a->opts.test_delay_pct = (unsigned int)c.test_delay_pct;
+	a->opts.test_counters_in_loop = c.test_counters_in_loop;
 	a->json = c.json;
 	a->out = c.out;
 	a->results_dir = c.results_dir;

@@ -16,7 +16,7 @@
 /* run's options as given; 0 (cpu -1) where the default depends on
  * others */
 struct run_cli {
-	bool quick, json, allow_settings;
+	bool quick, json, allow_settings, test_counters_in_loop;
 	int reps, passes, cpu, seed, test_delay_pct;
 	double min_time_s, timeout_s, mem_fraction;
 	const char *params[WB_RUN_MAX_PARAMS];

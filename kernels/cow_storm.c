@@ -97,8 +97,15 @@ struct cow {
 	struct cow_shared *sh;
 	size_t sh_len;
 	uint64_t fork_ns;
+	uint64_t batches; /* batches prepared for timing */
 	uint64_t batches_not_huge; /* timed batches whose THPs failed */
 	char verify_how[64]; /* how the last batch was verified */
+	uint64_t batches_not_base; /* timed 4K batches with huge pages */
+	char batch_why[160]; /* the first batch's verification failure */
+	/* the first step of a timed batch that failed: the batch timed
+	 * nothing, so the instance must not pass as measured */
+	int batch_err;
+	const char *batch_step;
 };
 
 /* Seeded, reproducible: predict() counts the same pages. */
@@ -178,48 +185,85 @@ static int cow_child(struct wb_procs *p, int idx, void *arg)
 	return 0;
 }
 
-static void cow_end_child(struct cow *s)
+/* Let the child finish; -ECHILD when it did not exit cleanly. */
+static int cow_end_child(struct cow *s)
 {
+	int err;
+
 	if (!s->child_live)
-		return;
-	wb_procs_release(&s->procs);
-	wb_procs_join(&s->procs);
+		return 0;
+	err = wb_procs_release(&s->procs);
+	err = wb_procs_join(&s->procs) ?: err;
 	s->child_live = false;
+	return err;
 }
 
-/* Fresh region written by the parent, then a child waiting to write. */
-static int cow_fork(struct cow *s)
+/*
+ * The batch's region, written and not yet shared, has the page size asked
+ * for. A THP request that silently got 4K pages (or a 4K one that got
+ * THPs) would time other faults: such batches are counted, and check()
+ * refuses the instance as untrusted.
+ */
+static void cow_verify_batch(struct cow *s)
+{
+	struct wb_mem vm = { .addr = s->mem.addr,
+			     .len = s->mem.len,
+			     .page_size = s->huge ? WB_2M : WB_4K,
+			     .kind = s->huge ? WB_MEM_THP : WB_MEM_BASE };
+	char why[160];
+
+	s->batches++;
+	if (!wb_mem_verify(&vm, s->verify_how, sizeof(s->verify_how), why,
+			   sizeof(why)))
+		return;
+	if (s->huge)
+		s->batches_not_huge++;
+	else
+		s->batches_not_base++;
+	if (!s->batch_why[0])
+		snprintf(s->batch_why, sizeof(s->batch_why), "%.110s (%.40s)",
+			 why, s->verify_how);
+}
+
+/* Fresh region written by the parent, then a child waiting to write;
+ * *step names what failed. */
+static int cow_fork(struct cow *s, const char **step)
 {
 	uint64_t t;
 	int err;
 
-	cow_end_child(s);
+	*step = "the previous child's exit";
+	err = cow_end_child(s);
+	if (err)
+		return err;
 	wb_anon_unmap(&s->mem);
+	*step = "mmap and madvise of the region";
 	err = wb_anon_map(&s->mem, s->len, s->huge);
 	if (err)
 		return err;
 	wb_touch_write(s->mem.addr, s->mem.len, WB_4K, 1);
-	if (s->huge) {
-		struct wb_mem vm = { .addr = s->mem.addr,
-				     .len = s->mem.len,
-				     .page_size = WB_2M,
-				     .kind = WB_MEM_THP };
-		char why[160];
-
-		s->batches_not_huge += !!wb_mem_verify(&vm, s->verify_how,
-						       sizeof(s->verify_how),
-						       why, sizeof(why));
-	}
+	if (!s->checking)
+		cow_verify_batch(s);
+	*step = "fork";
 	t = wb_now_ns();
 	err = wb_procs_start(&s->procs, 1, cow_child, s);
 	s->fork_ns = wb_now_ns() - t;
 	if (err)
 		return err;
 	s->child_live = true;
+	*step = "the child's start";
 	err = wb_procs_gather(&s->procs, 10000);
 	if (err)
 		wb_procs_kill(&s->procs), s->child_live = false;
 	return err;
+}
+
+static void cow_batch_failed(struct cow *s, int err, const char *step)
+{
+	if (err && !s->batch_err) {
+		s->batch_err = err;
+		s->batch_step = step;
+	}
 }
 
 static void cow_teardown(void *state)
@@ -273,21 +317,29 @@ static int cow_setup(struct wb_ctx *ctx, void **state)
 
 static void cow_prepare(void *state, uint64_t n)
 {
+	struct cow *s = state;
+	const char *step;
+	int err;
+
 	(void)n;
-	cow_fork(state);
+	err = cow_fork(s, &step);
+	cow_batch_failed(s, err, step);
 }
 
 static void cow_run(void *state, uint64_t n)
 {
 	struct cow *s = state;
+	int err;
 
 	(void)n;
 	if (!s->child_live)
 		return;
-	wb_procs_release(&s->procs);
+	err = wb_procs_release(&s->procs);
 	if (s->writer & W_PARENT)
 		cow_write(s);
-	wb_procs_gather(&s->procs, 600000);
+	err = wb_procs_gather(&s->procs, 600000) ?: err;
+	if (err)
+		cow_batch_failed(s, err, "the child's writes");
 }
 
 static size_t count_equal(const uint64_t *a, const uint64_t *b, size_t n)
@@ -308,17 +360,51 @@ static size_t count_present(const uint64_t *pfn, size_t n)
 	return k;
 }
 
-static int cow_verify_thp(struct cow *s, struct wb_facts *f)
+/*
+ * What the timed batches left: any failed step, or a region not of the
+ * asked page size, refuses the instance before its facts are collected.
+ */
+static int cow_refuse_batches(struct wb_ctx *ctx, struct cow *s)
+{
+	int err = cow_end_child(s);
+
+	cow_batch_failed(s, err, "the last child's exit");
+	if (s->batch_err)
+		return wb_refuse(ctx, WB_FAILED, s->batch_err,
+				 "a timed batch failed at %s: %s",
+				 s->batch_step, strerror(abs(s->batch_err)));
+	if (!s->batches)
+		return wb_refuse(ctx, WB_FAILED, ENODATA,
+				 "no timed batch was prepared");
+	if (s->batches_not_huge || s->batches_not_base)
+		return wb_refuse(ctx, WB_UNTRUSTED, EMEDIUMTYPE,
+				 "%llu of %llu batches' regions were not "
+				 "%s before the fork: %s",
+				 (unsigned long long)(s->batches_not_huge +
+						      s->batches_not_base),
+				 (unsigned long long)s->batches,
+				 s->huge ? "2M THPs" : "4K pages",
+				 s->batch_why);
+	return 0;
+}
+
+/* The check's own region, as the timed ones were before their fork. */
+static int cow_verify_thp(struct wb_ctx *ctx, struct cow *s, struct wb_facts *f)
 {
 	struct wb_mem vm = { .addr = s->mem.addr,
 			     .len = s->mem.len,
 			     .page_size = s->huge ? WB_2M : WB_4K,
 			     .kind = s->huge ? WB_MEM_THP : WB_MEM_BASE };
 	char why[160];
+	int err = wb_mem_verify(&vm, f->page_size_how, sizeof(f->page_size_how),
+				why, sizeof(why));
 
-	f->page_size_verified = !wb_mem_verify(&vm, f->page_size_how,
-					       sizeof(f->page_size_how), why,
-					       sizeof(why));
+	if (err)
+		return wb_refuse(ctx, WB_UNTRUSTED, err,
+				 "the check's region is not %s pages: %s",
+				 s->huge ? "2M THP" : "4K", why);
+	/* and every timed batch's (cow_refuse_batches) */
+	f->page_size_verified = true;
 	return 0;
 }
 
@@ -329,9 +415,12 @@ static int cow_check(struct wb_ctx *ctx, void *state, struct wb_facts *f)
 	uint64_t split0 = 0, split1 = 0, alloc0 = 0, alloc1 = 0;
 	uint64_t *cb = s->sh->pfn, *ca = s->sh->pfn + s->pages;
 	struct wb_smaps_sum sm = { 0 };
-	int err;
+	const char *step;
+	int err, vm_err;
 
-	cow_end_child(s);
+	err = cow_refuse_batches(ctx, s);
+	if (err)
+		return err;
 	pb = malloc(s->pages * sizeof(*pb));
 	pa = malloc(s->pages * sizeof(*pa));
 	if (!pb || !pa) {
@@ -340,25 +429,30 @@ static int cow_check(struct wb_ctx *ctx, void *state, struct wb_facts *f)
 	}
 	memset(s->sh, 0, s->sh_len);
 	s->checking = true;
-	err = cow_fork(s);
+	err = cow_fork(s, &step);
+	if (err) {
+		err = wb_refuse(ctx, WB_FAILED, err, "check: %s failed: %s",
+				step, strerror(-err));
+		goto out;
+	}
+	err = cow_verify_thp(ctx, s, f);
 	if (err)
 		goto out;
-	cow_verify_thp(s, f);
 	err = wb_pfns(0, s->mem.addr, s->pages, pb);
-	wb_vmstat("thp_split_pmd", &split0);
-	wb_vmstat("thp_fault_alloc", &alloc0);
-	wb_procs_release(&s->procs);
+	vm_err = wb_vmstat("thp_split_pmd", &split0);
+	vm_err = vm_err ?: wb_vmstat("thp_fault_alloc", &alloc0);
+	err = wb_procs_release(&s->procs) ?: err;
 	err = wb_procs_gather(&s->procs, 600000) ?: err;
 	if (!err && (s->writer & W_PARENT))
 		err = cow_write_counted(s, &pfaults);
 	if (!err && s->huge)
 		err = wb_smaps_scan((uintptr_t)s->mem.addr,
 				    (uintptr_t)s->mem.addr + s->mem.len, &sm);
-	wb_vmstat("thp_split_pmd", &split1);
-	wb_vmstat("thp_fault_alloc", &alloc1);
+	vm_err = vm_err ?: wb_vmstat("thp_split_pmd", &split1);
+	vm_err = vm_err ?: wb_vmstat("thp_fault_alloc", &alloc1);
 	err = err ?: s->sh->child_err;
 	err = err ?: wb_pfns(0, s->mem.addr, s->pages, pa);
-	cow_end_child(s);
+	err = cow_end_child(s) ?: err;
 	if (err == -EPERM) {
 		err = wb_refuse(ctx, WB_MISSING, EPERM,
 				"pagemap hides PFNs: the sharing checks need "
@@ -389,14 +483,17 @@ static int cow_check(struct wb_ctx *ctx, void *state, struct wb_facts *f)
 			  (double)s->fork_ns * (double)(1ull << 30) /
 				  (double)s->len,
 			  "timing" },
-			{ "thp_split_pmd_delta", (double)(split1 - split0),
-			  "vmstat" },
-			{ "thp_fault_alloc_delta", (double)(alloc1 - alloc0),
-			  "vmstat" },
 		};
 
 		err = WB_FACTS_ADD(f, rows);
 	}
+	/* unreadable /proc/vmstat: no deltas rather than made-up ones */
+	if (!err && !vm_err)
+		err = wb_fact(f, "thp_split_pmd_delta",
+			      (double)(split1 - split0), "vmstat");
+	if (!err && !vm_err)
+		err = wb_fact(f, "thp_fault_alloc_delta",
+			      (double)(alloc1 - alloc0), "vmstat");
 	/* only THP batches are verified: with 4K pages there is no count */
 	if (!err && s->huge)
 		err = wb_fact(f, "batches_not_huge",
@@ -518,5 +615,6 @@ const struct wb_kernel wb_k_cow_storm = {
 	.predict = cow_predict,
 	.footprint = cow_footprint,
 	.iterations = cow_iterations,
+	.faults_in_loop = true,
 	.plots = plots,
 };

@@ -66,8 +66,12 @@ struct dz {
 	size_t len, unit;
 	int phase;
 	struct wb_anon map;
-	uint64_t batches, batches_not_huge;
+	uint64_t batches, batches_not_huge, batches_not_base;
 	char batch_how[64]; /* how the last batch was verified */
+	char batch_why[160]; /* the first batch's verification failure */
+	/* the first mapping of a timed batch that failed: that batch timed
+	 * nothing, so the instance must not pass as measured */
+	int batch_err;
 };
 
 static uint64_t dz_iterations(const struct wb_ctx *ctx)
@@ -98,37 +102,106 @@ static int dz_setup(struct wb_ctx *ctx, void **state)
 }
 
 /*
- * Was the last timed batch really served with huge pages? A THP fault
- * falls back to 4K silently when no 2M block is free; such a batch is
- * counted, and check() reports how many there were.
+ * A read-faulted THP mapping holds no anonymous THP for smaps to count:
+ * each 2M unit maps the huge zero page (or, with use_zero_page off, a THP
+ * of its own). Either way its 512 frames are one compound page, in order
+ * from a 2M-aligned frame flagged THP.
+ */
+static int dz_verify_huge_read(const struct wb_anon *m, char *why,
+			       size_t whylen)
+{
+	size_t n = m->len / WB_4K, per = WB_2M / WB_4K;
+	uint64_t *pfn = malloc(n * sizeof(*pfn)), flags = 0, bad = 0;
+	int err;
+
+	if (!pfn)
+		return -ENOMEM;
+	err = wb_pfns(0, m->addr, n, pfn);
+	for (size_t u = 0; !err && u < n / per; u++) {
+		uint64_t head = pfn[u * per];
+		bool ok = head && head % per == 0;
+
+		for (size_t i = 1; ok && i < per; i++)
+			ok = pfn[u * per + i] == head + i;
+		if (ok)
+			err = wb_kpageflags(head, &flags);
+		bad += !ok || !(flags & (1ull << WB_KPF_THP));
+	}
+	free(pfn);
+	if (err) {
+		snprintf(why, whylen, "pagemap: %s", strerror(-err));
+		return err;
+	}
+	if (bad) {
+		snprintf(why, whylen,
+			 "%llu of %zu 2M units read-faulted into 4K frames",
+			 (unsigned long long)bad, n / per);
+		return -EMEDIUMTYPE;
+	}
+	return 0;
+}
+
+/*
+ * Was the last timed batch really served with pages of the size asked
+ * for? A THP fault falls back to 4K silently when no 2M block is free (or
+ * when THP is off for the process while MADV_HUGEPAGE still succeeds);
+ * such a batch is counted, and check() refuses the instance.
  */
 static void dz_verify_batch(struct dz *s)
 {
 	struct wb_mem vm = { .addr = s->map.addr,
 			     .len = s->map.len,
-			     .page_size = WB_2M,
-			     .kind = WB_MEM_THP };
-	char why[160];
+			     .page_size = s->unit,
+			     .kind = s->unit == WB_2M ? WB_MEM_THP
+						      : WB_MEM_BASE };
+	char why[160] = "";
+	int err;
 
-	if (!s->map.addr || s->unit != WB_2M || s->phase == PH_READ)
+	if (!s->map.addr)
 		return;
 	s->batches++;
-	if (wb_mem_verify(&vm, s->batch_how, sizeof(s->batch_how), why,
-			  sizeof(why)))
+	if (s->unit == WB_2M && s->phase == PH_READ) {
+		snprintf(s->batch_how, sizeof(s->batch_how),
+			 "pagemap+kpageflags");
+		err = dz_verify_huge_read(&s->map, why, sizeof(why));
+	} else {
+		err = wb_mem_verify(&vm, s->batch_how, sizeof(s->batch_how),
+				    why, sizeof(why));
+	}
+	if (!err)
+		return;
+	if (s->unit == WB_2M)
 		s->batches_not_huge++;
+	else
+		s->batches_not_base++;
+	if (!s->batch_why[0])
+		snprintf(s->batch_why, sizeof(s->batch_why), "%.110s (%.40s)",
+			 why, s->batch_how);
 }
 
 /* A fresh, untouched mapping of @n units; for phase 3 already read. */
+static int dz_map(struct dz *s, uint64_t n)
+{
+	int err;
+
+	wb_anon_unmap(&s->map);
+	err = wb_anon_map(&s->map, n * s->unit, s->unit == WB_2M);
+	if (err)
+		return err;
+	if (s->phase == PH_WRITE_AFTER_READ)
+		wb_touch_read(s->map.addr, s->map.len, WB_4K);
+	return 0;
+}
+
 static void dz_prepare(void *state, uint64_t n)
 {
 	struct dz *s = state;
+	int err;
 
 	dz_verify_batch(s);
-	wb_anon_unmap(&s->map);
-	if (wb_anon_map(&s->map, n * s->unit, s->unit == WB_2M))
-		return;
-	if (s->phase == PH_WRITE_AFTER_READ)
-		wb_touch_read(s->map.addr, s->map.len, WB_4K);
+	err = dz_map(s, n);
+	if (err && !s->batch_err)
+		s->batch_err = err;
 }
 
 static void dz_run(void *state, uint64_t n)
@@ -248,7 +321,10 @@ static uint64_t dz_one_pass(struct dz *s, size_t len, int own)
 	if (!own)
 		return dz_ref_pass(len, s->unit);
 	s->phase = PH_WRITE;
-	dz_prepare(s, n);
+	if (dz_map(s, n)) {
+		s->phase = phase;
+		return 0;
+	}
 	t = wb_now_ns();
 	dz_run(s, n);
 	t = wb_now_ns() - t;
@@ -278,6 +354,55 @@ static void dz_compare(struct dz *s, double *ref, double *own)
 	*own = best[1] == UINT64_MAX ? 0 : (double)best[1] / (double)n;
 }
 
+/*
+ * What the timed batches left: a batch whose mapping failed timed nothing,
+ * and one of the wrong page size timed other faults.
+ */
+static int dz_refuse_batches(struct wb_ctx *ctx, struct dz *s)
+{
+	dz_verify_batch(s);
+	wb_anon_unmap(&s->map);
+	if (s->batch_err)
+		return wb_refuse(ctx, WB_FAILED, s->batch_err,
+				 "mmap or madvise of a timed batch's mapping "
+				 "failed: %s",
+				 strerror(abs(s->batch_err)));
+	if (!s->batches)
+		return wb_refuse(ctx, WB_FAILED, ENODATA,
+				 "no timed batch was prepared");
+	if (s->batches_not_huge || s->batches_not_base)
+		return wb_refuse(ctx, WB_UNTRUSTED, EMEDIUMTYPE,
+				 "%llu of %llu batches were not served "
+				 "with %s pages: %s",
+				 (unsigned long long)(s->batches_not_huge +
+						      s->batches_not_base),
+				 (unsigned long long)s->batches,
+				 s->unit == WB_2M ? "2M" : "4K", s->batch_why);
+	return 0;
+}
+
+/* The check's own mapping after its write pass; the timed batches were
+ * verified one by one (dz_refuse_batches). */
+static int dz_verify_checked(struct wb_ctx *ctx, struct dz *s,
+			     const struct wb_anon *m, struct wb_facts *f,
+			     char *why, size_t whylen)
+{
+	struct wb_mem vm = { .addr = m->addr,
+			     .len = m->len,
+			     .page_size = s->unit,
+			     .kind = s->unit == WB_2M ? WB_MEM_THP
+						      : WB_MEM_BASE };
+	int err = wb_mem_verify(&vm, f->page_size_how, sizeof(f->page_size_how),
+				why, whylen);
+
+	if (err)
+		return wb_refuse(ctx, WB_UNTRUSTED, err,
+				 "the check's mapping is not %s pages: %s",
+				 s->unit == WB_2M ? "2M THP" : "4K", why);
+	f->page_size_verified = true;
+	return 0;
+}
+
 static int dz_check(struct wb_ctx *ctx, void *state, struct wb_facts *f)
 {
 	struct dz *s = state;
@@ -286,10 +411,11 @@ static int dz_check(struct wb_ctx *ctx, void *state, struct wb_facts *f)
 	uint64_t *pfns, rss0 = 0, thp0 = 0, thp1 = 0, zp0 = 0, zp1 = 0, ns;
 	double ref, own;
 	char why[160];
-	int err;
+	int err, vm_err;
 
-	dz_verify_batch(s);
-	wb_anon_unmap(&s->map);
+	err = dz_refuse_batches(ctx, s);
+	if (err)
+		return err;
 	pfns = malloc(s->len / WB_4K * sizeof(*pfns));
 	if (!pfns)
 		return -ENOMEM;
@@ -300,8 +426,8 @@ static int dz_check(struct wb_ctx *ctx, void *state, struct wb_facts *f)
 	}
 	/* the PFN buffer's own pages must not count as growth */
 	memset(pfns, 0, s->len / WB_4K * sizeof(*pfns));
-	wb_vmstat("thp_fault_alloc", &thp0);
-	wb_vmstat("thp_zero_page_alloc", &zp0);
+	vm_err = wb_vmstat("thp_fault_alloc", &thp0);
+	vm_err = vm_err ?: wb_vmstat("thp_zero_page_alloc", &zp0);
 	err = wb_pid_status_kb(0, "RssAnon", &rss0);
 	if (!err)
 		err = dz_counted(&m, 0, &rd.faults, NULL);
@@ -311,8 +437,8 @@ static int dz_check(struct wb_ctx *ctx, void *state, struct wb_facts *f)
 		err = dz_counted(&m, 1, &wr.faults, &ns);
 	if (!err)
 		err = dz_frames(&m, pfns, &wr);
-	wb_vmstat("thp_fault_alloc", &thp1);
-	wb_vmstat("thp_zero_page_alloc", &zp1);
+	vm_err = vm_err ?: wb_vmstat("thp_fault_alloc", &thp1);
+	vm_err = vm_err ?: wb_vmstat("thp_zero_page_alloc", &zp1);
 	if (err == -EPERM) {
 		err = wb_refuse(
 			ctx, WB_MISSING, EPERM,
@@ -322,29 +448,9 @@ static int dz_check(struct wb_ctx *ctx, void *state, struct wb_facts *f)
 	}
 	if (err)
 		goto out;
-	/* a timed batch that fell back to 4K pages timed 4K faults */
-	if (s->unit == WB_2M && s->batches_not_huge) {
-		err = wb_refuse(ctx, WB_UNTRUSTED, EMEDIUMTYPE,
-				"%llu of %llu timed batches got no huge pages "
-				"(THP fell back)",
-				(unsigned long long)s->batches_not_huge,
-				(unsigned long long)s->batches);
+	err = dz_verify_checked(ctx, s, &m, f, why, sizeof(why));
+	if (err)
 		goto out;
-	}
-	if (s->unit == WB_2M) {
-		struct wb_mem vm = { .addr = m.addr,
-				     .len = m.len,
-				     .page_size = WB_2M,
-				     .kind = WB_MEM_THP };
-
-		f->page_size_verified = !wb_mem_verify(&vm, f->page_size_how,
-						       sizeof(f->page_size_how),
-						       why, sizeof(why));
-	} else {
-		f->page_size_verified = true;
-		snprintf(f->page_size_how, sizeof(f->page_size_how),
-			 "MADV_NOHUGEPAGE, pagemap");
-	}
 	{
 		const struct wb_fact_row rows[] = {
 			{ "read_minor_faults", (double)rd.faults,
@@ -365,14 +471,17 @@ static int dz_check(struct wb_ctx *ctx, void *state, struct wb_facts *f)
 			{ "write_after_read_ns_per_fault",
 			  (double)ns / (double)wr.faults,
 			  "timing+perf:minor-faults" },
-			{ "thp_fault_alloc_delta", (double)(thp1 - thp0),
-			  "vmstat" },
-			{ "thp_zero_page_alloc_delta", (double)(zp1 - zp0),
-			  "vmstat" },
 		};
 
 		err = WB_FACTS_ADD(f, rows);
 	}
+	/* unreadable /proc/vmstat: no deltas rather than made-up ones */
+	if (!err && !vm_err)
+		err = wb_fact(f, "thp_fault_alloc_delta", (double)(thp1 - thp0),
+			      "vmstat");
+	if (!err && !vm_err)
+		err = wb_fact(f, "thp_zero_page_alloc_delta",
+			      (double)(zp1 - zp0), "vmstat");
 	/* only THP batches are verified: with 4K pages there is no count */
 	if (!err && s->unit == WB_2M && s->batches)
 		err = wb_fact(f, "timed_batches_not_huge",
@@ -480,5 +589,6 @@ const struct wb_kernel wb_k_demand_zero = {
 	.predict = dz_predict,
 	.footprint = dz_footprint,
 	.iterations = dz_iterations,
+	.faults_in_loop = true,
 	.plots = plots,
 };

@@ -109,6 +109,7 @@ struct huge_state {
 	uint64_t ws, off; /* scan */
 	uint64_t sum;
 	uint64_t map_len, page_size;
+	enum wb_mem_kind kind;
 	long pt_bytes;
 	char how[64];
 };
@@ -334,6 +335,7 @@ static int huge_setup(struct wb_ctx *ctx, void **state)
 	st->ws = ws;
 	st->map_len = map_len;
 	st->page_size = ps;
+	st->kind = backing_kind(b);
 	before = wb_vmpte_bytes();
 	err = before < 0
 		      ? (int)before
@@ -421,6 +423,29 @@ static int count_huge(const struct huge_state *st, int b, uint64_t *n,
 	return 0;
 }
 
+/*
+ * The mapping read again after the timed runs: a THP split (or collapsed)
+ * meanwhile means the times are of other pages. Setup's reading agreed,
+ * or it would have refused.
+ */
+static int huge_reverify(struct wb_ctx *ctx, const struct huge_state *st,
+			 struct wb_facts *facts)
+{
+	char why[WB_WHY_LEN];
+	int err = wb_layout_verify(&st->l, 0, st->map_len, st->page_size,
+				   st->kind, facts->page_size_how,
+				   sizeof(facts->page_size_how), why,
+				   sizeof(why));
+
+	if (err)
+		return wb_refuse(ctx, WB_UNTRUSTED, err,
+				 "after the timed runs the pages are not "
+				 "%" PRIu64 "-byte pages: %s",
+				 st->page_size, why);
+	facts->page_size_verified = true;
+	return 0;
+}
+
 static int huge_check(struct wb_ctx *ctx, void *state, struct wb_facts *facts)
 {
 	struct huge_state *st = state;
@@ -432,10 +457,9 @@ static int huge_check(struct wb_ctx *ctx, void *state, struct wb_facts *facts)
 		return wb_refuse(ctx, WB_MISSING, err,
 				 "cannot count the huge pages: %s",
 				 strerror(-err));
-	/* setup refused unless every page was verified */
-	facts->page_size_verified = true;
-	snprintf(facts->page_size_how, sizeof(facts->page_size_how), "%s",
-		 st->how);
+	err = huge_reverify(ctx, st, facts);
+	if (err)
+		return err;
 	{
 		const struct wb_fact_row rows[] = {
 			{ "page_table_bytes", (double)st->pt_bytes, "status" },

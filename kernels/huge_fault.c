@@ -319,4 +319,5 @@ const struct wb_kernel wb_k_huge_fault = {
 	.teardown = huge_fault_teardown,
 	.predict = huge_fault_predict,
 	.iterations = huge_fault_iterations,
+	.faults_in_loop = true,
 };

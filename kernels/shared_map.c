@@ -127,6 +127,12 @@ struct smap {
 	bool kids_live;
 	struct shm_area *area;
 	size_t area_len;
+	/* the first remapping before a timed batch that failed: that batch
+	 * timed nothing, so the instance must not pass as measured */
+	int view_err;
+	/* setup's and the last timed view's page-size readings */
+	int verify_err;
+	char verify_why[160];
 };
 
 static size_t smap_len(const struct wb_ctx *ctx)
@@ -160,8 +166,9 @@ static int smap_view(struct smap *s)
 			 MAP_SHARED | MAP_FIXED, s->fd, 0);
 	if (p == MAP_FAILED || p == (void *)-1)
 		return -errno;
-	if (s->backing != B_HUGETLB)
-		madvise(s->region, s->len, MADV_NOHUGEPAGE);
+	if (s->backing != B_HUGETLB &&
+	    madvise(s->region, s->len, MADV_NOHUGEPAGE))
+		return -errno;
 	return 0;
 }
 
@@ -174,11 +181,38 @@ static int smap_unview(struct smap *s)
 {
 	void *p;
 
-	munmap(s->slot.base, s->slot.len);
+	if (munmap(s->slot.base, s->slot.len))
+		return -errno;
 	p = mmap(s->slot.base, s->slot.len, PROT_NONE,
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1,
 		 0);
 	return p == MAP_FAILED ? -errno : 0;
+}
+
+/* The view at the region has the backing's page size. */
+static int smap_verify(const struct smap *s, char *how, size_t howlen,
+		       char *why, size_t whylen)
+{
+	struct wb_mem vm = { .addr = s->region,
+			     .len = s->len,
+			     .page_size = s->unit,
+			     .kind = s->backing == B_HUGETLB ? WB_MEM_HUGETLB
+							     : WB_MEM_BASE };
+
+	return wb_mem_verify(&vm, how, howlen, why, whylen);
+}
+
+/* Keeps the first failed reading, for check() to report. */
+static void smap_reading(struct smap *s, const char *when)
+{
+	char how[64], why[120];
+	int err = smap_verify(s, how, sizeof(how), why, sizeof(why));
+
+	if (err && !s->verify_err) {
+		s->verify_err = err;
+		snprintf(s->verify_why, sizeof(s->verify_why), "%s: %s", when,
+			 why);
+	}
 }
 
 static int smap_pfns(struct smap *s, uint64_t *pfn)
@@ -227,24 +261,27 @@ static int smap_child(struct wb_procs *p, int idx, void *arg)
 	return 0;
 }
 
-static void smap_end_kids(struct smap *s)
+/* Let the children finish; -ECHILD when one did not exit cleanly. */
+static int smap_end_kids(struct smap *s)
 {
+	int err;
+
 	if (!s->kids_live)
-		return;
-	wb_procs_release(&s->kids);
-	wb_procs_join(&s->kids);
+		return 0;
+	err = wb_procs_release(&s->kids);
+	err = wb_procs_join(&s->kids) ?: err;
 	s->kids_live = false;
+	return err;
 }
 
 /* P-1 children map the object and, one after the other, touch it. A
  * callback-free split: the caller samples between the two halves. */
 static int smap_kids_map(struct smap *s)
 {
-	int err;
+	int err = smap_end_kids(s);
 
-	smap_end_kids(s);
-	if (s->procs < 2)
-		return 0;
+	if (err || s->procs < 2)
+		return err;
 	err = wb_procs_start(&s->kids, s->procs - 1, smap_child, s);
 	if (err)
 		return err;
@@ -436,6 +473,7 @@ static int smap_setup(struct wb_ctx *ctx, void **state)
 		goto fail;
 	}
 	wb_touch_write(s->region, s->len, WB_4K, 1);
+	smap_reading(s, "setup");
 	err = smap_unview(s);
 	err = err ?: smap_kids_map(s);
 	err = err ?: smap_kids_touch(s);
@@ -451,10 +489,13 @@ fail:
 static void smap_prepare(void *state, uint64_t n)
 {
 	struct smap *s = state;
+	int err;
 
 	(void)n;
-	smap_unview(s);
-	smap_view(s);
+	err = smap_unview(s);
+	err = err ?: smap_view(s);
+	if (err && !s->view_err)
+		s->view_err = err;
 }
 
 static void smap_run(void *state, uint64_t n)
@@ -462,6 +503,9 @@ static void smap_run(void *state, uint64_t n)
 	struct smap *s = state;
 	size_t len = n * s->unit < s->len ? n * s->unit : s->len;
 
+	/* no view: the region is PROT_NONE, and check() refuses */
+	if (s->view_err)
+		return;
 	wb_touch_write(s->region, len, s->unit, 2);
 }
 
@@ -499,6 +543,28 @@ static uint64_t smap_received(const struct smap *s, uint64_t faults)
 	return (s->units - faults) / (per - 1);
 }
 
+/*
+ * Verified only when setup's, the last timed view's and the check's view's
+ * readings all agree. A file on disk may hold large folios (readahead),
+ * which kpageflags shows as THP: there an unverified page size is what the
+ * record says; with any other backing it is not trusted.
+ */
+static int smap_page_size(struct wb_ctx *ctx, struct smap *s, int err,
+			  const char *why, struct wb_facts *f)
+{
+	if (err && !s->verify_err) {
+		s->verify_err = err;
+		snprintf(s->verify_why, sizeof(s->verify_why), "check: %.140s",
+			 why);
+	}
+	f->page_size_verified = !s->verify_err;
+	if (!s->verify_err || s->backing == B_FILE)
+		return 0;
+	return wb_refuse(ctx, WB_UNTRUSTED, s->verify_err,
+			 "%s pages not verified (%s)",
+			 s->unit == WB_2M ? "2M hugetlb" : "4K", s->verify_why);
+}
+
 static int smap_check(struct wb_ctx *ctx, void *state, struct wb_facts *f)
 {
 	struct smap *s = state;
@@ -513,6 +579,14 @@ static int smap_check(struct wb_ctx *ctx, void *state, struct wb_facts *f)
 
 	if (!pfn)
 		return -ENOMEM;
+	if (s->view_err) {
+		free(pfn);
+		return wb_refuse(ctx, WB_FAILED, s->view_err,
+				 "mapping a view for a timed batch failed: %s",
+				 strerror(-s->view_err));
+	}
+	/* the last timed view, still mapped: read after the timed runs */
+	smap_reading(s, "after the timed runs");
 	err = wb_minflt_open(&c);
 	err = err ?: smap_unview(s);
 	err = err ?: smap_kids_map(s);
@@ -568,9 +642,11 @@ static int smap_check(struct wb_ctx *ctx, void *state, struct wb_facts *f)
 			      .page_size = s->unit,
 			      .kind = s->backing == B_HUGETLB ? WB_MEM_HUGETLB
 							      : WB_MEM_BASE };
-	f->page_size_verified = !wb_mem_verify(&vm, f->page_size_how,
-					       sizeof(f->page_size_how), why,
-					       sizeof(why));
+	err = wb_mem_verify(&vm, f->page_size_how, sizeof(f->page_size_how),
+			    why, sizeof(why));
+	err = smap_page_size(ctx, s, err, why, f);
+	if (err)
+		goto out;
 	{
 		double units = (double)s->units;
 		const struct wb_fact_row rows[] = {
@@ -742,5 +818,6 @@ const struct wb_kernel wb_k_shared_map = {
 	.predict = smap_predict,
 	.footprint = smap_footprint,
 	.iterations = smap_iterations,
+	.faults_in_loop = true,
 	.plots = plots,
 };

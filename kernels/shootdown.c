@@ -81,6 +81,12 @@ struct sd {
 	bool has_reader;
 	atomic_bool stop;
 	atomic_ulong sweeps;
+	/* the first operation that failed: a failed mprotect or mmap
+	 * changes no PTE and flushes nothing, so what was timed is not the
+	 * operation's cost */
+	int op_err;
+	const char *op_failed;
+	char how[64]; /* how setup verified the range as 4K pages */
 };
 
 static void *sd_reader(void *arg)
@@ -109,10 +115,23 @@ static void sd_teardown(void *state)
 	free(s);
 }
 
+/* The range is 4K pages, none of them part of a THP. */
+static int sd_verify(const struct sd *s, char *how, size_t howlen, char *why,
+		     size_t whylen)
+{
+	struct wb_mem vm = { .addr = s->addr,
+			     .len = s->len,
+			     .page_size = WB_4K,
+			     .kind = WB_MEM_BASE };
+
+	return wb_mem_verify(&vm, how, howlen, why, whylen);
+}
+
 static int sd_setup(struct wb_ctx *ctx, void **state)
 {
 	struct sd *s;
 	cpu_set_t set;
+	char why[160];
 	int err;
 
 	if (ctx->param[P_THREADS] == 2 && ctx->cpu_other < 0)
@@ -132,8 +151,20 @@ static int sd_setup(struct wb_ctx *ctx, void **state)
 		sd_teardown(s);
 		return err;
 	}
-	madvise(s->addr, s->len, MADV_NOHUGEPAGE);
+	if (madvise(s->addr, s->len, MADV_NOHUGEPAGE)) {
+		err = -errno;
+		sd_teardown(s);
+		return wb_refuse(ctx, WB_FAILED, err,
+				 "madvise(MADV_NOHUGEPAGE) failed: %s",
+				 strerror(-err));
+	}
 	wb_touch_write(s->addr, s->len, WB_4K, 1);
+	err = sd_verify(s, s->how, sizeof(s->how), why, sizeof(why));
+	if (err) {
+		sd_teardown(s);
+		return wb_refuse(ctx, WB_UNTRUSTED, err,
+				 "the range is not 4K pages: %s", why);
+	}
 	if (ctx->param[P_THREADS] == 2) {
 		err = -pthread_create(&s->reader, NULL, sd_reader, s);
 		if (err) {
@@ -169,6 +200,14 @@ static bool sd_reader_running(struct sd *s)
 	return false;
 }
 
+static void sd_failed(struct sd *s, const char *what)
+{
+	if (!s->op_err) {
+		s->op_err = errno;
+		s->op_failed = what;
+	}
+}
+
 static void sd_run(void *state, uint64_t n)
 {
 	struct sd *s = state;
@@ -177,16 +216,22 @@ static void sd_run(void *state, uint64_t n)
 		switch (s->op) {
 		case OP_MPROTECT:
 			/* read-only, then back: each call changes every PTE */
-			mprotect(s->addr, s->len,
-				 PROT_READ | (s->flip++ & 1 ? PROT_WRITE : 0));
+			if (mprotect(s->addr, s->len,
+				     PROT_READ |
+					     (s->flip++ & 1 ? PROT_WRITE : 0)))
+				sd_failed(s, "mprotect");
 			break;
 		case OP_REMAP:
-			mmap(s->addr, s->len, PROT_READ | PROT_WRITE,
-			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
-			madvise(s->addr, s->len, MADV_NOHUGEPAGE);
+			if (mmap(s->addr, s->len, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1,
+				 0) == MAP_FAILED)
+				sd_failed(s, "mmap(MAP_FIXED)");
+			else if (madvise(s->addr, s->len, MADV_NOHUGEPAGE))
+				sd_failed(s, "madvise(MADV_NOHUGEPAGE)");
 			break;
 		case OP_DONTNEED:
-			madvise(s->addr, s->len, MADV_DONTNEED);
+			if (madvise(s->addr, s->len, MADV_DONTNEED))
+				sd_failed(s, "madvise(MADV_DONTNEED)");
 			break;
 		}
 		wb_touch_read(s->addr, s->len, WB_4K);
@@ -195,19 +240,51 @@ static void sd_run(void *state, uint64_t n)
 
 struct sd_counts {
 	uint64_t ipi_other, ipi_self, remote, received, trace;
-	int has_remote, has_received, has_trace;
+	int has_self, has_remote, has_received, has_trace;
 };
 
-static void sd_sample(struct sd *s, int cpu, int trace_fd, struct sd_counts *c)
+static int sd_sample(struct sd *s, int cpu, int trace_fd, struct sd_counts *c)
 {
+	int err;
+
 	memset(c, 0, sizeof(*c));
-	wb_tlb_ipis(s->cpu_other, &c->ipi_other);
-	if (cpu >= 0)
-		wb_tlb_ipis(cpu, &c->ipi_self);
+	err = wb_tlb_ipis(s->cpu_other, &c->ipi_other);
+	c->has_self = cpu >= 0 && !wb_tlb_ipis(cpu, &c->ipi_self);
 	c->has_remote = !wb_vmstat("nr_tlb_remote_flush", &c->remote);
 	c->has_received = !wb_vmstat("nr_tlb_remote_flush_received",
 				     &c->received);
 	c->has_trace = trace_fd >= 0 && !wb_tlbflush_read(trace_fd, &c->trace);
+	return err;
+}
+
+/* An operation that failed in the timed loop (or the check's) refuses the
+ * instance: the time it left is not the operation's. */
+static int sd_refuse_run(struct wb_ctx *ctx, const struct sd *s)
+{
+	if (!s->op_err)
+		return 0;
+	return wb_refuse(ctx, WB_FAILED, s->op_err,
+			 "%s failed while timed or checked: %s", s->op_failed,
+			 strerror(s->op_err));
+}
+
+/* The range read again after the timed and the check's operations: 4K
+ * pages as setup found them, or the instance is not trusted. */
+static int sd_reverify(struct wb_ctx *ctx, const struct sd *s,
+		       struct wb_facts *f)
+{
+	char why[160];
+	int err = sd_verify(s, f->page_size_how, sizeof(f->page_size_how), why,
+			    sizeof(why));
+
+	if (err)
+		return wb_refuse(ctx, WB_UNTRUSTED, err,
+				 "after the timed runs the range is not 4K "
+				 "pages: %s",
+				 why);
+	/* setup's reading agreed, or it would have refused */
+	f->page_size_verified = true;
+	return 0;
 }
 
 static int sd_check(struct wb_ctx *ctx, void *state, struct wb_facts *f)
@@ -217,6 +294,9 @@ static int sd_check(struct wb_ctx *ctx, void *state, struct wb_facts *f)
 	uint64_t t, sweeps, probe, n, done = 0, unseen = 0;
 	int trace_fd = -1, err;
 
+	err = sd_refuse_run(ctx, s);
+	if (err)
+		return err;
 	if (s->cpu_other < 0 || wb_tlb_ipis(s->cpu_other, &probe))
 		return wb_refuse(ctx, WB_MISSING, ENOENT,
 				 "no per-CPU \"TLB\" row in /proc/interrupts "
@@ -224,7 +304,7 @@ static int sd_check(struct wb_ctx *ctx, void *state, struct wb_facts *f)
 	wb_tlbflush_open(s->cpu_other, &trace_fd);
 	sd_run(s, 10); /* settle: first faults, VMA merges */
 	sweeps = atomic_load(&s->sweeps);
-	sd_sample(s, ctx->cpu, trace_fd, &a);
+	err = sd_sample(s, ctx->cpu, trace_fd, &a);
 	t = wb_now_ns();
 	for (n = 0; n < CHECK_OPS && wb_now_ns() - t < CHECK_NS; n++) {
 		/* an op only right after the reader was seen running: one
@@ -238,10 +318,19 @@ static int sd_check(struct wb_ctx *ctx, void *state, struct wb_facts *f)
 		done++;
 	}
 	t = wb_now_ns() - t;
-	sd_sample(s, ctx->cpu, trace_fd, &b);
+	err = sd_sample(s, ctx->cpu, trace_fd, &b) ?: err;
 	sweeps = atomic_load(&s->sweeps) - sweeps;
 	if (trace_fd >= 0)
 		close(trace_fd);
+	if (err)
+		return wb_refuse(ctx, WB_FAILED, err,
+				 "the \"TLB\" row of /proc/interrupts for "
+				 "CPU %d became unreadable",
+				 s->cpu_other);
+	/* the check's own operations, as the timed ones */
+	err = sd_refuse_run(ctx, s);
+	if (err)
+		return err;
 	if (!done)
 		return wb_refuse(ctx, WB_UNTRUSTED, EAGAIN,
 				 "the reader on CPU %d never ran within %d ms",
@@ -256,8 +345,6 @@ static int sd_check(struct wb_ctx *ctx, void *state, struct wb_facts *f)
 			{ "check_ns_per_op", (double)t / (double)done,
 			  "timing" },
 			{ "tlb_ipis_cpu_other", ipis, "interrupts" },
-			{ "tlb_ipis_cpu_self",
-			  (double)(b.ipi_self - a.ipi_self), "interrupts" },
 			{ "tlb_ipis_cpu_other_per_op", ipis / (double)done,
 			  "interrupts" },
 			{ "reader_sweeps", (double)sweeps, "experiment" },
@@ -266,6 +353,9 @@ static int sd_check(struct wb_ctx *ctx, void *state, struct wb_facts *f)
 		err = WB_FACTS_ADD(f, rows);
 	}
 	/* each only where the kernel has its source */
+	if (!err && a.has_self && b.has_self)
+		err = wb_fact(f, "tlb_ipis_cpu_self",
+			      (double)(b.ipi_self - a.ipi_self), "interrupts");
 	if (!err && a.has_remote && b.has_remote)
 		err = wb_fact(f, "nr_tlb_remote_flush_delta",
 			      (double)(b.remote - a.remote), "vmstat");
@@ -278,10 +368,7 @@ static int sd_check(struct wb_ctx *ctx, void *state, struct wb_facts *f)
 			      "perf:tlb:tlb_flush");
 	if (err)
 		return err;
-	f->page_size_verified = true;
-	snprintf(f->page_size_how, sizeof(f->page_size_how),
-		 "MADV_NOHUGEPAGE, 4K");
-	return 0;
+	return sd_reverify(ctx, s, f);
 }
 
 static int sd_predict(const struct wb_ctx *ctx, struct wb_prediction *p)
@@ -310,4 +397,5 @@ const struct wb_kernel wb_k_shootdown = {
 	.check = sd_check,
 	.teardown = sd_teardown,
 	.predict = sd_predict,
+	.faults_in_loop = true,
 };

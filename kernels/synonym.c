@@ -46,6 +46,7 @@ struct syn {
 	struct wb_vaslot slot;
 	volatile unsigned char *a, *b;
 	uint64_t mismatches;
+	char how[64]; /* how setup verified the views as 4K pages */
 };
 
 struct l1d {
@@ -101,6 +102,25 @@ static int l1d_geom(const struct wb_ctx *ctx, struct l1d *g)
 	return g->size && g->ways && g->line ? 0 : -ENOENT;
 }
 
+/* Each view maps its page as one 4K page (a memfd page never is more, but
+ * what is claimed is read, not assumed). */
+static int syn_verify(const struct syn *s, char *how, size_t howlen, char *why,
+		      size_t whylen)
+{
+	volatile unsigned char *view[2] = { s->a, s->b };
+	int err = 0;
+
+	for (int i = 0; i < 2 && !err; i++) {
+		struct wb_mem vm = { .addr = (void *)view[i],
+				     .len = WB_4K,
+				     .page_size = WB_4K,
+				     .kind = WB_MEM_BASE };
+
+		err = wb_mem_verify(&vm, how, howlen, why, whylen);
+	}
+	return err;
+}
+
 static void syn_teardown(void *state)
 {
 	struct syn *s = state;
@@ -118,6 +138,7 @@ static int syn_setup(struct wb_ctx *ctx, void **state)
 	unsigned int k = (unsigned int)ctx->param[P_ALIAS];
 	size_t off = k >= 12 ? (size_t)1 << k : 0;
 	struct syn *s;
+	char why[160];
 	void *p;
 	int err;
 
@@ -156,6 +177,12 @@ static int syn_setup(struct wb_ctx *ctx, void **state)
 	}
 	s->a[0] = 1; /* fault both views in: setup, not the timed loop */
 	s->mismatches += s->b[0] != 1;
+	err = syn_verify(s, s->how, sizeof(s->how), why, sizeof(why));
+	if (err) {
+		syn_teardown(s);
+		return wb_refuse(ctx, WB_UNTRUSTED, err,
+				 "the views are not 4K pages: %s", why);
+	}
 	*state = s;
 	return 0;
 }
@@ -189,6 +216,24 @@ static double syn_time(struct syn *s, bool alias, uint64_t n)
 	t = wb_now_ns() - t;
 	s->b = b;
 	return (double)t / (double)n;
+}
+
+/* Read again after the timed runs; setup's reading agreed, or it would
+ * have refused. */
+static int syn_reverify(struct wb_ctx *ctx, const struct syn *s,
+			struct wb_facts *f)
+{
+	char why[160];
+	int err = syn_verify(s, f->page_size_how, sizeof(f->page_size_how), why,
+			     sizeof(why));
+
+	if (err)
+		return wb_refuse(ctx, WB_UNTRUSTED, err,
+				 "after the timed runs the views are not 4K "
+				 "pages: %s",
+				 why);
+	f->page_size_verified = true;
+	return 0;
 }
 
 static int syn_check(struct wb_ctx *ctx, void *state, struct wb_facts *f)
@@ -255,10 +300,7 @@ static int syn_check(struct wb_ctx *ctx, void *state, struct wb_facts *f)
 	}
 	if (err)
 		return err;
-	f->page_size_verified = true;
-	snprintf(f->page_size_how, sizeof(f->page_size_how),
-		 "memfd, 4K shared mapping");
-	return 0;
+	return syn_reverify(ctx, s, f);
 }
 
 static int syn_predict(const struct wb_ctx *ctx, struct wb_prediction *p)

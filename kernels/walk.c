@@ -38,9 +38,15 @@ int walk_build(struct wb_ctx *ctx, struct walk_state **out,
 	char why[WB_WHY_LEN] = "";
 	int err;
 
-	if (!st)
+	if (st)
+		st->order = malloc(n * sizeof(*order));
+	if (!st || !st->order) {
+		free(st);
 		return wb_refuse(ctx, WB_MISSING, ENOMEM, "out of memory");
+	}
+	memcpy(st->order, order, n * sizeof(*order));
 	if (nmaps > WALK_MAX_MAPS) {
+		free(st->order);
 		free(st);
 		return wb_refuse(ctx, WB_BADINPUT, EINVAL,
 				 "%zu runs of pages, more than %d", nmaps,
@@ -60,13 +66,13 @@ int walk_build(struct wb_ctx *ctx, struct walk_state **out,
 	 * growth is the layout's page tables and nothing else. */
 	before = wb_vmpte_bytes();
 	if (before < 0) {
-		free(st);
+		walk_teardown(st);
 		return wb_refuse(ctx, WB_MISSING, (int)-before,
 				 "VmPTE not in /proc/self/status");
 	}
 	err = wb_layout_reserve(&st->l, span, hint, why, sizeof(why));
 	if (err) {
-		free(st);
+		walk_teardown(st);
 		return wb_refuse(ctx, WB_MISSING, err, "%s", why);
 	}
 	for (size_t i = 0; i < nmaps && !err; i++)
@@ -80,6 +86,7 @@ int walk_build(struct wb_ctx *ctx, struct walk_state **out,
 	wb_layout_touch(&st->l, order, n);
 	after = wb_vmpte_bytes();
 	st->vmpte_delta_bytes = after - before;
+	st->pages = n;
 	err = wb_layout_verify_base(&st->l, order, n, st->how, sizeof(st->how),
 				    why, sizeof(why));
 	if (err) {
@@ -148,19 +155,39 @@ static int walk_count(struct walk_state *st)
 	return err;
 }
 
+/*
+ * The pages read again after the timed runs (khugepaged may collapse what
+ * setup found 4K); setup's reading agreed, or it would have refused.
+ */
+static int walk_reverify(struct wb_ctx *ctx, const struct walk_state *st,
+			 struct wb_facts *facts)
+{
+	char why[WB_WHY_LEN] = "";
+	int err = wb_layout_verify_base(
+		&st->l, st->order, st->pages, facts->page_size_how,
+		sizeof(facts->page_size_how), why, sizeof(why));
+
+	if (err)
+		return wb_refuse(ctx, WB_UNTRUSTED, err,
+				 "after the timed runs the pages are not 4K: "
+				 "%s",
+				 why);
+	facts->page_size_verified = true;
+	return 0;
+}
+
 int walk_check(struct wb_ctx *ctx, void *state, struct wb_facts *facts)
 {
 	struct walk_state *st = state;
-	int err = walk_count(st);
+	int err = walk_reverify(ctx, st, facts);
 
+	if (err)
+		return err;
+	err = walk_count(st);
 	if (err)
 		return wb_refuse(ctx, WB_MISSING, err,
 				 "cannot read /proc/self/pagemap: %s",
 				 strerror(-err));
-	/* setup refused unless every page was verified as 4K */
-	facts->page_size_verified = true;
-	snprintf(facts->page_size_how, sizeof(facts->page_size_how), "%s",
-		 st->how);
 	err = wb_fact(facts, "vmpte_delta_bytes", (double)st->vmpte_delta_bytes,
 		      "status");
 	err = err ?: wb_fact(facts, "pages", (double)st->present, "pagemap");
@@ -176,6 +203,7 @@ void walk_teardown(void *state)
 	if (!st)
 		return;
 	wb_layout_free(&st->l);
+	free(st->order);
 	free(st);
 }
 

@@ -19,6 +19,8 @@ struct walk_state {
 	void **cur; /* where the chase goes on from */
 	struct wbm_map maps[WALK_MAX_MAPS]; /* ascending offsets */
 	size_t nmaps;
+	uint64_t *order; /* the pages' offsets, to verify them again */
+	uint64_t pages;
 	long vmpte_delta_bytes;
 	char how[64];
 	/* counted from pagemap by walk_check(), after the timed runs */

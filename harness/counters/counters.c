@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "counters/events.h"
@@ -51,16 +52,28 @@ struct hw_metric {
 struct sw_def {
 	const char *name;
 	uint64_t config;
+	bool per_fault; /* fires on every page fault */
 };
 
 static const struct sw_def sw_defs[] = {
-	{ "page_faults", PERF_COUNT_SW_PAGE_FAULTS },
-	{ "minor_faults", PERF_COUNT_SW_PAGE_FAULTS_MIN },
-	{ "major_faults", PERF_COUNT_SW_PAGE_FAULTS_MAJ },
-	{ "context_switches", PERF_COUNT_SW_CONTEXT_SWITCHES },
-	{ "cpu_migrations", PERF_COUNT_SW_CPU_MIGRATIONS },
+	{ "page_faults", PERF_COUNT_SW_PAGE_FAULTS, true },
+	{ "minor_faults", PERF_COUNT_SW_PAGE_FAULTS_MIN, true },
+	{ "major_faults", PERF_COUNT_SW_PAGE_FAULTS_MAJ, true },
+	{ "context_switches", PERF_COUNT_SW_CONTEXT_SWITCHES, false },
+	{ "cpu_migrations", PERF_COUNT_SW_CPU_MIGRATIONS, false },
 };
 #define N_SW ((int)(sizeof(sw_defs) / sizeof(sw_defs[0])))
+
+/* the fault counts of getrusage(), what replaces the per-fault software
+ * events when they are kept out of the timed region (apart) */
+enum {
+	RU_PAGE,
+	RU_MINOR,
+	RU_MAJOR,
+	N_RU
+};
+static const char *const ru_names[N_RU] = { "page_faults", "minor_faults",
+					    "major_faults" };
 
 static const char *const vm_names[] = {
 	"nr_tlb_remote_flush",	  "nr_tlb_remote_flush_received",
@@ -82,11 +95,16 @@ struct wb_counters {
 	struct hw_metric hm[MAX_HW_METRICS];
 	int nhm;
 
-	struct wb_pgroup sw;
+	/* the per-fault software events (swf) apart from the others (sw),
+	 * so that they can stay off while the rest count */
+	struct wb_pgroup sw, swf;
 	int sw_slot[N_SW];
 	const char *sw_suffix;
 
 	struct wb_pgroup tp;
+
+	bool apart;
+	uint64_t ru_start[N_RU], ru_tot[N_RU];
 
 	int vm_fd;
 	uint64_t vm_start[N_VM], vm_tot[N_VM];
@@ -367,18 +385,22 @@ static void sw_setup(struct wb_counters *c)
 	int ret;
 
 	wb_pgroup_init(&c->sw);
+	wb_pgroup_init(&c->swf);
 	c->sw_suffix = "";
 	for (int i = 0; i < N_SW; i++) {
+		struct wb_pgroup *g = sw_defs[i].per_fault ? &c->swf : &c->sw;
+
 		memset(&a, 0, sizeof(a));
 		a.type = PERF_TYPE_SOFTWARE;
 		a.config = sw_defs[i].config;
 		a.exclude_kernel = *c->sw_suffix != '\0';
 		a.exclude_hv = 1;
-		ret = wb_pgroup_add(&c->sw, &a);
-		if ((ret == -EACCES || ret == -EPERM) && !c->sw.n) {
+		ret = wb_pgroup_add(g, &a);
+		if ((ret == -EACCES || ret == -EPERM) && !c->sw.n &&
+		    !c->swf.n) {
 			c->sw_suffix = "_user";
 			a.exclude_kernel = 1;
-			ret = wb_pgroup_add(&c->sw, &a);
+			ret = wb_pgroup_add(g, &a);
 		}
 		c->sw_slot[i] = ret;
 		if (ret < 0) {
@@ -520,6 +542,23 @@ int wb_counters_open_table(const char *table, const char *model,
 	return open_common(table, model, out);
 }
 
+void wb_counters_set_apart(struct wb_counters *c, bool apart)
+{
+	c->apart = apart;
+}
+
+static int ru_read(uint64_t *v)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_THREAD, &ru))
+		return -errno;
+	v[RU_MINOR] = (uint64_t)ru.ru_minflt;
+	v[RU_MAJOR] = (uint64_t)ru.ru_majflt;
+	v[RU_PAGE] = v[RU_MINOR] + v[RU_MAJOR];
+	return 0;
+}
+
 int wb_counters_start(struct wb_counters *c)
 {
 	int ret;
@@ -529,8 +568,12 @@ int wb_counters_start(struct wb_counters *c)
 		if (ret)
 			return ret;
 	}
-	ret = wb_pgroup_start(&c->sw);
+	ret = c->apart ? ru_read(c->ru_start) : 0;
 	if (!ret)
+		ret = wb_pgroup_start(&c->sw);
+	if (!ret && !c->apart)
+		ret = wb_pgroup_start(&c->swf);
+	if (!ret && !c->apart)
 		ret = wb_pgroup_start(&c->tp);
 	/* Hardware last on, first off: its window is the tightest. */
 	for (int i = 0; i < c->nhw && !ret; i++)
@@ -540,15 +583,22 @@ int wb_counters_start(struct wb_counters *c)
 
 int wb_counters_stop(struct wb_counters *c)
 {
-	uint64_t now[N_VM], d;
+	uint64_t now[N_VM], ru[N_RU], d;
 	int ret = 0;
 
 	for (int i = 0; i < c->nhw && !ret; i++)
 		ret = wb_pgroup_stop(&c->hw[i]);
-	if (!ret)
+	if (!ret && !c->apart)
 		ret = wb_pgroup_stop(&c->tp);
+	if (!ret && !c->apart)
+		ret = wb_pgroup_stop(&c->swf);
 	if (!ret)
 		ret = wb_pgroup_stop(&c->sw);
+	if (!ret && c->apart) {
+		ret = ru_read(ru);
+		for (int i = 0; i < N_RU && !ret; i++)
+			c->ru_tot[i] += ru[i] - c->ru_start[i];
+	}
 	if (!ret && c->vm_fd >= 0) {
 		ret = vm_read(c, now);
 		for (int i = 0; i < N_VM && !ret; i++) {
@@ -638,20 +688,46 @@ static void read_hw(const struct wb_counters *c, struct wb_counter_values *out)
 	}
 }
 
+/* A per-fault software event that getrusage() stands in for. */
+static bool ru_replaces(const struct wb_counters *c, const char *name)
+{
+	char full[48];
+
+	for (int i = 0; i < N_SW; i++) {
+		snprintf(full, sizeof(full), "%s%s", sw_defs[i].name,
+			 c->sw_suffix);
+		if (sw_defs[i].per_fault && !strcmp(full, name))
+			return true;
+	}
+	return false;
+}
+
 int wb_counters_read(struct wb_counters *c, struct wb_counter_values *out)
 {
 	struct wb_metric_value *v;
 
 	memset(out, 0, sizeof(*out));
-	memcpy(out->missing, c->missing, c->nmissing * sizeof(c->missing[0]));
-	out->nmissing = c->nmissing;
+	for (int i = 0; i < c->nmissing; i++)
+		if (!c->apart || !ru_replaces(c, c->missing[i].name))
+			out->missing[out->nmissing++] = c->missing[i];
 	read_hw(c, out);
-	for (int i = 0; i < N_SW; i++)
-		if (c->sw_slot[i] >= 0)
-			read_group_metric(out, &c->sw, c->sw_slot[i],
-					  sw_defs[i].name, c->sw_suffix,
-					  "software");
-	if (c->tp.n)
+	for (int i = 0; i < N_SW; i++) {
+		if (c->sw_slot[i] < 0 || (sw_defs[i].per_fault && c->apart))
+			continue;
+		read_group_metric(out, sw_defs[i].per_fault ? &c->swf : &c->sw,
+				  c->sw_slot[i], sw_defs[i].name, c->sw_suffix,
+				  "software");
+	}
+	for (int i = 0; c->apart && i < N_RU; i++) {
+		v = add_value(out, ru_names[i], "", "rusage");
+		if (v)
+			v->value = (double)c->ru_tot[i];
+	}
+	if (c->tp.n && c->apart)
+		add_missing_to(out->missing, &out->nmissing, "tlb_flush", "",
+			       "off while timed (its cost per flush would be "
+			       "in the time): counted apart");
+	else if (c->tp.n)
 		read_group_metric(out, &c->tp, 0, "tlb_flush", "",
 				  "tracepoint");
 	for (int i = 0; c->vm_fd >= 0 && i < N_VM; i++) {
@@ -675,7 +751,9 @@ void wb_counters_reset(struct wb_counters *c)
 	for (int i = 0; i < c->nhw; i++)
 		wb_pgroup_reset(&c->hw[i]);
 	wb_pgroup_reset(&c->sw);
+	wb_pgroup_reset(&c->swf);
 	wb_pgroup_reset(&c->tp);
+	memset(c->ru_tot, 0, sizeof(c->ru_tot));
 	memset(c->vm_tot, 0, sizeof(c->vm_tot));
 	memset(c->vm_backwards, 0, sizeof(c->vm_backwards));
 }
@@ -687,6 +765,7 @@ void wb_counters_close(struct wb_counters *c)
 	for (int i = 0; i < c->nhw; i++)
 		wb_pgroup_close(&c->hw[i]);
 	wb_pgroup_close(&c->sw);
+	wb_pgroup_close(&c->swf);
 	wb_pgroup_close(&c->tp);
 	if (c->vm_fd >= 0)
 		close(c->vm_fd);

@@ -22,7 +22,8 @@ struct wb_metric_value {
 	char name[48]; /* e.g. "dtlb_load_miss_user" */
 	double value; /* scaled */
 	double scale; /* time_enabled / time_running, 1.0 if not multiplexed */
-	const char *source; /* "pmu", "software", "tracepoint", "vmstat" */
+	/* "pmu", "software", "tracepoint", "vmstat", "rusage" */
+	const char *source;
 };
 
 struct wb_metric_missing {
@@ -42,6 +43,15 @@ struct wb_counters;
 /* Open the counters for the calling thread; never fails for lack of a PMU
  * (those metrics become missing). -errno only on real errors. */
 int wb_counters_open(struct wb_counters **out);
+/*
+ * Apart: the counters that cost something on every event they count (the
+ * page-fault software events, the tlb:tlb_flush tracepoint) stay off
+ * between start and stop. page_faults, minor_faults and major_faults then
+ * come from getrusage(RUSAGE_THREAD) read at start and stop (source
+ * "rusage"), and tlb_flush is missing, to be counted in a region of its
+ * own. Change it only right after open or reset.
+ */
+void wb_counters_set_apart(struct wb_counters *c, bool apart);
 int wb_counters_start(struct wb_counters *c);
 /* Stop and add the deltas since start to the running totals. */
 int wb_counters_stop(struct wb_counters *c);

@@ -29,7 +29,7 @@ void run_instance(benchmark::State &st, const gb_instance *in)
 	if (in->prepare)
 		in->prepare(in->state, iters);
 	if (in->counters_begin)
-		in->counters_begin(in->counters_arg);
+		in->counters_begin(in->counters_arg, iters);
 	// One batch of exactly max_iterations: the kernel loops itself, so
 	// the library adds no call per iteration to the timed region.
 	while (st.KeepRunningBatch(st.max_iterations))

@@ -27,8 +27,9 @@ struct gb_instance {
 	void (*run)(void *state, uint64_t iterations);
 	void (*prepare)(void *state, uint64_t iterations); /* may be NULL */
 	void *state;
-	/* Around each timed batch; end() fills totals for the batch. */
-	void (*counters_begin)(void *arg);
+	/* Around each timed batch of @iterations; end() fills totals for
+	 * the batch. */
+	void (*counters_begin)(void *arg, uint64_t iterations);
 	int (*counters_end)(void *arg, struct gb_counter *out, int max);
 	void *counters_arg;
 	int repetitions;

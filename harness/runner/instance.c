@@ -96,30 +96,84 @@ struct hooks {
 	struct wb_counters *c;
 	const char *unit;
 	struct wb_counter_values last;
+	uint64_t iterations; /* of the last batch */
+	int err; /* the first counter failure around a batch */
 };
 
-static void counters_begin(void *arg)
+static void counters_begin(void *arg, uint64_t iterations)
 {
 	struct hooks *h = arg;
+	int err;
 
+	h->iterations = iterations;
 	wb_counters_reset(h->c);
-	wb_counters_start(h->c);
+	err = wb_counters_start(h->c);
+	if (err && !h->err)
+		h->err = err;
 }
 
 static int counters_end(void *arg, struct gb_counter *out, int max)
 {
 	struct hooks *h = arg;
-	int n = 0;
+	int n = 0, err;
 
-	wb_counters_stop(h->c);
-	if (wb_counters_read(h->c, &h->last))
+	err = wb_counters_stop(h->c);
+	if (!err)
+		err = wb_counters_read(h->c, &h->last);
+	if (err) {
+		/* counts of a batch that was not counted whole are not
+		 * reported as if they were */
+		if (!h->err)
+			h->err = err;
 		return 0;
+	}
 	for (int i = 0; i < h->last.n && n < max; i++, n++)
 		snprintf(out[n].name, sizeof(out[n].name), "%s_per_%s",
 			 h->last.v[i].name, h->unit);
 	for (int i = 0; i < n; i++)
 		out[i].value = h->last.v[i].value;
 	return n;
+}
+
+/*
+ * One more batch of the last timed size, untimed, with every counter on:
+ * what a kernel whose timed loop faults keeps off while timing
+ * (wb_counters_set_apart) is counted here, per iteration.
+ */
+static int count_apart(const struct wb_kernel *k, void *state, struct hooks *h,
+		       json_t **out)
+{
+	uint64_t n = h->iterations;
+	struct wb_counter_values v;
+	json_t *counters;
+	char name[96];
+	int err;
+
+	*out = NULL;
+	if (!n)
+		return -ENODATA;
+	wb_counters_set_apart(h->c, false);
+	wb_counters_reset(h->c);
+	if (k->prepare)
+		k->prepare(state, n);
+	err = wb_counters_start(h->c);
+	k->run(state, n);
+	err = wb_counters_stop(h->c) ?: err;
+	if (!err)
+		err = wb_counters_read(h->c, &v);
+	if (err)
+		return err;
+	/* what is missing here is missing from the timed batches too, and
+	 * named there (missing_metrics) */
+	counters = json_object();
+	for (int i = 0; i < v.n; i++) {
+		snprintf(name, sizeof(name), "%s_per_%s", v.v[i].name, h->unit);
+		json_object_set_new(counters, name,
+				    json_real(v.v[i].value / (double)n));
+	}
+	*out = json_pack("{s:I,s:o}", "iterations", (json_int_t)n, "counters",
+			 counters);
+	return *out ? 0 : -ENOMEM;
 }
 
 /* @kv as {name: value}, or with @sources as {name: source} */
@@ -195,6 +249,8 @@ int wb_instance_child(void *arg, int out_fd)
 	struct hooks h = { .unit = k->per_iteration ? k->per_iteration
 						    : "iteration" };
 	json_t *inst = wb_instance_json(a->inst), *missing, *gb = NULL;
+	json_t *apart_json = NULL;
+	bool apart = k->faults_in_loop && !o->test_counters_in_loop;
 	struct gb_instance gi = { 0 };
 	char why[WB_WHY_LEN] = "", *gbtext = NULL;
 	json_error_t jerr;
@@ -212,6 +268,7 @@ int wb_instance_child(void *arg, int out_fd)
 	if (err)
 		return emit(out_fd, inst, NULL, WB_FAILED,
 			    "cannot open counters");
+	wb_counters_set_apart(h.c, apart);
 	err = k->setup(&ctx, &state);
 	if (err) {
 		if (ctx.status == WB_OK)
@@ -233,14 +290,27 @@ int wb_instance_child(void *arg, int out_fd)
 	/* one warm-up repetition, dropped below (wb_results_drop_warmup) */
 	gi.repetitions++;
 	err = gb_run(&gi, &gbtext);
+	if (!err && h.err)
+		err = wb_refuse(&ctx, WB_FAILED, h.err,
+				"counters failed around a timed batch: %s",
+				strerror(-h.err));
+	if (!err && apart) {
+		err = count_apart(k, state, &h, &apart_json);
+		if (err)
+			wb_refuse(&ctx, WB_FAILED, err,
+				  "the untimed counting batch failed: %s",
+				  strerror(-err));
+	}
 	if (!err && k->check)
 		err = k->check(&ctx, state, &facts);
 	if (k->teardown)
 		k->teardown(state);
-	if (err) {
+	/* a kernel that refused in check() refused, whatever it returned */
+	if (err || ctx.status != WB_OK) {
 		if (ctx.status == WB_OK)
 			wb_refuse(&ctx, WB_FAILED, err,
 				  "run or check failed: %s", strerror(-err));
+		json_decref(apart_json);
 		free(gbtext);
 		wb_counters_close(h.c);
 		return emit(out_fd, inst, NULL, ctx.status, ctx.why);
@@ -265,6 +335,8 @@ int wb_instance_child(void *arg, int out_fd)
 		json_object_set_new(missing, h.last.missing[i].name,
 				    json_string(h.last.missing[i].why));
 	json_object_set_new(inst, "missing_metrics", missing);
+	if (apart_json)
+		json_object_set_new(inst, "counted_apart", apart_json);
 	json_object_set_new(inst, "pinned_cpu_after",
 			    json_integer(sched_getcpu()));
 	wb_counters_close(h.c);

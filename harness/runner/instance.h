@@ -19,6 +19,9 @@ struct wb_run_opts {
 	uint64_t mem_limit_bytes;
 	unsigned int seed;
 	unsigned int test_delay_pct;
+	/* test only: count everything inside the timed loop, also for
+	 * kernels that fault in it (wb_kernel.faults_in_loop) */
+	bool test_counters_in_loop;
 	const struct wb_sysinfo *sys;
 	struct wb_journal *journal;
 };

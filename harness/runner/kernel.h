@@ -237,6 +237,12 @@ struct wb_kernel {
 	/* optional: bytes of memory the instance will touch, checked
 	 * against what the machine has free before its child is forked */
 	uint64_t (*footprint)(const struct wb_ctx *ctx);
+	/* The timed loop faults or flushes TLB entries on every iteration:
+	 * the counters that cost something per event (page-fault software
+	 * events, tlb:tlb_flush) would add their own cost to the time, so
+	 * the harness keeps them off while timing and counts them in one
+	 * more, untimed batch (harness/counters/counters.h, "apart"). */
+	bool faults_in_loop;
 	/* optional: checks across instances, plots of the results */
 	const struct wb_xcheck *xchecks;
 	const struct wb_plot_hint *plots;

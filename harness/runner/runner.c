@@ -133,6 +133,9 @@ static json_t *run_context(const struct wb_runner *r)
 		if (o->test_delay_pct)
 			json_object_set_new(wb, "test_delay_pct",
 					    json_integer(o->test_delay_pct));
+		if (o->test_counters_in_loop)
+			json_object_set_new(wb, "test_counters_in_loop",
+					    json_true());
 		json_object_set_new(
 			wb, "mem_limit_bytes",
 			json_integer((json_int_t)o->mem_limit_bytes));

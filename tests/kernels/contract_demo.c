@@ -7,10 +7,10 @@
  * (tests/unit/test_contract.c, build/tests/test_contract_tk) covers it
  * with no further edit.
  *
- * setup() maps N base pages and writes each; run() reads one byte per page;
- * check() asks the kernel how many of the pages are present (pagemap, the
- * fact's source) and verifies their size, and predict() says all of them
- * are.
+ * setup() maps N base pages, writes each and verifies their size; run()
+ * reads one byte per page; check() asks the kernel how many of the pages
+ * are present (pagemap, the fact's source) and verifies their size again,
+ * and predict() says all of them are.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -42,7 +42,7 @@ static const struct wb_param params[] = {
 static int demo_setup(struct wb_ctx *ctx, void **statep)
 {
 	struct demo_state *s = calloc(1, sizeof(*s));
-	char why[WB_WHY_LEN];
+	char why[WB_WHY_LEN], how[64];
 	int err;
 
 	if (!s)
@@ -53,6 +53,13 @@ static int demo_setup(struct wb_ctx *ctx, void **statep)
 	if (err) {
 		free(s);
 		return wb_refuse(ctx, WB_MISSING, err, "%s", why);
+	}
+	/* read before timing; check() reads again after */
+	err = wb_mem_verify(&s->mem, how, sizeof(how), why, sizeof(why));
+	if (err) {
+		wb_mem_free(&s->mem);
+		free(s);
+		return wb_refuse(ctx, WB_UNTRUSTED, err, "%s", why);
 	}
 	*statep = s;
 	return 0;

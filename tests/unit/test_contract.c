@@ -45,6 +45,20 @@ extern const char wb_data_events_tsv[];
 static const char *const misbehaving[] = { "test_crash", "test_hang",
 					   "test_hog", NULL };
 
+/* tests/kernels/interfere.c runs real kernels under interference that must
+ * stop them: each is to be refused with this status and a reason (or,
+ * lacking what it needs, missing or skipped), never run through. */
+static const struct {
+	const char *kernel;
+	enum wb_status status;
+} must_refuse[] = {
+	{ "test_cow_nofork", WB_FAILED },
+	{ "test_dz_nomap", WB_FAILED },
+	{ "test_cow_nothp", WB_UNTRUSTED },
+	{ "test_dz_nothp", WB_UNTRUSTED },
+	{ NULL, WB_OK },
+};
+
 /* Counters the runner reads besides the hardware metrics of events.tsv
  * (harness/counters/counters.c): software events, the tlb:tlb_flush
  * tracepoint, /proc/vmstat fields as vmstat_<field>. */
@@ -520,10 +534,20 @@ static void check_predictions(const struct wb_kernel *k,
 	}
 }
 
+/* WB_OK unless @k must be refused (must_refuse) */
+static enum wb_status refusal_due(const struct wb_kernel *k)
+{
+	for (size_t i = 0; must_refuse[i].kernel; i++)
+		if (!strcmp(must_refuse[i].kernel, k->name))
+			return must_refuse[i].status;
+	return WB_OK;
+}
+
 static void instance(void **st)
 {
 	const struct wb_kernel *k = *st;
 	uint64_t param[WB_MAX_PARAMS] = { 0 };
+	enum wb_status due = refusal_due(k);
 	struct wb_probe_opts po;
 	struct wb_probe_result r;
 	int err;
@@ -564,6 +588,22 @@ static void instance(void **st)
 		assert_int_equal(bad, 0);
 	}
 	check_predictions(k, &r, r.stage == WB_PROBE_RAN);
+	if (due != WB_OK && r.stage != WB_PROBE_NEEDS) {
+		if (r.stage == WB_PROBE_RAN || r.err >= 0 || !r.why[0] ||
+		    (r.status != due && r.status != WB_MISSING &&
+		     r.status != WB_SKIPPED))
+			fault("%s: under its interference it %s with %d, "
+			      "status %d: '%s' (want -errno, status %d, and a "
+			      "reason)",
+			      k->name,
+			      r.stage == WB_PROBE_RAN ? "ran through"
+						      : "refused",
+			      r.err, r.status, r.why, due);
+		assert_int_equal(bad, 0);
+		print_message("# %s: refused at %s as it must be: %s\n",
+			      k->name, stage_name[r.stage], r.why);
+		return;
+	}
 	if (r.stage == WB_PROBE_RAN) {
 		print_message("# %s: %d facts, %d predictions\n", k->name,
 			      r.facts.n, r.pred.n);

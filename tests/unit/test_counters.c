@@ -502,6 +502,58 @@ static void test_hw_path_on_software_events(void **state)
 			 -EINVAL);
 }
 
+/*
+ * Apart (the fault kernels' timed loops): no per-fault software event and no
+ * tracepoint runs between start and stop, the fault counts come from
+ * getrusage() under the same names, and tlb_flush is missing with a
+ * reason. Back in the loop, the software events count again.
+ */
+static void test_apart(void **state)
+{
+	const long n = 256;
+	struct wb_counters *c = NULL;
+	struct wb_counter_values v;
+	const struct wb_metric_value *pf, *mf;
+	const struct wb_metric_missing *miss;
+
+	(void)state;
+	assert_int_equal(wb_counters_open(&c), 0);
+	wb_counters_set_apart(c, true);
+	assert_int_equal(wb_counters_start(c), 0);
+	assert_int_equal(touch_fresh_pages(n), 0);
+	assert_int_equal(wb_counters_stop(c), 0);
+	assert_int_equal(wb_counters_read(c, &v), 0);
+	pf = find_value(&v, "page_faults");
+	mf = find_value(&v, "minor_faults");
+	assert_non_null(pf);
+	assert_non_null(mf);
+	assert_string_equal(pf->source, "rusage");
+	assert_string_equal(mf->source, "rusage");
+	print_message("# apart: page_faults %.0f, minor_faults %.0f for %ld "
+		      "pages\n",
+		      pf->value, mf->value, n);
+	assert_true(mf->value >= n && pf->value >= mf->value);
+	assert_null(find_value(&v, "page_faults_user"));
+	assert_null(find_missing(&v, "page_faults"));
+	assert_null(find_value(&v, "tlb_flush"));
+	miss = find_missing(&v, "tlb_flush");
+	assert_non_null(miss);
+	assert_true(strlen(miss->why) > 0);
+
+	wb_counters_set_apart(c, false);
+	wb_counters_reset(c);
+	assert_int_equal(wb_counters_start(c), 0);
+	assert_int_equal(touch_fresh_pages(n), 0);
+	assert_int_equal(wb_counters_stop(c), 0);
+	assert_int_equal(wb_counters_read(c, &v), 0);
+	pf = find_value(&v, "page_faults");
+	if (pf) {
+		assert_string_equal(pf->source, "software");
+		assert_true(pf->value >= n);
+	}
+	wb_counters_close(c);
+}
+
 /* Child: in a private mount namespace (the system's mounts stay as they
  * are), mount tracefs, count tlb:tlb_flush around munmaps of touched
  * pages. Writes the count, or -1 and the reason, to fd. */
@@ -659,6 +711,7 @@ int main(void)
 		cmocka_unit_test(test_parser_accepts),
 		cmocka_unit_test(test_vmstat_parse),
 		cmocka_unit_test(test_open_read),
+		cmocka_unit_test(test_apart),
 		cmocka_unit_test(test_hw_path_on_software_events),
 		cmocka_unit_test(test_unknown_model_falls_back),
 		cmocka_unit_test(test_tracepoint_tlb_flush),

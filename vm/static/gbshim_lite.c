@@ -46,7 +46,7 @@ static void batch(const struct gb_instance *in, uint64_t n, struct rep *r)
 	if (in->prepare)
 		in->prepare(in->state, n);
 	if (in->counters_begin)
-		in->counters_begin(in->counters_arg);
+		in->counters_begin(in->counters_arg, n);
 	c0 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
 	t0 = clock_s(CLOCK_MONOTONIC);
 	in->run(in->state, n);
