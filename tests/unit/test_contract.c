@@ -45,6 +45,17 @@ extern const char wb_data_events_tsv[];
 static const char *const misbehaving[] = { "test_crash", "test_hang",
 					   "test_hog", NULL };
 
+/* tests/kernels/mutants.c lies to the checker on purpose, for
+ * tests/cli/validate_mutants.sh: their descriptors are checked, their
+ * instances are not run (their honest twins are). */
+static const char *const lying[] = { "mut_offbyone",
+				     "mut_nosource",
+				     "mut_fromparams",
+				     "mut_thp_4k",
+				     "mut_fork_lost",
+				     "mut_knee_2x",
+				     NULL };
+
 /* Counters the runner reads besides the hardware metrics of events.tsv
  * (harness/counters/counters.c): software events, the tlb:tlb_flush
  * tracepoint, /proc/vmstat fields as vmstat_<field>. */
@@ -531,6 +542,12 @@ static void instance(void **st)
 	if (in_list(misbehaving, k->name)) {
 		print_message("# SKIP %s misbehaves on purpose (supervision "
 			      "tests): not run\n",
+			      k->name);
+		skip();
+	}
+	if (in_list(lying, k->name)) {
+		print_message("# SKIP %s lies on purpose (mutation tests): "
+			      "not run\n",
 			      k->name);
 		skip();
 	}
