@@ -58,6 +58,16 @@ static const struct {
 	{ "test_dz_nothp", WB_UNTRUSTED },
 	{ NULL, WB_OK },
 };
+/* tests/kernels/mutants.c lies to the checker on purpose, for
+ * tests/cli/validate_mutants.sh: their descriptors are checked, their
+ * instances are not run (their honest twins are). */
+static const char *const lying[] = { "mut_offbyone",
+				     "mut_nosource",
+				     "mut_fromparams",
+				     "mut_thp_4k",
+				     "mut_fork_lost",
+				     "mut_knee_2x",
+				     NULL };
 
 /* Counters the runner reads besides the hardware metrics of events.tsv
  * (harness/counters/counters.c): software events, the tlb:tlb_flush
@@ -555,6 +565,12 @@ static void instance(void **st)
 	if (in_list(misbehaving, k->name)) {
 		print_message("# SKIP %s misbehaves on purpose (supervision "
 			      "tests): not run\n",
+			      k->name);
+		skip();
+	}
+	if (in_list(lying, k->name)) {
+		print_message("# SKIP %s lies on purpose (mutation tests): "
+			      "not run\n",
 			      k->name);
 		skip();
 	}
