@@ -18,6 +18,7 @@
 #include <jansson.h>
 
 #include "cmd.h"
+#include "results/resultsread.h"
 #include "opt.h"
 #include "core/env.h"
 #include "model/model.h"
@@ -208,18 +209,6 @@ static json_t *instance(json_t *root, const char *name)
 	return NULL;
 }
 
-/* Fact @k of an ok instance; NaN-free: *ok false when absent. */
-static double fact(json_t *inst, const char *k, bool *ok)
-{
-	json_t *v = json_object_get(json_object_get(inst, "facts"), k);
-
-	if (!json_is_number(v)) {
-		*ok = false;
-		return 0;
-	}
-	return json_number_value(v);
-}
-
 /*
  * Whether @inst ran; if not, the claim's verdict says why: an instance
  * skipped or missing a resource of this machine cannot be tested here,
@@ -283,12 +272,12 @@ static void demand_zero(struct claims_ctx *cx, struct claim *c)
 		return;
 	i = instance(r, NULL);
 	if (inst_ok(i, c)) {
-		rf = fact(i, "read_minor_faults", &ok);
-		rd = fact(i, "read_pfn_distinct", &ok);
-		rz = fact(i, "read_pages_zero_page", &ok);
-		wf = fact(i, "write_minor_faults", &ok);
-		wd = fact(i, "write_pfn_distinct", &ok);
-		wz = fact(i, "write_pages_zero_page", &ok);
+		rf = wb_inst_fact(i, "read_minor_faults", &ok);
+		rd = wb_inst_fact(i, "read_pfn_distinct", &ok);
+		rz = wb_inst_fact(i, "read_pages_zero_page", &ok);
+		wf = wb_inst_fact(i, "write_minor_faults", &ok);
+		wd = wb_inst_fact(i, "write_pfn_distinct", &ok);
+		wz = wb_inst_fact(i, "write_pages_zero_page", &ok);
 		if (!ok) {
 			say(c, "facts missing from the results");
 		} else {
@@ -321,11 +310,11 @@ static void cow_fork(struct claims_ctx *cx, struct claim *c)
 		return;
 	i = instance(r, NULL);
 	if (inst_ok(i, c)) {
-		pages = fact(i, "pages", &ok);
-		before = fact(i, "pfn_shared_before", &ok);
-		child = fact(i, "minor_faults_child", &ok);
-		parent = fact(i, "minor_faults_parent", &ok);
-		differ = fact(i, "pfn_differ_after", &ok);
+		pages = wb_inst_fact(i, "pages", &ok);
+		before = wb_inst_fact(i, "pfn_shared_before", &ok);
+		child = wb_inst_fact(i, "minor_faults_child", &ok);
+		parent = wb_inst_fact(i, "minor_faults_parent", &ok);
+		differ = wb_inst_fact(i, "pfn_differ_after", &ok);
 		if (!ok) {
 			say(c, "facts missing from the results");
 		} else {
@@ -360,11 +349,11 @@ static void shared_lib(struct claims_ctx *cx, struct claim *c)
 		procs = json_number_value(
 			json_object_get(json_object_get(i, "params"), "procs"));
 		ok = procs > 0;
-		pages = fact(i, "pages", &ok);
-		same = fact(i, "pfn_identical_pages", &ok);
-		vmin = fact(i, "vmpte_delta_bytes_min", &ok);
-		total = fact(i, "vmpte_delta_bytes_sum", &ok);
-		shared = fact(i, "pmd_tables_received_shared", &ok);
+		pages = wb_inst_fact(i, "pages", &ok);
+		same = wb_inst_fact(i, "pfn_identical_pages", &ok);
+		vmin = wb_inst_fact(i, "vmpte_delta_bytes_min", &ok);
+		total = wb_inst_fact(i, "vmpte_delta_bytes_sum", &ok);
+		shared = wb_inst_fact(i, "pmd_tables_received_shared", &ok);
 		if (!ok) {
 			say(c, "facts missing from the results");
 		} else {
@@ -568,7 +557,7 @@ static void vipt(struct claims_ctx *cx, struct claim *c)
 		return;
 	i = instance(r, NULL);
 	if (inst_ok(i, c)) {
-		double mism = fact(i, "coherence_mismatches", &ok);
+		double mism = wb_inst_fact(i, "coherence_mismatches", &ok);
 		/* which set a line sits in is not observable: the model's */
 		bool same = !(4096 & (v.span - 1));
 

@@ -19,6 +19,7 @@
 #include "core/parse.h"
 #include "runner/kernel.h"
 #include "check/validate.h"
+#include "results/resultsread.h"
 
 const char *wb_verdict_name(enum wb_verdict v)
 {
@@ -373,17 +374,6 @@ static bool knee_done(const struct wb_vtable *t, size_t first,
 	return false;
 }
 
-static double fact(json_t *inst, const char *k, bool *ok)
-{
-	json_t *v = json_object_get(json_object_get(inst, "facts"), k);
-
-	if (!json_is_number(v)) {
-		*ok = false;
-		return 0;
-	}
-	return json_number_value(v);
-}
-
 /* Lines of each cache level the run's environment names. */
 static void cache_lines(json_t *root, double *lines, size_t *n)
 {
@@ -573,7 +563,7 @@ static void knee_row_in(struct curve *c, json_t *root,
 		if (kx->per_fact) {
 			bool ok = true;
 
-			div = fact(inst, kx->per_fact, &ok);
+			div = wb_inst_fact(inst, kx->per_fact, &ok);
 			if (!ok || div <= 0)
 				continue;
 			pages /= div;

@@ -26,6 +26,17 @@ double wb_jnum(const json_t *obj, const char *key)
 	return json_is_number(v) ? json_number_value(v) : NAN;
 }
 
+double wb_inst_fact(const json_t *inst, const char *key, bool *ok)
+{
+	double v = wb_jnum(inst ? json_object_get(inst, "facts") : NULL, key);
+
+	if (isnan(v)) {
+		*ok = false;
+		return 0;
+	}
+	return v;
+}
+
 static int bad(char *why, size_t len, const char *path, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 static int bad(char *why, size_t len, const char *path, const char *fmt, ...)

@@ -54,5 +54,7 @@ int wb_rbench_units(const struct wb_rbench *b, double **out, size_t *n,
 const char *wb_jstr(const json_t *obj, const char *key);
 /* obj[key] as a number; NAN when absent or not a number */
 double wb_jnum(const json_t *obj, const char *key);
+/* Fact @key of instance @inst; 0 with *ok set false when it has none */
+double wb_inst_fact(const json_t *inst, const char *key, bool *ok);
 
 #endif
