@@ -97,15 +97,8 @@ struct cow {
 	struct cow_shared *sh;
 	size_t sh_len;
 	uint64_t fork_ns;
-	uint64_t batches; /* batches prepared for timing */
-	uint64_t batches_not_huge; /* timed batches whose THPs failed */
+	struct wb_batch_log log;
 	char verify_how[64]; /* how the last batch was verified */
-	uint64_t batches_not_base; /* timed 4K batches with huge pages */
-	char batch_why[160]; /* the first batch's verification failure */
-	/* the first step of a timed batch that failed: the batch timed
-	 * nothing, so the instance must not pass as measured */
-	int batch_err;
-	const char *batch_step;
 };
 
 /* Seeded, reproducible: predict() counts the same pages. */
@@ -210,19 +203,11 @@ static void cow_verify_batch(struct cow *s)
 			     .len = s->mem.len,
 			     .page_size = s->huge ? WB_2M : WB_4K,
 			     .kind = s->huge ? WB_MEM_THP : WB_MEM_BASE };
-	char why[160];
+	char why[160] = "";
+	int err = wb_mem_verify(&vm, s->verify_how, sizeof(s->verify_how), why,
+				sizeof(why));
 
-	s->batches++;
-	if (!wb_mem_verify(&vm, s->verify_how, sizeof(s->verify_how), why,
-			   sizeof(why)))
-		return;
-	if (s->huge)
-		s->batches_not_huge++;
-	else
-		s->batches_not_base++;
-	if (!s->batch_why[0])
-		snprintf(s->batch_why, sizeof(s->batch_why), "%.110s (%.40s)",
-			 why, s->verify_how);
+	wb_batch_verified(&s->log, s->huge, err, why, s->verify_how);
 }
 
 /* Fresh region written by the parent, then a child waiting to write;
@@ -256,14 +241,6 @@ static int cow_fork(struct cow *s, const char **step)
 	if (err)
 		wb_procs_kill(&s->procs), s->child_live = false;
 	return err;
-}
-
-static void cow_batch_failed(struct cow *s, int err, const char *step)
-{
-	if (err && !s->batch_err) {
-		s->batch_err = err;
-		s->batch_step = step;
-	}
 }
 
 static void cow_teardown(void *state)
@@ -323,7 +300,7 @@ static void cow_prepare(void *state, uint64_t n)
 
 	(void)n;
 	err = cow_fork(s, &step);
-	cow_batch_failed(s, err, step);
+	wb_batch_failed(&s->log, err, step);
 }
 
 static void cow_run(void *state, uint64_t n)
@@ -339,7 +316,7 @@ static void cow_run(void *state, uint64_t n)
 		cow_write(s);
 	err = wb_procs_gather(&s->procs, 600000) ?: err;
 	if (err)
-		cow_batch_failed(s, err, "the child's writes");
+		wb_batch_failed(&s->log, err, "the child's writes");
 }
 
 static size_t count_equal(const uint64_t *a, const uint64_t *b, size_t n)
@@ -368,24 +345,8 @@ static int cow_refuse_batches(struct wb_ctx *ctx, struct cow *s)
 {
 	int err = cow_end_child(s);
 
-	cow_batch_failed(s, err, "the last child's exit");
-	if (s->batch_err)
-		return wb_refuse(ctx, WB_FAILED, s->batch_err,
-				 "a timed batch failed at %s: %s",
-				 s->batch_step, strerror(abs(s->batch_err)));
-	if (!s->batches)
-		return wb_refuse(ctx, WB_FAILED, ENODATA,
-				 "no timed batch was prepared");
-	if (s->batches_not_huge || s->batches_not_base)
-		return wb_refuse(ctx, WB_UNTRUSTED, EMEDIUMTYPE,
-				 "%llu of %llu batches' regions were not "
-				 "%s before the fork: %s",
-				 (unsigned long long)(s->batches_not_huge +
-						      s->batches_not_base),
-				 (unsigned long long)s->batches,
-				 s->huge ? "2M THPs" : "4K pages",
-				 s->batch_why);
-	return 0;
+	wb_batch_failed(&s->log, err, "the last child's exit");
+	return wb_batch_refuse(ctx, &s->log, s->huge ? "2M THPs" : "4K pages");
 }
 
 /* The check's own region, as the timed ones were before their fork. */
@@ -496,8 +457,8 @@ static int cow_check(struct wb_ctx *ctx, void *state, struct wb_facts *f)
 			      (double)(alloc1 - alloc0), "vmstat");
 	/* only THP batches are verified: with 4K pages there is no count */
 	if (!err && s->huge)
-		err = wb_fact(f, "batches_not_huge",
-			      (double)s->batches_not_huge, s->verify_how);
+		err = wb_fact(f, "batches_not_huge", (double)s->log.not_huge,
+			      s->verify_how);
 	/* whether the parent's THPs are still PMD-mapped after the storm */
 	if (!err && s->huge)
 		err = wb_fact(f, "thp_pmd_mapped_parent_after",

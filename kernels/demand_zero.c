@@ -66,12 +66,8 @@ struct dz {
 	size_t len, unit;
 	int phase;
 	struct wb_anon map;
-	uint64_t batches, batches_not_huge, batches_not_base;
+	struct wb_batch_log log;
 	char batch_how[64]; /* how the last batch was verified */
-	char batch_why[160]; /* the first batch's verification failure */
-	/* the first mapping of a timed batch that failed: that batch timed
-	 * nothing, so the instance must not pass as measured */
-	int batch_err;
 };
 
 static uint64_t dz_iterations(const struct wb_ctx *ctx)
@@ -159,7 +155,6 @@ static void dz_verify_batch(struct dz *s)
 
 	if (!s->map.addr)
 		return;
-	s->batches++;
 	if (s->unit == WB_2M && s->phase == PH_READ) {
 		snprintf(s->batch_how, sizeof(s->batch_how),
 			 "pagemap+kpageflags");
@@ -168,15 +163,7 @@ static void dz_verify_batch(struct dz *s)
 		err = wb_mem_verify(&vm, s->batch_how, sizeof(s->batch_how),
 				    why, sizeof(why));
 	}
-	if (!err)
-		return;
-	if (s->unit == WB_2M)
-		s->batches_not_huge++;
-	else
-		s->batches_not_base++;
-	if (!s->batch_why[0])
-		snprintf(s->batch_why, sizeof(s->batch_why), "%.110s (%.40s)",
-			 why, s->batch_how);
+	wb_batch_verified(&s->log, s->unit == WB_2M, err, why, s->batch_how);
 }
 
 /* A fresh, untouched mapping of @n units; for phase 3 already read. */
@@ -200,8 +187,7 @@ static void dz_prepare(void *state, uint64_t n)
 
 	dz_verify_batch(s);
 	err = dz_map(s, n);
-	if (err && !s->batch_err)
-		s->batch_err = err;
+	wb_batch_failed(&s->log, err, "mmap or madvise of its mapping");
 }
 
 static void dz_run(void *state, uint64_t n)
@@ -362,23 +348,8 @@ static int dz_refuse_batches(struct wb_ctx *ctx, struct dz *s)
 {
 	dz_verify_batch(s);
 	wb_anon_unmap(&s->map);
-	if (s->batch_err)
-		return wb_refuse(ctx, WB_FAILED, s->batch_err,
-				 "mmap or madvise of a timed batch's mapping "
-				 "failed: %s",
-				 strerror(abs(s->batch_err)));
-	if (!s->batches)
-		return wb_refuse(ctx, WB_FAILED, ENODATA,
-				 "no timed batch was prepared");
-	if (s->batches_not_huge || s->batches_not_base)
-		return wb_refuse(ctx, WB_UNTRUSTED, EMEDIUMTYPE,
-				 "%llu of %llu batches were not served "
-				 "with %s pages: %s",
-				 (unsigned long long)(s->batches_not_huge +
-						      s->batches_not_base),
-				 (unsigned long long)s->batches,
-				 s->unit == WB_2M ? "2M" : "4K", s->batch_why);
-	return 0;
+	return wb_batch_refuse(ctx, &s->log,
+			       s->unit == WB_2M ? "2M pages" : "4K pages");
 }
 
 /* The check's own mapping after its write pass; the timed batches were
@@ -483,9 +454,9 @@ static int dz_check(struct wb_ctx *ctx, void *state, struct wb_facts *f)
 		err = wb_fact(f, "thp_zero_page_alloc_delta",
 			      (double)(zp1 - zp0), "vmstat");
 	/* only THP batches are verified: with 4K pages there is no count */
-	if (!err && s->unit == WB_2M && s->batches)
+	if (!err && s->unit == WB_2M && s->log.batches)
 		err = wb_fact(f, "timed_batches_not_huge",
-			      (double)s->batches_not_huge, s->batch_how);
+			      (double)s->log.not_huge, s->batch_how);
 	if (err)
 		goto out;
 	dz_compare(s, &ref, &own);

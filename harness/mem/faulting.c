@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <time.h>
@@ -83,5 +84,46 @@ int wb_need_thp(struct wb_ctx *ctx)
 			ctx, WB_MISSING, ENOTSUP,
 			"transparent huge pages are disabled "
 			"(/sys/kernel/mm/transparent_hugepage/enabled)");
+	return 0;
+}
+
+void wb_batch_failed(struct wb_batch_log *b, int err, const char *step)
+{
+	if (err && !b->err) {
+		b->err = err;
+		b->step = step;
+	}
+}
+
+void wb_batch_verified(struct wb_batch_log *b, bool huge, int verify_err,
+		       const char *why, const char *how)
+{
+	b->batches++;
+	if (!verify_err)
+		return;
+	if (huge)
+		b->not_huge++;
+	else
+		b->not_base++;
+	if (!b->why[0])
+		snprintf(b->why, sizeof(b->why), "%.110s (%.40s)", why, how);
+}
+
+int wb_batch_refuse(struct wb_ctx *ctx, const struct wb_batch_log *b,
+		    const char *size)
+{
+	if (b->err)
+		return wb_refuse(ctx, WB_FAILED, b->err,
+				 "a timed batch failed at %s: %s", b->step,
+				 strerror(abs(b->err)));
+	if (!b->batches)
+		return wb_refuse(ctx, WB_FAILED, ENODATA,
+				 "no timed batch was prepared");
+	if (b->not_huge || b->not_base)
+		return wb_refuse(
+			ctx, WB_UNTRUSTED, EMEDIUMTYPE,
+			"%llu of %llu timed batches were not %s: %s",
+			(unsigned long long)(b->not_huge + b->not_base),
+			(unsigned long long)b->batches, size, b->why);
 	return 0;
 }

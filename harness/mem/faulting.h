@@ -9,6 +9,7 @@
 
 #include "core/clock.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -30,5 +31,28 @@ int wb_thp_mode(char *buf, size_t len);
 /* 0 when THP can back a 2M request here; else refuses @ctx naming why */
 struct wb_ctx;
 int wb_need_thp(struct wb_ctx *ctx);
+
+/*
+ * What a fault kernel's timed batches left, for check(): run() returns
+ * nothing, so the first step that failed (that batch timed nothing) and
+ * the batches whose region was not of the asked page size are kept here,
+ * and the instance is refused instead of recorded ok.
+ */
+struct wb_batch_log {
+	uint64_t batches, not_huge, not_base;
+	int err; /* the first failed step's -errno */
+	const char *step;
+	char why[160]; /* the first verification that failed, and how */
+};
+
+/* Keeps @err (if any, and the first) with the @step that failed. */
+void wb_batch_failed(struct wb_batch_log *b, int err, const char *step);
+/* Counts one batch; @verify_err from its page-size reading (@why, @how). */
+void wb_batch_verified(struct wb_batch_log *b, bool huge, int verify_err,
+		       const char *why, const char *how);
+/* 0, or refuses @ctx: failed naming the step, or untrusted naming the
+ * page size (@size, "2M THPs") the batches did not get. */
+int wb_batch_refuse(struct wb_ctx *ctx, const struct wb_batch_log *b,
+		    const char *size);
 
 #endif
