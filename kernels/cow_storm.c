@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "faults.h"
 #include "mem/faulting.h"
 #include "runner/kernel.h"
 #include "mem/mem.h"
@@ -548,19 +549,6 @@ static uint64_t cow_footprint(const struct wb_ctx *ctx)
 	return 2 * (ctx->param[P_MIB] << 20);
 }
 
-/* One plot for the fault kernels of the suite (demand_zero, cow_storm). */
-static const struct wb_plot_hint plots[] = {
-	{ .style = WB_PLOT_BARS,
-	  .name = "cow_faults",
-	  .title = "Fault rates",
-	  .caption = "Page faults per second, median over repetitions (suite "
-		     "cow).",
-	  .whole_suite = true,
-	  .y = "faults_per_s",
-	  .y_ns = "ns_per_fault" },
-	{ 0 },
-};
-
 const struct wb_kernel wb_k_cow_storm = {
 	.name = "cow_storm",
 	.suite = "cow",
@@ -577,5 +565,5 @@ const struct wb_kernel wb_k_cow_storm = {
 	.footprint = cow_footprint,
 	.iterations = cow_iterations,
 	.faults_in_loop = true,
-	.plots = plots,
+	.plots = wb_fault_plots,
 };

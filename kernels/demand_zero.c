@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "faults.h"
 #include "mem/faulting.h"
 #include "runner/kernel.h"
 #include "mem/mem.h"
@@ -532,8 +533,8 @@ static uint64_t dz_footprint(const struct wb_ctx *ctx)
 	return len + (len > (64ull << 20) ? len : 64ull << 20);
 }
 
-/* One plot for the fault kernels of the suite (demand_zero, cow_storm). */
-static const struct wb_plot_hint plots[] = {
+/* One plot for the fault kernels of the suite (faults.h). */
+const struct wb_plot_hint wb_fault_plots[] = {
 	{ .style = WB_PLOT_BARS,
 	  .name = "cow_faults",
 	  .title = "Fault rates",
@@ -561,5 +562,5 @@ const struct wb_kernel wb_k_demand_zero = {
 	.footprint = dz_footprint,
 	.iterations = dz_iterations,
 	.faults_in_loop = true,
-	.plots = plots,
+	.plots = wb_fault_plots,
 };

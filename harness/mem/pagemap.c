@@ -83,6 +83,26 @@ int wb_pagemap_kflags(const struct wb_pagemap *p, uint64_t pfn, uint64_t *flags)
 	return read_entries(p->kf, pfn, 1, flags);
 }
 
+int wb_pagemap_present(uintptr_t addr, size_t n, uint64_t *present)
+{
+	struct wb_pagemap p;
+	uint64_t e[512];
+	int err = wb_pagemap_open(&p, 0, false);
+
+	*present = 0;
+	/* a bounded buffer, whatever the range's size */
+	for (size_t done = 0; !err && done < n;) {
+		size_t k = n - done < 512 ? n - done : 512;
+
+		err = wb_pagemap_read(&p, addr + done * PAGE, k, e);
+		for (size_t i = 0; !err && i < k; i++)
+			*present += !!(e[i] & WB_PM_PRESENT);
+		done += k;
+	}
+	wb_pagemap_close(&p);
+	return err;
+}
+
 int wb_pagemap_pfn(const void *addr, uint64_t *pfn)
 {
 	struct wb_pagemap p;

@@ -47,6 +47,9 @@ int wb_pagemap_kflags(const struct wb_pagemap *p, uint64_t pfn,
  * are hidden, -EACCES when kpageflags does not open (not root).
  */
 int wb_pagemap_huge_heads(uintptr_t addr, size_t len, uint64_t *heads);
+/* How many of the @n 4K pages from @addr are present (no privilege
+ * needed); 0 or -errno. */
+int wb_pagemap_present(uintptr_t addr, size_t n, uint64_t *present);
 
 /* Single lookups, each opening and closing its file. */
 int wb_pagemap_pfn(const void *addr, uint64_t *pfn);

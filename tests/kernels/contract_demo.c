@@ -81,19 +81,11 @@ static void demo_run(void *state, uint64_t iterations)
 static int demo_check(struct wb_ctx *ctx, void *state, struct wb_facts *facts)
 {
 	struct demo_state *s = state;
-	uint64_t *e = malloc(s->pages * sizeof(*e)), resident = 0;
-	struct wb_pagemap pm;
+	uint64_t resident;
 	char why[WB_WHY_LEN];
-	int err;
+	int err = wb_pagemap_present((uintptr_t)s->mem.addr, s->pages,
+				     &resident);
 
-	if (!e)
-		return wb_refuse(ctx, WB_FAILED, ENOMEM, "out of memory");
-	err = wb_pagemap_open(&pm, 0, false);
-	err = err ?: wb_pagemap_read(&pm, (uintptr_t)s->mem.addr, s->pages, e);
-	wb_pagemap_close(&pm);
-	for (uint64_t i = 0; !err && i < s->pages; i++)
-		resident += !!(e[i] & WB_PM_PRESENT);
-	free(e);
 	if (err)
 		return wb_refuse(ctx, WB_FAILED, err, "pagemap: %s",
 				 strerror(-err));

@@ -130,19 +130,8 @@ static int verify(struct wb_ctx *ctx, struct mut_state *s,
 static int resident(struct wb_ctx *ctx, struct mut_state *s,
 		    struct wb_facts *facts, uint64_t *out)
 {
-	uint64_t *e = malloc(s->pages * sizeof(*e));
-	struct wb_pagemap pm;
-	int err;
+	int err = wb_pagemap_present((uintptr_t)s->mem.addr, s->pages, out);
 
-	if (!e)
-		return wb_refuse(ctx, WB_FAILED, ENOMEM, "out of memory");
-	*out = 0;
-	err = wb_pagemap_open(&pm, 0, false);
-	err = err ?: wb_pagemap_read(&pm, (uintptr_t)s->mem.addr, s->pages, e);
-	wb_pagemap_close(&pm);
-	for (uint64_t i = 0; !err && i < s->pages; i++)
-		*out += !!(e[i] & WB_PM_PRESENT);
-	free(e);
 	if (err)
 		return wb_refuse(ctx, WB_FAILED, err, "pagemap: %s",
 				 strerror(-err));
