@@ -360,3 +360,68 @@ int wb_rbench_units(const struct wb_rbench *b, double **out, size_t *n,
 	*n = m;
 	return 0;
 }
+
+static double rep_ns(const json_t *e)
+{
+	return wb_jnum(e, "real_time") * unit_to_ns(wb_jstr(e, "time_unit"));
+}
+
+static json_int_t rep_pass(const json_t *e)
+{
+	const json_t *p = json_object_get(e, "pass");
+
+	return json_is_integer(p) ? json_integer_value(p) : -1;
+}
+
+int wb_reps_stability(json_t *const *reps, size_t n, struct wb_stability *st)
+{
+	double *med, *within, *tmp;
+	size_t m = 0;
+	int err = 0;
+
+	memset(st, 0, sizeof(*st));
+	if (!n)
+		return -EINVAL;
+	med = malloc(n * sizeof(*med));
+	within = malloc(n * sizeof(*within));
+	tmp = malloc(n * sizeof(*tmp));
+	if (!med || !within || !tmp) {
+		err = -ENOMEM;
+		goto out;
+	}
+	/* processes in first-seen order; O(n^2) over a few dozen entries */
+	for (size_t i = 0; i < n && !err; i++) {
+		json_int_t p = rep_pass(reps[i]);
+		double lo = INFINITY, hi = -INFINITY;
+		size_t k = 0, seen = 0;
+
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = rep_pass(reps[j]) == p;
+		if (seen)
+			continue;
+		for (size_t j = i; j < n; j++) {
+			double v = rep_ns(reps[j]);
+
+			if (rep_pass(reps[j]) != p)
+				continue;
+			tmp[k++] = v;
+			lo = fmin(lo, v);
+			hi = fmax(hi, v);
+		}
+		err = wb_median(tmp, k, &med[m]);
+		within[m] = k > 1 && med[m] > 0 ? (hi - lo) / 2 / med[m] : NAN;
+		m++;
+	}
+	if (!err)
+		err = wb_stability(med, within, m, st);
+out:
+	free(med);
+	free(within);
+	free(tmp);
+	return err;
+}
+
+int wb_rbench_stability(const struct wb_rbench *b, struct wb_stability *st)
+{
+	return wb_reps_stability(b->reps, b->nreps, st);
+}

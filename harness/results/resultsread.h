@@ -14,6 +14,8 @@
 
 #include <jansson.h>
 
+#include "check/stability.h"
+
 /* One benchmark name: its "iteration" entries (one per repetition). */
 struct wb_rbench {
 	const char *name, *suite, *kernel; /* "" when absent */
@@ -50,6 +52,15 @@ void wb_rbench_values(const struct wb_rbench *b, const char *key, double *out,
  */
 int wb_rbench_units(const struct wb_rbench *b, double **out, size_t *n,
 		    bool *by_pass);
+/*
+ * The stability of a benchmark over the processes that measured it
+ * (check/stability.h), from its repetitions: per pass the median
+ * real_time in ns and the relative half-range. Repetitions that do not
+ * say their pass are one process (not judged). -EINVAL for no
+ * repetitions or a time that is not positive.
+ */
+int wb_reps_stability(json_t *const *reps, size_t n, struct wb_stability *st);
+int wb_rbench_stability(const struct wb_rbench *b, struct wb_stability *st);
 /* obj[key] as a string; "" when absent or not a string (obj may be NULL) */
 const char *wb_jstr(const json_t *obj, const char *key);
 /* obj[key] as a number; NAN when absent or not a number */

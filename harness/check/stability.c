@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check/stability.h"
+#include "check/stats.h"
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static void set_mode(struct wb_mode *m, const double *s, size_t from,
+		     size_t to)
+{
+	m->lo = s[from];
+	m->hi = s[to - 1];
+	m->n = to - from;
+	wb_median(s + from, m->n, &m->median);
+}
+
+/* Splits sorted @s at gaps wider than @gap; when that gives more than
+ * WB_MODES_MAX groups, only the widest gaps split. */
+static void split_modes(const double *s, size_t n, double gap,
+			struct wb_stability *out)
+{
+	size_t cut[WB_MODES_MAX - 1], ncut = 0, from = 0;
+
+	for (size_t i = 0; i + 1 < n; i++) {
+		double g = s[i + 1] / s[i];
+		size_t k;
+
+		if (g <= gap)
+			continue;
+		if (ncut == WB_MODES_MAX - 1) {
+			/* replace the narrowest cut if this gap is wider */
+			size_t narrow = 0;
+
+			for (k = 1; k < ncut; k++)
+				if (s[cut[k] + 1] / s[cut[k]] <
+				    s[cut[narrow] + 1] / s[cut[narrow]])
+					narrow = k;
+			if (g <= s[cut[narrow] + 1] / s[cut[narrow]])
+				continue;
+			memmove(&cut[narrow], &cut[narrow + 1],
+				(ncut - narrow - 1) * sizeof(cut[0]));
+			ncut--;
+		}
+		cut[ncut++] = i;
+	}
+	out->nmodes = 0;
+	for (size_t k = 0; k <= ncut; k++) {
+		size_t to = k < ncut ? cut[k] + 1 : n;
+
+		set_mode(&out->modes[out->nmodes++], s, from, to);
+		from = to;
+	}
+}
+
+int wb_stability(const double *med, const double *within, size_t n,
+		 struct wb_stability *out)
+{
+	double *s, *w, tau;
+	size_t nw = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (!n)
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++)
+		if (!(med[i] > 0) || !isfinite(med[i]))
+			return -EINVAL;
+	s = malloc(n * sizeof(*s));
+	w = malloc(n * sizeof(*w));
+	if (!s || !w) {
+		free(s);
+		free(w);
+		return -ENOMEM;
+	}
+	memcpy(s, med, n * sizeof(*s));
+	qsort(s, n, sizeof(*s), cmp_double);
+	for (size_t i = 0; within && i < n; i++)
+		if (isfinite(within[i]) && within[i] >= 0)
+			w[nw++] = within[i];
+	if (nw)
+		wb_median(w, nw, &out->within);
+	tau = fmax(WB_STABLE_MIN_TOL, WB_STABLE_WITHIN_K * out->within);
+	out->n = n;
+	out->lo = s[0];
+	out->hi = s[n - 1];
+	out->spread = s[n - 1] / s[0];
+	out->tolerance = 1 + tau;
+	wb_median(s, n, &out->median);
+	out->judged = n >= 2;
+	out->stable = !out->judged || out->spread <= out->tolerance;
+	if (out->stable) {
+		set_mode(&out->modes[0], s, 0, n);
+		out->nmodes = 1;
+	} else {
+		split_modes(s, n, 1 + tau / 2, out);
+	}
+	out->resolved = out->stable;
+	if (!out->stable) {
+		out->resolved = true;
+		for (size_t k = 0; k < out->nmodes; k++)
+			if (out->modes[k].n < 2)
+				out->resolved = false;
+	}
+	free(s);
+	free(w);
+	return 0;
+}
+
+int wb_stability_text(const struct wb_stability *s, bool counts, char *buf,
+		      size_t len)
+{
+	size_t at;
+	int k;
+
+	if (!len)
+		return -EINVAL;
+	if (s->stable) {
+		k = snprintf(buf, len, "%.3f", s->median);
+		return k < 0 || (size_t)k >= len ? -ENOSPC : 0;
+	}
+	k = snprintf(buf, len, "unstable (");
+	at = k < 0 ? len : (size_t)k;
+	for (size_t i = 0; i < s->nmodes && at < len; i++) {
+		const struct wb_mode *m = &s->modes[i];
+
+		k = m->n > 1 ? snprintf(buf + at, len - at, "%s%.1f..%.1f",
+					i ? " | " : "", m->lo, m->hi)
+			     : snprintf(buf + at, len - at, "%s%.1f",
+					i ? " | " : "", m->lo);
+		at += k < 0 ? len : (size_t)k;
+		if (counts && at < len) {
+			k = snprintf(buf + at, len - at, " x%zu", m->n);
+			at += k < 0 ? len : (size_t)k;
+		}
+	}
+	if (at < len)
+		at += (size_t)snprintf(buf + at, len - at, ")");
+	return at >= len ? -ENOSPC : 0;
+}
+
+enum wb_versus wb_versus(const struct wb_stability *base,
+			 const struct wb_stability *x)
+{
+	double r = x->median / base->median;
+
+	if (!base->stable || !x->stable)
+		return WB_VS_UNSTABLE;
+	if (r < 1 - WB_SAME_FRAC && x->hi < base->lo)
+		return WB_VS_FASTER;
+	if (r > 1 + WB_SAME_FRAC && x->lo > base->hi)
+		return WB_VS_SLOWER;
+	return WB_VS_SAME;
+}
+
+const char *wb_versus_name(enum wb_versus v)
+{
+	static const char *const names[] = { "faster", "same", "slower",
+					     "unstable" };
+
+	return (unsigned int)v < 4 ? names[v] : "?";
+}

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Is one instance's time a single number? Each pass measures it in a fresh
+ * process with fresh memory; on a virtual machine the host decides per
+ * process whether that memory sits on 4 KiB or 2 MiB host pages, and the
+ * time of a 2D walk follows. A median over processes that fell into
+ * different modes describes none of them, so an instance is first tested
+ * for being stable, and a verb that compares times uses only stable ones.
+ *
+ * The test (harness/DESIGN.md, "Stability"): the samples are the
+ * per-process medians m_1..m_n and, for each process with two or more
+ * repetitions, the relative half-range of its repetitions w_i
+ * ((max - min) / 2 / median). W is the median of the w_i (0 when every
+ * process ran one repetition), the spread inside one process that its
+ * repetitions show. The instance is unstable when
+ *
+ *	max(m) / min(m) > 1 + tau,   tau = max(WB_STABLE_MIN_TOL, K * W)
+ *
+ * i.e. processes differ by more than the floor and by more than K times
+ * what repetitions inside one process differ by (the ratio of between- to
+ * within-process spread). Its modes are the groups of sorted m split at
+ * every gap between neighbours larger than 1 + tau / 2; when no such gap
+ * exists the one group is a spread, not a mode. One process cannot be
+ * judged (judged false). An unstable instance is resolved when each mode
+ * holds at least two processes: a mode seen once may be a single accident.
+ */
+#ifndef WB_STABILITY_H
+#define WB_STABILITY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define WB_STABLE_MIN_TOL 0.20
+#define WB_STABLE_WITHIN_K 4.0
+#define WB_MODES_MAX 4
+/* two stable times whose medians differ by less are "same" */
+#define WB_SAME_FRAC 0.05
+
+struct wb_mode {
+	double median, lo, hi; /* of the per-process medians in the mode */
+	size_t n; /* processes */
+};
+
+struct wb_stability {
+	bool judged; /* two or more processes */
+	bool stable; /* judged and within the tolerance; true when !judged */
+	bool resolved; /* stable, or every mode has two or more processes */
+	size_t n; /* processes */
+	double median, lo, hi; /* over the per-process medians */
+	double spread; /* hi / lo */
+	double within; /* W */
+	double tolerance; /* 1 + tau */
+	size_t nmodes; /* 1 when stable; merged down to WB_MODES_MAX */
+	struct wb_mode modes[WB_MODES_MAX]; /* fastest first */
+};
+
+/*
+ * Tests the per-process medians @med[n] (positive) with the relative
+ * half-ranges @within[n] of their repetitions (NAN for a process with one
+ * repetition; @within may be NULL). -EINVAL when n is 0 or a median is not
+ * positive.
+ */
+int wb_stability(const double *med, const double *within, size_t n,
+		 struct wb_stability *out);
+
+/*
+ * One line for a table: "12.34" when stable, else
+ * "unstable (44.6 | 161.6..204.9)" with each mode's range and, with
+ * @counts, its number of processes ("44.6 x1 | 161.6..204.9 x2").
+ */
+int wb_stability_text(const struct wb_stability *s, bool counts, char *buf,
+		      size_t len);
+
+/* How time @x compares with time @base (e.g. huge pages with base pages). */
+enum wb_versus {
+	WB_VS_FASTER,
+	WB_VS_SAME,
+	WB_VS_SLOWER,
+	WB_VS_UNSTABLE, /* either is unstable: no verdict */
+};
+
+/*
+ * Faster (slower) when the median of @x is more than WB_SAME_FRAC below
+ * (above) that of @base and their per-process ranges do not overlap;
+ * same otherwise, i.e. within 5% or within what the processes spread
+ * over. Unstable when either is; no ratio of such medians is a result.
+ */
+enum wb_versus wb_versus(const struct wb_stability *base,
+			 const struct wb_stability *x);
+const char *wb_versus_name(enum wb_versus v);
+
+#endif

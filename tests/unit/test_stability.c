@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: MIT
+/* The stability test on samples measured on a 2-vCPU KVM guest
+ * (huge_access chase, per-process medians in ns) and on made-up edges. */
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "check/stability.h"
+#include "results/resultsread.h"
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+/* THP 256 MiB: three processes near 31-43 ns, one at 131 ns */
+static void test_two_modes(void **state)
+{
+	const double m[] = { 42.7, 30.7, 130.6, 33.4 };
+	const double w[] = { 0.01, 0.02, 0.015, NAN };
+	struct wb_stability s;
+	char t[128];
+
+	(void)state;
+	assert_int_equal(wb_stability(m, w, N(m), &s), 0);
+	assert_true(s.judged);
+	assert_false(s.stable);
+	assert_int_equal(s.nmodes, 3);
+	assert_int_equal(s.modes[0].n, 2);
+	assert_true(s.modes[0].lo == 30.7 && s.modes[0].hi == 33.4);
+	assert_int_equal(s.modes[2].n, 1);
+	assert_true(s.modes[2].lo == 130.6);
+	assert_false(s.resolved);
+	assert_int_equal(wb_stability_text(&s, false, t, sizeof(t)), 0);
+	assert_string_equal(t, "unstable (30.7..33.4 | 42.7 | 130.6)");
+	assert_int_equal(wb_stability_text(&s, true, t, sizeof(t)), 0);
+	assert_string_equal(t, "unstable (30.7..33.4 x2 | 42.7 x1 | 130.6 x1)");
+}
+
+/* 4K pages 64 MiB: 29.3..32.4, within the 20% floor */
+static void test_stable(void **state)
+{
+	const double m[] = { 29.3, 30.0, 30.1, 32.4 };
+	struct wb_stability s;
+	char t[64];
+
+	(void)state;
+	assert_int_equal(wb_stability(m, NULL, N(m), &s), 0);
+	assert_true(s.stable && s.resolved && s.judged);
+	assert_int_equal(s.nmodes, 1);
+	assert_true(fabs(s.median - 30.05) < 1e-9);
+	assert_true(fabs(s.tolerance - 1.2) < 1e-12);
+	assert_int_equal(wb_stability_text(&s, false, t, sizeof(t)), 0);
+	assert_string_equal(t, "30.050");
+}
+
+/* a wide spread with no gap is unstable, one group; a noisy process
+ * widens the tolerance (K * W) */
+static void test_spread_and_within(void **state)
+{
+	const double m[] = { 10, 11, 12, 13, 14 };
+	const double noisy[] = { 0.1, 0.1, 0.1, 0.1, 0.1 };
+	struct wb_stability s;
+
+	(void)state;
+	assert_int_equal(wb_stability(m, NULL, N(m), &s), 0);
+	assert_false(s.stable);
+	assert_int_equal(s.nmodes, 1);
+	assert_true(s.resolved);
+	assert_int_equal(wb_stability(m, noisy, N(m), &s), 0);
+	assert_true(fabs(s.within - 0.1) < 1e-12);
+	assert_true(fabs(s.tolerance - 1.4) < 1e-12);
+	assert_true(s.stable);
+}
+
+static void test_edges(void **state)
+{
+	const double one[] = { 5 }, bad[] = { 5, 0 };
+	const double many[] = { 1, 2, 4, 8, 16, 32, 64 };
+	struct wb_stability s;
+
+	(void)state;
+	assert_int_equal(wb_stability(one, NULL, 1, &s), 0);
+	assert_false(s.judged);
+	assert_true(s.stable);
+	assert_int_equal(wb_stability(bad, NULL, 2, &s), -EINVAL);
+	assert_int_equal(wb_stability(one, NULL, 0, &s), -EINVAL);
+	/* every gap is 2x: the modes are merged down to the cap */
+	assert_int_equal(wb_stability(many, NULL, N(many), &s), 0);
+	assert_int_equal(s.nmodes, WB_MODES_MAX);
+}
+
+static void test_versus(void **state)
+{
+	const double base[] = { 30, 31, 32 }, fast[] = { 20, 21, 22 },
+		     near[] = { 29, 30.5, 31 }, slow[] = { 40, 41, 42 },
+		     bimodal[] = { 20, 21, 80 };
+	struct wb_stability b, x;
+
+	(void)state;
+	wb_stability(base, NULL, 3, &b);
+	wb_stability(fast, NULL, 3, &x);
+	assert_int_equal(wb_versus(&b, &x), WB_VS_FASTER);
+	wb_stability(near, NULL, 3, &x);
+	assert_int_equal(wb_versus(&b, &x), WB_VS_SAME);
+	wb_stability(slow, NULL, 3, &x);
+	assert_int_equal(wb_versus(&b, &x), WB_VS_SLOWER);
+	wb_stability(bimodal, NULL, 3, &x);
+	assert_int_equal(wb_versus(&b, &x), WB_VS_UNSTABLE);
+	assert_string_equal(wb_versus_name(WB_VS_SAME), "same");
+}
+
+/* repetitions grouped by pass as a results file holds them */
+static void test_reps(void **state)
+{
+	const char *txt =
+		"[{\"pass\":0,\"real_time\":30,\"time_unit\":\"ns\"},"
+		"{\"pass\":0,\"real_time\":31,\"time_unit\":\"ns\"},"
+		"{\"pass\":1,\"real_time\":0.12,\"time_unit\":\"us\"},"
+		"{\"pass\":1,\"real_time\":0.13,\"time_unit\":\"us\"},"
+		"{\"pass\":2,\"real_time\":33,\"time_unit\":\"ns\"}]";
+	json_t *a = json_loads(txt, 0, NULL), *reps[5];
+	struct wb_stability s;
+
+	(void)state;
+	assert_non_null(a);
+	for (size_t i = 0; i < 5; i++)
+		reps[i] = json_array_get(a, i);
+	assert_int_equal(wb_reps_stability(reps, 5, &s), 0);
+	assert_int_equal(s.n, 3);
+	assert_false(s.stable);
+	assert_int_equal(s.nmodes, 2);
+	assert_int_equal(s.modes[1].n, 1);
+	assert_true(fabs(s.modes[1].lo - 125) < 1e-9);
+	/* without passes: one process, not judged */
+	for (size_t i = 0; i < 5; i++)
+		json_object_del(reps[i], "pass");
+	assert_int_equal(wb_reps_stability(reps, 5, &s), 0);
+	assert_false(s.judged);
+	json_decref(a);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_two_modes),
+		cmocka_unit_test(test_stable),
+		cmocka_unit_test(test_spread_and_within),
+		cmocka_unit_test(test_edges),
+		cmocka_unit_test(test_versus),
+		cmocka_unit_test(test_reps),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
