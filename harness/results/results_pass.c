@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "results/host_backing.h"
 #include "results/results.h"
 #include "check/stats.h"
 
@@ -154,6 +155,7 @@ static void merge_instance(json_t *old, json_t *inst, int measured, int pass)
 	json_object_set_new(old, "passes_measured",
 			    json_integer(np + !!measured));
 	json_object_set_new(old, "seconds", json_real(secs));
+	wb_host_backing_merge(old, inst);
 	if (!json_is_true(json_object_get(inst, "page_size_verified")))
 		json_object_set(old, "page_size_verified",
 				json_object_get(inst, "page_size_verified")

@@ -12,8 +12,10 @@
 #include <unistd.h>
 
 #include "counters/counters.h"
+#include "mem/hostpage.h"
 #include "runner/gbshim.h"
 #include "runner/instance.h"
+#include "results/host_backing.h"
 #include "results/results.h"
 #include "core/topo.h"
 
@@ -252,6 +254,7 @@ int wb_instance_child(void *arg, int out_fd)
 	json_t *apart_json = NULL;
 	bool apart = k->faults_in_loop && !o->test_counters_in_loop;
 	struct gb_instance gi = { 0 };
+	struct wb_hostpage hp;
 	char why[WB_WHY_LEN] = "", *gbtext = NULL;
 	json_error_t jerr;
 	void *state = NULL;
@@ -305,6 +308,15 @@ int wb_instance_child(void *arg, int out_fd)
 		err = k->check(&ctx, state, &facts);
 	if (k->teardown)
 		k->teardown(state);
+	/* after the timed repetitions, on memory the kernel just gave back:
+	 * how the host backs this process's guest 2 MiB pages */
+	if (!err && ctx.status == WB_OK) {
+		struct wb_hostpage_opts ho = { .sys = o->sys, .seed = o->seed };
+
+		wb_hostpage_probe(&ho, &hp);
+		json_object_set_new(inst, "host_backing",
+				    wb_host_backing_json(&hp));
+	}
 	/* a kernel that refused in check() refused, whatever it returned */
 	if (err || ctx.status != WB_OK) {
 		if (ctx.status == WB_OK)
@@ -356,6 +368,7 @@ int wb_instance_child(void *arg, int out_fd)
 		return emit(out_fd, inst, NULL, WB_FAILED,
 			    "cannot drop the warm-up repetition");
 	}
+	wb_host_backing_mark_reps(gb, &hp);
 	json_object_set_new(inst, "warmup_repetitions", json_integer(1));
 	return emit(out_fd, inst, gb, WB_OK, "");
 }
