@@ -87,12 +87,13 @@ int wb_hostpage_classify(double base_spread, double base_dense,
 	out->measurable = true;
 	out->share = (double)out->huge / (double)n;
 	snprintf(out->how, sizeof(out->how),
-		 "%zu of %zu guest 2M pages chase 512 lines (one per 4K "
-		 "subpage) at under sqrt(r_base) = %.2f times 512 lines in 8 "
-		 "subpages; r_base %.2f (%.2f vs %.2f ns per load on guest 4K "
-		 "pages); ratios %.2f..%.2f, median %.2f",
-		 out->huge, n, cut, out->r_base, base_spread, base_dense,
-		 out->ratio_min, out->ratio_max, out->ratio_median);
+		 "%zu of %zu guest 2M pages behave as 2M host pages: 512 "
+		 "lines one per 4K subpage take under sqrt(r_base) = %.2f "
+		 "times as long as 512 lines in 8 subpages (ratios "
+		 "%.2f..%.2f, median %.2f); r_base %.2f = %.2f / %.2f ns per "
+		 "load on guest 4K pages",
+		 out->huge, n, cut, out->ratio_min, out->ratio_max,
+		 out->ratio_median, out->r_base, base_spread, base_dense);
 	return 0;
 }
 
