@@ -21,6 +21,8 @@
 #include "model/model.h"
 #include "core/parse.h"
 #include "core/topo.h"
+#include "mem/hostpage.h"
+#include "results/host_backing.h"
 
 struct detect_cli {
 	bool json, quick, curves;
@@ -96,6 +98,20 @@ static void cpuid_tlbs(const struct wb_sysinfo *s, char *out, size_t len)
 	}
 }
 
+/* CPUID's L2 DTLB 2M entries (AMD 0x80000006), 0 when it gives none. */
+static uint64_t cpuid_l2_2m(const struct wb_sysinfo *s)
+{
+	unsigned int a, b, c, d;
+
+	if (strcmp(s->vendor, "AuthenticAMD"))
+		return 0;
+	__cpuid(0x80000000, a, b, c, d);
+	if (a < 0x80000006)
+		return 0;
+	__cpuid(0x80000006, a, b, c, d);
+	return (a >> 16) & 0xfff;
+}
+
 struct row_cmp {
 	const char *name;
 	uint64_t l1_4k, l2_4k, l1_2m, l2_2m;
@@ -167,6 +183,54 @@ static const char *l2m_note(const struct wb_geometry *g)
 	return "yes: a first step on the 2M curve";
 }
 
+/*
+ * The measured 2M L2 figure against the CPU's own (the model's row, else
+ * CPUID) when the host splinters the guest's 2 MiB pages: a guest 2M
+ * translation then takes a 4K entry, and the figure is those entries'.
+ * NULL when there is nothing to say.
+ */
+static const char *l2m_splinter_note(const struct wb_geometry *g,
+				     const struct row_cmp *r, uint64_t cpuid,
+				     const struct wb_hostpage *h)
+{
+	bool off;
+
+	if (!g->l2_2m.found || !h->measurable || h->native || h->share >= 0.5)
+		return NULL;
+	off = !r->err ? !agrees(&g->l2_2m, r->l2_2m)
+		      : cpuid && !agrees(&g->l2_2m, cpuid);
+	if (!off)
+		return NULL;
+	return "the host backs most of this guest's 2 MiB pages with 4 KiB "
+	       "pages (effective huge share below 0.5): a guest 2M page is held "
+	       "in splintered 4K entries, and l2_tlb_2m_entries is what the "
+	       "TLB holds of those, not the CPU's 2M figure";
+}
+
+static json_t *host_json(const struct wb_hostpage *h)
+{
+	json_t *o = wb_host_backing_json(h);
+
+	/* over passes of a run; detect is one process */
+	json_object_del(o, "share_min");
+	json_object_del(o, "share_max");
+	json_object_del(o, "passes_probed");
+	return o;
+}
+
+static void host_text(const struct wb_hostpage *h)
+{
+	if (h->native)
+		printf("host backing: effective huge share 1 (%s)\n", h->how);
+	else if (h->measurable)
+		printf("host backing: effective huge share %.2f of %zu guest "
+		       "2M pages, r_base %.2f, %.1f ms (%s)\n",
+		       h->share, h->sampled, h->r_base, h->seconds * 1e3,
+		       h->how);
+	else
+		printf("host backing: %s\n", h->how);
+}
+
 static json_t *assoc_json(const struct wb_assoc *a)
 {
 	if (!a->ways)
@@ -206,6 +270,8 @@ int cmd_detect(int argc, char **argv)
 	char why[256], cpuid[1024], dis[512];
 	const char *pmu_note;
 	struct detect_cli c = { .cpu = -1 };
+	struct wb_hostpage hp;
+	const char *splinter;
 	struct wb_opt_parse p = { .t = &detect_table, .dst = &c };
 	bool json;
 	int err;
@@ -244,6 +310,17 @@ int cmd_detect(int argc, char **argv)
 	dis[0] = 0;
 	if (!r.err)
 		compare_row(&g, &r, dis, sizeof(dis));
+	/* detect has the time for more pages and rounds than a run's
+	 * children; still pinned to o.cpu by wb_detect_measure */
+	{
+		struct wb_hostpage_opts ho = {
+			.sys = &sys, .pages = WB_HOSTPAGE_MAX, .rounds = 5,
+			.seed = o.seed
+		};
+
+		wb_hostpage_probe(&ho, &hp);
+	}
+	splinter = l2m_splinter_note(&g, &r, cpuid_l2_2m(&sys), &hp);
 	/* the TSC ticks at a constant rate whatever the core clock does:
 	 * only a core-cycle PMU counter would give cycles */
 	pmu_note = sys.pmu_hw
@@ -279,6 +356,10 @@ int cmd_detect(int argc, char **argv)
 					      "how", g.pwc_note));
 		json_object_set_new(j, "l2m_in_l1_dtlb",
 				    json_boolean(g.l1_2m.found));
+		json_object_set_new(j, "host_backing", host_json(&hp));
+		if (splinter)
+			json_object_set_new(j, "l2_tlb_2m_note",
+					    json_string(splinter));
 		json_object_set_new(
 			j, "model_row",
 			r.err ? json_pack("{s:n,s:s}", "name", "why",
@@ -316,6 +397,9 @@ int cmd_detect(int argc, char **argv)
 		if (!g.control_ok)
 			printf("  control: not in a 2 MiB page (%s)\n",
 			       g.thp_why);
+		host_text(&hp);
+		if (splinter)
+			printf("  l2_tlb_2m_entries: %s\n", splinter);
 		printf("cpuid (not used): %s\n", cpuid);
 		if (r.err)
 			printf("model row: none for this CPU\n");
