@@ -202,7 +202,8 @@ static const char *l2m_splinter_note(const struct wb_geometry *g,
 	if (!off)
 		return NULL;
 	return "the host backs most of this guest's 2 MiB pages with 4 KiB "
-	       "pages (effective huge share below 0.5): a guest 2M page is held "
+	       "pages (effective huge share below 0.5): a guest 2M page is "
+	       "held "
 	       "in splintered 4K entries, and l2_tlb_2m_entries is what the "
 	       "TLB holds of those, not the CPU's 2M figure";
 }
@@ -313,10 +314,10 @@ int cmd_detect(int argc, char **argv)
 	/* detect has the time for more pages and rounds than a run's
 	 * children; still pinned to o.cpu by wb_detect_measure */
 	{
-		struct wb_hostpage_opts ho = {
-			.sys = &sys, .pages = WB_HOSTPAGE_MAX, .rounds = 5,
-			.seed = o.seed
-		};
+		struct wb_hostpage_opts ho = { .sys = &sys,
+					       .pages = WB_HOSTPAGE_MAX,
+					       .rounds = 5,
+					       .seed = o.seed };
 
 		wb_hostpage_probe(&ho, &hp);
 	}

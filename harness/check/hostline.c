@@ -28,8 +28,8 @@ static void ranges(const struct wb_stability *s, const struct wb_hostline *h,
 		int w;
 
 		if (m->lo == m->hi)
-			w = snprintf(buf + o, len - o, "%s%.1f ns", j ? " | " : "",
-				     m->lo);
+			w = snprintf(buf + o, len - o, "%s%.1f ns",
+				     j ? " | " : "", m->lo);
 		else
 			w = snprintf(buf + o, len - o, "%s%.1f..%.1f ns",
 				     j ? " | " : "", m->lo, m->hi);

@@ -62,9 +62,9 @@ int wb_hostpage_classify(double base_spread, double base_dense,
 		qsort(sorted, n, sizeof(*sorted), cmp_double);
 		out->ratio_min = sorted[0];
 		out->ratio_max = sorted[n - 1];
-		out->ratio_median = n % 2 ? sorted[n / 2]
-					  : (sorted[n / 2 - 1] + sorted[n / 2]) /
-						    2;
+		out->ratio_median =
+			n % 2 ? sorted[n / 2]
+			      : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
 	}
 	if (out->r_base < WB_HOSTPAGE_MIN_RBASE) {
 		snprintf(out->how, sizeof(out->how),
@@ -157,8 +157,8 @@ static void not_measurable(struct wb_hostpage *out, const char *fmt,
  * (one pagemap read, one kpageflags read per page) and smaps must count
  * at least as many PMD-mapped bytes as pages accepted.
  */
-static int huge_pages(const struct wb_mem *m, bool *ok, size_t *nok,
-		      char *why, size_t len)
+static int huge_pages(const struct wb_mem *m, bool *ok, size_t *nok, char *why,
+		      size_t len)
 {
 	size_t pages = m->len / WB_2M, per = WB_2M / WB_4K;
 	uintptr_t a = (uintptr_t)m->addr;
@@ -209,7 +209,8 @@ static int huge_pages(const struct wb_mem *m, bool *ok, size_t *nok,
 	if (s.anon_huge < *nok * WB_2M) {
 		/* some THP is mapped with PTEs: which one pagemap cannot say */
 		snprintf(why, len,
-			 "smaps counts %" PRIu64 " PMD-mapped bytes for %zu THP "
+			 "smaps counts %" PRIu64
+			 " PMD-mapped bytes for %zu THP "
 			 "frames",
 			 s.anon_huge, *nok);
 		memset(ok, 0, pages * sizeof(*ok));
@@ -222,8 +223,8 @@ static int huge_pages(const struct wb_mem *m, bool *ok, size_t *nok,
 }
 
 /* Guest 4 KiB pages: 512 of them for the spread chase, 8 for the dense. */
-static int reference(uint64_t *rng, int rounds, double *spread,
-		     double *dense, char *why, size_t len)
+static int reference(uint64_t *rng, int rounds, double *spread, double *dense,
+		     char *why, size_t len)
 {
 	char *addr[WB_HOSTPAGE_LINES];
 	struct wb_smaps_sum s;

@@ -74,6 +74,7 @@ int wb_hostpage_classify(double base_spread, double base_dense,
  * reference cannot be mapped on 4 KiB pages: the probe itself never fails
  * a measurement.
  */
-int wb_hostpage_probe(const struct wb_hostpage_opts *o, struct wb_hostpage *out);
+int wb_hostpage_probe(const struct wb_hostpage_opts *o,
+		      struct wb_hostpage *out);
 
 #endif

@@ -113,7 +113,8 @@ int wb_host_backing_record(json_t *rec, json_t *const *reps, size_t n,
 		if (seen)
 			continue;
 		for (size_t j = i; j < n; j++) {
-			const json_t *v = json_object_get(reps[j], WB_SHARE_KEY);
+			const json_t *v = json_object_get(reps[j],
+							  WB_SHARE_KEY);
 
 			if (rep_pass(reps[j]) != p)
 				continue;
