@@ -273,6 +273,15 @@ int wb_hostpage_probe(const struct wb_hostpage_opts *o, struct wb_hostpage *out)
 		snprintf(out->how, sizeof(out->how), "native: no host below");
 		return 0;
 	}
+	/* qemu's TCG translates in software: its timings say nothing
+	 * about a host TLB */
+	if (o->sys && !strcmp(o->sys->hypervisor, "TCGTCGTCGTCG")) {
+		not_measurable(out, "not measurable: %s%s",
+			       "an emulated (TCG) guest has no hardware "
+			       "translation to time",
+			       "");
+		goto done;
+	}
 	if (want > WB_HOSTPAGE_MAX)
 		want = WB_HOSTPAGE_MAX;
 	if (o->sys && (!o->sys->thp_enabled[0] ||

@@ -132,6 +132,13 @@ static void test_native(void **st)
 	assert_string_equal(h.how, "native: no host below");
 	sys.has_hypervisor_flag = true;
 	assert_false(wb_hostpage_is_native(&sys));
+	/* an emulated guest: no timing is taken */
+	strcpy(sys.hypervisor, "TCGTCGTCGTCG");
+	assert_int_equal(wb_hostpage_probe(&o, &h), 0);
+	assert_false(h.native || h.measurable);
+	assert_true(isnan(h.share));
+	assert_int_equal(h.sampled, 0);
+	assert_non_null(strstr(h.how, "TCG"));
 }
 
 /* The probe on this machine, as a guest sees it. */
