@@ -531,16 +531,6 @@ static void knee_judge(struct wb_vrow *r, json_t *item, const struct curve *c,
 				x);
 		return;
 	}
-	for (size_t i = 0; i < c->nout; i++) {
-		if (c->out[i] * u < lo || c->out[i] * u > hi)
-			continue;
-		set_inconclusive(r);
-		add_why(r,
-			": outside, but %.0f pages, within, was left out as "
-			"unstable: the knee may lie there",
-			c->out[i]);
-		return;
-	}
 	r->verdict = WB_FAIL;
 	add_why(r, ": outside, and no other knee rises within");
 }
@@ -714,6 +704,8 @@ static void knee_row_in(struct curve *c, json_t *root,
 	for (size_t a = 0; a < c->nout; a++)
 		if (c->out[a] > kn[pick].x && c->out[a] < kn[pick].x_next) {
 			set_inconclusive(r);
+			r->has_meas = true;
+			r->measured = kn[pick].x * (unit > 0 ? unit : 1);
 			add_why(r,
 				": it spans %.0f pages, left out as unstable: "
 				"where in it the knee lies the curve does not "
@@ -985,7 +977,8 @@ static void huge_versus(struct wb_vrow *r, const struct wb_stability *base,
 	say(r->why, sizeof(r->why),
 	    "huge %.2f ns (%.2f..%.2f over %zu processes) vs base %.2f ns "
 	    "(%.2f..%.2f over %zu) per %s, predicted column: base: %s "
-	    "(more than %.0f%% apart and no process overlapping decides)",
+	    "(faster or slower: more than %.0f%% apart, no process "
+	    "overlapping)",
 	    huge->median, huge->lo, huge->hi, huge->n, base->median, base->lo,
 	    base->hi, base->n, unit, wb_versus_name(v), 100 * WB_SAME_FRAC);
 }
