@@ -516,7 +516,10 @@ static bool huge_unstable(struct claim *c, json_t *r, const char *nb,
 	    "unstable: its processes fell into separate modes (on a guest "
 	    "the host backs each process's memory with its own page size), "
 	    "so no one time compares; inconclusive",
-	    tb, tt, ub && ut ? "Both are" : ub ? "4K is" : "THP is");
+	    tb, tt,
+	    ub && ut ? "Both are"
+	    : ub     ? "4K is"
+		     : "THP is");
 	c->verdict = V_INCONCLUSIVE;
 	return true;
 }
@@ -752,16 +755,18 @@ int cmd_claims(int argc, char **argv)
 	if (out && !access(out, F_OK))
 		return wb_error(WB_EXIT_USAGE, "claims: '%s' exists", out);
 	if (c.from && root)
-		return wb_error(WB_EXIT_USAGE,
-				"claims: --from reads an earlier run, "
-				"--results-dir is where a new one goes: not both");
+		return wb_error(
+			WB_EXIT_USAGE,
+			"claims: --from reads an earlier run, "
+			"--results-dir is where a new one goes: not both");
 	if (c.from) {
 		struct stat st;
 
 		if (stat(c.from, &st) || !S_ISDIR(st.st_mode))
-			return wb_error(WB_EXIT_USAGE,
-					"claims: --from '%s' is not a directory",
-					c.from);
+			return wb_error(
+				WB_EXIT_USAGE,
+				"claims: --from '%s' is not a directory",
+				c.from);
 		if (strlen(c.from) >= sizeof(cx.dir))
 			return wb_error(WB_EXIT_USAGE,
 					"claims: --from '%s' is too long",

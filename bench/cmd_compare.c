@@ -272,7 +272,10 @@ static bool unstable(struct row *r)
 		r->med_n = NAN;
 	snprintf(r->why, sizeof(r->why),
 		 "%s bimodal across passes: base %s, new %s",
-		 ub && un ? "both" : ub ? "base" : "new", tb, tn);
+		 ub && un ? "both"
+		 : ub	  ? "base"
+			  : "new",
+		 tb, tn);
 	return true;
 }
 
@@ -460,9 +463,9 @@ static json_t *modes_json(const struct wb_stability *s)
 	for (size_t i = 0; a && i < s->nmodes; i++)
 		json_array_append_new(
 			a, json_pack("{s:f, s:f, s:f, s:I}", "median_ns",
-				     s->modes[i].median, "lo_ns", s->modes[i].lo,
-				     "hi_ns", s->modes[i].hi, "passes",
-				     (json_int_t)s->modes[i].n));
+				     s->modes[i].median, "lo_ns",
+				     s->modes[i].lo, "hi_ns", s->modes[i].hi,
+				     "passes", (json_int_t)s->modes[i].n));
 	return a;
 }
 
@@ -483,23 +486,22 @@ static int print_json(const struct cmp_opts *o, const struct wb_rfile *b,
 		struct row *r = &rows[i];
 		json_t *e;
 
-		e = json_pack("{s:s, s:I, s:I, s:I, s:I, s:s, s:o, s:o, "
-				  "s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:s}",
-				  "name", r->b->name, "reps_base",
-				  (json_int_t)r->b->nreps, "reps_new",
-				  (json_int_t)r->n->nreps, "samples_base",
-				  (json_int_t)r->nu_b, "samples_new",
-				  (json_int_t)r->nu_n, "sample",
-				  r->by_pass ? "pass" : "repetition",
-				  "median_ns_base", jnum_or_null(r->med_b),
-				  "median_ns_new", jnum_or_null(r->med_n),
-				  "change_pct", jnum_or_null(r->change),
-				  "ci_low_pct", jnum_or_null(r->lo),
-				  "ci_high_pct", jnum_or_null(r->hi),
-				  "ci_level", jnum_or_null(r->level), "p_value",
-				  jnum_or_null(r->p), "p_adjusted",
-				  jnum_or_null(r->p_adj), "verdict",
-				  verdict_name[r->v], "why", r->why);
+		e = json_pack(
+			"{s:s, s:I, s:I, s:I, s:I, s:s, s:o, s:o, "
+			"s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:s}",
+			"name", r->b->name, "reps_base",
+			(json_int_t)r->b->nreps, "reps_new",
+			(json_int_t)r->n->nreps, "samples_base",
+			(json_int_t)r->nu_b, "samples_new", (json_int_t)r->nu_n,
+			"sample", r->by_pass ? "pass" : "repetition",
+			"median_ns_base", jnum_or_null(r->med_b),
+			"median_ns_new", jnum_or_null(r->med_n), "change_pct",
+			jnum_or_null(r->change), "ci_low_pct",
+			jnum_or_null(r->lo), "ci_high_pct", jnum_or_null(r->hi),
+			"ci_level", jnum_or_null(r->level), "p_value",
+			jnum_or_null(r->p), "p_adjusted",
+			jnum_or_null(r->p_adj), "verdict", verdict_name[r->v],
+			"why", r->why);
 		if (!e)
 			break;
 		json_object_set_new(e, "stable_base", stable_json(&r->st_b));
@@ -607,8 +609,7 @@ static void print_table(const struct cmp_opts *o, const struct wb_rfile *b,
 	printf("\n%zu compared: %zu regressed, %zu improved, %zu unchanged, "
 	       "%zu not judged, %zu not comparable, %zu unstable\n",
 	       nr, count[V_REGRESSED], count[V_IMPROVED], count[V_UNCHANGED],
-	       count[V_NOT_JUDGED], count[V_NOT_COMPARABLE],
-	       count[V_UNSTABLE]);
+	       count[V_NOT_JUDGED], count[V_NOT_COMPARABLE], count[V_UNSTABLE]);
 }
 
 static int compare(const struct cmp_opts *o, const struct wb_rfile *b,
@@ -677,7 +678,8 @@ static int compare(const struct cmp_opts *o, const struct wb_rfile *b,
 			printf("not comparable: %s\n", env_why);
 		if (count[V_UNSTABLE])
 			printf("unstable: %zu benchmark(s) fell into separate "
-			       "modes across passes (processes) in base or new: "
+			       "modes across passes (processes) in base or "
+			       "new: "
 			       "no one time to compare, neither a regression "
 			       "nor an improvement (more passes resolve the "
 			       "modes)\n",

@@ -303,8 +303,8 @@ static void set_inconclusive(struct wb_vrow *r)
 static bool unstable(json_t *root, json_t *inst, struct wb_stability *st,
 		     char *text, size_t len)
 {
-	if (wb_root_stability(root, str(inst, "name"), st) ||
-	    !st->judged || st->stable)
+	if (wb_root_stability(root, str(inst, "name"), st) || !st->judged ||
+	    st->stable)
 		return false;
 	wb_stability_text(st, true, text, len);
 	return true;
@@ -560,8 +560,7 @@ static bool left_out(struct curve *c, json_t *root, json_t *inst, double x)
 		snprintf(c->out_text + o, sizeof(c->out_text) - o,
 			 "%s%.0f pages %s", o ? ", " : "", x, t);
 	else if (c->nout == 3 && o < sizeof(c->out_text))
-		snprintf(c->out_text + o, sizeof(c->out_text) - o,
-			 " and more");
+		snprintf(c->out_text + o, sizeof(c->out_text) - o, " and more");
 	return true;
 }
 
