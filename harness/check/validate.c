@@ -422,7 +422,7 @@ struct curve {
 	double x[CURVE_MAX], y[CURVE_MAX * REPS_MAX];
 	/* the points left out because their time is unstable, and every
 	 * point's x, for the sweep's own step */
-	double out[CURVE_MAX], all[CURVE_MAX];
+	double out[CURVE_MAX], all[2 * CURVE_MAX];
 	size_t nout;
 	char out_text[200];
 };
