@@ -24,12 +24,13 @@
 #include "model/model.h"
 #include "model/pt.h"
 #include "model/vipt.h"
+#include "check/stability.h"
 #include "check/stats.h"
 #include "runner/runner.h"
 
 struct claims_cli {
 	bool quick, json;
-	const char *out, *results_dir;
+	const char *out, *results_dir, *from;
 };
 
 static const struct wb_opt claims_options[] = {
@@ -41,13 +42,16 @@ static const struct wb_opt claims_options[] = {
 	  .help = "also write a Markdown report (must not exist)" },
 	{ WB_STR("--results-dir", struct claims_cli, results_dir), .arg = "DIR",
 	  .help = "where the results go (default results)" },
+	{ WB_STR("--from", struct claims_cli, from), .arg = "CLAIMS_DIR",
+	  .help = "measure nothing: decide the claims again from the results "
+		  "files of an earlier run (its DIR/claims-<UTC time>)" },
 	{ NULL },
 };
 
 static const struct wb_opt_table claims_table = {
 	.cmd = "claims",
 	.usage = "walkbench claims [--quick] [--json] [--out REPORT.md] "
-		 "[--results-dir DIR]",
+		 "[--results-dir DIR | --from CLAIMS_DIR]",
 	.about = "Reproduces each claim of the seed text with numbers: "
 		 "measured with\nthe kernels (results files under "
 		 "DIR/claims-<UTC time>/) or computed with\nthe model. "
@@ -79,6 +83,7 @@ struct claim {
 
 struct claims_ctx {
 	bool quick;
+	bool from; /* dir holds an earlier run's files: measure nothing */
 	char dir[256];
 	struct wb_sysinfo sys;
 };
@@ -168,6 +173,14 @@ static json_t *run_kernel(struct claims_ctx *cx, struct claim *c,
 	}
 	snprintf(cmdline, sizeof(cmdline), "%s --out %s", c->command, out);
 	snprintf(c->results, sizeof(c->results), "%s", out);
+	if (cx->from) {
+		root = json_load_file(out, 0, &e);
+		if (!root) {
+			say(c, "no results in %s: %s", out, e.text);
+			c->results[0] = 0;
+		}
+		return root;
+	}
 	lf = fopen(log, "we");
 	if (!lf) {
 		say(c, "cannot create %s: %s", log, strerror(errno));
@@ -478,6 +491,39 @@ static const char *faster(struct claim *c, const double *t, size_t nt,
 	return below ? "holds" : "does not hold";
 }
 
+/*
+ * Whether the 4K (@nb) or the THP (@nt) instance's processes fell into
+ * separate modes: then neither has one time, and a speed-up between
+ * them says which modes the processes landed in (on a guest, how the host
+ * backed each one's memory), not what huge pages do. The claim is
+ * inconclusive and says so with the modes.
+ */
+static bool huge_unstable(struct claim *c, json_t *r, const char *nb,
+			  const char *nt)
+{
+	struct wb_stability sb, st;
+	char tb[128], tt[128];
+	bool ub = !wb_root_stability(r, nb, &sb) && sb.judged && !sb.stable;
+	bool ut = !wb_root_stability(r, nt, &st) && st.judged && !st.stable;
+
+	if (!ub && !ut)
+		return false;
+	wb_stability_text(&sb, true, tb, sizeof(tb));
+	wb_stability_text(&st, true, tt, sizeof(tt));
+	say(c,
+	    "measured, random page chase over 1 GiB, ns per access across "
+	    "processes: verified 4K pages %s, verified THP 2M pages %s. %s "
+	    "unstable: its processes fell into separate modes (on a guest "
+	    "the host backs each process's memory with its own page size), "
+	    "so no one time compares; inconclusive",
+	    tb, tt,
+	    ub && ut ? "Both are"
+	    : ub     ? "4K is"
+		     : "THP is");
+	c->verdict = V_INCONCLUSIVE;
+	return true;
+}
+
 static void huge_pages(struct claims_ctx *cx, struct claim *c)
 {
 	static const char *const p[] = { "pattern=1", "ws=1G", NULL };
@@ -512,7 +558,7 @@ static void huge_pages(struct claims_ctx *cx, struct claim *c)
 		if (!kb || !kt || wb_median(tb, kb, &nb) ||
 		    wb_median(tt, kt, &nt)) {
 			say(c, "no ns per access in the results");
-		} else {
+		} else if (!huge_unstable(c, r, B1G, T1G)) {
 			say(c,
 			    "measured, random page chase over 1 GiB: %.1f ns "
 			    "per access on verified 4K pages, %.1f on verified "
@@ -693,7 +739,7 @@ int cmd_claims(int argc, char **argv)
 {
 	struct claims_ctx cx = { 0 };
 	struct claim cl[NCLAIMS];
-	struct claims_cli c = { .results_dir = "results" };
+	struct claims_cli c = { 0 };
 	struct wb_opt_parse p = { .t = &claims_table, .dst = &c };
 	const char *out, *root;
 	bool json;
@@ -708,7 +754,29 @@ int cmd_claims(int argc, char **argv)
 	root = c.results_dir;
 	if (out && !access(out, F_OK))
 		return wb_error(WB_EXIT_USAGE, "claims: '%s' exists", out);
-	err = make_dir(&cx, root);
+	if (c.from && root)
+		return wb_error(
+			WB_EXIT_USAGE,
+			"claims: --from reads an earlier run, "
+			"--results-dir is where a new one goes: not both");
+	if (c.from) {
+		struct stat st;
+
+		if (stat(c.from, &st) || !S_ISDIR(st.st_mode))
+			return wb_error(
+				WB_EXIT_USAGE,
+				"claims: --from '%s' is not a directory",
+				c.from);
+		if (strlen(c.from) >= sizeof(cx.dir))
+			return wb_error(WB_EXIT_USAGE,
+					"claims: --from '%s' is too long",
+					c.from);
+		cx.from = true;
+		snprintf(cx.dir, sizeof(cx.dir), "%s", c.from);
+	}
+	if (!root)
+		root = "results";
+	err = cx.from ? 0 : make_dir(&cx, root);
 	if (err)
 		return wb_error(WB_EXIT_MISSING,
 				"claims: cannot create a directory under "

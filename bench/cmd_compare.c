@@ -7,6 +7,9 @@
  * level 1 - alpha; significance is a two-sided Mann-Whitney U test. A
  * benchmark regressed when p < alpha and the whole interval lies above
  * +threshold: it is significantly slower by more than the threshold.
+ * A benchmark whose passes fall into separate modes in either file
+ * (check/stability.h) has no one time to compare: it is "unstable", out
+ * of the test's family, and neither regresses nor improves.
  */
 #include <errno.h>
 #include <math.h>
@@ -20,6 +23,7 @@
 #include "cmd.h"
 #include "opt.h"
 #include "results/resultsread.h"
+#include "check/stability.h"
 #include "check/stats.h"
 
 enum verdict {
@@ -27,11 +31,13 @@ enum verdict {
 	V_IMPROVED,
 	V_REGRESSED,
 	V_NOT_JUDGED,
-	V_NOT_COMPARABLE
+	V_NOT_COMPARABLE,
+	V_UNSTABLE,
+	V_COUNT
 };
-static const char *const verdict_name[] = { "unchanged", "improved",
-					    "regressed", "not judged",
-					    "not comparable" };
+static const char *const verdict_name[] = { "unchanged",      "improved",
+					    "regressed",      "not judged",
+					    "not comparable", "unstable" };
 
 struct cmp_opts {
 	const char *base, *new;
@@ -50,8 +56,9 @@ struct row {
 	char note[96];
 	size_t nu_b, nu_n; /* independent samples: passes or repetitions */
 	bool by_pass; /* both sides' samples are passes */
+	struct wb_stability st_b, st_n;
 	enum verdict v;
-	char why[256];
+	char why[320];
 };
 
 static const struct wb_opt cmp_options[] = {
@@ -241,6 +248,37 @@ static size_t missing_names(const struct wb_rfile *a, const struct wb_rfile *b,
 	return miss;
 }
 
+/*
+ * A benchmark whose processes fell into different modes (on a guest, the
+ * host backing one process's memory with 2 MiB pages and another's with
+ * 4 KiB) has no one time: a shift between such samples says which modes
+ * the passes happened to land in, not what the build changed.
+ */
+static bool unstable(struct row *r)
+{
+	char tb[128], tn[128];
+	bool ub = r->st_b.judged && !r->st_b.stable;
+	bool un = r->st_n.judged && !r->st_n.stable;
+
+	if (!ub && !un)
+		return false;
+	wb_stability_text(&r->st_b, true, tb, sizeof(tb));
+	wb_stability_text(&r->st_n, true, tn, sizeof(tn));
+	r->v = V_UNSTABLE;
+	/* a median over modes describes none of them */
+	if (ub)
+		r->med_b = NAN;
+	if (un)
+		r->med_n = NAN;
+	snprintf(r->why, sizeof(r->why),
+		 "%s bimodal across passes: base %s, new %s",
+		 ub && un ? "both"
+		 : ub	  ? "base"
+			  : "new",
+		 tb, tn);
+	return true;
+}
+
 static int judge(struct row *r, const struct cmp_opts *o, const char *env_why)
 {
 	size_t nb = r->b->nreps, nn = r->n->nreps;
@@ -261,6 +299,9 @@ static int judge(struct row *r, const struct cmp_opts *o, const char *env_why)
 	if (err)
 		return err;
 	r->change = r->lo = r->hi = r->p = r->level = NAN;
+	/* left zeroed (no processes) when a time is not positive */
+	wb_rbench_stability(r->b, &r->st_b);
+	wb_rbench_stability(r->n, &r->st_n);
 	if (*env_why)
 		add_reason(r->why, sizeof(r->why), "%s", env_why);
 	if (strcmp(pb, pn))
@@ -291,6 +332,8 @@ static int judge(struct row *r, const struct cmp_opts *o, const char *env_why)
 	if (err)
 		goto out;
 	r->by_pass = pass_b && pass_n;
+	if (unstable(r))
+		goto out;
 	/* on logs, so the shift is a ratio and both sides weigh alike */
 	for (size_t i = 0; i < r->nu_b; i++)
 		ub[i] = log(ub[i]);
@@ -412,6 +455,26 @@ static json_t *file_json(const struct wb_rfile *r)
 			 "busy_cpu", jnum_or_null(run_busy(r)));
 }
 
+/* The modes of @s, fastest first: one when it is stable. */
+static json_t *modes_json(const struct wb_stability *s)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < s->nmodes; i++)
+		json_array_append_new(
+			a, json_pack("{s:f, s:f, s:f, s:I}", "median_ns",
+				     s->modes[i].median, "lo_ns",
+				     s->modes[i].lo, "hi_ns", s->modes[i].hi,
+				     "passes", (json_int_t)s->modes[i].n));
+	return a;
+}
+
+/* true, false, or null when no stability was computed (a zero time) */
+static json_t *stable_json(const struct wb_stability *s)
+{
+	return s->n ? json_boolean(s->stable) : json_null();
+}
+
 static int print_json(const struct cmp_opts *o, const struct wb_rfile *b,
 		      const struct wb_rfile *n, struct row *rows, size_t nr,
 		      const size_t *count, const char *env_why)
@@ -421,28 +484,33 @@ static int print_json(const struct cmp_opts *o, const struct wb_rfile *b,
 
 	for (size_t i = 0; i < nr; i++) {
 		struct row *r = &rows[i];
+		json_t *e;
 
-		json_array_append_new(
-			arr,
-			json_pack("{s:s, s:I, s:I, s:I, s:I, s:s, s:o, s:o, "
-				  "s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:s}",
-				  "name", r->b->name, "reps_base",
-				  (json_int_t)r->b->nreps, "reps_new",
-				  (json_int_t)r->n->nreps, "samples_base",
-				  (json_int_t)r->nu_b, "samples_new",
-				  (json_int_t)r->nu_n, "sample",
-				  r->by_pass ? "pass" : "repetition",
-				  "median_ns_base", jnum_or_null(r->med_b),
-				  "median_ns_new", jnum_or_null(r->med_n),
-				  "change_pct", jnum_or_null(r->change),
-				  "ci_low_pct", jnum_or_null(r->lo),
-				  "ci_high_pct", jnum_or_null(r->hi),
-				  "ci_level", jnum_or_null(r->level), "p_value",
-				  jnum_or_null(r->p), "p_adjusted",
-				  jnum_or_null(r->p_adj), "verdict",
-				  verdict_name[r->v], "why", r->why));
+		e = json_pack(
+			"{s:s, s:I, s:I, s:I, s:I, s:s, s:o, s:o, "
+			"s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:s}",
+			"name", r->b->name, "reps_base",
+			(json_int_t)r->b->nreps, "reps_new",
+			(json_int_t)r->n->nreps, "samples_base",
+			(json_int_t)r->nu_b, "samples_new", (json_int_t)r->nu_n,
+			"sample", r->by_pass ? "pass" : "repetition",
+			"median_ns_base", jnum_or_null(r->med_b),
+			"median_ns_new", jnum_or_null(r->med_n), "change_pct",
+			jnum_or_null(r->change), "ci_low_pct",
+			jnum_or_null(r->lo), "ci_high_pct", jnum_or_null(r->hi),
+			"ci_level", jnum_or_null(r->level), "p_value",
+			jnum_or_null(r->p), "p_adjusted",
+			jnum_or_null(r->p_adj), "verdict", verdict_name[r->v],
+			"why", r->why);
+		if (!e)
+			break;
+		json_object_set_new(e, "stable_base", stable_json(&r->st_b));
+		json_object_set_new(e, "stable_new", stable_json(&r->st_n));
+		json_object_set_new(e, "modes_base", modes_json(&r->st_b));
+		json_object_set_new(e, "modes_new", modes_json(&r->st_n));
+		json_array_append_new(arr, e);
 	}
-	for (int v = 0; v <= V_NOT_COMPARABLE; v++)
+	for (int v = 0; v < V_COUNT; v++)
 		json_object_set_new(counts, verdict_name[v],
 				    json_integer((json_int_t)count[v]));
 	out = json_pack(
@@ -478,6 +546,15 @@ static void fmt_pct(char *buf, size_t len, double v)
 		snprintf(buf, len, "%+.1f%%", v);
 }
 
+/* NAN: the side has no one time (unstable) */
+static void fmt_ns(char *buf, size_t len, double v)
+{
+	if (isnan(v))
+		snprintf(buf, len, "unstable");
+	else
+		snprintf(buf, len, "%.4g", v);
+}
+
 static void print_table(const struct cmp_opts *o, const struct wb_rfile *b,
 			const struct wb_rfile *n, struct row *rows, size_t nr,
 			const size_t *count)
@@ -505,6 +582,7 @@ static void print_table(const struct cmp_opts *o, const struct wb_rfile *b,
 	for (size_t i = 0; i < nr; i++) {
 		struct row *r = &rows[i];
 		char reps[24], ch[16], lo[16], hi[16], iv[40], p[16], pa[16];
+		char mb[16], mn[16];
 
 		snprintf(reps, sizeof(reps), "%zu/%zu", r->nu_b, r->nu_n);
 		fmt_pct(ch, sizeof(ch), r->change);
@@ -522,14 +600,16 @@ static void print_table(const struct cmp_opts *o, const struct wb_rfile *b,
 			snprintf(pa, sizeof(pa), "-");
 		else
 			snprintf(pa, sizeof(pa), "%.4f", r->p_adj);
-		printf("%-*s %5s %11.4g %11.4g %8s %19s %7s %7s  %s%s%s\n", w,
-		       r->b->name, reps, r->med_b, r->med_n, ch, iv, p, pa,
+		fmt_ns(mb, sizeof(mb), r->med_b);
+		fmt_ns(mn, sizeof(mn), r->med_n);
+		printf("%-*s %5s %11s %11s %8s %19s %7s %7s  %s%s%s\n", w,
+		       r->b->name, reps, mb, mn, ch, iv, p, pa,
 		       verdict_name[r->v], r->why[0] ? ": " : "", r->why);
 	}
 	printf("\n%zu compared: %zu regressed, %zu improved, %zu unchanged, "
-	       "%zu not judged, %zu not comparable\n",
+	       "%zu not judged, %zu not comparable, %zu unstable\n",
 	       nr, count[V_REGRESSED], count[V_IMPROVED], count[V_UNCHANGED],
-	       count[V_NOT_JUDGED], count[V_NOT_COMPARABLE]);
+	       count[V_NOT_JUDGED], count[V_NOT_COMPARABLE], count[V_UNSTABLE]);
 }
 
 static int compare(const struct cmp_opts *o, const struct wb_rfile *b,
@@ -538,7 +618,7 @@ static int compare(const struct cmp_opts *o, const struct wb_rfile *b,
 	char env_why[512], mb[512], mn[512];
 	size_t miss_new = missing_names(b, n, mn, sizeof(mn));
 	size_t miss_base = missing_names(n, b, mb, sizeof(mb));
-	size_t count[V_NOT_COMPARABLE + 1] = { 0 }, nr = 0, held = 0;
+	size_t count[V_COUNT] = { 0 }, nr = 0, held = 0;
 	struct row *rows;
 	int err = 0;
 
@@ -596,6 +676,14 @@ static int compare(const struct cmp_opts *o, const struct wb_rfile *b,
 			       "run (complete: false)\n");
 		if (*env_why)
 			printf("not comparable: %s\n", env_why);
+		if (count[V_UNSTABLE])
+			printf("unstable: %zu benchmark(s) fell into separate "
+			       "modes across passes (processes) in base or "
+			       "new: "
+			       "no one time to compare, neither a regression "
+			       "nor an improvement (more passes resolve the "
+			       "modes)\n",
+			       count[V_UNSTABLE]);
 		if (held)
 			printf("busy: %zu change(s) not judged, the machine "
 			       "was "

@@ -43,6 +43,12 @@ case $rc in
 	# new kernel): the gate is blind then, and should say so
 	judged=$(sed -nE 's/^[0-9]+ compared: ([0-9]+) regressed, ([0-9]+) improved, ([0-9]+) unchanged.*/\1 \2 \3/p' \
 		"$out/compare.txt" | awk '{ print $1 + $2 + $3 }')
+	# an unstable benchmark (bimodal across passes) is neither passed
+	# nor failed: say how many the gate could not see
+	unstable=$(sed -nE 's/^[0-9]+ compared: .*, ([0-9]+) unstable$/\1/p' "$out/compare.txt")
+	if [ "${unstable:-0}" -gt 0 ]; then
+		echo "gate: note: $unstable benchmark(s) unstable (bimodal across passes in the baseline or the run), not judged ($out/compare.txt)"
+	fi
 	if [ "${judged:-1}" -eq 0 ]; then
 		msg="no benchmark was judged (not judged or not comparable: see $out/compare.txt); refresh the baseline"
 		echo "gate: warning: $msg"

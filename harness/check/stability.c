@@ -15,8 +15,7 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static void set_mode(struct wb_mode *m, const double *s, size_t from,
-		     size_t to)
+static void set_mode(struct wb_mode *m, const double *s, size_t from, size_t to)
 {
 	m->lo = s[from];
 	m->hi = s[to - 1];

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "check/detect.h"
+#include "check/stability.h"
 #include "check/stats.h"
 #include "core/parse.h"
 #include "runner/kernel.h"
@@ -293,6 +294,23 @@ static void set_inconclusive(struct wb_vrow *r)
 }
 
 /*
+ * Whether instance @inst's time has more than one mode across the
+ * processes that measured it (check/stability.h); @st gets its stability
+ * and @text, when unstable, its modes with their process counts. A time
+ * whose processes disagree that much is no one number: no check across
+ * instances reads it. Without passes (one process) it is never unstable.
+ */
+static bool unstable(json_t *root, json_t *inst, struct wb_stability *st,
+		     char *text, size_t len)
+{
+	if (wb_root_stability(root, str(inst, "name"), st) || !st->judged ||
+	    st->stable)
+		return false;
+	wb_stability_text(st, true, text, len);
+	return true;
+}
+
+/*
  * An instance that is not ok decides its rows: skipped or missing means a
  * resource this machine lacks (root, a second CPU, a hugetlb pool, a
  * paging mode), so NOT CHECKABLE HERE with that as the source; any other
@@ -402,6 +420,11 @@ static void cache_lines(json_t *root, double *lines, size_t *n)
 /* 260 KiB: too big for the stack, and a static one would be shared state */
 struct curve {
 	double x[CURVE_MAX], y[CURVE_MAX * REPS_MAX];
+	/* the points left out because their time is unstable, and every
+	 * point's x, for the sweep's own step */
+	double out[CURVE_MAX], all[2 * CURVE_MAX];
+	size_t nout;
+	char out_text[200];
 };
 
 /*
@@ -512,6 +535,35 @@ static void knee_judge(struct wb_vrow *r, json_t *item, const struct curve *c,
 	add_why(r, ": outside, and no other knee rises within");
 }
 
+static int cmp_x(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * A point whose processes fell into separate modes has no place on the
+ * curve: a median over them can put a step where there is none, or hide
+ * one. It is left out, and its x and modes are kept to say so.
+ */
+static bool left_out(struct curve *c, json_t *root, json_t *inst, double x)
+{
+	struct wb_stability st;
+	char t[128];
+	size_t o = strlen(c->out_text);
+
+	if (!unstable(root, inst, &st, t, sizeof(t)) || c->nout >= CURVE_MAX)
+		return false;
+	c->out[c->nout++] = x;
+	if (c->nout <= 2 && o < sizeof(c->out_text))
+		snprintf(c->out_text + o, sizeof(c->out_text) - o,
+			 "%s%.0f pages %s", o ? ", " : "", x, t);
+	else if (c->nout == 3 && o < sizeof(c->out_text))
+		snprintf(c->out_text + o, sizeof(c->out_text) - o, " and more");
+	return true;
+}
+
 /*
  * The knee @kx on the curve of every usable instance of @k whose other
  * parameters are @group: pages against the time, the same knee finder and
@@ -573,6 +625,8 @@ static void knee_row_in(struct curve *c, json_t *root,
 				 REPS_MAX);
 		if (!m)
 			continue;
+		if (left_out(c, root, inst, pages))
+			continue;
 		if (m < reps)
 			reps = m;
 		x[n] = pages;
@@ -609,14 +663,17 @@ static void knee_row_in(struct curve *c, json_t *root,
 		memmove(y + a * reps, y + a * REPS_MAX, reps * sizeof(*y));
 	/* a sweep that doubles from point to point cannot place a knee
 	 * within a quarter, and its few points mix the data caches' steps
-	 * in */
-	for (size_t a = 1; a < n; a++)
-		if (x[a] > 1.5 * x[a - 1]) {
+	 * in; the points left out are still the sweep's */
+	memcpy(c->all, x, n * sizeof(*x));
+	memcpy(c->all + n, c->out, c->nout * sizeof(*x));
+	qsort(c->all, n + c->nout, sizeof(*x), cmp_x);
+	for (size_t a = 1; a < n + c->nout; a++)
+		if (c->all[a] > 1.5 * c->all[a - 1]) {
 			set_inconclusive(r);
 			say(r->why, sizeof(r->why),
 			    "sweep too coarse for a knee (%.4g to %.4g "
 			    "pages in one step)",
-			    x[a - 1], x[a]);
+			    c->all[a - 1], c->all[a]);
 			return;
 		}
 	if (wb_cp_knees(x, y, n, reps, WB_KNEE_MIN_STEP_NS, true, 1, kn, &nk)) {
@@ -643,6 +700,18 @@ static void knee_row_in(struct curve *c, json_t *root,
 	    "knee in [%.0f, %.0f) pages, confidence %.2f, %zu points "
 	    "(cache knees set aside)",
 	    kn[pick].x, kn[pick].x_next, kn[pick].confidence, n);
+	for (size_t a = 0; a < c->nout; a++)
+		if (c->out[a] > kn[pick].x && c->out[a] < kn[pick].x_next) {
+			set_inconclusive(r);
+			r->has_meas = true;
+			r->measured = kn[pick].x * (unit > 0 ? unit : 1);
+			add_why(r,
+				": it spans %.0f pages, left out as unstable: "
+				"where in it the knee lies the curve does not "
+				"tell",
+				c->out[a]);
+			return;
+		}
 	knee_judge(r, item, c, n, reps, kn, nk, pick, kx->knee == 1 ? -1 : l1,
 		   unit);
 }
@@ -658,7 +727,12 @@ static void knee_row(json_t *root, const struct wb_kernel *k, const char *group,
 		say(r->why, sizeof(r->why), "out of memory");
 		return;
 	}
+	c->nout = 0;
+	c->out_text[0] = 0;
 	knee_row_in(c, root, k, group, kx, item, r);
+	if (c->nout)
+		add_why(r, "; left out, unstable across passes: %s",
+			c->out_text);
 	free(c);
 }
 
@@ -855,8 +929,64 @@ static json_t *base_of(json_t *insts, const struct wb_kernel *k,
 }
 
 /*
- * WB_XCHECK_HUGE_VS_BASE: the claim "huge is no slower than base", with
- * WB_VALIDATE_TIME_SLACK, by time_claim() on the repetitions.
+ * An instance of a cross-instance check whose time is unstable: the row
+ * is INCONCLUSIVE naming it and its modes. @a and @b are the two instances
+ * the row reads; false when both are stable.
+ */
+static bool unstable_pair(json_t *root, json_t *a, json_t *b,
+			  struct wb_stability *sa, struct wb_stability *sb,
+			  struct wb_vrow *r)
+{
+	char ta[128], tb[128];
+	bool ua = unstable(root, a, sa, ta, sizeof(ta));
+	bool ub = unstable(root, b, sb, tb, sizeof(tb));
+
+	if (!ua && !ub)
+		return false;
+	set_inconclusive(r);
+	if (ua && ub)
+		say(r->why, sizeof(r->why),
+		    "instances %s %s and %s %s across passes: no one time to "
+		    "compare",
+		    str(a, "name"), ta, str(b, "name"), tb);
+	else
+		say(r->why, sizeof(r->why),
+		    "instance %s %s across passes: no one time to compare",
+		    str(ua ? a : b, "name"), ua ? ta : tb);
+	return true;
+}
+
+/*
+ * Huge against base pages by wb_versus(), the class the speed-up plot
+ * draws: faster or the same (within 5%, or within what the processes
+ * spread over) is no slower, a PASS; slower (more than 5% and no process
+ * overlapping) a FAIL.
+ */
+static void huge_versus(struct wb_vrow *r, const struct wb_stability *base,
+			const struct wb_stability *huge, const char *unit)
+{
+	enum wb_versus v = wb_versus(base, huge);
+
+	snprintf(r->tol, sizeof(r->tol), "max +%.0f%%, processes",
+		 100 * WB_SAME_FRAC);
+	r->has_pred = r->has_meas = true;
+	r->predicted = base->median;
+	r->measured = huge->median;
+	r->verdict = v == WB_VS_SLOWER ? WB_FAIL : WB_PASS;
+	say(r->why, sizeof(r->why),
+	    "huge %.2f ns (%.2f..%.2f over %zu processes) vs base %.2f ns "
+	    "(%.2f..%.2f over %zu) per %s, predicted column: base: %s "
+	    "(faster or slower: more than %.0f%% apart, no process "
+	    "overlapping)",
+	    huge->median, huge->lo, huge->hi, huge->n, base->median, base->lo,
+	    base->hi, base->n, unit, wb_versus_name(v), 100 * WB_SAME_FRAC);
+}
+
+/*
+ * WB_XCHECK_HUGE_VS_BASE: the claim "huge is no slower than base". With
+ * passes on both sides, by huge_versus() over the per-process medians;
+ * repetitions from one process each, by time_claim() with
+ * WB_VALIDATE_TIME_SLACK.
  */
 static int huge_vs_base(json_t *root, json_t *insts, const char *file,
 			const struct wb_kernel *k, const struct wb_xcheck *x,
@@ -868,6 +998,7 @@ static int huge_vs_base(json_t *root, json_t *insts, const char *file,
 	json_array_foreach(insts, j, b) {
 		json_t *pb = json_object_get(b, "params"), *a;
 		double vb, sb[WB_MAX_PARAMS], ta[REPS_MAX], tb[REPS_MAX];
+		struct wb_stability st_a, st_b;
 		char params[128];
 		struct wb_vrow *r;
 		size_t na, nb;
@@ -896,6 +1027,12 @@ static int huge_vs_base(json_t *root, json_t *insts, const char *file,
 		if (!na || !nb) {
 			set_inconclusive(r);
 			say(r->why, sizeof(r->why), "no %s field", x->metric);
+			continue;
+		}
+		if (unstable_pair(root, a, b, &st_a, &st_b, r))
+			continue;
+		if (st_a.judged && st_b.judged) {
+			huge_versus(r, &st_a, &st_b, k->per_iteration);
 			continue;
 		}
 		err = time_claim(r, tb, nb, ta, na, 1 + WB_VALIDATE_TIME_SLACK,
@@ -929,6 +1066,7 @@ static int order_by_param(json_t *root, json_t *insts, const char *file,
 	double ts[ORDER_MAX][REPS_MAX];
 	size_t nt[ORDER_MAX];
 	char names[ORDER_MAX][64];
+	json_t *inst[ORDER_MAX];
 	size_t n = 0, i;
 	json_t *a;
 
@@ -944,10 +1082,11 @@ static int order_by_param(json_t *root, json_t *insts, const char *file,
 		if (!nt[n])
 			continue;
 		params_str(k, p, NULL, names[n], sizeof(names[n]));
-		n++;
+		inst[n++] = a;
 	}
 	for (size_t lo = 0; lo < n; lo++)
 		for (size_t hi = 0; hi < n; hi++) {
+			struct wb_stability st_lo, st_hi;
 			struct wb_vrow *r;
 			bool between = false;
 			int err;
@@ -964,6 +1103,13 @@ static int order_by_param(json_t *root, json_t *insts, const char *file,
 			r = add(t, file, k->name, names[hi], x->row);
 			if (!r)
 				return -ENOMEM;
+			if (unstable_pair(root, inst[lo], inst[hi], &st_lo,
+					  &st_hi, r)) {
+				snprintf(r->tol, sizeof(r->tol),
+					 "min -%.0f%%, U test",
+					 100 * WB_VALIDATE_TIME_SLACK);
+				continue;
+			}
 			err = time_claim(r, ts[hi], nt[hi], ts[lo], nt[lo],
 					 1 - WB_VALIDATE_TIME_SLACK, false);
 			if (err)

@@ -12,7 +12,8 @@
  * when the numbers decide; INCONCLUSIVE when the source was measured but
  * does not decide (too few points, a knee the bootstrap does not agree
  * on, timings whose difference is not significant, an instance that
- * failed), with the numbers; NOT CHECKABLE HERE when the source does not
+ * failed, a time read across instances whose processes fell into separate
+ * modes: check/stability.h), with the numbers; NOT CHECKABLE HERE when the source does not
  * exist on this machine (no hardware PMU, an instance skipped for a
  * missing resource), naming the missing source.
  */

@@ -61,6 +61,12 @@ int wb_rbench_units(const struct wb_rbench *b, double **out, size_t *n,
  */
 int wb_reps_stability(json_t *const *reps, size_t n, struct wb_stability *st);
 int wb_rbench_stability(const struct wb_rbench *b, struct wb_stability *st);
+/*
+ * The same for benchmark @name of a results file's @root (its "iteration"
+ * entries), for readers that hold the JSON rather than a struct wb_rfile
+ * (validate, claims). -ENOENT when @root has no such entry.
+ */
+int wb_root_stability(json_t *root, const char *name, struct wb_stability *st);
 /* obj[key] as a string; "" when absent or not a string (obj may be NULL) */
 const char *wb_jstr(const json_t *obj, const char *key);
 /* obj[key] as a number; NAN when absent or not a number */

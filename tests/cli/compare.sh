@@ -90,6 +90,62 @@ expect_exit 1 "file without passes: judged per repetition" "$WB" compare "$TMP/b
 check "file without passes: each row says so" \
 	grep -Eq '^tlb_reach/pages:64/page_size:4K +8/8 .*regressed: new does not record passes' "$TMP/out"
 
+# A benchmark whose passes fall into two modes (4x the time in every third
+# pass: on a guest, processes whose memory the host backed with other
+# pages) has no one time: "unstable" with its modes, out of the Holm
+# family, neither a regression nor an improvement; its stable twin slowed
+# by 20% still regresses.
+BI=huge_access/pattern:1/backing:4/ws:64M TW=huge_access/pattern:1/backing:1/ws:64M
+mkresults reps=8 seed=21 bimodal=$BI >"$TMP/bimodal.json"
+mkresults reps=8 seed=22 bimodal=$BI slow=$TW >"$TMP/bimodal_slow.json"
+mkresults reps=8 seed=23 bimodal=tlb_reach/pages:64/page_size:4K tlb_scale=0.8 >"$TMP/bimodal_fast.json"
+mkresults reps=8 seed=24 passes=none bimodal=$BI >"$TMP/bimodal_legacy.json"
+expect_exit 0 "bimodal benchmark in new: exit 0" "$WB" compare "$TMP/base.json" "$TMP/bimodal.json"
+check "bimodal in new: unstable, with its modes in both files" grep -Eq \
+	"^$BI +8/8 +[0-9.]+ +unstable +- +- +- +-  unstable: new bimodal across passes: base [0-9.]+, new unstable \([0-9.]+\.\.[0-9.]+ x6 \| [0-9.]+\.\.[0-9.]+ x2\)$" "$TMP/out"
+check "bimodal in new: counted apart" \
+	grep -q "^48 compared: 0 regressed, 0 improved, 47 unchanged, 0 not judged, 0 not comparable, 1 unstable$" "$TMP/out"
+check "bimodal in new: a summary line" grep -q "^unstable: 1 benchmark(s) fell into separate modes" "$TMP/out"
+expect_exit 0 "bimodal benchmark in base: exit 0" "$WB" compare "$TMP/bimodal.json" "$TMP/base.json"
+check "bimodal in base: unstable, says which file" grep -Eq \
+	"^$BI .*unstable: base bimodal across passes: base unstable \(.*\), new [0-9.]+$" "$TMP/out"
+expect_exit 0 "bimodal in both: exit 0" "$WB" compare "$TMP/bimodal.json" "$TMP/bimodal.json"
+check "bimodal in both: says both" grep -Eq "^$BI .*unstable: both bimodal across passes" "$TMP/out"
+expect_exit 1 "stable twin 20% slower beside a bimodal one: exit 1" \
+	"$WB" compare "$TMP/base.json" "$TMP/bimodal_slow.json"
+check "stable twin: regressed" grep -Eq "^$TW +8/8 .* \+(1[89]|2[01])\.[0-9]%.*regressed$" "$TMP/out"
+check "stable twin: 1 regressed, 1 unstable" \
+	grep -q "^48 compared: 1 regressed, 0 improved, 46 unchanged, 0 not judged, 0 not comparable, 1 unstable$" "$TMP/out"
+expect_exit 0 "tlb 20% faster, one bimodal: exit 0" "$WB" compare "$TMP/base.json" "$TMP/bimodal_fast.json"
+check "a bimodal benchmark is not an improvement" \
+	grep -q "^48 compared: 0 regressed, 24 improved, 23 unchanged, 0 not judged, 0 not comparable, 1 unstable$" "$TMP/out"
+expect_exit 1 "bimodal, --json" "$WB" compare --json "$TMP/base.json" "$TMP/bimodal_slow.json"
+check "--json: stable_base, stable_new, modes; out of the Holm family" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["counts"]["unstable"] == 1 and d["regressed"], d["counts"]
+u = [x for x in d["benchmarks"] if x["name"] == sys.argv[2]][0]
+assert u["verdict"] == "unstable" and u["stable_base"] is True and u["stable_new"] is False, u
+assert u["p_value"] is None and u["p_adjusted"] is None and u["median_ns_new"] is None, u
+assert [m["passes"] for m in u["modes_new"]] == [6, 2] and len(u["modes_base"]) == 1, u
+assert u["modes_new"][1]["median_ns"] > 3.5 * u["modes_new"][0]["median_ns"], u
+t = [x for x in d["benchmarks"] if x["name"] == sys.argv[3]][0]
+assert t["verdict"] == "regressed" and t["stable_new"] is True, t
+# 47 benchmarks judged together, not 48
+assert abs(t["p_adjusted"] / min(1, 47 * t["p_value"]) - 1) < 1e-4, t' "$TMP/out" "$BI" "$TW"
+# a file without passes is one process: never unstable, judged per
+# repetition as before
+expect_exit 0 "bimodal repetitions without passes: exit 0" "$WB" compare "$TMP/base.json" "$TMP/bimodal_legacy.json"
+check "without passes: judged as before, not unstable" grep -Eq \
+	"^$BI +8/8 .*(unchanged|not judged).*new does not record passes" "$TMP/out"
+check "without passes: nothing unstable" grep -q " 0 not comparable, 0 unstable$" "$TMP/out"
+# the CI gate: an unstable benchmark neither fails nor hides a regression
+"$WB" baseline save "$TMP/base.json" --dir "$TMP/bl" >/dev/null
+GATE=$(cd "$(dirname "$0")/../.." && pwd)/bench/ci/gate.sh
+WB=$WB WB_BASELINES=$TMP/bl GATE_OUT=$TMP/gate expect_exit 0 "gate.sh: a bimodal benchmark passes" "$GATE" "$TMP/bimodal.json"
+check "gate.sh: notes the unstable benchmark" grep -q "^gate: note: 1 benchmark(s) unstable" "$TMP/out"
+WB=$WB WB_BASELINES=$TMP/bl GATE_OUT=$TMP/gate expect_exit 1 "gate.sh: its slowed twin fails" "$GATE" "$TMP/bimodal_slow.json"
+
 expect_exit 0 "other CPU model: exit 0" "$WB" compare "$TMP/base.json" "$TMP/othercpu.json"
 check "other CPU model: not comparable, says which" \
 	grep -q "not comparable: CPU model 167 vs 143" "$TMP/out"

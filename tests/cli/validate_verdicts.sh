@@ -8,7 +8,10 @@
 # when the curve has another step within that the level rules set aside; a
 # deeper walk significantly faster FAILs its ordering, and timing checks
 # are decided together (Holm); a crashed instance is INCONCLUSIVE, not a
-# PASS and not a missing source.
+# PASS and not a missing source; an instance whose passes fall into two
+# modes is INCONCLUSIVE in every check across instances that reads its
+# time (huge vs base, ordering, knees: left out of the curve), naming it
+# and its modes, while its stable twins are still decided.
 source "$(dirname "$0")/../lib.sh"
 
 cat >"$TMP/gen.py" <<'PY'
@@ -24,41 +27,54 @@ class F:
                         "fact_sources": {k: "status" for k in (facts or {})},
                         "prediction": {"model": "t", "items": list(items)},
                         "missing_metrics": missing or {}})
-    def bench(s, name, kernel, params, times, field="ns_per_access"):
+    def bench(s, name, kernel, params, times, field="ns_per_access", passes=False):
         for r, ns in enumerate(times):
             s.benches.append({"name": name, "run_name": name, "run_type": "iteration",
                               "repetitions": len(times), "repetition_index": r, "real_time": ns,
                               "time_unit": "ns", "kernel": kernel, "params": params, field: ns})
+            if passes:
+                # one repetition per process, as run --quick measures
+                s.benches[-1]["pass"] = r
     def dump(s, path, env=None):
         json.dump({"context": {"walkbench": {"version": "t", "instances": s.insts,
                                              "env": env or {}}},
                    "benchmarks": s.benches}, open(path, "w"))
 PTS = [8, 11, 16, 23, 32, 45, 64, 91, 128, 181, 256, 362, 512, 724, 1024, 1448, 2048,
        2896, 4096, 5793, 8192]
-def curve(f, l2_pred, l2_kind, l2_tol, noisy=False):
+# two modes across processes: 4x the time in every third one
+def bimodal(ns, n=8):
+    return [ns * (4 if r % 3 == 2 else 1) + 0.01 * r for r in range(n)]
+def curve(f, l2_pred, l2_kind, l2_tol, noisy=False, ps="4K", unstable=(), passes=False):
     rng = random.Random(2)
     for p in PTS:
         ns = 1 + (2 if p > 64 else 0) + (10 if p > 1024 else 0)
-        n = "tlb_reach/page_size:4K/pages:%d" % p
-        params = {"page_size": "4K", "pages": p}
+        n = "tlb_reach/page_size:%s/pages:%d" % (ps, p)
+        params = {"page_size": ps, "pages": p}
         f.inst(n, "tlb_reach", params, items=[item("l1_dtlb_reach_pages", 64, "knee", 0.25),
                                               item("l2_tlb_reach_pages", l2_pred, l2_kind, l2_tol)])
         if noisy and 23 <= p <= 181:
             # a ramp with noise: where the knee lies the bootstrap disputes
             lvl = 1 + 2 * min(1, max(0, (PTS.index(p) - PTS.index(23)) / 5))
             t = [lvl + rng.uniform(-0.9, 0.9) for r in range(8)]
+        elif p in unstable:
+            t = bimodal(ns)
         else:
             t = [ns + 0.001 * r for r in range(8)]
-        f.bench(n, "tlb_reach", params, t)
+        f.bench(n, "tlb_reach", params, t, passes=passes)
 NOPMU = "no hardware PMU: perf_event_open(PERF_TYPE_HARDWARE) gave ENOENT"
-def walk(f, stride, pages=8192, times=None, missing=True):
+def walk(f, stride, pages=8192, times=None, missing=True, passes=False):
     n = "walk_depth/stride:%d/pages:%d" % (stride, pages)
     params = {"stride": stride, "pages": pages}
     f.inst(n, "walk_depth", params, facts={"vmpte_delta_bytes": 4096.0 * 10},
            items=[item("vmpte_delta_bytes", 40960), item("stlb_miss_user_per_access", 0.8, "min")],
            missing={"stlb_miss_user": NOPMU} if missing else {})
     if times:
-        f.bench(n, "walk_depth", params, times)
+        f.bench(n, "walk_depth", params, times, passes=passes)
+def huge(f, backing, ws, times, passes=True):
+    n = "huge_access/pattern:1/backing:%d/ws:%dM" % (backing, ws)
+    params = {"pattern": 1, "backing": backing, "ws": "%dM" % ws}
+    f.inst(n, "huge_access", params)
+    f.bench(n, "huge_access", params, times, passes=passes)
 what, path = sys.argv[1], sys.argv[2]
 f = F()
 if what == "nopmu":
@@ -86,6 +102,38 @@ elif what == "failed":
            status="crashed", why="killed by signal 11",
            items=[item("vmpte_delta_bytes", 40960)])
     walk(f, 2 << 20, missing=False)
+elif what == "huge_unstable":
+    # 64M: THP bimodal across processes; 256M: THP faster; 16M: the same
+    # within 5%; all with one repetition per process
+    huge(f, 1, 64, [20 + 0.01 * r for r in range(8)])
+    huge(f, 2, 64, bimodal(8))
+    huge(f, 1, 256, [40 + 0.01 * r for r in range(8)])
+    huge(f, 2, 256, [10 + 0.01 * r for r in range(8)])
+    huge(f, 1, 16, [10 + 0.01 * r for r in range(8)])
+    huge(f, 2, 16, [10.3 + 0.01 * r for r in range(8)])
+elif what == "huge_slower":
+    huge(f, 1, 64, [20 + 0.01 * r for r in range(8)])
+    huge(f, 2, 64, bimodal(8))
+    huge(f, 1, 256, [10 + 0.01 * r for r in range(8)])
+    huge(f, 2, 256, [14 + 0.01 * r for r in range(8)])
+elif what == "huge_legacy":
+    # the same times in a file that does not record passes: one process
+    huge(f, 1, 64, [20 + 0.01 * r for r in range(8)], passes=False)
+    huge(f, 2, 64, bimodal(8), passes=False)
+elif what == "order_unstable":
+    # the middle stride bimodal: both its checks undecided; the deepest
+    # stride against a stable twin decided
+    walk(f, 4096, times=[10 + 0.01 * r for r in range(8)], passes=True)
+    walk(f, 2 << 20, times=bimodal(20), passes=True)
+    walk(f, 4096, pages=64, times=[10 + 0.01 * r for r in range(8)], passes=True)
+    walk(f, 2 << 20, pages=64, times=[5 + 0.01 * r for r in range(8)], passes=True)
+elif what == "knee_unstable":
+    # the first point past the L2 step bimodal; the 2M curve its stable twin
+    curve(f, 1448, "knee", 0.25, unstable=(1448,), passes=True)
+    curve(f, 1448, "knee", 0.25, ps="2M", passes=True)
+elif what == "knee_unstable_far":
+    # a point far from both knees bimodal: both still judged
+    curve(f, 1448, "knee", 0.25, unstable=(5793,), passes=True)
 elif what == "knee_step":
     curve(f, 1448, "knee", 0.25)
 elif what == "knee_far":
@@ -110,7 +158,8 @@ f.dump(path)
 PY
 gen() { python3 "$TMP/gen.py" "$1" "$TMP/$1.json"; }
 for f in nopmu nothing order_fail family3 family4 failed knee_step knee_far knee_far_rel50 \
-	knee_noisy knee_ambiguous; do
+	knee_noisy knee_ambiguous huge_unstable huge_slower huge_legacy order_unstable knee_unstable \
+	knee_unstable_far; do
 	gen $f
 done
 
@@ -169,3 +218,39 @@ check "INCONCLUSIVE with the confidence" grep -Eq \
 expect_exit 0 "the TLB's step set aside as a cache's: no FAIL" "$WB" validate "$TMP/knee_ambiguous.json"
 check "INCONCLUSIVE naming both steps" grep -Eq \
 	"l2_tlb_reach_pages +1024 +4096 +knee 25%\|step +INCONCLUSIVE .*outside, but the step at \[1024, 1448\) .* rises from 1024, within" "$TMP/out"
+
+HB=huge_access/pattern:1/backing:2/ws:64M
+expect_exit 0 "huge bimodal across processes: exit 0" "$WB" validate "$TMP/huge_unstable.json"
+check "huge vs base: the bimodal instance INCONCLUSIVE, naming it and its modes" grep -Eq \
+	"^huge_access +pattern:1 backing:2 ws:64M +ns_huge_le_base .*INCONCLUSIVE instance $HB unstable \(8\.0\.\.8\.1 x6 \| 32\.0\.\.32\.0 x2\) across passes: no one time to compare$" "$TMP/out"
+check "huge vs base: its stable twin faster, PASS by class" grep -Eq \
+	"^huge_access +pattern:1 backing:2 ws:256M +ns_huge_le_base .*PASS huge 10.04 ns \(10.00..10.07 over 8 processes\) vs base 40.03 ns .*: faster" "$TMP/out"
+check "huge vs base: within 5% is the same, PASS" grep -Eq \
+	"^huge_access +pattern:1 backing:2 ws:16M +ns_huge_le_base .*PASS .*: same" "$TMP/out"
+expect_exit 1 "huge slower in every process beside a bimodal one: FAIL" "$WB" validate "$TMP/huge_slower.json"
+check "huge vs base: slower twin FAIL, the bimodal one not" python3 -c "
+import json, subprocess
+j = json.loads(subprocess.run(['$WB', 'validate', '--json', '$TMP/huge_slower.json'], capture_output=True, text=True).stdout)
+v = {r['params']: r['verdict'] for r in j['rows'] if r['quantity'] == 'ns_huge_le_base'}
+assert v == {'pattern:1 backing:2 ws:64M': 'INCONCLUSIVE', 'pattern:1 backing:2 ws:256M': 'FAIL'}, v
+"
+expect_exit 1 "ordering with a bimodal stride: its twin still FAILs" "$WB" validate "$TMP/order_unstable.json"
+check "ordering: the bimodal instance INCONCLUSIVE, naming it" grep -Eq \
+	"^walk_depth +stride:2M pages:8192 +ns_ge_shallower_stride .*INCONCLUSIVE instance walk_depth/stride:2097152/pages:8192 unstable \(20\.0\.\.20\.1 x6 \| 80\.0\.\.80\.0 x2\) across passes" "$TMP/out"
+check "ordering: the stable twin FAIL" grep -Eq \
+	"^walk_depth +stride:2M pages:64 +ns_ge_shallower_stride .*FAIL" "$TMP/out"
+check "ordering: the bimodal pair out of the Holm family" grep -Eq \
+	"^walk_depth +stride:2M pages:64 .*Holm-adjusted over 1 timing checks" "$TMP/out"
+expect_exit 0 "knee curve with a bimodal point at the step: no FAIL" "$WB" validate "$TMP/knee_unstable.json"
+check "knee: INCONCLUSIVE, the point left out named with its modes" grep -Eq \
+	"^tlb_reach +page_size:4K \(all pages\) +l2_tlb_reach_pages +1448 +1024 .*INCONCLUSIVE knee in \[1024, 2048\) .*: it spans 1448 pages, left out as unstable: .*; left out, unstable across passes: 1448 pages unstable \(13\.0\.\.13\.1 x6 \| 52\.0\.\.52\.0 x2\)$" "$TMP/out"
+check "knee: the L1 knee on the same curve still PASS, saying what was left out" grep -Eq \
+	"^tlb_reach +page_size:4K \(all pages\) +l1_dtlb_reach_pages +64 +64 .*PASS .*left out, unstable across passes: 1448 pages" "$TMP/out"
+check "knee: the stable twin PASS" grep -Eq \
+	"^tlb_reach +page_size:2M \(all pages\) +l2_tlb_reach_pages +1448 +1024 .*PASS" "$TMP/out"
+expect_exit 0 "knee curve with a bimodal point far from the knees" "$WB" validate "$TMP/knee_unstable_far.json"
+check "knee: a far bimodal point leaves both knees judged" test "$(grep -Ec \
+	"^tlb_reach .*reach_pages .*PASS .*left out, unstable across passes: 5793 pages" "$TMP/out")" -eq 2
+expect_exit 0 "huge, bimodal times without passes: judged as before" "$WB" validate "$TMP/huge_legacy.json"
+check "without passes: the U test over repetitions, nothing unstable" grep -Eq \
+	"^huge_access +pattern:1 backing:2 ws:64M +ns_huge_le_base .*U test +(PASS|INCONCLUSIVE) huge [0-9.]+ ns vs base 20.04 ns per access \(medians of 8 and 8 repetitions" "$TMP/out"

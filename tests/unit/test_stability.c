@@ -143,6 +143,41 @@ static void test_reps(void **state)
 	json_decref(a);
 }
 
+/* one benchmark's iteration entries picked out of a whole file */
+static void test_root(void **state)
+{
+	const char *txt =
+		"{\"benchmarks\": ["
+		"{\"name\":\"a\",\"run_type\":\"iteration\",\"pass\":0,"
+		"\"real_time\":30,\"time_unit\":\"ns\"},"
+		"{\"name\":\"b\",\"run_type\":\"iteration\",\"pass\":0,"
+		"\"real_time\":500,\"time_unit\":\"ns\"},"
+		"{\"name\":\"a\",\"run_type\":\"iteration\",\"pass\":1,"
+		"\"real_time\":31,\"time_unit\":\"ns\"},"
+		"{\"name\":\"a\",\"run_type\":\"iteration\",\"pass\":2,"
+		"\"real_time\":120,\"time_unit\":\"ns\"},"
+		"{\"name\":\"a\",\"run_type\":\"iteration\",\"pass\":3,"
+		"\"real_time\":900,\"time_unit\":\"ns\","
+		"\"error_occurred\":true},"
+		"{\"name\":\"a\",\"run_type\":\"aggregate\","
+		"\"real_time\":60,\"time_unit\":\"ns\"}]}";
+	json_t *root = json_loads(txt, 0, NULL);
+	struct wb_stability s;
+
+	(void)state;
+	assert_non_null(root);
+	assert_int_equal(wb_root_stability(root, "a", &s), 0);
+	/* b, the aggregate and the failed repetition are not a's */
+	assert_int_equal(s.n, 3);
+	assert_false(s.stable);
+	assert_int_equal(s.nmodes, 2);
+	assert_true(s.modes[1].lo == 120);
+	assert_int_equal(wb_root_stability(root, "b", &s), 0);
+	assert_false(s.judged);
+	assert_int_equal(wb_root_stability(root, "c", &s), -ENOENT);
+	json_decref(root);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -152,6 +187,7 @@ int main(void)
 		cmocka_unit_test(test_edges),
 		cmocka_unit_test(test_versus),
 		cmocka_unit_test(test_reps),
+		cmocka_unit_test(test_root),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
