@@ -381,6 +381,36 @@ static int measure(struct policy_args *a, struct wb_policy_env *e,
 		o->rounds, o->stop.text);
 	return 0;
 }
+static const char *p_text(double p, char *buf, size_t len)
+{
+	if (isnan(p))
+		snprintf(buf, len, "-");
+	else if (p < 0.001)
+		snprintf(buf, len, "<0.001");
+	else
+		snprintf(buf, len, "%.3f", p);
+	return buf;
+}
+
+/* What more could settle a leading policy that is not significant. */
+static const char *settle_hint(const struct outcome *o)
+{
+	switch (o->stop.reason) {
+	case WB_STOP_NO_DIFFERENCE:
+		return "its speed-up interval lies within 5% of current: no "
+		       "difference worth having";
+	case WB_STOP_CAP:
+		return "a higher --reps (or --metric cpu on a busy host) can "
+		       "settle it";
+	case WB_STOP_BUDGET:
+		return "a longer --budget (or --metric cpu on a busy host) "
+		       "can settle it";
+	default:
+		return "more repetitions (or --metric cpu on a busy host) can "
+		       "settle it";
+	}
+}
+
 static void print_table(const struct policy_args *a,
 			const struct wb_policy_env *e,
 			const struct wb_policy_set *set, struct outcome *o)
@@ -392,19 +422,23 @@ static void print_table(const struct policy_args *a,
 	for (int i = 0; i < a->argc; i++)
 		printf("%s%s", i ? " " : "", a->argv[i]);
 	printf("\nFound: THP enabled=%s defrag=%s khugepaged/defrag=%s, "
-	       "2 MiB pool %llu pages. %d repetitions per policy, random "
-	       "order (seed %llu), %.0f s.\n\n",
+	       "2 MiB pool %llu pages.\nRepetitions: %d round(s) of one run "
+	       "per policy, random order (seed %llu); at least %d, at most "
+	       "%d, no new round after %g s; %.0f s in all.\nStopped: %s.\n\n",
 	       e->enabled, e->defrag,
 	       e->khugepaged_defrag[0] ? e->khugepaged_defrag : "?",
-	       (unsigned long long)e->nr_2m, a->reps,
-	       (unsigned long long)a->seed, o->seconds);
-	printf("%-31s %5s %8s %13s %6s %15s %8s %7s %6s %8s %8s %s\n", "policy",
-	       "ok", "wall(s)", "IQR(s)", "cpu(s)", "vs current", "mem(MiB)",
-	       "AnonHP", "HTLB", "PTE(KiB)", "minflt",
-	       "thp fault/fallbk/collapse/split");
+	       (unsigned long long)e->nr_2m, o->rounds,
+	       (unsigned long long)a->seed,
+	       o->start < a->reps ? o->start : a->reps, a->reps, a->budget_s,
+	       o->seconds, o->stop.text);
+	printf("%-31s %5s %8s %13s %6s %6s %11s %6s %7s %8s %7s %6s %8s %8s "
+	       "%s\n",
+	       "policy", "ok", "wall(s)", "IQR(s)", "cpu(s)", "speed",
+	       "interval", "p", "p(Holm)", "mem(MiB)", "AnonHP", "HTLB",
+	       "PTE(KiB)", "minflt", "thp fault/fallbk/collapse/split");
 	for (int p = 0; p < set->n; p++) {
 		const struct wb_policy_summary *s = &o->sum[p];
-		char cmp[32] = "-";
+		char speed[16] = "-", ci[32] = "-", pr[16] = "-", pa[16] = "-";
 
 		if (o->apply_err[p][0]) {
 			printf("%-31s %s\n", set->p[p].name, o->apply_err[p]);
@@ -415,27 +449,34 @@ static void print_table(const struct policy_args *a,
 			       set->p[p].name, s->ok, s->ok + s->failed);
 			continue;
 		}
-		if (s->has_cmp)
-			snprintf(cmp, sizeof(cmp),
-				 s->p_value < 0.001 ? "%.2fx p<0.001"
-						    : "%.2fx p=%.3f",
-				 s->speedup, s->p_value);
-		printf("%-31s %2d/%-2d %8.3f %6.3f-%-6.3f %6.2f %15s %8.0f "
-		       "%7.0f "
-		       "%6.0f %8.0f %8.0f %.0f/%.0f/%.0f/%.0f\n",
+		if (s->has_cmp) {
+			snprintf(speed, sizeof(speed), "%.2fx", s->speedup);
+			snprintf(ci, sizeof(ci), "%.2f-%.2f", s->speedup_lo,
+				 s->speedup_hi);
+			p_text(s->p_value, pr, sizeof(pr));
+			p_text(s->p_adj, pa, sizeof(pa));
+		}
+		printf("%-31s %2d/%-2d %8.3f %6.3f-%-6.3f %6.2f %6s %11s %6s "
+		       "%7s %8.0f %7.0f %6.0f %8.0f %8.0f "
+		       "%.0f/%.0f/%.0f/%.0f\n",
 		       set->p[p].name, s->ok, s->ok + s->failed,
 		       s->wall_median_s, s->wall_q25_s, s->wall_q75_s,
-		       s->cpu_median_s, cmp, s->mem_bytes / MIB,
+		       s->cpu_median_s, speed, ci, pr, pa, s->mem_bytes / MIB,
 		       (double)s->anon_huge_max_bytes / MIB,
 		       (double)s->hugetlb_max_bytes / MIB,
 		       (double)s->pte_max_bytes / 1024, s->minflt_median,
 		       s->thp_fault_alloc_median, s->thp_fault_fallback_median,
 		       s->thp_collapse_alloc_median, s->thp_split_pmd_median);
 	}
-	printf("\nwall: median of the successful runs, IQR its 25th-75th "
-	       "percentile; cpu: median user+system time; vs current: "
-	       "median %s time ratio (>1 is faster), "
-	       "Mann-Whitney p; mem: median peak RSS (ru_maxrss) plus hugetlb "
+	printf("\nok: successful runs / runs (the repetitions taken); wall: "
+	       "median of the successful runs, IQR its 25th-75th "
+	       "percentile; cpu: median user+system time; speed: current's "
+	       "median %s time over this one's (>1 is faster), interval: "
+	       "current's median over current's plus the Hodges-Lehmann "
+	       "time change's bounds (95%% where the runs allow it); p: "
+	       "Mann-Whitney against current, p(Holm): adjusted over the "
+	       "policies compared; mem: median peak RSS (ru_maxrss) plus "
+	       "hugetlb "
 	       "pages, or plus the pool when one is reserved; AnonHP, HTLB, "
 	       "PTE: largest sample of AnonHugePages, HugetlbPages (MiB) and "
 	       "VmPTE (KiB); thp: "
@@ -473,24 +514,28 @@ static void print_table(const struct policy_args *a,
 		printf("keep the current setting (%s).\n", r->reason);
 		if (r->leading)
 			printf("Leading, not significant: %s, %.2fx by the "
-			       "median, p=%.3g; more --reps (or --metric cpu "
-			       "on "
-			       "a busy host) can settle it.\n",
+			       "median (interval %.2f-%.2f), p=%.3g, "
+			       "Holm-adjusted p=%.3g; %s.\n",
 			       set->p[r->leading].name,
 			       o->sum[r->leading].speedup,
-			       o->sum[r->leading].p_value);
+			       o->sum[r->leading].speedup_lo,
+			       o->sum[r->leading].speedup_hi,
+			       o->sum[r->leading].p_value,
+			       o->sum[r->leading].p_adj, settle_hint(o));
 		return;
 	}
 	{
 		const struct wb_policy_summary *s = &o->sum[r->best];
 
 		printf("%s: %.2fx faster than current (median %s time "
-		       "%.3f s vs %.3f s, Mann-Whitney p=%.3g; time change "
+		       "%.3f s vs %.3f s, Mann-Whitney p=%.3g, Holm-adjusted "
+		       "p=%.3g; time change "
 		       "%.3f s, %.0f%% interval %.3f..%.3f s), memory %+.0f "
 		       "MiB%s.\n",
 		       set->p[r->best].name, s->speedup,
 		       a->cpu ? "CPU" : "wall", s->metric_median_s,
-		       o->sum[0].metric_median_s, s->p_value, s->shift_s,
+		       o->sum[0].metric_median_s, s->p_value, s->p_adj,
+		       s->shift_s,
 		       s->conf * 100, s->shift_lo_s, s->shift_hi_s,
 		       r->mem_delta_bytes / MIB,
 		       r->bloat ? " -- WARNING: it costs memory (bloat), "
@@ -505,6 +550,7 @@ static json_t *summary_json(const struct wb_policy_summary *s)
 {
 	json_t *o = json_object();
 
+	json_object_set_new(o, "reps", json_integer(s->ok + s->failed));
 	json_object_set_new(o, "runs_ok", json_integer(s->ok));
 	json_object_set_new(o, "runs_failed", json_integer(s->failed));
 	if (!s->ok)
@@ -535,7 +581,14 @@ static json_t *summary_json(const struct wb_policy_summary *s)
 	if (s->has_cmp) {
 		json_object_set_new(o, "speedup_vs_current",
 				    json_real(s->speedup));
+		/* the upper bound may be unbounded: JSON has no infinity */
+		json_object_set_new(o, "speedup_lo", json_real(s->speedup_lo));
+		json_object_set_new(o, "speedup_hi",
+				    isfinite(s->speedup_hi)
+					    ? json_real(s->speedup_hi)
+					    : json_null());
 		json_object_set_new(o, "p_value", json_real(s->p_value));
+		json_object_set_new(o, "p_adjusted", json_real(s->p_adj));
 		json_object_set_new(o, "time_change_s", json_real(s->shift_s));
 		json_object_set_new(o, "time_change_lo_s",
 				    json_real(s->shift_lo_s));
@@ -591,12 +644,25 @@ static void print_json(const struct policy_args *a,
 {
 	json_t *root = json_object(), *cmd = json_array(), *pol = json_array();
 	json_t *nt = json_array(), *found = json_object(), *rec = json_object();
+	json_t *stop = json_object();
 	char apply[1024];
 
 	for (int i = 0; i < a->argc; i++)
 		json_array_append_new(cmd, json_string(a->argv[i]));
 	json_object_set_new(root, "command", cmd);
-	json_object_set_new(root, "reps", json_integer(a->reps));
+	json_object_set_new(root, "reps_cap", json_integer(a->reps));
+	json_object_set_new(root, "budget_s", json_real(a->budget_s));
+	json_object_set_new(root, "start_reps", json_integer(o->start));
+	json_object_set_new(root, "rounds", json_integer(o->rounds));
+	json_object_set_new(
+		stop, "reason",
+		json_string(wb_policy_stop_word(o->stop.reason)));
+	json_object_set_new(stop, "text", json_string(o->stop.text));
+	json_object_set_new(stop, "leading",
+			    o->stop.leading
+				    ? json_string(set->p[o->stop.leading].name)
+				    : json_null());
+	json_object_set_new(root, "stop", stop);
 	json_object_set_new(root, "seed", json_integer((json_int_t)a->seed));
 	json_object_set_new(root, "metric",
 			    json_string(a->cpu ? "cpu" : "wall"));
@@ -650,6 +716,7 @@ static void print_json(const struct policy_args *a,
 		json_object_set_new(rec, "speedup_vs_current",
 				    json_real(s->speedup));
 		json_object_set_new(rec, "p_value", json_real(s->p_value));
+		json_object_set_new(rec, "p_adjusted", json_real(s->p_adj));
 		json_object_set_new(rec, "time_change_s",
 				    json_real(s->shift_s));
 		json_object_set_new(rec, "time_change_lo_s",
