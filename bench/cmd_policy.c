@@ -377,8 +377,8 @@ static int measure(struct policy_args *a, struct wb_policy_env *e,
 				o->rounds, set->p[l].name, o->sum[l].speedup,
 				o->sum[l].p_value, o->sum[l].p_adj);
 	} while (o->stop.reason == WB_STOP_NONE);
-	fprintf(stderr, "walkbench: stopped after %d round(s): %s\n",
-		o->rounds, o->stop.text);
+	fprintf(stderr, "walkbench: stopped after %d round(s): %s\n", o->rounds,
+		o->stop.text);
 	return 0;
 }
 static const char *p_text(double p, char *buf, size_t len)
@@ -535,8 +535,7 @@ static void print_table(const struct policy_args *a,
 		       set->p[r->best].name, s->speedup,
 		       a->cpu ? "CPU" : "wall", s->metric_median_s,
 		       o->sum[0].metric_median_s, s->p_value, s->p_adj,
-		       s->shift_s,
-		       s->conf * 100, s->shift_lo_s, s->shift_hi_s,
+		       s->shift_s, s->conf * 100, s->shift_lo_s, s->shift_hi_s,
 		       r->mem_delta_bytes / MIB,
 		       r->bloat ? " -- WARNING: it costs memory (bloat), "
 				  "weigh it against the speed-up"
@@ -654,9 +653,8 @@ static void print_json(const struct policy_args *a,
 	json_object_set_new(root, "budget_s", json_real(a->budget_s));
 	json_object_set_new(root, "start_reps", json_integer(o->start));
 	json_object_set_new(root, "rounds", json_integer(o->rounds));
-	json_object_set_new(
-		stop, "reason",
-		json_string(wb_policy_stop_word(o->stop.reason)));
+	json_object_set_new(stop, "reason",
+			    json_string(wb_policy_stop_word(o->stop.reason)));
 	json_object_set_new(stop, "text", json_string(o->stop.text));
 	json_object_set_new(stop, "leading",
 			    o->stop.leading
