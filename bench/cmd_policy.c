@@ -27,18 +27,24 @@
 #include "settings/journal.h"
 #include "runner/kernel.h"
 #include "runner/runner.h"
+#include "core/clock.h"
 #include "core/lock.h"
 #include "core/parse.h"
 #include "core/rng.h"
 #include "settings/policy.h"
+#include "settings/policy_stop.h"
 #include "settings/signals.h"
 
 #define MAX_ARGV 256
 #define WB_POLICY_REPS_MAX 100
+#define WB_POLICY_REPS_DEFAULT 30
+#define WB_POLICY_BUDGET_DEFAULT 180.0
+#define WB_POLICY_BUDGET_MAX 604800.0
 #define MIB (1024.0 * 1024.0)
 
 struct policy_args {
-	int reps;
+	int reps; /* the most repetitions per policy */
+	double budget_s;
 	bool json, allow_settings;
 	int metric; /* index in metrics[] */
 	bool cpu; /* compare CPU time rather than wall time */
@@ -57,8 +63,15 @@ static const char *const metrics[] = { "wall", "cpu", NULL };
 
 static const struct wb_opt policy_opts[] = {
 	{ WB_INT("--reps", struct policy_args, reps, 1, WB_POLICY_REPS_MAX),
-	  .help = "repetitions per policy (default 5; 4 or more are needed "
-		  "for p < 0.05)" },
+	  .arg = "N",
+	  .help = "the most repetitions per policy (default 30); they stop "
+		  "earlier once the leading policy is significant or clearly "
+		  "no different" },
+	{ WB_DOUBLE("--budget", struct policy_args, budget_s, 0,
+		    WB_POLICY_BUDGET_MAX),
+	  .flags = WB_OPT_MIN_OPEN, .arg = "S",
+	  .help = "seconds of measuring after which no new round of "
+		  "repetitions starts (default 180)" },
 	{ WB_FLAG("--json", struct policy_args, json),
 	  .help = "print per-policy measurements and the recommendation as "
 		  "JSON on stdout" },
@@ -87,10 +100,13 @@ static const struct wb_opt_table policy_table = {
 		 "       walkbench policy [options] --kernel NAME [--param "
 		 "K=V ...]",
 	.about = "Runs COMMAND (or `walkbench run NAME --quick`) under each "
-		 "huge-page\npolicy, repetitions in random order, and "
-		 "recommends the fastest one\nthat beats the current setting "
-		 "significantly, with its memory cost\nand the commands that "
-		 "apply it. Settings are always put back.\n",
+		 "huge-page\npolicy, in rounds of one run per policy in random "
+		 "order, until the\nleading policy is significantly different "
+		 "from the current setting\nor clearly within 5% of it (or "
+		 "--reps or --budget ends it), and\nrecommends the fastest one "
+		 "that beats the current setting\nsignificantly, with its "
+		 "memory cost and the commands that apply it.\nSettings are "
+		 "always put back.\n",
 	.opts = policy_opts,
 	.epilog = "Without --allow-settings only per-process options are "
 		  "compared:\nprctl(PR_SET_THP_DISABLE) and an LD_PRELOAD shim "
@@ -124,7 +140,8 @@ static int parse_args(struct policy_args *a, int argc, char **argv, bool *help)
 	struct wb_opt_parse p = { .t = &policy_table, .dst = a };
 	int i, err;
 
-	a->reps = 5;
+	a->reps = WB_POLICY_REPS_DEFAULT;
+	a->budget_s = WB_POLICY_BUDGET_DEFAULT;
 	a->timeout_s = 600;
 	a->seed = (uint64_t)time(NULL);
 	err = wb_opt_parse(&p, argc, argv);
@@ -220,6 +237,9 @@ struct outcome {
 	uint64_t pool_got[WB_POLICY_MAX];
 	struct wb_policy_summary sum[WB_POLICY_MAX];
 	struct wb_policy_reco reco;
+	struct wb_policy_stop stop;
+	int start; /* rounds before the first test */
+	int rounds; /* rounds run */
 	double seconds;
 	bool restored;
 };
@@ -230,32 +250,58 @@ static struct wb_policy_sample *run_at(struct outcome *o, int reps, int p,
 	return &o->runs[p * reps + r];
 }
 
-static int measure(struct policy_args *a, struct wb_policy_env *e,
-		   struct wb_policy_set *set, struct wb_journal *j,
-		   struct outcome *o)
+/* The summaries of the runs so far, adjusted as one family. */
+static int summarize_round(const struct policy_args *a,
+			   const struct wb_policy_set *set, struct outcome *o)
 {
-	int n = set->n * a->reps, applied = -1, done = 0;
-	int *order = calloc((size_t)n, sizeof(int));
-	uint64_t x = a->seed * 2654435761ull + 1;
+	double base[WB_POLICY_REPS_MAX];
+	int nb = 0, err;
 
-	if (!order)
-		return -ENOMEM;
-	/* Blocks of one run per policy, each block in its own random order:
-	 * drift of the machine spreads over every policy alike. */
-	for (int r = 0; r < a->reps; r++) {
-		int *b = order + (size_t)r * (size_t)set->n;
+	for (int k = 0; k < o->nruns[0]; k++)
+		if (run_at(o, a->reps, 0, k)->ok)
+			base[nb++] = a->cpu ? run_at(o, a->reps, 0, k)->cpu_s
+					    : run_at(o, a->reps, 0, k)->wall_s;
+	for (int p = 0; p < set->n; p++) {
+		/* o->runs stays owned by cmd_policy(), which frees it */
+		// NOLINTNEXTLINE(clang-analyzer-unix.Malloc)
+		err = wb_policy_summarize(run_at(o, a->reps, p, 0), o->nruns[p],
+					  p ? base : NULL, p ? nb : 0, a->cpu,
+					  &o->sum[p]);
+		if (err)
+			return err;
+		/* a reserved pool is memory gone whether the command uses
+		 * it or not */
+		if (set->p[p].knobs.pool_2m_pages) {
+			double pool = (double)o->pool_got[p] * 2 * MIB;
 
-		for (int i = 0; i < set->n; i++)
-			b[i] = i;
-		for (int i = set->n - 1; i > 0; i--) {
-			int k = (int)(wb_rng_next(&x) % (uint64_t)(i + 1));
-			int t = b[i];
-
-			b[i] = b[k];
-			b[k] = t;
+			if (o->sum[p].maxrss_median_bytes + pool >
+			    o->sum[p].mem_bytes)
+				o->sum[p].mem_bytes =
+					o->sum[p].maxrss_median_bytes + pool;
 		}
 	}
-	for (int i = 0; i < n; i++) {
+	return wb_policy_adjust(o->sum, set->n);
+}
+
+/* One round: every policy once, in a fresh random order, so that drift of
+ * the machine spreads over every policy alike. @applied is the policy in
+ * place, kept across rounds. */
+static int run_round(struct policy_args *a, struct wb_policy_env *e,
+		     struct wb_policy_set *set, struct wb_journal *j,
+		     struct outcome *o, uint64_t *x, int *applied)
+{
+	int order[WB_POLICY_MAX];
+
+	for (int i = 0; i < set->n; i++)
+		order[i] = i;
+	for (int i = set->n - 1; i > 0; i--) {
+		int k = (int)(wb_rng_next(x) % (uint64_t)(i + 1));
+		int t = order[i];
+
+		order[i] = order[k];
+		order[k] = t;
+	}
+	for (int i = 0; i < set->n; i++) {
 		int p = order[i];
 		struct wb_policy_exec ex = { .argv = a->argv,
 					     .policy = &set->p[p],
@@ -266,7 +312,7 @@ static int measure(struct policy_args *a, struct wb_policy_env *e,
 
 		if (o->apply_err[p][0])
 			continue;
-		if (applied != p) {
+		if (*applied != p) {
 			err = wb_policy_apply(j, e, &set->p[p],
 					      &o->pool_got[p]);
 			if (err) {
@@ -276,23 +322,93 @@ static int measure(struct policy_args *a, struct wb_policy_env *e,
 					 strerror(-err));
 				fprintf(stderr, "walkbench: %s %s\n",
 					set->p[p].name, o->apply_err[p]);
-				applied = -1;
+				*applied = -1;
 				continue;
 			}
-			applied = p;
+			*applied = p;
 		}
 		s = run_at(o, a->reps, p, o->nruns[p]);
 		err = wb_policy_run_once(&ex, s);
-		if (err) {
-			free(order);
+		if (err)
 			return err;
-		}
 		o->nruns[p]++;
-		fprintf(stderr, "walkbench: [%d/%d] %-31s %7.3f s%s\n", ++done,
-			n, set->p[p].name, s->wall_s, s->ok ? "" : " FAILED");
+		fprintf(stderr, "walkbench: [round %d] %-31s %7.3f s%s\n",
+			o->rounds + 1, set->p[p].name, s->wall_s,
+			s->ok ? "" : " FAILED");
 	}
-	free(order);
 	return 0;
+}
+
+/* Rounds until the stopping rule (settings/policy_stop.h) says enough. */
+static int measure(struct policy_args *a, struct wb_policy_env *e,
+		   struct wb_policy_set *set, struct wb_journal *j,
+		   struct outcome *o)
+{
+	struct wb_policy_progress pr = { .start = o->start,
+					 .cap = a->reps,
+					 .budget_s = a->budget_s };
+	uint64_t x = a->seed * 2654435761ull + 1;
+	double t0 = wb_now_s();
+	int applied = -1, err;
+
+	do {
+		double r0 = wb_now_s(), now;
+		int l;
+
+		err = run_round(a, e, set, j, o, &x, &applied);
+		if (err)
+			return err;
+		pr.rounds = ++o->rounds;
+		now = wb_now_s();
+		if (now - r0 > pr.round_max_s)
+			pr.round_max_s = now - r0;
+		pr.elapsed_s = now - t0;
+		err = summarize_round(a, set, o);
+		if (!err)
+			err = wb_policy_stop_check(o->sum, set->n, &pr,
+						   &o->stop);
+		if (err)
+			return err;
+		l = o->stop.leading;
+		if (l && o->rounds >= o->start)
+			fprintf(stderr,
+				"walkbench: after round %d: leading %s "
+				"%.3fx, p=%.3g, Holm-adjusted p=%.3g\n",
+				o->rounds, set->p[l].name, o->sum[l].speedup,
+				o->sum[l].p_value, o->sum[l].p_adj);
+	} while (o->stop.reason == WB_STOP_NONE);
+	fprintf(stderr, "walkbench: stopped after %d round(s): %s\n", o->rounds,
+		o->stop.text);
+	return 0;
+}
+static const char *p_text(double p, char *buf, size_t len)
+{
+	if (isnan(p))
+		snprintf(buf, len, "-");
+	else if (p < 0.001)
+		snprintf(buf, len, "<0.001");
+	else
+		snprintf(buf, len, "%.3f", p);
+	return buf;
+}
+
+/* What more could settle a leading policy that is not significant. */
+static const char *settle_hint(const struct outcome *o)
+{
+	switch (o->stop.reason) {
+	case WB_STOP_NO_DIFFERENCE:
+		return "its speed-up interval lies within 5% of current: no "
+		       "difference worth having";
+	case WB_STOP_CAP:
+		return "a higher --reps (or --metric cpu on a busy host) can "
+		       "settle it";
+	case WB_STOP_BUDGET:
+		return "a longer --budget (or --metric cpu on a busy host) "
+		       "can settle it";
+	default:
+		return "more repetitions (or --metric cpu on a busy host) can "
+		       "settle it";
+	}
 }
 
 static void print_table(const struct policy_args *a,
@@ -306,19 +422,23 @@ static void print_table(const struct policy_args *a,
 	for (int i = 0; i < a->argc; i++)
 		printf("%s%s", i ? " " : "", a->argv[i]);
 	printf("\nFound: THP enabled=%s defrag=%s khugepaged/defrag=%s, "
-	       "2 MiB pool %llu pages. %d repetitions per policy, random "
-	       "order (seed %llu), %.0f s.\n\n",
+	       "2 MiB pool %llu pages.\nRepetitions: %d round(s) of one run "
+	       "per policy, random order (seed %llu); at least %d, at most "
+	       "%d, no new round after %g s; %.0f s in all.\nStopped: %s.\n\n",
 	       e->enabled, e->defrag,
 	       e->khugepaged_defrag[0] ? e->khugepaged_defrag : "?",
-	       (unsigned long long)e->nr_2m, a->reps,
-	       (unsigned long long)a->seed, o->seconds);
-	printf("%-31s %5s %8s %13s %6s %15s %8s %7s %6s %8s %8s %s\n", "policy",
-	       "ok", "wall(s)", "IQR(s)", "cpu(s)", "vs current", "mem(MiB)",
-	       "AnonHP", "HTLB", "PTE(KiB)", "minflt",
-	       "thp fault/fallbk/collapse/split");
+	       (unsigned long long)e->nr_2m, o->rounds,
+	       (unsigned long long)a->seed,
+	       o->start < a->reps ? o->start : a->reps, a->reps, a->budget_s,
+	       o->seconds, o->stop.text);
+	printf("%-31s %5s %8s %13s %6s %6s %11s %6s %7s %8s %7s %6s %8s %8s "
+	       "%s\n",
+	       "policy", "ok", "wall(s)", "IQR(s)", "cpu(s)", "speed",
+	       "interval", "p", "p(Holm)", "mem(MiB)", "AnonHP", "HTLB",
+	       "PTE(KiB)", "minflt", "thp fault/fallbk/collapse/split");
 	for (int p = 0; p < set->n; p++) {
 		const struct wb_policy_summary *s = &o->sum[p];
-		char cmp[32] = "-";
+		char speed[16] = "-", ci[32] = "-", pr[16] = "-", pa[16] = "-";
 
 		if (o->apply_err[p][0]) {
 			printf("%-31s %s\n", set->p[p].name, o->apply_err[p]);
@@ -329,27 +449,34 @@ static void print_table(const struct policy_args *a,
 			       set->p[p].name, s->ok, s->ok + s->failed);
 			continue;
 		}
-		if (s->has_cmp)
-			snprintf(cmp, sizeof(cmp),
-				 s->p_value < 0.001 ? "%.2fx p<0.001"
-						    : "%.2fx p=%.3f",
-				 s->speedup, s->p_value);
-		printf("%-31s %2d/%-2d %8.3f %6.3f-%-6.3f %6.2f %15s %8.0f "
-		       "%7.0f "
-		       "%6.0f %8.0f %8.0f %.0f/%.0f/%.0f/%.0f\n",
+		if (s->has_cmp) {
+			snprintf(speed, sizeof(speed), "%.2fx", s->speedup);
+			snprintf(ci, sizeof(ci), "%.2f-%.2f", s->speedup_lo,
+				 s->speedup_hi);
+			p_text(s->p_value, pr, sizeof(pr));
+			p_text(s->p_adj, pa, sizeof(pa));
+		}
+		printf("%-31s %2d/%-2d %8.3f %6.3f-%-6.3f %6.2f %6s %11s %6s "
+		       "%7s %8.0f %7.0f %6.0f %8.0f %8.0f "
+		       "%.0f/%.0f/%.0f/%.0f\n",
 		       set->p[p].name, s->ok, s->ok + s->failed,
 		       s->wall_median_s, s->wall_q25_s, s->wall_q75_s,
-		       s->cpu_median_s, cmp, s->mem_bytes / MIB,
+		       s->cpu_median_s, speed, ci, pr, pa, s->mem_bytes / MIB,
 		       (double)s->anon_huge_max_bytes / MIB,
 		       (double)s->hugetlb_max_bytes / MIB,
 		       (double)s->pte_max_bytes / 1024, s->minflt_median,
 		       s->thp_fault_alloc_median, s->thp_fault_fallback_median,
 		       s->thp_collapse_alloc_median, s->thp_split_pmd_median);
 	}
-	printf("\nwall: median of the successful runs, IQR its 25th-75th "
-	       "percentile; cpu: median user+system time; vs current: "
-	       "median %s time ratio (>1 is faster), "
-	       "Mann-Whitney p; mem: median peak RSS (ru_maxrss) plus hugetlb "
+	printf("\nok: successful runs / runs (the repetitions taken); wall: "
+	       "median of the successful runs, IQR its 25th-75th "
+	       "percentile; cpu: median user+system time; speed: current's "
+	       "median %s time over this one's (>1 is faster), interval: "
+	       "current's median over current's plus the Hodges-Lehmann "
+	       "time change's bounds (95%% where the runs allow it); p: "
+	       "Mann-Whitney against current, p(Holm): adjusted over the "
+	       "policies compared; mem: median peak RSS (ru_maxrss) plus "
+	       "hugetlb "
 	       "pages, or plus the pool when one is reserved; AnonHP, HTLB, "
 	       "PTE: largest sample of AnonHugePages, HugetlbPages (MiB) and "
 	       "VmPTE (KiB); thp: "
@@ -387,25 +514,28 @@ static void print_table(const struct policy_args *a,
 		printf("keep the current setting (%s).\n", r->reason);
 		if (r->leading)
 			printf("Leading, not significant: %s, %.2fx by the "
-			       "median, p=%.3g; more --reps (or --metric cpu "
-			       "on "
-			       "a busy host) can settle it.\n",
+			       "median (interval %.2f-%.2f), p=%.3g, "
+			       "Holm-adjusted p=%.3g; %s.\n",
 			       set->p[r->leading].name,
 			       o->sum[r->leading].speedup,
-			       o->sum[r->leading].p_value);
+			       o->sum[r->leading].speedup_lo,
+			       o->sum[r->leading].speedup_hi,
+			       o->sum[r->leading].p_value,
+			       o->sum[r->leading].p_adj, settle_hint(o));
 		return;
 	}
 	{
 		const struct wb_policy_summary *s = &o->sum[r->best];
 
 		printf("%s: %.2fx faster than current (median %s time "
-		       "%.3f s vs %.3f s, Mann-Whitney p=%.3g; time change "
+		       "%.3f s vs %.3f s, Mann-Whitney p=%.3g, Holm-adjusted "
+		       "p=%.3g; time change "
 		       "%.3f s, %.0f%% interval %.3f..%.3f s), memory %+.0f "
 		       "MiB%s.\n",
 		       set->p[r->best].name, s->speedup,
 		       a->cpu ? "CPU" : "wall", s->metric_median_s,
-		       o->sum[0].metric_median_s, s->p_value, s->shift_s,
-		       s->conf * 100, s->shift_lo_s, s->shift_hi_s,
+		       o->sum[0].metric_median_s, s->p_value, s->p_adj,
+		       s->shift_s, s->conf * 100, s->shift_lo_s, s->shift_hi_s,
 		       r->mem_delta_bytes / MIB,
 		       r->bloat ? " -- WARNING: it costs memory (bloat), "
 				  "weigh it against the speed-up"
@@ -419,6 +549,7 @@ static json_t *summary_json(const struct wb_policy_summary *s)
 {
 	json_t *o = json_object();
 
+	json_object_set_new(o, "reps", json_integer(s->ok + s->failed));
 	json_object_set_new(o, "runs_ok", json_integer(s->ok));
 	json_object_set_new(o, "runs_failed", json_integer(s->failed));
 	if (!s->ok)
@@ -449,7 +580,14 @@ static json_t *summary_json(const struct wb_policy_summary *s)
 	if (s->has_cmp) {
 		json_object_set_new(o, "speedup_vs_current",
 				    json_real(s->speedup));
+		/* the upper bound may be unbounded: JSON has no infinity */
+		json_object_set_new(o, "speedup_lo", json_real(s->speedup_lo));
+		json_object_set_new(o, "speedup_hi",
+				    isfinite(s->speedup_hi)
+					    ? json_real(s->speedup_hi)
+					    : json_null());
 		json_object_set_new(o, "p_value", json_real(s->p_value));
+		json_object_set_new(o, "p_adjusted", json_real(s->p_adj));
 		json_object_set_new(o, "time_change_s", json_real(s->shift_s));
 		json_object_set_new(o, "time_change_lo_s",
 				    json_real(s->shift_lo_s));
@@ -505,12 +643,24 @@ static void print_json(const struct policy_args *a,
 {
 	json_t *root = json_object(), *cmd = json_array(), *pol = json_array();
 	json_t *nt = json_array(), *found = json_object(), *rec = json_object();
+	json_t *stop = json_object();
 	char apply[1024];
 
 	for (int i = 0; i < a->argc; i++)
 		json_array_append_new(cmd, json_string(a->argv[i]));
 	json_object_set_new(root, "command", cmd);
-	json_object_set_new(root, "reps", json_integer(a->reps));
+	json_object_set_new(root, "reps_cap", json_integer(a->reps));
+	json_object_set_new(root, "budget_s", json_real(a->budget_s));
+	json_object_set_new(root, "start_reps", json_integer(o->start));
+	json_object_set_new(root, "rounds", json_integer(o->rounds));
+	json_object_set_new(stop, "reason",
+			    json_string(wb_policy_stop_word(o->stop.reason)));
+	json_object_set_new(stop, "text", json_string(o->stop.text));
+	json_object_set_new(stop, "leading",
+			    o->stop.leading
+				    ? json_string(set->p[o->stop.leading].name)
+				    : json_null());
+	json_object_set_new(root, "stop", stop);
 	json_object_set_new(root, "seed", json_integer((json_int_t)a->seed));
 	json_object_set_new(root, "metric",
 			    json_string(a->cpu ? "cpu" : "wall"));
@@ -564,6 +714,7 @@ static void print_json(const struct policy_args *a,
 		json_object_set_new(rec, "speedup_vs_current",
 				    json_real(s->speedup));
 		json_object_set_new(rec, "p_value", json_real(s->p_value));
+		json_object_set_new(rec, "p_adjusted", json_real(s->p_adj));
 		json_object_set_new(rec, "time_change_s",
 				    json_real(s->shift_s));
 		json_object_set_new(rec, "time_change_lo_s",
@@ -646,35 +797,10 @@ static int finish(struct wb_journal *j, const struct wb_policy_env *e,
 static int summarize_all(const struct policy_args *a,
 			 const struct wb_policy_set *set, struct outcome *o)
 {
-	double base[WB_POLICY_REPS_MAX];
-	int nb = 0, err;
+	int err = summarize_round(a, set, o);
 
-	for (int k = 0; k < o->nruns[0]; k++)
-		if (run_at(o, a->reps, 0, k)->ok)
-			base[nb++] = a->cpu ? run_at(o, a->reps, 0, k)->cpu_s
-					    : run_at(o, a->reps, 0, k)->wall_s;
-	for (int p = 0; p < set->n; p++) {
-		/* o->runs stays owned by cmd_policy(), which frees it */
-		// NOLINTNEXTLINE(clang-analyzer-unix.Malloc)
-		err = wb_policy_summarize(run_at(o, a->reps, p, 0), o->nruns[p],
-					  p ? base : NULL, p ? nb : 0, a->cpu,
-					  &o->sum[p]);
-		if (err)
-			return err;
-		/* a reserved pool is memory gone whether the command uses
-		 * it or not */
-		if (set->p[p].knobs.pool_2m_pages) {
-			double pool = (double)o->pool_got[p] * 2 * MIB;
-
-			if (o->sum[p].maxrss_median_bytes + pool >
-			    o->sum[p].mem_bytes)
-				o->sum[p].mem_bytes =
-					o->sum[p].maxrss_median_bytes + pool;
-		}
-	}
-	return wb_policy_recommend(o->sum, set->n, &o->reco);
+	return err ? err : wb_policy_recommend(o->sum, set->n, &o->reco);
 }
-
 int cmd_policy(int argc, char **argv)
 {
 	struct policy_args a = { 0 };
@@ -725,7 +851,7 @@ int cmd_policy(int argc, char **argv)
 				strerror(-err));
 	}
 	wb_signals_install();
-	t0 = (double)time(NULL);
+	t0 = wb_now_s();
 	wb_policy_candidates(&e, &set);
 	rc = probe(&a, &e, &set.p[0]);
 	if (rc)
@@ -754,14 +880,20 @@ int cmd_policy(int argc, char **argv)
 		finish(j, &e, &o);
 		goto out;
 	}
-	fprintf(stderr, "walkbench: %d policies x %d repetitions\n", set.n,
-		a.reps);
+	/* the family is every policy compared with current */
+	o.start = wb_policy_start_reps(set.n - 1);
+	fprintf(stderr,
+		"walkbench: %d policies, rounds of one run each: at least %d "
+		"(the fewest that can reach p < %.2f after Holm over %d), at "
+		"most %d, no new round after %g s\n",
+		set.n, o.start < a.reps ? o.start : a.reps, WB_POLICY_ALPHA,
+		set.n - 1, a.reps, a.budget_s);
 	err = measure(&a, &e, &set, j, &o);
 	rc = finish(j, &e, &o);
 	if (err && !rc)
 		rc = wb_error(WB_EXIT_MISSING, "running the command: %s",
 			      strerror(-err));
-	o.seconds = (double)time(NULL) - t0;
+	o.seconds = wb_now_s() - t0;
 	if (!rc && summarize_all(&a, &set, &o))
 		rc = wb_error(WB_EXIT_FAILED,
 			      "command '%s' failed in every run under the "

@@ -444,8 +444,13 @@ int wb_policy_summarize(const struct wb_policy_sample *runs, int n,
 		if (err)
 			return err;
 		out->speedup = bm / out->metric_median_s;
+		out->speedup_lo = bm / (bm + out->shift_hi_s);
+		out->speedup_hi = bm + out->shift_lo_s > 0
+					  ? bm / (bm + out->shift_lo_s)
+					  : INFINITY;
 	}
 	out->p_value = u.p;
+	out->p_adj = u.p;
 	out->has_cmp = true;
 	return 0;
 }
@@ -464,7 +469,7 @@ int wb_policy_recommend(const struct wb_policy_summary *sum, int n,
 		const struct wb_policy_summary *s = &sum[i];
 
 		if (s->failed || !s->ok || !s->has_cmp ||
-		    s->p_value >= WB_POLICY_ALPHA ||
+		    s->p_adj >= WB_POLICY_ALPHA ||
 		    s->metric_median_s >= c->metric_median_s)
 			continue;
 		if (s->metric_median_s < fastest)
@@ -484,7 +489,7 @@ int wb_policy_recommend(const struct wb_policy_summary *sum, int n,
 		}
 		snprintf(r->reason, sizeof(r->reason),
 			 "no policy was faster than the current one with "
-			 "p < %.2f over the repetitions",
+			 "p < %.2f (Holm-adjusted) over the repetitions",
 			 WB_POLICY_ALPHA);
 		return 0;
 	}
@@ -492,7 +497,7 @@ int wb_policy_recommend(const struct wb_policy_summary *sum, int n,
 		const struct wb_policy_summary *s = &sum[i];
 
 		if (s->failed || !s->ok || !s->has_cmp ||
-		    s->p_value >= WB_POLICY_ALPHA ||
+		    s->p_adj >= WB_POLICY_ALPHA ||
 		    s->metric_median_s > fastest * 1.02)
 			continue;
 		if (!best || s->mem_bytes < sum[best].mem_bytes)
@@ -504,8 +509,8 @@ int wb_policy_recommend(const struct wb_policy_summary *sum, int n,
 	r->bloat = r->mem_delta_bytes > WB_BLOAT_MIN_BYTES &&
 		   r->mem_delta_bytes > WB_BLOAT_FRACTION * c->mem_bytes;
 	snprintf(r->reason, sizeof(r->reason),
-		 "fastest with p < %.2f against current; among policies "
-		 "within 2%% of it, the smallest memory",
+		 "fastest with p < %.2f (Holm-adjusted) against current; "
+		 "among policies within 2%% of it, the smallest memory",
 		 WB_POLICY_ALPHA);
 	return 0;
 }

@@ -144,6 +144,14 @@ struct wb_policy_summary {
 	 * Moses interval; valid only when has_cmp */
 	bool has_cmp;
 	double speedup, p_value, shift_s, shift_lo_s, shift_hi_s, conf;
+	/* the speed-up interval: current's median over (current's median +
+	 * the shift's bounds); hi is INFINITY when the lower bound of the
+	 * shift reaches minus current's median */
+	double speedup_lo, speedup_hi;
+	/* p adjusted for the family of policies compared (Holm); the
+	 * summary of one policy alone sets it to p_value, and
+	 * wb_policy_adjust() (policy_stop.h) to the family's */
+	double p_adj;
 };
 
 /* @base: current's successful times in the compared metric (NULL for
@@ -171,8 +179,8 @@ struct wb_policy_reco {
 
 /*
  * Choose among @n summaries (index 0 = current): the fastest policy whose
- * metric_median_s beats current's with p < WB_POLICY_ALPHA and whose every run
- * succeeded. Among policies within 2% of the fastest, the one with the
+ * metric_median_s beats current's with p_adj < WB_POLICY_ALPHA and whose
+ * every run succeeded. Among policies within 2% of the fastest, the one with the
  * smallest peak RSS wins, so a tie is not settled in favour of bloat.
  * -EINVAL when current itself has no successful run.
  */

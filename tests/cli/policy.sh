@@ -23,6 +23,15 @@ one_line_error "no command"
 expect_exit 2 "--reps 0" "$WB" policy --reps 0 -- true
 one_line_error "--reps 0"
 check "--reps 0 names the token" grep -q "'0'" "$TMP/err"
+for bad in 101 abc -3 2.5; do
+	expect_exit 2 "--reps $bad" "$WB" policy --reps "$bad" -- true
+	one_line_error "--reps $bad"
+done
+for bad in 0 -1 abc nan inf 1e9 ''; do
+	expect_exit 2 "--budget '$bad'" "$WB" policy --budget "$bad" -- true
+	one_line_error "--budget '$bad'"
+	check "--budget '$bad' writes nothing" test ! -s "$TMP/out"
+done
 expect_exit 2 "unknown option" "$WB" policy --frob -- true
 one_line_error "unknown option"
 expect_exit 2 "--metric bad" "$WB" policy --metric speed -- true
@@ -40,15 +49,43 @@ check "failure shows exit status and stderr tail" \
 check "no recommendation from a failed command" test ! -s "$TMP/out"
 
 # Per-process policies only (no --allow-settings), 64 MiB dense walk.
-"$WB" policy --reps 3 --json -- "$RW" 64 200000 >"$TMP/p.json" 2>"$TMP/p.err"
+# The repetitions stop by the rule (bench/POLICY.md), at 8 at most.
+"$WB" policy --reps 8 --json -- "$RW" 64 200000 >"$TMP/p.json" 2>"$TMP/p.err"
 rc=$?
 check "per-process run exits 0 (got $rc)" test "$rc" -eq 0
 check "JSON has a recommendation" jq_py "$TMP/p.json" \
 	"r=d['recommendation']; assert r['policy'] and 'apply' in r"
 check "JSON lists what was not tried" jq_py "$TMP/p.json" \
 	"assert any('root' in s for s in d['not_tried'])"
-check "3 runs of each policy" jq_py "$TMP/p.json" \
-	"assert all(p['summary']['runs_ok'] == 3 for p in d['policies'])"
+check "stop reason is one of the four" jq_py "$TMP/p.json" \
+	"assert d['stop']['reason'] in ('significant', 'no_difference', 'cap', 'budget'), d['stop']"
+check "stop text matches its reason" jq_py "$TMP/p.json" \
+	"t={'significant': 'significant', 'no_difference': 'no difference beyond 5%', \
+'cap': 'cap of 8 repetitions reached', 'budget': 'time budget of 180 s used'}; \
+assert d['stop']['text'] == t[d['stop']['reason']], d['stop']"
+check "repetitions within the cap, one per round" jq_py "$TMP/p.json" \
+	"assert d['reps_cap'] == 8 and 1 <= d['rounds'] <= 8; \
+assert all(p['summary']['reps'] == d['rounds'] == len(p['runs']) for p in d['policies'])"
+check "cap reached only at the cap, tests only from the start count" jq_py "$TMP/p.json" \
+	"s=d['stop']['reason']; assert s != 'cap' or d['rounds'] == 8; \
+assert s not in ('significant', 'no_difference') or d['rounds'] >= d['start_reps']"
+check "each compared policy has raw and adjusted p and a speed-up interval" \
+	jq_py "$TMP/p.json" "c=[p['summary'] for p in d['policies'][1:]]; \
+assert c and all(x['p_adjusted'] >= x['p_value'] and \
+(x['speedup_hi'] is None or x['speedup_lo'] <= x['speedup_hi']) for x in c)"
+check "progress names the stop" grep -q "stopped after [0-9]* round(s): " "$TMP/p.err"
+
+# The table says why it stopped: the cap, when it is below the start count.
+"$WB" policy --reps 2 -- "$RW" 16 20000 >"$TMP/t.out" 2>"$TMP/t.err"
+check "table run exits 0" test $? -eq 0
+check "table: stopped at the cap of 2" grep -q "^Stopped: cap of 2 repetitions reached.$" "$TMP/t.out"
+check "table: p and p(Holm) columns" grep -q "p(Holm)" "$TMP/t.out"
+# A budget no round fits in: one round, then the budget is the reason.
+"$WB" policy --budget 0.001 --json -- "$RW" 16 20000 >"$TMP/b.json" 2>"$TMP/b.err"
+check "budget run exits 0" test $? -eq 0
+check "budget: one round, stopped by the budget" jq_py "$TMP/b.json" \
+	"assert d['rounds'] == 1 and d['stop']['reason'] == 'budget', d['stop']; \
+assert d['stop']['text'] == 'time budget of 0.001 s used'"
 if [ -e "$(dirname "$WB")/libwbthp.so" ]; then
 	# The shim's advice makes the dense region huge and removes almost
 	# all 4 KiB faults: the mechanism, checked without timing.

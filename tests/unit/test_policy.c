@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "settings/policy.h"
+#include "settings/policy_stop.h"
 
 #define MIB (1024.0 * 1024.0)
 
@@ -177,6 +178,7 @@ static void summarize3(struct wb_policy_sample (*runs)[5], int np,
 		assert_int_equal(wb_policy_summarize(runs[p], 5, base, 5, false,
 						     &sum[p]),
 				 0);
+	assert_int_equal(wb_policy_adjust(sum, np), 0);
 }
 
 static void test_recommend_faster(void **state)
@@ -281,6 +283,33 @@ static void test_recommend_not_significant(void **state)
 	assert_int_equal(r.leading, 1);
 }
 
+/* Significant alone, not as one of a family: the recommendation goes by
+ * the Holm-adjusted p. */
+static void test_recommend_uses_adjusted_p(void **state)
+{
+	struct wb_policy_sample runs[4][5];
+	struct wb_policy_summary sum[4];
+	struct wb_policy_reco r;
+	const double a[] = { 1.00, 1.02, 1.04, 1.06, 0.94 };
+	const double b[] = { 0.95, 0.97, 0.92, 0.93, 0.91 };
+
+	(void)state;
+	for (int p = 0; p < 4; p++)
+		fill(runs[p], 5, 1, 0, 1u << 20);
+	for (int i = 0; i < 5; i++) {
+		runs[0][i].wall_s = a[i];
+		runs[1][i].wall_s = b[i];
+		runs[2][i].wall_s = a[(i + 1) % 5];
+		runs[3][i].wall_s = a[(i + 2) % 5] + 0.001;
+	}
+	summarize3(runs, 4, sum);
+	assert_true(sum[1].p_value < WB_POLICY_ALPHA);
+	assert_true(sum[1].p_adj >= WB_POLICY_ALPHA);
+	assert_int_equal(wb_policy_recommend(sum, 4, &r), 0);
+	assert_int_equal(r.best, 0);
+	assert_int_equal(r.leading, 1);
+}
+
 static void test_recommend_current_failed(void **state)
 {
 	struct wb_policy_sample runs[2][5];
@@ -327,6 +356,7 @@ int main(void)
 		cmocka_unit_test(test_recommend_tie_prefers_less_memory),
 		cmocka_unit_test(test_recommend_failed_runs_excluded),
 		cmocka_unit_test(test_recommend_not_significant),
+		cmocka_unit_test(test_recommend_uses_adjusted_p),
 		cmocka_unit_test(test_recommend_current_failed),
 		cmocka_unit_test(test_cpu_metric),
 	};
