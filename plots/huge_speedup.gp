@@ -12,7 +12,7 @@ set format x "%.0f"
 set xlabel xlab
 set ylabel "speed-up (4K time / huge-page time, medians over processes)"
 set yrange [0:*]
-set offsets 0, 0, graph 0.08, 0
+set offsets graph 0.03, graph 0.03, graph 0.08, 0
 set arrow from graph 0, first 1 to graph 1, first 1 nohead dashtype 2 linecolor rgb '#606060'
 nr_key = exists("unst") ? "unstable: no ratio (base or huge processes disagree)" : ""
 doplot = "plot for [i=0:*] tsv index i using 1:2:3:4 with yerrorlines pointtype 7 linecolor i+1 title columnheader(2), for [i=0:*] tsv index i using 1:(strcol(5) eq 'unstable' ? 0 : NaN) with points pointtype 8 pointsize 2.5 linewidth 2 linecolor i+1 title (i == 0 ? nr_key : '')"
