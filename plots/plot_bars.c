@@ -17,8 +17,8 @@ struct table {
 	size_t n;
 };
 
-static struct wb_plot_pt *cell(struct table *t, const struct plot_set *s, size_t row,
-		    size_t file)
+static struct wb_plot_pt *cell(struct table *t, const struct plot_set *s,
+			       size_t row, size_t file)
 {
 	return &t->val[row * s->nfiles + file];
 }
@@ -34,9 +34,8 @@ static long table_row(struct table *t, const struct plot_set *s,
 	snprintf(t->label[t->n], sizeof(t->label[0]), "%s", label);
 	t->key[t->n] = key;
 	for (size_t f = 0; f < s->nfiles; f++)
-		*cell(t, s, t->n, f) = (struct wb_plot_pt){ .y = NAN,
-							     .lo = NAN,
-							     .hi = NAN };
+		*cell(t, s, t->n, f) =
+			(struct wb_plot_pt){ .y = NAN, .lo = NAN, .hi = NAN };
 	return (long)t->n++;
 }
 
@@ -65,8 +64,8 @@ static int table_write(struct table *t, const struct plot_set *s,
 	for (size_t k = 0; k < s->nfiles; k++) {
 		const char *l = s->nfiles > 1 ? s->labels[k] : "median";
 
-		fprintf(f, "\t%s\t%s min\t%s max\t%s stable\t%s modes", l, l,
-			l, l, l);
+		fprintf(f, "\t%s\t%s min\t%s max\t%s stable\t%s modes", l, l, l,
+			l, l);
 	}
 	fputc('\n', f);
 	for (size_t i = 0; i < n; i++) {

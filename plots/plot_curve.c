@@ -106,8 +106,7 @@ static int write_knees(const struct plot_set *s, struct curve *ser, size_t ns,
 			/* one label per x: overlaid files often agree */
 			for (size_t j = 0; j < nk_all; j++)
 				seen |= xs[j] == x;
-			fprintf(f, "%.10g\t%.10g\t", x,
-				ser[i].p[at[idx[k]]].y);
+			fprintf(f, "%.10g\t%.10g\t", x, ser[i].p[at[idx[k]]].y);
 			if (!seen)
 				fprintf(f, "%.0f", x);
 			fputc('\n', f);

@@ -206,7 +206,8 @@ static int write_tsv(const struct plot_set *s, struct plot_job *job,
 			"%g\t%s\t%.6g\t%.6g\t%.6g\t%.10g\t%.10g\t%.6g\t%.6g\t"
 			"%.6g\n",
 			x, b->label, b->ratio, b->native_ns, b->guest_ns,
-			b->ref1d, b->ref2d, b->ref2d / b->ref1d, b->rlo, b->rhi);
+			b->ref1d, b->ref2d, b->ref2d / b->ref1d, b->rlo,
+			b->rhi);
 		x += 1;
 	}
 	job->has_data = bars->n > 0;

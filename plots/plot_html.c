@@ -184,7 +184,8 @@ static void unstable_html(FILE *f, const struct plot_job *job)
 		"machine the host backs each process's memory with 4 KiB or "
 		"2 MiB pages), so no one number describes them. They are drawn "
 		"hollow, off the lines, and no ratio is taken of them. Each "
-		"with its modes (per-process medians, x processes):</p>\n<ul>\n",
+		"with its modes (per-process medians, x "
+		"processes):</p>\n<ul>\n",
 		job->nunstable, job->npoints);
 	while (*u) {
 		size_t l = strcspn(u, "\n");

@@ -120,7 +120,8 @@ void wb_plot_note(struct plot_job *job, const char *fmt, ...)
 	vsnprintf(job->note + used, sizeof(job->note) - used, fmt, ap);
 	va_end(ap);
 	used = strlen(job->note);
-	if (used + 1 < sizeof(job->note) && (!used || job->note[used - 1] != '\n'))
+	if (used + 1 < sizeof(job->note) &&
+	    (!used || job->note[used - 1] != '\n'))
 		strcat(job->note, "\n");
 }
 
