@@ -38,7 +38,8 @@ classes() {
 }
 classes "$tmp/p1/huge_speedup.tsv" >"$tmp/c1"
 classes "$tmp/p2/huge_speedup.tsv" >"$tmp/c2"
-LC_ALL=C join -t "$(printf '\t')" "$tmp/c1" "$tmp/c2" |
+# joined on the sorted key, shown by series and working set
+LC_ALL=C join -t "$(printf '\t')" "$tmp/c1" "$tmp/c2" | sort -t@ -k1,1 -k2n |
 	awk -F'\t' '{ n++; same = $2 == $3; k += same
 		printf "%-60s %-9s %-9s%s\n", $1, $2, $3, same ? "" : "  differs" }
 	END {
