@@ -237,39 +237,48 @@ static int render(struct plot_set *s, const char *scripts)
 	struct plot_kind kinds[WB_PLOT_MAX_KINDS];
 	size_t nkinds = wb_plot_kinds(kinds, WB_PLOT_MAX_KINDS);
 	bool done[WB_PLOT_MAX_KINDS] = { false };
-	char why[1024], path[PATH_MAX], notes[WB_PLOT_MAX_KINDS][1024] = { "" };
+	/* a job carries its notes: too large for the stack, all of them */
+	struct plot_job *jobs = calloc(WB_PLOT_MAX_KINDS, sizeof(*jobs));
+	char why[1024], path[PATH_MAX];
 	int rc = WB_EXIT_OK, err;
 
+	if (!jobs)
+		return wb_error(WB_EXIT_FAILED, "out of memory");
 	for (size_t k = 0; k < nkinds; k++) {
-		struct plot_job job;
+		struct plot_job *job = &jobs[k];
 
-		err = wb_plot_write(s, &kinds[k], &job);
-		if (err)
-			return wb_error(WB_EXIT_FAILED, "writing %s/%s.tsv: %s",
-					s->dir, job.name, strerror(-err));
-		print_note(job.note);
-		memcpy(notes[k], job.note, sizeof(notes[k]));
-		if (!job.has_data)
+		err = wb_plot_write(s, &kinds[k], job);
+		if (err) {
+			rc = wb_error(WB_EXIT_FAILED, "writing %s/%s.tsv: %s",
+				      s->dir, job->name, strerror(-err));
+			goto out;
+		}
+		print_note(job->note);
+		if (!job->has_data)
 			continue;
-		printf("%s/%s.tsv\n", s->dir, job.name);
+		printf("%s/%s.tsv\n", s->dir, job->name);
 		for (int x = 0; x < 2; x++)
-			if (job.extra[x])
-				printf("%s/%s.tsv\n", s->dir, job.extra[x]);
-		err = run_gnuplot(s, scripts, &job, why, sizeof(why));
+			if (job->extra[x])
+				printf("%s/%s.tsv\n", s->dir, job->extra[x]);
+		err = run_gnuplot(s, scripts, job, why, sizeof(why));
 		if (err) {
 			rc = wb_error(WB_EXIT_FAILED, "%s",
 				      err == -EIO ? why : strerror(-err));
 			continue;
 		}
 		done[k] = true;
-		printf("%s/%s.png\n%s/%s.svg\n", s->dir, job.name, s->dir,
-		       job.name);
+		printf("%s/%s.png\n%s/%s.svg\n", s->dir, job->name, s->dir,
+		       job->name);
 	}
-	err = wb_plot_html(s, kinds, nkinds, done, notes, path, sizeof(path));
-	if (err)
-		return wb_error(WB_EXIT_FAILED, "writing %s/index.html: %s",
-				s->dir, strerror(-err));
+	err = wb_plot_html(s, kinds, nkinds, done, jobs, path, sizeof(path));
+	if (err) {
+		rc = wb_error(WB_EXIT_FAILED, "writing %s/index.html: %s",
+			      s->dir, strerror(-err));
+		goto out;
+	}
 	printf("%s\n", path);
+out:
+	free(jobs);
 	return rc;
 }
 

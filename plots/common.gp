@@ -13,7 +13,12 @@ set datafile separator "\t"
 set datafile missing "NaN"
 set grid
 set key top left box opaque
+# unst: how many points are unstable, a line under the title
+if (exists("unst")) { ttl = ttl."\n".unst }
 set title ttl noenhanced
+# unstable points (their processes disagree) are open symbols off the lines
+hollow = 6
+hollow_key = exists("unst") ? "unstable (processes disagree): open, not joined" : ""
 # log2 axes, as the kernel's plot declaration says (logx=1, logy=1)
 if (!exists("logx")) { logx = 0 }
 if (!exists("logy")) { logy = 0 }

@@ -1,19 +1,15 @@
-# Fault rates: page faults handled per second (median over repetitions) for
-# each fault benchmark, one bar per file.
-#   tsv: benchmark, then one column per file; ncols: number of columns
-#   xlab: x axis label
+# Fault rates: page faults handled per second (median over processes) for
+# each fault benchmark, one bar per file, the range of the per-process
+# medians as error bars; an unstable bar (its processes disagree) is hollow.
+#   tsv: benchmark, then per file: faults/s, min, max, stable (1/0), modes
+#   nfiles: number of files; xlab: x axis label
 load dir.'/common.gp'
-set style data histograms
-set style histogram clustered gap 1
-set style fill solid 0.8 border -1
-set boxwidth 0.9
+load dir.'/bars.gp'
 set xtics rotate by 30 right
 set bmargin 12
 set lmargin 14
 set xlabel xlab
-set ylabel "faults per second (millions, median of repetitions)"
-set yrange [0:*]
-set offsets 0, 0, graph 0.08, 0
-set grid noxtics
-doplot = "plot for [c=2:ncols] tsv using (column(c)/1e6):xtic(1) title columnheader(c)"
+set ylabel "faults per second (millions, median over processes; bars: min..max)"
+yscale = 1e6
+@bars
 @render

@@ -1,14 +1,19 @@
 # Huge vs base pages: base-page time / huge-page time per access on the same
 # access pattern, against the working-set size; one line per (file, huge
-# page size). Above 1 the huge pages are faster.
-#   tsv: blocks; ws, speedup (header column 2 names the series)
+# page size), with the range of ratios over pairs of processes as error
+# bars. A ratio is drawn only where both times are stable; where either
+# side's processes disagree an open triangle on the axis marks the working
+# set, and index.html lists both sides' modes. Above 1 huge pages are faster.
+#   tsv: blocks; ws, speedup (header column 2 names the series), min, max,
+#        class (faster, same, slower, unstable), base ns, huge ns, base, huge
 #   xlab: x axis label
 load dir.'/common.gp'
 set format x "%.0f"
 set xlabel xlab
-set ylabel "speed-up (4K time / huge-page time, medians)"
+set ylabel "speed-up (4K time / huge-page time, medians over processes)"
 set yrange [0:*]
-set offsets 0, 0, graph 0.08, 0
+set offsets graph 0.03, graph 0.03, graph 0.08, 0
 set arrow from graph 0, first 1 to graph 1, first 1 nohead dashtype 2 linecolor rgb '#606060'
-doplot = "plot for [i=0:*] tsv index i using 1:2 with linespoints pointtype 7 title columnheader(2)"
+nr_key = exists("unst") ? "unstable: no ratio (base or huge processes disagree)" : ""
+doplot = "plot for [i=0:*] tsv index i using 1:2:3:4 with yerrorlines pointtype 7 linecolor i+1 title columnheader(2), for [i=0:*] tsv index i using 1:(strcol(5) eq 'unstable' ? 0 : NaN) with points pointtype 8 pointsize 2.5 linewidth 2 linecolor i+1 title (i == 0 ? nr_key : '')"
 @render

@@ -23,6 +23,8 @@ struct plot_set {
 	const char *dir; /* output directory, exists */
 };
 
+#define WB_PLOT_NOTE 4096
+
 /* One plot: plots/<name>.gp reads DIR/<name>.tsv (and any extra TSV files
  * it names in vars) and writes DIR/<name>.png and .svg. */
 struct plot_job {
@@ -36,7 +38,11 @@ struct plot_job {
 	bool has_data; /* false: nothing in the input for this plot */
 	/* why (part of) the input was not plotted, one reason a line;
 	 * printed on stderr and shown in index.html */
-	char note[1024];
+	char note[WB_PLOT_NOTE];
+	/* which drawn points are unstable and their modes, one a line,
+	 * after a summary line; shown in index.html only */
+	char unstable[WB_PLOT_NOTE];
+	size_t npoints, nunstable; /* drawn times, of them unstable */
 };
 
 struct plot_kind {
@@ -69,18 +75,41 @@ void wb_plot_series(const struct plot_set *s, size_t file, const char *suffix,
 		    char *buf, size_t len);
 /* Appends name='val'; to vars, quoting ' as gnuplot wants (''). */
 void wb_plot_var(char *vars, size_t len, const char *name, const char *val);
-/* Median and quartiles of a benchmark's @key over its repetitions; an
- * "ns_per_..." key absent from the entries falls back to real_time (the
- * format defines real_time as the time per unit). -ENOENT when absent. */
-int wb_plot_stat(const struct wb_rbench *b, const char *key, double *med,
-		 double *q25, double *q75);
-
 /* Helpers for the TSV writers (plot_tsv.c) */
 #define WB_PLOT_MAX_SERIES 64
 #define WB_PLOT_MAX_ROWS 512
+/*
+ * One drawn value: y is the median over the processes that measured it
+ * (each pass a process), lo..hi the range of the per-process medians.
+ * Unstable: the processes fall into different modes (check/stability.h,
+ * judged and not stable), so y describes none of them: the writers draw
+ * it hollow, join no line through it and take no ratio of it.
+ */
 struct wb_plot_pt {
 	double x, y, lo, hi;
+	bool unstable;
+	char modes[96]; /* wb_stability_text with counts when unstable */
 };
+/*
+ * @key of benchmark @b as a drawn point (all but x). A time (an
+ * "ns_per_..." key, which the format defines as real_time per unit, so
+ * one absent from the entries falls back to real_time) comes straight
+ * from wb_rbench_stability(); any other field is the median and range of
+ * its per-process medians, with the stability of the time. -ENOENT when
+ * absent.
+ */
+int wb_plot_point(const struct wb_rbench *b, const char *key,
+		  struct wb_plot_pt *p);
+/* Counts a point of @job and, when @unstable, lists it in the job's
+ * unstable text: "NAME: WHY" (why: its modes). */
+void wb_plot_count(struct plot_job *job, const char *name, bool unstable,
+		   const char *why);
+/* Sets gnuplot's `unst` to "N of M points unstable (...): @drawn" when
+ * any is, a line under the plot's title. */
+void wb_plot_unstable_var(struct plot_job *job, const char *drawn);
+/* Appends one line to @job's note (a reason some input is not drawn). */
+void wb_plot_note(struct plot_job *job, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 int wb_plot_cmp_pt(const void *a, const void *b); /* by x, for qsort */
 /* A parameter as a number: JSON numbers, or sizes such as "2M". */
 int wb_plot_param_num(const json_t *params, const char *key, double *out);
@@ -105,10 +134,10 @@ int wb_plot_fact(const struct plot_set *s, struct plot_job *job);
 int wb_plot_guest(const struct plot_set *s, struct plot_job *job);
 
 /* Writes DIR/index.html for the @nkinds plots @kinds; @done[k] says
- * whether kind k was rendered, @notes[k] is its job's note (may be
- * empty). */
+ * whether kind k was rendered, @jobs[k] is its job (note, unstable
+ * points). */
 int wb_plot_html(const struct plot_set *s, const struct plot_kind *kinds,
-		 size_t nkinds, const bool *done, const char (*notes)[1024],
+		 size_t nkinds, const bool *done, const struct plot_job *jobs,
 		 char *path, size_t len);
 
 #endif

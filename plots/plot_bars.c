@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
-/* Bars (WB_PLOT_BARS): one row per label, one column per file. */
+/* Bars (WB_PLOT_BARS): one row per label, per file its value, the range
+ * over processes and whether they agree (an unstable bar is drawn
+ * hollow). */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -11,12 +13,12 @@
 struct table {
 	char label[WB_PLOT_MAX_ROWS][128];
 	double key[WB_PLOT_MAX_ROWS]; /* sort key */
-	double *val; /* WB_PLOT_MAX_ROWS x nfiles */
+	struct wb_plot_pt *val; /* WB_PLOT_MAX_ROWS x nfiles */
 	size_t n;
 };
 
-static double *cell(struct table *t, const struct plot_set *s, size_t row,
-		    size_t file)
+static struct wb_plot_pt *cell(struct table *t, const struct plot_set *s,
+			       size_t row, size_t file)
 {
 	return &t->val[row * s->nfiles + file];
 }
@@ -32,7 +34,8 @@ static long table_row(struct table *t, const struct plot_set *s,
 	snprintf(t->label[t->n], sizeof(t->label[0]), "%s", label);
 	t->key[t->n] = key;
 	for (size_t f = 0; f < s->nfiles; f++)
-		*cell(t, s, t->n, f) = NAN;
+		*cell(t, s, t->n, f) =
+			(struct wb_plot_pt){ .y = NAN, .lo = NAN, .hi = NAN };
 	return (long)t->n++;
 }
 
@@ -58,16 +61,26 @@ static int table_write(struct table *t, const struct plot_set *s,
 	if (!f)
 		return -errno;
 	fprintf(f, "%s", first_col);
-	for (size_t k = 0; k < s->nfiles; k++)
-		fprintf(f, "\t%s", s->nfiles > 1 ? s->labels[k] : "median");
+	for (size_t k = 0; k < s->nfiles; k++) {
+		const char *l = s->nfiles > 1 ? s->labels[k] : "median";
+
+		fprintf(f, "\t%s\t%s min\t%s max\t%s stable\t%s modes", l, l, l,
+			l, l);
+	}
 	fputc('\n', f);
 	for (size_t i = 0; i < n; i++) {
 		fprintf(f, "%s", t->label[order[i]]);
-		for (size_t k = 0; k < s->nfiles; k++)
-			fprintf(f, "\t%.10g", *cell(t, s, order[i], k));
+		for (size_t k = 0; k < s->nfiles; k++) {
+			const struct wb_plot_pt *p = cell(t, s, order[i], k);
+
+			fprintf(f, "\t%.10g\t%.10g\t%.10g\t%d\t%s", p->y, p->lo,
+				p->hi, !p->unstable,
+				p->unstable ? p->modes : "");
+		}
 		fputc('\n', f);
 	}
-	wb_plot_add_int(job, "ncols", (long)s->nfiles + 1);
+	wb_plot_add_int(job, "nfiles", (long)s->nfiles);
+	wb_plot_unstable_var(job, "hollow bars");
 	job->has_data = n > 0;
 	return wb_plot_close_tsv(f);
 }
@@ -102,19 +115,20 @@ static const char *short_name(const struct wb_rbench *b)
 	return b->name;
 }
 
-/* The job's y of @b: its median, or 1e9 / the median of y_ns */
+/* The job's y of @b: its median over processes, or 1e9 / that of y_ns */
 static int bar_value(const struct plot_job *job, const struct wb_rbench *b,
-		     double *v)
+		     struct wb_plot_pt *p)
 {
 	const struct wb_plot_hint *h = job->hint;
-	double med, q1, q3;
+	double lo;
 
-	if (!wb_plot_stat(b, h->y, &med, &q1, &q3)) {
-		*v = med;
+	if (!wb_plot_point(b, h->y, p))
 		return 0;
-	}
-	if (h->y_ns && !wb_plot_stat(b, h->y_ns, &med, &q1, &q3) && med > 0) {
-		*v = 1e9 / med;
+	if (h->y_ns && !wb_plot_point(b, h->y_ns, p) && p->lo > 0) {
+		p->y = 1e9 / p->y;
+		lo = 1e9 / p->hi;
+		p->hi = 1e9 / p->lo;
+		p->lo = lo;
 		return 0;
 	}
 	return -ENOENT;
@@ -132,11 +146,13 @@ static int bars_by_value(const struct plot_set *s, struct plot_job *job,
 		for (size_t i = 0; i < r->nb; i++) {
 			const struct wb_rbench *b = &r->b[i];
 			const char *label = wb_jstr(b->params, x);
-			double v, key = (double)i;
+			double key = (double)i;
+			struct wb_plot_pt v;
 			long row;
 
 			if (!wb_plot_picks(job, b) || bar_value(job, b, &v))
 				continue;
+			wb_plot_count(job, b->name, v.unstable, v.modes);
 			wb_plot_param_num(b->params, x, &key);
 			row = table_row(t, s, *label ? label : short_name(b),
 					key);
@@ -179,11 +195,12 @@ static int bars_by_benchmark(const struct plot_set *s, struct plot_job *job,
 
 		for (size_t i = 0; i < r->nb; i++) {
 			const struct wb_rbench *b = &r->b[i];
-			double v;
+			struct wb_plot_pt v;
 			long row;
 
 			if (!wb_plot_picks(job, b) || bar_value(job, b, &v))
 				continue;
+			wb_plot_count(job, b->name, v.unstable, v.modes);
 			/* the kernel goes in the axis label when there is one */
 			row = table_row(t, s, one ? short_name(b) : b->name,
 					(double)i);

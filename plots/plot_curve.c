@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
-/* Curves (WB_PLOT_CURVE): one line per series value, detected knees, and
- * the predicted ones as vertical lines. */
+/* Curves (WB_PLOT_CURVE): one line per series value through its stable
+ * points, each with the range over processes as error bars, unstable
+ * points hollow and off the line; knees detected on the stable points,
+ * and the predicted ones as vertical lines. */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -31,7 +33,7 @@ static struct curve *curve_for(struct curve *ser, size_t *ns, size_t file,
 	return &ser[(*ns)++];
 }
 
-static int curve_collect(const struct plot_set *s, const struct plot_job *job,
+static int curve_collect(const struct plot_set *s, struct plot_job *job,
 			 struct curve *ser, size_t *ns)
 {
 	const struct wb_plot_hint *h = job->hint;
@@ -48,7 +50,7 @@ static int curve_collect(const struct plot_set *s, const struct plot_job *job,
 
 			if (!wb_plot_picks(job, b) ||
 			    wb_plot_param_num(b->params, h->x, &p.x) ||
-			    wb_plot_stat(b, h->y, &p.y, &p.lo, &p.hi))
+			    wb_plot_point(b, h->y, &p))
 				continue;
 			t = curve_for(ser, ns, f,
 				      h->series ? wb_plot_value_label(
@@ -58,6 +60,7 @@ static int curve_collect(const struct plot_set *s, const struct plot_job *job,
 						: "");
 			if (!t || t->n >= WB_PLOT_MAX_ROWS)
 				continue;
+			wb_plot_count(job, b->name, p.unstable, p.modes);
 			t->p[t->n++] = p;
 			for (int m = 0; m < 2; m++)
 				if (h->marks[m] && isnan(t->mark[m]))
@@ -84,21 +87,26 @@ static int write_knees(const struct plot_set *s, struct curve *ser, size_t ns,
 	fprintf(f, "%s\tns\tlabel\n", job->hint->x);
 	for (size_t i = 0; i < ns && !err; i++) {
 		double y[WB_PLOT_MAX_ROWS];
-		size_t idx[8], nk;
+		size_t idx[8], nk, at[WB_PLOT_MAX_ROWS], n = 0;
 
+		/* an unstable median is no point of the curve, so a knee
+		 * is looked for between the stable ones only */
 		for (size_t k = 0; k < ser[i].n; k++)
-			y[k] = ser[i].p[k].y;
+			if (!ser[i].p[k].unstable) {
+				at[n] = k;
+				y[n++] = ser[i].p[k].y;
+			}
 		/* a series with a zero time has no knee to find */
-		if (wb_knees(y, ser[i].n, idx, 8, &nk))
+		if (wb_knees(y, n, idx, 8, &nk))
 			continue;
 		for (size_t k = 0; k < nk && nk_all < WB_PLOT_MAX_ROWS; k++) {
-			double x = ser[i].p[idx[k]].x;
+			double x = ser[i].p[at[idx[k]]].x;
 			bool seen = false;
 
 			/* one label per x: overlaid files often agree */
 			for (size_t j = 0; j < nk_all; j++)
 				seen |= xs[j] == x;
-			fprintf(f, "%.10g\t%.10g\t", x, ser[i].p[idx[k]].y);
+			fprintf(f, "%.10g\t%.10g\t", x, ser[i].p[at[idx[k]]].y);
 			if (!seen)
 				fprintf(f, "%.0f", x);
 			fputc('\n', f);
@@ -201,14 +209,22 @@ int wb_plot_curve(const struct plot_set *s, struct plot_job *job)
 	for (size_t i = 0; i < ns; i++) {
 		wb_plot_series(s, ser[i].file, *ser[i].value ? ser[i].value : x,
 			       lab, sizeof(lab));
-		fprintf(f, "%s%s\t%s\tns_q25\tns_q75\n", i ? "\n\n" : "", x,
-			lab);
-		for (size_t k = 0; k < ser[i].n; k++)
-			fprintf(f, "%.10g\t%.10g\t%.10g\t%.10g\n",
-				ser[i].p[k].x, ser[i].p[k].y, ser[i].p[k].lo,
-				ser[i].p[k].hi);
+		fprintf(f, "%s%s\t%s\tns_min\tns_max\tstable\tmodes\n",
+			i ? "\n\n" : "", x, lab);
+		for (size_t k = 0; k < ser[i].n; k++) {
+			const struct wb_plot_pt *p = &ser[i].p[k];
+
+			/* one empty line breaks gnuplot's line: none is
+			 * drawn across an unstable point */
+			if (k && !p->unstable && ser[i].p[k - 1].unstable)
+				fputc('\n', f);
+			fprintf(f, "%.10g\t%.10g\t%.10g\t%.10g\t%d\t%s\n", p->x,
+				p->y, p->lo, p->hi, !p->unstable,
+				p->unstable ? p->modes : "");
+		}
 	}
 	err = wb_plot_close_tsv(f);
+	wb_plot_unstable_var(job, "drawn hollow, not joined");
 	snprintf(job->extra_name[0], sizeof(job->extra_name[0]), "%s_knees",
 		 job->name);
 	snprintf(job->extra_name[1], sizeof(job->extra_name[1]), "%s_model",

@@ -20,6 +20,8 @@
 struct gbar {
 	char kernel[64], label[192];
 	double native_ns, guest_ns, ratio, ref1d, ref2d;
+	double rlo, rhi; /* over pairs of processes; NAN when unstable */
+	bool unstable; /* either side's processes disagree: no ratio */
 };
 
 struct gbars {
@@ -74,8 +76,40 @@ static const char *short_run(const char *run, const char *kernel)
 	return run;
 }
 
-static int add_pairs(struct gbars *bars, const struct plot_set *s, size_t gi,
-		     size_t ni, size_t nguests)
+/* A ratio only between two stable times: its range over pairs of
+ * processes, or, when either side is unstable, no ratio and both sides'
+ * modes in the job's list of unstable points. */
+static void bar_stability(struct plot_job *job, const struct plot_set *s,
+			  size_t gi, size_t ni, const char *run, struct gbar *b)
+{
+	const struct wb_rbench *nb = wb_rfile_find(&s->files[ni], run),
+			       *gb = wb_rfile_find(&s->files[gi], run);
+	struct wb_stability sn, sg;
+	char tn[96], tg[96], why[256];
+
+	b->rlo = b->rhi = NAN;
+	if (!nb || !gb || wb_rbench_stability(nb, &sn) ||
+	    wb_rbench_stability(gb, &sg))
+		return;
+	b->unstable = wb_versus(&sn, &sg) == WB_VS_UNSTABLE;
+	if (!b->unstable) {
+		b->rlo = sg.lo / sn.hi;
+		b->rhi = sg.hi / sn.lo;
+	} else {
+		b->ratio = NAN;
+	}
+	if (wb_stability_text(&sn, true, tn, sizeof(tn)))
+		snprintf(tn, sizeof(tn), "unstable");
+	if (wb_stability_text(&sg, true, tg, sizeof(tg)))
+		snprintf(tg, sizeof(tg), "unstable");
+	snprintf(why, sizeof(why), "no ratio: native %s, guest %s", tn, tg);
+	snprintf(tn, sizeof(tn), "%s [%s]", run, s->labels[gi]);
+	wb_plot_count(job, tn, b->unstable, why);
+}
+
+static int add_pairs(struct plot_job *job, struct gbars *bars,
+		     const struct plot_set *s, size_t gi, size_t ni,
+		     size_t nguests)
 {
 	struct wb_pair p;
 	int err = wb_pair_compute(s->files[ni].root, s->files[gi].root, &p);
@@ -114,6 +148,14 @@ static int add_pairs(struct gbars *bars, const struct plot_set *s, size_t gi,
 		b->ratio = r->ratio;
 		b->ref1d = r->ref1d ? (double)r->ref1d : NAN;
 		b->ref2d = r->ref1d ? (double)r->ref2d : NAN;
+		b->unstable = false;
+		bar_stability(job, s, gi, ni, r->run, b);
+		if (b->unstable) {
+			size_t l = strlen(b->label);
+
+			snprintf(b->label + l, sizeof(b->label) - l,
+				 " (unstable: no ratio)");
+		}
 	}
 	wb_pair_free(&p);
 	return 0;
@@ -156,12 +198,16 @@ static int write_tsv(const struct plot_set *s, struct plot_job *job,
 			}
 			fprintf(f,
 				"x\tbenchmark\t%s\tnative ns\tguest ns\t"
-				"model 1D refs\tmodel 2D refs\tmodel 2D/1D\n",
+				"model 1D refs\tmodel 2D refs\tmodel 2D/1D\t"
+				"ratio min\tratio max\n",
 				b->kernel);
 		}
-		fprintf(f, "%g\t%s\t%.6g\t%.6g\t%.6g\t%.10g\t%.10g\t%.6g\n", x,
-			b->label, b->ratio, b->native_ns, b->guest_ns, b->ref1d,
-			b->ref2d, b->ref2d / b->ref1d);
+		fprintf(f,
+			"%g\t%s\t%.6g\t%.6g\t%.6g\t%.10g\t%.10g\t%.6g\t%.6g\t"
+			"%.6g\n",
+			x, b->label, b->ratio, b->native_ns, b->guest_ns,
+			b->ref1d, b->ref2d, b->ref2d / b->ref1d, b->rlo,
+			b->rhi);
 		x += 1;
 	}
 	job->has_data = bars->n > 0;
@@ -217,7 +263,7 @@ int wb_plot_guest(const struct plot_set *s, struct plot_job *job)
 			continue;
 		}
 		before = bars.n;
-		err = add_pairs(&bars, s, gi, ni, nguests);
+		err = add_pairs(job, &bars, s, gi, ni, nguests);
 		if (!err && bars.n == before)
 			note(job,
 			     "guest %s: no benchmark median in common with "
@@ -228,6 +274,7 @@ int wb_plot_guest(const struct plot_set *s, struct plot_job *job)
 	}
 	if (!err && bars.n) {
 		wb_plot_add_int(job, "nsub", nsub);
+		wb_plot_unstable_var(job, "no bar drawn");
 		err = write_tsv(s, job, &bars);
 	}
 	free(bars.v);

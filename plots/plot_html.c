@@ -164,8 +164,44 @@ static void note_html(FILE *f, const char *note)
 	}
 }
 
+/* How many of the plot's points are unstable, which, and their modes */
+static void unstable_html(FILE *f, const struct plot_job *job)
+{
+	const char *u = job->unstable;
+
+	if (!job->npoints)
+		return;
+	if (!job->nunstable) {
+		fprintf(f,
+			"<p class=\"ok\">All %zu points stable: the processes "
+			"that measured each agree within the tolerance.</p>\n",
+			job->npoints);
+		return;
+	}
+	fprintf(f,
+		"<p class=\"off\">%zu of %zu points unstable: the processes "
+		"that measured each fall into different modes (on a virtual "
+		"machine the host backs each process's memory with 4 KiB or "
+		"2 MiB pages), so no one number describes them. They are drawn "
+		"hollow, off the lines, and no ratio is taken of them. Each "
+		"with its modes (per-process medians, x "
+		"processes):</p>\n<ul>\n",
+		job->nunstable, job->npoints);
+	while (*u) {
+		size_t l = strcspn(u, "\n");
+		char line[1024];
+
+		snprintf(line, sizeof(line), "%.*s", (int)l, u);
+		fputs("<li>", f);
+		esc(f, line);
+		fputs("</li>\n", f);
+		u += l + (u[l] == '\n');
+	}
+	fputs("</ul>\n", f);
+}
+
 int wb_plot_html(const struct plot_set *s, const struct plot_kind *kinds,
-		 size_t nkinds, const bool *done, const char (*notes)[1024],
+		 size_t nkinds, const bool *done, const struct plot_job *jobs,
 		 char *path, size_t len)
 {
 	const struct wb_rfile *r0 = &s->files[0];
@@ -205,10 +241,10 @@ int wb_plot_html(const struct plot_set *s, const struct plot_kind *kinds,
 		const struct plot_kind *p = &kinds[k];
 
 		if (!done[k]) {
-			if (notes[k][0]) {
+			if (jobs[k].note[0]) {
 				fprintf(f, "<h3>%s: not plotted</h3>\n",
 					p->title);
-				note_html(f, notes[k]);
+				note_html(f, jobs[k].note);
 			}
 			continue;
 		}
@@ -219,7 +255,8 @@ int wb_plot_html(const struct plot_set *s, const struct plot_kind *kinds,
 			"alt=\"%s\"></p>\n",
 			p->title, p->caption, p->name, p->name, p->name,
 			p->title);
-		note_html(f, notes[k]);
+		unstable_html(f, &jobs[k]);
+		note_html(f, jobs[k].note);
 	}
 	for (size_t i = 0; i < s->nfiles; i++) {
 		const struct wb_rfile *r = &s->files[i];

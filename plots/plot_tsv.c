@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,27 +29,125 @@ void wb_plot_series(const struct plot_set *s, size_t file, const char *suffix,
 			*p = ' ';
 }
 
-int wb_plot_stat(const struct wb_rbench *b, const char *key, double *med,
-		 double *q25, double *q75)
+static bool is_time(const char *key)
 {
-	double *v = malloc((b->nreps ? b->nreps : 1) * sizeof(*v));
-	size_t n;
-	int err;
+	return !strncmp(key, "ns_per_", 7) || !strcmp(key, "real_time");
+}
+
+/* Median and range over processes of a field that is not the time: the
+ * per-process medians, a process being a pass (one process when the file
+ * does not say). */
+static int field_spread(const struct wb_rbench *b, const char *key,
+			struct wb_plot_pt *p)
+{
+	double *v = malloc(2 * (b->nreps ? b->nreps : 1) * sizeof(*v)), *m;
+	size_t nm = 0;
+	int err = 0;
 
 	if (!v)
 		return -ENOMEM;
-	wb_rbench_values(b, key, v, &n);
-	if (!n && !strncmp(key, "ns_per_", 7)) {
-		memcpy(v, b->real_time_ns, b->nreps * sizeof(*v));
-		n = b->nreps;
+	m = v + b->nreps;
+	for (size_t i = 0; i < b->nreps && !err; i++) {
+		double pass = wb_jnum(b->reps[i], "pass"), x;
+		bool seen = false;
+		size_t k = 0;
+
+		/* NAN == NAN is false: compare "both absent" explicitly */
+		for (size_t j = 0; j < i && !seen; j++) {
+			double q = wb_jnum(b->reps[j], "pass");
+
+			seen = q == pass || (isnan(q) && isnan(pass));
+		}
+		if (seen)
+			continue;
+		for (size_t j = i; j < b->nreps; j++) {
+			double q = wb_jnum(b->reps[j], "pass");
+
+			x = wb_jnum(b->reps[j], key);
+			if ((q == pass || (isnan(q) && isnan(pass))) &&
+			    isfinite(x))
+				v[k++] = x;
+		}
+		if (k)
+			err = wb_median(v, k, &m[nm++]);
 	}
-	err = n ? wb_median(v, n, med) : -ENOENT;
+	if (!err && !nm)
+		err = -ENOENT;
 	if (!err)
-		err = wb_quantile(v, n, 0.25, q25);
-	if (!err)
-		err = wb_quantile(v, n, 0.75, q75);
+		err = wb_median(m, nm, &p->y);
+	for (size_t i = 0; !err && i < nm; i++) {
+		p->lo = i ? fmin(p->lo, m[i]) : m[i];
+		p->hi = i ? fmax(p->hi, m[i]) : m[i];
+	}
 	free(v);
 	return err;
+}
+
+int wb_plot_point(const struct wb_rbench *b, const char *key,
+		  struct wb_plot_pt *p)
+{
+	struct wb_stability st;
+	double x = p->x;
+	int err;
+
+	memset(p, 0, sizeof(*p));
+	p->x = x;
+	err = wb_rbench_stability(b, &st);
+	if (err)
+		return err == -EINVAL ? -ENOENT : err;
+	p->unstable = st.judged && !st.stable;
+	if (p->unstable &&
+	    wb_stability_text(&st, true, p->modes, sizeof(p->modes)))
+		snprintf(p->modes, sizeof(p->modes),
+			 "unstable (%zu modes over %.4g..%.4g)", st.nmodes,
+			 st.lo, st.hi);
+	if (!is_time(key) && json_object_get(b->reps[0], key))
+		return field_spread(b, key, p);
+	if (!is_time(key))
+		return -ENOENT;
+	p->y = st.median;
+	p->lo = st.lo;
+	p->hi = st.hi;
+	return 0;
+}
+
+void wb_plot_note(struct plot_job *job, const char *fmt, ...)
+{
+	size_t used = strlen(job->note);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(job->note + used, sizeof(job->note) - used, fmt, ap);
+	va_end(ap);
+	used = strlen(job->note);
+	if (used + 1 < sizeof(job->note) &&
+	    (!used || job->note[used - 1] != '\n'))
+		strcat(job->note, "\n");
+}
+
+void wb_plot_unstable_var(struct plot_job *job, const char *drawn)
+{
+	char buf[192];
+
+	if (!job->nunstable)
+		return;
+	snprintf(buf, sizeof(buf),
+		 "%zu of %zu points unstable (their processes disagree): %s",
+		 job->nunstable, job->npoints, drawn);
+	wb_plot_add_var(job, "unst", buf);
+}
+
+void wb_plot_count(struct plot_job *job, const char *name, bool unstable,
+		   const char *why)
+{
+	size_t used = strlen(job->unstable);
+
+	job->npoints++;
+	if (!unstable)
+		return;
+	job->nunstable++;
+	snprintf(job->unstable + used, sizeof(job->unstable) - used, "%s: %s\n",
+		 name, why);
 }
 
 /* A parameter as a number: JSON numbers, or sizes such as "2M". */

@@ -2,6 +2,7 @@
 # walkbench plot on synthetic results files (tests/data/mkresults.bash).
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/../data/mkresults.bash"
+top=$(cd "$(dirname "$0")/../.." && pwd)
 
 # png_size FILE: "WIDTHxHEIGHT" from the PNG signature and IHDR chunk
 png_size() {
@@ -63,10 +64,10 @@ for p in tlb_reach walk_depth huge_speedup cow_faults shared_pt; do
 	check "every suite: $p.svg written" grep -q '</svg>' "$TMP/all/$p.svg"
 done
 check "overlay: one line per file" grep -q "^pages	all2 4K" "$TMP/all/tlb_reach.tsv"
-check "overlay: one column per file" grep -q "^stride	all	all2$" "$TMP/all/walk_depth.tsv"
+check "overlay: five columns per file" grep -q "^stride	all	all min	all max	all stable	all modes	all2	all2 min	" "$TMP/all/walk_depth.tsv"
 check "huge: speed-up at 256 MiB" grep -Pq "^256\t(5\.[89]|6\.[01])" "$TMP/all/huge_speedup.tsv"
 check "shared: measured and model bytes" grep -Pq "^16\t1114112\t1114112$" "$TMP/all/shared_pt.tsv"
-check "cow: faults per second" grep -Pq "^mode:first_write/page_size:4K\t2500000\t2500000$" "$TMP/all/cow_faults.tsv"
+check "cow: faults per second" grep -Pq "^mode:first_write/page_size:4K\t2500000\t2500000\t2500000\t1\t\t2500000\t" "$TMP/all/cow_faults.tsv"
 
 # default output directory: beside the results file
 expect_exit 0 "default --out" "$WB" plot "$TMP/tlb.json"
@@ -76,3 +77,49 @@ check "index.html: a fact checked against the model" \
 : >"$TMP/afile"
 expect_exit 2 "--out names a file: exit 2" "$WB" plot "$TMP/tlb.json" --out "$TMP/afile"
 one_line_error "--out names a file"
+
+# Unstable points: the processes that measured them disagree (bimodal:
+# passes from the third on 3.6 times slower, as when the host backs them
+# with other pages). mkresults' huge times: base 2 + ws/16, hugetlb
+# 2 + ws/256 (MiB).
+expect_exit 0 "unstable points: exit 0" "$WB" plot "$(mkresults reps=5 seed=4 'unstable=(pages:128/page_size:4K|backing:4/ws:16M|stride:1G)' >"$TMP/bim.json"; echo "$TMP/bim.json")" --out "$TMP/bim"
+d=$TMP/bim
+row() { awk -F'\t' -v x="$2" -v s="$3" '$1 == "pages" || $1 == "MiB" { cur = $2; next } cur == s && $1 == x' "$1"; }
+check "curve: unstable point has stable 0 and its modes" \
+	sh -c "row() { $(declare -f row | tail -n +2); }; row '$d/tlb_reach.tsv' 128 4K | grep -Pq '\t0\tunstable \([67]\.[0-9]\.\.7\.0 x2 \| 25\.[0-9]\.\.25\.[0-9] x3\)$'"
+check "curve: stable point has stable 1, its range around the median" \
+	awk -F'\t' '$1 == 64 && $5 == 1 && $3 <= $2 && $2 <= $4 && $4 / $3 < 1.05 { ok = 1 } END { exit !ok }' "$d/tlb_reach.tsv"
+check "curve: a line break (empty line) after the unstable point" \
+	awk 'prev ~ /^128\t/ && $0 == "" { ok = 1 } { prev = $0 } END { exit !ok }' "$d/tlb_reach.tsv"
+check "curve: no knee at the unstable point" sh -c "! grep -q '^128	' '$d/tlb_reach_knees.tsv'"
+check "curve: drawn hollow (open circle series)" grep -q 'pointtype hollow' "$top/plots/tlb_reach.gp"
+check "curve: the SVG has the unstable key and the count" \
+	sh -c "grep -q 'unstable (processes disagree): open, not joined' '$d/tlb_reach.svg' && grep -q '1 of 25 points unstable' '$d/tlb_reach.svg'"
+check "speed-up: unstable side gives class unstable and no ratio" \
+	grep -Pq '^16\tnan\tnan\tnan\tunstable\t' "$d/huge_speedup.tsv"
+check "speed-up: 256 MiB faster (6x)" grep -Pq '^256\t(5\.[89]|6\.[01])[0-9]*\t[0-9.]+\t[0-9.]+\tfaster\t' "$d/huge_speedup.tsv"
+check "speed-up: 1 MiB within 5% is same" grep -Pq '^1\t1\.0[0-9]*\t[0-9.]+\t[0-9.]+\tsame\t' "$d/huge_speedup.tsv"
+check "bars: unstable bar has stable 0 and modes" grep -Pq '^1G\t[0-9.]+\t[0-9.]+\t[0-9.]+\t0\tunstable \(' "$d/walk_depth.tsv"
+check "index.html: counts the unstable points of the TLB plot" grep -q '1 of 25 points unstable' "$d/index.html"
+check "index.html: names the unstable point with its modes" \
+	grep -Eq '<li>tlb_reach/pages:128/page_size:4K: unstable \([67]\.[0-9]\.\.7\.0 x2 \| 25' "$d/index.html"
+check "index.html: the missing ratio with both sides" \
+	grep -q '<li>huge_access/pattern:1/backing:4/ws:16M: no ratio: base 3.0[0-9]*, huge unstable (' "$d/index.html"
+check "index.html: a plot without unstable points says so" grep -q 'All 4 points stable' "$d/index.html"
+# slower: huge pages 20% slower than base at every working set
+python3 - "$TMP/all.json" "$TMP/slow.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+base = {}
+for b in d["benchmarks"]:
+    if b.get("kernel") == "huge_access" and b["params"]["backing"] == 1:
+        base.setdefault(b["params"]["ws"], []).append(b)
+for b in d["benchmarks"]:
+    if b.get("kernel") == "huge_access" and b["params"]["backing"] == 4:
+        for k in ("real_time", "cpu_time", "ns_per_access"):
+            b[k] = base[b["params"]["ws"]][0]["real_time"] * 1.2
+json.dump(d, open(sys.argv[2], "w"))
+PY
+expect_exit 0 "huge pages slower: exit 0" "$WB" plot "$TMP/slow.json" --out "$TMP/slow"
+check "speed-up: 20% slower everywhere is slower" \
+	sh -c "test \$(grep -Pc '^[0-9]+\t0\.8[0-9]*\t[0-9.]+\t[0-9.]+\tslower\t' '$TMP/slow/huge_speedup.tsv') = 5"

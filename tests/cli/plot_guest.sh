@@ -82,7 +82,11 @@ ratio=$(awk -F'\t' '$2 ~ /^page_size:4K\/pages:16/ { print $3 }' "$out/guest_rat
 check "ratio 1.5 (within 1%) for tlb_reach/page_size:4K/pages:16 (got '$ratio')" \
 	awk -v r="$ratio" 'BEGIN { exit !(r != "" && r > 1.485 && r < 1.515) }'
 check "model 2D/1D reference beside it (4 -> 24 refs: 6)" \
-	grep -Pq "^0\tpage_size:4K/pages:16\t[0-9.]+\t[0-9.]+\t[0-9.]+\t4\t24\t6$" "$out/guest_ratio.tsv"
+	grep -Pq "^0\tpage_size:4K/pages:16\t[0-9.]+\t[0-9.]+\t[0-9.]+\t4\t24\t6\t[0-9.]+\t[0-9.]+$" "$out/guest_ratio.tsv"
+# guest = native x 1.5 process by process: every pair of processes' ratio
+# lies around 1.5, within the processes' own spread
+check "ratio range over processes brackets 1.5" \
+	awk -F'\t' '$2 ~ /^page_size:4K\/pages:16/ && $9 <= 1.5 * 1.001 && $10 >= 1.5 * 0.999 && $9 > 0.5 && $10 < 4.5 { ok = 1 } END { exit !ok }' "$out/guest_ratio.tsv"
 check "only the KVM guest is drawn" test "$(grep -c "^[0-9]" "$out/guest_ratio.tsv")" = 1
 check "emulated guest: reason on stderr" \
 	grep -qF "walkbench: guest tcg is emulated (TCG): its timings are not a virtualization cost" "$TMP/err"

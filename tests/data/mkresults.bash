@@ -13,6 +13,9 @@
 # host backs one process's memory with other pages; without passes, every
 # third repetition), slow (absent: the benchmarks whose name contains it
 # take 1.2x the time in every pass).
+# unstable (a regular expression: benchmarks whose name matches it are
+# unstable, their passes from the third on unstable_x (3.6) times slower,
+# as when the host backs those processes with other page sizes).
 # Noise is +-1% multiplicative from awk's seeded generator.
 # shellcheck shell=bash
 mkresults() {
@@ -27,6 +30,8 @@ function bench(name, kern, suite, params, ns, unitf, extra,   r, t, sum, v, med)
 		t = ns * noise()
 		if (bim != "" && index(name, bim) && (npass == "none" ? r : r % npass) % 3 == 2) t *= 4
 		if (slow != "" && index(name, slow)) t *= 1.2
+		if (uns != "" && name ~ uns && (npass == "none" ? r : r % npass) >= 2)
+			t *= unsx
 		v[r] = t; sum += t
 		sep()
 		printf "    {\"name\": \"%s\", \"family_index\": %d, \"per_family_instance_index\": 0, \"run_name\": \"%s\", \"run_type\": \"iteration\", \"repetitions\": %d, \"repetition_index\": %d, \"threads\": 1, \"iterations\": 100000, \"real_time\": %.6f, \"cpu_time\": %.6f, \"time_unit\": \"ns\", \"kernel\": \"%s\", \"suite\": \"%s\", \"params\": %s, \"page_size_verified\": %s, \"%s\": %.6f%s%s}", \
@@ -47,6 +52,7 @@ BEGIN {
 	for (i = 1; i <= n; i++) { split(kvs[i], p, "="); A[p[1]] = p[2] }
 	reps = kv("reps", 3); srand(kv("seed", 1)); scale = kv("tlb_scale", 1)
 	npass = kv("passes", reps); bim = kv("bimodal", ""); slow = kv("slow", "")
+	uns = kv("unstable", ""); unsx = kv("unstable_x", 3.6)
 	psv = kv("psv", "true"); suites = kv("suites", "tlb,walk,huge,cow,shared")
 	printf "{\n  \"context\": {\n    \"date\": \"2026-11-25T04:00:00+00:00\", \"host_name\": \"%s\", \"executable\": \"build/walkbench\", \"num_cpus\": 2, \"mhz_per_cpu\": 2000, \"cpu_scaling_enabled\": false, \"caches\": [], \"load_avg\": [0.1, 0.1, 0.1], \"library_build_type\": \"release\",\n", kv("host", "testhost")
 	printf "    \"walkbench\": {\"version\": \"0.1.0\", \"git_commit\": \"0123456789ab\", \"command_line\": \"walkbench run --quick\", \"complete\": %s, \"pinned\": true, \"pinned_cpu\": 1, \"pmu\": \"none: no hardware PMU\", \"gb_library_build_type\": \"release\", \"repetitions\": %d, \"min_time_s\": 0.05, \"emulated\": %s,%s\n", kv("complete", "true"), reps, kv("emulated", "false"), \

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Huge-vs-base agreement: two `run huge --quick` runs, each plotted; for
+# every huge-vs-base point (series and working set) in both runs' speed-up
+# table (huge_speedup.tsv), the class of its verdict in each run (faster,
+# same within 5%, slower, unstable: wb_versus), then
+# "agreement: K of N points (P%)". Exit 1 below 90%, 3 when there is
+# nothing to compare.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+WB=${WB:-$top/build/walkbench}
+if ! command -v gnuplot >/dev/null; then
+	echo "SKIP: gnuplot not installed (Debian package gnuplot-nox)"
+	exit 0
+fi
+tmp=$(mktemp -d /tmp/wb-perf.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+for i in 1 2; do
+	"$WB" run huge --quick --out "$tmp/$i.json" >"$tmp/run$i.log" 2>&1
+	rc=$?
+	# skipped or untrusted instances still leave the others' records
+	if [ ! -s "$tmp/$i.json" ]; then
+		echo "run $i wrote no results (exit $rc): $(tail -n 1 "$tmp/run$i.log")"
+		exit 3
+	fi
+	"$WB" plot "$tmp/$i.json" --out "$tmp/p$i" >/dev/null 2>"$tmp/plot$i.log" || {
+		echo "plot $i failed: $(head -n 1 "$tmp/plot$i.log")"
+		exit 3
+	}
+	if [ ! -s "$tmp/p$i/huge_speedup.tsv" ]; then
+		echo "run $i has no huge-vs-base pair (see $(grep -c skipped "$tmp/$i.json") skipped instances)"
+		exit 3
+	fi
+done
+# "series @ x MiB"<TAB>class for each row of a speed-up table, sorted
+classes() {
+	awk -F'\t' '$1 == "MiB" || $1 == "ws" { series = $2; next }
+		NF >= 5 { print series " @ " $1 " MiB\t" $5 }' "$1" | LC_ALL=C sort
+}
+classes "$tmp/p1/huge_speedup.tsv" >"$tmp/c1"
+classes "$tmp/p2/huge_speedup.tsv" >"$tmp/c2"
+# joined on the sorted key, shown by series and working set
+LC_ALL=C join -t "$(printf '\t')" "$tmp/c1" "$tmp/c2" | sort -t@ -k1,1 -k2n |
+	awk -F'\t' '{ n++; same = $2 == $3; k += same
+		printf "%-60s %-9s %-9s%s\n", $1, $2, $3, same ? "" : "  differs" }
+	END {
+		if (!n) { print "agreement: no point in both runs"; exit 3 }
+		p = 100 * k / n
+		printf "agreement: %d of %d points (%.1f%%)\n", k, n, p
+		exit p < 90 ? 1 : 0
+	}'
