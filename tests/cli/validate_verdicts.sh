@@ -8,7 +8,8 @@
 # when the curve has another step within that the level rules set aside; a
 # deeper walk significantly faster FAILs its ordering, and timing checks
 # are decided together (Holm); a crashed instance is INCONCLUSIVE, not a
-# PASS and not a missing source.
+# PASS and not a missing source; on an emulated CPU every check that reads
+# a timing is NOT CHECKABLE HERE while the exact facts are still judged.
 source "$(dirname "$0")/../lib.sh"
 
 cat >"$TMP/gen.py" <<'PY'
@@ -29,9 +30,9 @@ class F:
             s.benches.append({"name": name, "run_name": name, "run_type": "iteration",
                               "repetitions": len(times), "repetition_index": r, "real_time": ns,
                               "time_unit": "ns", "kernel": kernel, "params": params, field: ns})
-    def dump(s, path, env=None):
+    def dump(s, path, env=None, emulated=False):
         json.dump({"context": {"walkbench": {"version": "t", "instances": s.insts,
-                                             "env": env or {}}},
+                                             "env": env or {}, "emulated": emulated}},
                    "benchmarks": s.benches}, open(path, "w"))
 PTS = [8, 11, 16, 23, 32, 45, 64, 91, 128, 181, 256, 362, 512, 724, 1024, 1448, 2048,
        2896, 4096, 5793, 8192]
@@ -106,11 +107,30 @@ elif what == "knee_ambiguous":
         f.bench(n, "tlb_reach", params, [ns + 0.001 * r for r in range(8)])
     f.dump(path, {"l2_size_bytes": 1448 * 64, "l2_line_bytes": 64})
     sys.exit(0)
+elif what == "emulated":
+    # every timing check here would FAIL on a real CPU: a knee at half
+    # the prediction, a deeper stride faster, huge pages slower, a clock
+    # ratio three times the prediction; the exact fact still PASSes
+    curve(f, 2048, "knee", 0.25)
+    walk(f, 4096, times=[10, 10.1, 10.2])
+    walk(f, 2 << 20, times=[5, 5.1, 5.2])
+    for b, t in ((1, [10, 10.1, 10.2]), (2, [30, 30.1, 30.2])):
+        n = "huge_access/pattern:1/backing:%d/ws:4M" % b
+        params = {"pattern": 1, "backing": b, "ws": 4 << 20}
+        f.inst(n, "huge_access", params)
+        f.bench(n, "huge_access", params, t)
+    f.inst("demand_zero/mib:16/page_size:4K/phase:1", "demand_zero",
+           {"mib": 16, "page_size": "4K", "phase": 1},
+           facts={"read_minor_faults": 4096.0, "kernel_vs_ref_ns_ratio": 3.0},
+           items=[item("read_minor_faults", 4096), item("kernel_vs_ref_ns_ratio", 1, "rel", 0.1)])
+    f.insts[-1]["fact_sources"]["kernel_vs_ref_ns_ratio"] = "timing"
+    f.dump(path, emulated=True)
+    sys.exit(0)
 f.dump(path)
 PY
 gen() { python3 "$TMP/gen.py" "$1" "$TMP/$1.json"; }
 for f in nopmu nothing order_fail family3 family4 failed knee_step knee_far knee_far_rel50 \
-	knee_noisy knee_ambiguous; do
+	knee_noisy knee_ambiguous emulated; do
 	gen $f
 done
 
@@ -169,3 +189,21 @@ check "INCONCLUSIVE with the confidence" grep -Eq \
 expect_exit 0 "the TLB's step set aside as a cache's: no FAIL" "$WB" validate "$TMP/knee_ambiguous.json"
 check "INCONCLUSIVE naming both steps" grep -Eq \
 	"l2_tlb_reach_pages +1024 +4096 +knee 25%\|step +INCONCLUSIVE .*outside, but the step at \[1024, 1448\) .* rises from 1024, within" "$TMP/out"
+
+expect_exit 0 "emulated CPU: no timing check FAILs" "$WB" validate --json "$TMP/emulated.json"
+check "emulated CPU: every timing check NOT CHECKABLE, exact facts judged" python3 -c "
+import json
+j = json.load(open('$TMP/out'))
+by = {}
+for r in j['rows']:
+    by.setdefault(r['quantity'], []).append(r)
+timed = ['l1_dtlb_reach_pages', 'l2_tlb_reach_pages', 'ns_ge_shallower_stride',
+         'ns_huge_le_base', 'kernel_vs_ref_ns_ratio']
+for q in timed:
+    assert by.get(q), (q, sorted(by))
+    for r in by[q]:
+        assert r['verdict'] == 'NOT CHECKABLE HERE' and r['source'] == 'emulated CPU (TCG)', r
+for q in ('read_minor_faults', 'vmpte_delta_bytes'):
+    assert by[q] and all(r['verdict'] == 'PASS' for r in by[q]), by[q]
+assert j['fail'] == 0, j
+"
