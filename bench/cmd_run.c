@@ -252,11 +252,12 @@ static int pick_grid(struct run_args *a, const struct run_cli *c)
 
 	if (c->grid) {
 		a->grid = (enum wb_grid)(c->grid - 1);
-		a->grid_reason = a->grid == WB_GRID_FUNCTIONAL
-					 ? "--grid functional: the fewest points "
-					   "that exercise every fact and check"
-					 : "--grid sweep: every point of the "
-					   "sweeps";
+		a->grid_reason =
+			a->grid == WB_GRID_FUNCTIONAL
+				? "--grid functional: the fewest points "
+				  "that exercise every fact and check"
+				: "--grid sweep: every point of the "
+				  "sweeps";
 		return 0;
 	}
 	/* only a quick run can be functional by default: the probe is
@@ -322,20 +323,20 @@ static int parse_args(struct run_args *a, int argc, char **argv, bool *help)
 	a->timeout_s = c.timeout_s;
 	a->mem_fraction = c.mem_fraction;
 	/* facts do not vary from one repetition or process to the next */
-	a->opts.reps = c.reps			      ? c.reps
+	a->opts.reps = c.reps			       ? c.reps
 		       : a->grid == WB_GRID_FUNCTIONAL ? 1
-		       : a->opts.quick		      ? 3
-						      : 9;
+		       : a->opts.quick		       ? 3
+						       : 9;
 	if (c.passes > a->opts.reps)
 		return wb_error(WB_EXIT_USAGE,
 				"--passes %d: more passes than repetitions "
 				"(%d)",
 				c.passes, a->opts.reps);
 	/* quick runs feed the CI gate: one repetition per process */
-	a->passes = c.passes			   ? c.passes
+	a->passes = c.passes			    ? c.passes
 		    : a->grid == WB_GRID_FUNCTIONAL ? 1
-		    : a->opts.quick		   ? a->opts.reps
-						   : (a->opts.reps < 3 ? a->opts.reps : 3);
+		    : a->opts.quick		    ? a->opts.reps
+				    : (a->opts.reps < 3 ? a->opts.reps : 3);
 	a->opts.min_time_s = c.min_time_s > 0 ? c.min_time_s
 					      : (a->opts.quick ? 0.02 : 0.1);
 	return 0;

@@ -49,7 +49,7 @@ enum wb_grid {
 };
 
 #define WB_GRID_EMULATED_WHY                                                   \
-	"emulated: timings are not results; the fewest points that "        \
+	"emulated: timings are not results; the fewest points that "           \
 	"exercise every fact and check"
 
 const char *wb_grid_name(enum wb_grid g);

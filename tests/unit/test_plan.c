@@ -121,9 +121,9 @@ static void plans(const struct wb_kernel *k, struct wb_plan *quick,
 {
 	char err[128];
 
-	assert_int_equal(wb_plan_add_kernel(quick, k, true, ov, nov, err,
-					    sizeof(err)),
-			 0);
+	assert_int_equal(
+		wb_plan_add_kernel(quick, k, true, ov, nov, err, sizeof(err)),
+		0);
 	assert_int_equal(wb_plan_add_grid(func, k, false, WB_GRID_FUNCTIONAL,
 					  ov, nov, err, sizeof(err)),
 			 0);
@@ -222,13 +222,17 @@ static void test_functional_instances(void **st)
 		  { "walk_pwc/upper_entries:16/pages:8192",
 		    "walk_pwc/upper_entries:8192/pages:8192" } },
 		/* procs 1 and 4 for each backing and alignment */
-		{ "shared_map", 2 * 5 * 2, { "shared_map/procs:1/backing:1/mib:16/align:1" } },
+		{ "shared_map",
+		  2 * 5 * 2,
+		  { "shared_map/procs:1/backing:1/mib:16/align:1" } },
 		/* all choices: nothing swept over a range */
 		{ "walk_depth", 5, { "walk_depth/stride:4K/pages:8192" } },
 		{ "cow_storm",
 		  12,
 		  { "cow_storm/mib:32/page_size:2M/writer:3/percent:10" } },
-		{ "demand_zero", 6, { "demand_zero/mib:16/page_size:2M/phase:3" } },
+		{ "demand_zero",
+		  6,
+		  { "demand_zero/mib:16/page_size:2M/phase:3" } },
 	};
 
 	(void)st;
