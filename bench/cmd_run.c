@@ -23,6 +23,7 @@
 #include "results/results.h"
 #include "runner/runner.h"
 #include "core/topo.h"
+#include "core/env.h"
 
 struct run_args {
 	const char *names[WB_RUN_MAX_NAMES];
@@ -34,14 +35,24 @@ struct run_args {
 	const char *out, *results_dir;
 	double timeout_s, mem_fraction;
 	int passes; /* children per instance, each with a share of reps */
+	enum wb_grid grid;
+	const char *grid_reason;
 	int json;
 	const char *cmd; /* the verb, for errors: "run", "vm run" */
 	char cmdline[1024];
 };
 
+/* auto first; then in the order of enum wb_grid */
+static const char *const grids[] = { "auto", "sweep", "functional", NULL };
+
 static const struct wb_opt run_opts[] = {
 	{ WB_FLAG("--quick", struct run_cli, quick),
 	  .help = "fewer points and repetitions (3)" },
+	{ WB_CHOICE("--grid", struct run_cli, grid, grids),
+	  .help = "the parameters' points: sweep, or functional (the fewest "
+		  "that exercise every fact and check, one repetition, one "
+		  "pass, quick values). auto: functional for --quick on an "
+		  "emulated (TCG) machine, else sweep" },
 	{ WB_INT("--reps", struct run_cli, reps, 1, 1000),
 	  .help = "repetitions per instance (default 9)" },
 	{ WB_INT("--passes", struct run_cli, passes, 1, 1000),
@@ -233,6 +244,33 @@ int run_params_valid(const char *cmd, const char *const *names, int nnames,
 	return take_params(&a, params, nparams);
 }
 
+/* The grid asked for, or the default for this machine (wb_grid_default()). */
+static int pick_grid(struct run_args *a, const struct run_cli *c)
+{
+	struct wb_sysinfo sys;
+	bool emulated = false;
+
+	if (c->grid) {
+		a->grid = (enum wb_grid)(c->grid - 1);
+		a->grid_reason =
+			a->grid == WB_GRID_FUNCTIONAL
+				? "--grid functional: the fewest points "
+				  "that exercise every fact and check"
+				: "--grid sweep: every point of the "
+				  "sweeps";
+		return 0;
+	}
+	/* only a quick run can be functional by default: the probe is
+	 * spared otherwise */
+	if (c->quick) {
+		if (wb_env_probe(&sys))
+			return WB_EXIT_USAGE;
+		emulated = wb_env_emulated(&sys);
+	}
+	a->grid = wb_grid_default(c->quick, emulated, &a->grid_reason);
+	return 0;
+}
+
 /* Returns 0, or the exit code; *help when --help was printed. */
 static int parse_args(struct run_args *a, int argc, char **argv, bool *help)
 {
@@ -270,7 +308,10 @@ static int parse_args(struct run_args *a, int argc, char **argv, bool *help)
 	err = take_params(a, c.params, c.nparams);
 	if (err)
 		return err;
-	a->opts.quick = c.quick;
+	err = pick_grid(a, &c);
+	if (err)
+		return err;
+	a->opts.quick = c.quick || a->grid == WB_GRID_FUNCTIONAL;
 	a->opts.allow_settings = c.allow_settings;
 	a->opts.cpu = c.cpu;
 	a->opts.seed = (unsigned int)c.seed;
@@ -281,15 +322,20 @@ static int parse_args(struct run_args *a, int argc, char **argv, bool *help)
 	a->results_dir = c.results_dir;
 	a->timeout_s = c.timeout_s;
 	a->mem_fraction = c.mem_fraction;
-	a->opts.reps = c.reps ? c.reps : (a->opts.quick ? 3 : 9);
+	/* facts do not vary from one repetition or process to the next */
+	a->opts.reps = c.reps			       ? c.reps
+		       : a->grid == WB_GRID_FUNCTIONAL ? 1
+		       : a->opts.quick		       ? 3
+						       : 9;
 	if (c.passes > a->opts.reps)
 		return wb_error(WB_EXIT_USAGE,
 				"--passes %d: more passes than repetitions "
 				"(%d)",
 				c.passes, a->opts.reps);
 	/* quick runs feed the CI gate: one repetition per process */
-	a->passes = c.passes	    ? c.passes
-		    : a->opts.quick ? a->opts.reps
+	a->passes = c.passes			    ? c.passes
+		    : a->grid == WB_GRID_FUNCTIONAL ? 1
+		    : a->opts.quick		    ? a->opts.reps
 				    : (a->opts.reps < 3 ? a->opts.reps : 3);
 	a->opts.min_time_s = c.min_time_s > 0 ? c.min_time_s
 					      : (a->opts.quick ? 0.02 : 0.1);
@@ -316,8 +362,9 @@ static int make_plan(struct run_args *a, struct wb_plan *plan)
 
 		if (!selected(a, wb_kernels[i]))
 			continue;
-		e = wb_plan_add_kernel(plan, wb_kernels[i], a->opts.quick,
-				       a->ov, (size_t)a->nov, err, sizeof(err));
+		e = wb_plan_add_grid(plan, wb_kernels[i], a->opts.quick,
+				     a->grid, a->ov, (size_t)a->nov, err,
+				     sizeof(err));
 		if (e)
 			return wb_error(WB_EXIT_USAGE, "%s",
 					err[0] ? err : strerror(-e));
@@ -426,6 +473,8 @@ int cmd_run(int argc, char **argv)
 	r.mem_fraction = a.mem_fraction;
 	r.path = path;
 	r.cmdline = a.cmdline;
+	r.grid = wb_grid_name(a.grid);
+	r.grid_reason = a.grid_reason;
 	r.stop = wb_signals_caught_flag();
 	r.report = run_report;
 	r.report_arg = &rep;

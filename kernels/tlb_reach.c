@@ -217,7 +217,9 @@ static const struct wb_param tlb_params[] = {
 	  .hi = 512u << 10,
 	  .quick_hi = 512u << 10,
 	  .per_octave = 4,
-	  .quick_per_octave = 2 },
+	  .quick_per_octave = 2,
+	  /* the page count moves only the knees, which are timings */
+	  .functional = WB_FUNC_LOWEST },
 	{ 0 },
 };
 

@@ -335,6 +335,38 @@ static bool usable(json_t *inst, struct wb_vrow *r)
 	return false;
 }
 
+/*
+ * Under an emulated CPU (context.walkbench.emulated: qemu's TCG) every
+ * time is the emulator's: a check that reads a timing (a knee, huge vs
+ * base, an order over a parameter, a fact read by the clock) is NOT
+ * CHECKABLE HERE. False, with the row saying so, when @emulated.
+ */
+static bool timing_checkable(bool emulated, struct wb_vrow *r)
+{
+	if (!emulated)
+		return true;
+	r->verdict = WB_NOT_CHECKABLE;
+	say(r->source, sizeof(r->source), "emulated CPU (TCG)");
+	say(r->why, sizeof(r->why),
+	    "a timing, and every time of an emulated CPU is the emulator's");
+	return false;
+}
+
+static bool file_emulated(json_t *root)
+{
+	return json_is_true(json_object_get(
+		json_object_get(json_object_get(root, "context"), "walkbench"),
+		"emulated"));
+}
+
+/* The fact @q of @inst was read by the clock (source "timing"). */
+static bool fact_timed(json_t *inst, const char *q)
+{
+	const char *src = str(json_object_get(inst, "fact_sources"), q);
+
+	return strstr(src, "timing") != NULL;
+}
+
 static void judge(struct wb_vrow *r, json_t *item, double measured)
 {
 	const char *kind = str(item, "tolerance");
@@ -772,7 +804,9 @@ static void item_row(json_t *root, json_t *inst, const struct wb_kernel *k,
 	size_t m;
 
 	if (json_is_number(fact)) {
-		judge(r, item, json_number_value(fact));
+		if (timing_checkable(fact_timed(inst, q) && file_emulated(root),
+				     r))
+			judge(r, item, json_number_value(fact));
 		return;
 	}
 	m = bench_values(root, str(inst, "name"), q, v, REPS_MAX);
@@ -1018,7 +1052,8 @@ static int huge_vs_base(json_t *root, json_t *insts, const char *file,
 			return -ENOMEM;
 		snprintf(r->tol, sizeof(r->tol), "max +%.0f%%, U test",
 			 100 * WB_VALIDATE_TIME_SLACK);
-		if (!usable(a, r) || !usable(b, r))
+		if (!usable(a, r) || !usable(b, r) ||
+		    !timing_checkable(file_emulated(root), r))
 			continue;
 		na = bench_values(root, str(a, "name"), x->metric, ta,
 				  REPS_MAX);
@@ -1103,13 +1138,13 @@ static int order_by_param(json_t *root, json_t *insts, const char *file,
 			r = add(t, file, k->name, names[hi], x->row);
 			if (!r)
 				return -ENOMEM;
-			if (unstable_pair(root, inst[lo], inst[hi], &st_lo,
-					  &st_hi, r)) {
-				snprintf(r->tol, sizeof(r->tol),
-					 "min -%.0f%%, U test",
-					 100 * WB_VALIDATE_TIME_SLACK);
+			snprintf(r->tol, sizeof(r->tol), "min -%.0f%%, U test",
+				 100 * WB_VALIDATE_TIME_SLACK);
+			if (!timing_checkable(file_emulated(root), r))
 				continue;
-			}
+			if (unstable_pair(root, inst[lo], inst[hi], &st_lo,
+					  &st_hi, r))
+				continue;
 			err = time_claim(r, ts[hi], nt[hi], ts[lo], nt[lo],
 					 1 - WB_VALIDATE_TIME_SLACK, false);
 			if (err)
@@ -1117,8 +1152,6 @@ static int order_by_param(json_t *root, json_t *insts, const char *file,
 			r->has_pred = r->has_meas = true;
 			r->predicted = wb_cp_median(ts[lo], nt[lo]);
 			r->measured = wb_cp_median(ts[hi], nt[hi]);
-			snprintf(r->tol, sizeof(r->tol), "min -%.0f%%, U test",
-				 100 * WB_VALIDATE_TIME_SLACK);
 			say(r->why, sizeof(r->why),
 			    "%.2f ns vs %.2f ns at %.23s (medians, predicted "
 			    "column)",
@@ -1199,7 +1232,8 @@ int wb_validate_file(json_t *root, const char *file, struct wb_vtable *t)
 
 				snprintf(r->params + l, sizeof(r->params) - l,
 					 " (all %s)", xp);
-				knee_row(root, k, ps, kx, item, r);
+				if (timing_checkable(file_emulated(root), r))
+					knee_row(root, k, ps, kx, item, r);
 			} else if (usable(inst, r)) {
 				item_row(root, inst, k, item, r);
 			}

@@ -60,6 +60,11 @@ int wb_env_probe(struct wb_sysinfo *s);
  */
 int wb_env_apply_identity(struct wb_sysinfo *s, const char *spec, char *bad,
 			  size_t len);
+/*
+ * The CPU is emulated (qemu's TCG: CPUID's hypervisor vendor
+ * "TCGTCGTCGTCG"): every time measured here is the emulator's.
+ */
+bool wb_env_emulated(const struct wb_sysinfo *s);
 /* A new JSON object for the results context; NULL on allocation failure. */
 struct json_t *wb_env_to_json(const struct wb_sysinfo *s);
 

@@ -49,6 +49,20 @@ enum wb_status {
 };
 
 /*
+ * What the functional grid (runner/plan.h) keeps of a swept numeric
+ * parameter. Every choice of a parameter with choices[] is kept: a page
+ * size, a backing, a phase or a writer changes what is checked.
+ */
+enum wb_functional {
+	/* the smallest and the largest value admit() keeps: the extremes
+	 * of what the exact facts (page-table bytes, faults) depend on */
+	WB_FUNC_ENDS,
+	/* the smallest only: the parameter moves nothing but timings (a
+	 * knee's position), which an emulated machine does not measure */
+	WB_FUNC_LOWEST,
+};
+
+/*
  * A parameter. A run without an explicit value sweeps it: over choices[]
  * when given (page sizes), else over [lo, hi] (quick: [lo, quick_hi]) with
  * per_octave points per doubling, every power of two included. A parameter
@@ -62,6 +76,7 @@ struct wb_param {
 	uint64_t lo, hi, quick_hi;
 	unsigned int per_octave, quick_per_octave;
 	const uint64_t *choices; /* 0-terminated */
+	enum wb_functional functional; /* swept numeric parameters only */
 };
 
 struct wb_sysinfo; /* harness/core/env.h */

@@ -101,22 +101,29 @@ static int values_for(const struct wb_param *p, bool quick, uint64_t *out)
 	return 1;
 }
 
-static int plan_push(struct wb_plan *plan, const struct wb_kernel *k,
-		     const uint64_t *param)
+/* Room for one more instance, or NULL. */
+static struct wb_instance *plan_grow(struct wb_plan *plan)
 {
-	struct wb_instance *in;
-	size_t off;
-
 	if (plan->n == plan->cap) {
 		size_t cap = plan->cap ? plan->cap * 2 : 64;
 		void *p = realloc(plan->inst, cap * sizeof(*plan->inst));
 
 		if (!p)
-			return -ENOMEM;
+			return NULL;
 		plan->inst = p;
 		plan->cap = cap;
 	}
-	in = &plan->inst[plan->n++];
+	return &plan->inst[plan->n++];
+}
+
+static int plan_push(struct wb_plan *plan, const struct wb_kernel *k,
+		     const uint64_t *param)
+{
+	struct wb_instance *in = plan_grow(plan);
+	size_t off;
+
+	if (!in)
+		return -ENOMEM;
 	memset(in, 0, sizeof(*in));
 	in->kernel = k;
 	memcpy(in->param, param, sizeof(in->param));
@@ -199,6 +206,116 @@ int wb_plan_add_kernel(struct wb_plan *plan, const struct wb_kernel *k,
 			break;
 	}
 	return 0;
+}
+
+const char *wb_grid_name(enum wb_grid g)
+{
+	return g == WB_GRID_FUNCTIONAL ? "functional" : "sweep";
+}
+
+int wb_grid_parse(const char *s, enum wb_grid *g)
+{
+	if (!strcmp(s, "sweep"))
+		*g = WB_GRID_SWEEP;
+	else if (!strcmp(s, "functional"))
+		*g = WB_GRID_FUNCTIONAL;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+enum wb_grid wb_grid_default(bool quick, bool emulated, const char **why)
+{
+	/* Under emulation every timing is the emulator's, so a sweep's
+	 * points add time but no result; a full run keeps them for whoever
+	 * asked for one anyway. */
+	if (quick && emulated) {
+		*why = WB_GRID_EMULATED_WHY;
+		return WB_GRID_FUNCTIONAL;
+	}
+	*why = quick ? "every point of the quick sweeps"
+		     : "every point of the sweeps";
+	return WB_GRID_SWEEP;
+}
+
+/* A numeric parameter the quick grid sweeps over a range (not choices). */
+static bool ranged(const struct wb_param *p)
+{
+	return !p->choices && p->quick_per_octave;
+}
+
+static bool overridden(const struct wb_kernel *k, const struct wb_override *ov,
+		       size_t nov, int pi)
+{
+	for (size_t i = 0; i < nov; i++)
+		if ((!ov[i].kernel || ov[i].kernel == k) &&
+		    wb_param_index(k, ov[i].name) == pi)
+			return true;
+	return false;
+}
+
+/*
+ * Does the functional grid keep instance @i of @all (one kernel's quick
+ * plan)? For each free ranged parameter, its value must be an end of the
+ * values the instances with every other parameter equal take.
+ */
+static bool functional_keeps(const struct wb_plan *all, size_t i,
+			     const bool *free_, int np)
+{
+	const struct wb_instance *in = &all->inst[i];
+	const struct wb_param *params = in->kernel->params;
+
+	for (int p = 0; p < np; p++) {
+		uint64_t lo = UINT64_MAX, hi = 0, v = in->param[p];
+
+		if (!free_[p])
+			continue;
+		for (size_t j = 0; j < all->n; j++) {
+			const uint64_t *o = all->inst[j].param;
+			bool same = true;
+
+			for (int q = 0; q < np && same; q++)
+				same = q == p || o[q] == in->param[q];
+			if (!same)
+				continue;
+			lo = o[p] < lo ? o[p] : lo;
+			hi = o[p] > hi ? o[p] : hi;
+		}
+		if (v != lo &&
+		    (params[p].functional == WB_FUNC_LOWEST || v != hi))
+			return false;
+	}
+	return true;
+}
+
+int wb_plan_add_grid(struct wb_plan *plan, const struct wb_kernel *k,
+		     bool quick, enum wb_grid grid,
+		     const struct wb_override *ov, size_t nov, char *err,
+		     size_t errlen)
+{
+	bool free_[WB_MAX_PARAMS] = { false };
+	struct wb_plan all = { 0 };
+	int np = 0, e;
+
+	if (grid == WB_GRID_SWEEP)
+		return wb_plan_add_kernel(plan, k, quick, ov, nov, err, errlen);
+	e = wb_plan_add_kernel(&all, k, true, ov, nov, err, errlen);
+	for (; !e && k->params && k->params[np].name; np++)
+		free_[np] = ranged(&k->params[np]) &&
+			    !overridden(k, ov, nov, np);
+	for (size_t i = 0; !e && i < all.n; i++) {
+		struct wb_instance *in;
+
+		if (!functional_keeps(&all, i, free_, np))
+			continue;
+		in = plan_grow(plan);
+		if (!in)
+			e = -ENOMEM;
+		else
+			*in = all.inst[i];
+	}
+	wb_plan_free(&all);
+	return e;
 }
 
 void wb_plan_free(struct wb_plan *plan)

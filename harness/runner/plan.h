@@ -33,6 +33,39 @@ struct wb_override {
 int wb_plan_add_kernel(struct wb_plan *plan, const struct wb_kernel *k,
 		       bool quick, const struct wb_override *ov, size_t nov,
 		       char *err, size_t errlen);
+
+/*
+ * Which points of the parameters a run measures. The functional grid is
+ * for machines whose timings are not results (an emulated guest): of the
+ * quick sweep it keeps every choice of a parameter with choices[] and, of
+ * each swept numeric parameter, what its wb_param.functional says (the
+ * smallest and largest admitted values, or the smallest), for each
+ * combination of the other parameters. A parameter fixed with --param is
+ * kept as given.
+ */
+enum wb_grid {
+	WB_GRID_SWEEP,
+	WB_GRID_FUNCTIONAL,
+};
+
+#define WB_GRID_EMULATED_WHY                                                   \
+	"emulated: timings are not results; the fewest points that "           \
+	"exercise every fact and check"
+
+const char *wb_grid_name(enum wb_grid g);
+/* -EINVAL for a name that is no grid */
+int wb_grid_parse(const char *s, enum wb_grid *g);
+/*
+ * The grid of a run that asks for none, and in *why the reason the
+ * results give for it: functional for a quick run on an emulated machine,
+ * else the sweep. The one place the rule is stated.
+ */
+enum wb_grid wb_grid_default(bool quick, bool emulated, const char **why);
+/* wb_plan_add_kernel() on @grid; the functional grid is a quick one */
+int wb_plan_add_grid(struct wb_plan *plan, const struct wb_kernel *k,
+		     bool quick, enum wb_grid grid,
+		     const struct wb_override *ov, size_t nov, char *err,
+		     size_t errlen);
 void wb_plan_free(struct wb_plan *plan);
 
 /* The values a sweep takes: @per_octave points per doubling in [lo, hi],

@@ -129,7 +129,14 @@ static json_t *run_context(const struct wb_runner *r)
 	if (wb) {
 		json_object_set_new(wb, "hypervisor",
 				    json_string(r->sys.hypervisor));
-		json_object_set_new(wb, "emulated", json_false());
+		/* a guest's host labels it again, knowing its accelerator */
+		json_object_set_new(wb, "emulated",
+				    json_boolean(wb_env_emulated(&r->sys)));
+		json_object_set_new(wb, "grid",
+				    json_string(r->grid ? r->grid : "sweep"));
+		if (r->grid_reason)
+			json_object_set_new(wb, "grid_reason",
+					    json_string(r->grid_reason));
 		if (o->test_delay_pct)
 			json_object_set_new(wb, "test_delay_pct",
 					    json_integer(o->test_delay_pct));

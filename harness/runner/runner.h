@@ -71,6 +71,9 @@ struct wb_runner {
 	double mem_fraction; /* of physical memory an instance may map */
 	const char *path; /* the results file; must not exist */
 	const char *cmdline; /* recorded in the file */
+	/* the plan's grid (wb_grid_name(), NULL: "sweep") and why, recorded
+	 * in the file */
+	const char *grid, *grid_reason;
 	const volatile sig_atomic_t *stop; /* set asynchronously to stop early */
 	wb_runner_report_fn report; /* may be NULL */
 	void *report_arg;

@@ -11,7 +11,8 @@
 # PASS and not a missing source; an instance whose passes fall into two
 # modes is INCONCLUSIVE in every check across instances that reads its
 # time (huge vs base, ordering, knees: left out of the curve), naming it
-# and its modes, while its stable twins are still decided.
+# and its modes, while its stable twins are still decided; on an emulated CPU every check that
+# reads a timing is NOT CHECKABLE HERE while the exact facts are still judged.
 source "$(dirname "$0")/../lib.sh"
 
 cat >"$TMP/gen.py" <<'PY'
@@ -35,9 +36,9 @@ class F:
             if passes:
                 # one repetition per process, as run --quick measures
                 s.benches[-1]["pass"] = r
-    def dump(s, path, env=None):
+    def dump(s, path, env=None, emulated=False):
         json.dump({"context": {"walkbench": {"version": "t", "instances": s.insts,
-                                             "env": env or {}}},
+                                             "env": env or {}, "emulated": emulated}},
                    "benchmarks": s.benches}, open(path, "w"))
 PTS = [8, 11, 16, 23, 32, 45, 64, 91, 128, 181, 256, 362, 512, 724, 1024, 1448, 2048,
        2896, 4096, 5793, 8192]
@@ -154,12 +155,31 @@ elif what == "knee_ambiguous":
         f.bench(n, "tlb_reach", params, [ns + 0.001 * r for r in range(8)])
     f.dump(path, {"l2_size_bytes": 1448 * 64, "l2_line_bytes": 64})
     sys.exit(0)
+elif what == "emulated":
+    # every timing check here would FAIL on a real CPU: a knee at half
+    # the prediction, a deeper stride faster, huge pages slower, a clock
+    # ratio three times the prediction; the exact fact still PASSes
+    curve(f, 2048, "knee", 0.25)
+    walk(f, 4096, times=[10, 10.1, 10.2])
+    walk(f, 2 << 20, times=[5, 5.1, 5.2])
+    for b, t in ((1, [10, 10.1, 10.2]), (2, [30, 30.1, 30.2])):
+        n = "huge_access/pattern:1/backing:%d/ws:4M" % b
+        params = {"pattern": 1, "backing": b, "ws": 4 << 20}
+        f.inst(n, "huge_access", params)
+        f.bench(n, "huge_access", params, t)
+    f.inst("demand_zero/mib:16/page_size:4K/phase:1", "demand_zero",
+           {"mib": 16, "page_size": "4K", "phase": 1},
+           facts={"read_minor_faults": 4096.0, "kernel_vs_ref_ns_ratio": 3.0},
+           items=[item("read_minor_faults", 4096), item("kernel_vs_ref_ns_ratio", 1, "rel", 0.1)])
+    f.insts[-1]["fact_sources"]["kernel_vs_ref_ns_ratio"] = "timing"
+    f.dump(path, emulated=True)
+    sys.exit(0)
 f.dump(path)
 PY
 gen() { python3 "$TMP/gen.py" "$1" "$TMP/$1.json"; }
 for f in nopmu nothing order_fail family3 family4 failed knee_step knee_far knee_far_rel50 \
 	knee_noisy knee_ambiguous huge_unstable huge_slower huge_legacy order_unstable knee_unstable \
-	knee_unstable_far; do
+	knee_unstable_far emulated; do
 	gen $f
 done
 
@@ -254,3 +274,20 @@ check "knee: a far bimodal point leaves both knees judged" test "$(grep -Ec \
 expect_exit 0 "huge, bimodal times without passes: judged as before" "$WB" validate "$TMP/huge_legacy.json"
 check "without passes: the U test over repetitions, nothing unstable" grep -Eq \
 	"^huge_access +pattern:1 backing:2 ws:64M +ns_huge_le_base .*U test +(PASS|INCONCLUSIVE) huge [0-9.]+ ns vs base 20.04 ns per access \(medians of 8 and 8 repetitions" "$TMP/out"
+expect_exit 0 "emulated CPU: no timing check FAILs" "$WB" validate --json "$TMP/emulated.json"
+check "emulated CPU: every timing check NOT CHECKABLE, exact facts judged" python3 -c "
+import json
+j = json.load(open('$TMP/out'))
+by = {}
+for r in j['rows']:
+    by.setdefault(r['quantity'], []).append(r)
+timed = ['l1_dtlb_reach_pages', 'l2_tlb_reach_pages', 'ns_ge_shallower_stride',
+         'ns_huge_le_base', 'kernel_vs_ref_ns_ratio']
+for q in timed:
+    assert by.get(q), (q, sorted(by))
+    for r in by[q]:
+        assert r['verdict'] == 'NOT CHECKABLE HERE' and r['source'] == 'emulated CPU (TCG)', r
+for q in ('read_minor_faults', 'vmpte_delta_bytes'):
+    assert by[q] and all(r['verdict'] == 'PASS' for r in by[q]), by[q]
+assert j['fail'] == 0, j
+"

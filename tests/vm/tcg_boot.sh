@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# One small tlb_reach instance in a TCG guest: the results file comes back
-# whole, labelled emulated, with the guest's and the host's fingerprints;
+# One small tlb_reach instance in a TCG guest: the results file of the quick
+# run comes back whole, labelled emulated, on the functional grid in one
+# pass, with the guest's and the host's fingerprints;
 # --pair declines to time it against native; the kept channel, corrupted
 # or cut short, is refused.
 source "$(dirname "$0")/../lib.sh"
@@ -17,7 +18,7 @@ if ! "$ROOT/vm/build-image.sh" "$IMG" "$WB" >"$TMP/b" 2>&1; then
 fi
 OUT=$TMP/g.json
 expect_exit 0 "vm run tlb_reach on TCG" timeout 120 "$WB" vm run tlb_reach \
-	--param pages=16 --param page_size=4K --reps 2 --min-time 0.01 \
+	--param pages=16 --param page_size=4K --quick --min-time 0.01 \
 	--accel tcg --up-timeout 90 --keep-logs --pair --out "$OUT"
 check "--pair refuses to time an emulated guest against native" grep -q "not paired" "$TMP/err"
 check "--pair ran nothing natively for it" test ! -e "$TMP/g.native.json"
@@ -33,6 +34,15 @@ assert g["qemu_version"].startswith("QEMU")
 assert g["guest_kernel"] and g["variant"]
 assert g["host_backing"] == "4K" and g["host_backing_verified"] is True
 assert g["host_env"]["kernel"] != w["env"]["kernel"]
+PY
+check "quick on TCG: the functional grid, one pass, one repetition, and why" py <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+w = d["context"]["walkbench"]
+assert w["grid"] == "functional", w["grid"]
+assert w["grid_reason"].startswith("emulated: timings are not results"), w["grid_reason"]
+assert w["passes"] == 1 and w["repetitions"] == 1, (w["passes"], w["repetitions"])
+assert [i["passes_measured"] for i in w["instances"]] == [1], w["instances"]
 PY
 check "functional facts hold inside the guest (page size verified)" py <<'PY'
 import json, sys
