@@ -17,8 +17,9 @@
  * others */
 struct run_cli {
 	bool quick, json, allow_settings, test_counters_in_loop;
-	int reps, passes, cpu, seed, test_delay_pct;
+	int reps, passes, max_passes, cpu, seed, test_delay_pct;
 	double min_time_s, timeout_s, mem_fraction;
+	double extra_time_s; /* < 0: not given */
 	const char *params[WB_RUN_MAX_PARAMS];
 	int nparams;
 	const char *out, *results_dir;
