@@ -139,8 +139,10 @@ int wb_results_add(struct wb_results *r, json_t *inst, const char *gb_json,
 		return 0;
 	err = wb_results_entries(inst, gb_json, per_iteration, family, 0,
 				 r->benchmarks);
-	if (!err)
-		err = wb_results_judge(r, family, &st);
+	if (err)
+		return err;
+	err = wb_results_judge(r, family, &st);
+	/* not judged is no error of the file */
 	return err == -ENODATA || err == -EINVAL ? 0 : err;
 }
 
