@@ -608,9 +608,10 @@ static void adaptive_context(struct wb_runner *r)
 {
 	json_object_set_new(
 		r->res.walkbench, "adaptive",
-		json_pack("{s:i,s:f,s:i,s:f,s:s}", "max_passes", r->max_passes,
-			  "extra_time_s", r->extra_budget_s, "extra_passes",
-			  r->extra_passes, "extra_s", r->extra_used_s, "rule",
+		json_pack("{s:i,s:f,s:f,s:i,s:f,s:s}", "max_passes",
+			  r->max_passes, "first_s", r->first_s, "extra_time_s",
+			  r->extra_budget_s, "extra_passes", r->extra_passes,
+			  "extra_s", r->extra_used_s, "rule",
 			  "after the first passes, rounds of one more pass (a "
 			  "fresh process) for each instance that is unstable "
 			  "with a mode seen in one process only, until its "
@@ -702,7 +703,6 @@ out:
 int wb_runner_run(struct wb_runner *r, const struct wb_plan *plan)
 {
 	bool *pending = calloc(plan->n ? plan->n : 1, sizeof(*pending));
-	double first_s;
 	int err = 0;
 
 	if (!pending)
@@ -741,8 +741,8 @@ int wb_runner_run(struct wb_runner *r, const struct wb_plan *plan)
 					 (double)(r->total - r->done));
 		}
 	}
-	first_s = wb_now_s() - r->t0;
-	r->extra_budget_s = r->extra_time_s < 0 ? first_s / 2
+	r->first_s = wb_now_s() - r->t0;
+	r->extra_budget_s = r->extra_time_s < 0 ? r->first_s / 2
 						: r->extra_time_s;
 	if (!err && !(r->stop && *r->stop)) {
 		adaptive_context(r);

@@ -99,7 +99,9 @@ struct wb_runner {
 	double busy_wall_s, busy_others_s, busy_steal_s; /* summed passes */
 	double t0;
 	size_t done, total;
-	double extra_budget_s, extra_used_s; /* this run's, once known */
+	/* wall time of the first passes; the extra passes' budget and
+	 * what they used */
+	double first_s, extra_budget_s, extra_used_s;
 	int extra_passes;
 	struct wb_runner_error err;
 };
