@@ -308,8 +308,7 @@ static int parse_args(struct run_args *a, int argc, char **argv, bool *help)
 		return wb_error(WB_EXIT_USAGE,
 				"--max-passes %d: fewer than the passes (%d)",
 				c.max_passes, a->passes);
-	a->max_passes = c.max_passes ? c.max_passes
-				     : (a->opts.quick ? 6 : 9);
+	a->max_passes = c.max_passes ? c.max_passes : (a->opts.quick ? 6 : 9);
 	if (a->max_passes < a->passes)
 		a->max_passes = a->passes;
 	a->extra_time_s = c.extra_time_s;

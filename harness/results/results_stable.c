@@ -28,11 +28,11 @@ static json_t *modes_json(const struct wb_stability *s)
 	for (size_t k = 0; a && k < s->nmodes; k++) {
 		const struct wb_mode *m = &s->modes[k];
 
-		json_array_append_new(a, json_pack("{s:o,s:o,s:o,s:I}",
-						   "median", num(m->median),
-						   "lo", num(m->lo), "hi",
-						   num(m->hi), "processes",
-						   (json_int_t)m->n));
+		json_array_append_new(a,
+				      json_pack("{s:o,s:o,s:o,s:I}", "median",
+						num(m->median), "lo",
+						num(m->lo), "hi", num(m->hi),
+						"processes", (json_int_t)m->n));
 	}
 	return a;
 }
@@ -52,9 +52,8 @@ json_t *wb_stability_json(const struct wb_stability *s, int passes_added)
 			 "test", test, "processes", (json_int_t)s->n, "median",
 			 num(s->median), "lo", num(s->lo), "hi", num(s->hi),
 			 "spread", num(s->spread), "within", num(s->within),
-			 "tolerance", num(s->tolerance), "modes",
-			 modes_json(s), "resolved", s->resolved,
-			 "passes_added", passes_added);
+			 "tolerance", num(s->tolerance), "modes", modes_json(s),
+			 "resolved", s->resolved, "passes_added", passes_added);
 }
 
 int wb_results_judge(struct wb_results *r, size_t family,
@@ -88,9 +87,8 @@ int wb_results_judge(struct wb_results *r, size_t family,
 		json_object_del(inst, "stability");
 		return err;
 	}
-	block = wb_stability_json(
-		st, (int)json_integer_value(json_object_get(inst,
-							    "passes_added")));
+	block = wb_stability_json(st, (int)json_integer_value(json_object_get(
+					      inst, "passes_added")));
 	if (!block)
 		return -ENOMEM;
 	json_object_set_new(inst, "stable", json_boolean(st->stable));

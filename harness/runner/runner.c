@@ -534,8 +534,8 @@ static int passes_of(const struct wb_runner *r, size_t i)
 {
 	json_t *inst = json_array_get(r->res.instances, i);
 
-	return r->passes + (int)json_integer_value(
-				   json_object_get(inst, "passes_added"));
+	return r->passes +
+	       (int)json_integer_value(json_object_get(inst, "passes_added"));
 }
 
 /* Instance @i is ok, unstable with a mode seen in one process only, and
@@ -547,8 +547,7 @@ static bool wants_more(struct wb_runner *r, size_t i)
 	if (!r->extra_time_s || !measured_before(&r->res, i) ||
 	    passes_of(r, i) >= r->max_passes)
 		return false;
-	return !wb_results_judge(&r->res, i, &st) && !st.stable &&
-	       !st.resolved;
+	return !wb_results_judge(&r->res, i, &st) && !st.stable && !st.resolved;
 }
 
 /* Adds pass @pass of instance @i to the results and the counts. */

@@ -42,8 +42,7 @@ static uint64_t rounds_of(const struct wb_ctx *ctx)
 {
 	uint64_t every = ctx->kernel->params ? wb_param(ctx, "every") : 0;
 
-	return every && ctx->seed % every == 0 ? ROUNDS * SLOW_FACTOR
-					       : ROUNDS;
+	return every && ctx->seed % every == 0 ? ROUNDS * SLOW_FACTOR : ROUNDS;
 }
 
 static int chain_setup(struct wb_ctx *ctx, void **statep)

@@ -281,9 +281,8 @@ static void test_one_pass_not_judged(void **st)
 	json_t *inst;
 
 	(void)st;
-	assert_int_equal(wb_results_init(&r, ctx,
-					 json_pack("{s:i}", "passes", 1)),
-			 0);
+	assert_int_equal(
+		wb_results_init(&r, ctx, json_pack("{s:i}", "passes", 1)), 0);
 	add_pass_of(&r, 0, 10.0, 30.0);
 	inst = json_array_get(r.instances, 0);
 	assert_null(json_object_get(inst, "stable"));
@@ -305,9 +304,8 @@ static void test_stability_recorded(void **st)
 	json_t *inst, *s, *m;
 
 	(void)st;
-	assert_int_equal(wb_results_init(&r, ctx,
-					 json_pack("{s:i}", "passes", 3)),
-			 0);
+	assert_int_equal(
+		wb_results_init(&r, ctx, json_pack("{s:i}", "passes", 3)), 0);
 	add_pass_of(&r, 0, 10.0, 10.1);
 	add_pass_of(&r, 1, 40.0, 40.2);
 	inst = json_array_get(r.instances, 0);
@@ -350,9 +348,8 @@ static void test_stable_recorded(void **st)
 	json_t *inst, *s;
 
 	(void)st;
-	assert_int_equal(wb_results_init(&r, ctx,
-					 json_pack("{s:i}", "passes", 3)),
-			 0);
+	assert_int_equal(
+		wb_results_init(&r, ctx, json_pack("{s:i}", "passes", 3)), 0);
 	add_pass_of(&r, 0, 10.0, 10.2);
 	add_pass_of(&r, 1, 10.4, 10.3);
 	add_pass_of(&r, 2, 9.9, 10.0);
