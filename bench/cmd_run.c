@@ -61,7 +61,7 @@ static const struct wb_opt run_opts[] = {
 		  "none)" },
 	{ WB_DOUBLE("--min-time", struct run_cli, min_time_s, 0, 60),
 	  .flags = WB_OPT_MIN_OPEN, .arg = "S", .want = "seconds in (0, 60]",
-	  .help = "minimum seconds per repetition (default 0.1; quick 0.02)" },
+	  .help = "minimum seconds per repetition (default 0.1; quick 0.01)" },
 	{ WB_INT("--cpu", struct run_cli, cpu, 0, INT_MAX),
 	  .help = "PU to pin the measuring thread to (default: last)" },
 	{ WB_LIST("--param", struct run_cli, params, nparams), .alias = "-p",
@@ -313,7 +313,7 @@ static int parse_args(struct run_args *a, int argc, char **argv, bool *help)
 		a->max_passes = a->passes;
 	a->extra_time_s = c.extra_time_s;
 	a->opts.min_time_s = c.min_time_s > 0 ? c.min_time_s
-					      : (a->opts.quick ? 0.02 : 0.1);
+					      : (a->opts.quick ? 0.01 : 0.1);
 	return 0;
 }
 

@@ -118,7 +118,7 @@ struct wb_runner_record {
 /*
  * The defaults of `walkbench run` (with --quick when @quick): 9 or 6
  * repetitions in 3 passes, up to 9 or 6 passes for an unstable instance
- * within half the first passes' time, 0.1 or 0.02 s each, 300 s per
+ * within half the first passes' time, 0.1 or 0.01 s each, 300 s per
  * child, half the memory, seed 1, the default CPU.
  */
 void wb_runner_init(struct wb_runner *r, bool quick);

@@ -210,7 +210,7 @@ static void defaults_are_runs(void **st)
 	assert_int_equal(r.opts.reps, 6);
 	assert_int_equal(r.passes, 3);
 	assert_int_equal(r.max_passes, 6);
-	assert_true(r.opts.min_time_s == 0.02);
+	assert_true(r.opts.min_time_s == 0.01);
 	assert_true(r.opts.quick);
 }
 
