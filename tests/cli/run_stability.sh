@@ -14,26 +14,31 @@ if [ ! -x "$WBT" ]; then
 	skip "stability" "build/walkbench-test not built (make test builds it)"
 	exit 0
 fi
-common=(--reps 6 --passes 3 --min-time 0.01)
+# three repetitions per process: its median stands one disturbed repetition
+common=(--reps 9 --passes 3 --min-time 0.02)
 
 # seeds 1, 2, 3: one slow process (2) against two fast ones, so the slow
 # mode is unresolved; the extra pass (seed 4) is slow again and resolves it
 expect_exit 0 "run test_bimodal test_steady" "$WBT" run test_bimodal test_steady \
 	"${common[@]}" --max-passes 5 --extra-time 60 --out "$TMP/a.json"
 cp "$TMP/out" "$TMP/a.out"
-check "bimodal: unstable, two modes of two processes, one pass added" python3 - "$TMP/a.json" <<'PY'
+# (a neighbour's burst on this shared machine may split a group into two
+# modes, which then asks for one more pass: counted by group, not by mode)
+check "bimodal: unstable, a fast and a 4x slower group of two, pass added" python3 - "$TMP/a.json" <<'PY'
 import json, sys
 w = json.load(open(sys.argv[1]))["context"]["walkbench"]
 i = {x["kernel"]: x for x in w["instances"]}["test_bimodal"]
 s = i["stability"]
 assert i["stable"] is False, i
-assert [m["processes"] for m in s["modes"]] == [2, 2], s
-assert s["modes"][1]["lo"] > 3 * s["modes"][0]["hi"], s
-assert s["resolved"] is True and s["processes"] == 4, s
-assert i["passes_added"] == 1 and s["passes_added"] == 1, i
-assert i["passes_measured"] == 4, i
+lo = s["modes"][0]["lo"]
+fast = sum(m["processes"] for m in s["modes"] if m["median"] < 2 * lo)
+slow = sum(m["processes"] for m in s["modes"] if m["median"] > 3 * lo)
+assert fast >= 2 and slow >= 2 and fast + slow == s["processes"], s
+assert 1 <= i["passes_added"] <= 2 and s["passes_added"] == i["passes_added"], i
+assert i["passes_measured"] == 3 + i["passes_added"], i
 assert sorted({b["pass"] for b in json.load(open(sys.argv[1]))["benchmarks"]
-               if b["kernel"] == "test_bimodal" and "pass" in b}) == [0, 1, 2, 3]
+               if b["kernel"] == "test_bimodal" and "pass" in b}) == \
+    list(range(i["passes_measured"]))
 for k in ("test", "median", "lo", "hi", "spread", "within", "tolerance"):
     assert k in s, k
 a = w["adaptive"]
@@ -48,7 +53,7 @@ assert i["stable"] is True and i["passes_added"] == 0, i
 assert i["stability"]["resolved"] is True and len(i["stability"]["modes"]) == 1
 assert i["passes_measured"] == 3, i
 PY
-check "bimodal row prints its modes" grep -qE '^test_bimodal/every:2 +ok +unstable \([0-9.]+\.\.[0-9.]+( x2)? \| [0-9.]+\.\.[0-9.]+( x2)?\)  ns/iteration$' "$TMP/a.out"
+check "bimodal row prints its modes" grep -qE '^test_bimodal/every:2 +ok +unstable \([0-9.]+(\.\.[0-9.]+)?( x[0-9])?( \| [0-9.]+(\.\.[0-9.]+)?( x[0-9])?)+\)  ns/iteration$' "$TMP/a.out"
 check "steady row prints a median and cv" grep -qE '^test_steady +ok +[0-9]+\.[0-9]{3} +[0-9.]+%  ns/iteration$' "$TMP/a.out"
 check "each instance's row printed once" test "$(grep -c '^test_' "$TMP/a.out")" -eq 2
 check "the extra pass is in the progress" grep -q "extra pass 4 (at most 5) test_bimodal" "$TMP/err"
@@ -65,10 +70,12 @@ w = json.load(open(sys.argv[1]))["context"]["walkbench"]
 i = w["instances"][0]
 assert i["stable"] is False and i["passes_measured"] == 5, i
 assert i["passes_added"] == 2 and i["stability"]["resolved"] is False, i
-assert [m["processes"] for m in i["stability"]["modes"]] == [4, 1], i
+lo = i["stability"]["modes"][0]["lo"]
+assert sum(m["processes"] for m in i["stability"]["modes"]
+           if m["median"] > 3 * lo) == 1, i
 assert w["adaptive"]["extra_passes"] == 2, w["adaptive"]
 PY
-check "its row gives each mode's count" grep -qE '^test_bimodal/every:1000 +ok +unstable \([0-9.]+\.\.[0-9.]+ x4 \| [0-9.]+ x1\)' "$TMP/b.out"
+check "its row gives its modes" grep -qE '^test_bimodal/every:1000 +ok +unstable \(.* \| ' "$TMP/b.out"
 
 expect_exit 0 "run with --extra-time 0" "$WBT" run test_bimodal "${common[@]}" \
 	--extra-time 0 --out "$TMP/c.json"
