@@ -37,6 +37,8 @@ struct run_args {
 	int passes; /* children per instance, each with a share of reps */
 	enum wb_grid grid;
 	const char *grid_reason;
+	int max_passes; /* an unstable instance's cap, extra passes included */
+	double extra_time_s; /* < 0: the runner's default */
 	int json;
 	const char *cmd; /* the verb, for errors: "run", "vm run" */
 	char cmdline[1024];
@@ -47,7 +49,7 @@ static const char *const grids[] = { "auto", "sweep", "functional", NULL };
 
 static const struct wb_opt run_opts[] = {
 	{ WB_FLAG("--quick", struct run_cli, quick),
-	  .help = "fewer points and repetitions (3)" },
+	  .help = "fewer points and repetitions (6)" },
 	{ WB_CHOICE("--grid", struct run_cli, grid, grids),
 	  .help = "the parameters' points: sweep, or functional (the fewest "
 		  "that exercise every fact and check, one repetition, one "
@@ -58,10 +60,19 @@ static const struct wb_opt run_opts[] = {
 	{ WB_INT("--passes", struct run_cli, passes, 1, 1000),
 	  .help = "measure each instance in N children, one after the other "
 		  "over the plan, sharing the repetitions (default 3; quick: "
-		  "one per repetition)" },
+		  "two repetitions per child)" },
+	{ WB_INT("--max-passes", struct run_cli, max_passes, 1, 1000),
+	  .help = "at most N passes for an instance whose processes disagree "
+		  "(unstable) until each of its modes is seen twice; at least "
+		  "--passes (default 9; quick 6)" },
+	{ WB_DOUBLE("--extra-time", struct run_cli, extra_time_s, 0, HUGE_VAL),
+	  .arg = "S", .want = "seconds >= 0",
+	  .help = "seconds the extra passes of unstable instances may take "
+		  "in all (default: half the time of the first passes; 0: "
+		  "none)" },
 	{ WB_DOUBLE("--min-time", struct run_cli, min_time_s, 0, 60),
 	  .flags = WB_OPT_MIN_OPEN, .arg = "S", .want = "seconds in (0, 60]",
-	  .help = "minimum seconds per repetition (default 0.1; quick 0.02)" },
+	  .help = "minimum seconds per repetition (default 0.1; quick 0.01)" },
 	{ WB_INT("--cpu", struct run_cli, cpu, 0, INT_MAX),
 	  .help = "PU to pin the measuring thread to (default: last)" },
 	{ WB_LIST("--param", struct run_cli, params, nparams), .alias = "-p",
@@ -117,6 +128,7 @@ void run_cli_init(struct run_cli *c)
 			       .seed = 1,
 			       .timeout_s = 300,
 			       .mem_fraction = 0.5,
+			       .extra_time_s = -1,
 			       .results_dir = "results" };
 }
 
@@ -325,20 +337,29 @@ static int parse_args(struct run_args *a, int argc, char **argv, bool *help)
 	/* facts do not vary from one repetition or process to the next */
 	a->opts.reps = c.reps			       ? c.reps
 		       : a->grid == WB_GRID_FUNCTIONAL ? 1
-		       : a->opts.quick		       ? 3
+		       : a->opts.quick		       ? 6
 						       : 9;
 	if (c.passes > a->opts.reps)
 		return wb_error(WB_EXIT_USAGE,
 				"--passes %d: more passes than repetitions "
 				"(%d)",
 				c.passes, a->opts.reps);
-	/* quick runs feed the CI gate: one repetition per process */
+	/* quick runs: two repetitions per process, so that each shows
+	 * what one process spreads over (harness/DESIGN.md, "Stability") */
 	a->passes = c.passes			    ? c.passes
 		    : a->grid == WB_GRID_FUNCTIONAL ? 1
-		    : a->opts.quick		    ? a->opts.reps
+		    : a->opts.quick		    ? (a->opts.reps + 1) / 2
 				    : (a->opts.reps < 3 ? a->opts.reps : 3);
+	if (c.max_passes && c.max_passes < a->passes)
+		return wb_error(WB_EXIT_USAGE,
+				"--max-passes %d: fewer than the passes (%d)",
+				c.max_passes, a->passes);
+	a->max_passes = c.max_passes ? c.max_passes : (a->opts.quick ? 6 : 9);
+	if (a->max_passes < a->passes)
+		a->max_passes = a->passes;
+	a->extra_time_s = c.extra_time_s;
 	a->opts.min_time_s = c.min_time_s > 0 ? c.min_time_s
-					      : (a->opts.quick ? 0.02 : 0.1);
+					      : (a->opts.quick ? 0.01 : 0.1);
 	return 0;
 }
 
@@ -388,16 +409,32 @@ static void tag_for(const struct run_args *a, char *buf, size_t len)
 					i ? "+" : "", a->names[i]);
 }
 
-static void print_row(FILE *f, const char *name, const char *status,
-		      double median, double cv, const char *unit,
-		      const char *why)
+/* Room for the text of an unstable instance with each mode's count. */
+#define ROW_MODES_WIDTH 40
+
+static void print_row(FILE *f, const struct wb_runner_event *ev)
 {
-	if (isnan(median))
-		fprintf(f, "%-52s %-9s %10s %6s  %s\n", name, status, "-", "-",
-			why);
-	else
-		fprintf(f, "%-52s %-9s %10.3f %5.1f%%  ns/%s\n", name, status,
-			median, cv * 100, unit);
+	const struct wb_stability *st = ev->stability;
+	const char *name = ev->in->name;
+	char text[160];
+
+	if (isnan(ev->median)) {
+		fprintf(f, "%-52s %-9s %10s %6s  %s\n", name, ev->status, "-",
+			"-", ev->why);
+		return;
+	}
+	/* a median between modes describes none of them: the modes
+	 * instead, with their counts when they fit */
+	if (st && !st->stable) {
+		if (wb_stability_text(st, true, text, sizeof(text)) ||
+		    strlen(text) > ROW_MODES_WIDTH)
+			wb_stability_text(st, false, text, sizeof(text));
+		fprintf(f, "%-52s %-9s %s  ns/%s\n", name, ev->status, text,
+			ev->unit);
+		return;
+	}
+	fprintf(f, "%-52s %-9s %10.3f %5.1f%%  ns/%s\n", name, ev->status,
+		ev->median, ev->cv * 100, ev->unit);
 }
 
 void run_report(void *arg, const struct wb_runner_event *ev)
@@ -406,8 +443,7 @@ void run_report(void *arg, const struct wb_runner_event *ev)
 
 	switch (ev->kind) {
 	case WB_RUNNER_ROW:
-		print_row(o->rows, ev->in->name, ev->status, ev->median, ev->cv,
-			  ev->unit, ev->why);
+		print_row(o->rows, ev);
 		fflush(o->rows);
 		break;
 	case WB_RUNNER_MISSING:
@@ -415,7 +451,14 @@ void run_report(void *arg, const struct wb_runner_event *ev)
 			ev->index + 1, ev->count, ev->in->name, ev->why);
 		break;
 	case WB_RUNNER_PROGRESS:
-		if (ev->passes > 1)
+		if (ev->extra)
+			fprintf(o->progress,
+				"[%zu/%zu] extra pass %d (at most %d) %s: %s "
+				"(at most %.0f s left)\n",
+				ev->index + 1, ev->count, ev->pass + 1,
+				ev->passes, ev->in->name, ev->status,
+				ev->left_s);
+		else if (ev->passes > 1)
 			fprintf(o->progress,
 				"[%zu/%zu] pass %d/%d %s: %s (about %.0f s "
 				"left)\n",
@@ -469,6 +512,8 @@ int cmd_run(int argc, char **argv)
 	wb_runner_init(&r, a.opts.quick);
 	r.opts = a.opts;
 	r.passes = a.passes;
+	r.max_passes = a.max_passes;
+	r.extra_time_s = a.extra_time_s;
 	r.timeout_s = a.timeout_s;
 	r.mem_fraction = a.mem_fraction;
 	r.path = path;

@@ -17,9 +17,10 @@
  * others */
 struct run_cli {
 	bool quick, json, allow_settings, test_counters_in_loop;
-	int reps, passes, cpu, seed, test_delay_pct;
+	int reps, passes, max_passes, cpu, seed, test_delay_pct;
 	int grid; /* index in the --grid choices: 0 auto */
 	double min_time_s, timeout_s, mem_fraction;
+	double extra_time_s; /* < 0: not given */
 	const char *params[WB_RUN_MAX_PARAMS];
 	int nparams;
 	const char *out, *results_dir;

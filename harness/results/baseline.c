@@ -46,6 +46,8 @@ static const char *const value_opts[] = {
 	"--test-delay-pct",
 	"--seed",
 	"--passes",
+	"--max-passes",
+	"--extra-time",
 	"--accel",
 	"--mem",
 	"--smp",

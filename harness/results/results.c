@@ -127,13 +127,23 @@ int wb_results_add(struct wb_results *r, json_t *inst, const char *gb_json,
 {
 	size_t family = json_array_size(r->instances);
 
+	struct wb_stability st;
+	int err;
+
 	json_object_set_new(inst, "passes_measured", json_integer(!!gb_json));
+	if (gb_json)
+		json_object_set_new(inst, "passes_added", json_integer(0));
 	if (json_array_append_new(r->instances, inst))
 		return -ENOMEM;
 	if (!gb_json)
 		return 0;
-	return wb_results_entries(inst, gb_json, per_iteration, family, 0,
-				  r->benchmarks);
+	err = wb_results_entries(inst, gb_json, per_iteration, family, 0,
+				 r->benchmarks);
+	if (err)
+		return err;
+	err = wb_results_judge(r, family, &st);
+	/* not judged is no error of the file */
+	return err == -ENODATA || err == -EINVAL ? 0 : err;
 }
 
 void wb_results_free(struct wb_results *r)

@@ -12,6 +12,8 @@
 
 #include <jansson.h>
 
+#include "check/stability.h"
+
 /* context.walkbench.schema_version: raised when a reader could misread a
  * newer file; readers refuse versions above theirs. */
 #define WB_RESULTS_SCHEMA 1
@@ -37,12 +39,27 @@ int wb_results_add(struct wb_results *r, json_t *inst, const char *gb_json,
 /*
  * Adds pass @pass (> 0) of the instance at @family, already added by
  * wb_results_add(): its repetitions join the earlier ones, the aggregates
- * are recomputed over all of them, and a pass that was not ok turns the
- * instance's status into its own (@inst is stolen; @gb_json may be NULL).
+ * and the stability are recomputed over all of them, and a pass that was
+ * not ok turns the instance's status into its own (@inst is stolen;
+ * @gb_json may be NULL). A pass at or beyond the run's "passes" was added
+ * to an unstable instance: the instance's "passes_added" counts them.
  */
 int wb_results_add_pass(struct wb_results *r, size_t family, json_t *inst,
 			const char *gb_json, const char *per_iteration,
 			int pass);
+/*
+ * The stability of the instance at @family over the processes that
+ * measured it (check/stability.h, from its repetitions so far), written
+ * into its instance object as "stable" and "stability"
+ * (results/README.md); both fields go when it cannot be judged (one
+ * process, or times that are not positive): -ENODATA then.
+ * wb_results_add() and wb_results_add_pass() call it.
+ */
+int wb_results_judge(struct wb_results *r, size_t family,
+		     struct wb_stability *st);
+/* The "stability" object of @s, an instance @passes_added passes of
+ * which were added because it was unstable. */
+json_t *wb_stability_json(const struct wb_stability *s, int passes_added);
 /* The benchmark entries of one child's JSON, normalised for the file
  * (names, family, the instance's fields, ns_per_<unit>, the pass of each
  * repetition), appended to @out. */

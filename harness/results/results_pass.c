@@ -170,6 +170,18 @@ static void merge_instance(json_t *old, json_t *inst, int measured, int pass)
 	}
 }
 
+/* Passes beyond the run's own were added because the instance was
+ * unstable (harness/DESIGN.md, "Stability"). */
+static void added_pass(struct wb_results *r, json_t *inst, int pass)
+{
+	json_int_t passes = json_integer_value(
+		json_object_get(r->walkbench, "passes"));
+
+	if (passes > 0 && pass >= passes)
+		json_object_set_new(inst, "passes_added",
+				    json_integer(pass + 1 - passes));
+}
+
 int wb_results_add_pass(struct wb_results *r, size_t family, json_t *inst,
 			const char *gb_json, const char *per_iteration,
 			int pass)
@@ -224,6 +236,15 @@ int wb_results_add_pass(struct wb_results *r, size_t family, json_t *inst,
 			err = -ENOMEM;
 	}
 	merge_instance(old, inst, gb_json != NULL, pass);
+	added_pass(r, old, pass);
+	if (!err) {
+		struct wb_stability st;
+		int jerr = wb_results_judge(r, family, &st);
+
+		/* not judged is no error of the file */
+		if (jerr != -ENODATA && jerr != -EINVAL)
+			err = jerr;
+	}
 out:
 	json_decref(inst);
 	json_decref(iters);

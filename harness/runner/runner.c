@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "core/busy.h"
+#include "core/clock.h"
 #include "core/topo.h"
 #include "counters/counters.h"
 #include "runner/gbshim.h"
@@ -25,10 +26,15 @@ void wb_runner_init(struct wb_runner *r, bool quick)
 	r->opts.cpu_other = -1;
 	r->opts.seed = 1;
 	r->opts.quick = quick;
-	r->opts.reps = quick ? 3 : 9;
-	/* quick runs feed the CI gate: one repetition per process */
-	r->passes = quick ? r->opts.reps : 3;
-	r->opts.min_time_s = quick ? 0.02 : 0.1;
+	/* two repetitions per process show what one process spreads over
+	 * (the within-process part of the stability test) */
+	r->opts.reps = quick ? 6 : 9;
+	r->passes = 3;
+	r->max_passes = quick ? 6 : 9;
+	r->extra_time_s = -1;
+	/* 0.01 s repetitions keep tlb --quick, extra passes included,
+	 * under 20 s on 2 vCPUs (harness/DESIGN.md, "Stability") */
+	r->opts.min_time_s = quick ? 0.01 : 0.1;
 	r->timeout_s = 300;
 	r->mem_fraction = 0.5;
 	r->lock.fd = -1;
@@ -505,21 +511,59 @@ static int record_refused(struct wb_runner *r, const struct wb_instance *in,
 	return checkpoint(r);
 }
 
-static int record(struct wb_runner *r, const struct wb_instance *in, int pass,
-		  size_t i, size_t count, struct wb_runner_record *rec)
+/* The table line of instance @i, from what the file holds now. */
+static void row(struct wb_runner *r, const struct wb_instance *in, size_t i,
+		size_t count)
 {
+	json_t *inst = json_array_get(r->res.instances, i);
+	struct wb_stability st;
 	struct wb_runner_event ev = {
+		.kind = WB_RUNNER_ROW,
 		.in = in,
 		.unit = unit_of(in),
 		.index = i,
 		.count = count,
-		.pass = pass,
 		.passes = r->passes,
 		.median = NAN,
 		.cv = NAN,
 	};
+
+	ev.status = json_string_value(json_object_get(inst, "status"));
+	ev.why = json_string_value(json_object_get(inst, "why"));
+	if (measured_before(&r->res, i)) {
+		family_stats(&r->res, i, &ev.median, &ev.cv);
+		if (!wb_results_judge(&r->res, i, &st))
+			ev.stability = &st;
+	}
+	report(r, &ev);
+}
+
+/* Passes instance @i has had so far, extra ones included. */
+static int passes_of(const struct wb_runner *r, size_t i)
+{
+	json_t *inst = json_array_get(r->res.instances, i);
+
+	return r->passes +
+	       (int)json_integer_value(json_object_get(inst, "passes_added"));
+}
+
+/* Instance @i is ok, unstable with a mode seen in one process only, and
+ * below the cap: another pass may resolve it. */
+static bool wants_more(struct wb_runner *r, size_t i)
+{
+	struct wb_stability st;
+
+	if (!r->extra_time_s || !measured_before(&r->res, i) ||
+	    passes_of(r, i) >= r->max_passes)
+		return false;
+	return !wb_results_judge(&r->res, i, &st) && !st.stable && !st.resolved;
+}
+
+/* Adds pass @pass of instance @i to the results and the counts. */
+static int record(struct wb_runner *r, const struct wb_instance *in, int pass,
+		  size_t i, struct wb_runner_record *rec)
+{
 	enum wb_status st = rec->status < 16 ? rec->status : WB_FAILED;
-	json_t *inst;
 	int err;
 
 	if (!pass) {
@@ -527,7 +571,7 @@ static int record(struct wb_runner *r, const struct wb_instance *in, int pass,
 			r->measured++;
 		r->n[st]++;
 		err = wb_results_add(&r->res, json_incref(rec->inst), rec->gb,
-				     ev.unit);
+				     unit_of(in));
 	} else {
 		/* a later pass that fails moves the instance to its status */
 		if (rec->status != WB_OK) {
@@ -536,30 +580,126 @@ static int record(struct wb_runner *r, const struct wb_instance *in, int pass,
 			r->n[st]++;
 		}
 		err = wb_results_add_pass(&r->res, i, json_incref(rec->inst),
-					  rec->gb, ev.unit, pass);
+					  rec->gb, unit_of(in), pass);
 	}
 	if (err)
 		return fail(r, WB_EXIT_FAILED, err,
 			    "cannot add %s to the results: %s", in->name,
 			    strerror(-err));
-	inst = json_array_get(r->res.instances, i);
+	return checkpoint(r);
+}
+
+static void progress(struct wb_runner *r, const struct wb_instance *in,
+		     size_t i, size_t count, int pass, double left_s)
+{
+	json_t *inst = json_array_get(r->res.instances, i);
+	struct wb_runner_event ev = {
+		.kind = WB_RUNNER_PROGRESS,
+		.in = in,
+		.unit = unit_of(in),
+		.index = i,
+		.count = count,
+		.pass = pass,
+		.passes = pass < r->passes ? r->passes : r->max_passes,
+		.extra = pass >= r->passes,
+		.median = NAN,
+		.cv = NAN,
+		.left_s = left_s,
+	};
+
 	ev.status = json_string_value(json_object_get(inst, "status"));
 	ev.why = json_string_value(json_object_get(inst, "why"));
-	if (pass == r->passes - 1 || !measured_before(&r->res, i)) {
-		if (measured_before(&r->res, i))
-			family_stats(&r->res, i, &ev.median, &ev.cv);
-		ev.kind = WB_RUNNER_ROW;
-		report(r, &ev);
-	}
-	err = checkpoint(r);
+	report(r, &ev);
+}
+
+static void adaptive_context(struct wb_runner *r)
+{
+	json_object_set_new(
+		r->res.walkbench, "adaptive",
+		json_pack("{s:i,s:f,s:f,s:i,s:f,s:s}", "max_passes",
+			  r->max_passes, "first_s", r->first_s, "extra_time_s",
+			  r->extra_budget_s, "extra_passes", r->extra_passes,
+			  "extra_s", r->extra_used_s, "rule",
+			  "after the first passes, rounds of one more pass (a "
+			  "fresh process) for each instance that is unstable "
+			  "with a mode seen in one process only, until its "
+			  "modes are resolved or it has max_passes, while the "
+			  "extra passes have used less than extra_time_s "
+			  "(--extra-time; default half the first passes' wall "
+			  "time)"));
+}
+
+/* One pass of instance @i: measured, recorded; *@refused when it was
+ * not forked (first pass only), which record_refused() reports itself. */
+static int one_pass(struct wb_runner *r, const struct wb_plan *plan, size_t i,
+		    int pass, bool *refused)
+{
+	const struct wb_instance *in = &plan->inst[i];
+	struct wb_runner_record rec;
+	int err;
+
+	r->restored = false;
+	err = wb_runner_instance(r, in, pass, &rec);
 	if (err)
 		return err;
-	r->done++;
-	ev.kind = WB_RUNNER_PROGRESS;
-	ev.left_s = ((double)time(NULL) - r->t0) / (double)r->done *
-		    (double)(r->total - r->done);
-	report(r, &ev);
-	return 0;
+	*refused = rec.refused;
+	if (rec.refused)
+		err = record_refused(r, in, i, plan->n, &rec);
+	else
+		err = record(r, in, pass, i, &rec);
+	wb_runner_record_free(&rec);
+	return err;
+}
+
+/*
+ * Rounds of one more pass for each instance in @pending (unstable, not
+ * resolved, below the cap) while the budget lasts; each instance's row
+ * once it needs no more, the others' at the end.
+ */
+static int extra_passes(struct wb_runner *r, const struct wb_plan *plan,
+			bool *pending)
+{
+	bool any = true;
+	int err = 0;
+
+	while (any && !err) {
+		any = false;
+		for (size_t i = 0; i < plan->n && !err; i++) {
+			int pass = passes_of(r, i);
+			double t, left, npend = 0;
+			bool refused;
+
+			if (!pending[i])
+				continue;
+			if ((r->stop && *r->stop) ||
+			    r->extra_used_s >= r->extra_budget_s)
+				goto out;
+			t = wb_now_s();
+			err = one_pass(r, plan, i, pass, &refused);
+			r->extra_used_s += wb_now_s() - t;
+			r->extra_passes++;
+			any = true;
+			/* in the file from the next checkpoint on */
+			adaptive_context(r);
+			if (err)
+				break;
+			if (!wants_more(r, i)) {
+				pending[i] = false;
+				row(r, &plan->inst[i], i, plan->n);
+			}
+			for (size_t j = 0; j < plan->n; j++)
+				npend += pending[j];
+			left = r->extra_used_s / r->extra_passes * npend;
+			progress(r, &plan->inst[i], i, plan->n, pass,
+				 fmin(left, fmax(0, r->extra_budget_s -
+							    r->extra_used_s)));
+		}
+	}
+out:
+	for (size_t i = 0; i < plan->n; i++)
+		if (pending[i])
+			row(r, &plan->inst[i], i, plan->n);
+	return err;
 }
 
 /*
@@ -570,15 +710,19 @@ static int record(struct wb_runner *r, const struct wb_instance *in, int pass,
  */
 int wb_runner_run(struct wb_runner *r, const struct wb_plan *plan)
 {
+	bool *pending = calloc(plan->n ? plan->n : 1, sizeof(*pending));
 	int err = 0;
 
-	r->t0 = (double)time(NULL);
+	if (!pending)
+		return fail(r, WB_EXIT_FAILED, -ENOMEM, "out of memory");
+	r->t0 = wb_now_s();
 	r->done = 0;
 	r->total = plan->n * (size_t)r->passes;
+	r->extra_passes = 0;
+	r->extra_used_s = 0;
 	for (int pass = 0; pass < r->passes && !err; pass++) {
 		for (size_t i = 0; i < plan->n && !err; i++) {
-			const struct wb_instance *in = &plan->inst[i];
-			struct wb_runner_record rec;
+			bool refused = false;
 
 			if (r->stop && *r->stop)
 				break;
@@ -586,17 +730,35 @@ int wb_runner_run(struct wb_runner *r, const struct wb_plan *plan)
 				r->done++;
 				continue;
 			}
-			r->restored = false;
-			err = wb_runner_instance(r, in, pass, &rec);
-			if (err)
-				break;
-			if (rec.refused)
-				err = record_refused(r, in, i, plan->n, &rec);
-			else
-				err = record(r, in, pass, i, plan->n, &rec);
-			wb_runner_record_free(&rec);
+			err = one_pass(r, plan, i, pass, &refused);
+			/* not forked: its line is out, it is not counted done */
+			if (err || refused)
+				continue;
+			/* its line once it is measured for good: after its
+			 * last pass, or at the first that was not ok; an
+			 * unstable one waits for its extra passes */
+			if (!measured_before(&r->res, i) ||
+			    pass == r->passes - 1) {
+				pending[i] = wants_more(r, i);
+				if (!pending[i])
+					row(r, &plan->inst[i], i, plan->n);
+			}
+			r->done++;
+			progress(r, &plan->inst[i], i, plan->n, pass,
+				 (wb_now_s() - r->t0) / (double)r->done *
+					 (double)(r->total - r->done));
 		}
 	}
+	r->first_s = wb_now_s() - r->t0;
+	r->extra_budget_s = r->extra_time_s < 0 ? r->first_s / 2
+						: r->extra_time_s;
+	if (!err && !(r->stop && *r->stop)) {
+		adaptive_context(r);
+		err = checkpoint(r);
+	}
+	if (!err)
+		err = extra_passes(r, plan, pending);
+	free(pending);
 	return err;
 }
 

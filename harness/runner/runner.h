@@ -33,7 +33,8 @@
 
 enum wb_runner_event_kind {
 	/* an instance's table line: its status when it was not measured,
-	 * else its statistics over every pass after the last one */
+	 * else its statistics over every pass after its last one (extra
+	 * passes included) */
 	WB_RUNNER_ROW,
 	/* refused before a child was forked (requirements, memory) */
 	WB_RUNNER_MISSING,
@@ -48,9 +49,13 @@ struct wb_runner_event {
 	const struct wb_instance *in; /* NULL for a warning */
 	const char *unit; /* what one iteration is: "access" */
 	size_t index, count; /* the instance's place in the plan, its size */
-	int pass, passes;
+	int pass, passes; /* PROGRESS of an extra pass: passes is the cap */
+	bool extra; /* PROGRESS: a pass added to an unstable instance */
 	const char *status, *why;
 	double median, cv; /* ROW: NAN unless measured */
+	/* ROW: over the processes that measured it; NULL when not judged
+	 * (one process) */
+	const struct wb_stability *stability;
 	double left_s; /* PROGRESS: estimate for the rest of the run */
 	const char *text; /* WARNING */
 };
@@ -67,6 +72,13 @@ struct wb_runner {
 	/* set by the caller, defaults from wb_runner_init() */
 	struct wb_run_opts opts; /* journal, sys, cpu_other: the runner's */
 	int passes; /* children per instance, each with a share of reps */
+	/* Adaptive passes (harness/DESIGN.md, "Stability"): an instance
+	 * judged unstable with a mode seen in one process only gets more
+	 * passes, up to max_passes in all, while the extra passes have used
+	 * less than extra_time_s (< 0: half the wall time of the first
+	 * passes; 0: no extra passes). */
+	int max_passes;
+	double extra_time_s;
 	double timeout_s; /* per child */
 	double mem_fraction; /* of physical memory an instance may map */
 	const char *path; /* the results file; must not exist */
@@ -90,6 +102,10 @@ struct wb_runner {
 	double busy_wall_s, busy_others_s, busy_steal_s; /* summed passes */
 	double t0;
 	size_t done, total;
+	/* wall time of the first passes; the extra passes' budget and
+	 * what they used */
+	double first_s, extra_budget_s, extra_used_s;
+	int extra_passes;
 	struct wb_runner_error err;
 };
 
@@ -103,8 +119,9 @@ struct wb_runner_record {
 };
 
 /*
- * The defaults of `walkbench run` (with --quick when @quick): 9 or 3
- * repetitions in 3 passes or one per pass, 0.1 or 0.02 s each, 300 s per
+ * The defaults of `walkbench run` (with --quick when @quick): 9 or 6
+ * repetitions in 3 passes, up to 9 or 6 passes for an unstable instance
+ * within half the first passes' time, 0.1 or 0.01 s each, 300 s per
  * child, half the memory, seed 1, the default CPU.
  */
 void wb_runner_init(struct wb_runner *r, bool quick);
@@ -124,8 +141,9 @@ int wb_runner_plan_kernel(struct wb_plan *plan, const char *name, bool quick,
 int wb_runner_start(struct wb_runner *r);
 /*
  * Pass after pass over @plan, each instance measured (wb_runner_instance)
- * and recorded, the results file rewritten after each. Stops early when
- * *stop is set.
+ * and recorded, the results file rewritten after each; then rounds of
+ * extra passes over the instances that are unstable and not resolved
+ * (max_passes, extra_time_s). Stops early when *stop is set.
  */
 int wb_runner_run(struct wb_runner *r, const struct wb_plan *plan);
 /*

@@ -10,7 +10,8 @@ if [ ! -x "$WBT" ]; then
 fi
 expect_exit 1 "run with crash, hang and hog exits 1" "$WBT" run test_crash tlb_reach \
 	test_hang test_hog --param tlb_reach.pages=16 --param tlb_reach.page_size=4K \
-	--timeout 3 --mem-fraction 0.02 --reps 2 --min-time 0.01 --out "$OUT"
+	--timeout 3 --mem-fraction 0.02 --reps 2 --extra-time 0 --min-time 0.01 \
+	--out "$OUT"
 check "each misbehaviour recorded, the good instance complete" python3 - "$OUT" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))

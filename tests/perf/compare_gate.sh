@@ -10,7 +10,7 @@ set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 WB=${WB:-$top/build/walkbench}
 PAIRS=${PAIRS:-20}
-read -r -a run_args <<<"${RUN_ARGS:-tlb --quick --reps 8}"
+read -r -a run_args <<<"${RUN_ARGS:-tlb --quick --reps 16}"
 if [ -n "${KEEP:-}" ]; then
 	tmp=$KEEP
 	mkdir -p "$tmp" || exit 1

@@ -238,6 +238,130 @@ static void test_passes_pool_repetitions(void **st)
 	wb_results_free(&r);
 }
 
+/* One child's JSON with repetitions of @n times */
+static char *reps_json(const double *t, size_t n)
+{
+	json_t *a = json_array(), *gb;
+	char *text;
+
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(
+			a, json_pack("{s:s,s:s,s:f,s:s,s:i}", "name", "k/x:1",
+				     "run_type", "iteration", "real_time", t[i],
+				     "time_unit", "ns", "iterations", 10));
+	gb = json_pack("{s:o}", "benchmarks", a);
+	text = json_dumps(gb, JSON_COMPACT);
+	json_decref(gb);
+	return text;
+}
+
+static void add_pass_of(struct wb_results *r, int pass, double a, double b)
+{
+	const double t[] = { a, b };
+	char *gb = reps_json(t, 2);
+
+	if (!pass)
+		assert_int_equal(
+			wb_results_add(r, pass_inst("ok", 1, 1), gb, "access"),
+			0);
+	else
+		assert_int_equal(wb_results_add_pass(r, 0,
+						     pass_inst("ok", 1, 1), gb,
+						     "access", pass),
+				 0);
+	free(gb);
+}
+
+/* One process cannot be judged: neither "stable" nor "stability". */
+static void test_one_pass_not_judged(void **st)
+{
+	static const char ctx[] = "{\"context\":{},\"benchmarks\":[]}";
+	struct wb_results r;
+	struct wb_stability s;
+	json_t *inst;
+
+	(void)st;
+	assert_int_equal(
+		wb_results_init(&r, ctx, json_pack("{s:i}", "passes", 1)), 0);
+	add_pass_of(&r, 0, 10.0, 30.0);
+	inst = json_array_get(r.instances, 0);
+	assert_null(json_object_get(inst, "stable"));
+	assert_null(json_object_get(inst, "stability"));
+	assert_int_equal(entry_num(inst, "passes_added"), 0);
+	assert_int_equal(wb_results_judge(&r, 0, &s), -ENODATA);
+	assert_false(s.judged);
+	wb_results_free(&r);
+}
+
+/* Processes at 10 and 40 ns, each agreeing within 1%: unstable, two
+ * modes; the first time only one process is in the slow mode (not
+ * resolved), then a fourth process, beyond the run's 3 passes, resolves
+ * it and counts as added. */
+static void test_stability_recorded(void **st)
+{
+	static const char ctx[] = "{\"context\":{},\"benchmarks\":[]}";
+	struct wb_results r;
+	json_t *inst, *s, *m;
+
+	(void)st;
+	assert_int_equal(
+		wb_results_init(&r, ctx, json_pack("{s:i}", "passes", 3)), 0);
+	add_pass_of(&r, 0, 10.0, 10.1);
+	add_pass_of(&r, 1, 40.0, 40.2);
+	inst = json_array_get(r.instances, 0);
+	/* two processes are judged */
+	assert_true(json_is_false(json_object_get(inst, "stable")));
+	add_pass_of(&r, 2, 10.1, 10.0);
+	s = json_object_get(inst, "stability");
+	assert_non_null(s);
+	assert_true(json_is_false(json_object_get(inst, "stable")));
+	assert_int_equal(entry_num(s, "processes"), 3);
+	assert_true(json_is_false(json_object_get(s, "resolved")));
+	assert_int_equal(entry_num(s, "passes_added"), 0);
+	assert_int_equal(json_array_size(json_object_get(s, "modes")), 2);
+	m = json_array_get(json_object_get(s, "modes"), 1);
+	assert_int_equal(entry_num(m, "processes"), 1);
+	assert_true(fabs(entry_num(m, "median") - 40.1) < 1e-9);
+	assert_true(fabs(entry_num(s, "lo") - 10.05) < 1e-9);
+	assert_true(fabs(entry_num(s, "hi") - 40.1) < 1e-9);
+	assert_true(entry_num(s, "tolerance") > 1.19);
+	assert_true(entry_num(s, "within") > 0);
+	assert_non_null(strstr(entry_str(s, "test"), "20%"));
+
+	add_pass_of(&r, 3, 39.9, 40.0);
+	s = json_object_get(inst, "stability");
+	assert_true(json_is_true(json_object_get(s, "resolved")));
+	assert_int_equal(entry_num(s, "processes"), 4);
+	assert_int_equal(entry_num(s, "passes_added"), 1);
+	assert_int_equal(entry_num(inst, "passes_added"), 1);
+	m = json_array_get(json_object_get(s, "modes"), 0);
+	assert_int_equal(entry_num(m, "processes"), 2);
+	assert_true(entry_num(m, "hi") < 11);
+	wb_results_free(&r);
+}
+
+/* Processes within 5% of each other: stable, one mode of all of them. */
+static void test_stable_recorded(void **st)
+{
+	static const char ctx[] = "{\"context\":{},\"benchmarks\":[]}";
+	struct wb_results r;
+	json_t *inst, *s;
+
+	(void)st;
+	assert_int_equal(
+		wb_results_init(&r, ctx, json_pack("{s:i}", "passes", 3)), 0);
+	add_pass_of(&r, 0, 10.0, 10.2);
+	add_pass_of(&r, 1, 10.4, 10.3);
+	add_pass_of(&r, 2, 9.9, 10.0);
+	inst = json_array_get(r.instances, 0);
+	s = json_object_get(inst, "stability");
+	assert_true(json_is_true(json_object_get(inst, "stable")));
+	assert_true(json_is_true(json_object_get(s, "resolved")));
+	assert_int_equal(json_array_size(json_object_get(s, "modes")), 1);
+	assert_int_equal(entry_num(s, "passes_added"), 0);
+	wb_results_free(&r);
+}
+
 /* The first repetition of a fixed-iteration kernel is a warm-up: it goes,
  * and the aggregates are those of the others. */
 static void test_drop_warmup(void **st)
@@ -286,6 +410,9 @@ int main(void)
 		cmocka_unit_test(test_add_instance_fields),
 		cmocka_unit_test(test_passes_pool_repetitions),
 		cmocka_unit_test(test_drop_warmup),
+		cmocka_unit_test(test_one_pass_not_judged),
+		cmocka_unit_test(test_stability_recorded),
+		cmocka_unit_test(test_stable_recorded),
 	};
 
 	return cmocka_run_group_tests(tests, setup_dir, remove_dir);

@@ -203,10 +203,14 @@ static void defaults_are_runs(void **st)
 	assert_int_equal(r.opts.cpu, WB_RUNNER_CPU_DEFAULT);
 	assert_int_equal(r.opts.seed, 1);
 	assert_true(r.timeout_s == 300 && r.mem_fraction == 0.5);
+	assert_int_equal(r.max_passes, 9);
+	assert_true(r.extra_time_s < 0); /* half the first passes' time */
 	wb_runner_init(&r, true);
-	assert_int_equal(r.opts.reps, 3);
+	/* two repetitions per process */
+	assert_int_equal(r.opts.reps, 6);
 	assert_int_equal(r.passes, 3);
-	assert_true(r.opts.min_time_s == 0.02);
+	assert_int_equal(r.max_passes, 6);
+	assert_true(r.opts.min_time_s == 0.01);
 	assert_true(r.opts.quick);
 }
 
