@@ -68,7 +68,8 @@ static const struct wb_opt run_opts[] = {
 	{ WB_DOUBLE("--extra-time", struct run_cli, extra_time_s, 0, HUGE_VAL),
 	  .arg = "S", .want = "seconds >= 0",
 	  .help = "seconds the extra passes of unstable instances may take "
-		  "in all (default: half the time of the first passes; 0: "
+		  "in all (default: half the time of the first passes, a "
+		  "quarter with --quick; 0: "
 		  "none)" },
 	{ WB_DOUBLE("--min-time", struct run_cli, min_time_s, 0, 60),
 	  .flags = WB_OPT_MIN_OPEN, .arg = "S", .want = "seconds in (0, 60]",
