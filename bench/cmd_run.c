@@ -430,8 +430,10 @@ static void print_row(FILE *f, const struct wb_runner_event *ev)
 		if (wb_stability_text(st, true, text, sizeof(text)) ||
 		    strlen(text) > ROW_MODES_WIDTH)
 			wb_stability_text(st, false, text, sizeof(text));
-		fprintf(f, "%-52s %-9s %s  ns/%s\n", name, ev->status, text,
-			ev->unit);
+		fprintf(f, "%-52s %-9s %s  ns/%s%s\n", name, ev->status, text,
+			ev->unit,
+			ev->host_modes ? "  (modes follow the host's backing)"
+				       : "");
 		return;
 	}
 	fprintf(f, "%-52s %-9s %10.3f %5.1f%%  ns/%s\n", name, ev->status,

@@ -88,7 +88,9 @@ void wb_plot_var(char *vars, size_t len, const char *name, const char *val);
 struct wb_plot_pt {
 	double x, y, lo, hi;
 	bool unstable;
-	char modes[96]; /* wb_stability_text with counts when unstable */
+	/* wb_stability_text with counts when unstable, and whether its
+	 * modes follow the host's backing (check/hostline.h) */
+	char modes[160];
 };
 /*
  * @key of benchmark @b as a drawn point (all but x). A time (an

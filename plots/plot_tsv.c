@@ -15,6 +15,7 @@
 #include "core/parse.h"
 #include "plot.h"
 #include "check/stats.h"
+#include "check/hostline.h"
 
 void wb_plot_series(const struct plot_set *s, size_t file, const char *suffix,
 		    char *buf, size_t len)
@@ -101,6 +102,12 @@ int wb_plot_point(const struct wb_rbench *b, const char *key,
 		snprintf(p->modes, sizeof(p->modes),
 			 "unstable (%zu modes over %.4g..%.4g)", st.nmodes,
 			 st.lo, st.hi);
+	if (p->unstable && json_is_true(json_object_get(
+				   json_object_get(b->instance, "stability"),
+				   WB_HOSTLINE_KEY)))
+		snprintf(p->modes + strlen(p->modes),
+			 sizeof(p->modes) - strlen(p->modes),
+			 ", modes follow the host's backing");
 	if (!is_time(key) && json_object_get(b->reps[0], key))
 		return field_spread(b, key, p);
 	if (!is_time(key))

@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "check/hostline.h"
 #include "core/busy.h"
 #include "core/clock.h"
 #include "core/topo.h"
@@ -534,6 +535,8 @@ static void row(struct wb_runner *r, const struct wb_instance *in, size_t i,
 		family_stats(&r->res, i, &ev.median, &ev.cv);
 		if (!wb_results_judge(&r->res, i, &st))
 			ev.stability = &st;
+		ev.host_modes = json_is_true(json_object_get(
+			json_object_get(inst, "stability"), WB_HOSTLINE_KEY));
 	}
 	report(r, &ev);
 }

@@ -56,6 +56,9 @@ struct wb_runner_event {
 	/* ROW: over the processes that measured it; NULL when not judged
 	 * (one process) */
 	const struct wb_stability *stability;
+	/* ROW: an unstable instance whose modes follow the host's backing
+	 * of each process (check/hostline.h) */
+	bool host_modes;
 	double left_s; /* PROGRESS: estimate for the rest of the run */
 	const char *text; /* WARNING */
 };

@@ -106,6 +106,20 @@ check "index.html: names the unstable point with its modes" \
 check "index.html: the missing ratio with both sides" \
 	grep -q '<li>huge_access/pattern:1/backing:4/ws:16M: no ratio: base 3.0[0-9]*, huge unstable (' "$d/index.html"
 check "index.html: a plot without unstable points says so" grep -q 'All 4 points stable' "$d/index.html"
+# an unstable point whose modes the host's backing explains says so
+python3 - "$TMP/bim.json" "$TMP/bimhost.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for i in d["context"]["walkbench"]["instances"]:
+    if i["name"] == "tlb_reach/pages:128/page_size:4K":
+        i["stability"] = {"modes_line_up_with_host_backing": True}
+json.dump(d, open(sys.argv[2], "w"))
+PY
+expect_exit 0 "modes that follow the host: exit 0" "$WB" plot "$TMP/bimhost.json" --out "$TMP/bimhost"
+check "index.html: modes that follow the host's backing say so" \
+	grep -Eq "<li>tlb_reach/pages:128/page_size:4K: unstable \(.*\), modes follow the host's backing" "$TMP/bimhost/index.html"
+check "index.html: modes the host does not explain say nothing of it" \
+	sh -c "! grep -q \"follow the host\" '$d/index.html'"
 # slower: huge pages 20% slower than base at every working set
 python3 - "$TMP/all.json" "$TMP/slow.json" <<'PY'
 import json, sys
