@@ -4,7 +4,7 @@
 # table (huge_speedup.tsv), the class of its verdict in each run (faster,
 # same within 5%, slower, unstable: wb_versus), then
 # "agreement: K of N points (P%)". Exit 1 below 90%, 3 when there is
-# nothing to compare.
+# nothing to compare. KEEP=DIR keeps both runs' files and plots there.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 WB=${WB:-$top/build/walkbench}
@@ -14,6 +14,10 @@ if ! command -v gnuplot >/dev/null; then
 fi
 tmp=$(mktemp -d /tmp/wb-perf.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
+if [ -n "${KEEP:-}" ]; then
+	mkdir -p "$KEEP" || exit 2
+	trap 'cp -r "$tmp"/. "$KEEP"/; rm -rf "$tmp"' EXIT
+fi
 for i in 1 2; do
 	"$WB" run huge --quick --out "$tmp/$i.json" >"$tmp/run$i.log" 2>&1
 	rc=$?
