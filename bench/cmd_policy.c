@@ -401,12 +401,12 @@ static void looks_list(const struct wb_policy_plan *pl, char *buf, size_t len)
 	size_t k = 0;
 
 	buf[0] = 0;
-	for (int i = 0; i < pl->n && k < len; i++)
-		k += (size_t)snprintf(buf + k, len - k, "%s%d",
-				      !i		 ? ""
-				      : i == pl->n - 1 ? " and "
-						       : ", ",
+	for (int i = 0; i < pl->n && k < len; i++) {
+		const char *sep = i == pl->n - 1 ? " and " : ", ";
+
+		k += (size_t)snprintf(buf + k, len - k, "%s%d", i ? sep : "",
 				      pl->at[i]);
+	}
 }
 
 /* The planned looks, their level, and the one the run stopped at. */
@@ -468,8 +468,8 @@ static void print_table(const struct policy_args *a,
 	       e->enabled, e->defrag,
 	       e->khugepaged_defrag[0] ? e->khugepaged_defrag : "?",
 	       (unsigned long long)e->nr_2m, o->rounds,
-	       (unsigned long long)a->seed, o->plan.at[0], a->reps,
-	       a->budget_s, o->seconds, o->stop.text);
+	       (unsigned long long)a->seed, o->plan.at[0], a->reps, a->budget_s,
+	       o->seconds, o->stop.text);
 	print_looks(&o->plan, &o->stop);
 	printf("\n");
 	printf("%-31s %5s %8s %13s %6s %6s %11s %6s %7s %8s %7s %6s %8s %8s "

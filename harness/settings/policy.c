@@ -481,8 +481,7 @@ int wb_policy_recommend_at(const struct wb_policy_summary *sum, int n,
 	for (int i = 1; i < n; i++) {
 		const struct wb_policy_summary *s = &sum[i];
 
-		if (s->failed || !s->ok || !s->has_cmp ||
-		    s->p_adj >= alpha ||
+		if (s->failed || !s->ok || !s->has_cmp || s->p_adj >= alpha ||
 		    s->metric_median_s >= c->metric_median_s)
 			continue;
 		if (s->metric_median_s < fastest)
@@ -509,8 +508,7 @@ int wb_policy_recommend_at(const struct wb_policy_summary *sum, int n,
 	for (int i = 1; i < n; i++) {
 		const struct wb_policy_summary *s = &sum[i];
 
-		if (s->failed || !s->ok || !s->has_cmp ||
-		    s->p_adj >= alpha ||
+		if (s->failed || !s->ok || !s->has_cmp || s->p_adj >= alpha ||
 		    s->metric_median_s > fastest * 1.02)
 			continue;
 		if (!best || s->mem_bytes < sum[best].mem_bytes)

@@ -37,11 +37,10 @@ static void summarize_at(const double (*t)[MAXR], int np, int n, double conf,
 		if (!p)
 			for (int i = 0; i < n; i++)
 				base[i] = t[0][i];
-		assert_int_equal(wb_policy_summarize_at(runs, n,
-							p ? base : NULL,
-							p ? n : 0, false, conf,
-							&sum[p]),
-				 0);
+		assert_int_equal(
+			wb_policy_summarize_at(runs, n, p ? base : NULL,
+					       p ? n : 0, false, conf, &sum[p]),
+			0);
 	}
 	assert_int_equal(wb_policy_adjust(sum, np), 0);
 }
@@ -111,9 +110,9 @@ static void test_plan_of_looks(void **state)
 		assert_int_equal(pl.at[pl.n - 1], 30);
 		for (int i = 1; i < pl.n; i++)
 			assert_true(pl.at[i] > pl.at[i - 1]);
-		assert_true(f * wb_mwu_min_p((size_t)pl.at[0],
-					     (size_t)pl.at[0]) <
-			    pl.alpha);
+		assert_true(
+			f * wb_mwu_min_p((size_t)pl.at[0], (size_t)pl.at[0]) <
+			pl.alpha);
 	}
 	/* two rounds can never reach 0.05 after Holm: one look, at the
 	 * cap, marked unreachable */
@@ -451,8 +450,7 @@ static void test_adjust_and_bad_args(void **state)
 	assert_true(fabs(sum[1].p_adj - 0.01) < 1e-12);
 	assert_true(isnan(sum[2].p_adj));
 	assert_int_equal(wb_policy_adjust(sum, 0), -EINVAL);
-	assert_int_equal(wb_policy_stop_check(sum, 3, NULL, &pr, &st),
-			 -EINVAL);
+	assert_int_equal(wb_policy_stop_check(sum, 3, NULL, &pr, &st), -EINVAL);
 	pl.n = 0;
 	assert_int_equal(wb_policy_stop_check(sum, 3, &pl, &pr, &st), -EINVAL);
 	pl = plan(2);
