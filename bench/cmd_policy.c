@@ -372,7 +372,7 @@ static int measure(struct policy_args *a, struct wb_policy_env *e,
 			fprintf(stderr,
 				"walkbench: look %d of %d, after round %d: "
 				"leading %s %.3fx, p=%.3g, Holm-adjusted "
-				"p=%.3g (%s below %.3g)\n",
+				"p=%.3g (%sbelow %.3g)\n",
 				o->stop.look, o->plan.n, o->rounds,
 				set->p[l].name, o->sum[l].speedup,
 				o->sum[l].p_value, o->sum[l].p_adj,
