@@ -102,7 +102,8 @@ static const struct wb_opt_table policy_table = {
 	.about = "Runs COMMAND (or `walkbench run NAME --quick`) under each "
 		 "huge-page\npolicy, in rounds of one run per policy in random "
 		 "order, until the\nleading policy is significantly different "
-		 "from the current setting\nor clearly within 5% of it (or "
+		 "from the current setting\nor clearly within 5% of it, "
+		 "tested only at a few round counts\nplanned beforehand (or "
 		 "--reps or --budget ends it), and\nrecommends the fastest one "
 		 "that beats the current setting\nsignificantly, with its "
 		 "memory cost and the commands that apply it.\nSettings are "
@@ -238,7 +239,7 @@ struct outcome {
 	struct wb_policy_summary sum[WB_POLICY_MAX];
 	struct wb_policy_reco reco;
 	struct wb_policy_stop stop;
-	int start; /* rounds before the first test */
+	struct wb_policy_plan plan; /* the looks, fixed before the first run */
 	int rounds; /* rounds run */
 	double seconds;
 	bool restored;
@@ -264,9 +265,9 @@ static int summarize_round(const struct policy_args *a,
 	for (int p = 0; p < set->n; p++) {
 		/* o->runs stays owned by cmd_policy(), which frees it */
 		// NOLINTNEXTLINE(clang-analyzer-unix.Malloc)
-		err = wb_policy_summarize(run_at(o, a->reps, p, 0), o->nruns[p],
-					  p ? base : NULL, p ? nb : 0, a->cpu,
-					  &o->sum[p]);
+		err = wb_policy_summarize_at(
+			run_at(o, a->reps, p, 0), o->nruns[p], p ? base : NULL,
+			p ? nb : 0, a->cpu, o->plan.conf, &o->sum[p]);
 		if (err)
 			return err;
 		/* a reserved pool is memory gone whether the command uses
@@ -344,9 +345,7 @@ static int measure(struct policy_args *a, struct wb_policy_env *e,
 		   struct wb_policy_set *set, struct wb_journal *j,
 		   struct outcome *o)
 {
-	struct wb_policy_progress pr = { .start = o->start,
-					 .cap = a->reps,
-					 .budget_s = a->budget_s };
+	struct wb_policy_progress pr = { .budget_s = a->budget_s };
 	uint64_t x = a->seed * 2654435761ull + 1;
 	double t0 = wb_now_s();
 	int applied = -1, err;
@@ -365,22 +364,27 @@ static int measure(struct policy_args *a, struct wb_policy_env *e,
 		pr.elapsed_s = now - t0;
 		err = summarize_round(a, set, o);
 		if (!err)
-			err = wb_policy_stop_check(o->sum, set->n, &pr,
-						   &o->stop);
+			err = wb_policy_stop_check(o->sum, set->n, &o->plan,
+						   &pr, &o->stop);
 		if (err)
 			return err;
 		l = o->stop.leading;
-		if (l && o->rounds >= o->start)
+		if (l && o->stop.look)
 			fprintf(stderr,
-				"walkbench: after round %d: leading %s "
-				"%.3fx, p=%.3g, Holm-adjusted p=%.3g\n",
-				o->rounds, set->p[l].name, o->sum[l].speedup,
-				o->sum[l].p_value, o->sum[l].p_adj);
+				"walkbench: look %d of %d, after round %d: "
+				"leading %s %.3fx, p=%.3g, Holm-adjusted "
+				"p=%.3g (%sbelow %.3g)\n",
+				o->stop.look, o->plan.n, o->rounds,
+				set->p[l].name, o->sum[l].speedup,
+				o->sum[l].p_value, o->sum[l].p_adj,
+				o->sum[l].p_adj < o->plan.alpha ? "" : "not ",
+				o->plan.alpha);
 	} while (o->stop.reason == WB_STOP_NONE);
 	fprintf(stderr, "walkbench: stopped after %d round(s): %s\n", o->rounds,
 		o->stop.text);
 	return 0;
 }
+
 static const char *p_text(double p, char *buf, size_t len)
 {
 	if (isnan(p))
@@ -390,6 +394,43 @@ static const char *p_text(double p, char *buf, size_t len)
 	else
 		snprintf(buf, len, "%.3f", p);
 	return buf;
+}
+
+/* "6, 9, 14, 21 and 30" */
+static void looks_list(const struct wb_policy_plan *pl, char *buf, size_t len)
+{
+	size_t k = 0;
+
+	buf[0] = 0;
+	for (int i = 0; i < pl->n && k < len; i++) {
+		const char *sep = i == pl->n - 1 ? " and " : ", ";
+
+		k += (size_t)snprintf(buf + k, len - k, "%s%d", i ? sep : "",
+				      pl->at[i]);
+	}
+}
+
+/* The planned looks, their level, and the one the run stopped at. */
+static void print_looks(const struct wb_policy_plan *pl,
+			const struct wb_policy_stop *st)
+{
+	char list[WB_POLICY_LOOKS_MAX * 8];
+
+	looks_list(pl, list, sizeof(list));
+	if (!pl->reachable)
+		printf("Looks: one, after %d round(s): too few for p < %.3g "
+		       "after Holm over %d, nothing can be significant",
+		       pl->cap, pl->alpha, pl->family);
+	else
+		printf("Looks: %d planned, after %s rounds, each at "
+		       "Holm-adjusted p < %.3g with %.3g%% intervals (%.2f "
+		       "over %d looks)",
+		       pl->n, list, pl->alpha, pl->conf * 100, WB_POLICY_ALPHA,
+		       pl->n);
+	if (st->look)
+		printf("; stopped at look %d.\n", st->look);
+	else
+		printf("; stopped before a look.\n");
 }
 
 /* What more could settle a leading policy that is not significant. */
@@ -424,13 +465,14 @@ static void print_table(const struct policy_args *a,
 	printf("\nFound: THP enabled=%s defrag=%s khugepaged/defrag=%s, "
 	       "2 MiB pool %llu pages.\nRepetitions: %d round(s) of one run "
 	       "per policy, random order (seed %llu); at least %d, at most "
-	       "%d, no new round after %g s; %.0f s in all.\nStopped: %s.\n\n",
+	       "%d, no new round after %g s; %.0f s in all.\nStopped: %s.\n",
 	       e->enabled, e->defrag,
 	       e->khugepaged_defrag[0] ? e->khugepaged_defrag : "?",
 	       (unsigned long long)e->nr_2m, o->rounds,
-	       (unsigned long long)a->seed,
-	       o->start < a->reps ? o->start : a->reps, a->reps, a->budget_s,
+	       (unsigned long long)a->seed, o->plan.at[0], a->reps, a->budget_s,
 	       o->seconds, o->stop.text);
+	print_looks(&o->plan, &o->stop);
+	printf("\n");
 	printf("%-31s %5s %8s %13s %6s %6s %11s %6s %7s %8s %7s %6s %8s %8s "
 	       "%s\n",
 	       "policy", "ok", "wall(s)", "IQR(s)", "cpu(s)", "speed",
@@ -473,7 +515,8 @@ static void print_table(const struct policy_args *a,
 	       "percentile; cpu: median user+system time; speed: current's "
 	       "median %s time over this one's (>1 is faster), interval: "
 	       "current's median over current's plus the Hodges-Lehmann "
-	       "time change's bounds (95%% where the runs allow it); p: "
+	       "time change's bounds (at the looks' level where the runs "
+	       "allow it); p: "
 	       "Mann-Whitney against current, p(Holm): adjusted over the "
 	       "policies compared; mem: median peak RSS (ru_maxrss) plus "
 	       "hugetlb "
@@ -515,13 +558,15 @@ static void print_table(const struct policy_args *a,
 		if (r->leading)
 			printf("Leading, not significant: %s, %.2fx by the "
 			       "median (interval %.2f-%.2f), p=%.3g, "
-			       "Holm-adjusted p=%.3g; %s.\n",
+			       "Holm-adjusted p=%.3g (needed: below %.3g); "
+			       "%s.\n",
 			       set->p[r->leading].name,
 			       o->sum[r->leading].speedup,
 			       o->sum[r->leading].speedup_lo,
 			       o->sum[r->leading].speedup_hi,
 			       o->sum[r->leading].p_value,
-			       o->sum[r->leading].p_adj, settle_hint(o));
+			       o->sum[r->leading].p_adj, o->plan.alpha,
+			       settle_hint(o));
 		return;
 	}
 	{
@@ -530,7 +575,7 @@ static void print_table(const struct policy_args *a,
 		printf("%s: %.2fx faster than current (median %s time "
 		       "%.3f s vs %.3f s, Mann-Whitney p=%.3g, Holm-adjusted "
 		       "p=%.3g; time change "
-		       "%.3f s, %.0f%% interval %.3f..%.3f s), memory %+.0f "
+		       "%.3f s, %.3g%% interval %.3f..%.3f s), memory %+.0f "
 		       "MiB%s.\n",
 		       set->p[r->best].name, s->speedup,
 		       a->cpu ? "CPU" : "wall", s->metric_median_s,
@@ -637,6 +682,22 @@ static json_t *run_json(const struct wb_policy_sample *s)
 	return o;
 }
 
+static json_t *looks_json(const struct wb_policy_plan *pl,
+			  const struct wb_policy_stop *st)
+{
+	json_t *o = json_object(), *at = json_array();
+
+	for (int i = 0; i < pl->n; i++)
+		json_array_append_new(at, json_integer(pl->at[i]));
+	json_object_set_new(o, "planned", at);
+	json_object_set_new(o, "alpha_per_look", json_real(pl->alpha));
+	json_object_set_new(o, "interval_conf", json_real(pl->conf));
+	json_object_set_new(o, "reachable", json_boolean(pl->reachable));
+	json_object_set_new(o, "stopped_at",
+			    st->look ? json_integer(st->look) : json_null());
+	return o;
+}
+
 static void print_json(const struct policy_args *a,
 		       const struct wb_policy_env *e,
 		       const struct wb_policy_set *set, struct outcome *o)
@@ -651,7 +712,8 @@ static void print_json(const struct policy_args *a,
 	json_object_set_new(root, "command", cmd);
 	json_object_set_new(root, "reps_cap", json_integer(a->reps));
 	json_object_set_new(root, "budget_s", json_real(a->budget_s));
-	json_object_set_new(root, "start_reps", json_integer(o->start));
+	json_object_set_new(root, "start_reps", json_integer(o->plan.at[0]));
+	json_object_set_new(root, "looks", looks_json(&o->plan, &o->stop));
 	json_object_set_new(root, "rounds", json_integer(o->rounds));
 	json_object_set_new(stop, "reason",
 			    json_string(wb_policy_stop_word(o->stop.reason)));
@@ -799,7 +861,9 @@ static int summarize_all(const struct policy_args *a,
 {
 	int err = summarize_round(a, set, o);
 
-	return err ? err : wb_policy_recommend(o->sum, set->n, &o->reco);
+	return err ? err
+		   : wb_policy_recommend_at(o->sum, set->n, o->plan.alpha,
+					    &o->reco);
 }
 int cmd_policy(int argc, char **argv)
 {
@@ -881,13 +945,14 @@ int cmd_policy(int argc, char **argv)
 		goto out;
 	}
 	/* the family is every policy compared with current */
-	o.start = wb_policy_start_reps(set.n - 1);
+	wb_policy_plan(set.n > 1 ? set.n - 1 : 1, a.reps, &o.plan);
 	fprintf(stderr,
-		"walkbench: %d policies, rounds of one run each: at least %d "
-		"(the fewest that can reach p < %.2f after Holm over %d), at "
-		"most %d, no new round after %g s\n",
-		set.n, o.start < a.reps ? o.start : a.reps, WB_POLICY_ALPHA,
-		set.n - 1, a.reps, a.budget_s);
+		"walkbench: %d policies, rounds of one run each: tested after "
+		"%d of at most %d (the fewest that can reach p < %.3g after "
+		"Holm over %d), then at %d planned look(s) in all, each at "
+		"p < %.3g; no new round after %g s\n",
+		set.n, o.plan.at[0], a.reps, o.plan.alpha, o.plan.family,
+		o.plan.n, o.plan.alpha, a.budget_s);
 	err = measure(&a, &e, &set, j, &o);
 	rc = finish(j, &e, &o);
 	if (err && !rc)

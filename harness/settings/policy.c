@@ -371,6 +371,13 @@ int wb_policy_summarize(const struct wb_policy_sample *runs, int n,
 			const double *base, int nbase, bool cpu,
 			struct wb_policy_summary *out)
 {
+	return wb_policy_summarize_at(runs, n, base, nbase, cpu, 0.95, out);
+}
+
+int wb_policy_summarize_at(const struct wb_policy_sample *runs, int n,
+			   const double *base, int nbase, bool cpu, double conf,
+			   struct wb_policy_summary *out)
+{
 	double wall[n > 0 ? n : 1], cpus[n > 0 ? n : 1];
 	double *metric = cpu ? cpus : wall;
 	struct wb_mwu u;
@@ -432,7 +439,7 @@ int wb_policy_summarize(const struct wb_policy_sample *runs, int n,
 	err = wb_mann_whitney(metric, (size_t)out->ok, base, (size_t)nbase, &u);
 	if (!err)
 		err = wb_hodges_lehmann(base, (size_t)nbase, metric,
-					(size_t)out->ok, 0.95, &out->shift_s,
+					(size_t)out->ok, conf, &out->shift_s,
 					&out->shift_lo_s, &out->shift_hi_s,
 					&out->conf);
 	if (err)
@@ -458,6 +465,12 @@ int wb_policy_summarize(const struct wb_policy_sample *runs, int n,
 int wb_policy_recommend(const struct wb_policy_summary *sum, int n,
 			struct wb_policy_reco *r)
 {
+	return wb_policy_recommend_at(sum, n, WB_POLICY_ALPHA, r);
+}
+
+int wb_policy_recommend_at(const struct wb_policy_summary *sum, int n,
+			   double alpha, struct wb_policy_reco *r)
+{
 	const struct wb_policy_summary *c = &sum[0];
 	double fastest = INFINITY;
 	int best = 0;
@@ -468,8 +481,7 @@ int wb_policy_recommend(const struct wb_policy_summary *sum, int n,
 	for (int i = 1; i < n; i++) {
 		const struct wb_policy_summary *s = &sum[i];
 
-		if (s->failed || !s->ok || !s->has_cmp ||
-		    s->p_adj >= WB_POLICY_ALPHA ||
+		if (s->failed || !s->ok || !s->has_cmp || s->p_adj >= alpha ||
 		    s->metric_median_s >= c->metric_median_s)
 			continue;
 		if (s->metric_median_s < fastest)
@@ -489,15 +501,14 @@ int wb_policy_recommend(const struct wb_policy_summary *sum, int n,
 		}
 		snprintf(r->reason, sizeof(r->reason),
 			 "no policy was faster than the current one with "
-			 "p < %.2f (Holm-adjusted) over the repetitions",
-			 WB_POLICY_ALPHA);
+			 "p < %.3g (Holm-adjusted) over the repetitions",
+			 alpha);
 		return 0;
 	}
 	for (int i = 1; i < n; i++) {
 		const struct wb_policy_summary *s = &sum[i];
 
-		if (s->failed || !s->ok || !s->has_cmp ||
-		    s->p_adj >= WB_POLICY_ALPHA ||
+		if (s->failed || !s->ok || !s->has_cmp || s->p_adj >= alpha ||
 		    s->metric_median_s > fastest * 1.02)
 			continue;
 		if (!best || s->mem_bytes < sum[best].mem_bytes)
@@ -509,8 +520,8 @@ int wb_policy_recommend(const struct wb_policy_summary *sum, int n,
 	r->bloat = r->mem_delta_bytes > WB_BLOAT_MIN_BYTES &&
 		   r->mem_delta_bytes > WB_BLOAT_FRACTION * c->mem_bytes;
 	snprintf(r->reason, sizeof(r->reason),
-		 "fastest with p < %.2f (Holm-adjusted) against current; "
+		 "fastest with p < %.3g (Holm-adjusted) against current; "
 		 "among policies within 2%% of it, the smallest memory",
-		 WB_POLICY_ALPHA);
+		 alpha);
 	return 0;
 }

@@ -155,10 +155,16 @@ struct wb_policy_summary {
 };
 
 /* @base: current's successful times in the compared metric (NULL for
- * current itself); @cpu: compare CPU time instead of wall time. */
+ * current itself); @cpu: compare CPU time instead of wall time. The
+ * time change's interval is at 95%. */
 int wb_policy_summarize(const struct wb_policy_sample *runs, int n,
 			const double *base, int nbase, bool cpu,
 			struct wb_policy_summary *out);
+/* The same with the interval at @conf: the level a sequence of looks
+ * tests at (policy_stop.h). */
+int wb_policy_summarize_at(const struct wb_policy_sample *runs, int n,
+			   const double *base, int nbase, bool cpu, double conf,
+			   struct wb_policy_summary *out);
 
 #define WB_POLICY_ALPHA 0.05
 /* A policy costs memory when its mem_bytes grows by more than this
@@ -186,5 +192,9 @@ struct wb_policy_reco {
  */
 int wb_policy_recommend(const struct wb_policy_summary *sum, int n,
 			struct wb_policy_reco *r);
+/* The same at the level @alpha instead of WB_POLICY_ALPHA: the level per
+ * look of a sequence of looks (policy_stop.h). */
+int wb_policy_recommend_at(const struct wb_policy_summary *sum, int n,
+			   double alpha, struct wb_policy_reco *r);
 
 #endif

@@ -69,6 +69,17 @@ assert all(p['summary']['reps'] == d['rounds'] == len(p['runs']) for p in d['pol
 check "cap reached only at the cap, tests only from the start count" jq_py "$TMP/p.json" \
 	"s=d['stop']['reason']; assert s != 'cap' or d['rounds'] == 8; \
 assert s not in ('significant', 'no_difference') or d['rounds'] >= d['start_reps']"
+check "looks planned up to the cap, each at 0.05 / looks, from the start count" \
+	jq_py "$TMP/p.json" "l=d['looks']; n=len(l['planned']); \
+assert l['planned'][0] == d['start_reps'] and l['planned'][-1] == 8, l; \
+assert all(a < b for a, b in zip(l['planned'], l['planned'][1:])), l; \
+assert abs(l['alpha_per_look'] - 0.05 / n) < 1e-12, l; \
+assert abs(l['interval_conf'] - (1 - l['alpha_per_look'])) < 1e-12, l"
+check "significant or no difference only at a look, which the JSON names" \
+	jq_py "$TMP/p.json" "l=d['looks']; s=d['stop']['reason']; r=d['rounds']; \
+assert s not in ('significant', 'no_difference') or \
+l['stopped_at'] == sum(1 for n in l['planned'] if n < r) + 1, (s, r, l); \
+assert r not in l['planned'] or l['stopped_at'] == l['planned'].index(r) + 1, (r, l)"
 check "each compared policy has raw and adjusted p and a speed-up interval" \
 	jq_py "$TMP/p.json" "c=[p['summary'] for p in d['policies'][1:]]; \
 assert c and all(x['p_adjusted'] >= x['p_value'] and \
@@ -80,12 +91,15 @@ check "progress names the stop" grep -q "stopped after [0-9]* round(s): " "$TMP/
 check "table run exits 0" test $? -eq 0
 check "table: stopped at the cap of 2" grep -q "^Stopped: cap of 2 repetitions reached.$" "$TMP/t.out"
 check "table: p and p(Holm) columns" grep -q "p(Holm)" "$TMP/t.out"
+check "table: one look at the cap, where nothing can be significant" \
+	grep -q "^Looks: one, after 2 round(s): too few for p < 0.05 .*; stopped at look 1.$" "$TMP/t.out"
 # A budget no round fits in: one round, then the budget is the reason.
 "$WB" policy --budget 0.001 --json -- "$RW" 16 20000 >"$TMP/b.json" 2>"$TMP/b.err"
 check "budget run exits 0" test $? -eq 0
 check "budget: one round, stopped by the budget" jq_py "$TMP/b.json" \
 	"assert d['rounds'] == 1 and d['stop']['reason'] == 'budget', d['stop']; \
-assert d['stop']['text'] == 'time budget of 0.001 s used'"
+assert d['stop']['text'] == 'time budget of 0.001 s used'; \
+assert d['looks']['stopped_at'] is None, d['looks']"
 if [ -e "$(dirname "$WB")/libwbthp.so" ]; then
 	# The shim's advice makes the dense region huge and removes almost
 	# all 4 KiB faults: the mechanism, checked without timing.
