@@ -102,8 +102,7 @@ int wb_stability(const double *med, const double *within, size_t n,
 	} else {
 		split_modes(s, n, 1 + tau / 2, out);
 	}
-	out->resolved = out->spread <= 1 + tau / 2 ||
-			out->n >= WB_STABLE_SETTLE_N;
+	out->resolved = out->stable;
 	if (!out->stable) {
 		out->resolved = true;
 		for (size_t k = 0; k < out->nmodes; k++)

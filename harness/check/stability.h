@@ -23,9 +23,6 @@
  * exists the one group is a spread, not a mode. One process cannot be
  * judged (judged false). An unstable instance is resolved when each mode
  * holds at least two processes: a mode seen once may be a single accident.
- * A stable one is resolved when its spread is within 1 + tau / 2 or
- * WB_STABLE_SETTLE_N processes agree on it: a spread near the tolerance,
- * from three processes, is the verdict most likely to flip in the next run.
  */
 #ifndef WB_STABILITY_H
 #define WB_STABILITY_H
@@ -42,8 +39,6 @@
 #define WB_STABLE_MIN_TOL 0.25
 #define WB_STABLE_WITHIN_K 4.0
 #define WB_MODES_MAX 4
-/* processes after which a stable spread near the tolerance is settled */
-#define WB_STABLE_SETTLE_N 5
 /* two stable times whose medians differ by less are "same" */
 #define WB_SAME_FRAC 0.05
 
@@ -55,7 +50,7 @@ struct wb_mode {
 struct wb_stability {
 	bool judged; /* two or more processes */
 	bool stable; /* judged and within the tolerance; true when !judged */
-	bool resolved; /* a few more processes would hardly change it */
+	bool resolved; /* stable, or every mode has two or more processes */
 	size_t n; /* processes */
 	double median, lo, hi; /* over the per-process medians */
 	double spread; /* hi / lo */

@@ -40,17 +40,15 @@ static json_t *modes_json(const struct wb_stability *s)
 
 json_t *wb_stability_json(const struct wb_stability *s, int passes_added)
 {
-	char test[320];
+	char test[256];
 
 	snprintf(test, sizeof(test),
 		 "unstable when the slowest process's median exceeds the "
 		 "fastest's by more than max(%.0f%%, %.0f x the median "
 		 "half-range of a process's repetitions); modes split at "
 		 "gaps over half that; resolved when every mode has 2 or "
-		 "more processes, or stable with a spread within half the "
-		 "tolerance or from %d or more processes",
-		 WB_STABLE_MIN_TOL * 100, WB_STABLE_WITHIN_K,
-		 WB_STABLE_SETTLE_N);
+		 "more processes",
+		 WB_STABLE_MIN_TOL * 100, WB_STABLE_WITHIN_K);
 	return json_pack("{s:s,s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:b,s:i}",
 			 "test", test, "processes", (json_int_t)s->n, "median",
 			 num(s->median), "lo", num(s->lo), "hi", num(s->hi),

@@ -550,10 +550,8 @@ static int passes_of(const struct wb_runner *r, size_t i)
 	       (int)json_integer_value(json_object_get(inst, "passes_added"));
 }
 
-/* Instance @i is ok, not resolved (unstable with a mode seen in one
- * process only, or stable with a spread near the tolerance from fewer than
- * WB_STABLE_SETTLE_N processes) and below the cap: another pass may
- * settle it. */
+/* Instance @i is ok, unstable with a mode seen in one process only, and
+ * below the cap: another pass may resolve it. */
 static bool wants_more(struct wb_runner *r, size_t i)
 {
 	struct wb_stability st;
@@ -561,7 +559,7 @@ static bool wants_more(struct wb_runner *r, size_t i)
 	if (!r->extra_time_s || !measured_before(&r->res, i) ||
 	    passes_of(r, i) >= r->max_passes)
 		return false;
-	return !wb_results_judge(&r->res, i, &st) && !st.resolved;
+	return !wb_results_judge(&r->res, i, &st) && !st.stable && !st.resolved;
 }
 
 /* Adds pass @pass of instance @i to the results and the counts. */
@@ -626,11 +624,9 @@ static void adaptive_context(struct wb_runner *r)
 			  r->extra_budget_s, "extra_passes", r->extra_passes,
 			  "extra_s", r->extra_used_s, "rule",
 			  "after the first passes, rounds of one more pass (a "
-			  "fresh process) for each instance that is not "
-			  "resolved (unstable with a mode seen in one process "
-			  "only, or stable with a spread over half the "
-			  "tolerance from fewer than 5 processes), until it is "
-			  "or it has max_passes, while the "
+			  "fresh process) for each instance that is unstable "
+			  "with a mode seen in one process only, until its "
+			  "modes are resolved or it has max_passes, while the "
 			  "extra passes have used less than extra_time_s "
 			  "(--extra-time; default half the first passes' wall "
 			  "time, a quarter in quick runs)"));
