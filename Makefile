@@ -160,7 +160,7 @@ $(O)/walkbench-ident: $(O)/bench/main.o $(BENCH_OBJ) $(O)/env-ident.o $(O)/libwb
 FUZZ_TIME ?= 60
 FUZZ_SRC_parse := harness/core/parse.c
 FUZZ_SRC_events := harness/counters/events.c
-FUZZ_SRC_results := harness/results/resultsread.c harness/check/stats.c
+FUZZ_SRC_results := harness/results/resultsread.c harness/check/stats.c harness/check/stability.c
 FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN := $(patsubst %,$(O)/fuzz/fuzz_%,$(FUZZ_NAMES))
 $(O)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(shell find harness -name '*.[ch]') | $(O)/gen/version.h
