@@ -49,6 +49,9 @@ struct wb_vrow {
 	 * the claimed side, the claim in words ("below", "above",
 	 * "base +5%") */
 	bool timed, toward;
+	/* a timing comparison decided by its class (huge vs base, faster
+	 * or the same): one more test of the family, with p 1 */
+	bool counted;
 	double p;
 	size_t na, nb;
 	char side[8], other[8], ref[24];

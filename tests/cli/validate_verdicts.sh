@@ -117,6 +117,16 @@ elif what == "huge_slower":
     huge(f, 2, 64, bimodal(8))
     huge(f, 1, 256, [10 + 0.01 * r for r in range(8)])
     huge(f, 2, 256, [14 + 0.01 * r for r in range(8)])
+elif what == "huge_slower3":
+    # slower in each of three processes, but a family of ten pairs: three
+    # against three fail to overlap by chance one time in ten, so no FAIL
+    for ws in (4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048):
+        huge(f, 1, ws, [10 + 0.01 * r for r in range(3)])
+        huge(f, 2, ws, [11 + 0.01 * r for r in range(3)] if ws == 64 else
+             [9 + 0.01 * r for r in range(3)])
+    # overlapping processes more than 5% slower by the medians
+    huge(f, 1, 4096, [10, 10.1, 12])
+    huge(f, 2, 4096, [10.05, 11, 11.2])
 elif what == "huge_legacy":
     # the same times in a file that does not record passes: one process
     huge(f, 1, 64, [20 + 0.01 * r for r in range(8)], passes=False)
@@ -178,7 +188,7 @@ f.dump(path)
 PY
 gen() { python3 "$TMP/gen.py" "$1" "$TMP/$1.json"; }
 for f in nopmu nothing order_fail family3 family4 failed knee_step knee_far knee_far_rel50 \
-	knee_noisy knee_ambiguous huge_unstable huge_slower huge_legacy order_unstable knee_unstable \
+	knee_noisy knee_ambiguous huge_unstable huge_slower huge_slower3 huge_legacy order_unstable knee_unstable \
 	knee_unstable_far emulated; do
 	gen $f
 done
@@ -271,6 +281,13 @@ check "knee: the stable twin PASS" grep -Eq \
 expect_exit 0 "knee curve with a bimodal point far from the knees" "$WB" validate "$TMP/knee_unstable_far.json"
 check "knee: a far bimodal point leaves both knees judged" test "$(grep -Ec \
 	"^tlb_reach .*reach_pages .*PASS .*left out, unstable across passes: 5793 pages" "$TMP/out")" -eq 2
+expect_exit 0 "huge slower in 3 processes of a 10-pair family: no FAIL" "$WB" validate "$TMP/huge_slower3.json"
+check "huge slower in 3 processes: INCONCLUSIVE, tested in the family" grep -Eq \
+	"^huge_access +pattern:1 backing:2 ws:64M +ns_huge_le_base .*INCONCLUSIVE .*: slower.*Holm-adjusted over [0-9]+ timing checks" "$TMP/out"
+check "huge overlapping, over 5% slower by medians: INCONCLUSIVE" grep -Eq \
+	"^huge_access +pattern:1 backing:2 ws:4096M +ns_huge_le_base .*INCONCLUSIVE .*processes overlap" "$TMP/out"
+check "huge faster: PASS" grep -Eq \
+	"^huge_access +pattern:1 backing:2 ws:4M +ns_huge_le_base .*PASS .*: faster" "$TMP/out"
 expect_exit 0 "huge, bimodal times without passes: judged as before" "$WB" validate "$TMP/huge_legacy.json"
 check "without passes: the U test over repetitions, nothing unstable" grep -Eq \
 	"^huge_access +pattern:1 backing:2 ws:64M +ns_huge_le_base .*U test +(PASS|INCONCLUSIVE) huge [0-9.]+ ns vs base 20.04 ns per access \(medians of 8 and 8 repetitions" "$TMP/out"
