@@ -180,12 +180,15 @@ static void unstable_html(FILE *f, const struct plot_job *job)
 	}
 	fprintf(f,
 		"<p class=\"off\">%zu of %zu points unstable: the processes "
-		"that measured each fall into different modes (on a virtual "
-		"machine the host backs each process's memory with 4 KiB or "
-		"2 MiB pages), so no one number describes them. They are drawn "
-		"hollow, off the lines, and no ratio is taken of them. Each "
-		"with its modes (per-process medians, x "
-		"processes):</p>\n<ul>\n",
+		"that measured each fall into different modes or spread beyond "
+		"what one process's repetitions show, so no one number "
+		"describes them. They are drawn hollow, off the lines, and no "
+		"ratio is taken of them. On a virtual machine the host's "
+		"backing of each process's memory (4 KiB or 2 MiB pages) is "
+		"one cause: each process measures it (effective_huge_share), "
+		"and a point whose modes follow it says so below; the others' "
+		"cause is not known. Each with its modes (per-process medians, "
+		"x processes):</p>\n<ul>\n",
 		job->nunstable, job->npoints);
 	while (*u) {
 		size_t l = strcspn(u, "\n");
