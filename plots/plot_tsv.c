@@ -41,46 +41,26 @@ static bool is_time(const char *key)
 static int field_spread(const struct wb_rbench *b, const char *key,
 			struct wb_plot_pt *p)
 {
-	double *v = malloc(2 * (b->nreps ? b->nreps : 1) * sizeof(*v)), *m;
-	size_t nm = 0;
-	int err = 0;
+	double *m = malloc((b->nreps ? b->nreps : 1) * sizeof(*m));
+	size_t nm = 0, k = 0;
+	int err;
 
-	if (!v)
+	if (!m)
 		return -ENOMEM;
-	m = v + b->nreps;
-	for (size_t i = 0; i < b->nreps && !err; i++) {
-		double pass = wb_jnum(b->reps[i], "pass"), x;
-		bool seen = false;
-		size_t k = 0;
-
-		/* NAN == NAN is false: compare "both absent" explicitly */
-		for (size_t j = 0; j < i && !seen; j++) {
-			double q = wb_jnum(b->reps[j], "pass");
-
-			seen = q == pass || (isnan(q) && isnan(pass));
-		}
-		if (seen)
-			continue;
-		for (size_t j = i; j < b->nreps; j++) {
-			double q = wb_jnum(b->reps[j], "pass");
-
-			x = wb_jnum(b->reps[j], key);
-			if ((q == pass || (isnan(q) && isnan(pass))) &&
-			    isfinite(x))
-				v[k++] = x;
-		}
-		if (k)
-			err = wb_median(v, k, &m[nm++]);
-	}
-	if (!err && !nm)
+	err = wb_reps_per_pass(b->reps, b->nreps, key, m, NULL, &nm);
+	/* processes that did not record the field are not in its range */
+	for (size_t i = 0; !err && i < nm; i++)
+		if (isfinite(m[i]))
+			m[k++] = m[i];
+	if (!err && !k)
 		err = -ENOENT;
 	if (!err)
-		err = wb_median(m, nm, &p->y);
-	for (size_t i = 0; !err && i < nm; i++) {
+		err = wb_median(m, k, &p->y);
+	for (size_t i = 0; !err && i < k; i++) {
 		p->lo = i ? fmin(p->lo, m[i]) : m[i];
 		p->hi = i ? fmax(p->hi, m[i]) : m[i];
 	}
-	free(v);
+	free(m);
 	return err;
 }
 

@@ -995,40 +995,25 @@ static bool unstable_pair(json_t *root, json_t *a, json_t *b,
 }
 
 /* One value of @key per process (pass) of benchmark @name: the median of
- * that pass's repetitions, passes in first-seen order. */
+ * that pass's repetitions (wb_reps_per_pass). */
 static size_t pass_values(json_t *root, const char *name, const char *key,
 			  double *out, size_t max)
 {
-	double v[REPS_MAX], tmp[REPS_MAX];
-	json_int_t pass[REPS_MAX];
-	size_t n = 0, m = 0;
-	json_t *b;
-	size_t i;
+	json_t *reps[REPS_MAX], *b;
+	double med[REPS_MAX];
+	size_t n = 0, m = 0, k = 0, i;
 
 	json_array_foreach(json_object_get(root, "benchmarks"), i, b) {
-		json_t *x = json_object_get(b, key);
-
 		if (n < REPS_MAX && !strcmp(str(b, "name"), name) &&
-		    !strcmp(str(b, "run_type"), "iteration") &&
-		    json_is_number(x)) {
-			pass[n] = json_integer_value(
-				json_object_get(b, "pass"));
-			v[n++] = json_number_value(x);
-		}
+		    !strcmp(str(b, "run_type"), "iteration"))
+			reps[n++] = b;
 	}
-	for (size_t a = 0; a < n && m < max; a++) {
-		size_t k = 0, seen = 0;
-
-		for (size_t c = 0; c < a && !seen; c++)
-			seen = pass[c] == pass[a];
-		if (seen)
-			continue;
-		for (size_t c = a; c < n; c++)
-			if (pass[c] == pass[a])
-				tmp[k++] = v[c];
-		out[m++] = wb_cp_median(tmp, k);
-	}
-	return m;
+	if (wb_reps_per_pass(reps, n, key, med, NULL, &m))
+		return 0;
+	for (i = 0; i < m && k < max; i++)
+		if (isfinite(med[i]))
+			out[k++] = med[i];
+	return k;
 }
 
 /*

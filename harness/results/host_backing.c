@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "check/hostline.h"
-#include "check/stats.h"
 #include "results/host_backing.h"
+#include "results/resultsread.h"
 
 static json_t *num_or_null(double v)
 {
@@ -69,66 +69,23 @@ void wb_host_backing_merge(json_t *old, const json_t *inst)
 		json_object_set_new(o, "share_max", json_real(v));
 }
 
-static double rep_ns(const json_t *e)
-{
-	const char *u = json_string_value(json_object_get(e, "time_unit"));
-	double t = json_number_value(json_object_get(e, "real_time"));
-
-	if (!u || !strcmp(u, "ns"))
-		return t;
-	if (!strcmp(u, "us"))
-		return t * 1e3;
-	if (!strcmp(u, "ms"))
-		return t * 1e6;
-	return !strcmp(u, "s") ? t * 1e9 : NAN;
-}
-
-static json_int_t rep_pass(const json_t *e)
-{
-	const json_t *p = json_object_get(e, "pass");
-
-	return json_is_integer(p) ? json_integer_value(p) : -1;
-}
-
 int wb_host_backing_record(json_t *rec, json_t *const *reps, size_t n,
 			   const struct wb_stability *st)
 {
 	double *med = malloc((n ? n : 1) * sizeof(*med));
 	double *share = malloc((n ? n : 1) * sizeof(*share));
-	double *t = malloc((n ? n : 1) * sizeof(*t));
-	double *s = malloc((n ? n : 1) * sizeof(*s));
 	struct wb_hostline h;
-	size_t m = 0;
+	size_t m = 0, ms = 0;
 	int err = n ? 0 : -EINVAL;
 
-	if (!med || !share || !t || !s)
+	if (!med || !share)
 		err = -ENOMEM;
-	/* processes in first-seen order, as wb_reps_stability takes them */
-	for (size_t i = 0; i < n && !err; i++) {
-		json_int_t p = rep_pass(reps[i]);
-		size_t k = 0, ks = 0, seen = 0;
-
-		for (size_t j = 0; j < i && !seen; j++)
-			seen = rep_pass(reps[j]) == p;
-		if (seen)
-			continue;
-		for (size_t j = i; j < n; j++) {
-			const json_t *v = json_object_get(reps[j],
-							  WB_SHARE_KEY);
-
-			if (rep_pass(reps[j]) != p)
-				continue;
-			t[k++] = rep_ns(reps[j]);
-			if (json_is_number(v))
-				s[ks++] = json_number_value(v);
-		}
-		err = wb_median(t, k, &med[m]);
-		share[m] = NAN;
-		/* a share on some repetitions only is not the process's */
-		if (!err && ks == k)
-			err = wb_median(s, ks, &share[m]);
-		m++;
-	}
+	/* processes in the order wb_reps_stability takes them; a process
+	 * that carries no share has NAN */
+	if (!err)
+		err = wb_reps_per_pass(reps, n, "real_time", med, NULL, &m);
+	if (!err)
+		err = wb_reps_per_pass(reps, n, WB_SHARE_KEY, share, NULL, &ms);
 	if (!err)
 		err = wb_hostline(st, med, share, m, &h);
 	if (!err) {
@@ -139,7 +96,5 @@ int wb_host_backing_record(json_t *rec, json_t *const *reps, size_t n,
 	}
 	free(med);
 	free(share);
-	free(t);
-	free(s);
 	return err;
 }

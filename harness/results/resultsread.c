@@ -312,7 +312,7 @@ void wb_rbench_values(const struct wb_rbench *b, const char *key, double *out,
 int wb_rbench_units(const struct wb_rbench *b, double **out, size_t *n,
 		    bool *by_pass)
 {
-	double *u, *tmp;
+	double *u = malloc((b->nreps ? b->nreps : 1) * sizeof(*u));
 	size_t m = 0;
 	int err = 0;
 
@@ -322,36 +322,16 @@ int wb_rbench_units(const struct wb_rbench *b, double **out, size_t *n,
 	for (size_t i = 0; i < b->nreps; i++)
 		if (!json_object_get(b->reps[i], "pass"))
 			*by_pass = false;
-	u = malloc((b->nreps ? b->nreps : 1) * sizeof(*u));
-	tmp = malloc((b->nreps ? b->nreps : 1) * sizeof(*tmp));
-	if (!u || !tmp) {
-		free(u);
-		free(tmp);
+	if (!u)
 		return -ENOMEM;
-	}
-	if (!*by_pass) {
+	if (*by_pass) {
+		/* per pass, the median of its repetitions */
+		err = wb_reps_per_pass(b->reps, b->nreps, "real_time", u, NULL,
+				       &m);
+	} else {
 		memcpy(u, b->real_time_ns, b->nreps * sizeof(*u));
 		m = b->nreps;
 	}
-	/* per pass, the median of its repetitions, passes in first-seen
-	 * order; O(n^2) over a few dozen repetitions */
-	for (size_t i = 0; *by_pass && i < b->nreps && !err; i++) {
-		json_int_t p = json_integer_value(
-			json_object_get(b->reps[i], "pass"));
-		size_t k = 0, seen = 0;
-
-		for (size_t j = 0; j < i && !seen; j++)
-			seen = json_integer_value(json_object_get(b->reps[j],
-								  "pass")) == p;
-		if (seen)
-			continue;
-		for (size_t j = i; j < b->nreps; j++)
-			if (json_integer_value(
-				    json_object_get(b->reps[j], "pass")) == p)
-				tmp[k++] = b->real_time_ns[j];
-		err = wb_median(tmp, k, &u[m++]);
-	}
-	free(tmp);
 	if (err) {
 		free(u);
 		return err;
@@ -361,11 +341,22 @@ int wb_rbench_units(const struct wb_rbench *b, double **out, size_t *n,
 	return 0;
 }
 
-static double rep_ns(const json_t *e)
+double wb_rep_ns(const json_t *e)
 {
-	return wb_jnum(e, "real_time") * unit_to_ns(wb_jstr(e, "time_unit"));
+	double scale = unit_to_ns(wb_jstr(e, "time_unit"));
+
+	/* Google Benchmark's default unit when the entry names none */
+	if (!json_object_get(e, "time_unit"))
+		scale = 1;
+	return scale ? wb_jnum(e, "real_time") * scale : NAN;
 }
 
+static double rep_value(const json_t *e, const char *key)
+{
+	return strcmp(key, "real_time") ? wb_jnum(e, key) : wb_rep_ns(e);
+}
+
+/* -1 for a repetition that does not say: all such are one process */
 static json_int_t rep_pass(const json_t *e)
 {
 	const json_t *p = json_object_get(e, "pass");
@@ -373,51 +364,69 @@ static json_int_t rep_pass(const json_t *e)
 	return json_is_integer(p) ? json_integer_value(p) : -1;
 }
 
-int wb_reps_stability(json_t *const *reps, size_t n, struct wb_stability *st)
+int wb_reps_per_pass(json_t *const *reps, size_t n, const char *key,
+		     double *med, double *within, size_t *m)
 {
-	double *med, *within, *tmp;
-	size_t m = 0;
+	double *tmp = malloc((n ? n : 1) * sizeof(*tmp));
 	int err = 0;
 
-	memset(st, 0, sizeof(*st));
-	if (!n)
-		return -EINVAL;
-	med = malloc(n * sizeof(*med));
-	within = malloc(n * sizeof(*within));
-	tmp = malloc(n * sizeof(*tmp));
-	if (!med || !within || !tmp) {
-		err = -ENOMEM;
-		goto out;
-	}
-	/* processes in first-seen order; O(n^2) over a few dozen entries */
+	*m = 0;
+	if (!tmp)
+		return -ENOMEM;
+	/* O(n^2) over a few dozen repetitions */
 	for (size_t i = 0; i < n && !err; i++) {
 		json_int_t p = rep_pass(reps[i]);
 		double lo = INFINITY, hi = -INFINITY;
-		size_t k = 0, seen = 0;
+		size_t k = 0, seen = 0, lack = 0;
 
 		for (size_t j = 0; j < i && !seen; j++)
 			seen = rep_pass(reps[j]) == p;
 		if (seen)
 			continue;
 		for (size_t j = i; j < n; j++) {
-			double v = rep_ns(reps[j]);
+			double v = rep_value(reps[j], key);
 
 			if (rep_pass(reps[j]) != p)
 				continue;
+			if (!isfinite(v)) {
+				lack++;
+				continue;
+			}
 			tmp[k++] = v;
 			lo = fmin(lo, v);
 			hi = fmax(hi, v);
 		}
-		err = wb_median(tmp, k, &med[m]);
-		within[m] = k > 1 && med[m] > 0 ? (hi - lo) / 2 / med[m] : NAN;
-		m++;
+		med[*m] = NAN;
+		/* a value some repetitions of the process lack is not the
+		 * process's */
+		if (k && !lack)
+			err = wb_median(tmp, k, &med[*m]);
+		if (within)
+			within[*m] = k > 1 && !lack && med[*m] > 0
+					     ? (hi - lo) / 2 / med[*m]
+					     : NAN;
+		(*m)++;
 	}
+	free(tmp);
+	return err;
+}
+
+int wb_reps_stability(json_t *const *reps, size_t n, struct wb_stability *st)
+{
+	double *med = malloc((n ? n : 1) * sizeof(*med));
+	double *within = malloc((n ? n : 1) * sizeof(*within));
+	size_t m = 0;
+	int err = n ? 0 : -EINVAL;
+
+	memset(st, 0, sizeof(*st));
+	if (!med || !within)
+		err = -ENOMEM;
+	if (!err)
+		err = wb_reps_per_pass(reps, n, "real_time", med, within, &m);
 	if (!err)
 		err = wb_stability(med, within, m, st);
-out:
 	free(med);
 	free(within);
-	free(tmp);
 	return err;
 }
 

@@ -52,6 +52,20 @@ void wb_rbench_values(const struct wb_rbench *b, const char *key, double *out,
  */
 int wb_rbench_units(const struct wb_rbench *b, double **out, size_t *n,
 		    bool *by_pass);
+/* real_time of repetition @e in ns, by its time_unit; NAN for a unit
+ * other than ns, us, ms, s */
+double wb_rep_ns(const json_t *e);
+/*
+ * Per process of the repetitions @reps[n] (a pass, in first-seen order;
+ * the repetitions that do not say their pass are one process): in med[]
+ * the median of field @key over its repetitions ("real_time" in ns), NAN
+ * when one of them lacks it as a finite number; in within[] (may be
+ * NULL) the relative half-range (max - min) / 2 / median, NAN for fewer
+ * than two values. *m gets the number of processes; med and within need
+ * room for n.
+ */
+int wb_reps_per_pass(json_t *const *reps, size_t n, const char *key,
+		     double *med, double *within, size_t *m);
 /*
  * The stability of a benchmark over the processes that measured it
  * (check/stability.h), from its repetitions: per pass the median

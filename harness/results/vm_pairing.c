@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "model/model.h"
+#include "results/resultsread.h"
 #include "results/vm_pairing.h"
 
 json_t *wb_pair_wb(const json_t *root)
@@ -124,23 +125,6 @@ static const json_t *median_of(const json_t *root, const char *run)
 	return NULL;
 }
 
-/* real_time in ns: the entry's time_unit says what it is in */
-static double time_ns(const json_t *b)
-{
-	const char *u = json_string_value(json_object_get(b, "time_unit"));
-	double t = json_number_value(json_object_get(b, "real_time"));
-
-	if (!u || !strcmp(u, "ns"))
-		return t;
-	if (!strcmp(u, "us"))
-		return t * 1e3;
-	if (!strcmp(u, "ms"))
-		return t * 1e6;
-	if (!strcmp(u, "s"))
-		return t * 1e9;
-	return NAN;
-}
-
 static int levels_of(const json_t *env)
 {
 	return json_is_true(json_object_get(env, "la57_active")) ? 5 : 4;
@@ -171,8 +155,8 @@ int wb_pair_compute(const json_t *native, const json_t *guest,
 			continue;
 		r->run = run;
 		r->native = b;
-		r->native_ns = time_ns(b);
-		r->guest_ns = time_ns(gb);
+		r->native_ns = wb_rep_ns(b);
+		r->guest_ns = wb_rep_ns(gb);
 		r->ratio = r->native_ns > 0 ? r->guest_ns / r->native_ns : NAN;
 		pg = page_bytes(json_string_value(json_object_get(
 			json_object_get(b, "params"), "page_size")));

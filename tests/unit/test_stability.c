@@ -135,6 +135,23 @@ static void test_reps(void **state)
 	assert_int_equal(s.nmodes, 2);
 	assert_int_equal(s.modes[1].n, 1);
 	assert_true(fabs(s.modes[1].lo - 125) < 1e-9);
+	/* per process of another field; a process whose repetitions do
+	 * not all have it has none */
+	{
+		double med[5], within[5];
+		size_t m;
+
+		json_object_set_new(reps[0], "x", json_real(2));
+		json_object_set_new(reps[1], "x", json_real(4));
+		json_object_set_new(reps[2], "x", json_real(1));
+		json_object_set_new(reps[4], "x", json_real(7));
+		assert_int_equal(
+			wb_reps_per_pass(reps, 5, "x", med, within, &m), 0);
+		assert_int_equal(m, 3);
+		assert_true(med[0] == 3 && fabs(within[0] - 1.0 / 3) < 1e-12);
+		assert_true(isnan(med[1]) && isnan(within[1]));
+		assert_true(med[2] == 7 && isnan(within[2]));
+	}
 	/* without passes: one process, not judged */
 	for (size_t i = 0; i < 5; i++)
 		json_object_del(reps[i], "pass");
