@@ -23,6 +23,7 @@ LAYERS := harness/model=harness/model \
 	harness=harness,$(O)/gen \
 	kernels=harness \
 	tests/kernels=harness \
+	tests/perf=harness \
 	vm=harness,vm \
 	plots=harness,plots \
 	bench=harness,vm,plots,bench,$(O)/gen \
@@ -59,6 +60,10 @@ $(O)/libwbthp.so: harness/shim/thpshim.c
 	$(CC) -O2 -g $(WARN) -shared -fPIC -o $@ $< -ldl
 $(O)/randwalk: tests/perf/randwalk.c
 	$(CC) -O2 -g $(WARN) -o $@ $<
+# how often `policy` calls a difference that is not there
+# (tests/perf/policy_false_rate.sh)
+$(O)/policy_null: tests/perf/policy_null.c $(O)/libwb.a $(O)/libwbmodel.a
+	$(CC) $(CFLAGS) $(LDFLAGS) $(call inc_of,tests/perf) -o $@ $< $(O)/libwb.a $(O)/libwbmodel.a $(LIBS) -lstdc++
 
 $(O)/walkbench: $(O)/bench/main.o $(BENCH_OBJ) $(O)/libwb.a $(O)/libwbmodel.a
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LIBS)

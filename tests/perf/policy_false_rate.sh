@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# How often `walkbench policy` would call a policy significantly faster
+# when every policy's times come from one distribution (tests/perf/
+# policy_null.c: the verb's own stopping rule, 10000 trials each, a fixed
+# seed). Exit 1 when any setting is above 5%.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+O=${O:-build}
+make -s -C "$top" "$O/policy_null" >/dev/null || exit 1
+bad=0
+for args in "3 30 10000 15" "3 30 10000 50" "2 30 10000 50"; do
+	# shellcheck disable=SC2086
+	line=$("$top/$O/policy_null" $args) || exit 1
+	echo "$line"
+	pct=$(echo "$line" | sed -n 's/.*significant \([0-9.]*\)%.*/\1/p')
+	awk -v p="$pct" 'BEGIN { exit !(p > 5) }' && bad=1
+done
+[ "$bad" -eq 0 ] || { echo "policy_false_rate: above 5%"; exit 1; }
