@@ -4,7 +4,8 @@
 # table (huge_speedup.tsv), the class of its verdict in each run (faster,
 # same within 5%, slower, unstable: wb_versus), then
 # "agreement: K of N points (P%)". Exit 1 below 90%, 3 when there is
-# nothing to compare. KEEP=DIR keeps both runs' files and plots there.
+# nothing to compare. KEEP=DIR keeps both runs' files and plots there;
+# RUN_ARGS adds arguments to both runs (e.g. "--reps 10": 5 processes).
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 WB=${WB:-$top/build/walkbench}
@@ -19,7 +20,7 @@ if [ -n "${KEEP:-}" ]; then
 	trap 'cp -r "$tmp"/. "$KEEP"/; rm -rf "$tmp"' EXIT
 fi
 for i in 1 2; do
-	"$WB" run huge --quick --out "$tmp/$i.json" >"$tmp/run$i.log" 2>&1
+	"$WB" run huge --quick ${RUN_ARGS:-} --out "$tmp/$i.json" >"$tmp/run$i.log" 2>&1
 	rc=$?
 	# skipped or untrusted instances still leave the others' records
 	if [ ! -s "$tmp/$i.json" ]; then
