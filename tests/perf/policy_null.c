@@ -51,10 +51,9 @@ static int trial(int np, int spread, const struct wb_policy_plan *pl,
 		}
 		base[r] = runs[0][r].wall_s;
 		for (int p = 0; p < np; p++)
-			if (wb_policy_summarize_at(runs[p], r + 1,
-						   p ? base : NULL,
-						   p ? r + 1 : 0, false,
-						   pl->conf, &sum[p]))
+			if (wb_policy_summarize_at(
+				    runs[p], r + 1, p ? base : NULL,
+				    p ? r + 1 : 0, false, pl->conf, &sum[p]))
 				return -1;
 		pr.rounds = r + 1;
 		if (wb_policy_adjust(sum, np) ||
@@ -96,8 +95,7 @@ int main(int argc, char **argv)
 	}
 	printf("policies %d, +-%d%%, cap %d, %d trials: significant %.2f%%, "
 	       "no difference %.2f%%, cap %.2f%%\n",
-	       np, spread, cap, trials,
-	       100.0 * n[WB_STOP_SIGNIFICANT] / trials,
+	       np, spread, cap, trials, 100.0 * n[WB_STOP_SIGNIFICANT] / trials,
 	       100.0 * n[WB_STOP_NO_DIFFERENCE] / trials,
 	       100.0 * n[WB_STOP_CAP] / trials);
 	return 0;
