@@ -523,7 +523,9 @@ static void knee_judge(struct wb_vrow *r, json_t *item, const struct curve *c,
 		return;
 	}
 	if (!strcmp(kind, "knee")) {
-		step = step_at(c->x, n, p / u) * u;
+		/* the sweep's own step: points left out as unstable do not
+		 * widen what a knee may miss by */
+		step = step_at(c->all, n + c->nout, p / u) * u;
 		lo = p - fmax(tol * fabs(p), step);
 		hi = p + fmax(tol * fabs(p), step);
 		add_why(r, "; accepts [%.6g, %.6g] (%s)", lo, hi,

@@ -127,6 +127,10 @@ elif what == "huge_slower3":
     # overlapping processes more than 5% slower by the medians
     huge(f, 1, 4096, [10, 10.1, 12])
     huge(f, 2, 4096, [10.05, 11, 11.2])
+elif what == "knee_unstable_wide":
+    # a knee at twice the prediction, the points around the prediction
+    # unstable: leaving them out must not widen what the knee may miss by
+    curve(f, 512, "knee", 0.25, unstable=(362, 512, 724), passes=True)
 elif what == "huge_legacy":
     # the same times in a file that does not record passes: one process
     huge(f, 1, 64, [20 + 0.01 * r for r in range(8)], passes=False)
@@ -188,7 +192,7 @@ f.dump(path)
 PY
 gen() { python3 "$TMP/gen.py" "$1" "$TMP/$1.json"; }
 for f in nopmu nothing order_fail family3 family4 failed knee_step knee_far knee_far_rel50 \
-	knee_noisy knee_ambiguous huge_unstable huge_slower huge_slower3 huge_legacy order_unstable knee_unstable \
+	knee_noisy knee_ambiguous huge_unstable huge_slower huge_slower3 knee_unstable_wide huge_legacy order_unstable knee_unstable \
 	knee_unstable_far emulated; do
 	gen $f
 done
@@ -288,6 +292,9 @@ check "huge overlapping, over 5% slower by medians: INCONCLUSIVE" grep -Eq \
 	"^huge_access +pattern:1 backing:2 ws:4096M +ns_huge_le_base .*INCONCLUSIVE .*processes overlap" "$TMP/out"
 check "huge faster: PASS" grep -Eq \
 	"^huge_access +pattern:1 backing:2 ws:4M +ns_huge_le_base .*PASS .*: faster" "$TMP/out"
+expect_exit 1 "knee at twice the prediction, unstable points around it: FAIL" "$WB" validate "$TMP/knee_unstable_wide.json"
+check "knee: the sweep's own step, not the gap the left-out points leave" grep -Eq \
+	"^tlb_reach +page_size:4K \(all pages\) +l2_tlb_reach_pages +512 +1024 .*FAIL .*accepts \[(362|384|300)" "$TMP/out"
 expect_exit 0 "huge, bimodal times without passes: judged as before" "$WB" validate "$TMP/huge_legacy.json"
 check "without passes: the U test over repetitions, nothing unstable" grep -Eq \
 	"^huge_access +pattern:1 backing:2 ws:64M +ns_huge_le_base .*U test +(PASS|INCONCLUSIVE) huge [0-9.]+ ns vs base 20.04 ns per access \(medians of 8 and 8 repetitions" "$TMP/out"
