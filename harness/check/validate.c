@@ -1001,15 +1001,10 @@ static bool unstable_pair(json_t *root, json_t *a, json_t *b,
 static size_t pass_values(json_t *root, const char *name, const char *key,
 			  double *out, size_t max)
 {
-	json_t *reps[REPS_MAX], *b;
+	json_t *reps[REPS_MAX];
 	double med[REPS_MAX];
-	size_t n = 0, m = 0, k = 0, i;
+	size_t n = wb_root_reps(root, name, reps, REPS_MAX), m = 0, k = 0, i;
 
-	json_array_foreach(json_object_get(root, "benchmarks"), i, b) {
-		if (n < REPS_MAX && !strcmp(str(b, "name"), name) &&
-		    !strcmp(str(b, "run_type"), "iteration"))
-			reps[n++] = b;
-	}
 	if (wb_reps_per_pass(reps, n, key, med, NULL, &m))
 		return 0;
 	for (i = 0; i < m && k < max; i++)

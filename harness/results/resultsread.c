@@ -435,23 +435,31 @@ int wb_rbench_stability(const struct wb_rbench *b, struct wb_stability *st)
 	return wb_reps_stability(b->reps, b->nreps, st);
 }
 
-int wb_root_stability(json_t *root, const char *name, struct wb_stability *st)
+size_t wb_root_reps(json_t *root, const char *name, json_t **reps, size_t cap)
 {
-	json_t *arr = json_object_get(root, "benchmarks"), *e, **reps;
+	json_t *e;
 	size_t i, n = 0;
-	int err;
 
-	memset(st, 0, sizeof(*st));
-	reps = malloc((json_array_size(arr) + 1) * sizeof(*reps));
-	if (!reps)
-		return -ENOMEM;
-	json_array_foreach(arr, i, e) {
+	json_array_foreach(json_object_get(root, "benchmarks"), i, e) {
 		/* as wb_rfile_load() takes them */
-		if (!strcmp(wb_jstr(e, "name"), name) &&
+		if (n < cap && !strcmp(wb_jstr(e, "name"), name) &&
 		    !strcmp(wb_jstr(e, "run_type"), "iteration") &&
 		    !json_is_true(json_object_get(e, "error_occurred")))
 			reps[n++] = e;
 	}
+	return n;
+}
+
+int wb_root_stability(json_t *root, const char *name, struct wb_stability *st)
+{
+	size_t cap = json_array_size(json_object_get(root, "benchmarks")), n;
+	json_t **reps = malloc((cap + 1) * sizeof(*reps));
+	int err;
+
+	memset(st, 0, sizeof(*st));
+	if (!reps)
+		return -ENOMEM;
+	n = wb_root_reps(root, name, reps, cap);
 	err = n ? wb_reps_stability(reps, n, st) : -ENOENT;
 	free(reps);
 	return err;

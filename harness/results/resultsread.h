@@ -75,10 +75,14 @@ int wb_reps_per_pass(json_t *const *reps, size_t n, const char *key,
  */
 int wb_reps_stability(json_t *const *reps, size_t n, struct wb_stability *st);
 int wb_rbench_stability(const struct wb_rbench *b, struct wb_stability *st);
+/* The repetitions of benchmark @name in a results file's @root, as
+ * wb_rfile_load() takes them (its "iteration" entries without an error),
+ * at most @cap of them into @reps; returns how many. */
+size_t wb_root_reps(json_t *root, const char *name, json_t **reps, size_t cap);
 /*
- * The same for benchmark @name of a results file's @root (its "iteration"
- * entries), for readers that hold the JSON rather than a struct wb_rfile
- * (validate, claims). -ENOENT when @root has no such entry.
+ * wb_rbench_stability() for benchmark @name of a results file's @root
+ * (wb_root_reps), for readers that hold the JSON rather than a struct
+ * wb_rfile (validate, claims). -ENOENT when @root has no such entry.
  */
 int wb_root_stability(json_t *root, const char *name, struct wb_stability *st);
 /* obj[key] as a string; "" when absent or not a string (obj may be NULL) */

@@ -554,12 +554,16 @@ static int passes_of(const struct wb_runner *r, size_t i)
  * below the cap: another pass may resolve it. */
 static bool wants_more(struct wb_runner *r, size_t i)
 {
-	struct wb_stability st;
+	json_t *inst = json_array_get(r->res.instances, i);
 
 	if (!r->extra_time_s || !measured_before(&r->res, i) ||
 	    passes_of(r, i) >= r->max_passes)
 		return false;
-	return !wb_results_judge(&r->res, i, &st) && !st.stable && !st.resolved;
+	/* the verdict the writer kept when this pass joined (stable is
+	 * absent when the instance could not be judged) */
+	return json_is_false(json_object_get(inst, "stable")) &&
+	       !json_is_true(json_object_get(json_object_get(inst, "stability"),
+					     "resolved"));
 }
 
 /* Adds pass @pass of instance @i to the results and the counts. */
