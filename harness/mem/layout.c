@@ -91,7 +91,8 @@ int wb_layout_map(struct wb_layout *l, uint64_t off, uint64_t len,
 	}
 	if (kind == WB_MEM_BASE)
 		advice = MADV_NOHUGEPAGE;
-	else if (kind == WB_MEM_THP && !(flags & WB_LAYOUT_NO_ADVICE))
+	else if ((kind == WB_MEM_THP || kind == WB_MEM_MTHP) &&
+		 !(flags & WB_LAYOUT_NO_ADVICE))
 		advice = MADV_HUGEPAGE;
 	if (advice >= 0 && madvise(p, len, advice)) {
 		int err = errno;

@@ -6,6 +6,7 @@
 #include <sys/mman.h>
 
 #include "mem/mem.h"
+#include "mem/mthp.h"
 #include "mem/pagemap.h"
 
 #ifndef MAP_HUGE_SHIFT
@@ -26,7 +27,9 @@ int wb_mem_alloc(struct wb_mem *m, size_t len, size_t page_size,
 
 	memset(m, 0, sizeof(*m));
 	if (!len ||
-	    (page_size != WB_4K && page_size != WB_2M && page_size != WB_1G)) {
+	    (kind == WB_MEM_MTHP ? !wb_mthp_size(page_size)
+				 : page_size != WB_4K && page_size != WB_2M &&
+					   page_size != WB_1G)) {
 		snprintf(why, whylen, "bad length or page size");
 		return -EINVAL;
 	}
@@ -34,7 +37,7 @@ int wb_mem_alloc(struct wb_mem *m, size_t len, size_t page_size,
 	map_len = len;
 	if (kind == WB_MEM_HUGETLB)
 		flags |= MAP_HUGETLB | (log2u(page_size) << MAP_HUGE_SHIFT);
-	else if (kind == WB_MEM_THP)
+	else if (kind == WB_MEM_THP || kind == WB_MEM_MTHP)
 		map_len += page_size; /* room to align the start */
 	p = mmap(NULL, map_len, PROT_READ | PROT_WRITE, flags, -1, 0);
 	if (p == MAP_FAILED) {
@@ -47,7 +50,7 @@ int wb_mem_alloc(struct wb_mem *m, size_t len, size_t page_size,
 	}
 	m->map_base = p;
 	m->map_len = map_len;
-	if (kind == WB_MEM_THP)
+	if (kind == WB_MEM_THP || kind == WB_MEM_MTHP)
 		p = (char *)(((uintptr_t)p + page_size - 1) & ~(page_size - 1));
 	m->addr = p;
 	m->len = len;
@@ -55,12 +58,12 @@ int wb_mem_alloc(struct wb_mem *m, size_t len, size_t page_size,
 	m->kind = kind;
 	if (kind != WB_MEM_HUGETLB &&
 	    madvise(p, len,
-		    kind == WB_MEM_THP ? MADV_HUGEPAGE : MADV_NOHUGEPAGE)) {
+		    kind == WB_MEM_BASE ? MADV_NOHUGEPAGE : MADV_HUGEPAGE)) {
 		int err = errno;
 
 		snprintf(why, whylen, "madvise(%s) failed: %s",
-			 kind == WB_MEM_THP ? "MADV_HUGEPAGE"
-					    : "MADV_NOHUGEPAGE",
+			 kind == WB_MEM_BASE ? "MADV_NOHUGEPAGE"
+					     : "MADV_HUGEPAGE",
 			 strerror(err));
 		wb_mem_free(m);
 		return -err;
@@ -171,6 +174,16 @@ static int verify_smaps(const struct wb_mem *m, char *why, size_t whylen)
 			return -EMEDIUMTYPE;
 		}
 		return 0;
+	case WB_MEM_MTHP:
+		/* a PMD-mapped THP would be a larger folio than asked */
+		if (s.anon_huge || s.kernel_page_size != WB_4K) {
+			snprintf(why, whylen,
+				 "%" PRIu64 " bytes of the %zu-byte folio "
+				 "mapping are PMD-mapped THPs",
+				 s.anon_huge, m->page_size);
+			return -EMEDIUMTYPE;
+		}
+		return 0;
 	case WB_MEM_HUGETLB:
 		if (s.kernel_page_size != m->page_size || s.hugetlb < m->len) {
 			snprintf(why, whylen,
@@ -243,6 +256,28 @@ out:
 	return err;
 }
 
+/* Folio sizes show only in kpageflags: no fallback to smaps here. */
+static int verify_folios(const struct wb_mem *m, char *how, size_t howlen,
+			 char *why, size_t whylen)
+{
+	struct wb_folio_hist h;
+	int err = wb_folio_hist((uintptr_t)m->addr, m->len, &h);
+
+	if (err == -EPERM || err == -EACCES) {
+		snprintf(why, whylen,
+			 "a folio size shows only in /proc/kpageflags, which "
+			 "needs root (CAP_SYS_ADMIN)");
+		return err;
+	}
+	if (err) {
+		snprintf(why, whylen, "cannot read pagemap/kpageflags: %s",
+			 strerror(-err));
+		return err;
+	}
+	snprintf(how, howlen, "pagemap+kpageflags+smaps");
+	return wb_folio_hist_expect(&h, m->page_size, why, whylen);
+}
+
 int wb_mem_verify(const struct wb_mem *m, char *how, size_t howlen, char *why,
 		  size_t whylen)
 {
@@ -251,6 +286,8 @@ int wb_mem_verify(const struct wb_mem *m, char *how, size_t howlen, char *why,
 	snprintf(how, howlen, "smaps");
 	if (err)
 		return err;
+	if (m->kind == WB_MEM_MTHP)
+		return verify_folios(m, how, howlen, why, whylen);
 	err = verify_kpageflags(m, why, whylen);
 	if (err == -EPERM || err == -EACCES || err == -ENOENT) {
 		/* PFNs hidden (not root): smaps alone has to do */

@@ -21,6 +21,9 @@ enum wb_mem_kind {
 	WB_MEM_BASE, /* anonymous, MADV_NOHUGEPAGE */
 	WB_MEM_THP, /* anonymous, MADV_HUGEPAGE, 2 MiB aligned */
 	WB_MEM_HUGETLB, /* MAP_HUGETLB with the page size's MAP_HUGE_* */
+	/* anonymous, MADV_HUGEPAGE, folios of page_size (8K..1M, mTHP):
+	 * the size's switch must be ready first (mem/mthp.h) */
+	WB_MEM_MTHP,
 };
 
 struct wb_mem {
@@ -38,7 +41,9 @@ int wb_mem_alloc(struct wb_mem *m, size_t len, size_t page_size,
 /*
  * Verify every page of @m has @m->page_size. 0 when all are; -EMEDIUMTYPE
  * when some are not (why[] counts them), other -errno when it cannot tell.
- * @how receives the method used.
+ * @how receives the method used. Base, THP and hugetlb fall back to smaps
+ * when PFNs are hidden (not root); an mTHP folio size shows nowhere but in
+ * kpageflags, so WB_MEM_MTHP gives -EACCES or -EPERM then.
  */
 int wb_mem_verify(const struct wb_mem *m, char *how, size_t howlen, char *why,
 		  size_t whylen);

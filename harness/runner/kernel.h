@@ -76,6 +76,8 @@ struct wb_param {
 	uint64_t lo, hi, quick_hi;
 	unsigned int per_octave, quick_per_octave;
 	const uint64_t *choices; /* 0-terminated */
+	/* the quick grid's subset of choices (0-terminated); NULL: all */
+	const uint64_t *quick_choices;
 	enum wb_functional functional; /* swept numeric parameters only */
 };
 
@@ -274,6 +276,15 @@ uint64_t wb_param(const struct wb_ctx *ctx, const char *name);
 /* Records why an instance cannot be measured; returns -errno for chaining. */
 int wb_refuse(struct wb_ctx *ctx, enum wb_status st, int err, const char *fmt,
 	      ...) __attribute__((format(printf, 4, 5)));
+/*
+ * Make a MADV_HUGEPAGE region of this process get folios of @size (mTHP,
+ * 8K..1M) first, as mem/mthp.h's wb_mthp_check() says: 0 when it already
+ * does; else, with settings changes allowed and a journal (the parent's
+ * prepare_system()), switch the sizes through the journal; else refuse
+ * WB_MISSING naming the switches in the way, or the size this kernel does
+ * not offer. The journal is restored after the instance.
+ */
+int wb_mthp_ready(struct wb_ctx *ctx, uint64_t size);
 /*
  * Where a fact was read: one word of the vocabulary, or several joined by
  * '+' when one number combines them ("pagemap+kpageflags"). Words:

@@ -50,10 +50,12 @@ int wb_param_parse(const struct wb_param *p, const char *s, uint64_t *v)
 {
 	int err;
 
-	if (!strcmp(p->unit, "pagesize"))
-		err = wb_parse_pagesize(s, v);
-	else
-		err = wb_parse_size(s, v);
+	/* a page size is any power of two the kernel's choices list: a
+	 * translation size, or a folio size between them (mTHP) */
+	err = wb_parse_size(s, v);
+	if (!err && !strcmp(p->unit, "pagesize") &&
+	    (*v < 4096 || (*v & (*v - 1))))
+		err = -EINVAL;
 	if (err)
 		return err;
 	if (*v < p->min || *v > p->max)
@@ -87,7 +89,10 @@ static int values_for(const struct wb_param *p, bool quick, uint64_t *out)
 	size_t n = 0;
 
 	if (p->choices) {
-		for (const uint64_t *c = p->choices; *c && n < MAX_VALUES; c++)
+		const uint64_t *c = quick && p->quick_choices ? p->quick_choices
+							      : p->choices;
+
+		for (; *c && n < MAX_VALUES; c++)
 			out[n++] = *c;
 		return (int)n;
 	}
