@@ -284,6 +284,7 @@ static int sd_reverify(struct wb_ctx *ctx, const struct sd *s,
 				 why);
 	/* setup's reading agreed, or it would have refused */
 	f->page_size_verified = true;
+	f->page_size_bytes = WB_4K;
 	return 0;
 }
 

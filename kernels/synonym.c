@@ -233,6 +233,7 @@ static int syn_reverify(struct wb_ctx *ctx, const struct syn *s,
 				 "pages: %s",
 				 why);
 	f->page_size_verified = true;
+	f->page_size_bytes = WB_4K;
 	return 0;
 }
 

@@ -173,6 +173,7 @@ static int walk_reverify(struct wb_ctx *ctx, const struct walk_state *st,
 				 "%s",
 				 why);
 	facts->page_size_verified = true;
+	facts->page_size_bytes = WB_4K;
 	return 0;
 }
 

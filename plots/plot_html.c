@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/parse.h"
 #include "plot.h"
 
 static void esc(FILE *f, const char *s)
@@ -149,6 +150,82 @@ static void instances(FILE *f, const struct wb_rfile *r)
 	fputs("</table>\n", f);
 }
 
+/*
+ * Which page and folio sizes the file's measurements stand on: a size is
+ * named only where an instance verified it (pagemap, kpageflags, smaps),
+ * and every instance refused as untrusted says what it got instead.
+ */
+static void sizes_html(FILE *f, const struct wb_rfile *r)
+{
+	uint64_t size[24] = { 0 };
+	size_t count[24] = { 0 }, n = 0, untrusted = 0, i;
+	json_t *in;
+
+	json_array_foreach(r->instances, i, in) {
+		json_t *b = json_object_get(in, "page_size_bytes");
+		uint64_t v = json_is_integer(b)
+				     ? (uint64_t)json_integer_value(b)
+				     : 0;
+		size_t k;
+
+		untrusted += !strcmp(wb_jstr(in, "status"), "untrusted");
+		if (!v)
+			continue;
+		for (k = 0; k < n && size[k] != v; k++)
+			;
+		if (k == n && n < 24)
+			size[n++] = v;
+		if (k < n)
+			count[k]++;
+	}
+	if (!n && !untrusted)
+		return;
+	fputs("<h3>Page and folio sizes verified</h3>\n<p>", f);
+	for (size_t a = 0; a < n; a++)
+		for (size_t b = a + 1; b < n; b++)
+			if (size[b] < size[a]) {
+				uint64_t t = size[a];
+				size_t c = count[a];
+
+				size[a] = size[b];
+				count[a] = count[b];
+				size[b] = t;
+				count[b] = c;
+			}
+	for (size_t k = 0; k < n; k++) {
+		char buf[16];
+
+		fprintf(f, "%s%s: %zu instance%s", k ? "; " : "",
+			wb_format_size(size[k], buf, sizeof(buf)), count[k],
+			count[k] == 1 ? "" : "s");
+	}
+	if (!n)
+		fputs("No instance recorded the size it verified.", f);
+	else
+		fputs(". Sizes between 4K and 2M are mTHP folios, counted "
+		      "from pagemap and kpageflags.",
+		      f);
+	fputs("</p>\n", f);
+	if (!untrusted)
+		return;
+	fprintf(f,
+		"<p class=\"off\">%zu instance%s refused: the memory did not "
+		"get the size asked for, so nothing of %s is plotted:</p>\n"
+		"<ul>\n",
+		untrusted, untrusted == 1 ? "" : "s",
+		untrusted == 1 ? "it" : "them");
+	json_array_foreach(r->instances, i, in) {
+		if (strcmp(wb_jstr(in, "status"), "untrusted"))
+			continue;
+		fputs("<li>", f);
+		esc(f, wb_jstr(in, "name"));
+		fputs(": ", f);
+		esc(f, wb_jstr(in, "why"));
+		fputs("</li>\n", f);
+	}
+	fputs("</ul>\n", f);
+}
+
 /* a note, one paragraph per reason */
 static void note_html(FILE *f, const char *note)
 {
@@ -270,6 +347,7 @@ int wb_plot_html(const struct plot_set *s, const struct plot_kind *kinds,
 		kv_table(f, r->wb, true);
 		fputs("<h3>Environment</h3>\n", f);
 		kv_table(f, r->env, false);
+		sizes_html(f, r);
 		fputs("<h3>Instances</h3>\n", f);
 		instances(f, r);
 	}

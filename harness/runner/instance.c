@@ -333,6 +333,10 @@ int wb_instance_child(void *arg, int out_fd)
 			    json_boolean(facts.page_size_verified));
 	json_object_set_new(inst, "page_size_how",
 			    json_string(facts.page_size_how));
+	if (facts.page_size_verified && facts.page_size_bytes)
+		json_object_set_new(
+			inst, "page_size_bytes",
+			json_integer((json_int_t)facts.page_size_bytes));
 	json_object_set_new(inst, "facts", kv_json(facts.kv, facts.n, false));
 	json_object_set_new(inst, "fact_sources",
 			    kv_json(facts.kv, facts.n, true));

@@ -125,6 +125,9 @@ struct wb_facts {
 	int ninput;
 	bool page_size_verified;
 	char page_size_how[64]; /* "pagemap+kpageflags", "smaps", ... */
+	/* the page or folio size that was verified (bytes), 0 if the kernel
+	 * does not say: the plots' page lists the sizes verified */
+	uint64_t page_size_bytes;
 };
 
 enum wb_tolerance {
