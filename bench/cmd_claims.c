@@ -587,7 +587,6 @@ static void huge_pages(struct claims_ctx *cx, struct claim *c)
 	json_decref(r);
 }
 
-
 /* The validate row of tlb_reach's L2 knee over the pages of @ps. */
 static const struct wb_vrow *l2_row(const struct wb_vtable *t, const char *ps)
 {
@@ -672,8 +671,8 @@ static int folio_gain(struct claim *c, const struct wb_vtable *t,
 	} else {
 		if (wbm_cpu_folio_reach(vendor, fam, model, ps, true, &l1, &l2,
 					NULL, &f2, NULL) ||
-		    wbm_cpu_folio_reach(vendor, fam, model, ps, false, &e1,
-					&e2, NULL, NULL, NULL) ||
+		    wbm_cpu_folio_reach(vendor, fam, model, ps, false, &e1, &e2,
+					NULL, NULL, NULL) ||
 		    !e2) {
 			say(c, "; %s: no model row", name);
 			return -1;
@@ -700,8 +699,8 @@ static int folio_gain(struct claim *c, const struct wb_vtable *t,
 		say(c, ", as the model with coalescing says");
 		return 0;
 	}
-	say(c, ", %s", gain_near(gain, without) ? "as without coalescing"
-						 : "neither");
+	say(c, ", %s",
+	    gain_near(gain, without) ? "as without coalescing" : "neither");
 	return 1;
 }
 
@@ -716,7 +715,7 @@ static int folio_gain(struct claim *c, const struct wb_vtable *t,
 static void tlb_folios(struct claims_ctx *cx, struct claim *c)
 {
 	static const char *const p[] = { NULL };
-	static const uint64_t sizes[] = { 16 << 10,  32 << 10, 64 << 10,
+	static const uint64_t sizes[] = { 16 << 10,  32 << 10,	64 << 10,
 					  128 << 10, 256 << 10, 512 << 10,
 					  1 << 20,   WBM_2M };
 	struct wb_vtable t = { 0 };
@@ -741,8 +740,9 @@ static void tlb_folios(struct claims_ctx *cx, struct claim *c)
 		say(c, "validate could not read the results");
 		goto out;
 	}
-	say(c, "measured, random chase over every 4K page, L2 TLB reach "
-	       "gain over 4K (%s%s)",
+	say(c,
+	    "measured, random chase over every 4K page, L2 TLB reach "
+	    "gain over 4K (%s%s)",
 	    hv && hv[0] ? "a guest: " : "native", hv ? hv : "");
 	b4 = l2_row(&t, "4K");
 	if (!b4 || !b4->has_meas ||

@@ -116,7 +116,8 @@ static int tlb_setup(struct wb_ctx *ctx, void **statep)
 		return wb_refuse(ctx, WB_MISSING, ENOMEM,
 				 "%llu pages of %llu bytes exceed the memory "
 				 "limit of %llu bytes",
-				 (unsigned long long)n, (unsigned long long)step,
+				 (unsigned long long)n,
+				 (unsigned long long)step,
 				 (unsigned long long)ctx->mem_limit_bytes);
 	/* the parent switched the size, or setup refuses naming why */
 	err = is_mthp(psz) ? wb_mthp_ready(ctx, psz) : 0;

@@ -150,8 +150,8 @@ static void folio_reach(void **state)
 	(void)state;
 	/* Zen 5: 96 / 4096 4K entries, coalescing 4 */
 	assert_int_equal(wbm_cpu_folio_reach("AuthenticAMD", 0x1a, 0x02,
-					     16 << 10, true, &l1, &l2, &f1,
-					     &f2, &row),
+					     16 << 10, true, &l1, &l2, &f1, &f2,
+					     &row),
 			 0);
 	assert_string_equal(row, "Zen 5");
 	assert_int_equal(l1, 384);
