@@ -26,10 +26,11 @@
 #include "model/vipt.h"
 #include "check/stability.h"
 #include "check/stats.h"
+#include "check/validate.h"
 #include "runner/runner.h"
 
 struct claims_cli {
-	bool quick, json;
+	bool quick, json, allow_settings;
 	const char *out, *results_dir, *from;
 };
 
@@ -38,6 +39,9 @@ static const struct wb_opt claims_options[] = {
 	  .help = "measure with walkbench run --quick" },
 	{ WB_FLAG("--json", struct claims_cli, json),
 	  .help = "print the claims as JSON" },
+	{ WB_FLAG("--allow-settings", struct claims_cli, allow_settings),
+	  .help = "let the kernels switch THP and mTHP sizes through the "
+		  "restore journal, as run --allow-settings" },
 	{ WB_STR("--out", struct claims_cli, out), .arg = "REPORT.md",
 	  .help = "also write a Markdown report (must not exist)" },
 	{ WB_STR("--results-dir", struct claims_cli, results_dir), .arg = "DIR",
@@ -51,7 +55,7 @@ static const struct wb_opt claims_options[] = {
 static const struct wb_opt_table claims_table = {
 	.cmd = "claims",
 	.usage = "walkbench claims [--quick] [--json] [--out REPORT.md] "
-		 "[--results-dir DIR | --from CLAIMS_DIR]",
+		 "[--allow-settings] [--results-dir DIR | --from CLAIMS_DIR]",
 	.about = "Reproduces each claim of the seed text with numbers: "
 		 "measured with\nthe kernels (results files under "
 		 "DIR/claims-<UTC time>/) or computed with\nthe model. "
@@ -82,7 +86,7 @@ struct claim {
 };
 
 struct claims_ctx {
-	bool quick;
+	bool quick, allow_settings;
 	bool from; /* dir holds an earlier run's files: measure nothing */
 	char dir[256];
 	struct wb_sysinfo sys;
@@ -118,6 +122,7 @@ static int measure(struct claims_ctx *cx, const struct wb_plan *plan,
 	int rc;
 
 	wb_runner_init(&r, cx->quick);
+	r.opts.allow_settings = cx->allow_settings;
 	r.path = out;
 	r.cmdline = cmdline;
 	r.report = run_report;
@@ -170,6 +175,12 @@ static json_t *run_kernel(struct claims_ctx *cx, struct claim *c,
 		size_t o = strlen(c->command);
 
 		snprintf(c->command + o, sizeof(c->command) - o, " --quick");
+	}
+	if (cx->allow_settings) {
+		size_t o = strlen(c->command);
+
+		snprintf(c->command + o, sizeof(c->command) - o,
+			 " --allow-settings");
 	}
 	snprintf(cmdline, sizeof(cmdline), "%s --out %s", c->command, out);
 	snprintf(c->results, sizeof(c->results), "%s", out);
@@ -576,6 +587,205 @@ static void huge_pages(struct claims_ctx *cx, struct claim *c)
 	json_decref(r);
 }
 
+/* The validate row of tlb_reach's L2 knee over the pages of @ps. */
+static const struct wb_vrow *l2_row(const struct wb_vtable *t, const char *ps)
+{
+	char want[64];
+
+	snprintf(want, sizeof(want), "page_size:%s (all pages)", ps);
+	for (size_t i = 0; i < t->n; i++)
+		if (!strcmp(t->rows[i].kernel, "tlb_reach") &&
+		    !strcmp(t->rows[i].quantity, "l2_tlb_reach_pages") &&
+		    !strcmp(t->rows[i].params, want))
+			return &t->rows[i];
+	return NULL;
+}
+
+/*
+ * Why validate did not judge a knee, in a sentence: its own "not judged"
+ * reason when there is one, else the reason without the list of points
+ * left out (claims print it as "%.*s" with the length in *n).
+ */
+static const char *reason(const char *why, int *n)
+{
+	const char *nj = strstr(why, "not judged: ");
+	const char *lo = strstr(why, "; left out");
+
+	if (nj) {
+		*n = (int)strlen(nj);
+		return nj;
+	}
+	*n = lo ? (int)(lo - why) : (int)strlen(why);
+	if (*n > 240)
+		*n = 240;
+	return why;
+}
+
+/* A measured gain agrees with a predicted one within a factor of 1.5:
+ * one step of the quick sweep (two points per octave) and a little. */
+#define GAIN_SLACK 1.5
+
+static bool gain_near(double m, double p)
+{
+	return m <= p * GAIN_SLACK && m >= p / GAIN_SLACK;
+}
+
+/* "16K" for 16384, "1M", "2M". */
+static void size_name(uint64_t b, char *buf, size_t len)
+{
+	if (b >= 1 << 20)
+		snprintf(buf, len, "%lluM", (unsigned long long)(b >> 20));
+	else
+		snprintf(buf, len, "%lluK", (unsigned long long)(b >> 10));
+}
+
+/*
+ * One page size S against 4K from the same file: the measured gain is the
+ * L2 knee over S in bytes reached over the 4K knee; the model's with and
+ * without coalescing. -1 when it cannot be judged (the reason said), 0
+ * when the gain is the coalescing prediction, 1 when it is not.
+ */
+static int folio_gain(struct claim *c, const struct wb_vtable *t,
+		      const struct wb_vrow *b4, uint64_t ps, const char *vendor,
+		      unsigned int fam, unsigned int model)
+{
+	uint64_t l1, l2, e1, e2, step = ps < WBM_2M ? WBM_4K : ps;
+	double with, without, gain;
+	const struct wb_vrow *r;
+	char name[16];
+	uint32_t f2 = 1;
+	int n;
+
+	size_name(ps, name, sizeof(name));
+	r = l2_row(t, name);
+	if (ps == WBM_2M) {
+		if (wbm_cpu_tlb_reach(vendor, fam, model, WBM_2M, &l1, &l2,
+				      NULL) ||
+		    wbm_cpu_tlb_reach(vendor, fam, model, WBM_4K, &e1, &e2,
+				      NULL) ||
+		    !l2 || !e2) {
+			say(c, "; %s: no model row", name);
+			return -1;
+		}
+		with = without = (double)l2 * 512 / (double)e2;
+	} else {
+		if (wbm_cpu_folio_reach(vendor, fam, model, ps, true, &l1, &l2,
+					NULL, &f2, NULL) ||
+		    wbm_cpu_folio_reach(vendor, fam, model, ps, false, &e1, &e2,
+					NULL, NULL, NULL) ||
+		    !e2) {
+			say(c, "; %s: no model row", name);
+			return -1;
+		}
+		with = (double)l2 / (double)e2;
+		without = 1;
+	}
+	say(c, "; %s: model %.0fx with coalescing, %.0fx without", name, with,
+	    without);
+	if (!r || !r->has_meas ||
+	    (r->verdict != WB_PASS && r->verdict != WB_FAIL)) {
+		const char *w = r ? reason(r->why, &n) : "no instances";
+
+		if (!r)
+			n = (int)strlen(w);
+		say(c, ", measured %s: inconclusive (%.*s)",
+		    r && r->has_meas ? "a knee" : "no knee", n, w);
+		return -1;
+	}
+	gain = r->measured * (double)step / (b4->measured * (double)WBM_4K);
+	say(c, ", measured %.2fx (L2 knee %.0f x %s over %.0f x 4K)", gain,
+	    r->measured, ps < WBM_2M ? "4K" : name, b4->measured);
+	if (gain_near(gain, with)) {
+		say(c, ", as the model with coalescing says");
+		return 0;
+	}
+	say(c, ", %s",
+	    gain_near(gain, without) ? "as without coalescing" : "neither");
+	return 1;
+}
+
+/*
+ * Larger pages help only as far as the TLB can hold them: per page size
+ * of tlb_reach's results, the L2 TLB reach over that size against 4K,
+ * measured (knees as validate finds and judges them) and predicted by the
+ * model with the CPU's PTE coalescing and without. A knee validate does
+ * not judge (unstable points, no knee, a guest on 4K host pages) leaves
+ * that size inconclusive.
+ */
+static void tlb_folios(struct claims_ctx *cx, struct claim *c)
+{
+	static const char *const p[] = { NULL };
+	static const uint64_t sizes[] = { 16 << 10,  32 << 10,	64 << 10,
+					  128 << 10, 256 << 10, 512 << 10,
+					  1 << 20,   WBM_2M };
+	struct wb_vtable t = { 0 };
+	const struct wb_vrow *b4;
+	json_t *r, *env;
+	int held = 0, refuted = 0, seen = 0;
+	const char *vendor, *hv;
+	unsigned int fam, model;
+
+	c->verdict = V_NOT_MEASURED;
+	r = run_kernel(cx, c, "tlb_reach", p);
+	if (!r)
+		return;
+	env = json_object_get(
+		json_object_get(json_object_get(r, "context"), "walkbench"),
+		"env");
+	vendor = json_string_value(json_object_get(env, "vendor"));
+	hv = json_string_value(json_object_get(env, "hypervisor"));
+	fam = (unsigned int)json_integer_value(json_object_get(env, "family"));
+	model = (unsigned int)json_integer_value(json_object_get(env, "model"));
+	if (wb_validate_file(r, c->results, &t)) {
+		say(c, "validate could not read the results");
+		goto out;
+	}
+	say(c,
+	    "measured, random chase over every 4K page, L2 TLB reach "
+	    "gain over 4K (%s%s)",
+	    hv && hv[0] ? "a guest: " : "native", hv ? hv : "");
+	b4 = l2_row(&t, "4K");
+	if (!b4 || !b4->has_meas ||
+	    (b4->verdict != WB_PASS && b4->verdict != WB_FAIL)) {
+		int n = 15;
+		const char *w = b4 ? reason(b4->why, &n) : "no 4K instances";
+
+		say(c, "; the 4K knee: inconclusive (%.*s)", n, w);
+		c->verdict = V_INCONCLUSIVE;
+		goto out;
+	}
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		char name[16], want[64];
+		bool present = false;
+
+		size_name(sizes[i], name, sizeof(name));
+		snprintf(want, sizeof(want), "page_size:%s (all pages)", name);
+		for (size_t k = 0; k < t.n && !present; k++)
+			present = !strcmp(t.rows[k].kernel, "tlb_reach") &&
+				  !strcmp(t.rows[k].params, want);
+		if (!present)
+			continue;
+		seen++;
+		switch (folio_gain(c, &t, b4, sizes[i], vendor ? vendor : "",
+				   fam, model)) {
+		case 0:
+			held++;
+			break;
+		case 1:
+			refuted++;
+			break;
+		}
+	}
+	if (!seen)
+		say(c, "; no page size but 4K in the results");
+	c->verdict = refuted ? "does not hold"
+		     : held  ? "holds"
+			     : V_INCONCLUSIVE;
+out:
+	wb_vtable_free(&t);
+	json_decref(r);
+}
+
 static void vipt(struct claims_ctx *cx, struct claim *c)
 {
 	static const char *const p[] = { "alias=12", NULL };
@@ -691,6 +901,11 @@ static const struct claim_def defs[] = {
 	  "Huge pages shorten guest and nested walks and speed up large "
 	  "working sets",
 	  "measured+model", huge_pages },
+	{ "tlb_folio_reach",
+	  "Larger pages help only as far as the TLB can hold them: a folio "
+	  "between 4K and 2M widens the TLB's reach only by the PTEs the CPU "
+	  "coalesces into one entry",
+	  "measured+model", tlb_folios },
 	{ "vipt", "A VIPT cache avoids synonyms when S x B <= P",
 	  "measured+model", vipt },
 	{ "shadow_vs_nested",
@@ -749,6 +964,7 @@ int cmd_claims(int argc, char **argv)
 	if (err || p.help)
 		return err;
 	cx.quick = c.quick;
+	cx.allow_settings = c.allow_settings;
 	json = c.json;
 	out = c.out;
 	root = c.results_dir;

@@ -149,6 +149,26 @@ static int read_geometry(const char *path, struct wbm_tlb_geom *g)
 	return 0;
 }
 
+/* ", PTE coalescing L1 x4, L2 x4 (...)" after a row's name: what its
+ * coalesce column says, so a reader sees it beside the entries. */
+static void add_coalesce(const struct wbm_cpu *c, char *label, size_t len)
+{
+	size_t o = strlen(label);
+	uint32_t c1 = wbm_cpu_coalesce(c, 1), c2 = wbm_cpu_coalesce(c, 2);
+
+	if (o >= len)
+		return;
+	if (c1 == 1 && c2 == 1)
+		snprintf(label + o, len - o,
+			 "; PTE coalescing: none published (1 4K page per "
+			 "entry)");
+	else
+		snprintf(label + o, len - o,
+			 "; PTE coalescing: up to %u 4K pages per L1 entry, "
+			 "%u per L2 entry (mTHP folios of 16K and up)",
+			 c1, c2);
+}
+
 /* Fills @g and @label from --cpu/--geometry (default: the host). */
 static int pick_geometry(const struct tlb_args *a, struct wbm_tlb_geom *g,
 			 char *label, size_t len)
@@ -167,6 +187,7 @@ static int pick_geometry(const struct tlb_args *a, struct wbm_tlb_geom *g,
 					  "a CPU in the CPU table, or host");
 		*g = c.dtlb;
 		snprintf(label, len, "%s", c.name);
+		add_coalesce(&c, label, len);
 		return 0;
 	}
 	char vendor[32] = "";
@@ -195,6 +216,7 @@ static int pick_geometry(const struct tlb_args *a, struct wbm_tlb_geom *g,
 		snprintf(label, len, "%s (this CPU: %s family 0x%x model 0x%x)",
 			 c.name, vendor, fam, model);
 	}
+	add_coalesce(&c, label, len);
 	*g = c.dtlb;
 	return 0;
 }
@@ -520,7 +542,7 @@ int wbm_model_tlb(int argc, char **argv)
 	struct wbm_tlb_geom g;
 	struct wbm_tlb *t;
 	uint64_t n = 0, ps = 0;
-	char label[192];
+	char label[320];
 	struct wb_opt_parse p = { .t = &tlb_table, .dst = &a };
 	int err = wb_opt_parse(&p, argc, argv);
 

@@ -771,6 +771,71 @@ static void knee_row(json_t *root, const struct wb_kernel *k, const char *group,
 }
 
 /*
+ * Whether the host gives what a coalesced TLB entry needs to the curve of
+ * @group: contiguous host-physical memory under each guest folio. Natively
+ * there is no host. In a guest the processes' effective huge share says
+ * whether the host backs guest memory with huge pages; below
+ * WB_VALIDATE_HOST_HUGE_SHARE in any process, or never measured, a knee
+ * that is or is not where coalescing puts it tells nothing about the CPU.
+ * False with @why filled then.
+ */
+static bool host_contiguous(json_t *root, const struct wb_kernel *k,
+			    const char *group, const char *xp, char *why,
+			    size_t len)
+{
+	json_t *wb = json_object_get(json_object_get(root, "context"),
+				     "walkbench");
+	const char *hv = str(json_object_get(wb, "env"), "hypervisor");
+	double lo = 2;
+	size_t i, probed = 0;
+	json_t *inst;
+
+	json_array_foreach(json_object_get(wb, "instances"), i, inst) {
+		json_t *hb = json_object_get(inst, "host_backing");
+		json_t *s = json_object_get(hb, "share_min");
+		char g[128];
+
+		params_str(k, json_object_get(inst, "params"), xp, g,
+			   sizeof(g));
+		if (strcmp(str(inst, "kernel"), k->name) || strcmp(g, group) ||
+		    strcmp(str(inst, "status"), "ok") || !json_is_object(hb))
+			continue;
+		if (json_is_true(json_object_get(hb, "native")))
+			return true;
+		if (!json_is_number(s))
+			s = json_object_get(hb, "share");
+		probed++;
+		if (json_is_number(s) && json_number_value(s) < lo)
+			lo = json_number_value(s);
+		else if (!json_is_number(s))
+			lo = -1;
+	}
+	if (!probed) {
+		if (!hv[0])
+			return true;
+		snprintf(why, len,
+			 "a guest (%s) whose host backing was not recorded: "
+			 "a coalesced entry needs host-physical contiguity",
+			 hv);
+		return false;
+	}
+	if (lo >= WB_VALIDATE_HOST_HUGE_SHARE)
+		return true;
+	if (lo < 0)
+		snprintf(why, len,
+			 "a guest whose host backing could not be measured: a "
+			 "coalesced entry needs host-physical contiguity");
+	else
+		snprintf(why, len,
+			 "a guest whose host backs it with 4K pages "
+			 "(effective huge share %.2f): a coalesced entry needs "
+			 "host-physical contiguity that 4K host pages do not "
+			 "give",
+			 lo);
+	return false;
+}
+
+/*
  * Why a counter is absent, from missing_metrics: named there as the metric
  * (stlb_miss_user) the quantity is per unit of (stlb_miss_user_per_access),
  * or as the quantity itself. NULL when it is not named.
@@ -1252,6 +1317,24 @@ static int xchecks(json_t *root, json_t *insts, const char *file,
 	return 0;
 }
 
+/*
+ * A knee predicted for coalesced PTEs, judged where the host may not give
+ * contiguity: what the curve shows is kept, the verdict is not.
+ */
+static void coalesced_row(json_t *root, const struct wb_kernel *k,
+			  const char *group, const char *xp, json_t *item,
+			  struct wb_vrow *r)
+{
+	char why[200];
+
+	if (json_integer_value(json_object_get(item, "coalesced_pages")) <= 1 ||
+	    (r->verdict != WB_PASS && r->verdict != WB_FAIL) ||
+	    host_contiguous(root, k, group, xp, why, sizeof(why)))
+		return;
+	set_inconclusive(r);
+	add_why(r, "; not judged: %s", why);
+}
+
 int wb_validate_file(json_t *root, const char *file, struct wb_vtable *t)
 {
 	json_t *insts = json_object_get(
@@ -1293,6 +1376,7 @@ int wb_validate_file(json_t *root, const char *file, struct wb_vtable *t)
 					 " (all %s)", xp);
 				if (timing_checkable(file_emulated(root), r))
 					knee_row(root, k, ps, kx, item, r);
+				coalesced_row(root, k, ps, xp, item, r);
 			} else if (usable(inst, r)) {
 				item_row(root, inst, k, item, r);
 			}

@@ -94,5 +94,11 @@ int wb_tol_check(const char *kind, double tol, double predicted,
 /* A knee is judged only when at least this share of the bootstrap curves
  * put it at the same sweep point (struct wb_knee.confidence). */
 #define WB_VALIDATE_KNEE_CONFIDENCE 0.5
+/* A prediction that assumes coalesced PTEs (coalesced_pages) is judged
+ * in a guest only when the host backed at least this share of the
+ * guest's huge pages with huge pages in every process of the curve
+ * (results/README.md "Host backing"): a coalesced entry maps contiguous
+ * host-physical memory, which 4K host pages do not give. */
+#define WB_VALIDATE_HOST_HUGE_SHARE 0.5
 
 #endif

@@ -13,7 +13,7 @@
 
 extern const char wb_data_cpus_tsv[];
 
-#define NCOL 9
+#define NCOL 10
 
 /* Copies field @s (up to tab/newline/NUL) into @buf. */
 static const char *field(const char *s, char *buf, size_t len)
@@ -155,6 +155,44 @@ static int parse_pwc(const char *s, struct wbm_cpu *c)
 	}
 }
 
+/* "4" for every level, or "L1:4,L2:4"; levels not named stay 1. */
+static int parse_coalesce(const char *s, struct wbm_cpu *c)
+{
+	const char *e;
+	uint32_t n;
+
+	for (int l = 0; l <= WBM_TLB_LEVELS; l++)
+		c->coalesce[l] = 1;
+	if (*s != 'L') {
+		if (parse_u32(s, &n, &e) || *e || !n)
+			return -EINVAL;
+		for (int l = 1; l <= WBM_TLB_LEVELS; l++)
+			c->coalesce[l] = n;
+		return 0;
+	}
+	for (;;) {
+		uint32_t lvl;
+
+		if (*s++ != 'L' || parse_u32(s, &lvl, &e) || *e != ':' ||
+		    lvl < 1 || lvl > WBM_TLB_LEVELS ||
+		    parse_u32(e + 1, &n, &e) || !n)
+			return -EINVAL;
+		c->coalesce[lvl] = n;
+		s = e;
+		if (!*s)
+			return 0;
+		if (*s++ != ',')
+			return -EINVAL;
+	}
+}
+
+uint32_t wbm_cpu_coalesce(const struct wbm_cpu *c, int level)
+{
+	if (level < 1 || level > WBM_TLB_LEVELS || !c->coalesce[level])
+		return 1;
+	return c->coalesce[level];
+}
+
 /* Does the models column list @model? */
 static int lists_model(const char *s, unsigned int model)
 {
@@ -213,10 +251,11 @@ static int parse_row(const char *line, struct wbm_cpu *c, char *models,
 		return -EINVAL;
 	c->family = (unsigned int)fam;
 	if (copy_col(models, mlen, col[3]) ||
-	    copy_col(c->source, sizeof(c->source), col[8]))
+	    copy_col(c->source, sizeof(c->source), col[9]))
 		return -EINVAL;
 	if (parse_l1d(col[4], c) || wbm_tlb_parse_level(col[5], 1, &c->dtlb) ||
-	    wbm_tlb_parse_level(col[6], 2, &c->dtlb) || parse_pwc(col[7], c))
+	    wbm_tlb_parse_level(col[6], 2, &c->dtlb) || parse_pwc(col[7], c) ||
+	    parse_coalesce(col[8], c))
 		return -EINVAL;
 	return 0;
 }
@@ -353,6 +392,42 @@ int wbm_cpu_tlb_reach(const char *vendor, unsigned int family,
 		return -EINVAL;
 	*l1 = wbm_tlb_entries(&c.dtlb, 1, page_size);
 	*l2 = wbm_tlb_entries(&c.dtlb, 2, page_size);
+	if (row_name)
+		*row_name = static_name(c.name);
+	return 0;
+}
+
+int wbm_cpu_folio_reach(const char *vendor, unsigned int family,
+			unsigned int model, uint64_t folio_size, bool coalesce,
+			uint64_t *l1, uint64_t *l2, uint32_t *factor1,
+			uint32_t *factor2, const char **row_name)
+{
+	uint64_t per = folio_size / WBM_4K, e[3];
+	uint32_t f[3] = { 1, 1, 1 };
+	struct wbm_cpu c;
+	int err;
+
+	*l1 = *l2 = 0;
+	if (row_name)
+		*row_name = NULL;
+	if (folio_size < 2 * WBM_4K || folio_size >= WBM_2M ||
+	    (folio_size & (folio_size - 1)))
+		return -EINVAL;
+	err = wbm_cpu_lookup(vendor, family, model, &c);
+	if (err)
+		return err;
+	for (int l = 1; l <= 2; l++) {
+		uint64_t cf = coalesce ? wbm_cpu_coalesce(&c, l) : 1;
+
+		f[l] = (uint32_t)(cf < per ? cf : per);
+		e[l] = wbm_tlb_entries(&c.dtlb, l, WBM_4K);
+	}
+	*l1 = e[1] * f[1];
+	*l2 = e[2] * f[2];
+	if (factor1)
+		*factor1 = f[1];
+	if (factor2)
+		*factor2 = f[2];
 	if (row_name)
 		*row_name = static_name(c.name);
 	return 0;

@@ -18,6 +18,9 @@ struct wbm_cpu {
 	struct wbm_tlb_geom dtlb;
 	/* PWC entries for the entries of level j (2..5), 0: not published */
 	uint32_t pwc[6];
+	/* PTE coalescing at TLB level j (1..WBM_TLB_LEVELS): how many
+	 * contiguous, aligned 4K PTEs one entry can hold; 1: none */
+	uint32_t coalesce[WBM_TLB_LEVELS + 1];
 	uint64_t l1d_bytes;
 	uint32_t l1d_ways, l1d_line;
 	char source[512];
@@ -31,6 +34,10 @@ int wbm_cpu_lookup(const char *vendor, unsigned int family, unsigned int model,
 int wbm_cpu_by_name(const char *name, struct wbm_cpu *out);
 /* The @i-th row (0-based); -ENOENT past the end. */
 int wbm_cpu_at(int i, struct wbm_cpu *out);
+
+/* The row's coalescing factor at TLB @level (1 when none is published or
+ * @level is out of range). */
+uint32_t wbm_cpu_coalesce(const struct wbm_cpu *c, int level);
 
 /* A constant copy of a row name (for wbm_cpu_tlb_reach's row_name). */
 const char *wbm_cpu_static_name(const char *name);

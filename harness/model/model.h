@@ -7,6 +7,7 @@
 #ifndef WBM_MODEL_H
 #define WBM_MODEL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -46,5 +47,20 @@ int wbm_walk_worst(const int *levels, const uint64_t *page_sizes, int k,
 int wbm_cpu_tlb_reach(const char *vendor, unsigned int family,
 		      unsigned int model, uint64_t page_size, uint64_t *l1,
 		      uint64_t *l2, const char **row_name);
+
+/*
+ * The reach, in 4K pages, of a chase over every 4K page of memory backed
+ * by folios of @folio_size (a power of two from 8K below 2M: mTHP). The
+ * folio is mapped by 4K PTEs; a TLB that coalesces up to c contiguous,
+ * aligned PTEs holds min(c, folio / 4K) pages per entry, so the reach at a
+ * level is its 4K entries x that. With @coalesce false, or a row without
+ * coalescing, it is the 4K reach. @factor1/@factor2 (may be NULL) get the
+ * pages per entry used at each level. -EINVAL for another size, -ENOENT
+ * for a CPU not in the table.
+ */
+int wbm_cpu_folio_reach(const char *vendor, unsigned int family,
+			unsigned int model, uint64_t folio_size, bool coalesce,
+			uint64_t *l1, uint64_t *l2, uint32_t *factor1,
+			uint32_t *factor2, const char **row_name);
 
 #endif

@@ -206,11 +206,15 @@ static json_t *prediction_json(const struct wb_prediction *p)
 	for (int i = 0; i < p->n; i++) {
 		const struct wb_pred_item *it = &p->item[i];
 
-		json_array_append_new(
-			items, json_pack("{s:s,s:f,s:s,s:f,s:s}", "quantity",
-					 it->quantity, "value", it->value,
-					 "tolerance", tol_name(it->tol_kind),
-					 "tol", it->tol, "basis", it->basis));
+		json_t *o = json_pack("{s:s,s:f,s:s,s:f,s:s}", "quantity",
+				      it->quantity, "value", it->value,
+				      "tolerance", tol_name(it->tol_kind),
+				      "tol", it->tol, "basis", it->basis);
+
+		if (o && it->coalesced_pages > 1)
+			json_object_set_new(o, "coalesced_pages",
+					    json_integer(it->coalesced_pages));
+		json_array_append_new(items, o);
 	}
 	return json_pack("{s:s,s:o}", "model", p->model, "items", items);
 }

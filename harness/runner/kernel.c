@@ -150,5 +150,6 @@ int wb_predict(struct wb_prediction *p, const char *quantity, double value,
 	it->tol_kind = kind;
 	it->tol = tol;
 	snprintf(it->basis, sizeof(it->basis), "%s", basis ? basis : "");
+	it->coalesced_pages = 0;
 	return 0;
 }

@@ -147,6 +147,10 @@ struct wb_pred_item {
 	enum wb_tolerance tol_kind;
 	double tol;
 	char basis[96]; /* where the number comes from */
+	/* the prediction assumes one TLB entry holds this many contiguous
+	 * 4K pages (PTE coalescing over an mTHP folio); in a guest that
+	 * takes host-physical contiguity too. 0 or 1: no such assumption */
+	uint32_t coalesced_pages;
 };
 
 struct wb_prediction {

@@ -2,7 +2,9 @@
 # SIGKILL at random points of runs that switch THP to "always" and fill the
 # 2M and 1G hugetlb pools (through the journal), 20 times: after the next
 # walkbench start every setting is as it was, and every results file left
-# behind is valid JSON.
+# behind is valid JSON. Then a kill -9 during a long tlb_reach instance
+# over 16K mTHP folios leaves hugepages-16kB/enabled switched, and the
+# next start puts it back.
 source "$(dirname "$0")/../lib.sh"
 if [ "$(id -u)" -ne 0 ]; then
 	skip "SIGKILL during settings changes" "needs root to change THP and hugetlb pools"
@@ -10,7 +12,8 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 T=/sys/kernel/mm/transparent_hugepage
 snap() {
-	cat $T/enabled $T/defrag /sys/kernel/mm/hugepages/*/nr_hugepages 2>/dev/null
+	cat $T/enabled $T/defrag /sys/kernel/mm/hugepages/*/nr_hugepages \
+		$T/hugepages-*/enabled 2>/dev/null
 }
 before=$(snap)
 # processes of this very binary: other walkbench builds on the machine
@@ -53,3 +56,30 @@ done
 check "20 kills: settings as before every time" test "$bad" -eq 0
 echo "# $partial of 20 killed runs had written a (partial) results file"
 check "settings after the test are as before it" test "$(snap)" = "$before"
+
+S16=$T/hugepages-16kB/enabled
+if [ ! -e $S16 ]; then
+	skip "SIGKILL during an mTHP instance" "no $S16 (a kernel before 6.8, or no 16K mTHP)"
+	exit 0
+fi
+if ! grep -q '\[never\]' $S16; then
+	skip "SIGKILL during an mTHP instance" "$S16 is not never here, so the run would not switch it"
+	exit 0
+fi
+"$WB" run tlb_reach --allow-settings --param page_size=16K --param pages=64 \
+	--reps 1 --passes 1 --min-time 30 --out "$TMP/m.json" >/dev/null 2>&1 &
+pid=$!
+switched=0
+# up to 30 s: another walkbench may hold the run lock first
+for _ in $(seq 600); do
+	grep -q '\[never\]' $S16 || { switched=1; break; }
+	sleep 0.05
+done
+kill -KILL $pid 2>/dev/null
+wait $pid 2>/dev/null
+for _ in $(seq 200); do ours || break; sleep 0.05; done
+check "the mTHP instance switched hugepages-16kB/enabled" test "$switched" -eq 1
+check "killed during it, the switch is left changed" test "$(grep -c '\[never\]' $S16)" -eq 0
+"$WB" list >/dev/null 2>&1
+check "the next walkbench start repairs hugepages-16kB/enabled" grep -q '\[never\]' $S16
+check "every setting as before the mTHP kill" test "$(snap)" = "$before"

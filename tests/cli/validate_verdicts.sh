@@ -12,7 +12,9 @@
 # modes is INCONCLUSIVE in every check across instances that reads its
 # time (huge vs base, ordering, knees: left out of the curve), naming it
 # and its modes, while its stable twins are still decided; on an emulated CPU every check that
-# reads a timing is NOT CHECKABLE HERE while the exact facts are still judged.
+# reads a timing is NOT CHECKABLE HERE while the exact facts are still judged;
+# knees over 16K folios at the 4K places FAIL a model that coalesces 4 PTEs
+# natively, and are INCONCLUSIVE in a guest whose host backs it with 4K pages.
 source "$(dirname "$0")/../lib.sh"
 
 cat >"$TMP/gen.py" <<'PY'
@@ -149,6 +151,25 @@ elif what == "knee_unstable":
 elif what == "knee_unstable_far":
     # a point far from both knees bimodal: both still judged
     curve(f, 1448, "knee", 0.25, unstable=(5793,), passes=True)
+elif what in ("coalesce_native", "coalesce_guest"):
+    # 16K folios whose knees sit where 4K pages' do (64, 1024), against a
+    # model that coalesces 4 PTEs per entry (256, 4096): natively a wrong
+    # claim; in a guest the host backs with 4K pages, not judged
+    for p in PTS:
+        ns = 1 + (2 if p > 64 else 0) + (10 if p > 1024 else 0)
+        n = "tlb_reach/page_size:16K/pages:%d" % p
+        params = {"page_size": "16K", "pages": p}
+        its = [item("l1_dtlb_reach_pages", 256, "knee", 0.25),
+               item("l2_tlb_reach_pages", 4096, "knee", 0.25)]
+        for i in its:
+            i["coalesced_pages"] = 4
+        f.inst(n, "tlb_reach", params, items=its)
+        if what == "coalesce_guest":
+            f.insts[-1]["host_backing"] = {"native": False, "measurable": True, "share": 0.0,
+                                           "share_min": 0.0, "share_max": 0.0}
+        f.bench(n, "tlb_reach", params, [ns + 0.001 * r for r in range(8)])
+    f.dump(path, {"hypervisor": "KVMKVMKVM"} if what == "coalesce_guest" else {})
+    sys.exit(0)
 elif what == "knee_step":
     curve(f, 1448, "knee", 0.25)
 elif what == "knee_far":
@@ -193,7 +214,7 @@ PY
 gen() { python3 "$TMP/gen.py" "$1" "$TMP/$1.json"; }
 for f in nopmu nothing order_fail family3 family4 failed knee_step knee_far knee_far_rel50 \
 	knee_noisy knee_ambiguous huge_unstable huge_slower huge_slower3 knee_unstable_wide huge_legacy order_unstable knee_unstable \
-	knee_unstable_far emulated; do
+	knee_unstable_far emulated coalesce_native coalesce_guest; do
 	gen $f
 done
 
@@ -315,3 +336,10 @@ for q in ('read_minor_faults', 'vmpte_delta_bytes'):
     assert by[q] and all(r['verdict'] == 'PASS' for r in by[q]), by[q]
 assert j['fail'] == 0, j
 "
+
+expect_exit 1 "16K folios, knees at 1x where the model coalesces 4x, natively: FAIL" "$WB" validate "$TMP/coalesce_native.json"
+check "coalescing claim FAILs at both levels" test "$(grep -Ec \
+	"^tlb_reach +page_size:16K \(all pages\) +l[12]_[a-z_]+reach_pages +(256 +64|4096 +1024) .*FAIL .*outside, and no other knee rises within$" "$TMP/out")" -eq 2
+expect_exit 0 "the same curve in a guest on 4K host pages: no FAIL" "$WB" validate "$TMP/coalesce_guest.json"
+check "INCONCLUSIVE naming the host's 4K backing" test "$(grep -Ec \
+	"^tlb_reach +page_size:16K \(all pages\) +l[12]_[a-z_]+reach_pages +(256 +64|4096 +1024) .*INCONCLUSIVE .*not judged: a guest whose host backs it with 4K pages \(effective huge share 0.00\): a coalesced entry needs host-physical contiguity" "$TMP/out")" -eq 2

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -119,6 +120,88 @@ static void tlb_reach(void **state)
 	assert_int_equal(l2, 0); /* the L2 DTLB holds everything but 1G */
 }
 
+/* Every row states its coalescing, and its source says where that comes
+ * from: a factor for AMD rows, "none published" for the Intel ones. */
+static void coalescing_column(void **state)
+{
+	struct wbm_cpu c;
+
+	(void)state;
+	for (int i = 0; wbm_cpu_at(i, &c) == 0; i++) {
+		bool amd = !strcmp(c.vendor, "AuthenticAMD");
+
+		assert_int_equal(wbm_cpu_coalesce(&c, 1), amd ? 4 : 1);
+		assert_int_equal(wbm_cpu_coalesce(&c, 2), amd ? 4 : 1);
+		assert_non_null(strstr(c.source, "PTE coalescing"));
+		if (!amd)
+			assert_non_null(strstr(c.source, "none published"));
+	}
+	assert_int_equal(wbm_cpu_coalesce(&c, 0), 1);
+	assert_int_equal(wbm_cpu_coalesce(&c, 7), 1);
+}
+
+/* entries(4K) x min(c, folio / 4K), and 4K's reach without coalescing */
+static void folio_reach(void **state)
+{
+	uint64_t l1, l2;
+	uint32_t f1, f2;
+	const char *row;
+
+	(void)state;
+	/* Zen 5: 96 / 4096 4K entries, coalescing 4 */
+	assert_int_equal(wbm_cpu_folio_reach("AuthenticAMD", 0x1a, 0x02,
+					     16 << 10, true, &l1, &l2, &f1, &f2,
+					     &row),
+			 0);
+	assert_string_equal(row, "Zen 5");
+	assert_int_equal(l1, 384);
+	assert_int_equal(l2, 16384);
+	assert_int_equal(f1, 4);
+	assert_int_equal(f2, 4);
+	/* 8K folios hold only two pages: the factor is capped by the folio */
+	assert_int_equal(wbm_cpu_folio_reach("AuthenticAMD", 0x1a, 0x02,
+					     8 << 10, true, &l1, &l2, &f1, &f2,
+					     NULL),
+			 0);
+	assert_int_equal(l1, 192);
+	assert_int_equal(f2, 2);
+	/* a 1M folio is no better than 16K for a factor of 4 */
+	assert_int_equal(wbm_cpu_folio_reach("AuthenticAMD", 0x1a, 0x02,
+					     1 << 20, true, &l1, &l2, NULL,
+					     NULL, NULL),
+			 0);
+	assert_int_equal(l2, 16384);
+	/* without coalescing: the 4K reach */
+	assert_int_equal(wbm_cpu_folio_reach("AuthenticAMD", 0x1a, 0x02,
+					     64 << 10, false, &l1, &l2, &f1,
+					     &f2, NULL),
+			 0);
+	assert_int_equal(l1, 96);
+	assert_int_equal(l2, 4096);
+	assert_int_equal(f1, 1);
+	/* Golden Cove publishes none: 96 and 2048 at any folio size */
+	assert_int_equal(wbm_cpu_folio_reach("GenuineIntel", 6, 0x8f, 64 << 10,
+					     true, &l1, &l2, &f1, &f2, NULL),
+			 0);
+	assert_int_equal(l1, 96);
+	assert_int_equal(l2, 2048);
+	/* 4K, 2M, odd sizes are not folio sizes; unknown CPUs are unknown */
+	assert_int_equal(wbm_cpu_folio_reach("AuthenticAMD", 0x1a, 0x02, WBM_4K,
+					     true, &l1, &l2, NULL, NULL, NULL),
+			 -EINVAL);
+	assert_int_equal(wbm_cpu_folio_reach("AuthenticAMD", 0x1a, 0x02, WBM_2M,
+					     true, &l1, &l2, NULL, NULL, NULL),
+			 -EINVAL);
+	assert_int_equal(wbm_cpu_folio_reach("AuthenticAMD", 0x1a, 0x02,
+					     48 << 10, true, &l1, &l2, NULL,
+					     NULL, NULL),
+			 -EINVAL);
+	assert_int_equal(wbm_cpu_folio_reach("GenuineIntel", 6, 0xb7, 16 << 10,
+					     true, &l1, &l2, NULL, NULL, &row),
+			 -ENOENT);
+	assert_null(row);
+}
+
 static void vipt(void **state)
 {
 	struct wbm_cpu c;
@@ -158,6 +241,8 @@ int main(void)
 		cmocka_unit_test(lookup_by_cpuid),
 		cmocka_unit_test(unknown_is_not_guessed),
 		cmocka_unit_test(tlb_reach),
+		cmocka_unit_test(coalescing_column),
+		cmocka_unit_test(folio_reach),
 		cmocka_unit_test(vipt),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -42,8 +42,8 @@ static void test_tlb_reach_plan(void **st)
 	const struct wb_kernel *k = wb_kernel_find("tlb_reach");
 	struct wb_plan plan = { 0 };
 	char err[128];
-	uint64_t max4k = 0, max2m = 0;
-	size_t n4k = 0;
+	uint64_t max4k = 0, max2m = 0, max16k = 0;
+	size_t n4k = 0, n16k = 0;
 
 	(void)st;
 	assert_non_null(k);
@@ -56,12 +56,18 @@ static void test_tlb_reach_plan(void **st)
 		if (psz == WB_4K) {
 			n4k++;
 			max4k = n > max4k ? n : max4k;
-		} else {
+		} else if (psz == 16 << 10) {
+			/* mTHP folios count 4K pages: the 4K line's points */
+			n16k++;
+			max16k = n > max16k ? n : max16k;
+		} else if (psz == WB_2M) {
 			max2m = n > max2m ? n : max2m;
 		}
 	}
 	assert_int_equal(n4k, 65);
 	assert_int_equal(max4k, 512 << 10);
+	assert_int_equal(n16k, 65);
+	assert_int_equal(max16k, 512 << 10);
 	/* 2M pages stop at 8 GiB */
 	assert_int_equal(max2m, 4096);
 	assert_non_null(strstr(plan.inst[0].name, "page_size:4K"));
@@ -81,7 +87,7 @@ static void test_override_fixes_a_param(void **st)
 	assert_int_equal(
 		wb_plan_add_kernel(&plan, k, true, &ov, 1, err, sizeof(err)),
 		0);
-	assert_int_equal(plan.n, 2); /* 4K and 2M */
+	assert_int_equal(plan.n, 4); /* quick: 4K, 16K, 64K and 2M */
 	assert_string_equal(plan.inst[0].name,
 			    "tlb_reach/page_size:4K/pages:16");
 	wb_plan_free(&plan);
@@ -209,8 +215,10 @@ static void test_functional_instances(void **st)
 	} want[] = {
 		/* the page count moves only the knees */
 		{ "tlb_reach",
-		  2,
+		  4,
 		  { "tlb_reach/page_size:4K/pages:8",
+		    "tlb_reach/page_size:16K/pages:8",
+		    "tlb_reach/page_size:64K/pages:8",
 		    "tlb_reach/page_size:2M/pages:8" } },
 		/* 2 patterns x 5 backings x {4M, 1G} */
 		{ "huge_access",
@@ -263,9 +271,9 @@ static void test_functional_keeps_overrides(void **st)
 
 	(void)st;
 	plans(k, &q, &f, &ov, 1);
-	assert_int_equal(f.n, 2);
+	assert_int_equal(f.n, 4);
 	assert_string_equal(f.inst[0].name, "tlb_reach/page_size:4K/pages:64");
-	assert_string_equal(f.inst[1].name, "tlb_reach/page_size:2M/pages:64");
+	assert_string_equal(f.inst[3].name, "tlb_reach/page_size:2M/pages:64");
 	wb_plan_free(&q);
 	wb_plan_free(&f);
 }
