@@ -498,8 +498,8 @@ static int cow_one_child(struct wb_procs *p, int idx, void *argp)
  */
 static int cow_one_write(struct wb_ctx *ctx, struct cow *s, struct wb_facts *f)
 {
-	size_t n = s->folio / WB_4K, olen = sizeof(struct cow_one) +
-					     n * sizeof(uint64_t);
+	size_t n = s->folio / WB_4K,
+	       olen = sizeof(struct cow_one) + n * sizeof(uint64_t);
 	struct cow_one *o = mmap(NULL, olen, PROT_READ | PROT_WRITE,
 				 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	struct wb_folio_hist before, parent;

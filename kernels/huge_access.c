@@ -76,9 +76,19 @@ enum {
 
 static const uint64_t patterns[] = { PAT_CHASE, PAT_SCAN, 0 };
 static const uint64_t backings[] = {
-	B_BASE,	     B_THP,	   B_THP_ALWAYS, B_HUGETLB_2M, B_HUGETLB_1G,
-	B_MTHP_16K,  B_MTHP_32K,   B_MTHP_64K,	 B_MTHP_128K,  B_MTHP_256K,
-	B_MTHP_512K, B_MTHP_1M,	   0,
+	B_BASE,
+	B_THP,
+	B_THP_ALWAYS,
+	B_HUGETLB_2M,
+	B_HUGETLB_1G,
+	B_MTHP_16K,
+	B_MTHP_32K,
+	B_MTHP_64K,
+	B_MTHP_128K,
+	B_MTHP_256K,
+	B_MTHP_512K,
+	B_MTHP_1M,
+	0,
 };
 /* a quick run keeps every translation size and two folio sizes */
 static const uint64_t quick_backings[] = {
@@ -86,9 +96,10 @@ static const uint64_t quick_backings[] = {
 	B_HUGETLB_1G, B_MTHP_16K, B_MTHP_64K,	0,
 };
 static const char *const backing_name[] = {
-	"",	      "base 4K",   "THP (madvise)", "THP (always)", "hugetlb 2M",
-	"hugetlb 1G", "mTHP 16K",  "mTHP 32K",	    "mTHP 64K",	    "mTHP 128K",
-	"mTHP 256K",  "mTHP 512K", "mTHP 1M",	    NULL,
+	"",	      "base 4K",    "THP (madvise)", "THP (always)",
+	"hugetlb 2M", "hugetlb 1G", "mTHP 16K",	     "mTHP 32K",
+	"mTHP 64K",   "mTHP 128K",  "mTHP 256K",     "mTHP 512K",
+	"mTHP 1M",    NULL,
 };
 static const char *const pattern_name[] = { "", "chase", "scan", NULL };
 

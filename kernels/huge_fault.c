@@ -55,18 +55,25 @@ enum {
 #define THP_ENABLED "/sys/kernel/mm/transparent_hugepage/enabled"
 
 static const uint64_t ops[] = {
-	OP_BASE,      OP_THP,	    OP_COLLAPSE,  OP_MTHP_16K,
-	OP_MTHP_32K,  OP_MTHP_64K,  OP_MTHP_128K, OP_MTHP_256K,
-	OP_MTHP_512K, OP_MTHP_1M,   0,
+	OP_BASE,     OP_THP,	   OP_COLLAPSE,	 OP_MTHP_16K,  OP_MTHP_32K,
+	OP_MTHP_64K, OP_MTHP_128K, OP_MTHP_256K, OP_MTHP_512K, OP_MTHP_1M,
+	0,
 };
 /* a quick run keeps the three 2M ways and two folio sizes */
 static const uint64_t quick_ops[] = { OP_BASE,	   OP_THP,	OP_COLLAPSE,
 				      OP_MTHP_16K, OP_MTHP_64K, 0 };
 static const char *const op_name[] = {
-	"",		   "base-page faults", "THP fault",
-	"MADV_COLLAPSE",   "16K folio faults", "32K folio faults",
-	"64K folio faults", "128K folio faults", "256K folio faults",
-	"512K folio faults", "1M folio faults",
+	"",
+	"base-page faults",
+	"THP fault",
+	"MADV_COLLAPSE",
+	"16K folio faults",
+	"32K folio faults",
+	"64K folio faults",
+	"128K folio faults",
+	"256K folio faults",
+	"512K folio faults",
+	"1M folio faults",
 };
 
 static bool op_mthp(uint64_t op)
@@ -227,8 +234,7 @@ static int huge_fault_setup(struct wb_ctx *ctx, void **state)
 	err = wb_layout_reserve(&st->l, regions * WB_2M, 0, why, sizeof(why));
 	if (!err)
 		err = vmstat_read(st->stat0);
-	if (!err && st->folio &&
-	    wb_mthp_stats_read(st->folio, &st->mthp0))
+	if (!err && st->folio && wb_mthp_stats_read(st->folio, &st->mthp0))
 		snprintf(why, sizeof(why), "no stats for %" PRIu64 "K folios",
 			 st->folio >> 10),
 			err = -ENOENT;

@@ -34,8 +34,7 @@ static inline void mthp_switches(char *buf, size_t len)
 		if (i < n)
 			wb_mthp_enabled_path(sizes[i], path, sizeof(path));
 		else
-			snprintf(path, sizeof(path), "%s/enabled",
-				 WB_MTHP_DIR);
+			snprintf(path, sizeof(path), "%s/enabled", WB_MTHP_DIR);
 		f = fopen(path, "re");
 		if (f) {
 			if (!fgets(line, sizeof(line), f))
@@ -54,7 +53,8 @@ static inline void mthp_skip_unless(uint64_t size)
 	int n = 0;
 
 	if (geteuid()) {
-		print_message("# SKIP mTHP switches and kpageflags need root\n");
+		print_message(
+			"# SKIP mTHP switches and kpageflags need root\n");
 		skip();
 	}
 	if (wb_mthp_offered(sizes, WB_MTHP_MAX, &n))

@@ -442,8 +442,8 @@ static void mthp_verified(void **s)
 	(void)s;
 	for (int i = 0; i < 2; i++) {
 		uint64_t size = (uint64_t)16384 << (b[i] - MTHP16K);
-		uint64_t p[] = { CHASE, b[i], 8 * MIB }, pb[] = { CHASE, BASE,
-								 8 * MIB };
+		uint64_t p[] = { CHASE, b[i], 8 * MIB },
+			 pb[] = { CHASE, BASE, 8 * MIB };
 		struct wb_probe_result rb;
 
 		probe_mthp(k(), p, size, &r);
@@ -526,18 +526,18 @@ static void fault_mthp(void **s)
 		probe_mthp(wb_kernel_find("huge_fault"), p, size, &r);
 		assert_int_equal(r.status, WB_OK);
 		assert_true(r.facts.page_size_verified);
-		print_message("# %lluK folios: %ld faults for 8 regions, "
-			      "%.1f allocated per region\n",
-			      (unsigned long long)size >> 10, r.minflt,
-			      fact_of(&r.facts,
-				      "mthp_anon_fault_alloc_per_region"));
+		print_message(
+			"# %lluK folios: %ld faults for 8 regions, "
+			"%.1f allocated per region\n",
+			(unsigned long long)size >> 10, r.minflt,
+			fact_of(&r.facts, "mthp_anon_fault_alloc_per_region"));
 		assert_true(pred_of(&r.pred, "page_faults_per_region")->value ==
 			    (double)per);
 		assert_true(r.minflt >= (long)(per * 8) &&
 			    r.minflt <= (long)(per * 8) + 2);
-		assert_true(fact_of(&r.facts,
-				    "mthp_anon_fault_alloc_per_region") >=
-			    0.95 * (double)per);
+		assert_true(
+			fact_of(&r.facts, "mthp_anon_fault_alloc_per_region") >=
+			0.95 * (double)per);
 		assert_string_equal(
 			source_of(&r.facts, "mthp_anon_fault_alloc_per_region"),
 			"sysfs");
