@@ -9,6 +9,15 @@
  * With THP the kernel either copies the huge page or splits the PMD and
  * copies 4K pages: check() records which from /proc/vmstat.
  *
+ * With a multi-size THP folio (16K, 64K: PTE-mapped, the size switched on
+ * through the settings journal when allowed) check() also records what
+ * COW does with one: after a fork, the child writes one 4K page of a
+ * shared folio, and the folios then backing the child's range (copied
+ * whole as a new large folio, or one 4K page copied out of the shared
+ * folio) and the frames the rest still shares with the parent are read
+ * from pagemap and kpageflags, as are the faults writing the whole folio
+ * takes. These are facts of this kernel, not predictions.
+ *
  * In check() the two writers of writer=3 take turns, the child first:
  * then which THPs the parent, the second writer, finds copied out whole
  * (and reuses with one fault) is decided by the pages written, not by
@@ -25,6 +34,7 @@
 #include "mem/faulting.h"
 #include "runner/kernel.h"
 #include "mem/mem.h"
+#include "mem/mthp.h"
 #include "counters/osstat.h"
 #include "mem/pfns.h"
 #include "runner/procs.h"
@@ -41,7 +51,11 @@ enum {
 	W_BOTH = 3
 };
 
-static const uint64_t page_sizes[] = { WB_4K, WB_2M, 0 };
+#define FOLIO_16K ((uint64_t)16 << 10)
+#define FOLIO_64K ((uint64_t)64 << 10)
+
+static const uint64_t page_sizes[] = { WB_4K, FOLIO_16K, FOLIO_64K, WB_2M, 0 };
+static const uint64_t quick_page_sizes[] = { WB_4K, FOLIO_64K, WB_2M, 0 };
 static const uint64_t writers[] = { W_CHILD, W_PARENT, W_BOTH, 0 };
 static const uint64_t percents[] = { 100, 10, 0 };
 
@@ -55,12 +69,14 @@ static const struct wb_param params[] = {
 	  .max = 16384 },
 	{ .name = "page_size",
 	  .unit = "pagesize",
-	  .help = "4K (MADV_NOHUGEPAGE) or 2M (THP)",
+	  .help = "4K (MADV_NOHUGEPAGE), 16K or 64K (mTHP folios) or 2M "
+		  "(THP)",
 	  .def = WB_4K,
 	  .quick = WB_4K,
 	  .min = WB_4K,
 	  .max = WB_2M,
-	  .choices = page_sizes },
+	  .choices = page_sizes,
+	  .quick_choices = quick_page_sizes },
 	{ .name = "writer",
 	  .unit = "",
 	  .help = "who writes after fork: 1 child, 2 parent, 3 both",
@@ -87,10 +103,20 @@ struct cow_shared {
 	uint64_t pfn[]; /* [pages] before, then [pages] after */
 };
 
+/* What the child of the one-write experiment reads in its own range. */
+struct cow_one {
+	struct wb_folio_hist after_one, after_all;
+	uint64_t faults_one; /* the one write */
+	uint64_t faults_all; /* writing every page of the folio */
+	int err;
+	uint64_t pfn[]; /* after the one write */
+};
+
 struct cow {
 	size_t len, pages, nsel;
 	size_t *sel; /* offsets of the pages written */
 	int writer, huge;
+	size_t folio; /* mTHP: the folio size, else 0 */
 	bool checking;
 	struct wb_anon mem;
 	struct wb_procs procs;
@@ -198,17 +224,35 @@ static int cow_end_child(struct cow *s)
  * THPs) would time other faults: such batches are counted, and check()
  * refuses the instance as untrusted.
  */
+static struct wb_mem cow_region(const struct cow *s, const struct wb_anon *a)
+{
+	return (struct wb_mem){ .addr = a->addr,
+				.len = a->len,
+				.page_size = s->folio  ? s->folio
+					     : s->huge ? WB_2M
+						       : WB_4K,
+				.kind = s->folio  ? WB_MEM_MTHP
+					: s->huge ? WB_MEM_THP
+						  : WB_MEM_BASE };
+}
+
+static const char *cow_size_name(const struct cow *s)
+{
+	return s->folio == FOLIO_16K   ? "16K folios"
+	       : s->folio == FOLIO_64K ? "64K folios"
+	       : s->huge	       ? "2M THPs"
+				       : "4K pages";
+}
+
 static void cow_verify_batch(struct cow *s)
 {
-	struct wb_mem vm = { .addr = s->mem.addr,
-			     .len = s->mem.len,
-			     .page_size = s->huge ? WB_2M : WB_4K,
-			     .kind = s->huge ? WB_MEM_THP : WB_MEM_BASE };
+	struct wb_mem vm = cow_region(s, &s->mem);
 	char why[160] = "";
 	int err = wb_mem_verify(&vm, s->verify_how, sizeof(s->verify_how), why,
 				sizeof(why));
 
-	wb_batch_verified(&s->log, s->huge, err, why, s->verify_how);
+	wb_batch_verified(&s->log, s->huge || s->folio, err, why,
+			  s->verify_how);
 }
 
 /* Fresh region written by the parent, then a child waiting to write;
@@ -224,7 +268,7 @@ static int cow_fork(struct cow *s, const char **step)
 		return err;
 	wb_anon_unmap(&s->mem);
 	*step = "mmap and madvise of the region";
-	err = wb_anon_map(&s->mem, s->len, s->huge);
+	err = wb_anon_map(&s->mem, s->len, s->huge || s->folio);
 	if (err)
 		return err;
 	wb_touch_write(s->mem.addr, s->mem.len, WB_4K, 1);
@@ -258,12 +302,32 @@ static void cow_teardown(void *state)
 	free(s);
 }
 
+static bool cow_is_folio(uint64_t ps)
+{
+	return ps == FOLIO_16K || ps == FOLIO_64K;
+}
+
+/* In the parent: a folio size switched on through the journal. */
+static int cow_prepare_system(struct wb_ctx *ctx)
+{
+	if (!cow_is_folio(ctx->param[P_PAGE_SIZE]))
+		return 0;
+	return wb_mthp_ready(ctx, ctx->param[P_PAGE_SIZE]);
+}
+
 static int cow_setup(struct wb_ctx *ctx, void **state)
 {
 	struct cow *s;
+	int err;
 
 	if (ctx->param[P_PAGE_SIZE] == WB_2M && wb_need_thp(ctx))
 		return -ENOTSUP;
+	/* the child only checks what the parent switched */
+	if (cow_is_folio(ctx->param[P_PAGE_SIZE])) {
+		err = wb_mthp_ready(ctx, ctx->param[P_PAGE_SIZE]);
+		if (err)
+			return err;
+	}
 	if (ctx->mem_limit_bytes &&
 	    (ctx->param[P_MIB] << 20) * 2 > ctx->mem_limit_bytes)
 		return wb_refuse(ctx, WB_SKIPPED, ENOMEM,
@@ -274,6 +338,9 @@ static int cow_setup(struct wb_ctx *ctx, void **state)
 		return -ENOMEM;
 	s->len = ctx->param[P_MIB] << 20;
 	s->huge = ctx->param[P_PAGE_SIZE] == WB_2M;
+	s->folio = cow_is_folio(ctx->param[P_PAGE_SIZE])
+			   ? ctx->param[P_PAGE_SIZE]
+			   : 0;
 	s->writer = (int)ctx->param[P_WRITER];
 	s->pages = s->len / WB_4K;
 	s->sel = malloc(s->pages * sizeof(*s->sel));
@@ -347,27 +414,174 @@ static int cow_refuse_batches(struct wb_ctx *ctx, struct cow *s)
 	int err = cow_end_child(s);
 
 	wb_batch_failed(&s->log, err, "the last child's exit");
-	return wb_batch_refuse(ctx, &s->log, s->huge ? "2M THPs" : "4K pages");
+	return wb_batch_refuse(ctx, &s->log, cow_size_name(s));
 }
 
 /* The check's own region, as the timed ones were before their fork. */
 static int cow_verify_thp(struct wb_ctx *ctx, struct cow *s, struct wb_facts *f)
 {
-	struct wb_mem vm = { .addr = s->mem.addr,
-			     .len = s->mem.len,
-			     .page_size = s->huge ? WB_2M : WB_4K,
-			     .kind = s->huge ? WB_MEM_THP : WB_MEM_BASE };
+	struct wb_mem vm = cow_region(s, &s->mem);
 	char why[160];
 	int err = wb_mem_verify(&vm, f->page_size_how, sizeof(f->page_size_how),
 				why, sizeof(why));
 
 	if (err)
 		return wb_refuse(ctx, WB_UNTRUSTED, err,
-				 "the check's region is not %s pages: %s",
-				 s->huge ? "2M THP" : "4K", why);
+				 "the check's region is not %s: %s",
+				 cow_size_name(s), why);
 	/* and every timed batch's (cow_refuse_batches) */
 	f->page_size_verified = true;
 	return 0;
+}
+
+/* Pages of @h in whole folios larger than 4K. */
+static uint64_t hist_large_pages(const struct wb_folio_hist *h)
+{
+	uint64_t n = 0;
+
+	for (int o = 1; o < WB_FOLIO_ORDERS; o++)
+		n += h->folios[o] << o;
+	return n;
+}
+
+struct cow_one_arg {
+	char *addr;
+	size_t len;
+	struct cow_one *out;
+};
+
+/* The child: one write, its range read; then the rest of the folio
+ * written, the faults counted, its range read again. */
+static int cow_one_child(struct wb_procs *p, int idx, void *argp)
+{
+	struct cow_one_arg *a = argp;
+	struct cow_one *o = a->out;
+	struct wb_minflt c;
+	uint64_t f[4] = { 0 };
+	int err;
+
+	(void)p;
+	(void)idx;
+	/* the reads around the writes only: the child's own first
+	 * touches of stack and heap after the fork are COW faults too */
+	err = wb_minflt_open(&c);
+	if (!err)
+		err = wb_minflt_read(&c, &f[0]);
+	if (!err)
+		err = wb_minflt_read(&c, &f[0]);
+	((volatile char *)a->addr)[0] = 5;
+	if (!err)
+		err = wb_minflt_read(&c, &f[1]);
+	err = err ?: wb_pfns(0, a->addr, a->len / WB_4K, o->pfn);
+	err = err ?: wb_folio_hist((uintptr_t)a->addr, a->len, &o->after_one);
+	if (!err)
+		err = wb_minflt_read(&c, &f[2]);
+	if (!err)
+		err = wb_minflt_read(&c, &f[2]);
+	for (size_t off = WB_4K; !err && off < a->len; off += WB_4K)
+		((volatile char *)a->addr)[off] = 5;
+	if (!err)
+		err = wb_minflt_read(&c, &f[3]);
+	wb_minflt_close(&c);
+	o->faults_one = f[1] - f[0];
+	o->faults_all = o->faults_one + f[3] - f[2];
+	err = err ?: wb_folio_hist((uintptr_t)a->addr, a->len, &o->after_all);
+	o->err = err;
+	return 0;
+}
+
+/*
+ * What COW does with a large folio on this kernel: one folio of the
+ * instance's size, written, verified, shared by fork; the child writes
+ * one 4K page of it, then the rest. Facts only: whether the kernel copies
+ * such a folio whole, splits it, or copies page by page is read here.
+ */
+static int cow_one_write(struct wb_ctx *ctx, struct cow *s, struct wb_facts *f)
+{
+	size_t n = s->folio / WB_4K,
+	       olen = sizeof(struct cow_one) + n * sizeof(uint64_t);
+	struct cow_one *o = mmap(NULL, olen, PROT_READ | PROT_WRITE,
+				 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	struct wb_folio_hist before, parent;
+	struct wb_procs procs;
+	struct cow_one_arg a;
+	struct wb_anon m;
+	uint64_t *pp = calloc(n, sizeof(*pp));
+	size_t rest_shared = 0;
+	char why[160];
+	int err;
+
+	if (o == MAP_FAILED || !pp) {
+		if (o != MAP_FAILED)
+			munmap(o, olen);
+		free(pp);
+		return -ENOMEM;
+	}
+	memset(o, 0, olen);
+	/* 2M-aligned; only the first folio of it is written */
+	err = wb_anon_map(&m, s->folio, 1);
+	if (err)
+		goto out_unmapped;
+	wb_touch_write(m.addr, s->folio, WB_4K, 1);
+	err = wb_folio_hist((uintptr_t)m.addr, s->folio, &before);
+	err = err ?: wb_folio_hist_expect(&before, s->folio, why, sizeof(why));
+	if (err == -EMEDIUMTYPE) {
+		err = wb_refuse(ctx, WB_UNTRUSTED, EMEDIUMTYPE,
+				"one-write experiment: the folio is not one "
+				"of %zuK: %s",
+				s->folio >> 10, why);
+		goto out;
+	}
+	if (err)
+		goto out;
+	err = wb_pfns(0, m.addr, n, pp);
+	a = (struct cow_one_arg){ .addr = m.addr, .len = s->folio, .out = o };
+	err = err ?: wb_procs_start(&procs, 1, cow_one_child, &a);
+	if (err)
+		goto out;
+	err = wb_procs_join(&procs) ?: o->err;
+	/* the parent never wrote: what it maps now is still the folio */
+	err = err ?: wb_folio_hist((uintptr_t)m.addr, s->folio, &parent);
+	if (err)
+		goto out;
+	for (size_t i = 1; i < n; i++)
+		rest_shared += o->pfn[i] == pp[i];
+	{
+		const struct wb_fact_row rows[] = {
+			/* what backs the written page and the rest */
+			{ "cow1_child_pages_4k_folios",
+			  (double)o->after_one.folios[0],
+			  "pagemap+kpageflags" },
+			{ "cow1_child_pages_large_folios",
+			  (double)hist_large_pages(&o->after_one),
+			  "pagemap+kpageflags" },
+			{ "cow1_child_pages_partial",
+			  (double)o->after_one.partial, "pagemap+kpageflags" },
+			{ "cow1_write_faults", (double)o->faults_one,
+			  "perf:minor-faults" },
+			{ "cow1_child_written_page_shared",
+			  (double)(o->pfn[0] == pp[0]), "pagemap" },
+			{ "cow1_child_rest_shared", (double)rest_shared,
+			  "pagemap" },
+			{ "cow1_parent_pages_large_folios",
+			  (double)hist_large_pages(&parent),
+			  "pagemap+kpageflags" },
+			/* the whole folio written in the child */
+			{ "cow_folio_write_faults", (double)o->faults_all,
+			  "perf:minor-faults" },
+			{ "cow_folio_child_pages_4k_after",
+			  (double)o->after_all.folios[0],
+			  "pagemap+kpageflags" },
+		};
+
+		err = WB_FACTS_ADD(f, rows);
+	}
+out:
+	wb_anon_unmap(&m);
+out_unmapped:
+	munmap(o, olen);
+	free(pp);
+	return err;
 }
 
 static int cow_check(struct wb_ctx *ctx, void *state, struct wb_facts *f)
@@ -456,14 +670,17 @@ static int cow_check(struct wb_ctx *ctx, void *state, struct wb_facts *f)
 	if (!err && !vm_err)
 		err = wb_fact(f, "thp_fault_alloc_delta",
 			      (double)(alloc1 - alloc0), "vmstat");
-	/* only THP batches are verified: with 4K pages there is no count */
-	if (!err && s->huge)
+	/* only THP and folio batches are verified: with 4K pages there is
+	 * no count */
+	if (!err && (s->huge || s->folio))
 		err = wb_fact(f, "batches_not_huge", (double)s->log.not_huge,
 			      s->verify_how);
 	/* whether the parent's THPs are still PMD-mapped after the storm */
 	if (!err && s->huge)
 		err = wb_fact(f, "thp_pmd_mapped_parent_after",
 			      (double)(sm.anon_huge / WB_2M), "smaps");
+	if (!err && s->folio)
+		err = cow_one_write(ctx, s, f);
 out:
 	s->checking = false;
 	free(pb);
@@ -533,9 +750,9 @@ static int cow_predict(const struct wb_ctx *ctx, struct wb_prediction *p)
 		   "faults counted in the child");
 	wb_predict(p, "pfn_shared_before", (double)pages, WB_TOL_EXACT, 0,
 		   "fork shares every frame");
-	if (huge)
+	if (huge || cow_is_folio(ctx->param[P_PAGE_SIZE]))
 		wb_predict(p, "batches_not_huge", 0, WB_TOL_EXACT, 0,
-			   "every batch's region verified as THPs before fork");
+			   "every batch's region verified before fork");
 	wb_predict(p, "pfn_differ_after", (double)n, WB_TOL_EXACT, 0,
 		   "a written page gets its own frame");
 	wb_predict(p, "pfn_shared_after", (double)(pages - n), WB_TOL_EXACT, 0,
@@ -556,6 +773,7 @@ const struct wb_kernel wb_k_cow_storm = {
 	.per_iteration = "fault",
 	.params = params,
 	.requires = WB_NEED_PAGEMAP_PFN,
+	.prepare_system = cow_prepare_system,
 	.setup = cow_setup,
 	.prepare = cow_prepare,
 	.run = cow_run,

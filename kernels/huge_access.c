@@ -16,7 +16,13 @@
  *   backing 1 base 4K (MADV_NOHUGEPAGE), 2 THP (MADV_HUGEPAGE in any THP
  *     mode but never), 3 THP with mode "always" and no madvise (switched
  *     through the settings journal when allowed), 4 hugetlbfs 2M,
- *     5 hugetlbfs 1G (needs the 1 GiB pool, i.e. pdpe1gb).
+ *     5 hugetlbfs 1G (needs the 1 GiB pool, i.e. pdpe1gb), 6..12
+ *     multi-size THP folios of 16K, 32K, 64K, 128K, 256K, 512K, 1M
+ *     (MADV_HUGEPAGE with only that size's switch enabled first, switched
+ *     through the settings journal when allowed). An mTHP folio is mapped
+ *     by PTEs like 4K pages: the chase still visits every 4K page, so it
+ *     compares point by point with base 4K, and what a folio buys is the
+ *     CPU's PTE coalescing (if any), not a larger translation.
  *
  * The mapping sits alone in its own 512 GiB-aligned stretch of address
  * space (harness/mem/layout.h), so VmPTE growth is its page tables only. Every
@@ -41,6 +47,7 @@
 #include "settings/journal.h"
 #include "runner/kernel.h"
 #include "mem/layout.h"
+#include "mem/mthp.h"
 #include "mem/pagemap.h"
 #include "model/model.h"
 
@@ -53,7 +60,14 @@ enum {
 	B_THP,
 	B_THP_ALWAYS,
 	B_HUGETLB_2M,
-	B_HUGETLB_1G
+	B_HUGETLB_1G,
+	B_MTHP_16K,
+	B_MTHP_32K,
+	B_MTHP_64K,
+	B_MTHP_128K,
+	B_MTHP_256K,
+	B_MTHP_512K,
+	B_MTHP_1M,
 };
 
 #define MIB ((uint64_t)1 << 20)
@@ -61,11 +75,31 @@ enum {
 #define THP_ENABLED "/sys/kernel/mm/transparent_hugepage/enabled"
 
 static const uint64_t patterns[] = { PAT_CHASE, PAT_SCAN, 0 };
-static const uint64_t backings[] = { B_BASE,	   B_THP,	 B_THP_ALWAYS,
-				     B_HUGETLB_2M, B_HUGETLB_1G, 0 };
+static const uint64_t backings[] = {
+	B_BASE,
+	B_THP,
+	B_THP_ALWAYS,
+	B_HUGETLB_2M,
+	B_HUGETLB_1G,
+	B_MTHP_16K,
+	B_MTHP_32K,
+	B_MTHP_64K,
+	B_MTHP_128K,
+	B_MTHP_256K,
+	B_MTHP_512K,
+	B_MTHP_1M,
+	0,
+};
+/* a quick run keeps every translation size and two folio sizes */
+static const uint64_t quick_backings[] = {
+	B_BASE,	      B_THP,	  B_THP_ALWAYS, B_HUGETLB_2M,
+	B_HUGETLB_1G, B_MTHP_16K, B_MTHP_64K,	0,
+};
 static const char *const backing_name[] = {
-	"",	      "base 4K", "THP (madvise)", "THP (always)", "hugetlb 2M",
-	"hugetlb 1G", NULL,
+	"",	      "base 4K",    "THP (madvise)", "THP (always)",
+	"hugetlb 2M", "hugetlb 1G", "mTHP 16K",	     "mTHP 32K",
+	"mTHP 64K",   "mTHP 128K",  "mTHP 256K",     "mTHP 512K",
+	"mTHP 1M",    NULL,
 };
 static const char *const pattern_name[] = { "", "chase", "scan", NULL };
 
@@ -81,12 +115,14 @@ static const struct wb_param params[] = {
 	{ .name = "backing",
 	  .unit = "enum",
 	  .help = "1 base 4K, 2 THP madvise, 3 THP always, 4 hugetlb 2M, "
-		  "5 hugetlb 1G",
+		  "5 hugetlb 1G, mTHP folios: 6 16K, 7 32K, 8 64K, 9 128K, "
+		  "10 256K, 11 512K, 12 1M",
 	  .def = B_BASE,
 	  .quick = B_BASE,
 	  .min = 1,
-	  .max = 5,
-	  .choices = backings },
+	  .max = B_MTHP_1M,
+	  .choices = backings,
+	  .quick_choices = quick_backings },
 	{ .name = "ws",
 	  .unit = "bytes",
 	  .help = "working set, a multiple of 2M",
@@ -114,16 +150,31 @@ struct huge_state {
 	char how[64];
 };
 
+static bool backing_mthp(int b)
+{
+	return b >= B_MTHP_16K && b <= B_MTHP_1M;
+}
+
+/* The size verification expects: the page, or for mTHP the folio. */
 static uint64_t backing_page_size(int b)
 {
+	if (backing_mthp(b))
+		return (uint64_t)16384 << (b - B_MTHP_16K);
 	return b == B_BASE ? WB_4K : b == B_HUGETLB_1G ? WB_1G : WB_2M;
 }
 
 static enum wb_mem_kind backing_kind(int b)
 {
 	return b == B_BASE	   ? WB_MEM_BASE
+	       : backing_mthp(b)   ? WB_MEM_MTHP
 	       : b <= B_THP_ALWAYS ? WB_MEM_THP
 				   : WB_MEM_HUGETLB;
+}
+
+/* The size one page-table entry maps: a folio below 2M is PTE-mapped. */
+static uint64_t backing_pte_size(int b)
+{
+	return backing_mthp(b) ? WB_4K : backing_page_size(b);
 }
 
 static int check_params(const struct wb_ctx *ctx, char *why, size_t len)
@@ -134,8 +185,9 @@ static int check_params(const struct wb_ctx *ctx, char *why, size_t len)
 		snprintf(why, len, "pattern %" PRIu64 " is not 1 or 2", pat);
 		return -EINVAL;
 	}
-	if (b < B_BASE || b > B_HUGETLB_1G) {
-		snprintf(why, len, "backing %" PRIu64 " is not 1..5", b);
+	if (b < B_BASE || b > B_MTHP_1M) {
+		snprintf(why, len, "backing %" PRIu64 " is not 1..%d", b,
+			 B_MTHP_1M);
 		return -EINVAL;
 	}
 	if (ws < 4 * MIB || ws > 64 * GIB || ws % WB_2M) {
@@ -298,6 +350,8 @@ static int huge_prepare_system(struct wb_ctx *ctx)
 		return 0; /* setup() refuses it with the numbers */
 	if (b == B_THP || b == B_THP_ALWAYS)
 		return thp_ready(ctx, b);
+	if (backing_mthp(b))
+		return wb_mthp_ready(ctx, ps);
 	if (b >= B_HUGETLB_2M)
 		return pool_ready(ctx, ps, map_len / ps);
 	return 0;
@@ -324,6 +378,8 @@ static int huge_setup(struct wb_ctx *ctx, void **state)
 				 ctx->mem_limit_bytes);
 	if (b == B_THP || b == B_THP_ALWAYS)
 		err = thp_ready(ctx, b);
+	else if (backing_mthp(b))
+		err = wb_mthp_ready(ctx, ps); /* the child only checks */
 	else if (b >= B_HUGETLB_2M)
 		err = pool_ready(ctx, ps, map_len / ps);
 	if (err)
@@ -407,9 +463,18 @@ static int count_huge(const struct huge_state *st, int b, uint64_t *n,
 {
 	uintptr_t a = (uintptr_t)st->l.base;
 	struct wb_smaps_sum sm;
-	int err = wb_pagemap_huge_heads(a, st->map_len, n);
+	int err;
 
 	*source = "pagemap+kpageflags";
+	/* a folio below 2M shows only in kpageflags (verified as root) */
+	if (st->kind == WB_MEM_MTHP) {
+		struct wb_folio_hist h;
+
+		err = wb_folio_hist(a, st->map_len, &h);
+		*n = err ? 0 : h.folios[__builtin_ctzll(st->page_size) - 12];
+		return err;
+	}
+	err = wb_pagemap_huge_heads(a, st->map_len, n);
 	if (err != -EPERM && err != -EACCES)
 		return err;
 	*source = "smaps";
@@ -550,8 +615,10 @@ static int huge_predict(const struct wb_ctx *ctx, struct wb_prediction *out)
 		return err;
 	ps = backing_page_size(b);
 	map_len = (ctx->param[2] + ps - 1) / ps * ps;
-	/* placed as in setup: alone in a 512 GiB-aligned stretch */
-	map = (struct wbm_map){ (uint64_t)1 << 40, map_len, ps };
+	/* placed as in setup: alone in a 512 GiB-aligned stretch; an mTHP
+	 * folio needs the PTE tables of its 4K pages */
+	map = (struct wbm_map){ (uint64_t)1 << 40, map_len,
+				backing_pte_size(b) };
 	snprintf(out->model, sizeof(out->model), "x86-64 %d-level radix tables",
 		 levels);
 	err = wbm_pt_count(&map, 1, levels, &pt);
@@ -569,8 +636,16 @@ static int huge_predict(const struct wb_ctx *ctx, struct wb_prediction *out)
 	if (!err)
 		err = wb_predict(out, "huge_pages_used",
 				 ps > WB_4K ? (double)(map_len / ps) : 0,
-				 WB_TOL_EXACT, 0, "mapping / page size");
-	if (!err)
+				 WB_TOL_EXACT, 0,
+				 backing_mthp(b) ? "mapping / folio size"
+						 : "mapping / page size");
+	/*
+	 * A PTE-mapped folio's reach is 4K entries times what the CPU
+	 * coalesces, which the model's CPU table does not say: no knee is
+	 * predicted for it rather than the 4K one that coalescing would
+	 * refute.
+	 */
+	if (!err && !backing_mthp(b))
 		err = predict_reach(ctx, out, ps);
 	return err;
 }

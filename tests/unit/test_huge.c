@@ -2,18 +2,23 @@
 /* huge_access: page tables equal the model exactly, THP verified as huge,
  * base pages never reported as huge, huge pages counted from pagemap and
  * kpageflags rather than computed, empty pools refused with a reason, bad
- * parameters refused, a forced fallback caught by verification. */
+ * parameters refused, a forced fallback caught by verification; mTHP
+ * folios switched through the journal, verified, and a region that fell
+ * back to 4K refused. huge_fault: faults per region per way, and per
+ * folio size. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "kernel_probe.h"
+#include "mthp_probe.h"
 #include "mem/layout.h"
 #include "mem/pagemap.h"
 #include "model/model.h"
@@ -29,7 +34,11 @@ enum {
 	THP,
 	THP_ALWAYS,
 	TLB2M,
-	TLB1G
+	TLB1G,
+	MTHP16K,
+	MTHP32K,
+	MTHP64K,
+	MTHP1M = 12
 };
 
 static const struct wb_kernel *k(void)
@@ -191,7 +200,7 @@ static void bad_params(void **s)
 {
 	static const uint64_t bad[][3] = {
 		{ 0, BASE, 4 * MIB },	  { 3, BASE, 4 * MIB },
-		{ CHASE, 0, 4 * MIB },	  { CHASE, 6, 4 * MIB },
+		{ CHASE, 0, 4 * MIB },	  { CHASE, 13, 4 * MIB },
 		{ CHASE, BASE, 3 * MIB }, { CHASE, BASE, 2 * MIB },
 	};
 	static const char *const token[] = { "pattern", "pattern", "backing",
@@ -409,7 +418,7 @@ static void fault_ops(void **s)
 
 static void fault_bad_params(void **s)
 {
-	static const uint64_t bad[][2] = { { 0, 8 }, { 4, 8 }, { 1, 0 } };
+	static const uint64_t bad[][2] = { { 0, 8 }, { 11, 8 }, { 1, 0 } };
 	struct wb_probe_result r;
 
 	(void)s;
@@ -418,6 +427,136 @@ static void fault_bad_params(void **s)
 		assert_int_equal(r.status, WB_BADINPUT);
 		assert_non_null(strstr(r.why, i < 2 ? "op" : "regions"));
 	}
+}
+
+/*
+ * mTHP backings with settings changes allowed: every 4K page in folios of
+ * the size (pagemap + kpageflags), the folios counted, page tables as for
+ * 4K pages exactly, and the switches as they were afterwards.
+ */
+static void mthp_verified(void **s)
+{
+	static const uint64_t b[] = { MTHP16K, MTHP64K };
+	struct wb_probe_result r;
+
+	(void)s;
+	for (int i = 0; i < 2; i++) {
+		uint64_t size = (uint64_t)16384 << (b[i] - MTHP16K);
+		uint64_t p[] = { CHASE, b[i], 8 * MIB },
+			 pb[] = { CHASE, BASE, 8 * MIB };
+		struct wb_probe_result rb;
+
+		probe_mthp(k(), p, size, &r);
+		assert_int_equal(r.status, WB_OK);
+		assert_true(r.facts.page_size_verified);
+		assert_string_equal(r.facts.page_size_how,
+				    "pagemap+kpageflags+smaps");
+		assert_true(fact_of(&r.facts, "page_size_bytes") ==
+			    (double)size);
+		assert_true(fact_of(&r.facts, "huge_pages_used") ==
+			    (double)(8 * MIB / size));
+		assert_string_equal(source_of(&r.facts, "huge_pages_used"),
+				    "pagemap+kpageflags");
+		expect_pt_exact(&r);
+		/* a PTE-mapped folio needs the tables of its 4K pages */
+		assert_int_equal(probe_kernel(k(), pb, 0, &rb), 0);
+		assert_true(pred_of(&r.pred, "page_table_bytes")->value ==
+			    pred_of(&rb.pred, "page_table_bytes")->value);
+		/* no reach knee: it depends on the CPU's PTE coalescing */
+		assert_null(pred_of(&r.pred, "l1_dtlb_reach_bytes"));
+	}
+}
+
+/* Without settings changes a size that is not first for a MADV_HUGEPAGE
+ * region is refused as missing, with the switch in the way named. */
+static void mthp_needs_permission(void **s)
+{
+	struct wb_probe_result r;
+	uint64_t p[] = { SCAN, MTHP32K, 4 * MIB };
+	char why[256];
+	int err = wb_mthp_check(32 << 10, why, sizeof(why));
+
+	(void)s;
+	if (!err) {
+		print_message("# SKIP 32K folios already first here\n");
+		skip();
+	}
+	assert_int_equal(probe_kernel(k(), p, 0, &r), 0);
+	print_message("# %s\n", r.why);
+	assert_int_equal(r.status, WB_MISSING);
+	assert_true(strstr(r.why, "settings changes") ||
+		    strstr(r.why, "32kB") || strstr(r.why, "32K"));
+}
+
+/*
+ * A region that fell back to 4K pages is refused as untrusted: THP off
+ * for the process (inherited by the probe's child) leaves
+ * MADV_HUGEPAGE accepted but every fault a 4K one. Without the folio
+ * verification this instance would be recorded ok.
+ */
+static void mthp_fallback_untrusted(void **s)
+{
+	struct wb_probe_result r;
+	uint64_t p[] = { CHASE, MTHP64K, 4 * MIB };
+
+	(void)s;
+	mthp_skip_unless(64 << 10);
+	assert_int_equal(prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0), 0);
+	probe_mthp(k(), p, 64 << 10, &r);
+	assert_int_equal(prctl(PR_SET_THP_DISABLE, 0, 0, 0, 0), 0);
+	assert_int_equal(r.status, WB_UNTRUSTED);
+	assert_false(r.facts.page_size_verified);
+	assert_non_null(strstr(r.why, "not verified"));
+}
+
+/* Fault the region as folios: 2 MiB / size faults per region in the
+ * timed run, each allocating one folio of the size (the size's own
+ * counter), the last batch verified. */
+static void fault_mthp(void **s)
+{
+	static const uint64_t ops[] = { 4, 6 }; /* 16K, 64K */
+	struct wb_probe_result r;
+
+	(void)s;
+	SKIP_EXACT_VMPTE_UNDER_ASAN();
+	for (int i = 0; i < 2; i++) {
+		uint64_t size = (uint64_t)16384 << (ops[i] - 4);
+		uint64_t p[] = { ops[i], 8 }, per = 2 * MIB / size;
+
+		probe_mthp(wb_kernel_find("huge_fault"), p, size, &r);
+		assert_int_equal(r.status, WB_OK);
+		assert_true(r.facts.page_size_verified);
+		print_message(
+			"# %lluK folios: %ld faults for 8 regions, "
+			"%.1f allocated per region\n",
+			(unsigned long long)size >> 10, r.minflt,
+			fact_of(&r.facts, "mthp_anon_fault_alloc_per_region"));
+		assert_true(pred_of(&r.pred, "page_faults_per_region")->value ==
+			    (double)per);
+		assert_true(r.minflt >= (long)(per * 8) &&
+			    r.minflt <= (long)(per * 8) + 2);
+		assert_true(
+			fact_of(&r.facts, "mthp_anon_fault_alloc_per_region") >=
+			0.95 * (double)per);
+		assert_string_equal(
+			source_of(&r.facts, "mthp_anon_fault_alloc_per_region"),
+			"sysfs");
+	}
+}
+
+/* The same with THP off for the process: the batch got 4K pages. */
+static void fault_mthp_fallback_untrusted(void **s)
+{
+	struct wb_probe_result r;
+	uint64_t p[] = { 4, 4 };
+
+	(void)s;
+	mthp_skip_unless(16 << 10);
+	assert_int_equal(prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0), 0);
+	probe_mthp(wb_kernel_find("huge_fault"), p, 16 << 10, &r);
+	assert_int_equal(prctl(PR_SET_THP_DISABLE, 0, 0, 0, 0), 0);
+	assert_int_equal(r.status, WB_UNTRUSTED);
+	assert_false(r.facts.page_size_verified);
 }
 
 int main(void)
@@ -435,6 +574,11 @@ int main(void)
 		cmocka_unit_test(predict_reach_and_walk),
 		cmocka_unit_test(fault_ops),
 		cmocka_unit_test(fault_bad_params),
+		cmocka_unit_test(mthp_verified),
+		cmocka_unit_test(mthp_needs_permission),
+		cmocka_unit_test(mthp_fallback_untrusted),
+		cmocka_unit_test(fault_mthp),
+		cmocka_unit_test(fault_mthp_fallback_untrusted),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -220,9 +220,10 @@ static void test_functional_instances(void **st)
 		    "tlb_reach/page_size:16K/pages:8",
 		    "tlb_reach/page_size:64K/pages:8",
 		    "tlb_reach/page_size:2M/pages:8" } },
-		/* 2 patterns x 5 backings x {4M, 1G} */
+		/* 2 patterns x 7 quick backings (5 page sizes, mTHP 16K
+		 * and 64K) x {4M, 1G} */
 		{ "huge_access",
-		  20,
+		  28,
 		  { "huge_access/pattern:1/backing:1/ws:4M",
 		    "huge_access/pattern:2/backing:2/ws:1G" } },
 		{ "walk_pwc",
@@ -235,8 +236,9 @@ static void test_functional_instances(void **st)
 		  { "shared_map/procs:1/backing:1/mib:16/align:1" } },
 		/* all choices: nothing swept over a range */
 		{ "walk_depth", 5, { "walk_depth/stride:4K/pages:8192" } },
+		/* quick page sizes 4K, 64K, 2M x 3 writers x 2 shares */
 		{ "cow_storm",
-		  12,
+		  18,
 		  { "cow_storm/mib:32/page_size:2M/writer:3/percent:10" } },
 		{ "demand_zero",
 		  6,
