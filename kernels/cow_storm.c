@@ -431,6 +431,7 @@ static int cow_verify_thp(struct wb_ctx *ctx, struct cow *s, struct wb_facts *f)
 				 cow_size_name(s), why);
 	/* and every timed batch's (cow_refuse_batches) */
 	f->page_size_verified = true;
+	f->page_size_bytes = s->folio ? s->folio : s->huge ? WB_2M : WB_4K;
 	return 0;
 }
 

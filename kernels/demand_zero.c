@@ -372,6 +372,7 @@ static int dz_verify_checked(struct wb_ctx *ctx, struct dz *s,
 				 "the check's mapping is not %s pages: %s",
 				 s->unit == WB_2M ? "2M THP" : "4K", why);
 	f->page_size_verified = true;
+	f->page_size_bytes = s->unit;
 	return 0;
 }
 

@@ -508,6 +508,7 @@ static int huge_reverify(struct wb_ctx *ctx, const struct huge_state *st,
 				 "%" PRIu64 "-byte pages: %s",
 				 st->page_size, why);
 	facts->page_size_verified = true;
+	facts->page_size_bytes = st->page_size;
 	return 0;
 }
 

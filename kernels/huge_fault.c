@@ -369,6 +369,9 @@ static int huge_fault_check(struct wb_ctx *ctx, void *state,
 				 "%s: pages not verified: %s", op_name[st->op],
 				 why);
 	facts->page_size_verified = true;
+	facts->page_size_bytes = st->folio	     ? st->folio
+				 : st->op == OP_BASE ? WB_4K
+						     : WB_2M;
 	/* how many regions the timed runs went through, counted by run() */
 	return wb_fact(facts, "regions", (double)n, "experiment");
 }

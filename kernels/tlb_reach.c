@@ -239,6 +239,7 @@ static int tlb_check(struct wb_ctx *ctx, void *state, struct wb_facts *f)
 		return wb_refuse(ctx, WB_UNTRUSTED, err,
 				 "page size changed during the run: %s", why);
 	f->page_size_verified = true;
+	f->page_size_bytes = s->mem.page_size;
 	snprintf(f->page_size_how, sizeof(f->page_size_how), "%s", s->how);
 	if (s->mem.kind == WB_MEM_MTHP) {
 		err = folio_facts(s, f);
