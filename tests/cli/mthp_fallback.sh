@@ -50,4 +50,11 @@ assert i["status"] == "ok", (i["status"], i["why"])
 assert i["page_size_verified"] and "kpageflags" in i["page_size_how"], i
 PY
 	check "no fallback: switches as before" test "$before" = "$(switches)"
+
+	"$WB" plot "$TMP/fb.json" --out "$TMP/plot-fb" >/dev/null 2>&1
+	check "plot page: the refused 16K instance listed with what it got" \
+		grep -q "refused: the memory did not get the size.*" "$TMP/plot-fb/index.html"
+	"$WB" plot "$TMP/ok.json" --out "$TMP/plot-ok" >/dev/null 2>&1
+	check "plot page: 16K named among the sizes verified" \
+		grep -q "16K: 1 instance" "$TMP/plot-ok/index.html"
 fi
