@@ -99,11 +99,16 @@ WB_JOURNAL=$TMP/journal flock "$lock" bash -c '
 	WB_LOCK_OWNER=$$ "'$WB'" detect --quick --allow-settings >/dev/null 2>&1 &
 	pid=$!
 	for _ in $(seq 3000); do [ -e "'$TMP'/journal" ] && break; sleep 0.01; done
+	# the journal is written just before the switch: let the switch and
+	# the region'"'"'s faults begin
+	sleep 0.03
 	kill -KILL $pid; wait $pid 2>/dev/null
 	grep . '$T'/hugepages-*/enabled '$T'/enabled >"'$TMP'/killed"
 	WB_LOCK_OWNER=$$ "'$WB'" list >/dev/null 2>&1
 	grep . '$T'/hugepages-*/enabled '$T'/enabled >"'$TMP'/after"'
 if cmp -s "$TMP/before" "$TMP/killed"; then
 	echo "# the kill landed while the switches were as found"
+else
+	echo "# the kill left switches changed: $(diff "$TMP/before" "$TMP/killed" | grep '^>' | tr '\n' ' ')"
 fi
 check "kill -9 during a size: the next start restores the switches" cmp "$TMP/before" "$TMP/after"
