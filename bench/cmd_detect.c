@@ -6,16 +6,21 @@
  */
 #include <cpuid.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
 #include "cmd.h"
 #include "opt.h"
+#include "check/coalesce.h"
 #include "check/detect.h"
+#include "core/lock.h"
 #include "core/env.h"
 #include "model/cpu.h"
 #include "model/model.h"
@@ -23,9 +28,11 @@
 #include "core/topo.h"
 #include "mem/hostpage.h"
 #include "results/host_backing.h"
+#include "settings/journal.h"
+#include "settings/signals.h"
 
 struct detect_cli {
-	bool json, quick, curves;
+	bool json, quick, curves, allow_settings;
 	int cpu;
 };
 
@@ -38,16 +45,25 @@ static const struct wb_opt detect_options[] = {
 	  .help = "the CPU to pin to (default: the last allowed one)" },
 	{ WB_FLAG("--curves", struct detect_cli, curves),
 	  .help = "print the swept curves on stderr" },
+	{ WB_FLAG("--allow-settings", struct detect_cli, allow_settings),
+	  .help = "switch each multi-size THP folio size on for its "
+		  "coalescing measurement, through the settings journal "
+		  "(root)" },
 	{ NULL },
 };
 
 static const struct wb_opt_table detect_table = {
 	.cmd = "detect",
-	.usage = "walkbench detect [--json] [--quick] [--cpu N] [--curves]",
+	.usage = "walkbench detect [--json] [--quick] [--cpu N] [--curves] "
+		 "[--allow-settings]",
 	.about = "Measures the L1 DTLB and L2 TLB entries for 4K and 2M pages, "
 		 "the\ncost of an L1 DTLB miss and of a page walk, and the L1 "
 		 "DTLB\nassociativity, pinned to CPU N. CPUID's TLB leaves and "
-		 "the model's\nCPU row are shown beside.\n",
+		 "the model's\nCPU row are shown beside. For each multi-size "
+		 "THP folio size (16K..1M)\nthe L2 TLB's coalescing factor: "
+		 "how many 4K pages of a folio one\nentry holds; a size whose "
+		 "switch is not set is measured only with\n--allow-settings "
+		 "(settings are put back after each size).\n",
 	.opts = detect_options,
 };
 
@@ -262,19 +278,278 @@ static void fig_text(const char *name, const struct wb_figure *f)
 	       f->confidence);
 }
 
+/* The settings the coalescing probe may change: a journal only with
+ * --allow-settings. */
+struct coal_settings {
+	struct wb_journal *j;
+};
+
+static int coal_ready(void *arg, uint64_t size, char *why, size_t whylen)
+{
+	struct coal_settings *cs = arg;
+	char w[300];
+	int err = wb_mthp_check(size, w, sizeof(w));
+
+	if (err != -EPERM) {
+		if (err)
+			snprintf(why, whylen, "%s", w);
+		return err;
+	}
+	if (!cs->j) {
+		snprintf(why, whylen,
+			 "switches in the way: %s (--allow-settings, as root, "
+			 "sets them for the measurement and puts them back)",
+			 w);
+		return -EPERM;
+	}
+	return wb_mthp_apply(cs->j, size, why, whylen);
+}
+
+static int coal_release(void *arg, char *why, size_t whylen)
+{
+	struct coal_settings *cs = arg;
+	int err;
+
+	if (!cs->j)
+		return 0;
+	err = wb_journal_restore(cs->j);
+	if (err)
+		snprintf(why, whylen,
+			 "cannot put the folio-size switches back: %s (the "
+			 "next walkbench start retries)",
+			 strerror(-err));
+	return err;
+}
+
+/*
+ * The model's coalescing figure for this CPU. The CPU table
+ * (harness/model/cpus.tsv) has no coalescing column yet: until it does,
+ * there is nothing to compare with, and detect says so.
+ * COALESCING-MODEL: compare here when the table gains the column.
+ */
+static const char *coal_model(const struct wb_sysinfo *s, uint64_t size,
+			      int *factor)
+{
+	(void)s;
+	(void)size;
+	*factor = 0;
+	return "the model's CPU table has no coalescing column yet";
+}
+
+#define COAL_METHOD                                                            \
+	"dependent-load chase over m x the measured 4K L2 TLB reach "          \
+	"(m = 2, 4, ...), every 4K page loaded, on verified folios against "   \
+	"4K pages and an L2-hit control of the same cache lines; the largest " \
+	"m at which the folios save at least half the 4K walk cost"
+
+/* A coalesced entry spans host frames too: on a guest whose host backs it
+ * with 4K pages, "none" may be the host's. NULL when that is not so. */
+static const char *coal_host_note(const struct wb_hostpage *h)
+{
+	if (h->native || !h->measurable || h->share >= 0.5)
+		return NULL;
+	return "the host backs this guest's memory with 4K pages (effective "
+	       "huge share below 0.5): a coalesced entry needs host-physical "
+	       "contiguity, so no coalescing here may be the host's doing";
+}
+
+static const char *coal_state_word(enum wb_coal_state st)
+{
+	switch (st) {
+	case WB_COAL_MEASURED:
+		return "measured";
+	case WB_COAL_NOT_READY:
+		return "not ready";
+	case WB_COAL_FELL_BACK:
+		return "fell back";
+	default:
+		return "not measured";
+	}
+}
+
+static json_t *coal_json(const struct wb_coal_report *r,
+			 const struct wb_sysinfo *sys)
+{
+	json_t *a = json_array();
+
+	for (int i = 0; i < r->n; i++) {
+		const struct wb_coal_size *s = &r->s[i];
+		bool ok = s->state == WB_COAL_MEASURED;
+		char sz[16], text[64];
+		json_t *o, *pts = json_array();
+		int mf;
+		const char *mwhy = coal_model(sys, s->size, &mf);
+
+		wb_coal_factor_text(s, text, sizeof(text));
+		for (size_t k = 0; ok && k < s->points; k++) {
+			json_t *p = json_pack("{s:f,s:f,s:f,s:f}", "m", s->m[k],
+					      "ns_4k", s->est.lvl4[k],
+					      "ns_folio", s->est.lvls[k],
+					      "ns_l2_hit", s->est.lvlc[k]);
+
+			/* q is not computed past the point that decided */
+			json_object_set_new(p, "q",
+					    isnan(s->est.q[k])
+						    ? json_null()
+						    : json_real(s->est.q[k]));
+			json_array_append_new(pts, p);
+		}
+		o = json_pack("{s:s,s:I,s:s,s:s}", "size",
+			      wb_format_size(s->size, sz, sizeof(sz)),
+			      "size_bytes", (json_int_t)s->size, "state",
+			      coal_state_word(s->state), "method", COAL_METHOD);
+		json_object_set_new(o, "factor",
+				    ok ? json_integer(s->est.factor)
+				       : json_null());
+		json_object_set_new(o, "at_least",
+				    json_boolean(ok && s->est.at_least));
+		json_object_set_new(o, "text",
+				    json_string(ok ? text : "not measured"));
+		json_object_set_new(o, "confidence",
+				    ok ? json_real(s->est.confidence)
+				       : json_null());
+		json_object_set_new(o, "folios",
+				    s->hist[0] ? json_string(s->hist)
+					       : json_null());
+		json_object_set_new(o, "reason",
+				    ok ? json_null() : json_string(s->why));
+		json_object_set_new(o, "points", pts);
+		json_object_set_new(
+			o, "model",
+			mwhy ? json_pack("{s:n,s:s}", "factor", "why", mwhy)
+			     : json_pack("{s:i}", "factor", mf));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+static void coal_text(const struct wb_coal_report *r,
+		      const struct wb_sysinfo *sys, const char *host_note)
+{
+	int mf;
+	const char *mwhy = NULL;
+
+	bool any = false;
+
+	if (!r->n) {
+		printf("coalescing: %s\n", r->note);
+		return;
+	}
+	for (int i = 0; i < r->n; i++)
+		any |= r->s[i].state == WB_COAL_MEASURED;
+	if (any)
+		printf("coalescing (4K pages of a multi-size THP folio per L2 "
+		       "TLB entry; m = 2..%.0f x the 4K reach, %zu interleaved "
+		       "rounds, %.1f s):\n",
+		       r->max_m, r->reps, r->seconds);
+	else
+		printf("coalescing (4K pages of a multi-size THP folio per L2 "
+		       "TLB entry): no size measured\n");
+	for (int i = 0; i < r->n; i++) {
+		const struct wb_coal_size *s = &r->s[i];
+		char sz[16], text[64];
+
+		wb_format_size(s->size, sz, sizeof(sz));
+		if (s->state != WB_COAL_MEASURED) {
+			printf("  %s folios: not measured: %s\n", sz, s->why);
+			continue;
+		}
+		wb_coal_factor_text(s, text, sizeof(text));
+		printf("  %s folios: %s (confidence %.2f; q", sz, text,
+		       s->est.confidence);
+		for (size_t k = 0; k < s->points && !isnan(s->est.q[k]); k++)
+			printf(" %.0fx %.2f", s->m[k], s->est.q[k]);
+		printf("; %s)\n", s->hist);
+		mwhy = coal_model(sys, s->size, &mf);
+		if (!mwhy)
+			printf("    model: %d pages per entry\n", mf);
+	}
+	printf("  method: %s\n", COAL_METHOD);
+	if (mwhy)
+		printf("  model: %s\n", mwhy);
+	if (host_note)
+		printf("  note: %s\n", host_note);
+}
+
+/* Every offered size's switch, one string, to show they are as found. */
+static void switches(char *buf, size_t len)
+{
+	uint64_t sz[WB_MTHP_MAX];
+	size_t off = 0;
+	int n = 0;
+
+	buf[0] = 0;
+	wb_mthp_offered(sz, WB_MTHP_MAX, &n);
+	for (int i = 0; i < n && off < len; i++) {
+		char mode[16] = "?";
+
+		wb_mthp_mode(sz[i], mode, sizeof(mode));
+		off += (size_t)snprintf(buf + off, len - off,
+					"%" PRIu64 "kB:%s ", sz[i] >> 10, mode);
+	}
+}
+
+/*
+ * The coalescing measurement, with the settings journal open only while
+ * it runs (--allow-settings): a signal restores it, a kill -9 leaves it
+ * for the next start (bench/main.c) to replay. Exit code, or 0.
+ */
+static int coal_run(const struct detect_cli *c, const struct wb_detect_opts *o,
+		    const struct wb_geometry *g, struct wb_coal_report *cr)
+{
+	struct coal_settings cs = { 0 };
+	struct wb_coal_opts co = { .quick = c->quick,
+				   .seed = o->seed,
+				   .reach = g->l2_4k.found ? g->l2_4k.value : 0,
+				   .min_step = WB_KNEE_MIN_STEP_NS,
+				   .progress = o->progress,
+				   .ready = coal_ready,
+				   .release = coal_release,
+				   .arg = &cs };
+	char before[512], after[512], why[300] = "";
+	int err, rerr = 0;
+
+	switches(before, sizeof(before));
+	if (c->allow_settings) {
+		char jpath[512];
+
+		err = wb_journal_default_path(jpath, sizeof(jpath));
+		if (!err)
+			err = wb_journal_open(&cs.j, jpath);
+		if (err)
+			return wb_error(WB_EXIT_MISSING,
+					"--allow-settings: cannot open the "
+					"settings journal: %s",
+					strerror(-err));
+		wb_signals_install();
+		wb_signals_journal(cs.j);
+	}
+	err = wb_coal_measure(&co, cr, why, sizeof(why));
+	if (cs.j) {
+		rerr = wb_journal_restore(cs.j);
+		wb_signals_journal(NULL);
+		wb_journal_close(cs.j);
+	}
+	switches(after, sizeof(after));
+	/* without the journal nothing here changed them; another run may */
+	if (!c->allow_settings)
+		return 0;
+	if (err || rerr || strcmp(before, after))
+		return wb_error(WB_EXIT_UNTRUSTED,
+				"detect: folio-size switches not as found "
+				"(before: %s; after: %s)%s%s",
+				before, after, why[0] ? ": " : "", why);
+	return 0;
+}
+
+static int detect(const struct detect_cli *cp);
+
 int cmd_detect(int argc, char **argv)
 {
-	struct wb_detect_opts o = { .cpu = -1, .seed = 1 };
-	struct wb_geometry g;
-	struct wb_sysinfo sys;
-	struct row_cmp r = { 0 };
-	char why[256], cpuid[1024], dis[512];
-	const char *pmu_note;
 	struct detect_cli c = { .cpu = -1 };
-	struct wb_hostpage hp;
-	const char *splinter;
 	struct wb_opt_parse p = { .t = &detect_table, .dst = &c };
-	bool json;
+	struct wb_lock lock = { .fd = -1 };
+	char lpath[512], holder[256];
 	int err;
 
 	err = wb_opt_parse(&p, argc, argv);
@@ -287,6 +562,40 @@ int cmd_detect(int argc, char **argv)
 		return wb_opt_bad("detect", "--cpu", val,
 				  "a CPU this process may run on");
 	}
+	if (!c.allow_settings)
+		return detect(&c);
+	if (geteuid())
+		return wb_error(WB_EXIT_MISSING,
+				"--allow-settings: folio-size switches need "
+				"root");
+	/* settings change under the one run lock, never beside a run */
+	err = wb_lock_default_path(lpath, sizeof(lpath));
+	if (!err)
+		err = wb_lock_acquire(&lock, lpath, 1, holder, sizeof(holder));
+	if (err)
+		return wb_error(WB_EXIT_MISSING,
+				"cannot take the run lock %s: %s", lpath,
+				strerror(-err));
+	err = detect(&c);
+	wb_lock_release(&lock);
+	return err;
+}
+
+static int detect(const struct detect_cli *cp)
+{
+	struct wb_detect_opts o = { .cpu = -1, .seed = 1 };
+	struct wb_geometry g;
+	struct wb_sysinfo sys;
+	struct row_cmp r = { 0 };
+	char why[256], cpuid[1024], dis[512];
+	const char *pmu_note, *coal_note;
+	struct detect_cli c = *cp;
+	struct wb_hostpage hp;
+	struct wb_coal_report *cr;
+	const char *splinter;
+	bool json;
+	int err;
+
 	json = c.json;
 	o.quick = c.quick;
 	o.cpu = c.cpu;
@@ -322,6 +631,16 @@ int cmd_detect(int argc, char **argv)
 		wb_hostpage_probe(&ho, &hp);
 	}
 	splinter = l2m_splinter_note(&g, &r, cpuid_l2_2m(&sys), &hp);
+	/* after the host probe: it needs the 2M switch the sizes turn off */
+	cr = calloc(1, sizeof(*cr));
+	if (!cr)
+		return wb_error(WB_EXIT_MISSING, "detect: out of memory");
+	err = coal_run(&c, &o, &g, cr);
+	if (err) {
+		free(cr);
+		return err;
+	}
+	coal_note = coal_host_note(&hp);
 	/* the TSC ticks at a constant rate whatever the core clock does:
 	 * only a core-cycle PMU counter would give cycles */
 	pmu_note = sys.pmu_hw
@@ -372,6 +691,15 @@ int cmd_detect(int argc, char **argv)
 					  (json_int_t)r.l1_2m, "l2_tlb_2m",
 					  (json_int_t)r.l2_2m, "disagreements",
 					  dis));
+		json_object_set_new(j, "coalescing", coal_json(cr, &sys));
+		json_object_set_new(j, "coalescing_note",
+				    cr->note[0] ? json_string(cr->note)
+						: json_null());
+		json_object_set_new(j, "coalescing_host_note",
+				    coal_note ? json_string(coal_note)
+					      : json_null());
+		json_object_set_new(j, "coalescing_seconds",
+				    json_real(cr->seconds));
 		json_dumpf(j, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
 		putchar('\n');
 		json_decref(j);
@@ -412,7 +740,9 @@ int cmd_detect(int argc, char **argv)
 			       (unsigned long long)r.l1_2m,
 			       (unsigned long long)r.l2_2m,
 			       dis[0] ? dis : "measurement agrees");
+		coal_text(cr, &sys, coal_note);
 	}
+	free(cr);
 	if (!g.l1_4k.found || !g.l2_4k.found)
 		return WB_EXIT_UNTRUSTED;
 	return WB_EXIT_OK;

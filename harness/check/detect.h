@@ -116,6 +116,18 @@ struct wb_detect_opts {
 	FILE *progress;
 };
 
+/*
+ * The chase (detect_chase.c): links @n elements at @base + i * @stride into
+ * one random cycle (Sattolo, drawn from @rng; @order holds n indices) and
+ * returns its head. With @rotate the line used inside element k of the
+ * visit order is k modulo the element's lines, so the loads spread over
+ * every cache set.
+ */
+void **wb_chase_link(uint64_t *rng, uint32_t *order, char *base, size_t n,
+		     size_t stride, bool rotate);
+/* ns per load of @iters dependent loads from @head after @warm untimed. */
+double wb_chase_ns(void **head, size_t warm, size_t iters);
+
 /* Pins to opts->cpu and measures. -errno with why[] on failure. */
 int wb_detect_measure(const struct wb_detect_opts *o, struct wb_geometry *g,
 		      char *why, size_t whylen);

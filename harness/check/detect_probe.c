@@ -39,54 +39,20 @@ struct probe {
 	double t0;
 };
 
-/*
- * Links n elements at base + i * stride into one random cycle. With
- * @rotate the line used inside element k of the visit order is k modulo the
- * element's lines, so the loads spread over all cache sets.
- */
 static void **link(struct probe *p, char *base, size_t n, size_t stride,
 		   bool rotate)
 {
-	size_t lines = stride / LINE ? stride / LINE : 1;
-	uint32_t *ord = p->order;
-
-	for (size_t i = 0; i < n; i++)
-		ord[i] = (uint32_t)i;
-	for (size_t i = n - 1; i > 0; i--) {
-		size_t j = wb_rng_next(&p->rng) % i;
-		uint32_t t = ord[i];
-
-		ord[i] = ord[j];
-		ord[j] = t;
-	}
-	for (size_t k = 0; k < n; k++) {
-		size_t nx = (k + 1) % n;
-		void **from = (void **)(base + ord[k] * stride +
-					(rotate ? (k % lines) * LINE : 0));
-
-		*from = base + ord[nx] * stride +
-			(rotate ? (nx % lines) * LINE : 0);
-	}
-	return (void **)(base + ord[0] * stride);
+	return wb_chase_link(&p->rng, p->order, base, n, stride, rotate);
 }
 
 static double chase(void **head, size_t n, bool quick)
 {
 	size_t warm = 2 * n < 4096 ? 4096 : 2 * n;
 	size_t iters = quick ? 100000 : 200000;
-	void **q = head;
-	double t0, t1;
 
 	if (iters < 2 * n)
 		iters = 2 * n;
-	for (size_t i = 0; i < warm; i++)
-		q = *q;
-	t0 = (double)wb_now_ns();
-	for (size_t i = 0; i < iters; i++)
-		q = *q;
-	t1 = (double)wb_now_ns();
-	__asm__ volatile("" : : "r"(q) : "memory");
-	return (t1 - t0) / (double)iters;
+	return wb_chase_ns(head, warm, iters);
 }
 
 /* 8 points per octave from @lo to @hi: multiples of 2^(octave - 3). */
