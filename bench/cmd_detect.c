@@ -322,18 +322,23 @@ static int coal_release(void *arg, char *why, size_t whylen)
 }
 
 /*
- * The model's coalescing figure for this CPU. The CPU table
- * (harness/model/cpus.tsv) has no coalescing column yet: until it does,
- * there is nothing to compare with, and detect says so.
- * COALESCING-MODEL: compare here when the table gains the column.
+ * What the model's CPU table says one L2 TLB entry holds of a folio of
+ * @size: min(the row's coalescing factor, size / 4K). NULL with *factor
+ * set, or why there is no figure.
  */
 static const char *coal_model(const struct wb_sysinfo *s, uint64_t size,
 			      int *factor)
 {
-	(void)s;
-	(void)size;
+	struct wbm_cpu row;
+	uint32_t c;
+
 	*factor = 0;
-	return "the model's CPU table has no coalescing column yet";
+	if (wbm_cpu_lookup(s->vendor, s->family, s->model, &row))
+		return "no model row for this CPU: no coalescing figure to "
+		       "compare with";
+	c = wbm_cpu_coalesce(&row, 2);
+	*factor = (int)(c < size / 4096 ? c : size / 4096);
+	return NULL;
 }
 
 #define COAL_METHOD                                                            \
@@ -462,7 +467,13 @@ static void coal_text(const struct wb_coal_report *r,
 		printf("; %s)\n", s->hist);
 		mwhy = coal_model(sys, s->size, &mf);
 		if (!mwhy)
-			printf("    model: %d pages per entry\n", mf);
+			printf("    model: %d page%s per entry (%s): %s\n", mf,
+			       mf == 1 ? "" : "s",
+			       mf > 1 ? "the CPU table's coalescing"
+				      : "no coalescing published",
+			       s->est.factor == mf ? "agrees"
+			       : host_note	   ? "differs, see the note"
+						   : "differs");
 	}
 	printf("  method: %s\n", COAL_METHOD);
 	if (mwhy)
