@@ -75,14 +75,6 @@ static uint64_t region_bytes(uint64_t psz, uint64_t pages)
 static bool tlb_admit(const struct wb_ctx *ctx)
 {
 	uint64_t bytes = step_bytes(ctx->param[0]) * ctx->param[1];
-	uint64_t n = ctx->param[1];
-
-	/* a quick folio line is a comparison with the 4K line, whose every
-	 * point is there: points an octave apart (powers of two) are enough
-	 * to see a knee move by a coalescing factor of 2 or more, at half
-	 * the time */
-	if (ctx->quick && is_mthp(ctx->param[0]) && (n & (n - 1)))
-		return false;
 	if (ctx->param[0] != WB_2M)
 		return bytes <= (ctx->quick ? 128ull << 20 : 2ull << 30);
 	return bytes <= (ctx->quick ? 1ull << 30 : 8ull << 30);
