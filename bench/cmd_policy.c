@@ -687,9 +687,9 @@ static json_t *summary_json(const struct wb_policy_env *e,
 	json_object_set_new(o, "thp_split_pmd_median",
 			    json_real(s->thp_split_pmd_median));
 	/* medians over the runs, per size */
-	json_object_set_new(o, "mthp_folios_median",
-			    folios_json(e, s->mthp_alloc_median,
-					s->mthp_fallback_median));
+	json_object_set_new(
+		o, "mthp_folios_median",
+		folios_json(e, s->mthp_alloc_median, s->mthp_fallback_median));
 	if (s->has_cmp) {
 		json_object_set_new(o, "speedup_vs_current",
 				    json_real(s->speedup));
@@ -712,7 +712,7 @@ static json_t *summary_json(const struct wb_policy_env *e,
 }
 
 static json_t *run_json(const struct wb_policy_env *e,
-		       const struct wb_policy_sample *s)
+			const struct wb_policy_sample *s)
 {
 	double alloc[WB_MTHP_MAX], fallback[WB_MTHP_MAX];
 	json_t *o = json_object();
@@ -748,8 +748,7 @@ static json_t *run_json(const struct wb_policy_env *e,
 			    json_integer((json_int_t)s->thp_collapse_alloc));
 	json_object_set_new(o, "thp_split_pmd",
 			    json_integer((json_int_t)s->thp_split_pmd));
-	json_object_set_new(o, "mthp_folios",
-			    folios_json(e, alloc, fallback));
+	json_object_set_new(o, "mthp_folios", folios_json(e, alloc, fallback));
 	if (!s->ok) {
 		char why[600];
 

@@ -278,10 +278,10 @@ static void size_list(const struct wb_policy_env *e, const bool *in, char *buf,
 		char sz[16];
 
 		if (in[i])
-			o += (size_t)snprintf(
-				buf + o, len - o, "%s%s", o ? "," : "",
-				wb_format_size(e->mthp_size[i], sz,
-					       sizeof(sz)));
+			o += (size_t)snprintf(buf + o, len - o, "%s%s",
+					      o ? "," : "",
+					      wb_format_size(e->mthp_size[i],
+							     sz, sizeof(sz)));
 	}
 }
 
@@ -363,9 +363,9 @@ static void mthp_missing(struct wb_policy_set *s, const struct wb_policy_env *e)
 		for (int i = 0; i < e->n_mthp; i++)
 			have |= e->mthp_size[i] == sz;
 		if (!have && o < sizeof(list))
-			o += (size_t)snprintf(
-				list + o, sizeof(list) - o, "%smthp-%s",
-				o ? ", " : "", wb_format_size(sz, t, sizeof(t)));
+			o += (size_t)snprintf(list + o, sizeof(list) - o,
+					      "%smthp-%s", o ? ", " : "",
+					      wb_format_size(sz, t, sizeof(t)));
 	}
 	if (o)
 		not_tried(s, "%s: %s", list,
@@ -410,9 +410,9 @@ static void mthp_names(const struct wb_policy_env *e, char *buf, size_t len)
 		if (wb_mthp_size(e->mthp_size[i]))
 			wb_format_size(e->mthp_size[i], hi, sizeof(hi));
 	}
-	snprintf(buf, len, "mthp-%s%s%s%s%s%s", lo, strcmp(lo, hi) ? "..mthp-" : "",
-		 strcmp(lo, hi) ? hi : "", pmd[0] ? ", mthp-" : "", pmd,
-		 pmd[0] ? "=inherit|never" : "");
+	snprintf(buf, len, "mthp-%s%s%s%s%s%s", lo,
+		 strcmp(lo, hi) ? "..mthp-" : "", strcmp(lo, hi) ? hi : "",
+		 pmd[0] ? ", mthp-" : "", pmd, pmd[0] ? "=inherit|never" : "");
 }
 
 int wb_policy_candidates(const struct wb_policy_env *e, struct wb_policy_set *s)

@@ -190,7 +190,8 @@ struct wb_policy_summary {
 	double thp_fault_alloc_median, thp_fault_fallback_median,
 		thp_collapse_alloc_median, thp_split_pmd_median;
 	/* medians of the per-size stats deltas, as the samples index them */
-	double mthp_alloc_median[WB_MTHP_MAX], mthp_fallback_median[WB_MTHP_MAX];
+	double mthp_alloc_median[WB_MTHP_MAX],
+		mthp_fallback_median[WB_MTHP_MAX];
 	/* against "current", in the compared metric: time ratio current/this, Mann-Whitney p, and
 	 * the Hodges-Lehmann shift of the time (this - current) with its
 	 * Moses interval; valid only when has_cmp */

@@ -8,7 +8,10 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 O=${O:-build}
 make -s -C "$top" "$O/policy_null" >/dev/null || exit 1
 bad=0
-for args in "3 30 10000 15" "3 30 10000 50" "2 30 10000 50"; do
+# 20: every candidate of a root run with multi-size THP (current, 2
+# per-process, 5 THP words, 7 mTHP sizes, a pool: 16 here, up to 20)
+for args in "3 30 10000 15" "3 30 10000 50" "2 30 10000 50" "16 30 10000 50" \
+	"20 30 10000 15" "20 30 10000 50"; do
 	# shellcheck disable=SC2086
 	line=$("$top/$O/policy_null" $args) || exit 1
 	echo "$line"

@@ -312,10 +312,10 @@ static void test_apply_text_mthp(void **state)
 	wb_mthp_enabled_path(2048 << 10, p2m, sizeof(p2m));
 	wb_mthp_enabled_path(128 << 10, p128, sizeof(p128));
 	assert_string_equal(p64, WB_THP_DIR "/hugepages-64kB/enabled");
-	on = strstr(buf, "echo always > " WB_THP_DIR
-			 "/hugepages-64kB/enabled\n");
-	off = strstr(buf, "echo never > " WB_THP_DIR
-			  "/hugepages-2048kB/enabled\n");
+	on = strstr(buf,
+		    "echo always > " WB_THP_DIR "/hugepages-64kB/enabled\n");
+	off = strstr(buf,
+		     "echo never > " WB_THP_DIR "/hugepages-2048kB/enabled\n");
 	assert_non_null(on);
 	assert_non_null(off);
 	/* the larger size goes off before the one that goes on */
@@ -382,8 +382,7 @@ static void test_knobs_round_trip(void **state)
 		assert_int_equal(wb_policy_candidates(e, &s), 0);
 		for (int i = 0; i < s.n; i++) {
 			struct wb_policy_write w[WB_POLICY_WRITES_MAX];
-			struct wb_policy_env want, by_text = *e,
-						   by_writes = *e;
+			struct wb_policy_env want, by_text = *e, by_writes = *e;
 			char text[1024];
 			int n;
 
@@ -438,18 +437,16 @@ static void test_mthp_stats_summary(void **state)
 	assert_true(sum.mthp_alloc_median[i64] == 1012);
 	assert_true(sum.mthp_fallback_median[i64] == 3);
 	assert_true(sum.mthp_alloc_median[size_at(&e, 16)] == 0);
-	assert_int_equal(wb_policy_mthp_finding(&e, &s.p[p], &sum, buf,
-						sizeof(buf)),
-			 1);
+	assert_int_equal(
+		wb_policy_mthp_finding(&e, &s.p[p], &sum, buf, sizeof(buf)), 1);
 	assert_non_null(strstr(buf, "1012 folios of 64K allocated"));
 
 	/* the size never allocated: a finding, said as such */
 	runs[0].mthp_alloc[i64] = 0;
 	runs[1].mthp_alloc[i64] = 0;
 	assert_int_equal(wb_policy_summarize(runs, 3, NULL, 0, false, &sum), 0);
-	assert_int_equal(wb_policy_mthp_finding(&e, &s.p[p], &sum, buf,
-						sizeof(buf)),
-			 0);
+	assert_int_equal(
+		wb_policy_mthp_finding(&e, &s.p[p], &sum, buf, sizeof(buf)), 0);
 	assert_non_null(strstr(buf, "mthp-64K: 0 folios of 64K allocated"));
 	/* a policy about no size has no finding */
 	assert_int_equal(
