@@ -6,9 +6,10 @@
  *
  * A policy is either per-process (prctl before exec, an LD_PRELOAD shim,
  * glibc tunables: no privilege needed) or system-wide (THP sysfs switches,
- * a hugetlb pool: root and the settings journal). System policies are
- * always applied from the settings as found: the journal is restored
- * before the next one is set, so no two policies mix.
+ * the per-size switches of multi-size THP, a hugetlb pool: root and the
+ * settings journal). System policies are always applied from the settings
+ * as found: the journal is restored before the next one is set, so no two
+ * policies mix.
  */
 #ifndef WB_POLICY_H
 #define WB_POLICY_H
