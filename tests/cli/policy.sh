@@ -210,3 +210,30 @@ for sig in TERM KILL; do
 		check "SIGKILL: journal removed" test ! -e "$WB_JOURNAL"
 	fi
 done
+
+# SIGKILL while a per-size switch is changed: the next start puts it back.
+if ls $THP/hugepages-*/enabled >/dev/null 2>&1; then
+	sizes() { grep . $THP/hugepages-*/enabled; }
+	before=$(settings)
+	size_before=$(sizes)
+	"$WB" policy --allow-settings --reps 20 -- "$RW" 64 2000000 >/dev/null 2>"$TMP/k.err" &
+	pid=$!
+	for _ in $(seq 400); do
+		[ "$(sizes)" != "$size_before" ] && break
+		sleep 0.05
+	done
+	if [ "$(sizes)" = "$size_before" ]; then
+		kill -KILL $pid
+		wait $pid 2>/dev/null
+		skip "SIGKILL during an mTHP policy" "no per-size switch changed within 20 s"
+	else
+		kill -KILL $pid
+		wait $pid 2>/dev/null
+		"$WB" list >/dev/null 2>"$TMP/l.err"
+		check "SIGKILL during an mTHP policy: next start restores every switch" \
+			test "$before" = "$(settings)"
+		check "SIGKILL during an mTHP policy: journal removed" test ! -e "$WB_JOURNAL"
+	fi
+else
+	skip "SIGKILL during an mTHP policy" "no $THP/hugepages-<size>kB/enabled (Linux 6.8+)"
+fi
