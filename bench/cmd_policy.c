@@ -564,7 +564,8 @@ static void print_table(const struct policy_args *a,
 	       "policies compared; mem: median peak RSS (ru_maxrss) plus "
 	       "hugetlb "
 	       "pages, or plus the pool when one is reserved; AnonHP, HTLB, "
-	       "PTE: largest sample of AnonHugePages, HugetlbPages (MiB) and "
+	       "PTE: largest sample of AnonHugePages (PMD-mapped THP only; "
+	       "smaller folios are under Folios:), HugetlbPages (MiB) and "
 	       "VmPTE (KiB); thp: "
 	       "median /proc/vmstat deltas (system-wide).\n",
 	       a->cpu ? "CPU" : "wall");
