@@ -288,7 +288,7 @@ int wb_policy_apply_text(const struct wb_policy *p,
 
 		thp_anon_text(p, e, anon, sizeof(anon));
 		PUT("# boot-time equivalent: %s on the kernel command line "
-		    "(Linux 6.13+; sizes it does not name keep their "
+		    "(Linux 6.12+; sizes it does not name keep their "
 		    "defaults)\n",
 		    anon);
 	}
