@@ -77,7 +77,8 @@ static const struct wb_opt policy_opts[] = {
 		  "JSON on stdout" },
 	{ WB_FLAG("--allow-settings", struct policy_args, allow_settings),
 	  .help = "also try system policies (THP enabled/defrag, khugepaged, "
-		  "hugetlb pool): root, journaled" },
+		  "each multi-size THP folio size, hugetlb pool): root, "
+		  "journaled" },
 	{ WB_CHOICE("--metric", struct policy_args, metric, metrics),
 	  .help = "time compared: wall clock (default) or user + system CPU "
 		  "time, steadier on a busy host" },
@@ -307,7 +308,9 @@ static int run_round(struct policy_args *a, struct wb_policy_env *e,
 		struct wb_policy_exec ex = { .argv = a->argv,
 					     .policy = &set->p[p],
 					     .shim_path = e->shim_path,
-					     .timeout_s = a->timeout_s };
+					     .timeout_s = a->timeout_s,
+					     .mthp_size = e->mthp_size,
+					     .n_mthp = e->n_mthp };
 		struct wb_policy_sample *s;
 		int err;
 
@@ -452,6 +455,46 @@ static const char *settle_hint(const struct outcome *o)
 	}
 }
 
+/* The folio sizes each policy's runs allocated: the evidence that a
+ * multi-size THP policy did something for the command. */
+static void print_folios(const struct wb_policy_env *e,
+			 const struct wb_policy_set *set,
+			 const struct outcome *o)
+{
+	char line[512];
+
+	if (!e->n_mthp)
+		return;
+	printf("Folios: median per run of hugepages-<size>kB/stats "
+	       "anon_fault_alloc/anon_fault_fallback (system-wide):\n");
+	for (int p = 0; p < set->n; p++) {
+		const struct wb_policy_summary *s = &o->sum[p];
+		size_t k = 0;
+
+		if (o->apply_err[p][0] || !s->ok)
+			continue;
+		line[0] = 0;
+		for (int i = 0; i < e->n_mthp && k < sizeof(line); i++) {
+			char sz[16];
+
+			if (s->mthp_alloc_median[i] < 1 &&
+			    s->mthp_fallback_median[i] < 1)
+				continue;
+			k += (size_t)snprintf(
+				line + k, sizeof(line) - k, " %s %.0f/%.0f",
+				wb_format_size(e->mthp_size[i], sz, sizeof(sz)),
+				s->mthp_alloc_median[i],
+				s->mthp_fallback_median[i]);
+		}
+		printf("  %-31s%s\n", set->p[p].name, k ? line : " none");
+	}
+	for (int p = 0; p < set->n; p++)
+		if (!o->apply_err[p][0] &&
+		    wb_policy_mthp_finding(e, &set->p[p], &o->sum[p], line,
+					   sizeof(line)) >= 0)
+			printf("Finding: %s\n", line);
+}
+
 static void print_table(const struct policy_args *a,
 			const struct wb_policy_env *e,
 			const struct wb_policy_set *set, struct outcome *o)
@@ -521,12 +564,14 @@ static void print_table(const struct policy_args *a,
 	       "policies compared; mem: median peak RSS (ru_maxrss) plus "
 	       "hugetlb "
 	       "pages, or plus the pool when one is reserved; AnonHP, HTLB, "
-	       "PTE: largest sample of AnonHugePages, HugetlbPages (MiB) and "
+	       "PTE: largest sample of AnonHugePages (PMD-mapped THP only; "
+	       "smaller folios are under Folios:), HugetlbPages (MiB) and "
 	       "VmPTE (KiB); thp: "
 	       "median /proc/vmstat deltas (system-wide).\n",
 	       a->cpu ? "CPU" : "wall");
 	for (int p = 0; p < set->n; p++)
 		printf("  %-31s %s\n", set->p[p].name, set->p[p].what);
+	print_folios(e, set, o);
 	for (int i = 0; i < set->n_not_tried; i++)
 		printf("Not tried: %s\n", set->not_tried[i]);
 	for (int p = 0; p < set->n; p++)
@@ -590,7 +635,27 @@ static void print_table(const struct policy_args *a,
 	printf("Apply with:\n%s", apply);
 }
 
-static json_t *summary_json(const struct wb_policy_summary *s)
+/* {"16K": {"anon_fault_alloc": a, "anon_fault_fallback": f}, ...} */
+static json_t *folios_json(const struct wb_policy_env *e, const double *alloc,
+			   const double *fallback)
+{
+	json_t *o = json_object();
+
+	for (int i = 0; i < e->n_mthp; i++) {
+		json_t *f = json_object();
+		char sz[16];
+
+		json_object_set_new(f, "anon_fault_alloc", json_real(alloc[i]));
+		json_object_set_new(f, "anon_fault_fallback",
+				    json_real(fallback[i]));
+		json_object_set_new(
+			o, wb_format_size(e->mthp_size[i], sz, sizeof(sz)), f);
+	}
+	return o;
+}
+
+static json_t *summary_json(const struct wb_policy_env *e,
+			    const struct wb_policy_summary *s)
 {
 	json_t *o = json_object();
 
@@ -622,6 +687,10 @@ static json_t *summary_json(const struct wb_policy_summary *s)
 			    json_real(s->thp_collapse_alloc_median));
 	json_object_set_new(o, "thp_split_pmd_median",
 			    json_real(s->thp_split_pmd_median));
+	/* medians over the runs, per size */
+	json_object_set_new(
+		o, "mthp_folios_median",
+		folios_json(e, s->mthp_alloc_median, s->mthp_fallback_median));
 	if (s->has_cmp) {
 		json_object_set_new(o, "speedup_vs_current",
 				    json_real(s->speedup));
@@ -643,9 +712,16 @@ static json_t *summary_json(const struct wb_policy_summary *s)
 	return o;
 }
 
-static json_t *run_json(const struct wb_policy_sample *s)
+static json_t *run_json(const struct wb_policy_env *e,
+			const struct wb_policy_sample *s)
 {
+	double alloc[WB_MTHP_MAX], fallback[WB_MTHP_MAX];
 	json_t *o = json_object();
+
+	for (int i = 0; i < WB_MTHP_MAX; i++) {
+		alloc[i] = (double)s->mthp_alloc[i];
+		fallback[i] = (double)s->mthp_fallback[i];
+	}
 
 	json_object_set_new(o, "ok", json_boolean(s->ok));
 	json_object_set_new(o, "wall_s", json_real(s->wall_s));
@@ -673,6 +749,7 @@ static json_t *run_json(const struct wb_policy_sample *s)
 			    json_integer((json_int_t)s->thp_collapse_alloc));
 	json_object_set_new(o, "thp_split_pmd",
 			    json_integer((json_int_t)s->thp_split_pmd));
+	json_object_set_new(o, "mthp_folios", folios_json(e, alloc, fallback));
 	if (!s->ok) {
 		char why[600];
 
@@ -733,6 +810,17 @@ static void print_json(const struct policy_args *a,
 			    json_string(e->khugepaged_defrag));
 	json_object_set_new(found, "nr_hugepages_2m",
 			    json_integer((json_int_t)e->nr_2m));
+	{
+		json_t *m = json_object();
+		char sz[16];
+
+		for (int i = 0; i < e->n_mthp; i++)
+			json_object_set_new(
+				m,
+				wb_format_size(e->mthp_size[i], sz, sizeof(sz)),
+				json_string(e->mthp_mode[i]));
+		json_object_set_new(found, "mthp_enabled", m);
+	}
 	json_object_set_new(root, "settings_found", found);
 	json_object_set_new(root, "settings_restored",
 			    json_boolean(o->restored));
@@ -752,10 +840,23 @@ static void print_json(const struct policy_args *a,
 			json_object_set_new(
 				j, "pool_2m_pages_got",
 				json_integer((json_int_t)o->pool_got[p]));
-		json_object_set_new(j, "summary", summary_json(&o->sum[p]));
+		json_object_set_new(j, "summary", summary_json(e, &o->sum[p]));
+		if (set->p[p].mthp_size) {
+			char sz[16], finding[512];
+
+			json_object_set_new(
+				j, "mthp_size",
+				json_string(wb_format_size(set->p[p].mthp_size,
+							   sz, sizeof(sz))));
+			if (wb_policy_mthp_finding(e, &set->p[p], &o->sum[p],
+						   finding,
+						   sizeof(finding)) >= 0)
+				json_object_set_new(j, "finding",
+						    json_string(finding));
+		}
 		for (int k = 0; k < o->nruns[p]; k++)
 			json_array_append_new(
-				runs, run_json(run_at(o, a->reps, p, k)));
+				runs, run_json(e, run_at(o, a->reps, p, k)));
 		json_object_set_new(j, "runs", runs);
 		json_array_append_new(pol, j);
 	}
@@ -805,7 +906,9 @@ static int probe(struct policy_args *a, struct wb_policy_env *e,
 {
 	struct wb_policy_exec ex = { .argv = a->argv,
 				     .policy = current,
-				     .timeout_s = a->timeout_s };
+				     .timeout_s = a->timeout_s,
+				     .mthp_size = e->mthp_size,
+				     .n_mthp = e->n_mthp };
 	struct wb_policy_sample s;
 	char why[600];
 	int err = wb_policy_run_once(&ex, &s);
@@ -845,10 +948,7 @@ static int finish(struct wb_journal *j, const struct wb_policy_env *e,
 		wb_journal_close(j);
 	}
 	o->restored = !err && !wb_policy_env_read(&now) &&
-		      !strcmp(now.enabled, e->enabled) &&
-		      !strcmp(now.defrag, e->defrag) &&
-		      !strcmp(now.khugepaged_defrag, e->khugepaged_defrag) &&
-		      now.nr_2m == e->nr_2m;
+		      wb_policy_env_same(&now, e);
 	if (!o->restored)
 		return wb_error(WB_EXIT_UNTRUSTED,
 				"settings are not as found after the run%s%s",

@@ -1,77 +1,21 @@
 // SPDX-License-Identifier: MIT
 /*
- * Huge-page policy candidates, applying them through the journal, and the
- * recommendation. Running the command is in policy_exec.c.
+ * Huge-page policy candidates, the summaries and the recommendation.
+ * Multi-size THP candidates are in policy_mthp.c, applying a policy in
+ * policy_apply.c, running the command in policy_exec.c.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "settings/journal.h"
 #include "settings/policy.h"
+#include "settings/policy_set.h"
 #include "check/stats.h"
 
-static int read_small(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -EIO;
-	buf[n] = 0;
-	return 0;
-}
-
-/* The bracketed word of a choice list, or the whole trimmed value. */
-static int read_word(const char *path, char *out, size_t len)
-{
-	char buf[256], *s, *e;
-	int err = read_small(path, buf, sizeof(buf));
-
-	if (err)
-		return err;
-	s = strchr(buf, '[');
-	if (s) {
-		e = strchr(++s, ']');
-		if (!e)
-			return -EINVAL;
-	} else {
-		s = buf;
-		e = s + strcspn(s, " \n");
-	}
-	snprintf(out, len, "%.*s", (int)(e - s), s);
-	return 0;
-}
-
-int wb_policy_env_read(struct wb_policy_env *e)
-{
-	char buf[32];
-	int err;
-
-	err = read_word(WB_THP_DIR "/enabled", e->enabled, sizeof(e->enabled));
-	if (!err)
-		err = read_word(WB_THP_DIR "/defrag", e->defrag,
-				sizeof(e->defrag));
-	if (err)
-		return err;
-	if (read_word(WB_THP_DIR "/khugepaged/defrag", e->khugepaged_defrag,
-		      sizeof(e->khugepaged_defrag)))
-		e->khugepaged_defrag[0] = 0;
-	e->have_2m_pool = !read_word(WB_HUGETLB_2M_NR, buf, sizeof(buf));
-	e->nr_2m = e->have_2m_pool ? strtoull(buf, NULL, 10) : 0;
-	return 0;
-}
-
-static struct wb_policy *add(struct wb_policy_set *s, const char *name,
-			     const char *what)
+struct wb_policy *wb_policy_set_add(struct wb_policy_set *s, const char *name,
+				    const char *what)
 {
 	struct wb_policy *p;
 
@@ -84,8 +28,8 @@ static struct wb_policy *add(struct wb_policy_set *s, const char *name,
 	return p;
 }
 
-static void not_tried(struct wb_policy_set *s, const char *fmt, const char *a,
-		      const char *b)
+void wb_policy_set_not_tried(struct wb_policy_set *s, const char *fmt,
+			     const char *a, const char *b)
 {
 	if (s->n_not_tried == WB_POLICY_NOT_TRIED_MAX)
 		return;
@@ -131,7 +75,7 @@ static void add_system(struct wb_policy_set *s, const struct wb_policy_env *e,
 		 "system: THP enabled=%s defrag=%s khugepaged/defrag=%s",
 		 enabled ? enabled : e->enabled, defrag ? defrag : e->defrag,
 		 khd ? khd : e->khugepaged_defrag);
-	p = add(s, name, what);
+	p = wb_policy_set_add(s, name, what);
 	if (!p)
 		return;
 	p->system = true;
@@ -151,36 +95,51 @@ int wb_policy_candidates(const struct wb_policy_env *e, struct wb_policy_set *s)
 	snprintf(what, sizeof(what),
 		 "as found: THP enabled=%s defrag=%s, nothing changed",
 		 e->enabled, e->defrag);
-	add(s, "current", what);
-	p = add(s, "process:thp-off",
+	wb_policy_set_add(s, "current", what);
+	p = wb_policy_set_add(
+		s, "process:thp-off",
 		"per process: prctl(PR_SET_THP_DISABLE) before exec");
 	p->thp_disable = true;
 	if (e->shim_path) {
-		p = add(s, "process:thp-advise",
+		p = wb_policy_set_add(
+			s, "process:thp-advise",
 			"per process: LD_PRELOAD shim madvise(MADV_HUGEPAGE) "
 			"on "
 			"anonymous mmaps >= 2 MiB, "
 			"GLIBC_TUNABLES=glibc.malloc.hugetlb=1");
 		p->shim = WB_SHIM_THP;
 		if (!strcmp(e->enabled, "never"))
-			not_tried(s,
-				  "%s: THP is 'never' system-wide, so advice "
-				  "has no effect%s",
-				  "process:thp-advise", "");
+			wb_policy_set_not_tried(
+				s,
+				"%s: THP is 'never' system-wide, so advice "
+				"has no effect%s",
+				"process:thp-advise", "");
 	} else {
-		not_tried(s, "%s: %s", "process:thp-advise",
-			  "the LD_PRELOAD shim libwbthp.so is not built next "
-			  "to walkbench");
+		wb_policy_set_not_tried(
+			s, "%s: %s", "process:thp-advise",
+			"the LD_PRELOAD shim libwbthp.so is not built next "
+			"to walkbench");
 	}
-	not_tried(s, "%s: %s", "libhugetlbfs",
-		  "Debian's libhugetlbfs0 malloc (HUGETLB_MORECORE) needs "
-		  "glibc's __morecore hook, removed in glibc 2.34; "
-		  "glibc.malloc.hugetlb is used instead");
+	wb_policy_set_not_tried(
+		s, "%s: %s", "libhugetlbfs",
+		"Debian's libhugetlbfs0 malloc (HUGETLB_MORECORE) needs "
+		"glibc's __morecore hook, removed in glibc 2.34; "
+		"glibc.malloc.hugetlb is used instead");
 	if (!e->can_set) {
-		not_tried(s, "%s: %s",
-			  "thp=never|madvise|always, defrag modes, khugepaged, "
-			  "hugetlb pool",
-			  "system settings need --allow-settings and root");
+		wb_policy_set_not_tried(
+			s, "%s: %s",
+			"thp=never|madvise|always, defrag modes, khugepaged, "
+			"hugetlb pool",
+			"system settings need --allow-settings and root");
+		if (e->n_mthp) {
+			char names[96];
+
+			wb_policy_mthp_names(e, names, sizeof(names));
+			wb_policy_set_not_tried(
+				s, "%s: %s", names,
+				"per-size THP switches are system settings: "
+				"they need --allow-settings and root");
+		}
 		return 0;
 	}
 	add_system(s, e, "never", NULL, NULL);
@@ -189,16 +148,19 @@ int wb_policy_candidates(const struct wb_policy_env *e, struct wb_policy_set *s)
 	for (size_t i = 0; i < sizeof(defrags) / sizeof(defrags[0]); i++)
 		add_system(s, e, "always", defrags[i], NULL);
 	if (!e->khugepaged_defrag[0])
-		not_tried(s, "%s: %s", "khugepaged",
-			  WB_THP_DIR "/khugepaged/defrag is not readable");
+		wb_policy_set_not_tried(s, "%s: %s", "khugepaged",
+					WB_THP_DIR
+					"/khugepaged/defrag is not readable");
 	else
 		add_system(s, e, "always", NULL,
 			   strcmp(e->khugepaged_defrag, "0") ? "0" : "1");
+	wb_policy_add_mthp(s, e);
 	if (!e->have_2m_pool) {
-		not_tried(s, "%s: %s", "hugetlb", "no 2 MiB hugetlb pool here");
+		wb_policy_set_not_tried(s, "%s: %s", "hugetlb",
+					"no 2 MiB hugetlb pool here");
 	} else if (!e->peak_rss_bytes) {
-		not_tried(s, "%s: %s", "hugetlb",
-			  "the probe run's peak RSS is unknown");
+		wb_policy_set_not_tried(s, "%s: %s", "hugetlb",
+					"the probe run's peak RSS is unknown");
 	} else {
 		/* The pool holds the whole peak plus slack for rounding of
 		 * each mapping to 2 MiB. */
@@ -206,19 +168,22 @@ int wb_policy_candidates(const struct wb_policy_env *e, struct wb_policy_set *s)
 			(e->peak_rss_bytes + (2u << 20) - 1) / (2u << 20) + 16;
 
 		if (e->maps_hugetlb) {
-			p = add(s, "hugetlb-pool",
+			p = wb_policy_set_add(
+				s, "hugetlb-pool",
 				"system: 2 MiB hugetlb pool of the peak RSS "
 				"for "
 				"the command's own hugetlb mappings");
 			p->system = true;
 			p->knobs.pool_2m_pages = pages;
 		} else {
-			not_tried(s, "%s: %s", "hugetlb-pool",
-				  "the command maps no hugetlb pages itself "
-				  "(HugetlbPages stayed 0)");
+			wb_policy_set_not_tried(
+				s, "%s: %s", "hugetlb-pool",
+				"the command maps no hugetlb pages itself "
+				"(HugetlbPages stayed 0)");
 		}
 		if (e->shim_path) {
-			p = add(s, "hugetlb-pool+preload",
+			p = wb_policy_set_add(
+				s, "hugetlb-pool+preload",
 				"system+process: 2 MiB pool of the peak RSS, "
 				"shim MAP_HUGETLB on anonymous mmaps, "
 				"glibc.malloc.hugetlb=2");
@@ -228,96 +193,6 @@ int wb_policy_candidates(const struct wb_policy_env *e, struct wb_policy_set *s)
 		}
 	}
 	return 0;
-}
-
-static int set_word(struct wb_journal *j, const char *file, const char *want,
-		    const char *found)
-{
-	if (!want || !strcmp(want, found))
-		return 0;
-	return wb_journal_set(j, file, want);
-}
-
-int wb_policy_apply(struct wb_journal *j, const struct wb_policy_env *e,
-		    const struct wb_policy *p, uint64_t *got_pool)
-{
-	const struct wb_policy_knobs *k = &p->knobs;
-	char buf[32];
-	int err;
-
-	*got_pool = 0;
-	if (j) {
-		err = wb_journal_restore(j);
-		if (err)
-			return err;
-	}
-	if (!p->system)
-		return 0;
-	if (!j)
-		return -EPERM;
-	err = set_word(j, WB_THP_DIR "/enabled", k->enabled, e->enabled);
-	if (!err)
-		err = set_word(j, WB_THP_DIR "/defrag", k->defrag, e->defrag);
-	if (!err)
-		err = set_word(j, WB_THP_DIR "/khugepaged/defrag",
-			       k->khugepaged_defrag, e->khugepaged_defrag);
-	if (!err && k->pool_2m_pages) {
-		snprintf(buf, sizeof(buf), "%llu",
-			 (unsigned long long)e->nr_2m +
-				 (unsigned long long)k->pool_2m_pages);
-		err = wb_journal_set(j, WB_HUGETLB_2M_NR, buf);
-		/* The kernel grows the pool as far as free memory allows. */
-		if (!err && !read_word(WB_HUGETLB_2M_NR, buf, sizeof(buf)))
-			*got_pool = strtoull(buf, NULL, 10) - e->nr_2m;
-	}
-	return err;
-}
-
-int wb_policy_apply_text(const struct wb_policy *p,
-			 const struct wb_policy_env *e, char *buf, size_t len)
-{
-	const struct wb_policy_knobs *k = &p->knobs;
-	size_t o = 0;
-
-#define PUT(...)                                                               \
-	do {                                                                   \
-		if (o < len)                                                   \
-			o += (size_t)snprintf(buf + o, len - o, __VA_ARGS__);  \
-	} while (0)
-	buf[0] = 0;
-	if (!strcmp(p->name, "current"))
-		PUT("nothing to change\n");
-	if (k->enabled && strcmp(k->enabled, e->enabled))
-		PUT("echo %s > " WB_THP_DIR "/enabled\n", k->enabled);
-	if (k->defrag && strcmp(k->defrag, e->defrag))
-		PUT("echo %s > " WB_THP_DIR "/defrag\n", k->defrag);
-	if (k->khugepaged_defrag &&
-	    strcmp(k->khugepaged_defrag, e->khugepaged_defrag))
-		PUT("echo %s > " WB_THP_DIR "/khugepaged/defrag\n",
-		    k->khugepaged_defrag);
-	if (k->pool_2m_pages)
-		PUT("echo %llu > " WB_HUGETLB_2M_NR
-		    "   # or vm.nr_hugepages=%llu in /etc/sysctl.d/\n",
-		    (unsigned long long)(e->nr_2m + k->pool_2m_pages),
-		    (unsigned long long)e->nr_2m +
-			    (unsigned long long)k->pool_2m_pages);
-	if (p->thp_disable)
-		PUT("prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0) in the launcher "
-		    "before exec (inherited by children)\n");
-	if (p->shim == WB_SHIM_THP)
-		PUT("LD_PRELOAD=%s WB_SHIM_MODE=thp "
-		    "GLIBC_TUNABLES=glibc.malloc.hugetlb=1 COMMAND\n",
-		    e->shim_path ? e->shim_path : "libwbthp.so");
-	if (p->shim == WB_SHIM_HUGETLB)
-		PUT("LD_PRELOAD=%s WB_SHIM_MODE=hugetlb "
-		    "GLIBC_TUNABLES=glibc.malloc.hugetlb=2 COMMAND\n",
-		    e->shim_path ? e->shim_path : "libwbthp.so");
-	if (p->system && !k->pool_2m_pages)
-		PUT("# boot-time equivalent: transparent_hugepage=%s on the "
-		    "kernel command line\n",
-		    k->enabled ? k->enabled : e->enabled);
-#undef PUT
-	return o < len ? 0 : -ENOSPC;
 }
 
 int wb_policy_field_kb(const char *text, const char *field, uint64_t *bytes)
@@ -432,6 +307,20 @@ int wb_policy_summarize_at(const struct wb_policy_sample *runs, int n,
 		err = median_of(runs, n, get_thp_split_pmd,
 				&out->thp_split_pmd_median);
 	(void)get_wall_s;
+	for (int m = 0; m < WB_MTHP_MAX && !err; m++) {
+		double a[n > 0 ? n : 1], f[n > 0 ? n : 1];
+		int k = 0;
+
+		for (int i = 0; i < n; i++)
+			if (runs[i].ok) {
+				a[k] = (double)runs[i].mthp_alloc[m];
+				f[k++] = (double)runs[i].mthp_fallback[m];
+			}
+		err = wb_median(a, (size_t)k, &out->mthp_alloc_median[m]);
+		if (!err)
+			err = wb_median(f, (size_t)k,
+					&out->mthp_fallback_median[m]);
+	}
 	out->mem_bytes = out->maxrss_median_bytes +
 			 (double)out->hugetlb_max_bytes;
 	if (err || !base || nbase < 1)

@@ -6,9 +6,10 @@
  *
  * A policy is either per-process (prctl before exec, an LD_PRELOAD shim,
  * glibc tunables: no privilege needed) or system-wide (THP sysfs switches,
- * a hugetlb pool: root and the settings journal). System policies are
- * always applied from the settings as found: the journal is restored
- * before the next one is set, so no two policies mix.
+ * the per-size switches of multi-size THP, a hugetlb pool: root and the
+ * settings journal). System policies are always applied from the settings
+ * as found: the journal is restored before the next one is set, so no two
+ * policies mix.
  */
 #ifndef WB_POLICY_H
 #define WB_POLICY_H
@@ -16,6 +17,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stddef.h>
+
+#include "mem/mthp.h"
 
 struct wb_journal;
 
@@ -29,6 +32,9 @@ struct wb_policy_knobs {
 	const char *defrag; /* THP defrag word */
 	const char *khugepaged_defrag; /* "0" or "1" */
 	uint64_t pool_2m_pages; /* added to nr_hugepages; 0 for none */
+	/* the word of hugepages-<size>kB/enabled for each size the kernel
+	 * offers, index i being wb_policy_env.mthp_size[i] */
+	const char *mthp[WB_MTHP_MAX];
 };
 
 enum wb_shim_mode {
@@ -39,11 +45,13 @@ enum wb_shim_mode {
 
 struct wb_policy {
 	char name[48];
-	char what[160]; /* one line for the table's legend */
+	char what[288]; /* one line for the table's legend */
 	bool system; /* needs --allow-settings and root */
 	bool thp_disable; /* prctl(PR_SET_THP_DISABLE) before exec */
 	enum wb_shim_mode shim;
 	struct wb_policy_knobs knobs;
+	/* the folio size a multi-size THP policy is about; 0 for others */
+	uint64_t mthp_size;
 };
 
 /* What the candidates depend on: the settings as found and the means. */
@@ -55,10 +63,18 @@ struct wb_policy_env {
 	const char *shim_path; /* NULL when the shim is not built */
 	bool maps_hugetlb; /* the probe run used hugetlb pages itself */
 	uint64_t peak_rss_bytes; /* of the probe run, sizes the pool */
+	/* multi-size THP (Linux 6.8+): the anonymous folio sizes offered,
+	 * ascending, the PMD size included, and each one's enabled word as
+	 * found; n_mthp is 0 on a kernel without per-size switches */
+	uint64_t mthp_size[WB_MTHP_MAX];
+	char mthp_mode[WB_MTHP_MAX][16];
+	int n_mthp;
 };
 
-#define WB_POLICY_MAX 16
-#define WB_POLICY_NOT_TRIED_MAX 16
+/* current, 2 per-process, 6 THP words, 7 mTHP sizes (16K..1M), 2 for the
+ * PMD size's own switch, 2 hugetlb pools: 20, with room to spare */
+#define WB_POLICY_MAX 32
+#define WB_POLICY_NOT_TRIED_MAX 32
 
 struct wb_policy_set {
 	struct wb_policy p[WB_POLICY_MAX];
@@ -72,8 +88,37 @@ struct wb_policy_set {
 int wb_policy_candidates(const struct wb_policy_env *e,
 			 struct wb_policy_set *s);
 
-/* Read the THP words, khugepaged defrag and the 2 MiB pool into @e. */
+/* Read the THP words, khugepaged defrag, the per-size switches and the
+ * 2 MiB pool into @e. */
 int wb_policy_env_read(struct wb_policy_env *e);
+
+/* Whether the system settings @e gives anonymous memory are those as
+ * found in @found: the same top-level words, per-size words, pool. */
+bool wb_policy_env_same(const struct wb_policy_env *e,
+			const struct wb_policy_env *found);
+
+/* The settings @e as they are with @p's system knobs in place (the pool
+ * as asked). */
+int wb_policy_env_with(const struct wb_policy_env *e, const struct wb_policy *p,
+		       struct wb_policy_env *out);
+
+/* One write to a system file that a policy needs, from the settings as
+ * found. */
+struct wb_policy_write {
+	char path[128];
+	char word[24];
+};
+#define WB_POLICY_WRITES_MAX (WB_MTHP_MAX + 4)
+
+/*
+ * The writes that put @p's system knobs in place over the settings as
+ * found in @e, in the order they are made: top-level words, per-size
+ * switches (the larger ones switched off first, so that no moment lets a
+ * fault take a size the policy does not want), then the pool. Knobs equal
+ * to what was found are left out. *n = 0 for a per-process policy.
+ */
+int wb_policy_writes(const struct wb_policy_env *e, const struct wb_policy *p,
+		     struct wb_policy_write *w, int max, int *n);
 
 /*
  * Put the system knobs of @p in place through @j, starting from the
@@ -106,6 +151,9 @@ struct wb_policy_sample {
 	/* /proc/vmstat deltas around the run (system-wide) */
 	uint64_t thp_fault_alloc, thp_fault_fallback, thp_collapse_alloc,
 		thp_split_pmd;
+	/* per-size stats deltas around the run (hugepages-<n>kB/stats/,
+	 * system-wide), index i being wb_policy_exec.mthp_size[i] */
+	uint64_t mthp_alloc[WB_MTHP_MAX], mthp_fallback[WB_MTHP_MAX];
 	char stderr_tail[512];
 };
 
@@ -114,6 +162,9 @@ struct wb_policy_exec {
 	const struct wb_policy *policy;
 	const char *shim_path;
 	double timeout_s;
+	/* the folio sizes whose stats are read around the run */
+	const uint64_t *mthp_size;
+	int n_mthp;
 };
 
 /* Run the command once under @x->policy's per-process options. 0 when it
@@ -139,6 +190,9 @@ struct wb_policy_summary {
 	double minflt_median, majflt_median;
 	double thp_fault_alloc_median, thp_fault_fallback_median,
 		thp_collapse_alloc_median, thp_split_pmd_median;
+	/* medians of the per-size stats deltas, as the samples index them */
+	double mthp_alloc_median[WB_MTHP_MAX],
+		mthp_fallback_median[WB_MTHP_MAX];
 	/* against "current", in the compared metric: time ratio current/this, Mann-Whitney p, and
 	 * the Hodges-Lehmann shift of the time (this - current) with its
 	 * Moses interval; valid only when has_cmp */
@@ -165,6 +219,21 @@ int wb_policy_summarize(const struct wb_policy_sample *runs, int n,
 int wb_policy_summarize_at(const struct wb_policy_sample *runs, int n,
 			   const double *base, int nbase, bool cpu, double conf,
 			   struct wb_policy_summary *out);
+
+/* The index of @size in @e's offered sizes, or -1. */
+int wb_policy_mthp_index(const struct wb_policy_env *e, uint64_t size);
+
+/*
+ * Whether a multi-size THP policy's folio size was used, as one line into
+ * @buf: "mthp-64K: 0 folios of 64K allocated ..." is a finding (the
+ * command's memory never got that size), not an error. 1 when the median
+ * run allocated some, 0 when none, -ENOENT for a policy about no size
+ * (buf empty) or without a successful run.
+ */
+int wb_policy_mthp_finding(const struct wb_policy_env *e,
+			   const struct wb_policy *p,
+			   const struct wb_policy_summary *s, char *buf,
+			   size_t len);
 
 #define WB_POLICY_ALPHA 0.05
 /* A policy costs memory when its mem_bytes grows by more than this

@@ -25,6 +25,7 @@
 #include "settings/signals.h"
 #include "counters/osstat.h"
 #include "counters/vmstat.h"
+#include "mem/mthp.h"
 
 #define MAX_PROCS 8192
 #define MAX_DESC 256
@@ -65,6 +66,21 @@ static int read_vmstat(uint64_t *vals)
 			vals[i] = 0;
 	free(buf);
 	return err;
+}
+
+/* The per-size stats of @x's sizes; a size whose stats do not read
+ * counts 0 (its delta then too). */
+static void read_mthp(const struct wb_policy_exec *x, uint64_t *alloc,
+		      uint64_t *fallback)
+{
+	for (int i = 0; i < x->n_mthp && i < WB_MTHP_MAX; i++) {
+		struct wb_mthp_stats st = { 0 };
+
+		if (wb_mthp_stats_read(x->mthp_size[i], &st))
+			memset(&st, 0, sizeof(st));
+		alloc[i] = st.anon_fault_alloc;
+		fallback[i] = st.anon_fault_fallback;
+	}
 }
 
 /* @root and every process below it, from the parent links in /proc. */
@@ -259,6 +275,8 @@ int wb_policy_run_once(const struct wb_policy_exec *x,
 		       struct wb_policy_sample *s)
 {
 	uint64_t vm0[NVM] = { 0 }, vm1[NVM] = { 0 }, d[NVM] = { 0 };
+	uint64_t ma0[WB_MTHP_MAX] = { 0 }, mf0[WB_MTHP_MAX] = { 0 };
+	uint64_t ma1[WB_MTHP_MAX] = { 0 }, mf1[WB_MTHP_MAX] = { 0 };
 	char tmpl[] = "/tmp/walkbench-policy-err.XXXXXX";
 	int pfd[2], err_fd, status = 0, e = 0, err;
 	struct rusage ru;
@@ -276,6 +294,7 @@ int wb_policy_run_once(const struct wb_policy_exec *x,
 		return -errno;
 	}
 	read_vmstat(vm0);
+	read_mthp(x, ma0, mf0);
 	t0 = wb_now_s();
 	pid = fork();
 	if (pid < 0) {
@@ -304,8 +323,13 @@ int wb_policy_run_once(const struct wb_policy_exec *x,
 	wb_signals_child(0);
 	if (!err) {
 		read_vmstat(vm1);
+		read_mthp(x, ma1, mf1);
 		for (int i = 0; i < NVM; i++)
 			wb_vmstat_delta(vm0[i], vm1[i], &d[i]);
+		for (int i = 0; i < WB_MTHP_MAX; i++) {
+			wb_vmstat_delta(ma0[i], ma1[i], &s->mthp_alloc[i]);
+			wb_vmstat_delta(mf0[i], mf1[i], &s->mthp_fallback[i]);
+		}
 		s->thp_fault_alloc = d[0];
 		s->thp_fault_fallback = d[1];
 		s->thp_collapse_alloc = d[2];

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # walkbench policy: bad input, a per-process run with JSON, the memory
 # warning for sparse touches, and (as root) settings identical before and
-# after a run, a SIGTERM and a SIGKILL.
+# after a run, the multi-size THP policies, a SIGTERM and a SIGKILL.
 source "$(dirname "$0")/../lib.sh"
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 RW=$(dirname "$WB")/randwalk
@@ -12,7 +12,8 @@ fi
 export WB_JOURNAL=$TMP/journal
 THP=/sys/kernel/mm/transparent_hugepage
 settings() {
-	cat $THP/enabled $THP/defrag $THP/khugepaged/defrag \
+	grep . $THP/enabled $THP/defrag $THP/khugepaged/defrag \
+		$THP/hugepages-*/enabled \
 		/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages 2>/dev/null
 }
 jq_py() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); $2" "$1"; }
@@ -134,6 +135,49 @@ check "settings identical after the run" test "$before" = "$(settings)"
 check "JSON says settings restored" jq_py "$TMP/r.json" "assert d['settings_restored']"
 check "no journal left" test ! -e "$WB_JOURNAL"
 
+# Multi-size THP: one system policy per anonymous folio size, each with
+# speed-up, p and memory, the size's own fault counts, and every switch
+# back as found.
+if [ ! -e $THP/hugepages-16kB/enabled ] || [ ! -e $THP/hugepages-64kB/enabled ]; then
+	skip "mTHP policies" "no $THP/hugepages-16kB or -64kB (multi-size THP, Linux 6.8+)"
+else
+	before=$(settings)
+	"$WB" policy --allow-settings --reps 3 --json -- "$RW" 32 20000 >"$TMP/m.json" 2>"$TMP/m.err"
+	rc=$?
+	check "mTHP run exits 0 (got $rc)" test "$rc" -eq 0
+	check "mTHP: every switch identical after the run" test "$before" = "$(settings)"
+	check "mTHP: JSON says settings restored" jq_py "$TMP/m.json" "assert d['settings_restored']"
+	check "mTHP: per-size switches as found in the JSON" jq_py "$TMP/m.json" \
+		"f=d['settings_found']['mthp_enabled']; assert f['16K'] and f['64K'], f"
+	for sz in 16K 64K; do
+		check "mthp-$sz measured with speed-up, p and memory" jq_py "$TMP/m.json" \
+			"p={x['name']:x for x in d['policies']}['mthp-$sz']; s=p['summary']; \
+assert p['system'] and s['runs_ok'] == 3, s; \
+assert s['speedup_vs_current'] > 0 and 0 < s['p_value'] <= s['p_adjusted'] <= 1, s; \
+assert s['mem_bytes'] >= 32<<20, s"
+		check "mthp-$sz applies its size always and every larger one never" jq_py "$TMP/m.json" \
+			"p={x['name']:x for x in d['policies']}['mthp-$sz']; a=p['apply']; \
+assert 'echo always > $THP/hugepages-$((${sz%K}))kB/enabled' in a or \
+d['settings_found']['mthp_enabled']['$sz'] == 'always', a; \
+assert 'hugepages-2048kB/enabled' in a or d['settings_found']['mthp_enabled']['2M'] == 'never', a"
+		# The kernel tried the size for the command's faults: folios of it
+		# allocated, or fallbacks counted when none was free.
+		check "mthp-$sz: the size was tried (alloc + fallback > 0) and said" jq_py "$TMP/m.json" \
+			"p={x['name']:x for x in d['policies']}['mthp-$sz']; \
+f=p['summary']['mthp_folios_median']['$sz']; \
+assert f['anon_fault_alloc'] + f['anon_fault_fallback'] > 0, f; \
+assert p['finding'].startswith('mthp-$sz: '), p.get('finding')"
+	done
+	check "mTHP: a size not offered or a duplicate is said, not run" jq_py "$TMP/m.json" \
+		"names=[x['name'] for x in d['policies']]; \
+assert all(n in names or any(t.startswith(n + ':') or n in t for t in d['not_tried']) \
+for n in ['mthp-8K', 'mthp-16K', 'mthp-32K', 'mthp-64K']), d['not_tried']"
+	"$WB" policy --reps 2 --json -- "$RW" 16 2000 >"$TMP/u.json" 2>/dev/null
+	check "without --allow-settings the mTHP sizes are not tried, with the reason" \
+		jq_py "$TMP/u.json" "assert not any('mthp' in p['name'] for p in d['policies']); \
+assert any(t.startswith('mthp-16K') and 'root' in t for t in d['not_tried']), d['not_tried']"
+fi
+
 # Killed while a system policy is in place: SIGTERM restores at once,
 # SIGKILL at the next start of any verb.
 for sig in TERM KILL; do
@@ -166,3 +210,30 @@ for sig in TERM KILL; do
 		check "SIGKILL: journal removed" test ! -e "$WB_JOURNAL"
 	fi
 done
+
+# SIGKILL while a per-size switch is changed: the next start puts it back.
+if ls $THP/hugepages-*/enabled >/dev/null 2>&1; then
+	sizes() { grep . $THP/hugepages-*/enabled; }
+	before=$(settings)
+	size_before=$(sizes)
+	"$WB" policy --allow-settings --reps 20 -- "$RW" 64 2000000 >/dev/null 2>"$TMP/k.err" &
+	pid=$!
+	for _ in $(seq 400); do
+		[ "$(sizes)" != "$size_before" ] && break
+		sleep 0.05
+	done
+	if [ "$(sizes)" = "$size_before" ]; then
+		kill -KILL $pid
+		wait $pid 2>/dev/null
+		skip "SIGKILL during an mTHP policy" "no per-size switch changed within 20 s"
+	else
+		kill -KILL $pid
+		wait $pid 2>/dev/null
+		"$WB" list >/dev/null 2>"$TMP/l.err"
+		check "SIGKILL during an mTHP policy: next start restores every switch" \
+			test "$before" = "$(settings)"
+		check "SIGKILL during an mTHP policy: journal removed" test ! -e "$WB_JOURNAL"
+	fi
+else
+	skip "SIGKILL during an mTHP policy" "no $THP/hugepages-<size>kB/enabled (Linux 6.8+)"
+fi

@@ -17,7 +17,7 @@
 #include "settings/policy.h"
 #include "settings/policy_stop.h"
 
-#define MAX_POLICIES 16
+#define MAX_POLICIES WB_POLICY_MAX
 #define MAX_ROUNDS 100
 
 /* xorshift64, a fixed seed: the figure is the same on every machine */
@@ -100,7 +100,9 @@ int main(int argc, char **argv)
 	       100.0 * n[WB_STOP_CAP] / trials);
 	return 0;
 usage:
-	fprintf(stderr, "usage: policy_null POLICIES(2..16) CAP(1..100) "
-			"TRIALS SPREAD(15|50)\n");
+	fprintf(stderr,
+		"usage: policy_null POLICIES(2..%d) CAP(1..100) "
+		"TRIALS SPREAD(15|50)\n",
+		MAX_POLICIES);
 	return 2;
 }
