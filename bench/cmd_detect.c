@@ -560,7 +560,7 @@ int cmd_detect(int argc, char **argv)
 	struct detect_cli c = { .cpu = -1 };
 	struct wb_opt_parse p = { .t = &detect_table, .dst = &c };
 	struct wb_lock lock = { .fd = -1 };
-	char lpath[512], holder[256];
+	char lpath[512];
 	int err;
 
 	err = wb_opt_parse(&p, argc, argv);
@@ -580,9 +580,7 @@ int cmd_detect(int argc, char **argv)
 				"--allow-settings: folio-size switches need "
 				"root");
 	/* settings change under the one run lock, never beside a run */
-	err = wb_lock_default_path(lpath, sizeof(lpath));
-	if (!err)
-		err = wb_lock_acquire(&lock, lpath, 1, holder, sizeof(holder));
+	err = wb_lock_take(&lock, lpath, sizeof(lpath));
 	if (err)
 		return wb_error(WB_EXIT_MISSING,
 				"cannot take the run lock %s: %s", lpath,

@@ -974,7 +974,7 @@ int cmd_policy(int argc, char **argv)
 	struct wb_journal *j = NULL;
 	struct wb_lock lock = { .fd = -1 };
 	struct wb_run_command cmd;
-	char shim[PATH_MAX + 16], dir[PATH_MAX], lpath[512], holder[256];
+	char shim[PATH_MAX + 16], dir[PATH_MAX], lpath[512];
 	ssize_t n;
 	double t0;
 	int err, rc;
@@ -1002,9 +1002,7 @@ int cmd_policy(int argc, char **argv)
 	e.can_set = a.allow_settings;
 	/* One measuring walkbench at a time; `walkbench run` started by
 	 * --kernel finds us in WB_LOCK_OWNER and goes on under our lock. */
-	err = wb_lock_default_path(lpath, sizeof(lpath));
-	if (!err)
-		err = wb_lock_acquire(&lock, lpath, 1, holder, sizeof(holder));
+	err = wb_lock_take(&lock, lpath, sizeof(lpath));
 	if (err)
 		return wb_error(WB_EXIT_MISSING,
 				"cannot take the run lock %s: %s", lpath,

@@ -43,6 +43,7 @@
 #include <unistd.h>
 
 #include "core/env.h"
+#include "core/sysfs.h"
 #include "core/rng.h"
 #include "settings/journal.h"
 #include "runner/kernel.h"
@@ -199,35 +200,6 @@ static int check_params(const struct wb_ctx *ctx, char *why, size_t len)
 	return 0;
 }
 
-static int read_u64(const char *path, uint64_t *v)
-{
-	FILE *f = fopen(path, "re");
-	int n;
-
-	if (!f)
-		return -errno;
-	n = fscanf(f, "%" SCNu64, v);
-	fclose(f);
-	return n == 1 ? 0 : -EIO;
-}
-
-/* The bracketed word of a sysfs choice file: "[madvise]" -> "madvise". */
-static int read_choice(const char *path, char *out, size_t len)
-{
-	FILE *f = fopen(path, "re");
-	char line[128], *a, *b;
-
-	if (!f)
-		return -errno;
-	a = fgets(line, sizeof(line), f);
-	fclose(f);
-	if (!a || !(a = strchr(line, '[')) || !(b = strchr(a, ']')))
-		return -EIO;
-	*b = 0;
-	snprintf(out, len, "%s", a + 1);
-	return 0;
-}
-
 static bool may_change(const struct wb_ctx *ctx)
 {
 	return ctx->allow_settings && ctx->journal && geteuid() == 0;
@@ -236,7 +208,7 @@ static bool may_change(const struct wb_ctx *ctx)
 static int thp_ready(struct wb_ctx *ctx, int b)
 {
 	char mode[32];
-	int err = read_choice(THP_ENABLED, mode, sizeof(mode));
+	int err = wb_sysfs_word(THP_ENABLED, mode, sizeof(mode));
 
 	if (err)
 		return wb_refuse(ctx, WB_MISSING, err,
@@ -271,12 +243,12 @@ static int pool_ready(struct wb_ctx *ctx, uint64_t ps, uint64_t need)
 	snprintf(dir, sizeof(dir), "/sys/kernel/mm/hugepages/hugepages-%ukB",
 		 (unsigned int)(ps >> 10));
 	snprintf(path, sizeof(path), "%s/free_hugepages", dir);
-	if (read_u64(path, &free_pages))
+	if (wb_sysfs_u64(path, &free_pages))
 		return wb_refuse(ctx, WB_MISSING, ENOENT,
 				 "no hugetlb %s pool (%s missing%s)", tag, dir,
 				 ps == WB_1G ? "; CPU without pdpe1gb?" : "");
 	snprintf(path, sizeof(path), "%s/nr_hugepages", dir);
-	if (read_u64(path, &nr))
+	if (wb_sysfs_u64(path, &nr))
 		return wb_refuse(ctx, WB_MISSING, EIO, "cannot read %s", path);
 	if (free_pages >= need)
 		return 0;
@@ -290,10 +262,10 @@ static int pool_ready(struct wb_ctx *ctx, uint64_t ps, uint64_t need)
 	snprintf(val, sizeof(val), "%" PRIu64, nr + need - free_pages);
 	err = wb_journal_set(ctx->journal, path, val);
 	if (!err)
-		err = read_u64(path, &nr);
+		err = wb_sysfs_u64(path, &nr);
 	snprintf(path, sizeof(path), "%s/free_hugepages", dir);
 	if (!err)
-		err = read_u64(path, &free_pages);
+		err = wb_sysfs_u64(path, &free_pages);
 	if (err || free_pages < need)
 		return wb_refuse(ctx, WB_MISSING, err ? err : ENOMEM,
 				 "could reserve only %" PRIu64 " of %" PRIu64

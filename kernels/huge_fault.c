@@ -32,6 +32,7 @@
 #include <sys/mman.h>
 
 #include "runner/kernel.h"
+#include "mem/faulting.h"
 #include "mem/layout.h"
 #include "mem/mthp.h"
 
@@ -148,23 +149,6 @@ static int vmstat_read(uint64_t *v)
 	return 0;
 }
 
-static int thp_mode(char *out, size_t len)
-{
-	FILE *f = fopen(THP_ENABLED, "re");
-	char line[128], *a = NULL, *b = NULL;
-
-	if (!f)
-		return -errno;
-	if (fgets(line, sizeof(line), f) && (a = strchr(line, '[')))
-		b = strchr(a, ']');
-	fclose(f);
-	if (!b)
-		return -EIO;
-	*b = 0;
-	snprintf(out, len, "%s", a + 1);
-	return 0;
-}
-
 static int check_params(struct wb_ctx *ctx)
 {
 	uint64_t op = ctx->param[0], regions = ctx->param[1];
@@ -210,7 +194,7 @@ static int huge_fault_setup(struct wb_ctx *ctx, void **state)
 		if (err)
 			return err;
 	} else if (op != OP_BASE) {
-		err = thp_mode(mode, sizeof(mode));
+		err = wb_thp_mode(mode, sizeof(mode));
 		if (err)
 			return wb_refuse(ctx, WB_MISSING, err,
 					 "THP not available (%s unreadable)",

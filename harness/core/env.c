@@ -25,6 +25,7 @@
 #endif
 
 #include "core/env.h"
+#include "core/sysfs.h"
 #include "core/topo_hwloc.h"
 #include "counters/perf_open.h"
 
@@ -50,32 +51,6 @@ static int read_line(const char *path, char *buf, size_t len)
 		buf[strcspn(buf, "\n")] = 0;
 	fclose(f);
 	return err;
-}
-
-static int read_u64(const char *path, uint64_t *v)
-{
-	char buf[64], *end;
-
-	if (read_line(path, buf, sizeof(buf)))
-		return -ENOENT;
-	*v = strtoull(buf, &end, 10);
-	return end == buf ? -EINVAL : 0;
-}
-
-/* "always [madvise] never" -> "madvise" */
-static int read_bracketed(const char *path, char *out, size_t len)
-{
-	char buf[256], *lb, *rb;
-
-	if (read_line(path, buf, sizeof(buf)))
-		return -ENOENT;
-	lb = strchr(buf, '[');
-	rb = lb ? strchr(lb, ']') : NULL;
-	if (!rb)
-		return -EINVAL;
-	*rb = 0;
-	snprintf(out, len, "%s", lb + 1);
-	return 0;
 }
 
 /* Value of "key : value" in the first processor block of /proc/cpuinfo. */
@@ -235,18 +210,18 @@ static void probe_hugetlb(struct wb_sysinfo *s)
 	s->hugetlb_1g = !access(p, F_OK);
 	if (s->hugetlb_2m) {
 		snprintf(p, sizeof(p), "%s2048kB/nr_hugepages", base);
-		if (read_u64(p, &s->hugetlb_2m_total))
+		if (wb_sysfs_u64(p, &s->hugetlb_2m_total))
 			add_missing(s, "hugetlb_2m_total");
 		snprintf(p, sizeof(p), "%s2048kB/free_hugepages", base);
-		if (read_u64(p, &s->hugetlb_2m_free))
+		if (wb_sysfs_u64(p, &s->hugetlb_2m_free))
 			add_missing(s, "hugetlb_2m_free");
 	}
 	if (s->hugetlb_1g) {
 		snprintf(p, sizeof(p), "%s1048576kB/nr_hugepages", base);
-		if (read_u64(p, &s->hugetlb_1g_total))
+		if (wb_sysfs_u64(p, &s->hugetlb_1g_total))
 			add_missing(s, "hugetlb_1g_total");
 		snprintf(p, sizeof(p), "%s1048576kB/free_hugepages", base);
-		if (read_u64(p, &s->hugetlb_1g_free))
+		if (wb_sysfs_u64(p, &s->hugetlb_1g_free))
 			add_missing(s, "hugetlb_1g_free");
 	}
 }
@@ -374,11 +349,11 @@ int wb_env_probe(struct wb_sysinfo *s)
 		add_missing(s, "kernel");
 	else
 		snprintf(s->kernel, sizeof(s->kernel), "%s", u.release);
-	if (read_bracketed("/sys/kernel/mm/transparent_hugepage/enabled",
-			   s->thp_enabled, sizeof(s->thp_enabled)))
+	if (wb_sysfs_word("/sys/kernel/mm/transparent_hugepage/enabled",
+			  s->thp_enabled, sizeof(s->thp_enabled)))
 		add_missing(s, "thp_enabled");
-	if (read_bracketed("/sys/kernel/mm/transparent_hugepage/defrag",
-			   s->thp_defrag, sizeof(s->thp_defrag)))
+	if (wb_sysfs_word("/sys/kernel/mm/transparent_hugepage/defrag",
+			  s->thp_defrag, sizeof(s->thp_defrag)))
 		add_missing(s, "thp_defrag");
 	probe_hugetlb(s);
 	if (read_line("/sys/devices/system/clocksource/clocksource0/"

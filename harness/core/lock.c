@@ -105,3 +105,11 @@ void wb_lock_release(struct wb_lock *l)
 		close(l->fd);
 	l->fd = -1;
 }
+
+int wb_lock_take(struct wb_lock *l, char *path, size_t len)
+{
+	char holder[256];
+	int err = wb_lock_default_path(path, len);
+
+	return err ?: wb_lock_acquire(l, path, 1, holder, sizeof(holder));
+}

@@ -25,5 +25,8 @@ int wb_lock_default_path(char *buf, size_t len);
 int wb_lock_acquire(struct wb_lock *l, const char *path, int wait, char *holder,
 		    size_t len);
 void wb_lock_release(struct wb_lock *l);
+/* The one run lock every measuring verb takes: the default path, waiting
+ * while another run holds it. @path gets the path for the caller's error. */
+int wb_lock_take(struct wb_lock *l, char *path, size_t len);
 
 #endif

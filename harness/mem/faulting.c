@@ -6,6 +6,7 @@
 #include <sys/mman.h>
 #include <time.h>
 
+#include "core/sysfs.h"
 #include "mem/faulting.h"
 #include "runner/kernel.h"
 #include "mem/mem.h"
@@ -59,20 +60,8 @@ void wb_touch_write(char *p, size_t len, size_t stride, char v)
 
 int wb_thp_mode(char *buf, size_t len)
 {
-	FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "re");
-	char line[128], *a, *b;
-
-	if (!f)
-		return -ENOENT;
-	if (!fgets(line, sizeof(line), f))
-		line[0] = 0;
-	fclose(f);
-	a = strchr(line, '[');
-	b = a ? strchr(a, ']') : NULL;
-	if (!b)
-		return -EINVAL;
-	snprintf(buf, len, "%.*s", (int)(b - a - 1), a + 1);
-	return 0;
+	return wb_sysfs_word("/sys/kernel/mm/transparent_hugepage/enabled", buf,
+			     len);
 }
 
 int wb_need_thp(struct wb_ctx *ctx)

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "core/parse.h"
+#include "core/sysfs.h"
 #include "mem/mem.h"
 #include "mem/mthp.h"
 #include "mem/pagemap.h"
@@ -63,29 +64,12 @@ void wb_mthp_enabled_path(uint64_t size, char *buf, size_t len)
 		 size >> 10);
 }
 
-/* The bracketed word of a sysfs choice file: "[madvise]" -> "madvise". */
-static int read_choice(const char *path, char *out, size_t len)
-{
-	FILE *f = fopen(path, "re");
-	char line[128], *a, *b;
-
-	if (!f)
-		return -errno;
-	a = fgets(line, sizeof(line), f);
-	fclose(f);
-	if (!a || !(a = strchr(line, '[')) || !(b = strchr(a, ']')))
-		return -EIO;
-	*b = 0;
-	snprintf(out, len, "%s", a + 1);
-	return 0;
-}
-
 int wb_mthp_mode(uint64_t size, char *mode, size_t len)
 {
 	char path[128];
 
 	wb_mthp_enabled_path(size, path, sizeof(path));
-	return read_choice(path, mode, len);
+	return wb_sysfs_word(path, mode, len);
 }
 
 /* Whether @mode lets a MADV_HUGEPAGE region have the size; @top is the
@@ -111,7 +95,7 @@ static int view_read(struct view *v)
 
 	if (err)
 		return err;
-	err = read_choice(WB_MTHP_DIR "/enabled", v->top, sizeof(v->top));
+	err = wb_sysfs_word(WB_MTHP_DIR "/enabled", v->top, sizeof(v->top));
 	for (int i = 0; i < v->n && !err; i++)
 		err = wb_mthp_mode(v->size[i], v->mode[i], sizeof(v->mode[i]));
 	return err;
@@ -153,41 +137,45 @@ static int in_the_way(const struct view *v, int at, char *why, size_t whylen)
 	return n;
 }
 
-int wb_mthp_check(uint64_t size, char *why, size_t whylen)
+/* The switches as they are and where @size sits among them: -ENOENT
+ * when the kernel does not offer it, with why[] saying so. */
+static int view_at(struct view *v, uint64_t size, int *at, char *why,
+		   size_t whylen)
 {
-	struct view v;
-	int err = view_read(&v), at;
+	int err = view_read(v);
 
 	if (err) {
 		snprintf(why, whylen, "cannot read %s: %s", WB_MTHP_DIR,
 			 strerror(-err));
 		return err;
 	}
-	at = find(&v, size);
-	if (at < 0) {
-		snprintf(why, whylen,
-			 "this kernel offers no %" PRIu64
-			 "K anonymous folios (%s/hugepages-%" PRIu64
-			 "kB missing)",
-			 size >> 10, WB_MTHP_DIR, size >> 10);
-		return -ENOENT;
-	}
+	*at = find(v, size);
+	if (*at >= 0)
+		return 0;
+	snprintf(why, whylen,
+		 "this kernel offers no %" PRIu64
+		 "K anonymous folios (%s/hugepages-%" PRIu64 "kB missing)",
+		 size >> 10, WB_MTHP_DIR, size >> 10);
+	return -ENOENT;
+}
+
+int wb_mthp_check(uint64_t size, char *why, size_t whylen)
+{
+	struct view v;
+	int at, err = view_at(&v, size, &at, why, whylen);
+
+	if (err)
+		return err;
 	return in_the_way(&v, at, why, whylen) ? -EPERM : 0;
 }
 
 int wb_mthp_apply(struct wb_journal *j, uint64_t size, char *why, size_t whylen)
 {
 	struct view v;
-	int err = view_read(&v), at;
+	int at, err = view_at(&v, size, &at, why, whylen);
 
-	if (err) {
-		snprintf(why, whylen, "cannot read %s: %s", WB_MTHP_DIR,
-			 strerror(-err));
+	if (err)
 		return err;
-	}
-	at = find(&v, size);
-	if (at < 0)
-		return wb_mthp_check(size, why, whylen);
 	for (int i = at; i < v.n && !err; i++) {
 		bool on = enables(v.mode[i], v.top);
 		char path[128];
@@ -230,18 +218,6 @@ int wb_mthp_apply_text(uint64_t size, char *buf, size_t len)
 	return 0;
 }
 
-static int read_u64(const char *path, uint64_t *v)
-{
-	FILE *f = fopen(path, "re");
-	int n;
-
-	if (!f)
-		return -errno;
-	n = fscanf(f, "%" SCNu64, v);
-	fclose(f);
-	return n == 1 ? 0 : -EIO;
-}
-
 int wb_mthp_stats_read(uint64_t size, struct wb_mthp_stats *s)
 {
 	char path[160];
@@ -250,11 +226,11 @@ int wb_mthp_stats_read(uint64_t size, struct wb_mthp_stats *s)
 	snprintf(path, sizeof(path),
 		 "%s/hugepages-%" PRIu64 "kB/stats/anon_fault_alloc",
 		 WB_MTHP_DIR, size >> 10);
-	err = read_u64(path, &s->anon_fault_alloc);
+	err = wb_sysfs_u64(path, &s->anon_fault_alloc);
 	snprintf(path, sizeof(path),
 		 "%s/hugepages-%" PRIu64 "kB/stats/anon_fault_fallback",
 		 WB_MTHP_DIR, size >> 10);
-	return err ?: read_u64(path, &s->anon_fault_fallback);
+	return err ?: wb_sysfs_u64(path, &s->anon_fault_fallback);
 }
 
 /* The folio being followed through the range. */

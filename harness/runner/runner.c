@@ -159,13 +159,10 @@ static json_t *run_context(const struct wb_runner *r)
 
 int wb_runner_start(struct wb_runner *r)
 {
-	char lpath[256] = "", holder[64], *ctx = NULL;
+	char lpath[256] = "", *ctx = NULL;
 	int err;
 
-	err = wb_lock_default_path(lpath, sizeof(lpath));
-	if (!err)
-		err = wb_lock_acquire(&r->lock, lpath, 1, holder,
-				      sizeof(holder));
+	err = wb_lock_take(&r->lock, lpath, sizeof(lpath));
 	if (err)
 		return fail(r, WB_EXIT_MISSING, err,
 			    "cannot take the run lock %s: %s", lpath,
