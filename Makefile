@@ -9,7 +9,7 @@ CFLAGS ?= -O2 -g
 CXXFLAGS ?= -O2 -g
 override CFLAGS += -std=gnu11 $(WARN) -MMD -MP -D_GNU_SOURCE
 override CXXFLAGS += -std=gnu++17 $(WARN) -MMD -MP
-LIBS := -lbenchmark -lpfm -lhwloc -ljansson -lpthread -lm
+LIBS := -lbenchmark -lpfm -lhwloc -ljansson -lnettle -lpthread -lm
 VERSION := 0.1.0
 GIT_COMMIT := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 
@@ -191,7 +191,7 @@ deps:
 STATIC_OBJ := $(O)/vm/static/gbshim_lite.o $(O)/vm/static/udev_stub.o
 static: $(O)/walkbench-static
 $(O)/walkbench-static: $(O)/bench/main.o $(BENCH_OBJ) $(STATIC_OBJ) $(filter-out $(O)/harness/runner/gbshim.o,$(LIB_OBJ)) $(O)/libwbmodel.a
-	$(CC) -static -o $@ $^ -lpfm -lhwloc -ljansson -lpthread -lm
+	$(CC) -static -o $@ $^ -lpfm -lhwloc -ljansson -lnettle -lpthread -lm
 
 # The qemu guest image (vm/README.md); the script rebuilds only on change.
 .PHONY: vm

@@ -34,5 +34,7 @@ int wb_frame_parse(const char *buf, size_t n, struct wb_frame *f, char *why,
 /* The header for @payload into @hdr; its length, or -ENOSPC. */
 int wb_frame_header(int exit_code, const char *payload, size_t len, char *hdr,
 		    size_t hdrlen);
+/* The SHA-256 of @data (nettle) as lowercase hex into @hex, NUL included. */
+void wb_frame_sha256_hex(const void *data, size_t n, char hex[65]);
 
 #endif

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * The guest results frame: SHA-256 against FIPS 180-4 vectors, and a frame
+ * The guest results frame: SHA-256 (nettle) against FIPS 180-4 vectors, and a frame
  * that is whole, cut short, corrupted or missing.
  */
 #include <setjmp.h>
@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "results/sha256.h"
 #include "results/vmframe.h"
 
 static void test_sha256_vectors(void **state)
@@ -21,13 +20,13 @@ static void test_sha256_vectors(void **state)
 	char hex[65], *big;
 
 	(void)state;
-	wb_sha256_hex("abc", 3, hex);
+	wb_frame_sha256_hex("abc", 3, hex);
 	assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223"
 				 "b00361a396177a9cb410ff61f20015ad");
-	wb_sha256_hex("", 0, hex);
+	wb_frame_sha256_hex("", 0, hex);
 	assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb924"
 				 "27ae41e4649b934ca495991b7852b855");
-	wb_sha256_hex(
+	wb_frame_sha256_hex(
 		"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 56,
 		hex);
 	assert_string_equal(hex, "248d6a61d20638b8e5c026930c3e6039"
@@ -35,10 +34,24 @@ static void test_sha256_vectors(void **state)
 	big = malloc(1000000);
 	assert_non_null(big);
 	memset(big, 'a', 1000000);
-	wb_sha256_hex(big, 1000000, hex);
+	wb_frame_sha256_hex(big, 1000000, hex);
 	assert_string_equal(hex, "cdc76e5c9914fb9281a1c7e284d73e67"
 				 "f1809a48a497200e046d39ccc7112cd0");
 	free(big);
+}
+
+/* NIST's "abc" vector through the frame header the host checks against */
+static void test_header_abc(void **state)
+{
+	char hdr[128];
+	int n;
+
+	(void)state;
+	n = wb_frame_header(0, "abc", 3, hdr, sizeof(hdr));
+	assert_int_equal(n, (int)strlen(hdr));
+	assert_string_equal(hdr, "WBFRAME1 0 3 "
+				 "ba7816bf8f01cfea414140de5dae2223"
+				 "b00361a396177a9cb410ff61f20015ad\n");
 }
 
 /* noise + header + payload + trailer, as the guest's channel carries it */
@@ -133,6 +146,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sha256_vectors),
+		cmocka_unit_test(test_header_abc),
 		cmocka_unit_test(test_whole),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_corrupted),

@@ -12,6 +12,7 @@ for a in libpfm.a libhwloc.a libjansson.a; do
 done
 check "make static links" make -s -C "$ROOT" static O="$(dirname "$WB")"
 check "the binary is statically linked" sh -c "file -L '$S' | grep -q 'statically linked'"
+check "SHA-256 comes from nettle, linked in" sh -c "nm '$S' | grep -q ' T nettle_sha256_digest$'"
 OUT=$TMP/s.json
 expect_exit 0 "static walkbench runs tlb_reach" "$S" run tlb_reach --param pages=16 \
 	--param page_size=4K --reps 3 --extra-time 0 --min-time 0.01 --out "$OUT"
