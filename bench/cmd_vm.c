@@ -86,7 +86,7 @@ static int vm_run(int argc, char **argv)
 	struct wb_lock lock = { .fd = -1 };
 	struct vm_args a = { 0 };
 	struct wb_sysinfo host = { 0 };
-	char path[PATH_MAX], kvm_failed[512] = "";
+	char path[PATH_MAX], kvm_failed[512] = "", why[512];
 	bool help;
 	int err;
 
@@ -95,10 +95,8 @@ static int vm_run(int argc, char **argv)
 		return err;
 	if ((err = vm_out_path(&a, path, sizeof(path))))
 		return err;
-	if (vm_image_ready(&a.o))
-		return wb_error(WB_EXIT_MISSING,
-				"no guest image in %s (build it with make vm)",
-				a.o.image);
+	if (vm_image_ensure(&a.o, why, sizeof(why)))
+		return wb_error(WB_EXIT_MISSING, "guest image: %s", why);
 	wb_env_probe(&host);
 	if ((err = vm_take_lock(&lock)))
 		return err;

@@ -5,17 +5,22 @@
 # linked against, the virtio modules of the results channel and vm/init.sh.
 # The binary may be the static build (make static, vm-static): then no
 # shared libraries go in. Rebuilt only when an input changes: a stamp holds
-# the inputs' hashes.
-# Exit: 0 built or up to date, 3 the kernel package cannot be fetched.
+# the inputs' hashes. `make vm` and `walkbench vm run` (vm/vm_image.c) both
+# call it; progress goes to stdout, a failure is one line on stderr.
+# Exit: 0 built or up to date, 3 a needed resource is missing (walkbench,
+# busybox-static, the kernel package or the network to fetch it).
+# Environment: WB_IMAGE_QUIET=1 says nothing when up to date;
+# WB_BUSYBOX and WB_KERNEL_PKG replace /bin/busybox and the package
+# linux-image-amd64 depends on (tests name missing ones with them).
 set -euo pipefail
 OUT=${1:-build/vm}
 WB=${2:-build/walkbench}
 HERE=$(cd "$(dirname "$0")" && pwd)
-BUSYBOX=/bin/busybox
+BUSYBOX=${WB_BUSYBOX:-/bin/busybox}
 MODULES="virtio_pci virtio_console"
 
 die() { echo "build-image: $*" >&2; exit "${RC:-1}"; }
-[ -x "$WB" ] || die "no walkbench binary at $WB (run make first)"
+[ -x "$WB" ] || RC=3 die "no walkbench binary at $WB (run make first)"
 file -L "$BUSYBOX" 2>/dev/null | grep -q 'statically linked' ||
 	RC=3 die "$BUSYBOX is not busybox-static (apt-get install busybox-static)"
 mkdir -p "$OUT/deb"
@@ -24,11 +29,14 @@ mkdir -p "$OUT/deb"
 deb=$(ls "$OUT"/deb/linux-image-*-amd64_*.deb "$OUT"/../vm/deb/linux-image-*-amd64_*.deb \
 	2>/dev/null | sort -V | tail -1 || true)
 if [ -z "$deb" ]; then
-	pkg=$(apt-cache depends linux-image-amd64 2>/dev/null |
-		awk '/Depends: linux-image-/ {print $2; exit}')
+	pkg=${WB_KERNEL_PKG:-$(apt-cache depends linux-image-amd64 2>/dev/null |
+		awk '/Depends: linux-image-/ {print $2; exit}')}
 	[ -n "$pkg" ] || RC=3 die "no linux-image-amd64 in the package lists (apt-get update?)"
-	(cd "$OUT/deb" && apt-get download "$pkg" >/dev/null 2>&1) ||
-		RC=3 die "apt-get download $pkg failed"
+	echo "build-image: fetching the guest kernel ($pkg) with apt-get download"
+	if ! msg=$(cd "$OUT/deb" && apt-get download "$pkg" 2>&1 >/dev/null); then
+		RC=3 die "no guest kernel: apt-get download $pkg failed: $(echo "$msg" |
+			grep -v '^\s*$' | tail -1)"
+	fi
 	deb=$(ls "$OUT"/deb/linux-image-*-amd64_*.deb | sort -V | tail -1)
 fi
 
@@ -45,13 +53,19 @@ inputs=$(sha256sum "$deb" "$WB" "$BUSYBOX" "$HERE/init.sh" "$HERE/build-image.sh
 	$libs | awk '{print $1}' | sha256sum | cut -d' ' -f1)
 if [ -f "$OUT/stamp" ] && [ "$(cat "$OUT/stamp")" = "$inputs" ] &&
 	[ -f "$OUT/vmlinuz" ] && [ -f "$OUT/initrd.img" ]; then
-	echo "build-image: $OUT up to date"
+	[ -n "${WB_IMAGE_QUIET:-}" ] || echo "build-image: $OUT up to date"
 	exit 0
 fi
 t0=$(date +%s.%N)
+if [ -f "$OUT/stamp" ]; then
+	echo "build-image: $OUT is stale (its inputs changed): rebuilding"
+else
+	echo "build-image: building the guest image in $OUT"
+fi
 
 kdir=$OUT/kernel
 if [ "$(cat "$kdir/.deb" 2>/dev/null)" != "$(basename "$deb")" ]; then
+	echo "build-image: unpacking $(basename "$deb")"
 	rm -rf "$kdir"
 	mkdir -p "$kdir"
 	dpkg -x "$deb" "$kdir"
@@ -99,6 +113,7 @@ for p in "${order[@]}"; do
 	echo "$p" >>"$root/etc/wb-modules"
 done
 
+echo "build-image: packing the initramfs ($(basename "$WB"), ${#order[@]} modules)"
 (cd "$root" && find . | "$BUSYBOX" cpio -o -H newc 2>/dev/null) | gzip -1 >"$OUT/initrd.img.new"
 mv "$OUT/initrd.img.new" "$OUT/initrd.img"
 cp "$kdir/boot/vmlinuz-$kver" "$OUT/vmlinuz"

@@ -96,6 +96,10 @@ struct vm_args {
 
 /* 0 when @o->image holds vmlinuz and initrd.img, else -ENOENT */
 int vm_image_ready(const struct vm_opts *o);
+/* Builds @o->image, or refreshes it when its inputs changed, with the
+ * script make vm uses (vm_image.c); progress on stderr. 0, or -errno with
+ * @why naming what is missing. */
+int vm_image_ensure(const struct vm_opts *o, char *why, size_t len);
 /* --out, or a new name under --results-dir; 0 or the exit code */
 int vm_out_path(const struct vm_args *a, char *path, size_t len);
 

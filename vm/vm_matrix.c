@@ -17,15 +17,13 @@
 int vm_matrix(const struct vm_args *a)
 {
 	static const uint64_t hosts[] = { 4096, 2ull << 20, 1ull << 30 };
-	char paths[6][PATH_MAX], kvm_failed[512] = "";
+	char paths[6][PATH_MAX], kvm_failed[512] = "", why[512];
 	struct wb_sysinfo host = { 0 };
 	struct wb_lock lock = { .fd = -1 };
 	int err, rcs[6], worst = 0, cells = 0;
 
-	if (vm_image_ready(&a->o))
-		return wb_error(WB_EXIT_MISSING,
-				"no guest image in %s (build it with make vm)",
-				a->o.image);
+	if (vm_image_ensure(&a->o, why, sizeof(why)))
+		return wb_error(WB_EXIT_MISSING, "guest image: %s", why);
 	wb_env_probe(&host);
 	if ((err = vm_take_lock(&lock)))
 		return err;
