@@ -210,9 +210,10 @@ static const struct wb_commands vm_commands = {
 	.usage = "walkbench vm ACTION [ARGS]",
 	.what = "action",
 	.list = vm_cmds,
-	.epilog = "The guest image comes from make vm (vm/README.md). TCG "
-		  "results are marked\nemulated: functional facts only, no "
-		  "timings.\n'walkbench vm ACTION --help' describes one.\n",
+	.epilog = "vm run builds the guest image when missing or stale, as "
+		  "make vm does\n(vm/README.md). TCG results are marked "
+		  "emulated: functional facts only,\nno timings.\n"
+		  "'walkbench vm ACTION --help' describes one.\n",
 };
 
 int cmd_vm(int argc, char **argv)

@@ -58,7 +58,9 @@ static const struct wb_opt vm_opts[] = {
 	  .flags = WB_OPT_MIN_OPEN, .arg = "S", .want = "seconds > 0",
 	  .help = "seconds for the whole guest run (default 1800)" },
 	{ WB_STR("--image", struct vm_cli, image), .arg = "DIR",
-	  .help = "guest image (default: vm/ beside the binary)" },
+	  .help = "guest image, built or refreshed when missing or stale "
+		  "(default: vm/ beside the binary, or ~/.cache/walkbench/vm "
+		  "when installed)" },
 	{ WB_FLAG("--pair", struct vm_cli, pair), .modes = VM_MODE_RUN,
 	  .help = "then run the same natively (FILE.native.json) and print "
 		  "guest/native (walkbench vm pair)" },
@@ -82,9 +84,10 @@ const struct wb_opt_table vm_run_table = {
 	.cmd = "vm run",
 	.usage = "walkbench vm run [SUITE|KERNEL ...] [vm options] [run "
 		 "options]",
-	.about = "Boots the guest image (make vm) under qemu, runs `walkbench "
-		 "run` inside it\nand writes the results here, labelled with "
-		 "the guest.\n",
+	.about =
+		"Boots the guest image under qemu (building it first, as make "
+		"vm does, when\nmissing or stale), runs `walkbench run` inside "
+		"it and writes the results\nhere, labelled with the guest.\n",
 	.opts = vm_opts,
 	.epilog = VM_EPILOG,
 	.mode = VM_MODE_RUN,
@@ -107,10 +110,29 @@ const struct wb_opt_table vm_matrix_table = {
 	.also_title = RUN_OPTIONS_TITLE,
 };
 
+/* A checkout's build directory (make vm's script is at ../vm/), or a
+ * directory that already holds an image. */
+static bool image_beside(const char *dir)
+{
+	char p[PATH_MAX + 32];
+
+	snprintf(p, sizeof(p), "%s/../vm/build-image.sh", dir);
+	if (!access(p, R_OK))
+		return true;
+	snprintf(p, sizeof(p), "%s/vm", dir);
+	return !access(p, F_OK);
+}
+
+/*
+ * vm/ beside a binary built in a checkout (where make vm puts it); an
+ * installed binary's directory is no place for an image, so it gets one
+ * under the user's cache directory, built there on first use.
+ */
 static void default_image(char *buf, size_t len)
 {
 	char exe[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	const char *cache = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
 	char *slash;
 
 	if (getenv("WB_VM_IMAGE")) {
@@ -121,8 +143,12 @@ static void default_image(char *buf, size_t len)
 	slash = strrchr(exe, '/');
 	if (slash)
 		*slash = 0;
-	if (snprintf(buf, len, "%s/vm", n > 0 ? exe : ".") >= (int)len)
-		buf[0] = 0; /* no image found there: make vm says where */
+	if (cache && *cache && n > 0 && !image_beside(exe))
+		snprintf(buf, len, "%s/walkbench/vm", cache);
+	else if (home && *home && n > 0 && !image_beside(exe))
+		snprintf(buf, len, "%s/.cache/walkbench/vm", home);
+	else if (snprintf(buf, len, "%s/vm", n > 0 ? exe : ".") >= (int)len)
+		buf[0] = 0;
 }
 
 static int guest_arg(struct vm_args *a, const char *s)

@@ -41,9 +41,10 @@ static int exe_dir(char *dir, size_t len)
  * ../share/walkbench/vm/ (init.sh lies beside the script). */
 static int find_script(const char *dir, char *path, size_t len)
 {
-	static const char *const rel[] = { "../vm/build-image.sh",
-					   "../share/walkbench/vm/build-image.sh",
-					   NULL };
+	static const char *const rel[] = {
+		"../vm/build-image.sh", "../share/walkbench/vm/build-image.sh",
+		NULL
+	};
 
 	for (int i = 0; rel[i]; i++) {
 		if (snprintf(path, len, "%s/%s", dir, rel[i]) >= (int)len)

@@ -60,3 +60,18 @@ check "no kernel package: one error line naming it" test \
 	"$(grep -c 'error: guest image: no guest kernel: apt-get download linux-image-none-amd64 failed' "$TMP/err")" = 1 -a \
 	"$(grep -vc '^build-image: ' "$TMP/err")" = 1
 check "nothing booted without an image" test "$(wc -l <"$TMP/qemu.log")" -eq 3
+
+# installed as PREFIX/bin/walkbench with the scripts in PREFIX/share/walkbench/vm:
+# the image goes to the user's cache directory, built there from the script
+P=$TMP/prefix
+mkdir -p "$P/bin" "$P/share/walkbench/vm" "$TMP/home/.cache/walkbench/vm/deb"
+cp "$WB" "$P/bin/walkbench"
+cp "$ROOT/vm/build-image.sh" "$ROOT/vm/init.sh" "$P/share/walkbench/vm/"
+ln -s "$IMG"/deb/*.deb "$TMP/home/.cache/walkbench/vm/deb/" 2>/dev/null
+(cd / && env -u XDG_CACHE_HOME -u WB_VM_IMAGE HOME="$TMP/home" PATH="$TMP/bin:$PATH" \
+	"$P/bin/walkbench" vm run tlb_reach --param pages=16 --quick --accel tcg \
+	--out "$TMP/o6.json") >"$TMP/out" 2>"$TMP/err"
+check "installed: image built under ~/.cache/walkbench/vm" \
+	test -s "$TMP/home/.cache/walkbench/vm/initrd.img"
+check "installed: and booted from there" \
+	grep -q -- "-kernel $TMP/home/.cache/walkbench/vm/vmlinuz" "$TMP/qemu.log"
