@@ -18,6 +18,7 @@
 #include <jansson.h>
 
 #include "cmd.h"
+#include "results/canon.h"
 #include "results/resultsread.h"
 #include "opt.h"
 #include "core/env.h"
@@ -190,6 +191,7 @@ static json_t *run_kernel(struct claims_ctx *cx, struct claim *c,
 			say(c, "no results in %s: %s", out, e.text);
 			c->results[0] = 0;
 		}
+		wb_results_canonical(root);
 		return root;
 	}
 	lf = fopen(log, "we");
