@@ -214,6 +214,7 @@ static json_t *run_kernel(struct claims_ctx *cx, struct claim *c,
 		say(c, "the run wrote no results (exit %d, log %s)", rc, log);
 		c->results[0] = 0;
 	}
+	wb_results_canonical(root);
 	return root;
 }
 
