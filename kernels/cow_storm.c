@@ -18,7 +18,7 @@
  * from pagemap and kpageflags, as are the faults writing the whole folio
  * takes. These are facts of this kernel, not predictions.
  *
- * In check() the two writers of writer=3 take turns, the child first:
+ * In check() the two writers of writer=both take turns, the child first:
  * then which THPs the parent, the second writer, finds copied out whole
  * (and reuses with one fault) is decided by the pages written, not by
  * how the two interleaved, and the fault count is exact. The timed

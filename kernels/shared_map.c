@@ -7,7 +7,7 @@
  * page tables are per process, except that Linux shares the PMD table of
  * a hugetlb mapping covering a whole PUD-aligned 1 GiB: the last process
  * then maps the whole GiB with one fault. hugetlb maps at least 1 GiB so
- * that such a range exists when align=1; align=2 starts the mapping 2 MiB
+ * that such a range exists when align=on-1g; align=off-2m starts the mapping 2 MiB
  * past the PUD boundary, which rules the sharing out.
  *
  * Timed: with P-1 children holding the object mapped and touched, the
