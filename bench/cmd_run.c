@@ -79,7 +79,8 @@ static const struct wb_opt run_opts[] = {
 	{ WB_LIST("--param", struct run_cli, params, nparams), .alias = "-p",
 	  .arg = "[K.]NAME=V",
 	  .help = "fix a parameter (of kernel K, or of every kernel that has "
-		  "it) instead of sweeping it; repeatable" },
+		  "it) instead of sweeping it; V is a number, a size or the "
+		  "name of a choice (walkbench list shows them); repeatable" },
 	{ WB_STR("--out", struct run_cli, out), .arg = "FILE",
 	  .help = "results file (must not exist)" },
 	{ WB_STR("--results-dir", struct run_cli, results_dir), .arg = "DIR",
