@@ -326,8 +326,8 @@ static void demand_zero(struct claims_ctx *cx, struct claim *c)
 
 static void cow_fork(struct claims_ctx *cx, struct claim *c)
 {
-	static const char *const p[] = { "mib=16", "page_size=4K", "writer=child",
-					 "percent=100", NULL };
+	static const char *const p[] = { "mib=16", "page_size=4K",
+					 "writer=child", "percent=100", NULL };
 	json_t *r = run_kernel(cx, c, "cow_storm", p), *i;
 	bool ok = true;
 	double pages, before, child, parent, differ;
@@ -361,8 +361,8 @@ static void cow_fork(struct claims_ctx *cx, struct claim *c)
 
 static void shared_lib(struct claims_ctx *cx, struct claim *c)
 {
-	static const char *const p[] = { "procs=4", "backing=devshm-file", "mib=16",
-					 "align=on-1g", NULL };
+	static const char *const p[] = { "procs=4", "backing=devshm-file",
+					 "mib=16", "align=on-1g", NULL };
 	json_t *r = run_kernel(cx, c, "shared_map", p), *i;
 	bool ok = true;
 	double procs, pages, same, vmin, total, shared;
@@ -545,7 +545,8 @@ static void huge_pages(struct claims_ctx *cx, struct claim *c)
 	int l2[2] = { 4, 4 };
 	uint64_t p4[2] = { WBM_4K, WBM_4K }, p2[2] = { WBM_2M, WBM_2M };
 	uint64_t w4 = 0, w2 = 0, n4 = 0, n2 = 0;
-	static const char B1G[] = "huge_access/pattern:chase/backing:base/ws:1G";
+	static const char B1G[] =
+		"huge_access/pattern:chase/backing:base/ws:1G";
 	static const char T1G[] = "huge_access/pattern:chase/backing:thp/ws:1G";
 	json_t *r, *base, *thp;
 	double nb, nt, tb[REPS], tt[REPS];

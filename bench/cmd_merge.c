@@ -277,7 +277,7 @@ int cmd_merge(int argc, char **argv)
 	}
 	for (; loaded < o.nfiles; loaded++)
 		if (wb_rfile_load_named(o.files[loaded], &files[loaded], why,
-				  sizeof(why))) {
+					sizeof(why))) {
 			rc = wb_error(WB_EXIT_USAGE, "%s", why);
 			goto out;
 		}

@@ -298,7 +298,7 @@ int cmd_plot(int argc, char **argv)
 		return rc;
 	for (; loaded < o.nfiles; loaded++)
 		if (wb_rfile_load_named(o.files[loaded], &files[loaded], why,
-				  sizeof(why))) {
+					sizeof(why))) {
 			rc = wb_error(WB_EXIT_USAGE, "%s", why);
 			goto out;
 		}

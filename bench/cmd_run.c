@@ -206,11 +206,11 @@ static int check_overrides(struct run_args *a)
 				char names[256];
 
 				wb_param_names(p, names, sizeof(names));
-				return wb_error(WB_EXIT_USAGE,
-						"--param %s=%s: %s takes one of "
-						"%s (or its number)",
-						o->name, a->ovtext[n], k->name,
-						names);
+				return wb_error(
+					WB_EXIT_USAGE,
+					"--param %s=%s: %s takes one of "
+					"%s (or its number)",
+					o->name, a->ovtext[n], k->name, names);
 			}
 			if (wb_param_parse(p, a->ovtext[n], &o->value))
 				return wb_error(

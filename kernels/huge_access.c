@@ -105,9 +105,9 @@ static const char *const backing_name[] = {
 static const char *const pattern_name[] = { "", "chase", "scan", NULL };
 /* what --param and the results name them */
 static const char *const backing_names[] = {
-	"",	    "base",	 "thp",	      "thp-always", "hugetlb-2m",
-	"hugetlb-1g", "mthp-16k",	 "mthp-32k",  "mthp-64k",	"mthp-128k",
-	"mthp-256k",  "mthp-512k", "mthp-1m",   NULL,
+	"",	      "base",	   "thp",      "thp-always", "hugetlb-2m",
+	"hugetlb-1g", "mthp-16k",  "mthp-32k", "mthp-64k",   "mthp-128k",
+	"mthp-256k",  "mthp-512k", "mthp-1m",  NULL,
 };
 
 static const struct wb_param params[] = {

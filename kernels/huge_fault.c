@@ -79,8 +79,9 @@ static const char *const op_name[] = {
 
 /* what --param and the results name them */
 static const char *const op_names[] = {
-	"",	   "base",	"thp",	     "collapse",  "mthp-16k", "mthp-32k",
-	"mthp-64k", "mthp-128k", "mthp-256k", "mthp-512k", "mthp-1m",  NULL,
+	"",	     "base",	  "thp",      "collapse",
+	"mthp-16k",  "mthp-32k",  "mthp-64k", "mthp-128k",
+	"mthp-256k", "mthp-512k", "mthp-1m",  NULL,
 };
 
 static bool op_mthp(uint64_t op)

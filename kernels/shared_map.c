@@ -64,10 +64,10 @@ static const char *const backing_name[] = {
 };
 
 /* what --param and the results name them */
-static const char *const backing_names[] = {
-	"", "memfd", "sysv-shm", "devshm-file", "tmp-file", "hugetlb-memfd",
-	NULL
-};
+static const char *const backing_names[] = { "",	 "memfd",
+					     "sysv-shm", "devshm-file",
+					     "tmp-file", "hugetlb-memfd",
+					     NULL };
 static const char *const align_names[] = { "", "on-1g", "off-2m", NULL };
 
 static const struct wb_param params[] = {

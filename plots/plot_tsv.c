@@ -138,8 +138,8 @@ void wb_plot_count(struct plot_job *job, const char *name, bool unstable,
 		 name, why);
 }
 
-int wb_plot_param_num(const char *kernel, const json_t *params,
-		      const char *key, double *out)
+int wb_plot_param_num(const char *kernel, const json_t *params, const char *key,
+		      double *out)
 {
 	json_t *v = params ? json_object_get(params, key) : NULL;
 	uint64_t sz;

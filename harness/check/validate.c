@@ -230,8 +230,8 @@ static void params_str(const struct wb_kernel *k, json_t *params,
 
 /* A parameter of @k as a number: numbers as they are, sizes like "2M" and
  * names of enumerated values parsed. */
-static int param_num(const struct wb_kernel *k, json_t *params,
-		     const char *key, double *out)
+static int param_num(const struct wb_kernel *k, json_t *params, const char *key,
+		     double *out)
 {
 	json_t *v = json_object_get(params, key);
 	uint64_t u;
@@ -1239,7 +1239,8 @@ static int order_by_param(json_t *root, json_t *insts, const char *file,
 
 		if (strcmp(str(a, "kernel"), k->name) ||
 		    strcmp(str(a, "status"), "ok") || n >= ORDER_MAX ||
-		    param_num(k, p, x->param, &pv[n]) || same_values(k, x, p, sv[n]))
+		    param_num(k, p, x->param, &pv[n]) ||
+		    same_values(k, x, p, sv[n]))
 			continue;
 		nt[n] = bench_values(root, str(a, "name"), x->metric, ts[n],
 				     REPS_MAX);

@@ -115,8 +115,8 @@ size_t wb_param_names(const struct wb_param *p, char *buf, size_t len)
 	return off;
 }
 
-int wb_param_value(const struct wb_kernel *k, const char *param,
-		   const char *s, uint64_t *v)
+int wb_param_value(const struct wb_kernel *k, const char *param, const char *s,
+		   uint64_t *v)
 {
 	int i = k ? wb_param_index(k, param) : -1;
 

@@ -89,8 +89,8 @@ int wb_param_canonical(const struct wb_kernel *k, const char *param,
 		       const char *value, char *buf, size_t len);
 /* A value of parameter @param of @k read from a file: a name of its table
  * (any case), else a number or size; -EINVAL when it is neither. */
-int wb_param_value(const struct wb_kernel *k, const char *param,
-		   const char *s, uint64_t *v);
+int wb_param_value(const struct wb_kernel *k, const char *param, const char *s,
+		   uint64_t *v);
 /* wb_param_canonical() over each value of an instance name
  * "kernel/param:value/..." (a name of no kernel is copied) */
 int wb_name_canonical(const char *name, char *buf, size_t len);

@@ -43,9 +43,10 @@ static void test_every_choice_named(void **st)
 				uint64_t v = 0;
 
 				if (!n)
-					fail_msg("%s %s: value %llu has no name",
-						 k->name, p->name,
-						 (unsigned long long)*c);
+					fail_msg(
+						"%s %s: value %llu has no name",
+						k->name, p->name,
+						(unsigned long long)*c);
 				assert_null(strpbrk(n, "/: "));
 				for (const uint64_t *d = p->choices; *d; d++)
 					if (d != c &&
@@ -67,7 +68,8 @@ static void test_every_choice_named(void **st)
 				assert_int_equal(wb_param_parse(p, num, &v), 0);
 				assert_int_equal(v, *c);
 				assert_string_equal(
-					wb_param_format(p, *c, buf, sizeof(buf)),
+					wb_param_format(p, *c, buf,
+							sizeof(buf)),
 					n);
 			}
 		}
@@ -102,9 +104,8 @@ static void test_name_canonical(void **st)
 					   "ws:64M",
 					   buf, sizeof(buf)),
 			 0);
-	assert_string_equal(buf,
-			    "huge_access/pattern:chase/backing:hugetlb-2m/"
-			    "ws:64M");
+	assert_string_equal(buf, "huge_access/pattern:chase/backing:hugetlb-2m/"
+				 "ws:64M");
 	/* a new name stays as it is */
 	assert_int_equal(wb_name_canonical(buf, buf + 80, 80), 0);
 	assert_string_equal(buf + 80, buf);
@@ -124,10 +125,10 @@ static void test_name_canonical(void **st)
 	"[{\"name\": \"" name "\", \"kernel\": \"huge_access\", \"status\": "  \
 	"\"ok\", \"params\": {\"pattern\": " pattern ", \"backing\": " backing \
 	", \"ws\": \"64M\"}}]}}, \"benchmarks\": [{\"name\": \"" name "\", "   \
-	"\"run_name\": \"" name "\", \"run_type\": \"iteration\", "           \
-	"\"real_time\": 5, \"time_unit\": \"ns\", \"kernel\": "               \
-	"\"huge_access\", \"params\": {\"pattern\": " pattern ", "            \
-	"\"backing\": " backing ", \"ws\": \"64M\"}}, {\"name\": \"" name     \
+	"\"run_name\": \"" name "\", \"run_type\": \"iteration\", "            \
+	"\"real_time\": 5, \"time_unit\": \"ns\", \"kernel\": "                \
+	"\"huge_access\", \"params\": {\"pattern\": " pattern ", "             \
+	"\"backing\": " backing ", \"ws\": \"64M\"}}, {\"name\": \"" name      \
 	"_median\", \"run_name\": \"" name "\", \"run_type\": \"aggregate\", " \
 	"\"aggregate_name\": \"median\"}]}"
 
@@ -151,8 +152,8 @@ static void test_old_file_pairs_with_new(void **st)
 	(void)st;
 	snprintf(po, sizeof(po), "/tmp/wb-pn-old-%d.json", (int)getpid());
 	snprintf(pn, sizeof(pn), "/tmp/wb-pn-new-%d.json", (int)getpid());
-	write_to(po, FILE_OF("huge_access/pattern:1/backing:4/ws:64M", "1",
-			     "4"));
+	write_to(po,
+		 FILE_OF("huge_access/pattern:1/backing:4/ws:64M", "1", "4"));
 	write_to(pn, FILE_OF("huge_access/pattern:chase/backing:hugetlb-2m/"
 			     "ws:64M",
 			     "\"chase\"", "\"hugetlb-2m\""));

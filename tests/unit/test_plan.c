@@ -242,7 +242,8 @@ static void test_functional_instances(void **st)
 		  { "cow_storm/mib:32/page_size:2M/writer:both/percent:10" } },
 		{ "demand_zero",
 		  6,
-		  { "demand_zero/mib:16/page_size:2M/phase:write-after-read" } },
+		  { "demand_zero/mib:16/page_size:2M/"
+		    "phase:write-after-read" } },
 	};
 
 	(void)st;
