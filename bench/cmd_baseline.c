@@ -18,6 +18,7 @@
 #include "cmd.h"
 #include "opt.h"
 #include "results/results.h"
+#include "results/canon.h"
 #include "results/resultsread.h"
 
 #define DEFAULT_DIR "results/baselines"
@@ -139,7 +140,7 @@ static int load(const struct bl_opts *o, struct wb_rfile *r, char *key,
 {
 	char why[512];
 
-	if (wb_rfile_load(o->file, r, why, sizeof(why)))
+	if (wb_rfile_load_named(o->file, r, why, sizeof(why)))
 		return wb_error(WB_EXIT_USAGE, "%s", why);
 	if (wb_baseline_cpu_key(r->wb, key, klen)) {
 		wb_rfile_free(r);
@@ -300,7 +301,7 @@ static json_t *describe(const char *dir, const char *key, const char *name,
 	json_t *o;
 
 	snprintf(path, sizeof(path), "%s/%s/%s.json", dir, key, name);
-	if (wb_rfile_load(path, &r, why, len))
+	if (wb_rfile_load_named(path, &r, why, len))
 		return NULL;
 	o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:s}", "key", key, "name",
 		      name, "path", path, "date", wb_jstr(r.context, "date"),

@@ -18,6 +18,7 @@
 #include <jansson.h>
 
 #include "cmd.h"
+#include "results/canon.h"
 #include "results/resultsread.h"
 #include "opt.h"
 #include "core/env.h"
@@ -190,6 +191,7 @@ static json_t *run_kernel(struct claims_ctx *cx, struct claim *c,
 			say(c, "no results in %s: %s", out, e.text);
 			c->results[0] = 0;
 		}
+		wb_results_canonical(root);
 		return root;
 	}
 	lf = fopen(log, "we");
@@ -212,6 +214,7 @@ static json_t *run_kernel(struct claims_ctx *cx, struct claim *c,
 		say(c, "the run wrote no results (exit %d, log %s)", rc, log);
 		c->results[0] = 0;
 	}
+	wb_results_canonical(root);
 	return root;
 }
 
@@ -285,7 +288,7 @@ static size_t rep_ns(json_t *root, const char *name, double *out, size_t max)
 
 static void demand_zero(struct claims_ctx *cx, struct claim *c)
 {
-	static const char *const p[] = { "mib=16", "page_size=4K", "phase=1",
+	static const char *const p[] = { "mib=16", "page_size=4K", "phase=read",
 					 NULL };
 	json_t *r = run_kernel(cx, c, "demand_zero", p), *i;
 	bool ok = true;
@@ -323,8 +326,8 @@ static void demand_zero(struct claims_ctx *cx, struct claim *c)
 
 static void cow_fork(struct claims_ctx *cx, struct claim *c)
 {
-	static const char *const p[] = { "mib=16", "page_size=4K", "writer=1",
-					 "percent=100", NULL };
+	static const char *const p[] = { "mib=16", "page_size=4K",
+					 "writer=child", "percent=100", NULL };
 	json_t *r = run_kernel(cx, c, "cow_storm", p), *i;
 	bool ok = true;
 	double pages, before, child, parent, differ;
@@ -358,8 +361,8 @@ static void cow_fork(struct claims_ctx *cx, struct claim *c)
 
 static void shared_lib(struct claims_ctx *cx, struct claim *c)
 {
-	static const char *const p[] = { "procs=4", "backing=3", "mib=16",
-					 "align=1", NULL };
+	static const char *const p[] = { "procs=4", "backing=devshm-file",
+					 "mib=16", "align=on-1g", NULL };
 	json_t *r = run_kernel(cx, c, "shared_map", p), *i;
 	bool ok = true;
 	double procs, pages, same, vmin, total, shared;
@@ -391,7 +394,8 @@ static void shared_lib(struct claims_ctx *cx, struct claim *c)
 			    "shares page-table pages only for hugetlb "
 			    "mappings covering an aligned 1 GiB PUD range "
 			    "(PMD sharing: walkbench run shared_map --param "
-			    "backing=5 --param mib=1024 --param align=1, "
+			    "backing=hugetlb-memfd --param mib=1024 --param "
+			    "align=on-1g, "
 			    "needs a 2 MiB hugetlb pool)",
 			    procs, same, pages, vmin, total, shared);
 			c->verdict = same == pages ? (vmin > 0 ? "holds partly"
@@ -537,12 +541,13 @@ static bool huge_unstable(struct claim *c, json_t *r, const char *nb,
 
 static void huge_pages(struct claims_ctx *cx, struct claim *c)
 {
-	static const char *const p[] = { "pattern=1", "ws=1G", NULL };
+	static const char *const p[] = { "pattern=chase", "ws=1G", NULL };
 	int l2[2] = { 4, 4 };
 	uint64_t p4[2] = { WBM_4K, WBM_4K }, p2[2] = { WBM_2M, WBM_2M };
 	uint64_t w4 = 0, w2 = 0, n4 = 0, n2 = 0;
-	static const char B1G[] = "huge_access/pattern:1/backing:1/ws:1G";
-	static const char T1G[] = "huge_access/pattern:1/backing:2/ws:1G";
+	static const char B1G[] =
+		"huge_access/pattern:chase/backing:base/ws:1G";
+	static const char T1G[] = "huge_access/pattern:chase/backing:thp/ws:1G";
 	json_t *r, *base, *thp;
 	double nb, nt, tb[REPS], tt[REPS];
 

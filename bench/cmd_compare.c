@@ -22,6 +22,7 @@
 
 #include "cmd.h"
 #include "opt.h"
+#include "results/canon.h"
 #include "results/resultsread.h"
 #include "check/stability.h"
 #include "check/stats.h"
@@ -708,9 +709,9 @@ int cmd_compare(int argc, char **argv)
 	rc = parse_args(argc, argv, &o, &help);
 	if (rc || help)
 		return rc;
-	if (wb_rfile_load(o.base, &b, why, sizeof(why)))
+	if (wb_rfile_load_named(o.base, &b, why, sizeof(why)))
 		return wb_error(WB_EXIT_USAGE, "%s", why);
-	if (wb_rfile_load(o.new, &n, why, sizeof(why))) {
+	if (wb_rfile_load_named(o.new, &n, why, sizeof(why))) {
 		wb_rfile_free(&b);
 		return wb_error(WB_EXIT_USAGE, "%s", why);
 	}

@@ -27,6 +27,17 @@ static json_t *param_json(const struct wb_param *p)
 		for (const uint64_t *v = p->choices; *v; v++)
 			json_array_append_new(c, json_integer((json_int_t)*v));
 		json_object_set_new(o, "choices", c);
+		if (p->names) {
+			json_t *n = json_object();
+
+			/* a script maps names and numbers both ways */
+			for (const uint64_t *v = p->choices; *v; v++)
+				if (wb_param_value_name(p, *v))
+					json_object_set_new(
+						n, wb_param_value_name(p, *v),
+						json_integer((json_int_t)*v));
+			json_object_set_new(o, "names", n);
+		}
 	} else if (p->per_octave) {
 		json_object_set_new(
 			o, "sweep",

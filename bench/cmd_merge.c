@@ -18,6 +18,7 @@
 #include "results/merge.h"
 #include "merge_report.h"
 #include "plot.h"
+#include "results/canon.h"
 #include "results/results.h"
 
 /* `walkbench plot` overlays at most this many files: a larger group has
@@ -275,8 +276,8 @@ int cmd_merge(int argc, char **argv)
 		goto out;
 	}
 	for (; loaded < o.nfiles; loaded++)
-		if (wb_rfile_load(o.files[loaded], &files[loaded], why,
-				  sizeof(why))) {
+		if (wb_rfile_load_named(o.files[loaded], &files[loaded], why,
+					sizeof(why))) {
 			rc = wb_error(WB_EXIT_USAGE, "%s", why);
 			goto out;
 		}

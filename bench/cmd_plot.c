@@ -18,6 +18,7 @@
 #include "cmd.h"
 #include "opt.h"
 #include "plot.h"
+#include "results/canon.h"
 #include "results/results.h"
 
 #define MAX_FILES 16
@@ -296,8 +297,8 @@ int cmd_plot(int argc, char **argv)
 	if (rc || help)
 		return rc;
 	for (; loaded < o.nfiles; loaded++)
-		if (wb_rfile_load(o.files[loaded], &files[loaded], why,
-				  sizeof(why))) {
+		if (wb_rfile_load_named(o.files[loaded], &files[loaded], why,
+					sizeof(why))) {
 			rc = wb_error(WB_EXIT_USAGE, "%s", why);
 			goto out;
 		}

@@ -79,7 +79,8 @@ static const struct wb_opt run_opts[] = {
 	{ WB_LIST("--param", struct run_cli, params, nparams), .alias = "-p",
 	  .arg = "[K.]NAME=V",
 	  .help = "fix a parameter (of kernel K, or of every kernel that has "
-		  "it) instead of sweeping it; repeatable" },
+		  "it) instead of sweeping it; V is a number, a size or the "
+		  "name of a choice (walkbench list shows them); repeatable" },
 	{ WB_STR("--out", struct run_cli, out), .arg = "FILE",
 	  .help = "results file (must not exist)" },
 	{ WB_STR("--results-dir", struct run_cli, results_dir), .arg = "DIR",
@@ -200,6 +201,17 @@ static int check_overrides(struct run_args *a)
 				continue;
 			p = &k->params[pi];
 			found = 1;
+			if (wb_param_parse(p, a->ovtext[n], &o->value) &&
+			    p->names) {
+				char names[256];
+
+				wb_param_names(p, names, sizeof(names));
+				return wb_error(
+					WB_EXIT_USAGE,
+					"--param %s=%s: %s takes one of "
+					"%s (or its number)",
+					o->name, a->ovtext[n], k->name, names);
+			}
 			if (wb_param_parse(p, a->ovtext[n], &o->value))
 				return wb_error(
 					WB_EXIT_USAGE,

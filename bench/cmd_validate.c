@@ -13,6 +13,7 @@
 #include "cmd.h"
 #include "opt.h"
 #include "check/validate.h"
+#include "results/canon.h"
 
 struct validate_opts {
 	bool json, quiet;
@@ -214,6 +215,8 @@ int cmd_validate(int argc, char **argv)
 				       files[i], why);
 			goto out;
 		}
+		/* old files carry numbers where names are written now */
+		wb_results_canonical(roots[nf]);
 		first = t.n;
 		if (wb_validate_file(roots[nf], files[i], &t)) {
 			nf++;

@@ -18,7 +18,7 @@
  * from pagemap and kpageflags, as are the faults writing the whole folio
  * takes. These are facts of this kernel, not predictions.
  *
- * In check() the two writers of writer=3 take turns, the child first:
+ * In check() the two writers of writer=both take turns, the child first:
  * then which THPs the parent, the second writer, finds copied out whole
  * (and reuses with one fault) is decided by the pages written, not by
  * how the two interleaved, and the fault count is exact. The timed
@@ -59,6 +59,9 @@ static const uint64_t quick_page_sizes[] = { WB_4K, FOLIO_64K, WB_2M, 0 };
 static const uint64_t writers[] = { W_CHILD, W_PARENT, W_BOTH, 0 };
 static const uint64_t percents[] = { 100, 10, 0 };
 
+static const char *const writer_names[] = { "", "child", "parent", "both",
+					    NULL };
+
 static const struct wb_param params[] = {
 	{ .name = "mib",
 	  .unit = "MiB",
@@ -78,13 +81,14 @@ static const struct wb_param params[] = {
 	  .choices = page_sizes,
 	  .quick_choices = quick_page_sizes },
 	{ .name = "writer",
-	  .unit = "",
-	  .help = "who writes after fork: 1 child, 2 parent, 3 both",
+	  .unit = "enum",
+	  .help = "who writes after fork: child (1), parent (2), both (3)",
 	  .def = W_CHILD,
 	  .quick = W_CHILD,
 	  .min = 1,
 	  .max = 3,
-	  .choices = writers },
+	  .choices = writers,
+	  .names = writer_names },
 	{ .name = "percent",
 	  .unit = "%",
 	  .help = "share of the 4K pages written (seeded choice)",

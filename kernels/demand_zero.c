@@ -34,6 +34,9 @@ enum {
 static const uint64_t page_sizes[] = { WB_4K, WB_2M, 0 };
 static const uint64_t phases[] = { PH_READ, PH_WRITE, PH_WRITE_AFTER_READ, 0 };
 
+static const char *const phase_names[] = { "", "read", "write",
+					   "write-after-read", NULL };
+
 static const struct wb_param params[] = {
 	{ .name = "mib",
 	  .unit = "MiB",
@@ -51,14 +54,15 @@ static const struct wb_param params[] = {
 	  .max = WB_2M,
 	  .choices = page_sizes },
 	{ .name = "phase",
-	  .unit = "",
-	  .help = "timed faults: 1 read (zero page), 2 first write, "
-		  "3 first write after a read",
+	  .unit = "enum",
+	  .help = "timed faults: read (1, zero page), write (2, first "
+		  "write), write-after-read (3, first write after a read)",
 	  .def = PH_WRITE,
 	  .quick = PH_WRITE,
 	  .min = 1,
 	  .max = 3,
-	  .choices = phases },
+	  .choices = phases,
+	  .names = phase_names },
 	{ 0 },
 };
 

@@ -103,27 +103,37 @@ static const char *const backing_name[] = {
 	"mTHP 1M",    NULL,
 };
 static const char *const pattern_name[] = { "", "chase", "scan", NULL };
+/* what --param and the results name them */
+static const char *const backing_names[] = {
+	"",	      "base",	   "thp",      "thp-always", "hugetlb-2m",
+	"hugetlb-1g", "mthp-16k",  "mthp-32k", "mthp-64k",   "mthp-128k",
+	"mthp-256k",  "mthp-512k", "mthp-1m",  NULL,
+};
 
 static const struct wb_param params[] = {
 	{ .name = "pattern",
 	  .unit = "enum",
-	  .help = "1 random page chase, 2 sequential line scan",
+	  .help = "chase (1): random page chase, scan (2): sequential "
+		  "line scan",
 	  .def = PAT_CHASE,
 	  .quick = PAT_CHASE,
 	  .min = 1,
 	  .max = 2,
-	  .choices = patterns },
+	  .choices = patterns,
+	  .names = pattern_name },
 	{ .name = "backing",
 	  .unit = "enum",
-	  .help = "1 base 4K, 2 THP madvise, 3 THP always, 4 hugetlb 2M, "
-		  "5 hugetlb 1G, mTHP folios: 6 16K, 7 32K, 8 64K, 9 128K, "
-		  "10 256K, 11 512K, 12 1M",
+	  .help = "base (1): 4K pages, thp (2): THP madvise, thp-always (3), "
+		  "hugetlb-2m (4), hugetlb-1g (5), mTHP folios: mthp-16k (6), "
+		  "mthp-32k (7), mthp-64k (8), mthp-128k (9), mthp-256k (10), "
+		  "mthp-512k (11), mthp-1m (12)",
 	  .def = B_BASE,
 	  .quick = B_BASE,
 	  .min = 1,
 	  .max = B_MTHP_1M,
 	  .choices = backings,
-	  .quick_choices = quick_backings },
+	  .quick_choices = quick_backings,
+	  .names = backing_names },
 	{ .name = "ws",
 	  .unit = "bytes",
 	  .help = "working set, a multiple of 2M",
@@ -664,7 +674,7 @@ static const struct wb_plot_hint plots[] = {
 	  .series_names = pattern_name,
 	  .y = "ns_per_access",
 	  .variant = "backing",
-	  .variant_names = backing_name,
+	  .variant_names = backing_names,
 	  .base = B_BASE },
 	{ 0 },
 };

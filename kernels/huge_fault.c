@@ -77,6 +77,13 @@ static const char *const op_name[] = {
 	"1M folio faults",
 };
 
+/* what --param and the results name them */
+static const char *const op_names[] = {
+	"",	     "base",	  "thp",      "collapse",
+	"mthp-16k",  "mthp-32k",  "mthp-64k", "mthp-128k",
+	"mthp-256k", "mthp-512k", "mthp-1m",  NULL,
+};
+
 static bool op_mthp(uint64_t op)
 {
 	return op >= OP_MTHP_16K && op <= OP_MTHP_1M;
@@ -91,15 +98,18 @@ static uint64_t op_folio(uint64_t op)
 static const struct wb_param params[] = {
 	{ .name = "op",
 	  .unit = "enum",
-	  .help = "1 fault 512 base pages, 2 fault one THP, 3 collapse "
-		  "faulted base pages into a THP, fault the region as folios "
-		  "of 4 16K, 5 32K, 6 64K, 7 128K, 8 256K, 9 512K, 10 1M",
+	  .help = "base (1): fault 512 base pages, thp (2): fault one THP, "
+		  "collapse (3): collapse faulted base pages into a THP, "
+		  "fault the region as folios: mthp-16k (4), mthp-32k (5), "
+		  "mthp-64k (6), mthp-128k (7), mthp-256k (8), mthp-512k (9), "
+		  "mthp-1m (10)",
 	  .def = OP_BASE,
 	  .quick = OP_BASE,
 	  .min = 1,
 	  .max = OP_MTHP_1M,
 	  .choices = ops,
-	  .quick_choices = quick_ops },
+	  .quick_choices = quick_ops,
+	  .names = op_names },
 	{ .name = "regions",
 	  .unit = "regions",
 	  .help = "2 MiB regions per timed batch",

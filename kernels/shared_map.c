@@ -7,7 +7,7 @@
  * page tables are per process, except that Linux shares the PMD table of
  * a hugetlb mapping covering a whole PUD-aligned 1 GiB: the last process
  * then maps the whole GiB with one fault. hugetlb maps at least 1 GiB so
- * that such a range exists when align=1; align=2 starts the mapping 2 MiB
+ * that such a range exists when align=on-1g; align=off-2m starts the mapping 2 MiB
  * past the PUD boundary, which rules the sharing out.
  *
  * Timed: with P-1 children holding the object mapped and touched, the
@@ -63,6 +63,13 @@ static const char *const backing_name[] = {
 	"", "memfd", "sysv-shm", "devshm-file", "tmp-file", "hugetlb-2M", NULL
 };
 
+/* what --param and the results name them */
+static const char *const backing_names[] = { "",	 "memfd",
+					     "sysv-shm", "devshm-file",
+					     "tmp-file", "hugetlb-memfd",
+					     NULL };
+static const char *const align_names[] = { "", "on-1g", "off-2m", NULL };
+
 static const struct wb_param params[] = {
 	{ .name = "procs",
 	  .unit = "processes",
@@ -77,14 +84,16 @@ static const struct wb_param params[] = {
 	  .per_octave = 1,
 	  .quick_per_octave = 1 },
 	{ .name = "backing",
-	  .unit = "",
-	  .help = "1 memfd, 2 SysV shm, 3 file in /dev/shm, 4 file in "
-		  "$TMPDIR or /var/tmp, 5 hugetlb 2M memfd",
+	  .unit = "enum",
+	  .help = "memfd (1), sysv-shm (2): SysV shm, devshm-file (3): file "
+		  "in /dev/shm, tmp-file (4): file in $TMPDIR or /var/tmp, "
+		  "hugetlb-memfd (5): hugetlb 2M memfd",
 	  .def = B_MEMFD,
 	  .quick = B_MEMFD,
 	  .min = 1,
 	  .max = 5,
-	  .choices = backings },
+	  .choices = backings,
+	  .names = backing_names },
 	{ .name = "mib",
 	  .unit = "MiB",
 	  .help = "object size (hugetlb: at least 1024)",
@@ -93,13 +102,15 @@ static const struct wb_param params[] = {
 	  .min = 2,
 	  .max = 65536 },
 	{ .name = "align",
-	  .unit = "",
-	  .help = "1: mapping starts on a 1 GiB boundary, 2: 2 MiB past it",
+	  .unit = "enum",
+	  .help = "on-1g (1): mapping starts on a 1 GiB boundary, off-2m "
+		  "(2): 2 MiB past it",
 	  .def = A_PUD,
 	  .quick = A_PUD,
 	  .min = 1,
 	  .max = 2,
-	  .choices = aligns },
+	  .choices = aligns,
+	  .names = align_names },
 	{ 0 },
 };
 
@@ -797,7 +808,7 @@ static const struct wb_plot_hint plots[] = {
 	  .x = "procs",
 	  .logx = true,
 	  .series = "backing",
-	  .series_names = backing_name,
+	  .series_names = backing_names,
 	  .y = "pt_bytes_total" },
 	{ 0 },
 };

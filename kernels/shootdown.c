@@ -40,15 +40,20 @@ static const uint64_t ops[] = { OP_MPROTECT, OP_REMAP, OP_DONTNEED, 0 };
 static const uint64_t page_counts[] = { 1, 16, 512, 0 };
 static const uint64_t threads[] = { 2, 1, 0 };
 
+static const char *const op_names[] = { "", "mprotect", "remap", "dontneed",
+					NULL };
+
 static const struct wb_param params[] = {
 	{ .name = "op",
-	  .unit = "",
-	  .help = "1 mprotect, 2 mmap MAP_FIXED over it, 3 madvise DONTNEED",
+	  .unit = "enum",
+	  .help = "mprotect (1), remap (2): mmap MAP_FIXED over it, dontneed "
+		  "(3): madvise DONTNEED",
 	  .def = OP_MPROTECT,
 	  .quick = OP_MPROTECT,
 	  .min = 1,
 	  .max = 3,
-	  .choices = ops },
+	  .choices = ops,
+	  .names = op_names },
 	{ .name = "pages",
 	  .unit = "pages",
 	  .help = "4K pages per operation",

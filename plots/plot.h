@@ -113,8 +113,10 @@ void wb_plot_unstable_var(struct plot_job *job, const char *drawn);
 void wb_plot_note(struct plot_job *job, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int wb_plot_cmp_pt(const void *a, const void *b); /* by x, for qsort */
-/* A parameter as a number: JSON numbers, or sizes such as "2M". */
-int wb_plot_param_num(const json_t *params, const char *key, double *out);
+/* A parameter of @kernel as a number: JSON numbers, sizes such as "2M",
+ * or names of enumerated values ("hugetlb-2m") by the kernel's table. */
+int wb_plot_param_num(const char *kernel, const json_t *params, const char *key,
+		      double *out);
 /* DIR/<name>.tsv for writing (path gets its name); NULL with errno set */
 FILE *wb_plot_open_tsv(const struct plot_set *s, const char *name, char *path,
 		       size_t len);

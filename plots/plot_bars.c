@@ -153,7 +153,7 @@ static int bars_by_value(const struct plot_set *s, struct plot_job *job,
 			if (!wb_plot_picks(job, b) || bar_value(job, b, &v))
 				continue;
 			wb_plot_count(job, b->name, v.unstable, v.modes);
-			wb_plot_param_num(b->params, x, &key);
+			wb_plot_param_num(b->kernel, b->params, x, &key);
 			row = table_row(t, s, *label ? label : short_name(b),
 					key);
 			if (row >= 0)

@@ -49,7 +49,8 @@ static int curve_collect(const struct plot_set *s, struct plot_job *job,
 			char buf[32];
 
 			if (!wb_plot_picks(job, b) ||
-			    wb_plot_param_num(b->params, h->x, &p.x) ||
+			    wb_plot_param_num(b->kernel, b->params, h->x,
+					      &p.x) ||
 			    wb_plot_point(b, h->y, &p))
 				continue;
 			t = curve_for(ser, ns, f,

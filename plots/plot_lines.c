@@ -68,7 +68,8 @@ static const struct wb_rbench *base_partner(const struct wb_rfile *r,
 		bool same;
 
 		if (strcmp(b->kernel, h->kernel) ||
-		    wb_plot_param_num(b->params, hint->variant, &vb) ||
+		    wb_plot_param_num(b->kernel, b->params, hint->variant,
+				      &vb) ||
 		    vb != (double)hint->base ||
 		    json_object_size(b->params) != json_object_size(h->params))
 			continue;
@@ -216,11 +217,14 @@ int wb_plot_speedup(const struct plot_set *s, struct plot_job *job)
 			double x, var;
 
 			if (!wb_plot_picks(job, h) ||
-			    wb_plot_param_num(h->params, hint->variant, &var) ||
+			    wb_plot_param_num(h->kernel, h->params,
+					      hint->variant, &var) ||
 			    var == (double)hint->base)
 				continue;
 			b = base_partner(r, h, hint);
-			if (!b || wb_plot_param_num(h->params, hint->x, &x) ||
+			if (!b ||
+			    wb_plot_param_num(h->kernel, h->params, hint->x,
+					      &x) ||
 			    ratio_of(b, h, &pt))
 				continue;
 			if (!nb)
@@ -302,7 +306,8 @@ int wb_plot_fact(const struct plot_set *s, struct plot_job *job)
 
 			if (!wb_plot_picks(job, b) ||
 			    !json_is_number(json_object_get(facts, hint->y)) ||
-			    wb_plot_param_num(b->params, hint->x, &x))
+			    wb_plot_param_num(b->kernel, b->params, hint->x,
+					      &x))
 				continue;
 			if (hint->series)
 				series = wb_plot_value_label(

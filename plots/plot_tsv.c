@@ -16,6 +16,7 @@
 #include "plot.h"
 #include "check/stats.h"
 #include "check/hostline.h"
+#include "runner/plan.h"
 
 void wb_plot_series(const struct plot_set *s, size_t file, const char *suffix,
 		    char *buf, size_t len)
@@ -137,8 +138,8 @@ void wb_plot_count(struct plot_job *job, const char *name, bool unstable,
 		 name, why);
 }
 
-/* A parameter as a number: JSON numbers, or sizes such as "2M". */
-int wb_plot_param_num(const json_t *params, const char *key, double *out)
+int wb_plot_param_num(const char *kernel, const json_t *params, const char *key,
+		      double *out)
 {
 	json_t *v = params ? json_object_get(params, key) : NULL;
 	uint64_t sz;
@@ -147,7 +148,9 @@ int wb_plot_param_num(const json_t *params, const char *key, double *out)
 		*out = json_number_value(v);
 		return 0;
 	}
-	if (json_is_string(v) && !wb_parse_size(json_string_value(v), &sz)) {
+	if (json_is_string(v) &&
+	    !wb_param_value(kernel ? wb_kernel_find(kernel) : NULL, key,
+			    json_string_value(v), &sz)) {
 		*out = (double)sz;
 		return 0;
 	}

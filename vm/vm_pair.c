@@ -15,6 +15,7 @@
 
 #include "core/error.h"
 #include "vm.h"
+#include "results/canon.h"
 #include "results/vm_pairing.h"
 
 static json_t *load(const char *path, json_t **wb)
@@ -22,6 +23,9 @@ static json_t *load(const char *path, json_t **wb)
 	json_error_t e;
 	json_t *r = json_load_file(path, 0, &e);
 
+	/* a guest and a native file pair by names, old ones by numbers */
+	if (r)
+		wb_results_canonical(r);
 	*wb = r ? wb_pair_wb(r) : NULL;
 	if (r && !*wb) {
 		json_decref(r);

@@ -19,6 +19,7 @@
 #include "check/stats.h"
 #include "core/parse.h"
 #include "runner/kernel.h"
+#include "runner/plan.h"
 #include "check/validate.h"
 #include "results/resultsread.h"
 
@@ -227,8 +228,10 @@ static void params_str(const struct wb_kernel *k, json_t *params,
 	}
 }
 
-/* A parameter as a number: numbers as they are, sizes like "2M" parsed. */
-static int param_num(json_t *params, const char *key, double *out)
+/* A parameter of @k as a number: numbers as they are, sizes like "2M" and
+ * names of enumerated values parsed. */
+static int param_num(const struct wb_kernel *k, json_t *params, const char *key,
+		     double *out)
 {
 	json_t *v = json_object_get(params, key);
 	uint64_t u;
@@ -237,7 +240,8 @@ static int param_num(json_t *params, const char *key, double *out)
 		*out = json_number_value(v);
 		return 0;
 	}
-	if (json_is_string(v) && !wb_parse_size(json_string_value(v), &u)) {
+	if (json_is_string(v) &&
+	    !wb_param_value(k, key, json_string_value(v), &u)) {
 		*out = (double)u;
 		return 0;
 	}
@@ -644,7 +648,7 @@ static void knee_row_in(struct curve *c, json_t *root,
 		}
 		if (!json_is_true(
 			    json_object_get(inst, "page_size_verified")) ||
-		    param_num(params, xp, &pages) || n >= CURVE_MAX)
+		    param_num(k, params, xp, &pages) || n >= CURVE_MAX)
 			continue;
 		if (kx->per_fact) {
 			bool ok = true;
@@ -901,10 +905,11 @@ static void item_row(json_t *root, json_t *inst, const struct wb_kernel *k,
 }
 
 /* The @same parameters of @x in @params; -ENOENT when one is absent. */
-static int same_values(const struct wb_xcheck *x, json_t *params, double *out)
+static int same_values(const struct wb_kernel *k, const struct wb_xcheck *x,
+		       json_t *params, double *out)
 {
 	for (size_t i = 0; i < WB_MAX_PARAMS && x->same[i]; i++)
-		if (param_num(params, x->same[i], &out[i]))
+		if (param_num(k, params, x->same[i], &out[i]))
 			return -ENOENT;
 	return 0;
 }
@@ -1024,8 +1029,8 @@ static json_t *base_of(json_t *insts, const struct wb_kernel *k,
 		double va, sa[WB_MAX_PARAMS];
 
 		if (strcmp(str(a, "kernel"), k->name) ||
-		    param_num(pa, x->param, &va) || va != (double)x->base ||
-		    same_values(x, pa, sa) || !same_equal(x, sa, sv))
+		    param_num(k, pa, x->param, &va) || va != (double)x->base ||
+		    same_values(k, x, pa, sa) || !same_equal(x, sa, sv))
 			continue;
 		*found = true;
 		return a;
@@ -1161,8 +1166,8 @@ static int huge_vs_base(json_t *root, json_t *insts, const char *file,
 		int err;
 
 		if (strcmp(str(b, "kernel"), k->name) ||
-		    param_num(pb, x->param, &vb) || vb == (double)x->base ||
-		    same_values(x, pb, sb))
+		    param_num(k, pb, x->param, &vb) || vb == (double)x->base ||
+		    same_values(k, x, pb, sb))
 			continue;
 		a = base_of(insts, k, x, sb, &found);
 		if (!found)
@@ -1234,7 +1239,8 @@ static int order_by_param(json_t *root, json_t *insts, const char *file,
 
 		if (strcmp(str(a, "kernel"), k->name) ||
 		    strcmp(str(a, "status"), "ok") || n >= ORDER_MAX ||
-		    param_num(p, x->param, &pv[n]) || same_values(x, p, sv[n]))
+		    param_num(k, p, x->param, &pv[n]) ||
+		    same_values(k, x, p, sv[n]))
 			continue;
 		nt[n] = bench_values(root, str(a, "name"), x->metric, ts[n],
 				     REPS_MAX);

@@ -218,6 +218,12 @@ static int check_benchmarks(struct wb_rfile *r, char *why, size_t len)
 
 int wb_rfile_load(const char *path, struct wb_rfile *r, char *why, size_t len)
 {
+	return wb_rfile_load_fixed(path, r, NULL, why, len);
+}
+
+int wb_rfile_load_fixed(const char *path, struct wb_rfile *r,
+			void (*fix)(json_t *root), char *why, size_t len)
+{
 	json_error_t jerr;
 	struct stat st;
 	int err;
@@ -236,6 +242,8 @@ int wb_rfile_load(const char *path, struct wb_rfile *r, char *why, size_t len)
 		return bad(why, len, path,
 			   "not valid JSON (line %d column %d: %s)", jerr.line,
 			   jerr.column, jerr.text);
+	if (fix && r->root)
+		fix(r->root);
 	err = -EINVAL;
 	r->context = json_object_get(r->root, "context");
 	if (!json_is_object(r->root) || !json_is_object(r->context))

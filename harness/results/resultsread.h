@@ -37,6 +37,10 @@ struct wb_rfile {
 };
 
 int wb_rfile_load(const char *path, struct wb_rfile *r, char *why, size_t len);
+/* wb_rfile_load() that first lets @fix (may be NULL) rewrite the JSON in
+ * place: results/canon.h's wb_rfile_load_named() */
+int wb_rfile_load_fixed(const char *path, struct wb_rfile *r,
+			void (*fix)(json_t *root), char *why, size_t len);
 void wb_rfile_free(struct wb_rfile *r);
 const struct wb_rbench *wb_rfile_find(const struct wb_rfile *r,
 				      const char *name);

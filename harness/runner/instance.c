@@ -72,9 +72,11 @@ json_t *wb_instance_json(const struct wb_instance *in)
 		const struct wb_param *p = &k->params[i];
 		char buf[32];
 
-		/* page sizes read as "4K"; everything else stays a number so
-		 * plots and compare can do arithmetic on it */
-		if (!strcmp(p->unit, "pagesize"))
+		/* page sizes read as "4K" and enumerated values by their
+		 * names; everything else stays a number so plots and compare
+		 * can do arithmetic on it */
+		if (!strcmp(p->unit, "pagesize") ||
+		    wb_param_value_name(p, in->param[i]))
 			json_object_set_new(
 				params, p->name,
 				json_string(wb_param_format(p, in->param[i],

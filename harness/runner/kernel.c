@@ -36,6 +36,14 @@ int wb_param_index(const struct wb_kernel *k, const char *name)
 	return -ENOENT;
 }
 
+const char *wb_param_value_name(const struct wb_param *p, uint64_t v)
+{
+	for (uint64_t i = 0; p->names && p->names[i]; i++)
+		if (i == v)
+			return *p->names[i] ? p->names[i] : NULL;
+	return NULL;
+}
+
 uint64_t wb_param(const struct wb_ctx *ctx, const char *name)
 {
 	int i = wb_param_index(ctx->kernel, name);

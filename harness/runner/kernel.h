@@ -79,6 +79,14 @@ struct wb_param {
 	/* the quick grid's subset of choices (0-terminated); NULL: all */
 	const uint64_t *quick_choices;
 	enum wb_functional functional; /* swept numeric parameters only */
+	/*
+	 * optional, for an enumerated parameter: the name of each value,
+	 * indexed by value, NULL-terminated, "" for a value that is none.
+	 * Names are what --param takes (a number still works), what
+	 * instance names and the JSON params carry; lower case, no '/' or
+	 * ':' (they are separators in instance names).
+	 */
+	const char *const *names;
 };
 
 struct wb_sysinfo; /* harness/core/env.h */
@@ -278,6 +286,8 @@ const struct wb_kernel *wb_kernel_find(const char *name);
 /* true when @name is a kernel or a suite (what `run` and `vm run` take) */
 bool wb_selector_valid(const char *name);
 int wb_param_index(const struct wb_kernel *k, const char *name);
+/* The name of value @v of @p, or NULL when @p names no such value. */
+const char *wb_param_value_name(const struct wb_param *p, uint64_t v);
 uint64_t wb_param(const struct wb_ctx *ctx, const char *name);
 
 /* Records why an instance cannot be measured; returns -errno for chaining. */

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/parse.h"
 #include "runner/plan.h"
@@ -46,9 +47,23 @@ size_t wb_sweep(uint64_t lo, uint64_t hi, unsigned int per_octave,
 	return n;
 }
 
+/* A name of @p's values, case-insensitive: -ENOENT when none matches. */
+static int parse_name(const struct wb_param *p, const char *s, uint64_t *v)
+{
+	for (uint64_t i = 0; p->names && p->names[i]; i++)
+		if (*p->names[i] && !strcasecmp(p->names[i], s)) {
+			*v = i;
+			return 0;
+		}
+	return -ENOENT;
+}
+
 int wb_param_parse(const struct wb_param *p, const char *s, uint64_t *v)
 {
 	int err;
+
+	if (!parse_name(p, s, v))
+		return 0;
 
 	/* a page size is any power of two the kernel's choices list: a
 	 * translation size, or a folio size between them (mTHP) */
@@ -72,10 +87,93 @@ int wb_param_parse(const struct wb_param *p, const char *s, uint64_t *v)
 const char *wb_param_format(const struct wb_param *p, uint64_t v, char *buf,
 			    size_t len)
 {
+	const char *name = wb_param_value_name(p, v);
+
+	if (name) {
+		snprintf(buf, len, "%s", name);
+		return buf;
+	}
 	if (!strcmp(p->unit, "pagesize") || !strcmp(p->unit, "bytes"))
 		return wb_format_size(v, buf, len);
 	snprintf(buf, len, "%llu", (unsigned long long)v);
 	return buf;
+}
+
+size_t wb_param_names(const struct wb_param *p, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	if (len)
+		buf[0] = 0;
+	for (const uint64_t *c = p->choices; c && *c && p->names; c++) {
+		const char *name = wb_param_value_name(p, *c);
+
+		if (name && off < len)
+			off += (size_t)snprintf(buf + off, len - off, "%s%s",
+						off ? "|" : "", name);
+	}
+	return off;
+}
+
+int wb_param_value(const struct wb_kernel *k, const char *param, const char *s,
+		   uint64_t *v)
+{
+	int i = k ? wb_param_index(k, param) : -1;
+
+	if (i >= 0 && !parse_name(&k->params[i], s, v))
+		return 0;
+	return wb_parse_size(s, v);
+}
+
+int wb_param_canonical(const struct wb_kernel *k, const char *param,
+		       const char *value, char *buf, size_t len)
+{
+	int i = k ? wb_param_index(k, param) : -1;
+	uint64_t v;
+
+	/* only a value the table names is rewritten: anything else (a
+	 * size, an unknown number) reads as it was written */
+	if (i >= 0 && k->params[i].names &&
+	    !wb_param_parse(&k->params[i], value, &v) &&
+	    wb_param_value_name(&k->params[i], v))
+		snprintf(buf, len, "%s", wb_param_value_name(&k->params[i], v));
+	else
+		snprintf(buf, len, "%s", value);
+	return strlen(value) < len ? 0 : -ENAMETOOLONG;
+}
+
+int wb_name_canonical(const char *name, char *buf, size_t len)
+{
+	const char *slash = strchr(name, '/');
+	const struct wb_kernel *k;
+	size_t off;
+	char kn[64];
+
+	snprintf(kn, sizeof(kn), "%.*s",
+		 (int)(slash ? (size_t)(slash - name) : strlen(name)), name);
+	k = wb_kernel_find(kn);
+	off = (size_t)snprintf(buf, len, "%s", kn);
+	while (slash && off < len) {
+		const char *seg = slash + 1, *colon, *end;
+		char pn[48], pv[64], canon[64];
+
+		slash = strchr(seg, '/');
+		end = slash ? slash : seg + strlen(seg);
+		colon = memchr(seg, ':', (size_t)(end - seg));
+		if (!colon || (size_t)(colon - seg) >= sizeof(pn) ||
+		    (size_t)(end - colon - 1) >= sizeof(pv)) {
+			off += (size_t)snprintf(buf + off, len - off, "/%.*s",
+						(int)(end - seg), seg);
+			continue;
+		}
+		snprintf(pn, sizeof(pn), "%.*s", (int)(colon - seg), seg);
+		snprintf(pv, sizeof(pv), "%.*s", (int)(end - colon - 1),
+			 colon + 1);
+		wb_param_canonical(k, pn, pv, canon, sizeof(canon));
+		off += (size_t)snprintf(buf + off, len - off, "/%s:%s", pn,
+					canon);
+	}
+	return off < len ? 0 : -ENAMETOOLONG;
 }
 
 void wb_instance_ctx(const struct wb_instance *in, struct wb_ctx *ctx)

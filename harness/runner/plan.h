@@ -78,6 +78,22 @@ int wb_param_parse(const struct wb_param *p, const char *s, uint64_t *v);
 /* Formats a value for names and JSON ("4K" for unit "pagesize"). */
 const char *wb_param_format(const struct wb_param *p, uint64_t v, char *buf,
 			    size_t len);
+/* "a|b|c": the names of @p's choices, "" when it names none; the length */
+size_t wb_param_names(const struct wb_param *p, char *buf, size_t len);
+/*
+ * A value of parameter @param of @k as written now: a number its names
+ * table names becomes the name (old results files wrote numbers), other
+ * values are copied as they are. The one place readers map old values.
+ */
+int wb_param_canonical(const struct wb_kernel *k, const char *param,
+		       const char *value, char *buf, size_t len);
+/* A value of parameter @param of @k read from a file: a name of its table
+ * (any case), else a number or size; -EINVAL when it is neither. */
+int wb_param_value(const struct wb_kernel *k, const char *param, const char *s,
+		   uint64_t *v);
+/* wb_param_canonical() over each value of an instance name
+ * "kernel/param:value/..." (a name of no kernel is copied) */
+int wb_name_canonical(const char *name, char *buf, size_t len);
 /* Fills ctx->kernel and ctx->param from @in. */
 void wb_instance_ctx(const struct wb_instance *in, struct wb_ctx *ctx);
 

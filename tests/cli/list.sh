@@ -71,3 +71,15 @@ if [ -x "$WBT" ]; then
 else
 	skip "walkbench-test list" "build/walkbench-test not built (make test builds it)"
 fi
+
+# enumerated parameters list their names, as text and as JSON
+"$WB" list >"$TMP/list.txt"
+check "list shows a parameter's names" \
+	grep -q -- '--param backing=V .*\[enum: base|thp|thp-always|hugetlb-2m|hugetlb-1g|' "$TMP/list.txt"
+"$WB" list --json >"$TMP/list.json"
+check "list --json maps names to values" python3 -c '
+import json, sys
+k = {k["name"]: k for k in json.load(open(sys.argv[1]))}
+p = {p["name"]: p for p in k["cow_storm"]["params"]}
+assert p["writer"]["names"] == {"child": 1, "parent": 2, "both": 3}, p["writer"]
+assert "names" not in p["mib"], p["mib"]' "$TMP/list.json"

@@ -104,7 +104,7 @@ check "index.html: counts the unstable points of the TLB plot" grep -q '1 of 25 
 check "index.html: names the unstable point with its modes" \
 	grep -Eq '<li>tlb_reach/pages:128/page_size:4K: unstable \([67]\.[0-9]\.\.7\.0 x2 \| 25' "$d/index.html"
 check "index.html: the missing ratio with both sides" \
-	grep -q '<li>huge_access/pattern:1/backing:4/ws:16M: no ratio: base 3.0[0-9]*, huge unstable (' "$d/index.html"
+	grep -q '<li>huge_access/pattern:chase/backing:hugetlb-2m/ws:16M: no ratio: base 3.0[0-9]*, huge unstable (' "$d/index.html"
 check "index.html: a plot without unstable points says so" grep -q 'All 4 points stable' "$d/index.html"
 # an unstable point whose modes the host's backing explains says so
 python3 - "$TMP/bim.json" "$TMP/bimhost.json" <<'PY'

@@ -29,6 +29,14 @@ expect_exit 2 "--param page size 3K" "$WB" run tlb --param page_size=3K --result
 expect_exit 2 "--param unknown name" "$WB" run tlb --param nope=1 --results-dir "$R"
 expect_exit 2 "--param unknown kernel" "$WB" run tlb --param nokernel.pages=1 --results-dir "$R"
 expect_exit 2 "list with junk" "$WB" list --frob
+# an enumerated parameter takes its names (any case) or numbers; an
+# unknown name is refused listing the names
+expect_exit 2 "--param unknown name of a value" "$WB" run huge_access --param backing=hugetlb-4m --results-dir "$R"
+one_line_error "--param unknown name of a value"
+check "unknown value name lists the names" \
+	grep -q "base|thp|thp-always|hugetlb-2m|hugetlb-1g|mthp-16k" "$TMP/err"
+expect_exit 2 "--param number past the choices" "$WB" run huge_access --param backing=13 --results-dir "$R"
+expect_exit 2 "--param name of another parameter's value" "$WB" run huge_access --param pattern=thp --results-dir "$R"
 check "nothing written on bad input" test ! -e "$R"
 
 echo keep >"$TMP/exists.json"

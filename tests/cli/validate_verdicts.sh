@@ -274,20 +274,21 @@ expect_exit 0 "the TLB's step set aside as a cache's: no FAIL" "$WB" validate "$
 check "INCONCLUSIVE naming both steps" grep -Eq \
 	"l2_tlb_reach_pages +1024 +4096 +knee 25%\|step +INCONCLUSIVE .*outside, but the step at \[1024, 1448\) .* rises from 1024, within" "$TMP/out"
 
-HB=huge_access/pattern:1/backing:2/ws:64M
+# the fixture writes numbers (an old file); validate reports the names
+HB=huge_access/pattern:chase/backing:thp/ws:64M
 expect_exit 0 "huge bimodal across processes: exit 0" "$WB" validate "$TMP/huge_unstable.json"
 check "huge vs base: the bimodal instance INCONCLUSIVE, naming it and its modes" grep -Eq \
-	"^huge_access +pattern:1 backing:2 ws:64M +ns_huge_le_base .*INCONCLUSIVE instance $HB unstable \(8\.0\.\.8\.1 x6 \| 32\.0\.\.32\.0 x2\) across passes: no one time to compare$" "$TMP/out"
+	"^huge_access +pattern:chase backing:thp ws:64M +ns_huge_le_base .*INCONCLUSIVE instance $HB unstable \(8\.0\.\.8\.1 x6 \| 32\.0\.\.32\.0 x2\) across passes: no one time to compare$" "$TMP/out"
 check "huge vs base: its stable twin faster, PASS by class" grep -Eq \
-	"^huge_access +pattern:1 backing:2 ws:256M +ns_huge_le_base .*PASS huge 10.04 ns \(10.00..10.07 over 8 processes\) vs base 40.03 ns .*: faster" "$TMP/out"
+	"^huge_access +pattern:chase backing:thp ws:256M +ns_huge_le_base .*PASS huge 10.04 ns \(10.00..10.07 over 8 processes\) vs base 40.03 ns .*: faster" "$TMP/out"
 check "huge vs base: within 5% is the same, PASS" grep -Eq \
-	"^huge_access +pattern:1 backing:2 ws:16M +ns_huge_le_base .*PASS .*: same" "$TMP/out"
+	"^huge_access +pattern:chase backing:thp ws:16M +ns_huge_le_base .*PASS .*: same" "$TMP/out"
 expect_exit 1 "huge slower in every process beside a bimodal one: FAIL" "$WB" validate "$TMP/huge_slower.json"
 check "huge vs base: slower twin FAIL, the bimodal one not" python3 -c "
 import json, subprocess
 j = json.loads(subprocess.run(['$WB', 'validate', '--json', '$TMP/huge_slower.json'], capture_output=True, text=True).stdout)
 v = {r['params']: r['verdict'] for r in j['rows'] if r['quantity'] == 'ns_huge_le_base'}
-assert v == {'pattern:1 backing:2 ws:64M': 'INCONCLUSIVE', 'pattern:1 backing:2 ws:256M': 'FAIL'}, v
+assert v == {'pattern:chase backing:thp ws:64M': 'INCONCLUSIVE', 'pattern:chase backing:thp ws:256M': 'FAIL'}, v
 "
 expect_exit 1 "ordering with a bimodal stride: its twin still FAILs" "$WB" validate "$TMP/order_unstable.json"
 check "ordering: the bimodal instance INCONCLUSIVE, naming it" grep -Eq \
@@ -308,17 +309,17 @@ check "knee: a far bimodal point leaves both knees judged" test "$(grep -Ec \
 	"^tlb_reach .*reach_pages .*PASS .*left out, unstable across passes: 5793 pages" "$TMP/out")" -eq 2
 expect_exit 0 "huge slower in 3 processes of a 10-pair family: no FAIL" "$WB" validate "$TMP/huge_slower3.json"
 check "huge slower in 3 processes: INCONCLUSIVE, tested in the family" grep -Eq \
-	"^huge_access +pattern:1 backing:2 ws:64M +ns_huge_le_base .*INCONCLUSIVE .*: slower.*Holm-adjusted over [0-9]+ timing checks" "$TMP/out"
+	"^huge_access +pattern:chase backing:thp ws:64M +ns_huge_le_base .*INCONCLUSIVE .*: slower.*Holm-adjusted over [0-9]+ timing checks" "$TMP/out"
 check "huge overlapping, over 5% slower by medians: INCONCLUSIVE" grep -Eq \
-	"^huge_access +pattern:1 backing:2 ws:4096M +ns_huge_le_base .*INCONCLUSIVE .*processes overlap" "$TMP/out"
+	"^huge_access +pattern:chase backing:thp ws:4096M +ns_huge_le_base .*INCONCLUSIVE .*processes overlap" "$TMP/out"
 check "huge faster: PASS" grep -Eq \
-	"^huge_access +pattern:1 backing:2 ws:4M +ns_huge_le_base .*PASS .*: faster" "$TMP/out"
+	"^huge_access +pattern:chase backing:thp ws:4M +ns_huge_le_base .*PASS .*: faster" "$TMP/out"
 expect_exit 1 "knee at twice the prediction, unstable points around it: FAIL" "$WB" validate "$TMP/knee_unstable_wide.json"
 check "knee: the sweep's own step, not the gap the left-out points leave" grep -Eq \
 	"^tlb_reach +page_size:4K \(all pages\) +l2_tlb_reach_pages +512 +1024 .*FAIL .*accepts \[(362|384|300)" "$TMP/out"
 expect_exit 0 "huge, bimodal times without passes: judged as before" "$WB" validate "$TMP/huge_legacy.json"
 check "without passes: the U test over repetitions, nothing unstable" grep -Eq \
-	"^huge_access +pattern:1 backing:2 ws:64M +ns_huge_le_base .*U test +(PASS|INCONCLUSIVE) huge [0-9.]+ ns vs base 20.04 ns per access \(medians of 8 and 8 repetitions" "$TMP/out"
+	"^huge_access +pattern:chase backing:thp ws:64M +ns_huge_le_base .*U test +(PASS|INCONCLUSIVE) huge [0-9.]+ ns vs base 20.04 ns per access \(medians of 8 and 8 repetitions" "$TMP/out"
 expect_exit 0 "emulated CPU: no timing check FAILs" "$WB" validate --json "$TMP/emulated.json"
 check "emulated CPU: every timing check NOT CHECKABLE, exact facts judged" python3 -c "
 import json

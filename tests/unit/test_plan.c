@@ -224,8 +224,8 @@ static void test_functional_instances(void **st)
 		 * and 64K) x {4M, 1G} */
 		{ "huge_access",
 		  28,
-		  { "huge_access/pattern:1/backing:1/ws:4M",
-		    "huge_access/pattern:2/backing:2/ws:1G" } },
+		  { "huge_access/pattern:chase/backing:base/ws:4M",
+		    "huge_access/pattern:scan/backing:thp/ws:1G" } },
 		{ "walk_pwc",
 		  2,
 		  { "walk_pwc/upper_entries:16/pages:8192",
@@ -233,16 +233,17 @@ static void test_functional_instances(void **st)
 		/* procs 1 and 4 for each backing and alignment */
 		{ "shared_map",
 		  2 * 5 * 2,
-		  { "shared_map/procs:1/backing:1/mib:16/align:1" } },
+		  { "shared_map/procs:1/backing:memfd/mib:16/align:on-1g" } },
 		/* all choices: nothing swept over a range */
 		{ "walk_depth", 5, { "walk_depth/stride:4K/pages:8192" } },
 		/* quick page sizes 4K, 64K, 2M x 3 writers x 2 shares */
 		{ "cow_storm",
 		  18,
-		  { "cow_storm/mib:32/page_size:2M/writer:3/percent:10" } },
+		  { "cow_storm/mib:32/page_size:2M/writer:both/percent:10" } },
 		{ "demand_zero",
 		  6,
-		  { "demand_zero/mib:16/page_size:2M/phase:3" } },
+		  { "demand_zero/mib:16/page_size:2M/"
+		    "phase:write-after-read" } },
 	};
 
 	(void)st;
