@@ -302,9 +302,9 @@ deb:
 	@bench/deps.sh deb
 	rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/walkbench-$(VERSION)
 	git ls-files -z | xargs -0 cp --parents -t $(DEB_DIR)/walkbench-$(VERSION)
-	cd $(DEB_DIR)/walkbench-$(VERSION) && GIT_COMMIT=$(GIT_COMMIT) \
+	cd $(DEB_DIR)/walkbench-$(VERSION) && GIT_COMMIT=$(GIT_COMMIT) DEB_BUILD_OPTIONS=parallel=2 \
 		dpkg-buildpackage -us -uc -b
-	@echo "== lintian $(DEB_DIR)/walkbench_$(VERSION)-*.changes"
+	@echo "== lintian $(DEB_DIR)/walkbench_$(VERSION)_*.changes"
 	@lintian --info $(DEB_DIR)/walkbench_$(VERSION)_*.changes; \
 		echo "lintian: exit $$?"
 
