@@ -277,7 +277,10 @@ DOCS := README.md results/README.md bench/CI.md bench/DETECT.md \
 	bench/FLEET.md bench/POLICY.md vm/README.md plots/README.md
 installed = $(BINDIR)/walkbench $(LIBDIR)/libwbthp.so \
 	$(addprefix $(SHAREDIR)/plots/,$(notdir $(PLOT_SCRIPTS))) \
-	$(COMPDIR)/walkbench $(addprefix $(DOCDIR)/,$(notdir $(DOCS)))
+	$(COMPDIR)/walkbench $(addprefix $(DOCDIR)/,$(DOCS))
+# the directories only walkbench has, deepest first
+own_dirs = $(patsubst %/,%,$(sort $(addprefix $(DOCDIR)/,$(foreach f,$(DOCS),$(if $(findstring /,$(f)),$(dir $(f))))))) \
+	$(DOCDIR) $(SHAREDIR)/plots $(SHAREDIR) $(LIBDIR)
 install: all man completion
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) \
 		$(DESTDIR)$(SHAREDIR)/plots $(DESTDIR)$(MANDIR) \
@@ -287,12 +290,12 @@ install: all man completion
 	$(INSTALL) -m 644 $(PLOT_SCRIPTS) $(DESTDIR)$(SHAREDIR)/plots/
 	$(INSTALL) -m 644 $(O)/man/*.1 $(DESTDIR)$(MANDIR)/
 	$(INSTALL) -m 644 $(O)/walkbench.bash $(DESTDIR)$(COMPDIR)/walkbench
-	$(INSTALL) -m 644 $(DOCS) $(DESTDIR)$(DOCDIR)/
+	for f in $(DOCS); do \
+		$(INSTALL) -D -m 644 $$f $(DESTDIR)$(DOCDIR)/$$f || exit 1; done
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(installed)) \
 		$(DESTDIR)$(MANDIR)/walkbench.1 $(DESTDIR)$(MANDIR)/walkbench-*.1
-	-rmdir $(DESTDIR)$(SHAREDIR)/plots $(DESTDIR)$(SHAREDIR) \
-		$(DESTDIR)$(LIBDIR) $(DESTDIR)$(DOCDIR) 2>/dev/null
+	-rmdir $(addprefix $(DESTDIR),$(own_dirs)) 2>/dev/null
 
 # The Debian package (debian/), built with dpkg-buildpackage from a copy of
 # the tracked files under $(O)/deb/, so the .deb and its build leftovers
@@ -308,4 +311,4 @@ deb:
 	@lintian --info $(DEB_DIR)/walkbench_$(VERSION)_*.changes; \
 		echo "lintian: exit $$?"
 
--include $(shell find $(O) -name '*.d' 2>/dev/null)
+-include $(shell find $(O) -path $(O)/deb -prune -o -name '*.d' -print 2>/dev/null)
