@@ -308,7 +308,7 @@ deb:
 	cd $(DEB_DIR)/walkbench-$(VERSION) && GIT_COMMIT=$(GIT_COMMIT) DEB_BUILD_OPTIONS=parallel=2 \
 		dpkg-buildpackage -us -uc -b
 	@echo "== lintian $(DEB_DIR)/walkbench_$(VERSION)_*.changes"
-	@lintian --info $(DEB_DIR)/walkbench_$(VERSION)_*.changes; \
+	@lintian -I $(DEB_DIR)/walkbench_$(VERSION)_*.changes; \
 		echo "lintian: exit $$?"
 
 -include $(shell find $(O) -path $(O)/deb -prune -o -name '*.d' -print 2>/dev/null)
