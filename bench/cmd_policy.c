@@ -112,7 +112,8 @@ static const struct wb_opt_table policy_table = {
 	.opts = policy_opts,
 	.epilog = "Without --allow-settings only per-process options are "
 		  "compared:\nprctl(PR_SET_THP_DISABLE) and an LD_PRELOAD shim "
-		  "(libwbthp.so, beside\nwalkbench or in its lib/walkbench) that advises huge pages. "
+		  "(libwbthp.so, beside\nwalkbench or in its lib/walkbench) "
+		  "that advises huge pages. "
 		  "See bench/POLICY.md.\n\nExit: 0 ok, 1 the command failed "
 		  "under the current settings, 2 bad\nusage or a command that "
 		  "cannot be run, 3 a needed resource is\nmissing, 5 settings "
@@ -972,8 +973,9 @@ static int summarize_all(const struct policy_args *a,
  */
 static const char *find_shim(const char *bindir, char *buf, size_t len)
 {
-	static const char *const where[] = { "%s/libwbthp.so",
-					     "%s/../lib/walkbench/libwbthp.so" };
+	static const char *const where[] = {
+		"%s/libwbthp.so", "%s/../lib/walkbench/libwbthp.so"
+	};
 
 	for (size_t i = 0; i < sizeof(where) / sizeof(*where); i++) {
 		snprintf(buf, len, where[i], bindir);
