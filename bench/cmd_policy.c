@@ -113,7 +113,7 @@ static const struct wb_opt_table policy_table = {
 	.epilog = "Without --allow-settings only per-process options are "
 		  "compared:\nprctl(PR_SET_THP_DISABLE) and an LD_PRELOAD shim "
 		  "(libwbthp.so, beside\nwalkbench or in its lib/walkbench) "
-		  "that advises huge pages. "
+		  "that advises huge pages.\n"
 		  "See bench/POLICY.md.\n\nExit: 0 ok, 1 the command failed "
 		  "under the current settings, 2 bad\nusage or a command that "
 		  "cannot be run, 3 a needed resource is\nmissing, 5 settings "
