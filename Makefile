@@ -11,7 +11,8 @@ override CFLAGS += -std=gnu11 $(WARN) -MMD -MP -D_GNU_SOURCE
 override CXXFLAGS += -std=gnu++17 $(WARN) -MMD -MP
 LIBS := -lbenchmark -lpfm -lhwloc -ljansson -lnettle -lpthread -lm
 VERSION := 0.1.0
-GIT_COMMIT := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+# `make deb` builds from a copy without .git and passes the commit in
+GIT_COMMIT ?= $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 
 # The layers (ARCHITECTURE.md, "Layers"): each part is compiled with the
 # include paths of the parts it may use and no others, and `make layers`
@@ -57,7 +58,7 @@ all: $(O)/walkbench $(O)/libwbthp.so $(O)/randwalk
 # walkbench policy: the LD_PRELOAD shim it finds next to itself, and the
 # sample workload (tests/perf/randwalk.c)
 $(O)/libwbthp.so: harness/shim/thpshim.c
-	$(CC) -O2 -g $(WARN) -shared -fPIC -o $@ $< -ldl
+	$(CC) -O2 -g $(WARN) $(LDFLAGS) -shared -fPIC -o $@ $< -ldl
 $(O)/randwalk: tests/perf/randwalk.c
 	$(CC) -O2 -g $(WARN) -o $@ $<
 # how often `policy` calls a difference that is not there
@@ -247,4 +248,67 @@ format-check:
 clean:
 	rm -rf $(O)
 
--include $(shell find $(O) -name '*.d' 2>/dev/null)
+# Man pages and bash completion, written from the binary's own --help and
+# kernel registry (bench/mkman.py, bench/mkcompletion.py), so they list
+# what this build takes.
+.PHONY: man completion install uninstall deb
+man: $(O)/man/walkbench.1
+$(O)/man/walkbench.1: $(O)/walkbench bench/mkman.py
+	@rm -rf $(O)/man && mkdir -p $(O)/man
+	python3 bench/mkman.py $(O)/walkbench $(O)/man
+completion: $(O)/walkbench.bash
+$(O)/walkbench.bash: $(O)/walkbench bench/mkcompletion.py
+	python3 bench/mkcompletion.py $(O)/walkbench >$@.new && mv $@.new $@
+
+# make install [PREFIX=/usr/local] [DESTDIR=]: the binary, the LD_PRELOAD
+# shim where `policy` looks for it (PREFIX/lib/walkbench), the gnuplot
+# scripts `plot` reads (PREFIX/share/walkbench/plots), man pages, bash
+# completion and the docs. `make uninstall` removes exactly that list.
+PREFIX ?= /usr/local
+BINDIR := $(PREFIX)/bin
+LIBDIR := $(PREFIX)/lib/walkbench
+SHAREDIR := $(PREFIX)/share/walkbench
+MANDIR := $(PREFIX)/share/man/man1
+COMPDIR := $(PREFIX)/share/bash-completion/completions
+DOCDIR := $(PREFIX)/share/doc/walkbench
+INSTALL ?= install
+PLOT_SCRIPTS := $(wildcard plots/*.gp)
+DOCS := README.md results/README.md bench/CI.md bench/DETECT.md \
+	bench/FLEET.md bench/POLICY.md vm/README.md plots/README.md
+installed = $(BINDIR)/walkbench $(LIBDIR)/libwbthp.so \
+	$(addprefix $(SHAREDIR)/plots/,$(notdir $(PLOT_SCRIPTS))) \
+	$(COMPDIR)/walkbench $(addprefix $(DOCDIR)/,$(DOCS))
+# the directories only walkbench has, deepest first
+own_dirs = $(patsubst %/,%,$(sort $(addprefix $(DOCDIR)/,$(foreach f,$(DOCS),$(if $(findstring /,$(f)),$(dir $(f))))))) \
+	$(DOCDIR) $(SHAREDIR)/plots $(SHAREDIR) $(LIBDIR)
+install: all man completion
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) \
+		$(DESTDIR)$(SHAREDIR)/plots $(DESTDIR)$(MANDIR) \
+		$(DESTDIR)$(COMPDIR) $(DESTDIR)$(DOCDIR)
+	$(INSTALL) -m 755 $(O)/walkbench $(DESTDIR)$(BINDIR)/walkbench
+	$(INSTALL) -m 644 $(O)/libwbthp.so $(DESTDIR)$(LIBDIR)/libwbthp.so
+	$(INSTALL) -m 644 $(PLOT_SCRIPTS) $(DESTDIR)$(SHAREDIR)/plots/
+	$(INSTALL) -m 644 $(O)/man/*.1 $(DESTDIR)$(MANDIR)/
+	$(INSTALL) -m 644 $(O)/walkbench.bash $(DESTDIR)$(COMPDIR)/walkbench
+	for f in $(DOCS); do \
+		$(INSTALL) -D -m 644 $$f $(DESTDIR)$(DOCDIR)/$$f || exit 1; done
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(installed)) \
+		$(DESTDIR)$(MANDIR)/walkbench.1 $(DESTDIR)$(MANDIR)/walkbench-*.1
+	-rmdir $(addprefix $(DESTDIR),$(own_dirs)) 2>/dev/null
+
+# The Debian package (debian/), built with dpkg-buildpackage from a copy of
+# the tracked files under $(O)/deb/, so the .deb and its build leftovers
+# land there and not beside the checkout; then lintian's tags.
+DEB_DIR := $(O)/deb
+deb:
+	@bench/deps.sh deb
+	rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/walkbench-$(VERSION)
+	git ls-files -z | xargs -0 cp --parents -t $(DEB_DIR)/walkbench-$(VERSION)
+	cd $(DEB_DIR)/walkbench-$(VERSION) && GIT_COMMIT=$(GIT_COMMIT) DEB_BUILD_OPTIONS=parallel=2 \
+		dpkg-buildpackage -us -uc -b
+	@echo "== lintian $(DEB_DIR)/walkbench_$(VERSION)_*.changes"
+	@lintian -I $(DEB_DIR)/walkbench_$(VERSION)_*.changes; \
+		echo "lintian: exit $$?"
+
+-include $(shell find $(O) -path $(O)/deb -prune -o -name '*.d' -print 2>/dev/null)

@@ -83,6 +83,7 @@ static int find_scripts(char *dir, size_t len)
 {
 	const char *env = getenv("WB_PLOTS");
 	char exe[PATH_MAX], probe[PATH_MAX + 32];
+	const char *bin;
 	ssize_t n;
 
 	if (env && *env) {
@@ -94,7 +95,13 @@ static int find_scripts(char *dir, size_t len)
 	if (n <= 0)
 		return -ENOENT;
 	exe[n] = 0;
-	snprintf(dir, len, "%s/../plots", dirname(exe));
+	bin = dirname(exe);
+	/* a build tree (build/../plots), then an install (PREFIX/bin/..) */
+	snprintf(dir, len, "%s/../plots", bin);
+	snprintf(probe, sizeof(probe), "%s/common.gp", dir);
+	if (is_file(probe))
+		return 0;
+	snprintf(dir, len, "%s/../share/walkbench/plots", bin);
 	snprintf(probe, sizeof(probe), "%s/common.gp", dir);
 	if (is_file(probe))
 		return 0;

@@ -112,7 +112,8 @@ static const struct wb_opt_table policy_table = {
 	.opts = policy_opts,
 	.epilog = "Without --allow-settings only per-process options are "
 		  "compared:\nprctl(PR_SET_THP_DISABLE) and an LD_PRELOAD shim "
-		  "(libwbthp.so,\nnext to walkbench) that advises huge pages. "
+		  "(libwbthp.so, beside\nwalkbench or in its lib/walkbench) "
+		  "that advises huge pages.\n"
 		  "See bench/POLICY.md.\n\nExit: 0 ok, 1 the command failed "
 		  "under the current settings, 2 bad\nusage or a command that "
 		  "cannot be run, 3 a needed resource is\nmissing, 5 settings "
@@ -965,6 +966,25 @@ static int summarize_all(const struct policy_args *a,
 		   : wb_policy_recommend_at(o->sum, set->n, o->plan.alpha,
 					    &o->reco);
 }
+/*
+ * The LD_PRELOAD shim: beside the binary in a build tree (build/), or in
+ * PREFIX/lib/walkbench once installed (make install, the Debian package),
+ * found from where the binary is so that any PREFIX works.
+ */
+static const char *find_shim(const char *bindir, char *buf, size_t len)
+{
+	static const char *const where[] = {
+		"%s/libwbthp.so", "%s/../lib/walkbench/libwbthp.so"
+	};
+
+	for (size_t i = 0; i < sizeof(where) / sizeof(*where); i++) {
+		snprintf(buf, len, where[i], bindir);
+		if (!access(buf, R_OK))
+			return buf;
+	}
+	return NULL;
+}
+
 int cmd_policy(int argc, char **argv)
 {
 	struct policy_args a = { 0 };
@@ -992,8 +1012,7 @@ int cmd_policy(int argc, char **argv)
 				strerror(errno));
 	a.exe[n] = 0;
 	snprintf(dir, sizeof(dir), "%s", a.exe);
-	snprintf(shim, sizeof(shim), "%s/libwbthp.so", dirname(dir));
-	e.shim_path = access(shim, R_OK) ? NULL : shim;
+	e.shim_path = find_shim(dirname(dir), shim, sizeof(shim));
 	err = wb_policy_env_read(&e);
 	if (err)
 		return wb_error(WB_EXIT_MISSING,

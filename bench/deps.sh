@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages walkbench needs, when root; otherwise names
 # the one apt-get line to run and exits 3 (resource missing).
+# `deps.sh deb`: also what `make deb` builds and checks the package with.
 set -u
 pkgs=(gcc g++ make git libpfm4-dev libhwloc-dev hwloc gnuplot-nox
 	libbenchmark-dev libjansson-dev nettle-dev libcmocka-dev clang-format python3
 	clang libclang-rt-14-dev qemu-system-x86 busybox-static cppcheck clang-tidy)
+[ "${1:-}" = deb ] && pkgs+=(debhelper dpkg-dev fakeroot lintian bash-completion)
 [ -n "${WB_EXTRA_PKGS:-}" ] && pkgs+=($WB_EXTRA_PKGS)
 missing=()
 for p in "${pkgs[@]}"; do

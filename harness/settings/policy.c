@@ -117,8 +117,8 @@ int wb_policy_candidates(const struct wb_policy_env *e, struct wb_policy_set *s)
 	} else {
 		wb_policy_set_not_tried(
 			s, "%s: %s", "process:thp-advise",
-			"the LD_PRELOAD shim libwbthp.so is not built next "
-			"to walkbench");
+			"the LD_PRELOAD shim libwbthp.so is neither beside "
+			"walkbench nor in its lib/walkbench");
 	}
 	wb_policy_set_not_tried(
 		s, "%s: %s", "libhugetlbfs",
