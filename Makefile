@@ -262,7 +262,8 @@ $(O)/walkbench.bash: $(O)/walkbench bench/mkcompletion.py
 
 # make install [PREFIX=/usr/local] [DESTDIR=]: the binary, the LD_PRELOAD
 # shim where `policy` looks for it (PREFIX/lib/walkbench), the gnuplot
-# scripts `plot` reads (PREFIX/share/walkbench/plots), man pages, bash
+# scripts `plot` reads (PREFIX/share/walkbench/plots), the guest image
+# scripts `vm run` builds its image with (PREFIX/share/walkbench/vm), man pages, bash
 # completion and the docs. `make uninstall` removes exactly that list.
 PREFIX ?= /usr/local
 BINDIR := $(PREFIX)/bin
@@ -273,21 +274,25 @@ COMPDIR := $(PREFIX)/share/bash-completion/completions
 DOCDIR := $(PREFIX)/share/doc/walkbench
 INSTALL ?= install
 PLOT_SCRIPTS := $(wildcard plots/*.gp)
+VM_SCRIPTS := vm/build-image.sh vm/init.sh
 DOCS := README.md results/README.md bench/CI.md bench/DETECT.md \
 	bench/FLEET.md bench/POLICY.md vm/README.md plots/README.md
 installed = $(BINDIR)/walkbench $(LIBDIR)/libwbthp.so \
 	$(addprefix $(SHAREDIR)/plots/,$(notdir $(PLOT_SCRIPTS))) \
+	$(addprefix $(SHAREDIR)/,$(VM_SCRIPTS)) \
 	$(COMPDIR)/walkbench $(addprefix $(DOCDIR)/,$(DOCS))
 # the directories only walkbench has, deepest first
 own_dirs = $(patsubst %/,%,$(sort $(addprefix $(DOCDIR)/,$(foreach f,$(DOCS),$(if $(findstring /,$(f)),$(dir $(f))))))) \
-	$(DOCDIR) $(SHAREDIR)/plots $(SHAREDIR) $(LIBDIR)
+	$(DOCDIR) $(SHAREDIR)/plots $(SHAREDIR)/vm $(SHAREDIR) $(LIBDIR)
 install: all man completion
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) \
-		$(DESTDIR)$(SHAREDIR)/plots $(DESTDIR)$(MANDIR) \
+		$(DESTDIR)$(SHAREDIR)/plots $(DESTDIR)$(SHAREDIR)/vm \
+		$(DESTDIR)$(MANDIR) \
 		$(DESTDIR)$(COMPDIR) $(DESTDIR)$(DOCDIR)
 	$(INSTALL) -m 755 $(O)/walkbench $(DESTDIR)$(BINDIR)/walkbench
 	$(INSTALL) -m 644 $(O)/libwbthp.so $(DESTDIR)$(LIBDIR)/libwbthp.so
 	$(INSTALL) -m 644 $(PLOT_SCRIPTS) $(DESTDIR)$(SHAREDIR)/plots/
+	$(INSTALL) -m 755 $(VM_SCRIPTS) $(DESTDIR)$(SHAREDIR)/vm/
 	$(INSTALL) -m 644 $(O)/man/*.1 $(DESTDIR)$(MANDIR)/
 	$(INSTALL) -m 644 $(O)/walkbench.bash $(DESTDIR)$(COMPDIR)/walkbench
 	for f in $(DOCS); do \

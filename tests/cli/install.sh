@@ -22,7 +22,8 @@ verbs=$("$WB" --help | sed -n 's/^  \([a-z]\+\)  .*/\1/p')
 check "the verbs are read from --help" test -n "$verbs"
 missing=
 for f in bin/walkbench lib/walkbench/libwbthp.so \
-	share/walkbench/plots/common.gp share/man/man1/walkbench.1 \
+	share/walkbench/plots/common.gp share/walkbench/vm/build-image.sh \
+	share/walkbench/vm/init.sh share/man/man1/walkbench.1 \
 	share/bash-completion/completions/walkbench \
 	share/doc/walkbench/README.md; do
 	[ -f "$D/usr/$f" ] || missing+=" $f"
@@ -30,7 +31,7 @@ done
 for v in $verbs; do
 	[ -f "$D/usr/share/man/man1/walkbench-$v.1" ] || missing+=" walkbench-$v.1"
 done
-check "the tree has the binary, shim, plots, man pages, completion, docs${missing:+ (missing:$missing)}" \
+check "the tree has the binary, shim, plots, guest image scripts, man pages, completion, docs${missing:+ (missing:$missing)}" \
 	test -z "$missing"
 check "nothing lands outside PREFIX" \
 	test "$(find "$D" -mindepth 1 -maxdepth 1)" = "$D/usr"
