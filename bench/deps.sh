@@ -3,7 +3,7 @@
 # the one apt-get line to run and exits 3 (resource missing).
 set -u
 pkgs=(gcc g++ make git libpfm4-dev libhwloc-dev hwloc gnuplot-nox
-	libbenchmark-dev libjansson-dev libcmocka-dev clang-format python3
+	libbenchmark-dev libjansson-dev libcmocka-dev clang-format python3 python3-jsonschema
 	clang libclang-rt-14-dev qemu-system-x86 busybox-static cppcheck clang-tidy)
 [ -n "${WB_EXTRA_PKGS:-}" ] && pkgs+=($WB_EXTRA_PKGS)
 missing=()
