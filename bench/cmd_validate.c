@@ -205,7 +205,8 @@ int cmd_validate(int argc, char **argv)
 	schema = wb_results_schema();
 	if (!schema) {
 		ret = wb_error(WB_EXIT_MISSING,
-			       "validate: the compiled-in results schema does not parse");
+			       "validate: the compiled-in results schema does "
+			       "not parse");
 		goto out;
 	}
 	for (int i = 0; i < p.nargs; i++) {
@@ -221,8 +222,8 @@ int cmd_validate(int argc, char **argv)
 		ret = wb_schema_check(schema, roots[nf], why, sizeof(why));
 		if (ret) {
 			nf++;
-			ret = wb_error(ret == -EINVAL ? WB_EXIT_USAGE :
-							WB_EXIT_MISSING,
+			ret = wb_error(ret == -EINVAL ? WB_EXIT_USAGE
+						      : WB_EXIT_MISSING,
 				       "validate: %s: %s (%s)", files[i], why,
 				       wb_results_schema_id(schema));
 			goto out;

@@ -20,9 +20,11 @@ struct sc {
 };
 
 static const char *const known[] = {
-	"$schema",    "$id",	  "title",    "description", "$defs",
-	"type",	      "required", "properties", "additionalProperties",
-	"items",      "enum",	  "minimum",  "maximum",     "$ref",
+	"$schema",     "$id",	     "title",
+	"description", "$defs",	     "type",
+	"required",    "properties", "additionalProperties",
+	"items",       "enum",	     "minimum",
+	"maximum",     "$ref",
 };
 
 /* a value as a short JSON text for a message */
@@ -139,8 +141,8 @@ static int check_enum(struct sc *c, const json_t *e, const json_t *v)
 	const json_t *x;
 
 	if (!json_is_array(e))
-		return fail(c, -ENOTSUP, "schema: enum %s%s",
-			    "is not an array", "");
+		return fail(c, -ENOTSUP, "schema: enum %s%s", "is not an array",
+			    "");
 	json_array_foreach(e, i, x) {
 		if (json_equal((json_t *)x, (json_t *)v))
 			return 0;
@@ -177,8 +179,8 @@ static int check_bound(struct sc *c, const json_t *b, const json_t *v,
 	show(v, got, sizeof(got));
 	show(b, lim, sizeof(lim));
 	return fail(c, -EINVAL,
-		    lower ? "%s is less than the minimum of %s" :
-			    "%s is greater than the maximum of %s",
+		    lower ? "%s is less than the minimum of %s"
+			  : "%s is greater than the maximum of %s",
 		    got, lim);
 }
 
@@ -237,9 +239,10 @@ static int check_object(struct sc *c, const json_t *s, const json_t *v)
 		} else if (!addl || json_is_true(addl)) {
 			continue;
 		} else if (json_is_false(addl)) {
-			return fail(c, -EINVAL,
-				    "additional property \"%s\" is not allowed%s",
-				    k, "");
+			return fail(
+				c, -EINVAL,
+				"additional property \"%s\" is not allowed%s",
+				k, "");
 		} else if (json_is_object(addl)) {
 			ret = child(c, addl, x, k, 0);
 		} else {
@@ -263,8 +266,7 @@ static int check(struct sc *c, const json_t *s, const json_t *v)
 	if (json_is_true(s))
 		return 0;
 	if (json_is_false(s))
-		return fail(c, -EINVAL, "no value is allowed here%s%s", "",
-			    "");
+		return fail(c, -EINVAL, "no value is allowed here%s%s", "", "");
 	if (!json_is_object(s))
 		return fail(c, -ENOTSUP, "schema: %s%s",
 			    "a schema is not an object or boolean", "");

@@ -24,9 +24,10 @@ struct scase {
 	int valid;
 };
 
-#define MINI                                                                 \
-	"{\"context\": {\"walkbench\": {\"env\": {}, \"instances\": ["        \
-	"{\"name\": \"k/a:1\", \"status\": \"%s\", \"params\": {\"a\": %s}}]}}," \
+#define MINI                                                                   \
+	"{\"context\": {\"walkbench\": {\"env\": {}, \"instances\": ["         \
+	"{\"name\": \"k/a:1\", \"status\": \"%s\", \"params\": {\"a\": "       \
+	"%s}}]}},"                                                             \
 	"\"benchmarks\": [{\"name\": \"k/a:1\", \"run_type\": \"%s\", "        \
 	"\"real_time\": %s, \"time_unit\": \"%s\"%s}]}"
 
@@ -56,8 +57,10 @@ static const struct scase cases[] = {
 	{ "{\"required\": [\"a\"]}", "{\"b\": 1}", 0 },
 	{ "{\"required\": [\"a\"]}", "{\"a\": null}", 1 },
 	{ "{\"required\": [\"a\"]}", "[]", 1 }, /* required: objects only */
-	{ "{\"properties\": {\"a\": {\"type\": \"string\"}}}", "{\"a\": 1}", 0 },
-	{ "{\"properties\": {\"a\": {\"type\": \"string\"}}}", "{\"b\": 1}", 1 },
+	{ "{\"properties\": {\"a\": {\"type\": \"string\"}}}", "{\"a\": 1}",
+	  0 },
+	{ "{\"properties\": {\"a\": {\"type\": \"string\"}}}", "{\"b\": 1}",
+	  1 },
 	{ "{\"additionalProperties\": false}", "{\"b\": 1}", 0 },
 	{ "{\"properties\": {\"a\": true}, \"additionalProperties\": false}",
 	  "{\"a\": 1}", 1 },
@@ -100,12 +103,13 @@ static int setup(void **st)
 		 "1.5", "ns", "");
 	snprintf(minis[2], sizeof(minis[2]), MINI, "ok", "[1]", "iteration",
 		 "1.5", "ns", "");
-	snprintf(minis[3], sizeof(minis[3]), MINI, "ok", "1", "repeat",
-		 "1.5", "ns", "");
-	snprintf(minis[4], sizeof(minis[4]), MINI, "ok", "1", "iteration",
-		 "-1", "ns", "");
+	snprintf(minis[3], sizeof(minis[3]), MINI, "ok", "1", "repeat", "1.5",
+		 "ns", "");
+	snprintf(minis[4], sizeof(minis[4]), MINI, "ok", "1", "iteration", "-1",
+		 "ns", "");
 	snprintf(minis[5], sizeof(minis[5]), MINI, "ok", "\"4K\"", "aggregate",
-		 "1.5", "us", ", \"aggregate_name\": \"median\", \"my_counter\": 2");
+		 "1.5", "us",
+		 ", \"aggregate_name\": \"median\", \"my_counter\": 2");
 	snprintf(minis[6], sizeof(minis[6]), MINI, "ok", "1", "aggregate",
 		 "1.5", "us", ", \"aggregate_name\": \"p99\"");
 	return 0;
@@ -113,8 +117,8 @@ static int setup(void **st)
 
 static json_t *schema_of(const struct scase *c)
 {
-	return c->schema ? json_loads(c->schema, JSON_DECODE_ANY, NULL) :
-			   wb_results_schema();
+	return c->schema ? json_loads(c->schema, JSON_DECODE_ANY, NULL)
+			 : wb_results_schema();
 }
 
 static void test_c_verdicts(void **st)
@@ -161,11 +165,10 @@ static void test_python_agrees(void **st)
 	assert_non_null(mkdtemp(dir));
 	for (size_t k = 0; k < NCASES; k++)
 		json_array_append_new(
-			all,
-			json_pack("{s:o,s:o}", "schema", schema_of(&cases[k]),
-				  "doc",
-				  json_loads(cases[k].doc, JSON_DECODE_ANY,
-					     NULL)));
+			all, json_pack("{s:o,s:o}", "schema",
+				       schema_of(&cases[k]), "doc",
+				       json_loads(cases[k].doc, JSON_DECODE_ANY,
+						  NULL)));
 	snprintf(path, sizeof(path), "%s/cases.json", dir);
 	assert_int_equal(json_dump_file(all, path, 0), 0);
 	json_decref(all);
@@ -180,8 +183,10 @@ static void test_python_agrees(void **st)
 	assert_non_null(p);
 	while (fgets(line, sizeof(line), p) && i < NCASES) {
 		if (atoi(line) != cases[i].valid)
-			fail_msg("case %zu (%s on %s): python3-jsonschema says %s",
-				 i, cases[i].schema ? cases[i].schema : "results",
+			fail_msg("case %zu (%s on %s): python3-jsonschema says "
+				 "%s",
+				 i,
+				 cases[i].schema ? cases[i].schema : "results",
 				 cases[i].doc, line);
 		i++;
 	}
@@ -199,17 +204,18 @@ static void test_first_error_path(void **st)
 	(void)st;
 	d = json_loads(minis[1], 0, NULL);
 	assert_int_equal(wb_schema_check(s, d, why, sizeof(why)), -EINVAL);
-	assert_string_equal(why, "/context/walkbench/instances/0/status: "
-				 "\"okay\" is not one of ok, failed, bad-input, "
-				 "missing, skipped, untrusted, crashed, timeout, "
-				 "oom");
+	assert_string_equal(why,
+			    "/context/walkbench/instances/0/status: "
+			    "\"okay\" is not one of ok, failed, bad-input, "
+			    "missing, skipped, untrusted, crashed, timeout, "
+			    "oom");
 	json_decref(d);
 	d = json_loads("{\"context\": {\"walkbench\": {\"env\": {}}}, "
 		       "\"benchmarks\": []}",
 		       0, NULL);
 	assert_int_equal(wb_schema_check(s, d, why, sizeof(why)), -EINVAL);
-	assert_string_equal(
-		why, "/context/walkbench: required property \"instances\" is missing");
+	assert_string_equal(why, "/context/walkbench: required property "
+				 "\"instances\" is missing");
 	json_decref(d);
 	assert_string_equal(wb_results_schema_id(s),
 			    "urn:walkbench:results:schema:1");
