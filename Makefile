@@ -38,17 +38,18 @@ HARNESS_C := $(filter-out harness/model/% harness/shim/%,$(shell find harness -n
 LIB_C := $(HARNESS_C) $(wildcard kernels/*.c vm/*.c plots/*.c)
 BENCH_OBJ := $(patsubst %.c,$(O)/%.o,$(filter-out $(MAIN_SRC),$(wildcard bench/*.c)))
 MODEL_C := $(wildcard harness/model/*.c)
-DATA := $(wildcard harness/data/*.tsv harness/model/*.tsv)
+DATA := $(wildcard harness/data/*.tsv harness/model/*.tsv) results/schema.json
 gen_obj = $(patsubst %,$(O)/gen/data_%.o,$(notdir $(1)))
 # Data files are compiled in, so a copied binary (or the guest's) needs no
-# files beside it. harness/data/x.tsv -> const char wb_data_x_tsv[].
+# files beside it. harness/data/x.tsv -> const char wb_data_x_tsv[];
+# results/schema.json -> wb_data_schema_json[] (validate checks it first).
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(O)/tests/%,$(UNIT_SRC))
 # the contract test again, over build/walkbench-test's kernel table
 UNIT_BIN += $(O)/tests/test_contract_tk
 
 LIB_OBJ := $(patsubst %.c,$(O)/%.o,$(LIB_C)) $(O)/harness/runner/gbshim.o \
-	$(O)/gen/kernels_table.o $(call gen_obj,$(wildcard harness/data/*.tsv))
+	$(O)/gen/kernels_table.o $(call gen_obj,$(wildcard harness/data/*.tsv) results/schema.json)
 MODEL_OBJ := $(patsubst %.c,$(O)/%.o,$(MODEL_C)) \
 	$(call gen_obj,$(wildcard harness/model/*.tsv))
 

@@ -2,8 +2,11 @@
 /*
  * walkbench validate RESULTS.json...: every prediction of every instance
  * against what was measured (harness/check/validate.c). All files are loaded and
- * checked before anything is printed, so bad input writes nothing.
+ * checked before anything is printed, so bad input writes nothing. Each file
+ * is first checked against the results schema compiled in
+ * (results/schema.json), before any other rule reads it.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +17,7 @@
 #include "opt.h"
 #include "check/validate.h"
 #include "results/canon.h"
+#include "results/schema_check.h"
 
 struct validate_opts {
 	bool json, quiet;
@@ -186,7 +190,8 @@ int cmd_validate(int argc, char **argv)
 	int nf = 0, ret = WB_EXIT_OK;
 	bool empty = false;
 	size_t first;
-	char why[200];
+	char why[400];
+	json_t *schema = NULL;
 
 	roots = calloc((size_t)argc, sizeof(*roots));
 	files = calloc((size_t)argc, sizeof(*files));
@@ -198,6 +203,13 @@ int cmd_validate(int argc, char **argv)
 	ret = wb_opt_parse(&p, argc, argv);
 	if (ret || p.help)
 		goto out;
+	schema = wb_results_schema();
+	if (!schema) {
+		ret = wb_error(WB_EXIT_MISSING,
+			       "validate: the compiled-in results schema does "
+			       "not parse");
+		goto out;
+	}
 	for (int i = 0; i < p.nargs; i++) {
 		json_error_t e;
 
@@ -206,6 +218,15 @@ int cmd_validate(int argc, char **argv)
 			ret = wb_error(WB_EXIT_USAGE,
 				       "validate: %s: %s (line %d)", files[i],
 				       e.text, e.line);
+			goto out;
+		}
+		ret = wb_schema_check(schema, roots[nf], why, sizeof(why));
+		if (ret) {
+			nf++;
+			ret = wb_error(ret == -EINVAL ? WB_EXIT_USAGE
+						      : WB_EXIT_MISSING,
+				       "validate: %s: %s (%s)", files[i], why,
+				       wb_results_schema_id(schema));
 			goto out;
 		}
 		if (wb_validate_shape(roots[nf], why, sizeof(why)) ||
@@ -248,6 +269,7 @@ int cmd_validate(int argc, char **argv)
 		if (t.rows[i].verdict == WB_FAIL)
 			ret = WB_EXIT_FAILED;
 out:
+	json_decref(schema);
 	for (int i = 0; i < nf; i++)
 		json_decref(roots[i]);
 	free(roots);

@@ -5,6 +5,7 @@
 set -u
 pkgs=(gcc g++ make git libpfm4-dev libhwloc-dev hwloc gnuplot-nox
 	libbenchmark-dev libjansson-dev nettle-dev libcmocka-dev clang-format python3
+	python3-jsonschema
 	clang libclang-rt-14-dev qemu-system-x86 busybox-static cppcheck clang-tidy)
 [ "${1:-}" = deb ] && pkgs+=(debhelper dpkg-dev fakeroot lintian bash-completion)
 [ -n "${WB_EXTRA_PKGS:-}" ] && pkgs+=($WB_EXTRA_PKGS)

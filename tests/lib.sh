@@ -4,7 +4,22 @@ WB=${WB:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/build/walkbench}
 TMP=$(mktemp -d /tmp/wb-t.XXXXXX)
 # tests/data/identity.py for the Python that edits fixtures
 export PYTHONPATH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/data${PYTHONPATH:+:$PYTHONPATH}"
-trap 'rm -rf "$TMP"' EXIT
+# keep_results: before $TMP goes, copy every results file walkbench wrote
+# in it (the writer's schema_version marks one) to $WB_RESULTS_KEEP, which
+# tests/run sets and checks against results/schema.json after the last
+# test. Files under a directory named "broken" break the schema on purpose.
+keep_results() {
+	[ -n "${WB_RESULTS_KEEP:-}" ] && [ -d "$WB_RESULTS_KEEP" ] || return 0
+	local f n=0 tag
+	tag=$(basename "$0" .sh)
+	while IFS= read -r -d '' f; do
+		case "$f" in */broken/*) continue ;; esac
+		grep -q '"schema_version"' "$f" 2>/dev/null || continue
+		n=$((n + 1))
+		cp "$f" "$WB_RESULTS_KEEP/$tag.$$.$n.json" 2>/dev/null
+	done < <(find "$TMP" -name '*.json' -type f -print0 2>/dev/null)
+}
+trap 'keep_results; rm -rf "$TMP"' EXIT
 
 ok() { echo "ok - $*"; }
 not_ok() { echo "not ok - $*"; }

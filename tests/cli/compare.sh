@@ -185,12 +185,14 @@ check "false alarms: at most 1 pair in 20 fails the gate ($fail_pairs)" test "$f
 check "false alarms: threshold 0 flags at most 5% of 960 ($regressed)" test "$regressed" -le 48
 
 # bad input: exit 2, one line naming the file
-head -c 700 "$TMP/base.json" >"$TMP/trunc.json"
+# broken on purpose: kept out of the schema check (tests/lib.sh)
+mkdir -p "$TMP/broken"
+head -c 700 "$TMP/base.json" >"$TMP/broken/trunc.json"
 : >"$TMP/empty.json"
 echo '{"context": {}, "benchmarks": []}' >"$TMP/notwb.json"
-sed 's/"real_time": [0-9.]*/"real_time": "fast"/' "$TMP/base.json" >"$TMP/badfield.json"
+sed 's/"real_time": [0-9.]*/"real_time": "fast"/' "$TMP/base.json" >"$TMP/broken/badfield.json"
 sed 's/"version": "0.1.0"/"version": "1.0.0"/' "$TMP/same.json" >"$TMP/v1.json"
-expect_exit 2 "truncated JSON: exit 2" "$WB" compare "$TMP/base.json" "$TMP/trunc.json"
+expect_exit 2 "truncated JSON: exit 2" "$WB" compare "$TMP/base.json" "$TMP/broken/trunc.json"
 one_line_error "truncated JSON"
 check "truncated JSON: names the file" grep -q "trunc.json: not valid JSON" "$TMP/err"
 expect_exit 2 "empty file: exit 2" "$WB" compare "$TMP/empty.json" "$TMP/base.json"
@@ -198,7 +200,7 @@ one_line_error "empty file"
 check "empty file: says so" grep -q "empty.json: empty file" "$TMP/err"
 expect_exit 2 "not a walkbench file: exit 2" "$WB" compare "$TMP/base.json" "$TMP/notwb.json"
 one_line_error "not a walkbench file"
-expect_exit 2 "real_time not a number: exit 2" "$WB" compare "$TMP/badfield.json" "$TMP/base.json"
+expect_exit 2 "real_time not a number: exit 2" "$WB" compare "$TMP/broken/badfield.json" "$TMP/base.json"
 check "real_time not a number: names the field" grep -q "real_time is missing or not" "$TMP/err"
 expect_exit 2 "other results version: exit 2" "$WB" compare "$TMP/base.json" "$TMP/v1.json"
 one_line_error "other results version"

@@ -134,13 +134,16 @@ check "existing --out: nothing replaced" test "$(cat "$out/merged.json" "$out/me
 # Bad input: one line naming the file, exit 2, nothing written.
 : >"$F/empty.json"
 echo "not json" >"$F/text.json"
+mkdir -p "$F/broken"
 python3 - "$F" <<'PY'
 import json, sys
 f = sys.argv[1]
-for name, key, val in (("schema0", "schema_version", 0), ("v2", "version", "2.0.0")):
+# schema0 breaks the results schema on purpose: under broken/, out of
+# the schema check (tests/lib.sh)
+for name, key, val in (("broken/schema0", "schema_version", 0), ("v2", "version", "2.0.0")):
     d = json.load(open(f + "/a.json"))
     d["context"]["walkbench"][key] = val
-    d["context"]["host_name"] = name
+    d["context"]["host_name"] = name.split("/")[-1]
     json.dump(d, open(f"{f}/{name}.json", "w"))
 PY
 bad() { # bad NAME PATTERN ARGS...
@@ -154,7 +157,7 @@ bad() { # bad NAME PATTERN ARGS...
 bad "missing file" "$F/nope.json" "$F/a.json" "$F/nope.json"
 bad "empty file" "$F/empty.json: empty file" "$F/a.json" "$F/empty.json"
 bad "not JSON" "$F/text.json: not valid JSON" "$F/a.json" "$F/text.json"
-bad "other schema_version" "$F/schema0.json: schema_version 0 differs" "$F/a.json" "$F/schema0.json"
+bad "other schema_version" "$F/broken/schema0.json: schema_version 0 differs" "$F/a.json" "$F/broken/schema0.json"
 bad "other major version" "$F/v2.json: results format version '2.0.0'" "$F/a.json" "$F/v2.json"
 bad "duplicate path" "$F/a.json: given twice" "$F/a.json" "$F/b.json" "$F/a.json"
 bad "zero files" "at least one RESULTS.json"

@@ -55,7 +55,7 @@ BEGIN {
 	uns = kv("unstable", ""); unsx = kv("unstable_x", 3.6)
 	psv = kv("psv", "true"); suites = kv("suites", "tlb,walk,huge,cow,shared")
 	printf "{\n  \"context\": {\n    \"date\": \"2026-11-25T04:00:00+00:00\", \"host_name\": \"%s\", \"executable\": \"build/walkbench\", \"num_cpus\": 2, \"mhz_per_cpu\": 2000, \"cpu_scaling_enabled\": false, \"caches\": [], \"load_avg\": [0.1, 0.1, 0.1], \"library_build_type\": \"release\",\n", kv("host", "testhost")
-	printf "    \"walkbench\": {\"version\": \"0.1.0\", \"git_commit\": \"0123456789ab\", \"command_line\": \"walkbench run --quick\", \"complete\": %s, \"pinned\": true, \"pinned_cpu\": 1, \"pmu\": \"none: no hardware PMU\", \"gb_library_build_type\": \"release\", \"repetitions\": %d, \"min_time_s\": 0.05, \"emulated\": %s,%s\n", kv("complete", "true"), reps, kv("emulated", "false"), \
+	printf "    \"walkbench\": {\"version\": \"0.1.0\", \"schema_version\": 1, \"git_commit\": \"0123456789ab\", \"command_line\": \"walkbench run --quick\", \"complete\": %s, \"pinned\": true, \"pinned_cpu\": 1, \"pmu\": \"none: no hardware PMU\", \"gb_library_build_type\": \"release\", \"repetitions\": %d, \"min_time_s\": 0.05, \"emulated\": %s,%s\n", kv("complete", "true"), reps, kv("emulated", "false"), \
 		("busy" in A) ? sprintf(" \"machine_busy\": {\"others_cpu\": %s, \"steal_cpu\": 0.0, \"measured_s\": 10.0},", A["busy"]) : ""
 	printf "      \"env\": {\"vendor\": \"%s\", \"family\": 6, \"model\": %d, \"model_name\": \"Test CPU @ 2.00GHz\", \"kernel\": \"%s\", \"hypervisor\": \"KVMKVMKVM\", \"thp_enabled\": \"madvise\"},\n", kv("vendor", "GenuineIntel"), kv("model", 167), kv("kernel", "6.18.0")
 	printf "      \"instances\": @INSTANCES@\n    }\n  },\n  \"benchmarks\": [\n"
