@@ -265,59 +265,33 @@ static void tlb_teardown(void *state)
 }
 
 /*
- * Over mTHP folios the reach counts 4K pages: the 4K entries, each holding
- * as many pages as the CPU coalesces (at most the folio's). A coalesced
- * entry also needs the pages contiguous below the guest, which the item
- * says (coalesced_pages) so that validate can tell when that is not given.
+ * The predicted reaches are the CPU table's entries per level. Over mTHP
+ * folios the reach counts 4K pages: the 4K entries, each holding as many
+ * pages as the CPU coalesces (at most the folio's). A coalesced entry also
+ * needs the pages contiguous below the guest, which the item says
+ * (coalesced_pages) so that validate can tell when that is not given.
  */
-static int predict_folio(const struct wb_ctx *ctx, struct wb_prediction *out)
+static int tlb_predict(const struct wb_ctx *ctx, struct wb_prediction *out)
 {
+	static const char *const quantity[3] = { "", "l1_dtlb_reach_pages",
+						 "l2_tlb_reach_pages" };
+	static const char *const level[3] = { "", "first-level DTLB",
+					      "second-level TLB" };
 	uint64_t l[3] = { 0 };
 	uint32_t c[3] = { 1, 1, 1 };
 	const char *row = NULL;
+	bool folio = is_mthp(ctx->param[0]);
 	char basis[96];
-	int err = wbm_cpu_folio_reach(ctx->sys->vendor, ctx->sys->family,
-				      ctx->sys->model, ctx->param[0], true,
-				      &l[1], &l[2], &c[1], &c[2], &row);
-
-	if (err) {
-		snprintf(out->model, sizeof(out->model),
-			 "unknown CPU %s family %u model %u: no prediction",
-			 ctx->sys->vendor, ctx->sys->family, ctx->sys->model);
-		return 0;
-	}
-	snprintf(out->model, sizeof(out->model), "%s", row);
-	for (int lv = 1; lv <= 2; lv++) {
-		if (!l[lv])
-			continue;
-		snprintf(basis, sizeof(basis),
-			 "%s 4K entries x %u pages per entry (PTE coalescing "
-			 "%s)",
-			 lv == 1 ? "first-level DTLB" : "second-level TLB",
-			 c[lv], c[lv] > 1 ? "in the CPU table" : "none");
-		err = wb_predict(out,
-				 lv == 1 ? "l1_dtlb_reach_pages"
-					 : "l2_tlb_reach_pages",
-				 (double)l[lv], WB_TOL_KNEE, 0.25, basis);
-		if (err)
-			return err;
-		out->item[out->n - 1].coalesced_pages = c[lv];
-	}
-	return 0;
-}
-
-static int tlb_predict(const struct wb_ctx *ctx, struct wb_prediction *out)
-{
-	uint64_t l1 = 0, l2 = 0;
-	const char *row = NULL;
 	int err;
 
 	if (!ctx->sys)
 		return -EINVAL;
-	if (is_mthp(ctx->param[0]))
-		return predict_folio(ctx, out);
-	err = wbm_cpu_tlb_reach(ctx->sys->vendor, ctx->sys->family,
-				ctx->sys->model, ctx->param[0], &l1, &l2, &row);
+	err = folio ? wbm_cpu_folio_reach(ctx->sys->vendor, ctx->sys->family,
+					  ctx->sys->model, ctx->param[0], true,
+					  &l[1], &l[2], &c[1], &c[2], &row)
+		    : wbm_cpu_tlb_reach(ctx->sys->vendor, ctx->sys->family,
+					ctx->sys->model, ctx->param[0], &l[1],
+					&l[2], &row);
 	if (err) {
 		snprintf(out->model, sizeof(out->model),
 			 "unknown CPU %s family %u model %u: no prediction",
@@ -329,12 +303,24 @@ static int tlb_predict(const struct wb_ctx *ctx, struct wb_prediction *out)
 	 * holds (stack, code): a quarter either way (one sweep step where
 	 * the sweep is coarser) allows that and still refutes a TLB of half
 	 * or twice the size */
-	if (l1)
-		wb_predict(out, "l1_dtlb_reach_pages", (double)l1, WB_TOL_KNEE,
-			   0.25, "first-level DTLB entries for this page size");
-	if (l2)
-		wb_predict(out, "l2_tlb_reach_pages", (double)l2, WB_TOL_KNEE,
-			   0.25, "second-level TLB entries for this page size");
+	for (int lv = 1; lv <= 2; lv++) {
+		if (!l[lv])
+			continue;
+		if (folio)
+			snprintf(basis, sizeof(basis),
+				 "%s 4K entries x %u pages per entry (PTE "
+				 "coalescing %s)",
+				 level[lv], c[lv],
+				 c[lv] > 1 ? "in the CPU table" : "none");
+		else
+			snprintf(basis, sizeof(basis),
+				 "%s entries for this page size", level[lv]);
+		err = wb_predict(out, quantity[lv], (double)l[lv], WB_TOL_KNEE,
+				 0.25, basis);
+		if (err)
+			return err;
+		out->item[out->n - 1].coalesced_pages = c[lv];
+	}
 	return 0;
 }
 
