@@ -23,6 +23,7 @@
 #include <sys/shm.h>
 #include <unistd.h>
 
+#include "core/sysfs.h"
 #include "mem/faulting.h"
 #include "settings/journal.h"
 #include "runner/kernel.h"
@@ -331,26 +332,14 @@ static void smap_teardown(void *state)
 	free(s);
 }
 
-static int read_u64_file(const char *path, uint64_t *v)
-{
-	FILE *f = fopen(path, "re");
-	int ok;
-
-	if (!f)
-		return -errno;
-	ok = fscanf(f, "%llu", (unsigned long long *)v) == 1;
-	fclose(f);
-	return ok ? 0 : -EINVAL;
-}
-
 /* The 2M pool must hold the object; grow it only when allowed. */
 static int smap_pool(struct wb_ctx *ctx, size_t len)
 {
 	uint64_t need = len / WB_2M, free_pages = 0, total = 0;
 	char val[32];
 
-	if (read_u64_file(HUGE_DIR "free_hugepages", &free_pages) ||
-	    read_u64_file(HUGE_DIR "nr_hugepages", &total))
+	if (wb_sysfs_u64(HUGE_DIR "free_hugepages", &free_pages) ||
+	    wb_sysfs_u64(HUGE_DIR "nr_hugepages", &total))
 		return wb_refuse(ctx, WB_MISSING, ENOENT,
 				 "no 2M hugetlb pool (" HUGE_DIR ")");
 	if (free_pages >= need)
@@ -367,7 +356,7 @@ static int smap_pool(struct wb_ctx *ctx, size_t len)
 	snprintf(val, sizeof(val), "%llu",
 		 (unsigned long long)(total + need - free_pages));
 	if (wb_journal_set(ctx->journal, HUGE_DIR "nr_hugepages", val) ||
-	    read_u64_file(HUGE_DIR "free_hugepages", &free_pages) ||
+	    wb_sysfs_u64(HUGE_DIR "free_hugepages", &free_pages) ||
 	    free_pages < need)
 		return wb_refuse(ctx, WB_MISSING, ENOMEM,
 				 "2M hugetlb pool could not grow to %llu "
