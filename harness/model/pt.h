@@ -8,6 +8,7 @@
 #define WBM_PT_H
 
 #include "model.h"
+#include "regime.h"
 
 #define WBM_PT_PAGE ((uint64_t)4096)
 
@@ -19,6 +20,7 @@ enum wbm_map_err {
 	WBM_MAP_UNALIGNED, /* start or length not a multiple of the page */
 	WBM_MAP_BEYOND, /* past the end of the address space */
 	WBM_MAP_OVERLAP, /* intersects another mapping (@other) */
+	WBM_MAP_NOT_LEAF, /* not a page or block size of the (arm64) regime */
 };
 
 /*
@@ -28,6 +30,10 @@ enum wbm_map_err {
  */
 int wbm_maps_check(const struct wbm_map *maps, size_t n, int levels,
 		   size_t *bad, size_t *other, enum wbm_map_err *why);
+/* The same for any regime (wbm_pt_count_regime's check). */
+int wbm_maps_check_regime(const struct wbm_map *maps, size_t n,
+			  const struct wbm_regime *r, size_t *bad,
+			  size_t *other, enum wbm_map_err *why);
 const char *wbm_map_err_str(enum wbm_map_err why);
 
 /* Bytes of address space one table at @level covers (level 1: 2 MiB). */
