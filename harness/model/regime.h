@@ -10,14 +10,18 @@
  * Arm level 3, 2 is Arm level 2, 3 Arm level 1, 4 Arm level 0 and, with
  * FEAT_LPA2 and the 4K granule, 5 is Arm level -1.
  *
- * Sources (Arm Architecture Reference Manual for A-profile, DDI 0487,
- * chapter D8 "The AArch64 Virtual Memory System Architecture"): D8.2
- * "Translation table descriptor formats" and the per-granule tables of
- * D8.2.x ("Translation using the 4KB / 16KB / 64KB granule": bits resolved
- * per level, block sizes per level), D8.6.1 "The Contiguous bit" (number of
- * contiguous entries per granule and level). Linux's
- * arch/arm64/include/asm/pgtable-hwdef.h derives the same numbers
- * (ARM64_HW_PGTABLE_LEVELS, CONT_PTE_SHIFT, CONT_PMD_SHIFT).
+ * Sources: Arm Architecture Reference Manual for A-profile (DDI 0487),
+ * issue A chapter D4 "The AArch64 Virtual Memory System Architecture":
+ * D4.2.6 "The VMSAv8-64 translation table format", Table D4-20 (granule,
+ * block and page sizes: blocks at levels 1 and 2 for 4KB, level 2 only for
+ * 16KB and 64KB) and its subsection "Concatenated translation tables for
+ * the initial stage 2 lookup"; D4.2.7 "The algorithm for finding the
+ * translation table entries", Tables D4-25, D4-26 and D4-27 (the lookup
+ * levels for each TnSZ with the 4KB, 16KB and 64KB granule). The 52-bit
+ * sizes and their extra blocks are FEAT_LPA2 and FEAT_LVA/FEAT_LPA of later
+ * issues. Linux's arch/arm64/include/asm/pgtable-hwdef.h derives the same
+ * level counts (ARM64_HW_PGTABLE_LEVELS: ceil((va - shift) / (shift - 3)))
+ * and the contiguous runs (CONT_PTE_SHIFT, CONT_PMD_SHIFT).
  */
 #ifndef WBM_REGIME_H
 #define WBM_REGIME_H
@@ -84,8 +88,8 @@ int wbm_regime_leaf_depth(const struct wbm_regime *r, uint64_t page_size,
 
 /*
  * The contiguous hint at @level (arm64 only): how many adjacent, aligned
- * entries with the Contiguous bit set one TLB entry may hold, or 0 where
- * the model has none (every x86 level). 4K granule: 16 at levels 1 and
+ * entries with the Contiguous bit set one TLB entry may hold (Arm ARM,
+ * "The Contiguous bit"), or 0 where the model has none (every x86 level). 4K granule: 16 at levels 1 and
  * 2 (64K, 32M); 16K: 128 at level 1 (2M), 32 at level 2 (1G); 64K: 32 at
  * levels 1 and 2 (2M, 16G). Runs of level-3 blocks (4K granule 1G blocks,
  * the LPA2 blocks) are left out: see README.md, "arm64".
