@@ -781,6 +781,7 @@ static int model_footprint(int argc, char **argv)
 
 struct fleet_cli {
 	struct wbm_fleet_spec s;
+	struct wbm_cli_arch arch;
 	bool json, share_tables, pmd_share;
 };
 
@@ -801,10 +802,21 @@ static const struct wb_opt fleet_options[] = {
 		  "(whole branches shared)" },
 	{ WB_FLAG("--hugetlb-pmd-share", struct fleet_cli, pmd_share),
 	  .help = "Linux hugetlb PMD sharing (needs --shared-page 2M)" },
-	{ WB_PAGESIZE("--private-page", struct fleet_cli, s.private_page),
-	  .help = "page size of the private mapping (default 4K)" },
-	{ WB_PAGESIZE("--shared-page", struct fleet_cli, s.shared_page),
-	  .help = "page size of the shared object (default 4K)" },
+	{ WB_SIZE("--private-page", struct fleet_cli, s.private_page, 1),
+	  .arg = "PS",
+	  .help = "page size of the private mapping: 4K (default), 2M or 1G; "
+		  "on arm64 the granule (default) or one of its blocks" },
+	{ WB_SIZE("--shared-page", struct fleet_cli, s.shared_page, 1),
+	  .arg = "PS",
+	  .help = "page size of the shared object, as --private-page" },
+	{ WB_STR("--arch", struct fleet_cli, arch.arch), .arg = "x86_64|arm64",
+	  .help = "the architecture (default x86_64)" },
+	{ WB_STR("--granule", struct fleet_cli, arch.granule),
+	  .arg = "4K|16K|64K",
+	  .help = "arm64 translation granule (default 4K); the inverted table "
+		  "then has one entry per frame of the granule" },
+	{ WB_STR("--va-bits", struct fleet_cli, arch.va_bits), .arg = "N",
+	  .help = "arm64 virtual address bits (default 48)" },
 	{ WB_U64("--ipt-entry", struct fleet_cli, s.ipt_entry_bytes, 1, 0x1p64),
 	  .arg = "BYTES",
 	  .help = "inverted-table entry size (default 16: tag + chain)" },
@@ -819,8 +831,9 @@ static const struct wb_opt_table fleet_table = {
 		 "--phys SIZE\n"
 		 "         [--levels 4|5] [--share-tables | "
 		 "--hugetlb-pmd-share]\n"
-		 "         [--private-page 4K] [--shared-page 4K] [--ipt-entry "
-		 "BYTES] [--json]",
+		 "         [--private-page PS] [--shared-page PS] [--ipt-entry "
+		 "BYTES] [--json]\n"
+		 "         [--arch arm64 [--granule 4K|16K|64K] [--va-bits N]]",
 	.about = "Page-table bytes of N processes that each map SIZE privately "
 		 "and one\nshared object, against an inverted page table for "
 		 "--phys of 4K frames.\n",
@@ -830,18 +843,42 @@ static const struct wb_opt_table fleet_table = {
 
 static int model_fleet(int argc, char **argv)
 {
-	struct fleet_cli c = { .s = { .private_page = WBM_4K,
-				      .shared_page = WBM_4K,
-				      .ipt_entry_bytes = 16,
-				      .levels = 4 } };
+	struct fleet_cli c = { .s = { .ipt_entry_bytes = 16, .levels = 4 } };
 	struct wb_opt_parse p = { .t = &fleet_table, .dst = &c };
 	struct wbm_fleet_spec s;
 	struct wbm_fleet f;
-	char b1[32], b2[32];
+	struct wbm_regime reg;
+	char b1[32], b2[32], leaves[64];
+	bool arm;
 	int json, err = wb_opt_parse(&p, argc, argv);
 
 	if (err || p.help)
 		return err;
+	err = wbm_cli_regime("fleet", &c.arch, 0, c.s.levels, &reg);
+	if (err)
+		return err;
+	arm = reg.arch == WBM_ARCH_ARM64;
+	if (arm && wb_opt_given(&p, "--levels"))
+		return wb_error(WB_EXIT_USAGE,
+				"model fleet: --levels is for x86-64; arm64 "
+				"takes --va-bits");
+	c.s.levels = reg.levels;
+	c.s.regime = &reg;
+	wbm_cli_leaves(&reg, leaves, sizeof(leaves));
+	if (!c.s.private_page)
+		c.s.private_page = reg.granule;
+	if (!c.s.shared_page)
+		c.s.shared_page = reg.granule;
+	if (!wbm_regime_leaf_level(&reg, c.s.private_page))
+		return wb_opt_bad(
+			"model fleet", "--private-page",
+			wb_format_size(c.s.private_page, b1, sizeof(b1)),
+			leaves);
+	if (!wbm_regime_leaf_level(&reg, c.s.shared_page))
+		return wb_opt_bad(
+			"model fleet", "--shared-page",
+			wb_format_size(c.s.shared_page, b1, sizeof(b1)),
+			leaves);
 	if (!wb_opt_given(&p, "--procs") || !wb_opt_given(&p, "--private") ||
 	    !wb_opt_given(&p, "--shared") || !wb_opt_given(&p, "--phys"))
 		return wb_error(WB_EXIT_USAGE,
@@ -856,10 +893,21 @@ static int model_fleet(int argc, char **argv)
 		  : c.pmd_share	 ? WBM_SHARE_HUGETLB_PMD
 				 : s.share;
 	json = c.json;
-	if (s.share == WBM_SHARE_HUGETLB_PMD && s.shared_page != WBM_2M)
+	if (s.share == WBM_SHARE_HUGETLB_PMD &&
+	    s.shared_page != wbm_regime_entry_span(&reg, 2))
 		return wb_error(WB_EXIT_USAGE,
 				"model fleet: --hugetlb-pmd-share needs "
-				"--shared-page 2M");
+				"--shared-page %s",
+				wb_format_size(wbm_regime_entry_span(&reg, 2),
+					       b1, sizeof(b1)));
+	if (s.share == WBM_SHARE_HUGETLB_PMD && arm &&
+	    !(reg.granule == WBM_4K ||
+	      (reg.granule == WBM_16K && reg.va_bits != 36)))
+		return wb_error(
+			WB_EXIT_USAGE,
+			"model fleet: --hugetlb-pmd-share: Linux shares "
+			"PMD tables on arm64 only with the 4K granule "
+			"and the 16K granule above 36 bits");
 	if (s.private_bytes % s.private_page)
 		return wb_opt_bad(
 			"model fleet", "--private",
@@ -881,8 +929,8 @@ static int model_fleet(int argc, char **argv)
 	if (err)
 		return wb_error(WB_EXIT_USAGE,
 				"model fleet: mappings do not fit a %d-level "
-				"address space",
-				s.levels);
+				"address space of %d bits",
+				s.levels, reg.va_bits);
 	if (json) {
 		json_t *root = json_object(), *t = json_object();
 
@@ -892,6 +940,15 @@ static int model_fleet(int argc, char **argv)
 				json_integer(f.per_proc.tables[lv]));
 		json_object_set_new(root, "procs", json_integer(s.procs));
 		json_object_set_new(root, "levels", json_integer(s.levels));
+		json_object_set_new(root, "arch",
+				    json_string(arm ? "arm64" : "x86_64"));
+		if (arm) {
+			json_object_set_new(
+				root, "granule",
+				json_integer((json_int_t)reg.granule));
+			json_object_set_new(root, "va_bits",
+					    json_integer(reg.va_bits));
+		}
 		json_object_set_new(
 			root, "share",
 			json_string(s.share == WBM_SHARE_BRANCHES ? "branches"
@@ -917,6 +974,12 @@ static int model_fleet(int argc, char **argv)
 				    json_integer(f.data_bytes));
 		return wbm_cli_json(root);
 	}
+	if (arm) {
+		char desc[96];
+
+		wbm_regime_describe(&reg, desc, sizeof(desc));
+		printf("%s\n", desc);
+	}
 	printf("per process: %llu bytes of page tables (%s), VmPTE %llu "
 	       "bytes\n",
 	       (unsigned long long)f.per_proc.total_bytes,
@@ -932,10 +995,12 @@ static int model_fleet(int argc, char **argv)
 	printf("hierarchical tables, %llu processes: %llu bytes (%s)\n",
 	       (unsigned long long)s.procs, (unsigned long long)f.hier_bytes,
 	       human(f.hier_bytes, b1, sizeof(b1)));
-	printf("inverted table: %llu bytes (%s: %s of 4K frames x %llu B)\n",
+	printf("inverted table: %llu bytes (%s: %s of %lluK frames x %llu "
+	       "B)\n",
 	       (unsigned long long)f.ipt_bytes,
 	       human(f.ipt_bytes, b1, sizeof(b1)),
 	       human(s.phys_bytes, b2, sizeof(b2)),
+	       (unsigned long long)(reg.granule >> 10),
 	       (unsigned long long)s.ipt_entry_bytes);
 	printf("break-even: %llu processes (hierarchical > inverted from "
 	       "there on)\n",

@@ -226,35 +226,58 @@ int wbm_ipt_bytes(uint64_t phys_bytes, uint64_t entry_bytes, uint64_t *out)
 }
 
 /* Tables wholly inside the shared mapping that @share lets processes share. */
-static uint64_t shared_tables(const struct wbm_fleet_spec *s)
+static uint64_t shared_tables(const struct wbm_fleet_spec *s,
+			      const struct wbm_regime *r)
 {
-	int leaf = wbm_pt_leaf_level(s->shared_page);
+	int leaf = wbm_regime_leaf_level(r, s->shared_page);
 	uint64_t n = 0;
 
-	if (s->share == WBM_SHARE_HUGETLB_PMD) {
-		if (s->shared_page == WBM_2M)
-			n = s->shared_bytes / wbm_pt_cover(2);
-		return n;
-	}
+	if (s->share == WBM_SHARE_HUGETLB_PMD)
+		return s->shared_bytes / wbm_regime_cover(r, 2);
 	if (s->share == WBM_SHARE_BRANCHES)
-		for (int l = leaf; l < s->levels; l++)
-			n += s->shared_bytes / wbm_pt_cover(l);
+		for (int l = leaf; l < r->levels; l++)
+			n += s->shared_bytes / wbm_regime_cover(r, l);
 	return n;
+}
+
+/* arch/arm64/Kconfig: ARCH_WANT_HUGE_PMD_SHARE if ARM64_4K_PAGES ||
+ * (ARM64_16K_PAGES && !ARM64_VA_BITS_36); x86-64 always selects it. */
+static int pmd_share_ok(const struct wbm_fleet_spec *s,
+			const struct wbm_regime *r)
+{
+	if (s->shared_page != wbm_regime_entry_span(r, 2))
+		return 0;
+	if (r->arch == WBM_ARCH_X86_64)
+		return 1;
+	return r->granule == WBM_4K ||
+	       (r->granule == WBM_16K && r->va_bits != 36);
 }
 
 int wbm_fleet(const struct wbm_fleet_spec *s, struct wbm_fleet *out)
 {
-	uint64_t slot = wbm_pt_cover(3), base, per, once, t;
+	uint64_t slot, base, per, once, t, frames;
+	struct wbm_regime r;
 	struct wbm_map maps[2];
 	size_t n = 0;
 	int err;
 
 	memset(out, 0, sizeof(*out));
-	if (!s->procs || (s->levels != 4 && s->levels != 5) ||
-	    s->share > WBM_SHARE_BRANCHES)
+	if (!s->procs || s->share > WBM_SHARE_BRANCHES)
 		return -EINVAL;
-	/* Each mapping on its own 512 GiB boundary, starting at 512 GiB. */
-	base = slot;
+	if (s->regime)
+		r = *s->regime;
+	else if (wbm_regime_x86(s->levels, &r))
+		return -EINVAL;
+	if (s->share == WBM_SHARE_HUGETLB_PMD && !pmd_share_ok(s, &r))
+		return -EINVAL;
+	/*
+	 * Each mapping on its own boundary of the range one table of level
+	 * min(3, levels - 1) covers (512 GiB on x86-64), so the two never
+	 * share a table below the top; the first at 0 (counts do not depend
+	 * on which boundary, and 16K at 48 bits has only two of 128 TiB).
+	 */
+	slot = wbm_regime_cover(&r, r.levels - 1 < 3 ? r.levels - 1 : 3);
+	base = 0;
 	if (s->private_bytes) {
 		maps[n++] = (struct wbm_map){ base, s->private_bytes,
 					      s->private_page };
@@ -263,14 +286,17 @@ int wbm_fleet(const struct wbm_fleet_spec *s, struct wbm_fleet *out)
 	if (s->shared_bytes)
 		maps[n++] = (struct wbm_map){ base, s->shared_bytes,
 					      s->shared_page };
-	err = wbm_pt_count(maps, n, s->levels, &out->per_proc);
+	err = wbm_pt_count_regime(maps, n, &r, &out->per_proc);
 	if (err)
 		return err;
-	err = wbm_ipt_bytes(s->phys_bytes, s->ipt_entry_bytes, &out->ipt_bytes);
-	if (err)
-		return err;
+	/* the inverted table has one entry per frame of the granule */
+	frames = s->phys_bytes / r.granule + (s->phys_bytes % r.granule != 0);
+	if (!s->ipt_entry_bytes)
+		return -EINVAL;
+	if (__builtin_mul_overflow(frames, s->ipt_entry_bytes, &out->ipt_bytes))
+		return -ERANGE;
 	per = out->per_proc.total_bytes;
-	once = shared_tables(s) * WBM_PT_PAGE;
+	once = shared_tables(s, &r) * r.granule;
 	out->shared_once_bytes = once;
 	out->vmpte_bytes_per_proc = out->per_proc.vmpte_bytes;
 	/* hier(N) = N (per - once) + once: the shared tables exist once. */

@@ -66,6 +66,9 @@ struct wbm_fleet_spec {
 	uint64_t ipt_entry_bytes; /* one inverted-table entry, per frame */
 	int levels;
 	enum wbm_share share;
+	/* NULL: x86-64 with @levels. Otherwise the regime's tables and, for
+	 * the inverted table, frames of its granule. */
+	const struct wbm_regime *regime;
 };
 
 struct wbm_fleet {
@@ -78,7 +81,12 @@ struct wbm_fleet {
 	uint64_t data_bytes; /* frames mapped: private x procs + shared */
 };
 
-/* -EINVAL for a bad spec; -ERANGE if a total overflows 64 bits. */
+/*
+ * -EINVAL for a bad spec; -ERANGE if a total overflows 64 bits. Hugetlb PMD
+ * sharing needs the shared pages to be the level-2 blocks (2M; 32M with
+ * the 16K granule) and is refused for arm64's 64K granule and 16K at 36
+ * bits, where Linux does not select ARCH_WANT_HUGE_PMD_SHARE.
+ */
 int wbm_fleet(const struct wbm_fleet_spec *spec, struct wbm_fleet *out);
 
 /*
