@@ -76,17 +76,22 @@ static const struct wb_opt_table tlb_table = {
 	.flags = WB_OPTS_EQUALS,
 };
 
-/* Reads vendor, family and model from /proc/cpuinfo. */
+/*
+ * Reads vendor, family and model from /proc/cpuinfo: CPUID's on x86; on
+ * arm64 the MIDR fields, as struct wb_sysinfo keeps them (vendor "ARM" for
+ * implementer 0x41, else "arm64-0xNN"; family the implementer; model the
+ * part number).
+ */
 static int host_cpu(char *vendor, size_t vlen, unsigned int *family,
 		    unsigned int *model)
 {
 	FILE *f = fopen("/proc/cpuinfo", "r");
 	char line[512];
-	int got = 0;
+	int got = 0, arm = 0;
 
 	if (!f)
 		return -errno;
-	while (got != 7 && fgets(line, sizeof(line), f)) {
+	while (got != 7 && arm != 3 && fgets(line, sizeof(line), f)) {
 		char *colon = strchr(line, ':');
 
 		if (!colon)
@@ -101,9 +106,23 @@ static int host_cpu(char *vendor, size_t vlen, unsigned int *family,
 		} else if (!strncmp(line, "model\t", 6) && !(got & 4)) {
 			*model = (unsigned int)strtoul(colon + 1, NULL, 10);
 			got |= 4;
+		} else if (!strncmp(line, "CPU implementer", 15) &&
+			   !(arm & 1)) {
+			*family = (unsigned int)strtoul(colon + 1, NULL, 0);
+			arm |= 1;
+		} else if (!strncmp(line, "CPU part", 8) && !(arm & 2)) {
+			*model = (unsigned int)strtoul(colon + 1, NULL, 0);
+			arm |= 2;
 		}
 	}
 	fclose(f);
+	if (got != 7 && arm == 3) {
+		if (*family == 0x41)
+			snprintf(vendor, vlen, "ARM");
+		else
+			snprintf(vendor, vlen, "arm64-0x%02x", *family);
+		return 0;
+	}
 	return got == 7 ? 0 : -ENOENT;
 }
 

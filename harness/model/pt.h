@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Radix page-table footprints for x86-64 (4- and 5-level, 4K/2M/1G leaves),
- * for one address space and for a fleet of processes with sharing, and the
- * inverted page table that competes with them. wbm_pt_count() is in model.h.
+ * Radix page-table footprints for x86-64 (4- and 5-level, 4K/2M/1G leaves)
+ * and, through a regime (regime.h), arm64's granules, for one address space
+ * and for a fleet of processes with sharing, and the inverted page table
+ * that competes with them. wbm_pt_count() is in model.h.
  */
 #ifndef WBM_PT_H
 #define WBM_PT_H

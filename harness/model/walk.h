@@ -4,9 +4,10 @@
  * and k stacked layers, worst case and expected with paging-structure caches
  * (PWC) and a nested TLB. wbm_walk_worst() is in model.h.
  *
- * Layers are listed guest first (outermost), host last. A layer's leaf
- * depth d is the number of table reads its own walk makes: levels for 4K
- * pages, levels - 1 for 2M, levels - 2 for 1G.
+ * Layers are listed guest first (outermost), host last (on arm64: stage 1,
+ * then stage 2). A layer's leaf depth d is the number of table reads its
+ * own walk makes: levels for 4K pages, levels - 1 for 2M, levels - 2 for
+ * 1G on x86-64; levels - leaf level + 1 in any regime.
  */
 #ifndef WBM_WALK_H
 #define WBM_WALK_H
