@@ -17,6 +17,7 @@ int wbm_cli_bad(const char *sub, const char *what, const char *tok,
 		const char *why);
 
 int wbm_model_tlb(int argc, char **argv);
+int wbm_model_vipt(int argc, char **argv);
 
 /* --arch x86_64|arm64, --granule G[,G...], --va-bits N[,N...] as given
  * (NULL: not given). A list gives one value per layer; one value serves
