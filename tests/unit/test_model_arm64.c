@@ -359,6 +359,8 @@ static uint64_t idset_distinct(struct idset *s)
 {
 	uint64_t n = 0;
 
+	if (!s->n)
+		return 0;
 	qsort(s->v, s->n, sizeof(*s->v), cmp_u64);
 	for (size_t i = 0; i < s->n; i++)
 		n += !i || s->v[i] != s->v[i - 1];
