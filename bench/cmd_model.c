@@ -232,7 +232,9 @@ static const struct wb_opt_table walk_table = {
 	.usage = "walkbench model walk LAYER... [--pwc Lj=RATE,...] [--ntlb "
 		 "RATE]\n"
 		 "                      [--pwc-sizes Lj=N,... --trace FILE] "
-		 "[--json]",
+		 "[--json]\n"
+		 "                      [--arch arm64 [--granule G[,G...]] "
+		 "[--va-bits N[,N...]]]",
 	.about = "Memory references for one translation through the layers, "
 		 "guest first.\nLAYER is LEVELS:PAGESIZE, LEVELS 4 or 5, "
 		 "PAGESIZE 4K, 2M or 1G.\nWith --arch arm64 LEVELS and "
@@ -1029,7 +1031,9 @@ static const struct wb_commands model_commands = {
 	.usage = "walkbench model SUBVERB [ARGS] [--json]",
 	.what = "subverb",
 	.list = model_cmds,
-	.epilog = "'walkbench model SUBVERB --help' describes one.\n",
+	.epilog = "'walkbench model SUBVERB --help' describes one. Each takes "
+		  "--arch arm64 with\n--granule 4K|16K|64K (and --va-bits N) "
+		  "for arm64's translation regimes.\n",
 };
 
 int cmd_model(int argc, char **argv)
