@@ -160,12 +160,17 @@ int wbm_regime_leaf_depth(const struct wbm_regime *r, uint64_t page_size,
 
 unsigned int wbm_regime_contig(const struct wbm_regime *r, int level)
 {
-	if (r->arch != WBM_ARCH_ARM64 || level < 1 || level > 2)
+	if (r->arch != WBM_ARCH_ARM64 || level < 1 || level > 3)
 		return 0;
 	/*
-	 * Arm ARM D8.6.1 "The Contiguous bit"; Linux CONT_PTE_SHIFT and
-	 * CONT_PMD_SHIFT (arch/arm64/include/asm/pgtable-hwdef.h).
+	 * Arm ARM "The Contiguous bit"; Linux CONT_PTE_SHIFT and
+	 * CONT_PMD_SHIFT (arch/arm64/include/asm/pgtable-hwdef.h) for levels
+	 * 1 and 2, and the IOMMU's armv8pt_contig_count_lg2()
+	 * (drivers/iommu/generic_pt/fmt/armv8.h: 16 at every 4KB leaf level)
+	 * for 4K's 1G blocks.
 	 */
+	if (level == 3)
+		return r->granule == WBM_4K ? 16 : 0;
 	if (r->granule == WBM_4K)
 		return 16;
 	if (r->granule == WBM_16K)

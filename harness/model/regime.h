@@ -89,10 +89,10 @@ int wbm_regime_leaf_depth(const struct wbm_regime *r, uint64_t page_size,
 /*
  * The contiguous hint at @level (arm64 only): how many adjacent, aligned
  * entries with the Contiguous bit set one TLB entry may hold (Arm ARM,
- * "The Contiguous bit"), or 0 where the model has none (every x86 level). 4K granule: 16 at levels 1 and
- * 2 (64K, 32M); 16K: 128 at level 1 (2M), 32 at level 2 (1G); 64K: 32 at
- * levels 1 and 2 (2M, 16G). Runs of level-3 blocks (4K granule 1G blocks,
- * the LPA2 blocks) are left out: see README.md, "arm64".
+ * "The Contiguous bit"), or 0 where the model has none (every x86 level).
+ * 4K granule: 16 at levels 1, 2 and 3 (64K, 32M, 16G); 16K: 128 at level 1
+ * (2M), 32 at level 2 (1G); 64K: 32 at levels 1 and 2 (2M, 16G). Runs of
+ * the 52-bit blocks are left out: see README.md, "arm64".
  */
 unsigned int wbm_regime_contig(const struct wbm_regime *r, int level);
 

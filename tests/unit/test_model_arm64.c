@@ -148,7 +148,7 @@ static void refused_combinations(void **state)
  * Contiguous runs: Arm ARM "The Contiguous bit" (chapter D4); Linux
  * CONT_PTE_SHIFT / CONT_PMD_SHIFT: 4K 16 x 4K = 64K and 16 x 2M = 32M;
  * 16K 128 x 16K = 2M and 32 x 32M = 1G; 64K 32 x 64K = 2M and 32 x 512M =
- * 16G.
+ * 16G; Linux's IOMMU armv8pt_contig_count_lg2(): 16 x 1G = 16G for 4K.
  */
 static void contiguous_runs(void **state)
 {
@@ -172,9 +172,13 @@ static void contiguous_runs(void **state)
 			    rows[i].reach1);
 		assert_true(rows[i].n2 * wbm_regime_entry_span(&r, 2) ==
 			    rows[i].reach2);
-		/* none modelled above the first block level */
-		assert_int_equal(wbm_regime_contig(&r, 3), 0);
+		/* above the first block level only 4K's 1G blocks */
+		assert_int_equal(wbm_regime_contig(&r, 3),
+				 rows[i].granule == K4 ? 16 : 0);
+		assert_int_equal(wbm_regime_contig(&r, 4), 0);
 	}
+	assert_int_equal(wbm_regime_arm64(K4, 48, &r), 0);
+	assert_true(16 * wbm_regime_entry_span(&r, 3) == G16);
 	assert_int_equal(wbm_regime_x86(4, &r), 0);
 	assert_int_equal(wbm_regime_contig(&r, 1), 0);
 }
