@@ -685,6 +685,7 @@ const struct wb_kernel wb_k_huge_access = {
 	.summary = "random page chase or line scan on base, THP and hugetlb "
 		   "pages, each verified before timing",
 	.per_iteration = "access",
+	.requires = WB_NEED_4K_PAGES,
 	.params = params,
 	.prepare_system = huge_prepare_system,
 	.setup = huge_setup,

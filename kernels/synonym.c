@@ -354,6 +354,7 @@ const struct wb_kernel wb_k_synonym = {
 	.suite = "synonym",
 	.summary = "one frame at two virtual addresses: coherence and cost",
 	.per_iteration = "pair",
+	.requires = WB_NEED_4K_PAGES,
 	.params = params,
 	.setup = syn_setup,
 	.run = syn_run,

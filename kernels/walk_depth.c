@@ -198,6 +198,7 @@ const struct wb_kernel wb_k_walk_depth = {
 	.summary = "TLB-missing chase whose accesses need new entries from a "
 		   "chosen paging level down",
 	.per_iteration = "access",
+	.requires = WB_NEED_4K_PAGES,
 	.params = params,
 	.setup = walk_depth_setup,
 	.run = walk_run,

@@ -183,6 +183,7 @@ const struct wb_kernel wb_k_walk_pwc = {
 	.summary = "TLB-missing chase over a varying number of PMD/PUD "
 		   "entries: where the paging-structure caches run out",
 	.per_iteration = "access",
+	.requires = WB_NEED_4K_PAGES,
 	.params = params,
 	.setup = walk_pwc_setup,
 	.run = walk_run,

@@ -32,6 +32,11 @@ enum wb_need {
 	WB_NEED_KVM = 1u << 5,
 	WB_NEED_LA57 = 1u << 6,
 	WB_NEED_PAGEMAP_PFN = 1u << 7, /* PFNs in pagemap need CAP_SYS_ADMIN */
+	/* layouts and predictions in 4K base pages: on arm64, the 4K
+	 * translation granule (x86-64 has no other) */
+	WB_NEED_4K_PAGES = 1u << 8,
+	/* reads what only x86-64 has; `list` shows it does not run on arm64 */
+	WB_NEED_X86_64 = 1u << 9,
 };
 
 /* Status of one instance; the values are the exit codes of ARCHITECTURE.md. */

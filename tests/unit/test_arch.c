@@ -17,6 +17,8 @@
 #include "arch/arch.h"
 #include "core/env.h"
 #include "model/cpu.h"
+#include "runner/kernel.h"
+#include "runner/needs.h"
 
 /* An AWS Graviton2 (Neoverse N1 r3p1), as Linux shows it. */
 static const char n1_cpuinfo[] = "processor\t: 0\n"
@@ -235,6 +237,38 @@ static void identity_aarch64(void **state)
 	assert_int_equal(s.page_size, 65536);
 }
 
+/* What runs on arm64, and a 64K-granule kernel's refusal of 4K layouts. */
+static void needs_on_arm64(void **state)
+{
+	struct wb_sysinfo s;
+	char why[160];
+
+	(void)state;
+	assert_true(wb_needs_arm64(0, why, sizeof(why)));
+	assert_string_equal(why, "");
+	assert_true(wb_needs_arm64(WB_NEED_4K_PAGES | WB_NEED_2CPUS, why,
+				   sizeof(why)));
+	assert_string_equal(why, "with the 4K granule");
+	assert_false(wb_needs_arm64(WB_NEED_X86_64, why, sizeof(why)));
+	assert_false(wb_needs_arm64(WB_NEED_LA57, why, sizeof(why)));
+
+	memset(&s, 0, sizeof(s));
+	snprintf(s.arch, sizeof(s.arch), "aarch64");
+	s.page_size = 65536;
+	assert_int_equal(wb_needs_check(WB_NEED_4K_PAGES, &s, why, sizeof(why)),
+			 -ENODEV);
+	assert_string_equal(why, "needs 4K base pages (this kernel's page "
+				 "size is 64K)");
+	assert_int_equal(wb_needs_check(WB_NEED_X86_64, &s, why, sizeof(why)),
+			 -ENODEV);
+	s.page_size = 4096;
+	assert_int_equal(wb_needs_check(WB_NEED_4K_PAGES, &s, why, sizeof(why)),
+			 0);
+	snprintf(s.arch, sizeof(s.arch), "x86_64");
+	assert_int_equal(wb_needs_check(WB_NEED_X86_64, &s, why, sizeof(why)),
+			 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -244,6 +278,7 @@ int main(void)
 		cmocka_unit_test(va_bits_from_maps),
 		cmocka_unit_test(arm64_levels),
 		cmocka_unit_test(identity_aarch64),
+		cmocka_unit_test(needs_on_arm64),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
