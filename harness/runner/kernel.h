@@ -141,6 +141,13 @@ struct wb_facts {
 	/* the page or folio size that was verified (bytes), 0 if the kernel
 	 * does not say: the plots' page lists the sizes verified */
 	uint64_t page_size_bytes;
+	/* quantities that cannot be counted here, each with why; written to
+	 * the instance's missing_metrics, never as a 0 that was not counted */
+	struct {
+		char name[48];
+		char why[160];
+	} uncounted[4];
+	int nuncounted;
 };
 
 enum wb_tolerance {
@@ -319,6 +326,9 @@ int wb_fact(struct wb_facts *f, const char *name, double value,
 	    const char *source);
 int wb_input(struct wb_facts *f, const char *name, double value,
 	     const char *source);
+/* @name is not counted on this machine, for @why (arm64 has no shootdown
+ * IPIs to count). -ENOSPC when full, -EINVAL without a reason. */
+int wb_fact_uncounted(struct wb_facts *f, const char *name, const char *why);
 
 /* A check()'s facts as one table: each row's name, value and source. */
 struct wb_fact_row {
