@@ -587,7 +587,7 @@ static int predict_reach(const struct wb_ctx *ctx, struct wb_prediction *out,
 static int huge_predict(const struct wb_ctx *ctx, struct wb_prediction *out)
 {
 	int b = (int)ctx->param[1];
-	int levels = ctx->sys && ctx->sys->la57_active ? 5 : 4;
+	int levels = wb_env_pt_levels(ctx->sys);
 	uint64_t ps, map_len, deposit = 0;
 	struct wbm_pt_count pt;
 	struct wbm_map map;

@@ -11,7 +11,7 @@
 
 int walk_levels(const struct wb_ctx *ctx)
 {
-	return ctx->sys && ctx->sys->la57_active ? 5 : 4;
+	return wb_env_pt_levels(ctx->sys);
 }
 
 void walk_shuffle(uint64_t *a, uint64_t n, uint64_t seed)

@@ -27,7 +27,8 @@ struct walk_state {
 	uint64_t present, pmd_entries, pud_entries;
 };
 
-/* Paging levels in use: 5 with la57 active, else 4. */
+/* Paging levels of the running regime (x86-64: 5 with la57 active, else
+ * 4; arm64: as the granule and VA size give them). */
 int walk_levels(const struct wb_ctx *ctx);
 /* A reproducible random permutation of 0..n-1 from @seed. */
 void walk_shuffle(uint64_t *a, uint64_t n, uint64_t seed);

@@ -78,9 +78,20 @@ static int check_params(const struct wb_ctx *ctx, uint64_t stride,
 			 (unsigned long long)pages);
 		return WB_BADINPUT;
 	}
+	/* a stride needs the level it changes entries at, and the model's
+	 * tables are 4- or 5-level (an arm64 39-bit regime has 3) */
+	if (walk_levels(ctx) < 4) {
+		snprintf(why, len,
+			 "the model counts 4- and 5-level tables; this regime "
+			 "has %d levels",
+			 walk_levels(ctx));
+		return WB_SKIPPED;
+	}
 	if (stride == S256T && walk_levels(ctx) < 5) {
 		snprintf(why, len,
-			 "stride 256T needs 5-level paging (la57 not active)");
+			 "stride 256T needs 5-level paging (this regime has "
+			 "%d levels)",
+			 walk_levels(ctx));
 		return WB_SKIPPED;
 	}
 	return 0;

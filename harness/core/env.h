@@ -78,6 +78,17 @@ int wb_env_apply_identity(struct wb_sysinfo *s, const char *spec, char *bad,
  * here is the emulator's.
  */
 bool wb_env_emulated(const struct wb_sysinfo *s);
+/* Table levels of the running regime: pt_levels when probed, else what
+ * la57_active says (a fingerprint written before pt_levels, a test's). */
+static inline int wb_env_pt_levels(const struct wb_sysinfo *s)
+{
+	if (!s)
+		return 4;
+	if (s->pt_levels)
+		return (int)s->pt_levels;
+	return s->la57_active ? 5 : 4;
+}
+
 /* Adds @name to s->missing (the probes of harness/arch/ use it too). */
 void wb_env_missing(struct wb_sysinfo *s, const char *name);
 /* A new JSON object for the results context; NULL on allocation failure. */
