@@ -18,6 +18,7 @@
 #include <jansson.h>
 
 #include "cmd.h"
+#include "arch/arch.h"
 #include "results/canon.h"
 #include "results/resultsread.h"
 #include "opt.h"
@@ -419,6 +420,24 @@ static void inverted(struct claims_ctx *cx, struct claim *c)
 	struct wbm_fleet f;
 
 	c->basis = "model";
+	/* the model's fleet counts x86-64-shaped tables: 4K pages, 512
+	 * entries a table, 4 or 5 levels; an arm64 4K-granule regime of 4
+	 * or 5 levels has the same shape */
+	if (wb_arch_is_arm64(&cx->sys)) {
+		int lv = wb_env_pt_levels(&cx->sys);
+
+		if (cx->sys.page_size != 4096 || (lv != 4 && lv != 5)) {
+			snprintf(c->command, sizeof(c->command), "-");
+			c->verdict = V_NOT_HERE;
+			say(c,
+			    "not established on arm64: the model counts "
+			    "4K-page tables of 4 or 5 levels; this regime has "
+			    "%llu-byte pages and %d levels",
+			    (unsigned long long)cx->sys.page_size, lv);
+			return;
+		}
+		s.levels = lv;
+	}
 	snprintf(c->command, sizeof(c->command),
 		 "walkbench model fleet --procs 1000 --private 256M --shared "
 		 "64M --phys %lluM",
@@ -432,10 +451,10 @@ static void inverted(struct claims_ctx *cx, struct claim *c)
 	}
 	say(c,
 	    "processes with 256 MiB private + 64 MiB shared (4K pages, "
-	    "4 levels): %llu bytes of tables each; an inverted table for "
+	    "%d levels): %llu bytes of tables each; an inverted table for "
 	    "this machine's %llu MiB costs %llu bytes (16 B per frame); "
 	    "hierarchical tables exceed it from %llu processes on",
-	    (unsigned long long)f.per_proc.total_bytes,
+	    s.levels, (unsigned long long)f.per_proc.total_bytes,
 	    (unsigned long long)(s.phys_bytes >> 20),
 	    (unsigned long long)f.ipt_bytes,
 	    (unsigned long long)f.breakeven_procs);
@@ -800,6 +819,15 @@ static void vipt(struct claims_ctx *cx, struct claim *c)
 	bool ok = true;
 
 	c->verdict = V_NOT_HERE;
+	if (wb_arch_is_arm64(&cx->sys)) {
+		snprintf(c->command, sizeof(c->command), "-");
+		say(c, "not established on arm64: its data caches behave as "
+		       "PIPT (Arm ARM, DDI 0487, \"Data and unified "
+		       "caches\"), so no cache here is the VIPT cache the "
+		       "claim is about; `walkbench run synonym` still "
+		       "measures coherence and cost");
+		return;
+	}
 	if (!g->size_bytes || !g->ways || !g->line_bytes ||
 	    wbm_vipt_check(g->size_bytes, g->ways, g->line_bytes, 4096, &v)) {
 		say(c, "the L1D geometry of this machine is unknown");
@@ -841,7 +869,12 @@ static void shadow(struct claims_ctx *cx, struct claim *c)
 	c->basis = "none";
 	snprintf(c->command, sizeof(c->command), "-");
 	c->verdict = V_NOT_HERE;
-	if (cx->sys.hypervisor[0])
+	if (wb_arch_is_arm64(&cx->sys))
+		say(c,
+		    "not established on arm64: KVM/arm64 has no shadow-paging "
+		    "mode to compare with (its guests always run under "
+		    "stage-2 translation, the arm64 nested walk)");
+	else if (cx->sys.hypervisor[0])
 		say(c,
 		    "this machine is itself a guest of %s with hardware "
 		    "nested paging: there is no native run to compare, and "
@@ -872,7 +905,8 @@ static void tee_layer(struct claims_ctx *cx, struct claim *c)
 	    "references per translation ((4+1)^3 - 1). No enclave hardware "
 	    "is used here: whether an enclave really walks a third table "
 	    "(Intel SGX checks an EPCM entry instead; AMD SEV-SNP an RMP "
-	    "entry) is not measurable from this machine",
+	    "entry; Arm CCA a granule protection table entry) is not "
+	    "measurable from this machine",
 	    (unsigned long long)w3);
 }
 
