@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "arch/arch.h"
+#include "check/detect_arch.h"
 #include "core/env.h"
 #include "model/cpu.h"
 #include "runner/kernel.h"
@@ -269,6 +270,57 @@ static void needs_on_arm64(void **state)
 			 0);
 }
 
+static const char *limit(const struct wb_detect_limit *l, int n,
+			 const char *what)
+{
+	for (int i = 0; i < n; i++)
+		if (!strcmp(l[i].what, what))
+			return l[i].says;
+	return NULL;
+}
+
+/* What detect says it cannot establish: nothing on x86-64; on arm64 the
+ * TLB sizes, the row by MIDR (or unknown), an unnamed hypervisor. */
+static void detect_limits(void **state)
+{
+	struct wb_detect_limit l[WB_DETECT_LIMITS];
+	struct wb_sysinfo s;
+	struct wbm_cpu row;
+	const char *says;
+	int n;
+
+	(void)state;
+	memset(&s, 0, sizeof(s));
+	snprintf(s.arch, sizeof(s.arch), "x86_64");
+	assert_int_equal(wb_detect_arch_limits(&s, l, WB_DETECT_LIMITS), 0);
+
+	wb_midr_to_sysinfo(&(struct wb_midr){ 0xc0, 0, 0xac3, 2 }, &s);
+	snprintf(s.arch, sizeof(s.arch), "aarch64");
+	n = wb_detect_arch_limits(&s, l, WB_DETECT_LIMITS);
+	assert_true(n >= 4);
+	assert_non_null(strstr(limit(l, n, "tlb_sizes"), "no TLB sizes"));
+	says = limit(l, n, "model_row");
+	assert_non_null(says);
+	assert_non_null(strstr(says, "implementer 0xc0 part 0xac3: not in "
+				     "the model's table"));
+	assert_non_null(limit(l, n, "hypervisor"));
+	assert_non_null(strstr(limit(l, n, "coalescing"), "contiguous bit"));
+
+	/* a part the table lists is found by MIDR; a named hypervisor
+	 * leaves nothing to say about it */
+	wb_midr_to_sysinfo(&(struct wb_midr){ 0x41, 3, 0xd0c, 1 }, &s);
+	snprintf(s.hypervisor, sizeof(s.hypervisor), "xen");
+	n = wb_detect_arch_limits(&s, l, WB_DETECT_LIMITS);
+	assert_null(limit(l, n, "hypervisor"));
+	says = limit(l, n, "model_row");
+	if (!wbm_cpu_lookup("ARM", 0x41, 0xd0c, &row))
+		assert_non_null(strstr(says, "the model's row found by MIDR"));
+	else
+		assert_non_null(strstr(says, "not in the model's table"));
+	/* never more than asked for */
+	assert_int_equal(wb_detect_arch_limits(&s, l, 2), 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -279,6 +331,7 @@ int main(void)
 		cmocka_unit_test(arm64_levels),
 		cmocka_unit_test(identity_aarch64),
 		cmocka_unit_test(needs_on_arm64),
+		cmocka_unit_test(detect_limits),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
