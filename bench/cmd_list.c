@@ -88,10 +88,11 @@ static const struct wb_opt list_options[] = {
 static const struct wb_opt_table list_table = {
 	.cmd = "list",
 	.usage = "walkbench list [--json]",
-	.about = "Lists every kernel with its suite, parameters, whether "
-		 "it\ncan run on this machine (if not, why) and whether it runs "
-		 "on arm64\n(arm64:yes, arm64:4K with the 4K granule only, "
-		 "arm64:no).\n",
+	.about =
+		"Lists every kernel with its suite, parameters, whether "
+		"it\ncan run on this machine (if not, why) and whether it runs "
+		"on arm64\n(arm64:yes, arm64:4K with the 4K granule only, "
+		"arm64:no).\n",
 	.opts = list_options,
 };
 
@@ -130,9 +131,9 @@ int cmd_list(int argc, char **argv)
 		if (!o.json) {
 			printf("%-14s %-10s %-4s %-9s %s%s%s\n", k->name,
 			       k->suite, ok ? "yes" : "no",
-			       !arm64	? "arm64:no"
-			       : *arm	? "arm64:4K"
-					: "arm64:yes",
+			       !arm64 ? "arm64:no"
+			       : *arm ? "arm64:4K"
+				      : "arm64:yes",
 			       k->summary ? k->summary : "",
 			       ok ? "" : " -- cannot run here: ", why);
 			print_params(k);

@@ -251,7 +251,7 @@ static void sd_run(void *state, uint64_t n)
 }
 
 #define ARM64_NO_IPI                                                           \
-	"not counted on arm64: remote TLBs are invalidated by broadcast "     \
+	"not counted on arm64: remote TLBs are invalidated by broadcast "      \
 	"TLBI instructions, not IPIs; the cost is in the time"
 
 struct sd_counts {
@@ -375,13 +375,14 @@ static int sd_check(struct wb_ctx *ctx, void *state, struct wb_facts *f)
 	if (!err && ipis) {
 		double n_ipi = (double)(b.ipi_other - a.ipi_other);
 
-		err = wb_fact(f, "tlb_ipis_cpu_other", n_ipi, "interrupts") ?:
-			      wb_fact(f, "tlb_ipis_cpu_other_per_op",
-				      n_ipi / (double)done, "interrupts");
+		err = wb_fact(f, "tlb_ipis_cpu_other", n_ipi, "interrupts")
+			      ?: wb_fact(f, "tlb_ipis_cpu_other_per_op",
+					 n_ipi / (double)done, "interrupts");
 	} else if (!err) {
-		err = wb_fact_uncounted(f, "tlb_ipis_cpu_other", ARM64_NO_IPI) ?:
-			      wb_fact_uncounted(f, "tlb_ipis_cpu_other_per_op",
-						ARM64_NO_IPI);
+		err = wb_fact_uncounted(f, "tlb_ipis_cpu_other", ARM64_NO_IPI)
+			      ?: wb_fact_uncounted(f,
+						   "tlb_ipis_cpu_other_per_op",
+						   ARM64_NO_IPI);
 	}
 	/* each only where the kernel has its source */
 	if (!err && a.has_self && b.has_self)

@@ -83,8 +83,7 @@ static int l1d_geom(const struct wb_ctx *ctx, struct l1d *g)
 		g->line = (uint64_t)sysconf(_SC_LEVEL1_DCACHE_LINESIZE);
 		g->from = "sysconf";
 		g->source = "cpuid";
-		if ((long)g->size > 0 && (long)g->ways > 0 &&
-		    (long)g->line > 0)
+		if ((long)g->size > 0 && (long)g->ways > 0 && (long)g->line > 0)
 			return 0;
 	}
 	g->from = g->source = "sysfs";

@@ -62,7 +62,8 @@ int wb_midr_from_cpuinfo(const char *text, struct wb_midr *m)
 		unsigned int max;
 		size_t off;
 	} keys[] = {
-		{ "CPU implementer", 0xff, offsetof(struct wb_midr, implementer) },
+		{ "CPU implementer", 0xff,
+		  offsetof(struct wb_midr, implementer) },
 		{ "CPU variant", 0xf, offsetof(struct wb_midr, variant) },
 		{ "CPU part", 0xfff, offsetof(struct wb_midr, part) },
 		{ "CPU revision", 0xf, offsetof(struct wb_midr, revision) },
@@ -78,8 +79,8 @@ int wb_midr_from_cpuinfo(const char *text, struct wb_midr *m)
 		if (*line == '\n' && seen)
 			break;
 		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-			unsigned int *f =
-				(unsigned int *)((char *)m + keys[i].off);
+			unsigned int *f = (unsigned int *)((char *)m +
+							   keys[i].off);
 			int err = field(line, keys[i].key, keys[i].max, f);
 
 			if (err == -EINVAL)

@@ -37,8 +37,8 @@ int wb_detect_arch_limits(const struct wb_sysinfo *s,
 	snprintf(id, sizeof(id), "MIDR implementer 0x%02x part 0x%03x",
 		 s->family, s->model);
 	if (!wbm_cpu_lookup(s->vendor, s->family, s->model, &row))
-		n = add(out, n, max, "model_row",
-			"the model's row found by %s", id);
+		n = add(out, n, max, "model_row", "the model's row found by %s",
+			id);
 	else
 		n = add(out, n, max, "model_row",
 			"%s: not in the model's table, so its TLBs are "

@@ -48,7 +48,6 @@ static int read_line(const char *path, char *buf, size_t len)
 	return err;
 }
 
-
 static void probe_cpuinfo(struct wb_sysinfo *s)
 {
 	if (!s->vendor[0] &&

@@ -194,9 +194,9 @@ static void arm64_levels(void **state)
 		/* the table agrees with the formula it stands for */
 		want = (ok[i].va_bits - g + (g - 3) - 1) / (g - 3);
 		assert_int_equal(want, ok[i].levels);
-		assert_int_equal(wb_arch_arm64_levels(ok[i].granule,
-						      ok[i].va_bits, &lv),
-				 0);
+		assert_int_equal(
+			wb_arch_arm64_levels(ok[i].granule, ok[i].va_bits, &lv),
+			0);
 		assert_int_equal(lv, ok[i].levels);
 	}
 	/* combinations Linux does not build */
@@ -224,15 +224,15 @@ static void identity_aarch64(void **state)
 	assert_int_equal(s.model, 0xd0c);
 	assert_int_equal(s.page_size, 65536);
 	assert_int_equal(s.pt_levels, 3);
-	assert_int_equal(wb_env_apply_identity(&s, "arch=riscv64", bad,
-					       sizeof(bad)),
-			 -EINVAL);
-	assert_int_equal(wb_env_apply_identity(&s, "page_size=8192", bad,
-					       sizeof(bad)),
-			 -EINVAL);
-	assert_int_equal(wb_env_apply_identity(&s, "pt_levels=6", bad,
-					       sizeof(bad)),
-			 -EINVAL);
+	assert_int_equal(
+		wb_env_apply_identity(&s, "arch=riscv64", bad, sizeof(bad)),
+		-EINVAL);
+	assert_int_equal(
+		wb_env_apply_identity(&s, "page_size=8192", bad, sizeof(bad)),
+		-EINVAL);
+	assert_int_equal(
+		wb_env_apply_identity(&s, "pt_levels=6", bad, sizeof(bad)),
+		-EINVAL);
 	/* all or nothing: still the aarch64 identity */
 	assert_true(wb_arch_is_arm64(&s));
 	assert_int_equal(s.page_size, 65536);
