@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * arm64: the identity from MIDR_EL1 (as Linux shows it), the regime from
+ * arm64: the identity from MIDR_EL1 (as Linux shows it in sysfs or
+ * /proc/cpuinfo, else read with the kernel's EL0 emulation), the regime from
  * the granule and the user VA size. No register declares TLB sizes to
  * user space (the TRMs give them, the model's CPU table carries them), so
  * detect shows none; there is no in-band hypervisor identification either.
@@ -11,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <asm/hwcap.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -71,6 +74,18 @@ static int read_midr(struct wb_midr *m)
 	if (!err)
 		err = wb_midr_from_cpuinfo(info, m);
 	free(info);
+	if (!err)
+		return 0;
+	/* the kernel emulates EL0 reads of the ID registers where it says
+	 * HWCAP_CPUID (so does qemu-user, whose /proc/cpuinfo is the host's) */
+	if (getauxval(AT_HWCAP) & HWCAP_CPUID) {
+		uint64_t v;
+		char hex[24];
+
+		__asm__ volatile("mrs %0, midr_el1" : "=r"(v));
+		snprintf(hex, sizeof(hex), "0x%016llx", (unsigned long long)v);
+		return wb_midr_from_sysfs(hex, m);
+	}
 	return err;
 }
 

@@ -50,6 +50,14 @@ static int read_line(const char *path, char *buf, size_t len)
 
 static void probe_cpuinfo(struct wb_sysinfo *s)
 {
+	/* arm64's identity is MIDR's alone: a vendor_id here would be a
+	 * foreign /proc/cpuinfo (qemu-user on an x86 host) */
+	if (wb_arch_is_arm64(s)) {
+		if (wb_cpuinfo_field("microcode", s->microcode,
+				     sizeof(s->microcode)))
+			wb_env_missing(s, "microcode");
+		return;
+	}
 	if (!s->vendor[0] &&
 	    wb_cpuinfo_field("vendor_id", s->vendor, sizeof(s->vendor)))
 		wb_env_missing(s, "vendor");

@@ -58,3 +58,26 @@ assert k and all(isinstance(x.get("arm64"), bool) for x in k), k' "$TMP/out"
 fi
 expect_exit 0 "aarch64 walkbench model walk 4:4K 4:4K" "${run[@]}" "$BIN" model walk 4:4K 4:4K
 check "the nested 4K/4K walk is 24 references" test "$(tail -n1 "$TMP/out")" = 24
+
+# The arm64 probe itself: a one-instance run records arch aarch64, the
+# identity from MIDR (qemu's -cpu max under qemu-user: emulated), and the
+# regime read from the system (on qemu-user, qemu's own address space).
+if [ ${#run[@]} -gt 0 ]; then
+	expect_exit 0 "aarch64 walkbench run tlb_reach (one instance)" \
+		"${run[@]}" "$BIN" run tlb_reach --param pages=16 --param page_size=4K \
+		--reps 1 --passes 1 --quick --out "$TMP/a64.json"
+	check "the run's context: aarch64, MIDR identity, emulated, regime levels from granule and VA bits" python3 -c '
+import json, sys
+w = json.load(open(sys.argv[1]))["context"]["walkbench"]
+e = w["env"]
+assert w["arch"] == e["arch"] == "aarch64", (w.get("arch"), e.get("arch"))
+assert e["vendor"] == "arm64-0x%02x" % e["family"] or e["vendor"] == "ARM", e
+assert e["model_name"], e
+lv = {(4096, 39): 3, (4096, 48): 4, (4096, 52): 5, (16384, 47): 3, (16384, 48): 4,
+      (65536, 42): 2, (65536, 48): 3, (65536, 52): 3}
+assert lv[(e["page_size"], e["va_bits"])] == e["pt_levels"], e
+# qemu -cpu max: implementer 0, part Q
+if e["vendor"] == "arm64-0x00" and e["model"] == 0x51:
+    assert w["emulated"] is True and w["grid"] == "functional", w
+assert "midr" not in e["missing"], e["missing"]' "$TMP/a64.json"
+fi
