@@ -24,9 +24,11 @@ int wb_needs_check(unsigned int requires, const struct wb_sysinfo *s, char *why,
 		miss = "needs 2 MiB hugetlb pages (no hugepages-2048kB pool)";
 	else if ((requires & WB_NEED_HUGETLB_1G) &&
 		 (!s->hugetlb_1g || !s->pdpe1gb))
-		miss = s->pdpe1gb ? "needs 1 GiB hugetlb pages (no "
-				    "hugepages-1048576kB pool)"
-				  : "needs 1 GiB pages (CPU has no pdpe1gb)";
+		/* arm64's 1G blocks are the 4K granule's: the pool says */
+		miss = s->pdpe1gb || wb_arch_is_arm64(s)
+			       ? "needs 1 GiB hugetlb pages (no "
+				 "hugepages-1048576kB pool)"
+			       : "needs 1 GiB pages (CPU has no pdpe1gb)";
 	else if ((requires & WB_NEED_2CPUS) && s->ncpus_online < 2)
 		miss = "needs 2 CPUs";
 	else if ((requires & WB_NEED_KVM) && !s->kvm_usable)
