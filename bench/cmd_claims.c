@@ -746,7 +746,7 @@ static void tlb_folios(struct claims_ctx *cx, struct claim *c)
 	const struct wb_vrow *b4;
 	json_t *r, *env;
 	int held = 0, refuted = 0, seen = 0;
-	const char *vendor, *hv;
+	const char *vendor, *hv, *arch;
 	unsigned int fam, model;
 
 	c->verdict = V_NOT_MEASURED;
@@ -764,10 +764,19 @@ static void tlb_folios(struct claims_ctx *cx, struct claim *c)
 		say(c, "validate could not read the results");
 		goto out;
 	}
+	arch = json_string_value(json_object_get(env, "arch"));
+	/* arm64 names no hypervisor in-band: none named is not native */
 	say(c,
 	    "measured, random chase over every 4K page, L2 TLB reach "
 	    "gain over 4K (%s%s)",
-	    hv && hv[0] ? "a guest: " : "native", hv ? hv : "");
+	    hv && hv[0]			       ? "a guest: "
+	    : arch && !strcmp(arch, "aarch64") ? "native or a guest: not "
+						 "established on arm64"
+					       : "native",
+	    hv ? hv : "");
+	if (arch && !strcmp(arch, "aarch64"))
+		say(c, "; arm64 coalesces through the contiguous bit the "
+		       "kernel sets (16 x 4K = 64K)");
 	b4 = l2_row(&t, "4K");
 	if (!b4 || !b4->has_meas ||
 	    (b4->verdict != WB_PASS && b4->verdict != WB_FAIL)) {

@@ -17,6 +17,7 @@
 #include "arch/arch.h"
 #include "check/detect_arch.h"
 #include "core/env.h"
+#include "mem/hostpage.h"
 #include "model/cpu.h"
 #include "runner/kernel.h"
 #include "runner/needs.h"
@@ -321,6 +322,20 @@ static void detect_limits(void **state)
 	assert_int_equal(wb_detect_arch_limits(&s, l, 2), 2);
 }
 
+/* No hypervisor named is bare metal on x86-64 (CPUID would say), but on
+ * arm64 nothing in-band would: there the host's backing is measured. */
+static void arm64_never_assumed_native(void **state)
+{
+	struct wb_sysinfo s;
+
+	(void)state;
+	memset(&s, 0, sizeof(s));
+	snprintf(s.arch, sizeof(s.arch), "x86_64");
+	assert_true(wb_hostpage_is_native(&s));
+	snprintf(s.arch, sizeof(s.arch), "aarch64");
+	assert_false(wb_hostpage_is_native(&s));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -332,6 +347,7 @@ int main(void)
 		cmocka_unit_test(identity_aarch64),
 		cmocka_unit_test(needs_on_arm64),
 		cmocka_unit_test(detect_limits),
+		cmocka_unit_test(arm64_never_assumed_native),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
