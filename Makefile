@@ -1,6 +1,22 @@
 # walkbench. `make` builds build/walkbench; `make bench` and `make test` also
 # install what is missing (Debian packages, as root). See README.md.
 
+# `make ARCH=arm64`: the static aarch64 walkbench only (build/arm64/
+# walkbench-static), with Debian's cross toolchain and the :arm64 -dev
+# packages (`bench/deps.sh arm64`); C only, no Google Benchmark.
+ifeq ($(ARCH),arm64)
+ifneq ($(shell uname -m),aarch64)
+CROSS_COMPILE ?= aarch64-linux-gnu-
+endif
+ifneq ($(origin CC),command line)
+CC := $(CROSS_COMPILE)gcc
+endif
+ifneq ($(origin CXX),command line)
+CXX := $(CROSS_COMPILE)g++
+endif
+O ?= build/arm64
+.DEFAULT_GOAL := static
+endif
 CC ?= gcc
 CXX ?= g++
 O ?= build
@@ -203,7 +219,10 @@ vm: $(O)/walkbench
 vm-static: $(O)/walkbench-static
 	@vm/build-image.sh $(O)/vm-static $(O)/walkbench-static
 
+# The arm64 packages too, so that CI runs the arm64 tests; when they cannot
+# be installed those tests skip, naming what is missing.
 test: deps
+	@bench/deps.sh arm64 || echo "walkbench: arm64 packages missing: the arm64 tests will skip" >&2
 	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(O)/walkbench-test $(O)/walkbench-ident
 	@$(MAKE) --no-print-directory -s sanitize-build
 	@tests/run

@@ -18,6 +18,7 @@
 #include <jansson.h>
 
 #include "cmd.h"
+#include "arch/arch.h"
 #include "results/canon.h"
 #include "results/resultsread.h"
 #include "opt.h"
@@ -419,6 +420,24 @@ static void inverted(struct claims_ctx *cx, struct claim *c)
 	struct wbm_fleet f;
 
 	c->basis = "model";
+	/* the model's fleet counts x86-64-shaped tables: 4K pages, 512
+	 * entries a table, 4 or 5 levels; an arm64 4K-granule regime of 4
+	 * or 5 levels has the same shape */
+	if (wb_arch_is_arm64(&cx->sys)) {
+		int lv = wb_env_pt_levels(&cx->sys);
+
+		if (cx->sys.page_size != 4096 || (lv != 4 && lv != 5)) {
+			snprintf(c->command, sizeof(c->command), "-");
+			c->verdict = V_NOT_HERE;
+			say(c,
+			    "not established on arm64: the model counts "
+			    "4K-page tables of 4 or 5 levels; this regime has "
+			    "%llu-byte pages and %d levels",
+			    (unsigned long long)cx->sys.page_size, lv);
+			return;
+		}
+		s.levels = lv;
+	}
 	snprintf(c->command, sizeof(c->command),
 		 "walkbench model fleet --procs 1000 --private 256M --shared "
 		 "64M --phys %lluM",
@@ -432,10 +451,10 @@ static void inverted(struct claims_ctx *cx, struct claim *c)
 	}
 	say(c,
 	    "processes with 256 MiB private + 64 MiB shared (4K pages, "
-	    "4 levels): %llu bytes of tables each; an inverted table for "
+	    "%d levels): %llu bytes of tables each; an inverted table for "
 	    "this machine's %llu MiB costs %llu bytes (16 B per frame); "
 	    "hierarchical tables exceed it from %llu processes on",
-	    (unsigned long long)f.per_proc.total_bytes,
+	    s.levels, (unsigned long long)f.per_proc.total_bytes,
 	    (unsigned long long)(s.phys_bytes >> 20),
 	    (unsigned long long)f.ipt_bytes,
 	    (unsigned long long)f.breakeven_procs);
@@ -727,7 +746,7 @@ static void tlb_folios(struct claims_ctx *cx, struct claim *c)
 	const struct wb_vrow *b4;
 	json_t *r, *env;
 	int held = 0, refuted = 0, seen = 0;
-	const char *vendor, *hv;
+	const char *vendor, *hv, *arch;
 	unsigned int fam, model;
 
 	c->verdict = V_NOT_MEASURED;
@@ -745,10 +764,19 @@ static void tlb_folios(struct claims_ctx *cx, struct claim *c)
 		say(c, "validate could not read the results");
 		goto out;
 	}
+	arch = json_string_value(json_object_get(env, "arch"));
+	/* arm64 names no hypervisor in-band: none named is not native */
 	say(c,
 	    "measured, random chase over every 4K page, L2 TLB reach "
 	    "gain over 4K (%s%s)",
-	    hv && hv[0] ? "a guest: " : "native", hv ? hv : "");
+	    hv && hv[0]			       ? "a guest: "
+	    : arch && !strcmp(arch, "aarch64") ? "native or a guest: not "
+						 "established on arm64"
+					       : "native",
+	    hv ? hv : "");
+	if (arch && !strcmp(arch, "aarch64"))
+		say(c, "; arm64 coalesces through the contiguous bit the "
+		       "kernel sets (16 x 4K = 64K)");
 	b4 = l2_row(&t, "4K");
 	if (!b4 || !b4->has_meas ||
 	    (b4->verdict != WB_PASS && b4->verdict != WB_FAIL)) {
@@ -800,6 +828,15 @@ static void vipt(struct claims_ctx *cx, struct claim *c)
 	bool ok = true;
 
 	c->verdict = V_NOT_HERE;
+	if (wb_arch_is_arm64(&cx->sys)) {
+		snprintf(c->command, sizeof(c->command), "-");
+		say(c, "not established on arm64: its data caches behave as "
+		       "PIPT (Arm ARM, DDI 0487, \"Data and unified "
+		       "caches\"), so no cache here is the VIPT cache the "
+		       "claim is about; `walkbench run synonym` still "
+		       "measures coherence and cost");
+		return;
+	}
 	if (!g->size_bytes || !g->ways || !g->line_bytes ||
 	    wbm_vipt_check(g->size_bytes, g->ways, g->line_bytes, 4096, &v)) {
 		say(c, "the L1D geometry of this machine is unknown");
@@ -841,7 +878,12 @@ static void shadow(struct claims_ctx *cx, struct claim *c)
 	c->basis = "none";
 	snprintf(c->command, sizeof(c->command), "-");
 	c->verdict = V_NOT_HERE;
-	if (cx->sys.hypervisor[0])
+	if (wb_arch_is_arm64(&cx->sys))
+		say(c,
+		    "not established on arm64: KVM/arm64 has no shadow-paging "
+		    "mode to compare with (its guests always run under "
+		    "stage-2 translation, the arm64 nested walk)");
+	else if (cx->sys.hypervisor[0])
 		say(c,
 		    "this machine is itself a guest of %s with hardware "
 		    "nested paging: there is no native run to compare, and "
@@ -872,7 +914,8 @@ static void tee_layer(struct claims_ctx *cx, struct claim *c)
 	    "references per translation ((4+1)^3 - 1). No enclave hardware "
 	    "is used here: whether an enclave really walks a third table "
 	    "(Intel SGX checks an EPCM entry instead; AMD SEV-SNP an RMP "
-	    "entry) is not measurable from this machine",
+	    "entry; Arm CCA a granule protection table entry) is not "
+	    "measurable from this machine",
 	    (unsigned long long)w3);
 }
 

@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "cmd.h"
+#include "check/detect_arch.h"
 #include "opt.h"
 #include "check/coalesce.h"
 #include "check/detect.h"
@@ -536,6 +537,8 @@ static int detect(const struct detect_cli *cp)
 	struct wb_sysinfo sys;
 	struct row_cmp r = { 0 };
 	char why[256], cpuid[1024], dis[512];
+	struct wb_detect_limit lim[WB_DETECT_LIMITS];
+	int nlim;
 	const char *pmu_note, *coal_note;
 	struct detect_cli c = *cp;
 	struct wb_hostpage hp;
@@ -555,6 +558,7 @@ static int detect(const struct detect_cli *cp)
 		return wb_error(WB_EXIT_MISSING, "detect: no CPU to pin to");
 	wb_env_probe(&sys);
 	wb_arch_tlb_leaves(&sys, cpuid, sizeof(cpuid));
+	nlim = wb_detect_arch_limits(&sys, lim, WB_DETECT_LIMITS);
 	err = wb_detect_measure(&o, &g, why, sizeof(why));
 	if (err)
 		return wb_error(err == -ENOMEM ? WB_EXIT_MISSING
@@ -639,6 +643,15 @@ static int detect(const struct detect_cli *cp)
 					  (json_int_t)r.l1_2m, "l2_tlb_2m",
 					  (json_int_t)r.l2_2m, "disagreements",
 					  dis));
+		{
+			json_t *nl = json_object();
+
+			for (int i = 0; i < nlim; i++)
+				json_object_set_new(nl, lim[i].what,
+						    json_string(lim[i].says));
+			json_object_set_new(j, "arch", json_string(sys.arch));
+			json_object_set_new(j, "not_established", nl);
+		}
 		json_object_set_new(j, "coalescing", coal_json(cr, &sys));
 		json_object_set_new(j, "coalescing_note",
 				    cr->note[0] ? json_string(cr->note)
@@ -678,6 +691,9 @@ static int detect(const struct detect_cli *cp)
 		if (splinter)
 			printf("  l2_tlb_2m_entries: %s\n", splinter);
 		printf("cpuid (not used): %s\n", cpuid);
+		for (int i = 0; i < nlim; i++)
+			printf("not established on %s: %s: %s\n", sys.arch,
+			       lim[i].what, lim[i].says);
 		if (r.err)
 			printf("model row: none for this CPU\n");
 		else

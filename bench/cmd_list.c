@@ -88,8 +88,11 @@ static const struct wb_opt list_options[] = {
 static const struct wb_opt_table list_table = {
 	.cmd = "list",
 	.usage = "walkbench list [--json]",
-	.about = "Lists every kernel with its suite, parameters, and whether "
-		 "it\ncan run on this machine; if not, why.\n",
+	.about =
+		"Lists every kernel with its suite, parameters, whether "
+		"it\ncan run on this machine (if not, why) and whether it runs "
+		"on arm64\n(arm64:yes, arm64:4K with the 4K granule only, "
+		"arm64:no).\n",
 	.opts = list_options,
 };
 
@@ -107,9 +110,10 @@ int cmd_list(int argc, char **argv)
 	arr = json_array();
 	for (int i = 0; wb_kernels[i]; i++) {
 		const struct wb_kernel *k = wb_kernels[i];
-		char why[160] = "";
+		char why[160] = "", arm[64];
 		int ok = wb_needs_check(k->requires, &sys, why, sizeof(why)) ==
 			 0;
+		bool arm64 = wb_needs_arm64(k->requires, arm, sizeof(arm));
 		json_t *params = json_array();
 
 		for (int j = 0; k->params && k->params[j].name; j++)
@@ -117,16 +121,20 @@ int cmd_list(int argc, char **argv)
 					      param_json(&k->params[j]));
 		json_array_append_new(
 			arr,
-			json_pack("{s:s,s:s,s:s,s:s,s:o,s:b,s:s}", "name",
-				  k->name, "suite", k->suite, "summary",
+			json_pack("{s:s,s:s,s:s,s:s,s:o,s:b,s:s,s:b,s:s}",
+				  "name", k->name, "suite", k->suite, "summary",
 				  k->summary ? k->summary : "", "per_iteration",
 				  k->per_iteration ? k->per_iteration
 						   : "iteration",
-				  "params", params, "runnable", ok, "why",
-				  why));
+				  "params", params, "runnable", ok, "why", why,
+				  "arm64", arm64, "arm64_why", arm));
 		if (!o.json) {
-			printf("%-14s %-10s %-4s %s%s%s\n", k->name, k->suite,
-			       ok ? "yes" : "no", k->summary ? k->summary : "",
+			printf("%-14s %-10s %-4s %-9s %s%s%s\n", k->name,
+			       k->suite, ok ? "yes" : "no",
+			       !arm64 ? "arm64:no"
+			       : *arm ? "arm64:4K"
+				      : "arm64:yes",
+			       k->summary ? k->summary : "",
 			       ok ? "" : " -- cannot run here: ", why);
 			print_params(k);
 		}

@@ -42,6 +42,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "arch/arch.h"
 #include "core/env.h"
 #include "core/sysfs.h"
 #include "core/rng.h"
@@ -587,7 +588,7 @@ static int predict_reach(const struct wb_ctx *ctx, struct wb_prediction *out,
 static int huge_predict(const struct wb_ctx *ctx, struct wb_prediction *out)
 {
 	int b = (int)ctx->param[1];
-	int levels = ctx->sys && ctx->sys->la57_active ? 5 : 4;
+	int levels = wb_env_pt_levels(ctx->sys);
 	uint64_t ps, map_len, deposit = 0;
 	struct wbm_pt_count pt;
 	struct wbm_map map;
@@ -602,7 +603,18 @@ static int huge_predict(const struct wb_ctx *ctx, struct wb_prediction *out)
 	 * folio needs the PTE tables of its 4K pages */
 	map = (struct wbm_map){ (uint64_t)1 << 40, map_len,
 				backing_pte_size(b) };
-	snprintf(out->model, sizeof(out->model), "x86-64 %d-level radix tables",
+	/* the model's tables are x86-64's, which arm64's 4K granule shares
+	 * at 4 and 5 levels; at 3 (39-bit VA) it predicts nothing */
+	if (levels < 4) {
+		snprintf(out->model, sizeof(out->model),
+			 "none: the model counts 4- and 5-level tables, this "
+			 "regime has %d",
+			 levels);
+		return 0;
+	}
+	snprintf(out->model, sizeof(out->model), "%s %d-level radix tables",
+		 ctx->sys && wb_arch_is_arm64(ctx->sys) ? "arm64 4K-granule"
+							: "x86-64",
 		 levels);
 	err = wbm_pt_count(&map, 1, levels, &pt);
 	if (err)
@@ -685,6 +697,7 @@ const struct wb_kernel wb_k_huge_access = {
 	.summary = "random page chase or line scan on base, THP and hugetlb "
 		   "pages, each verified before timing",
 	.per_iteration = "access",
+	.requires = WB_NEED_4K_PAGES,
 	.params = params,
 	.prepare_system = huge_prepare_system,
 	.setup = huge_setup,

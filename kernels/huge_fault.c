@@ -431,6 +431,7 @@ const struct wb_kernel wb_k_huge_fault = {
 	.summary = "cost of mapping 2 MiB: 512 base-page faults, one THP "
 		   "fault, MADV_COLLAPSE, or faults of 16K..1M folios",
 	.per_iteration = "region",
+	.requires = WB_NEED_4K_PAGES,
 	.params = params,
 	.prepare_system = huge_fault_prepare_system,
 	.setup = huge_fault_setup,

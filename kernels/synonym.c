@@ -7,6 +7,10 @@
  * the page offset and no synonym can arise. The timed loop writes a line
  * through one view and reads it through the other; alias=1 is the
  * baseline with both accesses through the one view.
+ * arm64 requires data and unified caches to behave as PIPT (Arm ARM, DDI
+ * 0487, "Data and unified caches"), so there S x B <= P does not decide
+ * anything: no synonym is predicted whatever the geometry, and the kernel
+ * measures the same coherence and cost.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -15,6 +19,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "arch/arch.h"
 #include "core/env.h"
 #include "mem/faulting.h"
 #include "runner/kernel.h"
@@ -71,13 +76,16 @@ static int l1d_geom(const struct wb_ctx *ctx, struct l1d *g)
 		g->source = "sysfs";
 		return 0;
 	}
-	g->size = (uint64_t)sysconf(_SC_LEVEL1_DCACHE_SIZE);
-	g->ways = (uint64_t)sysconf(_SC_LEVEL1_DCACHE_ASSOC);
-	g->line = (uint64_t)sysconf(_SC_LEVEL1_DCACHE_LINESIZE);
-	g->from = "sysconf";
-	g->source = "cpuid";
-	if ((long)g->size > 0 && (long)g->ways > 0 && (long)g->line > 0)
-		return 0;
+	/* glibc answers from CPUID on x86 only */
+	if (!ctx->sys || !wb_arch_is_arm64(ctx->sys)) {
+		g->size = (uint64_t)sysconf(_SC_LEVEL1_DCACHE_SIZE);
+		g->ways = (uint64_t)sysconf(_SC_LEVEL1_DCACHE_ASSOC);
+		g->line = (uint64_t)sysconf(_SC_LEVEL1_DCACHE_LINESIZE);
+		g->from = "sysconf";
+		g->source = "cpuid";
+		if ((long)g->size > 0 && (long)g->ways > 0 && (long)g->line > 0)
+			return 0;
+	}
 	g->from = g->source = "sysfs";
 	f = fopen("/sys/devices/system/cpu/cpu0/cache/index0/"
 		  "ways_of_associativity",
@@ -316,6 +324,16 @@ static int syn_predict(const struct wb_ctx *ctx, struct wb_prediction *p)
 		   "one frame behind both views: the CPU keeps them coherent");
 	wb_predict(p, "coherent", 1, WB_TOL_EXACT, 0,
 		   "one frame behind both views");
+	if (ctx->sys && wb_arch_is_arm64(ctx->sys)) {
+		snprintf(p->model, sizeof(p->model),
+			 "arm64: data caches behave as PIPT (Arm ARM); "
+			 "S x B <= P does not apply");
+		if (off)
+			wb_predict(p, "vipt_no_synonyms", 1, WB_TOL_EXACT, 0,
+				   "arm64 data caches behave as PIPT: no "
+				   "synonyms whatever S x B");
+		return 0;
+	}
 	if (l1d_geom(ctx, &g)) {
 		snprintf(p->model, sizeof(p->model),
 			 "VIPT S x B <= P: L1D geometry unknown");
@@ -354,6 +372,7 @@ const struct wb_kernel wb_k_synonym = {
 	.suite = "synonym",
 	.summary = "one frame at two virtual addresses: coherence and cost",
 	.per_iteration = "pair",
+	.requires = WB_NEED_4K_PAGES,
 	.params = params,
 	.setup = syn_setup,
 	.run = syn_run,

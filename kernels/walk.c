@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arch/arch.h"
 #include "core/env.h"
 #include "core/rng.h"
 #include "mem/pagemap.h"
@@ -11,7 +12,26 @@
 
 int walk_levels(const struct wb_ctx *ctx)
 {
-	return ctx->sys && ctx->sys->la57_active ? 5 : 4;
+	return wb_env_pt_levels(ctx->sys);
+}
+
+int walk_regime_ok(const struct wb_ctx *ctx, char *why, size_t len)
+{
+	int lv = walk_levels(ctx);
+
+	if (lv >= 4)
+		return 0;
+	snprintf(why, len,
+		 "the model counts 4- and 5-level tables; this regime has %d "
+		 "levels",
+		 lv);
+	return WB_SKIPPED;
+}
+
+const char *walk_regime_name(const struct wb_ctx *ctx)
+{
+	return ctx->sys && wb_arch_is_arm64(ctx->sys) ? "arm64 4K-granule"
+						      : "x86-64";
 }
 
 void walk_shuffle(uint64_t *a, uint64_t n, uint64_t seed)

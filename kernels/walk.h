@@ -27,8 +27,14 @@ struct walk_state {
 	uint64_t present, pmd_entries, pud_entries;
 };
 
-/* Paging levels in use: 5 with la57 active, else 4. */
+/* Paging levels of the running regime (x86-64: 5 with la57 active, else
+ * 4; arm64: as the granule and VA size give them). */
 int walk_levels(const struct wb_ctx *ctx);
+/* 0 when the model counts this regime's tables (4 or 5 levels of 4K
+ * tables), else WB_SKIPPED with why[] naming the levels. */
+int walk_regime_ok(const struct wb_ctx *ctx, char *why, size_t len);
+/* "x86-64" or "arm64 4K-granule", for a prediction's model string. */
+const char *walk_regime_name(const struct wb_ctx *ctx);
 /* A reproducible random permutation of 0..n-1 from @seed. */
 void walk_shuffle(uint64_t *a, uint64_t n, uint64_t seed);
 /*

@@ -78,9 +78,15 @@ static int check_params(const struct wb_ctx *ctx, uint64_t stride,
 			 (unsigned long long)pages);
 		return WB_BADINPUT;
 	}
+	/* the model's tables are 4- or 5-level (an arm64 39-bit regime has
+	 * 3), and a stride needs the level it changes entries at */
+	if (walk_regime_ok(ctx, why, len))
+		return WB_SKIPPED;
 	if (stride == S256T && walk_levels(ctx) < 5) {
 		snprintf(why, len,
-			 "stride 256T needs 5-level paging (la57 not active)");
+			 "stride 256T needs 5-level paging (x86-64 la57, arm64 "
+			 "52-bit 4K); this regime has %d levels",
+			 walk_levels(ctx));
 		return WB_SKIPPED;
 	}
 	return 0;
@@ -159,8 +165,8 @@ static int walk_depth_predict(const struct wb_ctx *ctx,
 		return -EINVAL;
 	nmaps = layout_maps(stride, pages, maps);
 	snprintf(what, sizeof(what), "%zu runs of 4K pages", nmaps);
-	snprintf(out->model, sizeof(out->model), "x86-64 %d-level radix tables",
-		 levels);
+	snprintf(out->model, sizeof(out->model), "%s %d-level radix tables",
+		 walk_regime_name(ctx), levels);
 	/* the layout's tables do not depend on where it sits, only on its
 	 * alignment to a top-level entry, as in setup */
 	err = walk_predict_vmpte(ctx, out, maps, nmaps,
@@ -198,6 +204,7 @@ const struct wb_kernel wb_k_walk_depth = {
 	.summary = "TLB-missing chase whose accesses need new entries from a "
 		   "chosen paging level down",
 	.per_iteration = "access",
+	.requires = WB_NEED_4K_PAGES,
 	.params = params,
 	.setup = walk_depth_setup,
 	.run = walk_run,

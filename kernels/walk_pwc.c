@@ -103,6 +103,8 @@ static int walk_pwc_setup(struct wb_ctx *ctx, void **state)
 
 	if (err)
 		return wb_refuse(ctx, err, EINVAL, "%s", why);
+	if (walk_regime_ok(ctx, why, sizeof(why)))
+		return wb_refuse(ctx, WB_SKIPPED, ENOTSUP, "%s", why);
 	if (ctx->mem_limit_bytes && pages * S4K > ctx->mem_limit_bytes)
 		return wb_refuse(ctx, WB_MISSING, ENOMEM,
 				 "%llu pages exceed the memory limit",
@@ -142,8 +144,10 @@ static int walk_pwc_predict(const struct wb_ctx *ctx, struct wb_prediction *out)
 
 	if (err)
 		return -EINVAL;
-	snprintf(out->model, sizeof(out->model), "x86-64 %d-level radix tables",
-		 levels);
+	if (walk_regime_ok(ctx, why, sizeof(why)))
+		return 0;
+	snprintf(out->model, sizeof(out->model), "%s %d-level radix tables",
+		 walk_regime_name(ctx), levels);
 	err = walk_predict_vmpte(ctx, out, &map, 1, S512G * 2,
 				 "one range of upper_entries x 2M, 4K pages");
 	/* the premise of the sweep, that every access walks, is what a
@@ -183,6 +187,7 @@ const struct wb_kernel wb_k_walk_pwc = {
 	.summary = "TLB-missing chase over a varying number of PMD/PUD "
 		   "entries: where the paging-structure caches run out",
 	.per_iteration = "access",
+	.requires = WB_NEED_4K_PAGES,
 	.params = params,
 	.setup = walk_pwc_setup,
 	.run = walk_run,

@@ -12,24 +12,19 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
 #include <jansson.h>
 #include <perfmon/pfmlib.h>
 
-#if defined(__x86_64__) || defined(__i386__)
-#include <cpuid.h>
-#define WB_HAVE_CPUID 1
-#endif
-
+#include "arch/arch.h"
 #include "core/env.h"
 #include "core/sysfs.h"
 #include "core/topo_hwloc.h"
 #include "counters/perf_open.h"
 
-static void add_missing(struct wb_sysinfo *s, const char *name)
+void wb_env_missing(struct wb_sysinfo *s, const char *name)
 {
 	size_t n = strlen(s->missing);
 
@@ -53,150 +48,24 @@ static int read_line(const char *path, char *buf, size_t len)
 	return err;
 }
 
-/* Value of "key : value" in the first processor block of /proc/cpuinfo. */
-static int cpuinfo_field(const char *key, char *out, size_t len)
-{
-	char line[4096];
-	size_t klen = strlen(key);
-	FILE *f = fopen("/proc/cpuinfo", "re");
-	int err = -ENOENT;
-
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f)) {
-		char *colon;
-
-		if (line[0] == '\n')
-			break; /* end of the first CPU */
-		if (strncmp(line, key, klen) ||
-		    (line[klen] != ' ' && line[klen] != '\t' &&
-		     line[klen] != ':'))
-			continue;
-		colon = strchr(line, ':');
-		if (!colon)
-			continue;
-		colon++;
-		colon += strspn(colon, " \t");
-		colon[strcspn(colon, "\n")] = 0;
-		snprintf(out, len, "%s", colon);
-		err = 0;
-		break;
-	}
-	fclose(f);
-	return err;
-}
-
-static bool has_word(const char *list, const char *word)
-{
-	size_t n = strlen(word);
-
-	for (const char *p = list; (p = strstr(p, word)); p += n)
-		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || !p[n]))
-			return true;
-	return false;
-}
-
-#ifdef WB_HAVE_CPUID
-static void probe_cpuid(struct wb_sysinfo *s)
-{
-	unsigned int a, b, c, d, max_ext, fam, model;
-	char brand[49], *p;
-
-	__cpuid(0, a, b, c, d);
-	memcpy(s->vendor, &b, 4);
-	memcpy(s->vendor + 4, &d, 4);
-	memcpy(s->vendor + 8, &c, 4);
-	s->vendor[12] = 0;
-
-	__cpuid(1, a, b, c, d);
-	/* Display family and model as Linux computes them. */
-	fam = (a >> 8) & 0xf;
-	model = (a >> 4) & 0xf;
-	if (fam == 0xf)
-		fam += (a >> 20) & 0xff;
-	if (fam >= 0x6)
-		model += ((a >> 16) & 0xf) << 4;
-	s->family = fam;
-	s->model = model;
-	s->stepping = a & 0xf;
-	s->has_hypervisor_flag = (c >> 31) & 1;
-
-	if (__get_cpuid_count(7, 0, &a, &b, &c, &d))
-		s->la57 = (c >> 16) & 1;
-
-	max_ext = __get_cpuid_max(0x80000000, NULL);
-	if (max_ext >= 0x80000001) {
-		__cpuid(0x80000001, a, b, c, d);
-		s->pdpe1gb = (d >> 26) & 1;
-	}
-	if (max_ext >= 0x80000004) {
-		unsigned int w[3][4]; /* brand may be misaligned for ints */
-
-		for (unsigned int i = 0; i < 3; i++)
-			__cpuid(0x80000002 + i, w[i][0], w[i][1], w[i][2],
-				w[i][3]);
-		memcpy(brand, w, sizeof(w));
-		brand[48] = 0;
-		p = brand + strspn(brand, " ");
-		snprintf(s->model_name, sizeof(s->model_name), "%s", p);
-	}
-
-	/* Leaf 0x40000000 is only defined under a hypervisor. */
-	if (s->has_hypervisor_flag) {
-		char id[13];
-		size_t o = 0;
-
-		__cpuid(0x40000000, a, b, c, d);
-		memcpy(id, &b, 4);
-		memcpy(id + 4, &c, 4);
-		memcpy(id + 8, &d, 4);
-		for (int i = 0; i < 12; i++)
-			if (id[i])
-				s->hypervisor[o++] = id[i];
-		s->hypervisor[o] = 0;
-	}
-}
-#endif
-
 static void probe_cpuinfo(struct wb_sysinfo *s)
 {
-	char flags[4096];
-
-	if (!s->vendor[0] &&
-	    cpuinfo_field("vendor_id", s->vendor, sizeof(s->vendor)))
-		add_missing(s, "vendor");
-	if (!s->model_name[0] &&
-	    cpuinfo_field("model name", s->model_name, sizeof(s->model_name)))
-		add_missing(s, "model_name");
-	if (cpuinfo_field("microcode", s->microcode, sizeof(s->microcode)))
-		add_missing(s, "microcode");
-	if (cpuinfo_field("flags", flags, sizeof(flags))) {
-		add_missing(s, "cpu_flags");
+	/* arm64's identity is MIDR's alone: a vendor_id here would be a
+	 * foreign /proc/cpuinfo (qemu-user on an x86 host) */
+	if (wb_arch_is_arm64(s)) {
+		if (wb_cpuinfo_field("microcode", s->microcode,
+				     sizeof(s->microcode)))
+			wb_env_missing(s, "microcode");
 		return;
 	}
-	/* Where CPUID was not available the kernel's flags stand in. */
-	s->pdpe1gb |= has_word(flags, "pdpe1gb");
-	s->la57 |= has_word(flags, "la57");
-	s->has_hypervisor_flag |= has_word(flags, "hypervisor");
-}
-
-/*
- * 5-level paging in use: a hint above the 47-bit user half is honoured only
- * when the kernel runs 5-level page tables; with 4 levels it is ignored and
- * the mapping lands below 2^47. No MAP_FIXED, so nothing can be replaced.
- */
-static bool probe_la57_active(void)
-{
-	void *hint = (void *)(1UL << 48);
-	void *p = mmap(hint, 4096, PROT_NONE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	bool high;
-
-	if (p == MAP_FAILED)
-		return false;
-	high = (uintptr_t)p >= (1UL << 47);
-	munmap(p, 4096);
-	return high;
+	if (!s->vendor[0] &&
+	    wb_cpuinfo_field("vendor_id", s->vendor, sizeof(s->vendor)))
+		wb_env_missing(s, "vendor");
+	if (!s->model_name[0] && wb_cpuinfo_field("model name", s->model_name,
+						  sizeof(s->model_name)))
+		wb_env_missing(s, "model_name");
+	if (wb_cpuinfo_field("microcode", s->microcode, sizeof(s->microcode)))
+		wb_env_missing(s, "microcode");
 }
 
 static void probe_hugetlb(struct wb_sysinfo *s)
@@ -211,18 +80,18 @@ static void probe_hugetlb(struct wb_sysinfo *s)
 	if (s->hugetlb_2m) {
 		snprintf(p, sizeof(p), "%s2048kB/nr_hugepages", base);
 		if (wb_sysfs_u64(p, &s->hugetlb_2m_total))
-			add_missing(s, "hugetlb_2m_total");
+			wb_env_missing(s, "hugetlb_2m_total");
 		snprintf(p, sizeof(p), "%s2048kB/free_hugepages", base);
 		if (wb_sysfs_u64(p, &s->hugetlb_2m_free))
-			add_missing(s, "hugetlb_2m_free");
+			wb_env_missing(s, "hugetlb_2m_free");
 	}
 	if (s->hugetlb_1g) {
 		snprintf(p, sizeof(p), "%s1048576kB/nr_hugepages", base);
 		if (wb_sysfs_u64(p, &s->hugetlb_1g_total))
-			add_missing(s, "hugetlb_1g_total");
+			wb_env_missing(s, "hugetlb_1g_total");
 		snprintf(p, sizeof(p), "%s1048576kB/free_hugepages", base);
 		if (wb_sysfs_u64(p, &s->hugetlb_1g_free))
-			add_missing(s, "hugetlb_1g_free");
+			wb_env_missing(s, "hugetlb_1g_free");
 	}
 }
 
@@ -247,9 +116,9 @@ static void probe_meminfo(struct wb_sysinfo *s)
 		fclose(f);
 	}
 	if (!(found & 1))
-		add_missing(s, "mem_total");
+		wb_env_missing(s, "mem_total");
 	if (!(found & 2))
-		add_missing(s, "mem_available");
+		wb_env_missing(s, "mem_available");
 }
 
 static void probe_caches(struct wb_sysinfo *s)
@@ -259,7 +128,7 @@ static void probe_caches(struct wb_sysinfo *s)
 	int cpu = -ENOENT;
 
 	if (wb_topo_load(&t)) {
-		add_missing(s, "caches");
+		wb_env_missing(s, "caches");
 		return;
 	}
 	allowed = hwloc_bitmap_alloc();
@@ -267,11 +136,11 @@ static void probe_caches(struct wb_sysinfo *s)
 		cpu = wb_topo_default_cpu_in(t, allowed);
 	/* The geometry of the PU measurements run on by default. */
 	if (cpu < 0 || wb_topo_cache_in(t, cpu, 1, &s->l1d))
-		add_missing(s, "l1d");
+		wb_env_missing(s, "l1d");
 	if (cpu < 0 || wb_topo_cache_in(t, cpu, 2, &s->l2))
-		add_missing(s, "l2");
+		wb_env_missing(s, "l2");
 	if (cpu < 0 || wb_topo_cache_in(t, cpu, 0, &s->llc))
-		add_missing(s, "llc");
+		wb_env_missing(s, "llc");
 	hwloc_bitmap_free(allowed);
 	hwloc_topology_destroy(t);
 }
@@ -299,7 +168,7 @@ static void probe_pmu(struct wb_sysinfo *s)
 		s->pmu_hw = true;
 	} else if (err == -EACCES || err == -EPERM) {
 		/* Forbidden is not absent: we cannot tell. */
-		add_missing(s, "pmu_hw");
+		wb_env_missing(s, "pmu_hw");
 	}
 
 	/*
@@ -310,7 +179,7 @@ static void probe_pmu(struct wb_sysinfo *s)
 	 * architectural subset (ix86arch).
 	 */
 	if (pfm_initialize() != PFM_SUCCESS) {
-		add_missing(s, "pmu_name");
+		wb_env_missing(s, "pmu_name");
 		return;
 	}
 	pfm_for_all_pmus(i)
@@ -338,37 +207,36 @@ int wb_env_probe(struct wb_sysinfo *s)
 	if (!s)
 		return -EINVAL;
 	memset(s, 0, sizeof(*s));
-#ifdef WB_HAVE_CPUID
-	probe_cpuid(s);
-#else
-	add_missing(s, "cpuid");
-#endif
-	probe_cpuinfo(s);
-	s->la57_active = probe_la57_active();
-	if (uname(&u))
-		add_missing(s, "kernel");
-	else
+	if (uname(&u)) {
+		wb_env_missing(s, "kernel");
+		wb_env_missing(s, "arch");
+	} else {
 		snprintf(s->kernel, sizeof(s->kernel), "%s", u.release);
+		snprintf(s->arch, sizeof(s->arch), "%.15s", u.machine);
+	}
+	wb_arch_identity(s);
+	probe_cpuinfo(s);
+	wb_arch_regime(s);
 	if (wb_sysfs_word("/sys/kernel/mm/transparent_hugepage/enabled",
 			  s->thp_enabled, sizeof(s->thp_enabled)))
-		add_missing(s, "thp_enabled");
+		wb_env_missing(s, "thp_enabled");
 	if (wb_sysfs_word("/sys/kernel/mm/transparent_hugepage/defrag",
 			  s->thp_defrag, sizeof(s->thp_defrag)))
-		add_missing(s, "thp_defrag");
+		wb_env_missing(s, "thp_defrag");
 	probe_hugetlb(s);
 	if (read_line("/sys/devices/system/clocksource/clocksource0/"
 		      "current_clocksource",
 		      s->clocksource, sizeof(s->clocksource)))
-		add_missing(s, "clocksource");
+		wb_env_missing(s, "clocksource");
 	/* Most VMs expose no cpufreq: then there is no governor to show. */
 	if (read_line("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor",
 		      s->governor, sizeof(s->governor)))
-		add_missing(s, "governor");
+		wb_env_missing(s, "governor");
 	probe_caches(s);
 	n = sysconf(_SC_NPROCESSORS_ONLN);
 	s->ncpus_online = n > 0 ? (int)n : 0;
 	if (n <= 0)
-		add_missing(s, "ncpus_online");
+		wb_env_missing(s, "ncpus_online");
 	s->kvm_usable = probe_kvm();
 	probe_pmu(s);
 	s->root = geteuid() == 0;
@@ -379,7 +247,7 @@ int wb_env_probe(struct wb_sysinfo *s)
 
 	if (spec && *spec && wb_env_apply_identity(s, spec, bad, sizeof(bad))) {
 		fprintf(stderr, "walkbench: WB_TEST_IDENTITY: %s\n", bad);
-		add_missing(s, "test_identity");
+		wb_env_missing(s, "test_identity");
 		return -EINVAL;
 	}
 #endif
@@ -415,7 +283,8 @@ static json_t *ascii_string(const char *v)
 
 bool wb_env_emulated(const struct wb_sysinfo *s)
 {
-	return !strcmp(s->hypervisor, "TCGTCGTCGTCG");
+	return !strcmp(s->hypervisor, "TCGTCGTCGTCG") ||
+	       (wb_arch_is_arm64(s) && wb_midr_is_qemu_max(s));
 }
 
 struct json_t *wb_env_to_json(const struct wb_sysinfo *s)
@@ -433,6 +302,7 @@ struct json_t *wb_env_to_json(const struct wb_sysinfo *s)
 #define INT(k, v)                                                              \
 	(err |= json_object_set_new(o, k, json_integer((json_int_t)(v))))
 #define BOOL(k, v) (err |= json_object_set_new(o, k, json_boolean(v)))
+	STR("arch", s->arch);
 	STR("vendor", s->vendor);
 	INT("family", s->family);
 	INT("model", s->model);
@@ -453,6 +323,9 @@ struct json_t *wb_env_to_json(const struct wb_sysinfo *s)
 	BOOL("pdpe1gb", s->pdpe1gb);
 	BOOL("la57", s->la57);
 	BOOL("la57_active", s->la57_active);
+	INT("page_size", s->page_size);
+	INT("va_bits", s->va_bits);
+	INT("pt_levels", s->pt_levels);
 	STR("clocksource", s->clocksource);
 	STR("governor", s->governor);
 	err |= add_cache(o, "l1d", &s->l1d);

@@ -18,7 +18,12 @@ struct wb_cache_geom {
 };
 
 struct wb_sysinfo {
-	char vendor[16]; /* "GenuineIntel", "AuthenticAMD" */
+	char arch[16]; /* uname's machine: "x86_64", "aarch64" */
+	/* x86: CPUID's "GenuineIntel", "AuthenticAMD"; arm64: "ARM" for MIDR
+	 * implementer 0x41, else "arm64-0xNN" */
+	char vendor[16];
+	/* arm64: family is the MIDR implementer, model the part number,
+	 * stepping the revision (harness/arch/arch.h) */
 	unsigned int family, model, stepping;
 	char model_name[128];
 	char microcode[32];
@@ -29,7 +34,12 @@ struct wb_sysinfo {
 	uint64_t hugetlb_2m_total, hugetlb_2m_free;
 	uint64_t hugetlb_1g_total, hugetlb_1g_free;
 	bool hugetlb_2m, hugetlb_1g; /* the pool directory exists */
+	/* pdpe1gb on arm64: 1 GiB blocks offered (the 1G pool directory) */
 	bool pdpe1gb, la57, la57_active; /* active: 5-level paging in use */
+	/* the running kernel's paging regime: base page (the arm64 granule),
+	 * user VA bits of the translation regime, levels of its tables */
+	uint64_t page_size;
+	unsigned int va_bits, pt_levels;
 	char clocksource[32];
 	char governor[32];
 	struct wb_cache_geom l1d, l2, llc;
@@ -55,16 +65,32 @@ int wb_env_probe(struct wb_sysinfo *s);
  * Replaces identity fields with @spec, "key=value;key=value": vendor,
  * family, model, model_name, kernel, hypervisor ("" for bare metal),
  * thp (always|madvise|never|none), hugetlb (none|2M|1G|2M,1G: pools the
- * machine has can be hidden, not added), kvm and pdpe1gb (0|1). All or
+ * machine has can be hidden, not added), kvm and pdpe1gb (0|1), arch
+ * (x86_64|aarch64), page_size (4096|16384|65536), va_bits and pt_levels.
+ * All or
  * nothing: 0, or -EINVAL with @bad naming the first bad part.
  */
 int wb_env_apply_identity(struct wb_sysinfo *s, const char *spec, char *bad,
 			  size_t len);
 /*
  * The CPU is emulated (qemu's TCG: CPUID's hypervisor vendor
- * "TCGTCGTCGTCG"): every time measured here is the emulator's.
+ * "TCGTCGTCGTCG"; on arm64 qemu's `-cpu max` MIDR): every time measured
+ * here is the emulator's.
  */
 bool wb_env_emulated(const struct wb_sysinfo *s);
+/* Table levels of the running regime: pt_levels when probed, else what
+ * la57_active says (a fingerprint written before pt_levels, a test's). */
+static inline int wb_env_pt_levels(const struct wb_sysinfo *s)
+{
+	if (!s)
+		return 4;
+	if (s->pt_levels)
+		return (int)s->pt_levels;
+	return s->la57_active ? 5 : 4;
+}
+
+/* Adds @name to s->missing (the probes of harness/arch/ use it too). */
+void wb_env_missing(struct wb_sysinfo *s, const char *name);
 /* A new JSON object for the results context; NULL on allocation failure. */
 struct json_t *wb_env_to_json(const struct wb_sysinfo *s);
 

@@ -28,6 +28,21 @@ static int parse_uint(const char *v, unsigned int *out)
 	return 0;
 }
 
+static int parse_uint_max(const char *v, unsigned int max, unsigned int *out)
+{
+	char *end;
+	unsigned long n;
+
+	if (!*v)
+		return -EINVAL;
+	errno = 0;
+	n = strtoul(v, &end, 10);
+	if (errno || *end || n > max)
+		return -EINVAL;
+	*out = (unsigned int)n;
+	return 0;
+}
+
 static int parse_bool(const char *v, bool *out)
 {
 	if (!strcmp(v, "1") || !strcmp(v, "yes")) {
@@ -105,6 +120,24 @@ static int apply_one(struct wb_sysinfo *s, const char *k, const char *v)
 		return parse_bool(v, &s->kvm_usable);
 	if (!strcmp(k, "pdpe1gb"))
 		return parse_bool(v, &s->pdpe1gb);
+	if (!strcmp(k, "arch")) {
+		if (strcmp(v, "x86_64") && strcmp(v, "aarch64"))
+			return -EINVAL;
+		return copy_str(s->arch, sizeof(s->arch), v);
+	}
+	if (!strcmp(k, "page_size")) {
+		unsigned int ps;
+
+		if (parse_uint_max(v, 65536, &ps) ||
+		    (ps != 4096 && ps != 16384 && ps != 65536))
+			return -EINVAL;
+		s->page_size = ps;
+		return 0;
+	}
+	if (!strcmp(k, "va_bits"))
+		return parse_uint_max(v, 64, &s->va_bits);
+	if (!strcmp(k, "pt_levels"))
+		return parse_uint_max(v, 5, &s->pt_levels);
 	return -ENOENT;
 }
 

@@ -34,3 +34,35 @@ int wb_sysfs_u64(const char *path, uint64_t *v)
 	fclose(f);
 	return n == 1 ? 0 : -EIO;
 }
+
+int wb_cpuinfo_field(const char *key, char *out, size_t len)
+{
+	char line[4096];
+	size_t klen = strlen(key);
+	FILE *f = fopen("/proc/cpuinfo", "re");
+	int err = -ENOENT;
+
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		char *colon;
+
+		if (line[0] == '\n')
+			break; /* end of the first CPU */
+		if (strncmp(line, key, klen) ||
+		    (line[klen] != ' ' && line[klen] != '\t' &&
+		     line[klen] != ':'))
+			continue;
+		colon = strchr(line, ':');
+		if (!colon)
+			continue;
+		colon++;
+		colon += strspn(colon, " \t");
+		colon[strcspn(colon, "\n")] = 0;
+		snprintf(out, len, "%s", colon);
+		err = 0;
+		break;
+	}
+	fclose(f);
+	return err;
+}

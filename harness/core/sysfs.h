@@ -15,5 +15,8 @@
 int wb_sysfs_word(const char *path, char *out, size_t len);
 /* A decimal number, the file's first token. -errno or -EIO. */
 int wb_sysfs_u64(const char *path, uint64_t *v);
+/* The value of "key : value" in /proc/cpuinfo's first processor block.
+ * -errno when it does not open, -ENOENT without the key. */
+int wb_cpuinfo_field(const char *key, char *out, size_t len);
 
 #endif

@@ -17,6 +17,7 @@
 #include "core/clock.h"
 #include "core/env.h"
 #include "core/rng.h"
+#include "arch/arch.h"
 #include "mem/hostpage.h"
 #include "mem/mem.h"
 #include "mem/pagemap.h"
@@ -28,6 +29,10 @@
 
 bool wb_hostpage_is_native(const struct wb_sysinfo *s)
 {
+	/* arm64 names no hypervisor in-band: none named is not native, so
+	 * the backing is measured rather than assumed */
+	if (s && wb_arch_is_arm64(s))
+		return false;
 	return s && !s->hypervisor[0] && !s->has_hypervisor_flag;
 }
 

@@ -7,7 +7,14 @@
 
 #include "mem/pagemap.h"
 
-#define PAGE 4096u
+/* pagemap has one entry per base page of the running kernel: 4K on x86-64
+ * and with arm64's 4K granule, 16K or 64K with the others */
+static uint64_t base_page(void)
+{
+	long ps = sysconf(_SC_PAGESIZE);
+
+	return ps > 0 ? (uint64_t)ps : 4096;
+}
 
 static int open_kpageflags(void)
 {
@@ -67,7 +74,7 @@ static int read_entries(int fd, uint64_t index, size_t n, uint64_t *v)
 int wb_pagemap_read(const struct wb_pagemap *p, uintptr_t addr, size_t n,
 		    uint64_t *entries)
 {
-	return read_entries(p->pm, addr / PAGE, n, entries);
+	return read_entries(p->pm, addr / base_page(), n, entries);
 }
 
 int wb_pagemap_frame(uint64_t e, uint64_t *pfn)
@@ -94,7 +101,7 @@ int wb_pagemap_present(uintptr_t addr, size_t n, uint64_t *present)
 	for (size_t done = 0; !err && done < n;) {
 		size_t k = n - done < 512 ? n - done : 512;
 
-		err = wb_pagemap_read(&p, addr + done * PAGE, k, e);
+		err = wb_pagemap_read(&p, addr + done * base_page(), k, e);
 		for (size_t i = 0; !err && i < k; i++)
 			*present += !!(e[i] & WB_PM_PRESENT);
 		done += k;
@@ -173,7 +180,7 @@ static int heads_in(const struct wb_pagemap *p, const uint64_t *e, size_t n,
 
 int wb_pagemap_huge_heads(uintptr_t addr, size_t len, uint64_t *heads)
 {
-	size_t pages = len / PAGE, nout = 0, distinct = 0;
+	size_t pages = len / base_page(), nout = 0, distinct = 0;
 	uint64_t e[512], *out = malloc((pages ? pages : 1) * sizeof(*out));
 	struct wb_pagemap p;
 	int err;
@@ -184,7 +191,7 @@ int wb_pagemap_huge_heads(uintptr_t addr, size_t len, uint64_t *heads)
 	for (size_t i = 0; i < pages && !err; i += 512) {
 		size_t n = pages - i < 512 ? pages - i : 512;
 
-		err = wb_pagemap_read(&p, addr + i * PAGE, n, e);
+		err = wb_pagemap_read(&p, addr + i * base_page(), n, e);
 		err = err ?: heads_in(&p, e, n, out, &nout);
 	}
 	if (!err) {

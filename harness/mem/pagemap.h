@@ -30,7 +30,8 @@ struct wb_pagemap {
 /* Open the pagemap of @pid (0: self) and, with @kflags, kpageflags. */
 int wb_pagemap_open(struct wb_pagemap *p, pid_t pid, bool kflags);
 void wb_pagemap_close(struct wb_pagemap *p);
-/* Raw entries of the @n 4K pages from the one holding @addr. */
+/* Raw entries of the @n base pages (4K but on arm64's 16K and 64K
+ * granules) from the one holding @addr. */
 int wb_pagemap_read(const struct wb_pagemap *p, uintptr_t addr, size_t n,
 		    uint64_t *entries);
 /* The frame entry @e maps: 0, -ENOENT (not present) or -EPERM (hidden). */

@@ -356,6 +356,9 @@ int wb_instance_child(void *arg, int out_fd)
 	for (int i = 0; i < h.last.nmissing; i++)
 		json_object_set_new(missing, h.last.missing[i].name,
 				    json_string(h.last.missing[i].why));
+	for (int i = 0; i < facts.nuncounted; i++)
+		json_object_set_new(missing, facts.uncounted[i].name,
+				    json_string(facts.uncounted[i].why));
 	json_object_set_new(inst, "missing_metrics", missing);
 	if (apart_json)
 		json_object_set_new(inst, "counted_apart", apart_json);

@@ -136,6 +136,21 @@ int wb_input(struct wb_facts *f, const char *name, double value,
 	return kv_set(f->input, &f->ninput, WB_MAX_INPUTS, name, value, source);
 }
 
+int wb_fact_uncounted(struct wb_facts *f, const char *name, const char *why)
+{
+	int n = f->nuncounted;
+
+	if (!name || !*name || !why || !*why)
+		return -EINVAL;
+	if (n >= (int)(sizeof(f->uncounted) / sizeof(f->uncounted[0])))
+		return -ENOSPC;
+	snprintf(f->uncounted[n].name, sizeof(f->uncounted[n].name), "%s",
+		 name);
+	snprintf(f->uncounted[n].why, sizeof(f->uncounted[n].why), "%s", why);
+	f->nuncounted++;
+	return 0;
+}
+
 int wb_facts_add(struct wb_facts *f, const struct wb_fact_row *rows, size_t n)
 {
 	int err = 0;

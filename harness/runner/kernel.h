@@ -32,6 +32,11 @@ enum wb_need {
 	WB_NEED_KVM = 1u << 5,
 	WB_NEED_LA57 = 1u << 6,
 	WB_NEED_PAGEMAP_PFN = 1u << 7, /* PFNs in pagemap need CAP_SYS_ADMIN */
+	/* layouts and predictions in 4K base pages: on arm64, the 4K
+	 * translation granule (x86-64 has no other) */
+	WB_NEED_4K_PAGES = 1u << 8,
+	/* reads what only x86-64 has; `list` shows it does not run on arm64 */
+	WB_NEED_X86_64 = 1u << 9,
 };
 
 /* Status of one instance; the values are the exit codes of ARCHITECTURE.md. */
@@ -136,6 +141,13 @@ struct wb_facts {
 	/* the page or folio size that was verified (bytes), 0 if the kernel
 	 * does not say: the plots' page lists the sizes verified */
 	uint64_t page_size_bytes;
+	/* quantities that cannot be counted here, each with why; written to
+	 * the instance's missing_metrics, never as a 0 that was not counted */
+	struct {
+		char name[48];
+		char why[160];
+	} uncounted[4];
+	int nuncounted;
 };
 
 enum wb_tolerance {
@@ -314,6 +326,9 @@ int wb_fact(struct wb_facts *f, const char *name, double value,
 	    const char *source);
 int wb_input(struct wb_facts *f, const char *name, double value,
 	     const char *source);
+/* @name is not counted on this machine, for @why (arm64 has no shootdown
+ * IPIs to count). -ENOSPC when full, -EINVAL without a reason. */
+int wb_fact_uncounted(struct wb_facts *f, const char *name, const char *why);
 
 /* A check()'s facts as one table: each row's name, value and source. */
 struct wb_fact_row {

@@ -3,6 +3,7 @@
 #ifndef WB_NEEDS_H
 #define WB_NEEDS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct wb_sysinfo;
@@ -11,5 +12,8 @@ struct wb_sysinfo;
  * why[] naming the first one missing. */
 int wb_needs_check(unsigned int requires, const struct wb_sysinfo *s, char *why,
 		   size_t len);
+/* Whether a kernel with @requires runs on arm64 at all (false for
+ * WB_NEED_X86_64); why[] says on what condition, or why not, "" for none. */
+bool wb_needs_arm64(unsigned int requires, char *why, size_t len);
 
 #endif

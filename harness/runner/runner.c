@@ -136,6 +136,8 @@ static json_t *run_context(const struct wb_runner *r)
 	if (wb) {
 		json_object_set_new(wb, "hypervisor",
 				    json_string(r->sys.hypervisor));
+		/* readers take a file without it for x86_64 (older files) */
+		json_object_set_new(wb, "arch", json_string(r->sys.arch));
 		/* a guest's host labels it again, knowing its accelerator */
 		json_object_set_new(wb, "emulated",
 				    json_boolean(wb_env_emulated(&r->sys)));

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # walkbench list: every kernel of the table, in kernels.def order, with its
-# suite, summary, unit of work, whether it runs here (and if not, why) and
+# suite, summary, unit of work, whether it runs here (and if not, why),
+# whether it runs on arm64 (and on what condition) and
 # every parameter with its help, in the text and the --json output alike.
 # build/walkbench-test lists the test kernels after them.
 source "$(dirname "$0")/../lib.sh"
@@ -43,6 +44,12 @@ for k in kernels:
         bad.append("%s: text line %d is '%s'" % (n, i + 1, lines[i] if i < len(lines) else ""))
     elif not k["runnable"] and "-- cannot run here: " + k["why"] not in lines[i]:
         bad.append("%s: text does not say why it cannot run" % n)
+    # whether it runs on arm64, and on what condition
+    arm = "arm64:no" if not k["arm64"] else "arm64:4K" if k["arm64_why"] else "arm64:yes"
+    if head[3:4] != [arm]:
+        bad.append("%s: arm64 column '%s', JSON says %s" % (n, head[3:4], arm))
+    if k["arm64"] and k["arm64_why"] not in ("", "with the 4K granule"):
+        bad.append("%s: arm64_why '%s'" % (n, k["arm64_why"]))
     i += 1
     for p in k["params"]:
         if not p.get("help"):

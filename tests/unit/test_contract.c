@@ -371,7 +371,7 @@ static void descriptor(void **st)
 		fault("%s: no summary", k->name);
 	if (!is_name(k->per_iteration))
 		fault("%s: per_iteration names no unit of work", k->name);
-	if (k->requires & ~((unsigned int)WB_NEED_PAGEMAP_PFN * 2 - 1))
+	if (k->requires & ~((unsigned int)WB_NEED_X86_64 * 2 - 1))
 		fault("%s: requires unknown needs %#x", k->name, k->requires);
 	if (wb_kernel_find(k->name) != k)
 		fault("%s: another kernel has the name", k->name);

@@ -19,6 +19,7 @@
 #include "core/env.h"
 
 static const char *const json_keys[] = {
+	"arch",
 	"vendor",
 	"family",
 	"model",
@@ -39,6 +40,9 @@ static const char *const json_keys[] = {
 	"pdpe1gb",
 	"la57",
 	"la57_active",
+	"page_size",
+	"va_bits",
+	"pt_levels",
 	"clocksource",
 	"governor",
 	"l1d_size_bytes",
@@ -137,6 +141,14 @@ static void test_probe_fields(void **state)
 
 	assert_true(s->vendor[0]);
 	assert_true(s->model_name[0]);
+	/* the regime as the kernel has it */
+	assert_int_equal(uname(&u), 0);
+	assert_string_equal(s->arch, u.machine);
+	assert_int_equal(s->page_size, (uint64_t)sysconf(_SC_PAGESIZE));
+	if (!strcmp(u.machine, "x86_64")) {
+		assert_int_equal(s->pt_levels, s->la57_active ? 5 : 4);
+		assert_int_equal(s->va_bits, s->la57_active ? 57 : 48);
+	}
 	assert_true(s->ncpus_online >= 1);
 	assert_int_equal(uname(&u), 0);
 	assert_string_equal(s->kernel, u.release);

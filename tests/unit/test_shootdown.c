@@ -83,6 +83,44 @@ static void dontneed_alone(void **st)
 	expect_flushes(3, 16, 1);
 }
 
+/*
+ * Under an arm64 identity the same operations run and are checked, and the
+ * IPIs, which arm64's broadcast TLBI does not send, are not counted: no
+ * fact, a reason in their place, and no IPI prediction.
+ */
+static void arm64_uncounted(void **st)
+{
+	const uint64_t p[] = { 1, 1, 2 };
+	struct wb_sysinfo sys = { .arch = "aarch64", .page_size = 4096 };
+	struct wb_probe_opts o;
+	struct wb_probe_result r;
+	bool named = false;
+
+	(void)st;
+	if (!two_cpus()) {
+		print_message("# SKIP shootdown needs 2 CPUs, this process "
+			      "may use fewer\n");
+		skip();
+	}
+	probe_opts(&o, &sys, 0);
+	o.batches = 2;
+	o.timeout_s = 120;
+	assert_int_equal(probe_instance(&o, &wb_k_shootdown, p, &r), 0);
+	if (r.status != WB_OK)
+		fail_msg("status %d: %s", r.status, r.why);
+	assert_non_null(fact_ptr(&r.facts, "ops"));
+	assert_non_null(fact_ptr(&r.facts, "check_ns_per_op"));
+	assert_null(fact_ptr(&r.facts, "tlb_ipis_cpu_other"));
+	assert_null(fact_ptr(&r.facts, "tlb_ipis_cpu_other_per_op"));
+	for (int i = 0; i < r.facts.nuncounted; i++)
+		if (!strcmp(r.facts.uncounted[i].name, "tlb_ipis_cpu_other"))
+			named = strstr(r.facts.uncounted[i].why,
+				       "broadcast TLBI") != NULL;
+	assert_true(named);
+	assert_int_equal(r.pred.n, 0);
+	assert_non_null(strstr(r.pred.model, "TLBI"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -91,6 +129,7 @@ int main(void)
 		cmocka_unit_test(remap_reader),
 		cmocka_unit_test(dontneed_reader),
 		cmocka_unit_test(dontneed_alone),
+		cmocka_unit_test(arm64_uncounted),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

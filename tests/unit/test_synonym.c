@@ -61,12 +61,40 @@ static void synonym_bit30(void **st)
 	expect_coherent(30);
 }
 
+/* arm64's data caches behave as PIPT: no synonym is predicted, even for
+ * an L1D whose way is larger than a page, and the model says why. */
+static void arm64_pipt(void **st)
+{
+	struct wb_sysinfo sys = { .arch = "aarch64", .page_size = 4096 };
+	struct wb_ctx ctx = { .sys = &sys };
+	struct wb_prediction p = { 0 };
+	const struct wb_pred_item *it;
+
+	(void)st;
+	/* 64 KiB 4-way, 64 B lines: S x B = 16 KiB > P on a VIPT cache */
+	sys.l1d = (struct wb_cache_geom){ 65536, 4, 64 };
+	ctx.param[0] = 13;
+	assert_int_equal(wb_k_synonym.predict(&ctx, &p), 0);
+	assert_non_null(strstr(p.model, "PIPT"));
+	it = pred_of(&p, "vipt_no_synonyms");
+	assert_non_null(it);
+	assert_true(it->value == 1);
+	/* the same geometry on x86 is a VIPT cache that can alias */
+	snprintf(sys.arch, sizeof(sys.arch), "x86_64");
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(wb_k_synonym.predict(&ctx, &p), 0);
+	it = pred_of(&p, "vipt_no_synonyms");
+	assert_non_null(it);
+	assert_true(it->value == 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(synonym_baseline),
 		cmocka_unit_test(synonym_bit12),
 		cmocka_unit_test(synonym_bit30),
+		cmocka_unit_test(arm64_pipt),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -139,6 +139,42 @@ static void depth_256t_needs_la57(void **s)
 	assert_non_null(strstr(r.why, "la57"));
 }
 
+/* An arm64 regime of 3 levels (4K granule, 39-bit VA) is one the model
+ * does not count: both walk kernels refuse it, naming the levels, and
+ * predict nothing; at 4 levels they name the arm64 tables. */
+static void arm64_three_levels(void **s)
+{
+	struct wb_sysinfo sys = { .arch = "aarch64",
+				  .page_size = 4096,
+				  .va_bits = 39,
+				  .pt_levels = 3 };
+	struct wb_ctx ctx = { .sys = &sys };
+	const struct wb_kernel *depth = wb_kernel_find("walk_depth");
+	const struct wb_kernel *pwc = wb_kernel_find("walk_pwc");
+	struct wb_prediction p = { 0 };
+	struct wb_probe_result r;
+	struct wb_probe_opts o;
+	uint64_t pd[] = { K4, 64 }, pp[] = { 2, 1024 };
+
+	(void)s;
+	probe_opts(&o, &sys, 0);
+	o.batches = 2;
+	assert_int_equal(probe_instance(&o, depth, pd, &r), 0);
+	assert_int_equal(r.status, WB_SKIPPED);
+	assert_non_null(strstr(r.why, "this regime has 3 levels"));
+	assert_int_equal(probe_instance(&o, pwc, pp, &r), 0);
+	assert_int_equal(r.status, WB_SKIPPED);
+	assert_non_null(strstr(r.why, "this regime has 3 levels"));
+	memcpy(ctx.param, pp, sizeof(pp));
+	assert_int_equal(pwc->predict(&ctx, &p), 0);
+	assert_int_equal(p.n, 0);
+	sys.pt_levels = 4;
+	sys.va_bits = 48;
+	assert_int_equal(pwc->predict(&ctx, &p), 0);
+	assert_true(p.n > 0);
+	assert_non_null(strstr(p.model, "arm64 4K-granule 4-level"));
+}
+
 static void depth_bad_params(void **s)
 {
 	static const uint64_t bad[][2] = {
@@ -223,6 +259,7 @@ int main(void)
 		cmocka_unit_test(depth_deeper_stride_more_tables),
 		cmocka_unit_test(walk_predicts_misses),
 		cmocka_unit_test(depth_256t_needs_la57),
+		cmocka_unit_test(arm64_three_levels),
 		cmocka_unit_test(depth_bad_params),
 		cmocka_unit_test(depth_mem_limit),
 		cmocka_unit_test(pwc_vmpte_matches_model),
