@@ -282,6 +282,9 @@ struct wb_kernel {
 
 /* harness/runner/kernel.c */
 extern const struct wb_kernel *const wb_kernels[];
+/* true in the test build (build/walkbench-test), whose table adds the
+ * test kernels; it takes the options for tests too */
+extern const bool wb_test_build;
 const struct wb_kernel *wb_kernel_find(const char *name);
 /* true when @name is a kernel or a suite (what `run` and `vm run` take) */
 bool wb_selector_valid(const char *name);
