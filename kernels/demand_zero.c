@@ -448,6 +448,18 @@ static int dz_check(struct wb_ctx *ctx, void *state, struct wb_facts *f)
 			{ "write_after_read_ns_per_fault",
 			  (double)ns / (double)wr.faults,
 			  "timing+perf:minor-faults" },
+			/* the timed phase's faults and the memory they
+			 * mapped, so a fault's cost can be put per MiB: a
+			 * read maps the zero page, a write a new frame */
+			{ "timed_faults",
+			  (double)(s->phase == PH_READ ? rd.faults : wr.faults),
+			  "perf:minor-faults" },
+			{ "timed_mapped_bytes",
+			  (double)(s->phase == PH_READ ? rd.zero_pages
+						       : wr.distinct) *
+				  WB_4K,
+			  s->phase == PH_READ ? "pagemap+kpageflags"
+					      : "pagemap" },
 		};
 
 		err = WB_FACTS_ADD(f, rows);
