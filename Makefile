@@ -240,7 +240,8 @@ bench: deps
 
 perf: deps
 	@$(MAKE) --no-print-directory all $(O)/walkbench-test
-	@for s in tests/perf/*.sh; do echo "== $$s"; bash $$s || exit $$?; done
+	@for s in $(filter-out tests/perf/deb_fresh.sh,$(wildcard tests/perf/*.sh)); do \
+		echo "== $$s"; bash $$s || exit $$?; done
 
 FORMAT_SRC = $(shell git ls-files '*.c' '*.h' '*.cc' 2>/dev/null)
 format:
@@ -318,5 +319,12 @@ deb:
 	@echo "== lintian $(DEB_DIR)/walkbench_$(VERSION)_*.changes"
 	@lintian -I $(DEB_DIR)/walkbench_$(VERSION)_*.changes; \
 		echo "lintian: exit $$?"
+
+# The package on a fresh Debian 12 (tests/perf/deb_fresh.sh): a debootstrap
+# chroot, apt install, a short run, man, purge. Root and the network; not
+# part of `make test`.
+.PHONY: deb-check
+deb-check: deb
+	bash tests/perf/deb_fresh.sh
 
 -include $(shell find $(O) -path $(O)/deb -prune -o -name '*.d' -print 2>/dev/null)

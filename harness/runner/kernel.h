@@ -233,6 +233,10 @@ struct wb_plot_hint {
 	const char *series; /* a parameter: a line per value */
 	const char *y; /* a benchmark field, for WB_PLOT_FACT a fact */
 	const char *y_ns; /* where @y is absent: 1e9 / this field */
+	/* facts of the instance: the faults of its timed work and the bytes
+	 * they mapped; with both, bars of a time per fault (@y_ns) are drawn
+	 * per MiB mapped as well, so that page sizes compare */
+	const char *faults, *mapped_bytes;
 	const char *variant; /* a parameter */
 	uint64_t base;
 	/* names of numbered parameters' values, indexed by value,
