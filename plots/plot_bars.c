@@ -322,11 +322,13 @@ static bool has_part(const char *name, const char *tok, size_t len)
 }
 
 /* Whether every benchmark of @kernel the job draws, in every file, has the
- * part @tok, and there are several: then it tells no row apart */
+ * part @tok, and they are not all one benchmark: then it tells no row
+ * apart */
 static bool part_shared(const struct plot_set *s, const struct plot_job *job,
 			const char *kernel, const char *tok, size_t len)
 {
-	size_t n = 0;
+	const char *first = NULL;
+	bool several = false;
 
 	for (size_t f = 0; f < s->nfiles; f++)
 		for (size_t i = 0; i < s->files[f].nb; i++) {
@@ -336,9 +338,12 @@ static bool part_shared(const struct plot_set *s, const struct plot_job *job,
 				continue;
 			if (!has_part(b->name, tok, len))
 				return false;
-			n++;
+			if (!first)
+				first = b->name;
+			else if (strcmp(first, b->name))
+				several = true;
 		}
-	return n > 1;
+	return several;
 }
 
 /*

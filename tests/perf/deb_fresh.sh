@@ -40,6 +40,8 @@ fi
 [ -n "$DEB" ] && [ -f "$DEB" ] || missing "no package: run make deb first (or DEB=FILE)"
 
 root=$(mktemp -d /var/tmp/wb-chroot.XXXXXX) || exit 1
+# apt's _apt and man-db's man users must reach into it, as into any /
+chmod 755 "$root"
 mounted=()
 cleanup() {
 	local i
@@ -94,6 +96,7 @@ step() { # NAME COMMAND: runs COMMAND in the chroot from /, prints its tail
 	return $rc
 }
 
+echo "# $(basename "$DEB"): Depends: $(dpkg-deb -f "$DEB" Depends)"
 step "apt-get update" "apt-get update -q" 1
 step "apt-get install ./$(basename "$DEB") resolves its Depends" \
 	"apt-get install -y -q --no-install-recommends $deb" 4 ||
@@ -113,6 +116,7 @@ echo "# dpkg -L walkbench: $(printf '%s\n' "$files" | grep -c .) paths"
 step "apt-get remove --purge walkbench" "apt-get remove --purge -y -q walkbench" 1
 left=
 for p in $files; do
+	[ "$p" = /. ] && continue # dpkg -L's first line, the root itself
 	[ -e "$root$p" ] || continue
 	# a directory stays when another package owns it
 	if [ -d "$root$p" ] && in_root "dpkg -S '$p'" >/dev/null 2>&1; then
