@@ -40,7 +40,8 @@ static long table_row(struct table *t, const struct plot_set *s,
 	for (size_t f = 0; f < s->nfiles; f++) {
 		size_t c = t->n * s->nfiles + f;
 
-		t->val[c] = (struct wb_plot_pt){ .y = NAN, .lo = NAN, .hi = NAN };
+		t->val[c] =
+			(struct wb_plot_pt){ .y = NAN, .lo = NAN, .hi = NAN };
 		t->mib[c] = t->val[c];
 		t->fpm[c] = NAN;
 	}
@@ -74,9 +75,10 @@ static int mib_write(struct table *t, const struct plot_set *s,
 	for (size_t i = 0; i < t->n * s->nfiles; i++)
 		have += isfinite(t->mib[i].y);
 	if (!have) {
-		wb_plot_note(job, "time per MiB mapped: not drawn, no benchmark's "
-				  "instance records the facts %s and %s (files "
-				  "written before walkbench recorded them)",
+		wb_plot_note(job,
+			     "time per MiB mapped: not drawn, no benchmark's "
+			     "instance records the facts %s and %s (files "
+			     "written before walkbench recorded them)",
 			     job->hint->faults, job->hint->mapped_bytes);
 		return 0;
 	}
@@ -94,7 +96,8 @@ static int mib_write(struct table *t, const struct plot_set *s,
 			l, l);
 	}
 	for (size_t k = 0; k < s->nfiles; k++)
-		fprintf(f, "\t%s%sfaults_per_mib", s->nfiles > 1 ? s->labels[k] : "",
+		fprintf(f, "\t%s%sfaults_per_mib",
+			s->nfiles > 1 ? s->labels[k] : "",
 			s->nfiles > 1 ? " " : "");
 	fputc('\n', f);
 	for (size_t i = 0; i < t->n; i++) {
@@ -259,9 +262,9 @@ static void table_put(struct table *t, const struct plot_set *s, long row,
 		return;
 	c = (size_t)row * s->nfiles + f;
 	t->val[c] = *v;
-	if (job->hint->faults &&
-	    mib_value(job, b, &t->mib[c], &t->fpm[c]))
-		t->mib[c] = (struct wb_plot_pt){ .y = NAN, .lo = NAN, .hi = NAN };
+	if (job->hint->faults && mib_value(job, b, &t->mib[c], &t->fpm[c]))
+		t->mib[c] =
+			(struct wb_plot_pt){ .y = NAN, .lo = NAN, .hi = NAN };
 }
 
 /* A bar per value of the x parameter, sorted by it. */
@@ -316,7 +319,8 @@ static const char *one_kernel(const struct plot_set *s,
 static bool has_part(const char *name, const char *tok, size_t len)
 {
 	for (const char *p = strchr(name, '/'); p; p = strchr(p + 1, '/'))
-		if (!strncmp(p + 1, tok, len) && (p[1 + len] == '/' || !p[1 + len]))
+		if (!strncmp(p + 1, tok, len) &&
+		    (p[1 + len] == '/' || !p[1 + len]))
 			return true;
 	return false;
 }
