@@ -161,6 +161,12 @@ check "curve: the SVG has the unstable key and the count" \
 	sh -c "grep -q 'unstable (processes disagree): open, not joined' '$d/tlb_reach.svg' && grep -q '1 of 25 points unstable' '$d/tlb_reach.svg'"
 check "speed-up: unstable side gives class unstable and no ratio" \
 	grep -Pq '^16\tnan\tnan\tnan\tunstable\t' "$d/huge_speedup.tsv"
+check "speed-up: an unstable row's no-ratio mark is 0" \
+	awk -F'\t' '$1 == 16 && $5 == "unstable" && $10 == 0 { ok = 1 } END { exit !ok }' "$d/huge_speedup.tsv"
+check "speed-up: a drawn ratio has no mark" \
+	awk -F'\t' '$1 == 256 && $5 == "faster" && $10 == "nan" { ok = 1 } END { exit !ok }' "$d/huge_speedup.tsv"
+check "speed-up: the mark's header names its series" grep -Pq "\tbase\thuge\t.* vs .*: no ratio$" "$d/huge_speedup.tsv"
+check "speed-up: the key names the series' marks" grep -q ": no ratio</text>" "$d/huge_speedup.svg"
 check "speed-up: 256 MiB faster (6x)" grep -Pq '^256\t(5\.[89]|6\.[01])[0-9]*\t[0-9.]+\t[0-9.]+\tfaster\t' "$d/huge_speedup.tsv"
 check "speed-up: 1 MiB within 5% is same" grep -Pq '^1\t1\.0[0-9]*\t[0-9.]+\t[0-9.]+\tsame\t' "$d/huge_speedup.tsv"
 check "bars: unstable bar has stable 0 and modes" grep -Pq '^1G\t[0-9.]+\t[0-9.]+\t[0-9.]+\t0\tunstable \(' "$d/walk_depth.tsv"
