@@ -134,16 +134,18 @@ $(O)/gen/%.o: $(O)/gen/%.c
 
 # The kernel table, from kernels/kernels.def (plus tests/kernels/kernels.def
 # for walkbench-test), so the harness never includes kernels/. A kernel is
-# its file and one X(name) line.
+# its file and one X(name) line. wb_test_build says which table it is:
+# options for tests only (WB_OPT_TEST) exist in walkbench-test alone.
 kernel_table = { echo '\#include "runner/kernel.h"'; \
+	echo 'const bool wb_test_build = $(2);'; \
 	sed -n 's/^X(\([a-z0-9_]*\))$$/extern const struct wb_kernel wb_k_\1;/p' $(1); \
 	echo 'const struct wb_kernel *const wb_kernels[] = {'; \
 	sed -n 's/^X(\([a-z0-9_]*\))$$/\&wb_k_\1,/p' $(1); \
 	echo 'NULL };'; } >$@
-$(O)/gen/kernels_table.c: kernels/kernels.def
-	$(call kernel_table,$<)
-$(O)/gen/kernels_table_test.c: kernels/kernels.def tests/kernels/kernels.def
-	$(call kernel_table,$^)
+$(O)/gen/kernels_table.c: kernels/kernels.def Makefile
+	$(call kernel_table,$<,false)
+$(O)/gen/kernels_table_test.c: kernels/kernels.def tests/kernels/kernels.def Makefile
+	$(call kernel_table,kernels/kernels.def tests/kernels/kernels.def,true)
 
 define embed
 $(O)/gen/data_$(notdir $(1)).c: $(1)
@@ -256,8 +258,9 @@ bench: deps
 	@bench/make-bench.sh
 
 perf: deps
-	@$(MAKE) --no-print-directory all
-	@for s in tests/perf/*.sh; do echo "== $$s"; bash $$s || exit $$?; done
+	@$(MAKE) --no-print-directory all $(O)/walkbench-test
+	@for s in $(filter-out tests/perf/deb_fresh.sh,$(wildcard tests/perf/*.sh)); do \
+		echo "== $$s"; bash $$s || exit $$?; done
 
 FORMAT_SRC = $(shell git ls-files '*.c' '*.h' '*.cc' 2>/dev/null)
 format:
@@ -335,5 +338,12 @@ deb:
 	@echo "== lintian $(DEB_DIR)/walkbench_$(VERSION)_*.changes"
 	@lintian -I $(DEB_DIR)/walkbench_$(VERSION)_*.changes; \
 		echo "lintian: exit $$?"
+
+# The package on a fresh Debian 12 (tests/perf/deb_fresh.sh): a debootstrap
+# chroot, apt install, a short run, man, purge. Root and the network; not
+# part of `make test`.
+.PHONY: deb-check
+deb-check: deb
+	bash tests/perf/deb_fresh.sh
 
 -include $(shell find $(O) -path $(O)/deb -prune -o -name '*.d' -print 2>/dev/null)

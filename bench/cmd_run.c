@@ -99,11 +99,12 @@ static const struct wb_opt run_opts[] = {
 	{ WB_FLAG("--json", struct run_cli, json),
 	  .help = "print the results JSON on stdout" },
 	{ WB_INT("--test-delay-pct", struct run_cli, test_delay_pct, 0, 1000),
-	  .arg = "P",
+	  .flags = WB_OPT_TEST, .arg = "P",
 	  .help = "test only: P% more work in the timed region, to check that "
 		  "compare catches a slowdown" },
 	{ WB_FLAG("--test-counters-in-loop", struct run_cli,
 		  test_counters_in_loop),
+	  .flags = WB_OPT_TEST,
 	  .help = "test only: count page faults and TLB flushes inside the "
 		  "timed loop also where that adds to the time (fault "
 		  "kernels), to measure what it adds" },

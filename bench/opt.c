@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "core/parse.h"
 #include "opt.h"
+#include "runner/kernel.h"
 
 /* the printer wraps help text short of this column */
 #define HELP_COLUMNS 79
@@ -192,6 +193,8 @@ static const struct wb_opt *lookup(const struct wb_opt_table *t,
 		for (int i = 0; o && o[i].name; i++) {
 			const char *a = o[i].alias;
 
+			if ((o[i].flags & WB_OPT_TEST) && !wb_test_build)
+				continue;
 			if ((strlen(o[i].name) == len &&
 			     !strncmp(o[i].name, tok, len)) ||
 			    (a && strlen(a) == len && !strncmp(a, tok, len))) {
@@ -310,7 +313,8 @@ bool wb_opt_given(const struct wb_opt_parse *p, const char *name)
 
 static bool shown(const struct wb_opt_table *t, const struct wb_opt *o)
 {
-	return o->help && (!o->modes || (o->modes & t->mode));
+	return o->help && (!o->modes || (o->modes & t->mode)) &&
+	       (!(o->flags & WB_OPT_TEST) || wb_test_build);
 }
 
 /* "-p, --param [K.]NAME=V": the left column of --help */

@@ -31,6 +31,9 @@ enum wb_opt_kind {
 #define WB_OPT_MIN_OPEN 1u /* min itself is out of bounds */
 #define WB_OPT_MAX_OPEN 2u /* max itself is out of bounds */
 #define WB_OPT_NONEMPTY 4u /* STR: "" is refused */
+/* for tests only: taken and shown by build/walkbench-test alone
+ * (wb_test_build), so no installed program, man page or completion has it */
+#define WB_OPT_TEST 8u
 
 struct wb_opt {
 	const char *name; /* "--reps"; NULL ends a table */

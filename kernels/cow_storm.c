@@ -660,6 +660,13 @@ static int cow_check(struct wb_ctx *ctx, void *state, struct wb_facts *f)
 			{ "pfn_shared_after", (double)shared, "pagemap" },
 			{ "pfn_differ_after", (double)(s->pages - shared),
 			  "pagemap" },
+			/* the timed work's faults and the memory they gave
+			 * frames of their own, for a cost per MiB */
+			{ "timed_faults",
+			  (double)(pfaults + s->sh->child_faults),
+			  "perf:minor-faults" },
+			{ "timed_mapped_bytes",
+			  (double)(s->pages - shared) * WB_4K, "pagemap" },
 			{ "fork_ns_per_gib",
 			  (double)s->fork_ns * (double)(1ull << 30) /
 				  (double)s->len,

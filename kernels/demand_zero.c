@@ -448,6 +448,18 @@ static int dz_check(struct wb_ctx *ctx, void *state, struct wb_facts *f)
 			{ "write_after_read_ns_per_fault",
 			  (double)ns / (double)wr.faults,
 			  "timing+perf:minor-faults" },
+			/* the timed phase's faults and the memory they
+			 * mapped, so a fault's cost can be put per MiB: a
+			 * read maps the zero page, a write a new frame */
+			{ "timed_faults",
+			  (double)(s->phase == PH_READ ? rd.faults : wr.faults),
+			  "perf:minor-faults" },
+			{ "timed_mapped_bytes",
+			  (double)(s->phase == PH_READ ? rd.zero_pages
+						       : wr.distinct) *
+				  WB_4K,
+			  s->phase == PH_READ ? "pagemap+kpageflags"
+					      : "pagemap" },
 		};
 
 		err = WB_FACTS_ADD(f, rows);
@@ -543,11 +555,14 @@ const struct wb_plot_hint wb_fault_plots[] = {
 	{ .style = WB_PLOT_BARS,
 	  .name = "cow_faults",
 	  .title = "Fault rates",
-	  .caption = "Page faults per second, median over repetitions (suite "
-		     "cow).",
+	  .caption = "Page faults per second, and the time per MiB the faults "
+		     "mapped (time per fault x measured faults per MiB), "
+		     "medians over processes (suite cow).",
 	  .whole_suite = true,
 	  .y = "faults_per_s",
-	  .y_ns = "ns_per_fault" },
+	  .y_ns = "ns_per_fault",
+	  .faults = "timed_faults",
+	  .mapped_bytes = "timed_mapped_bytes" },
 	{ 0 },
 };
 

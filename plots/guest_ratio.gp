@@ -6,6 +6,7 @@
 #        model 1D refs, model 2D refs, model 2D/1D, ratio min, ratio max
 #        (over pairs of processes: the error bars); an unstable row (either
 #        side's processes disagree) has no ratio and no bar
+#   lab0, labmax: the first and the longest benchmark label's length
 #   nsub, sub1..sub4: one subtitle line per guest (which native file,
 #        accelerator, host backing, guest THP); more: set past four guests
 load dir.'/common.gp'
@@ -17,10 +18,15 @@ set title t noenhanced
 set logscale y 2
 set format y "%g"
 set xlabel "benchmark (grouped by kernel)"
-set ylabel "guest time / native time (median of repetitions, log2 scale)"
+set ylabel "guest time / native time (medians, log2 scale)"
 set xtics rotate by 45 right
 set bmargin 12
 set lmargin 22
+# Slanted by 45 degrees a label reaches about 0.75 of its length in
+# character widths to the left of its bar and 0.38 in line heights down:
+# room for the first (lab0) on the left, for the longest (labmax) below
+if (exists("lab0") && lab0 * 0.75 + 2 > 22) { set lmargin (lab0 * 0.75 + 2 > 35 ? 35 : int(lab0 * 0.75) + 2) }
+if (exists("labmax") && labmax * 0.38 + 2 > 12) { set bmargin int(labmax * 0.38) + 2 }
 set grid noxtics
 set key top left box opaque
 set offsets 0.6, 0.6, graph 0.35, 0

@@ -185,6 +185,17 @@ static int write_tsv(const struct plot_set *s, struct plot_job *job,
 			bars->v[j] = bars->v[j - 1];
 			bars->v[j - 1] = t;
 		}
+	/* the first label, slanted, reaches furthest left and the longest
+	 * furthest down: the script makes room for them */
+	if (bars->n) {
+		size_t w = 0;
+
+		for (size_t i = 0; i < bars->n; i++)
+			if (strlen(bars->v[i].label) > w)
+				w = strlen(bars->v[i].label);
+		wb_plot_add_int(job, "lab0", (long)strlen(bars->v[0].label));
+		wb_plot_add_int(job, "labmax", (long)w);
+	}
 	f = wb_plot_open_tsv(s, job->name, path, sizeof(path));
 	if (!f)
 		return -errno;

@@ -173,8 +173,8 @@ static int rblocks_write(const struct plot_set *s, struct plot_job *job,
 		qsort(bl[i].p, bl[i].n, sizeof(bl[i].p[0]), cmp_ratio);
 		fprintf(f,
 			"%s%s\t%s\tspeedup_min\tspeedup_max\tclass\tbase_ns\t"
-			"huge_ns\tbase\thuge\n",
-			i ? "\n\n" : "", xcol, bl[i].label);
+			"huge_ns\tbase\thuge\t%s: no ratio\n",
+			i ? "\n\n" : "", xcol, bl[i].label, bl[i].label);
 		for (size_t k = 0; k < bl[i].n; k++) {
 			const struct ratio_pt *p = &bl[i].p[k];
 
@@ -185,10 +185,13 @@ static int rblocks_write(const struct plot_set *s, struct plot_job *job,
 				fputc('\n', f);
 			fprintf(f,
 				"%.10g\t%.10g\t%.10g\t%.10g\t%s\t%.10g\t%.10g\t"
-				"%s\t%s\n",
+				"%s\t%s\t%s\n",
 				p->x, p->r, p->rlo, p->rhi,
 				wb_versus_name(p->cls), p->base_ns, p->huge_ns,
-				p->base, p->huge);
+				p->base, p->huge,
+				/* where the series' no-ratio mark goes: on the
+				 * axis, under its own name in the key */
+				p->cls == WB_VS_UNSTABLE ? "0" : "nan");
 		}
 	}
 	job->has_data = nb > 0;

@@ -245,6 +245,10 @@ struct wb_plot_hint {
 	const char *series; /* a parameter: a line per value */
 	const char *y; /* a benchmark field, for WB_PLOT_FACT a fact */
 	const char *y_ns; /* where @y is absent: 1e9 / this field */
+	/* facts of the instance: the faults of its timed work and the bytes
+	 * they mapped; with both, bars of a time per fault (@y_ns) are drawn
+	 * per MiB mapped as well, so that page sizes compare */
+	const char *faults, *mapped_bytes;
 	const char *variant; /* a parameter */
 	uint64_t base;
 	/* names of numbered parameters' values, indexed by value,
@@ -294,6 +298,9 @@ struct wb_kernel {
 
 /* harness/runner/kernel.c */
 extern const struct wb_kernel *const wb_kernels[];
+/* true in the test build (build/walkbench-test), whose table adds the
+ * test kernels; it takes the options for tests too */
+extern const bool wb_test_build;
 const struct wb_kernel *wb_kernel_find(const char *name);
 /* true when @name is a kernel or a suite (what `run` and `vm run` take) */
 bool wb_selector_valid(const char *name);

@@ -134,6 +134,23 @@ if same_opts "$TMP/short.1" DESCRIPTION run; then
 else
 	check "the comparison names --reps as the difference" grep -q -- '--reps' "$TMP/diff"
 fi
+# Options for tests (WB_OPT_TEST) belong to build/walkbench-test alone:
+# the installed program refuses them, and no page or completion names them.
+WBT=$(dirname "$WB")/walkbench-test
+if [ -x "$WBT" ]; then
+	test_only=$("$WBT" run --help | sed -n 's/^  \(--test-[a-z-]*\).*/\1/p')
+	check "the test build lists options for tests" test -n "$test_only"
+	for o in $test_only; do
+		check "the man pages do not name $o" \
+			bash -c "! grep -rq -- '${o//-/\\\\-}' '$M'"
+		check "the completion does not name $o" \
+			bash -c "! grep -q -- '$o' '$D/usr/share/bash-completion/completions/walkbench'"
+		expect_exit 2 "the installed walkbench refuses $o" "$BIN" run "$o" 1 tlb_reach
+		check "it says the option is unknown" grep -q "unknown option '$o'" "$TMP/err"
+	done
+else
+	skip "options for tests stay out of the installed pages" "build/walkbench-test not built (make build/walkbench-test)"
+fi
 if command -v man >/dev/null; then
 	check "man renders walkbench-run(1)" \
 		bash -c "MANWIDTH=80 man -l '$M/walkbench-run.1' 2>&1 | grep -q 'walkbench-run - '"

@@ -69,7 +69,69 @@ check "overlay: one line per file" grep -q "^pages	all2 4K" "$TMP/all/tlb_reach.
 check "overlay: five columns per file" grep -q "^stride	all	all min	all max	all stable	all modes	all2	all2 min	" "$TMP/all/walk_depth.tsv"
 check "huge: speed-up at 256 MiB" grep -Pq "^256\t(5\.[89]|6\.[01])" "$TMP/all/huge_speedup.tsv"
 check "shared: measured and model bytes" grep -Pq "^16\t1114112\t1114112$" "$TMP/all/shared_pt.tsv"
-check "cow: faults per second" grep -Pq "^mode:first_write/page_size:4K\t2500000\t2500000\t2500000\t1\t\t2500000\t" "$TMP/all/cow_faults.tsv"
+check "cow: faults per second, a named row without what every row shares" \
+	grep -Pq "^demand_zero/page_size:4K/phase:write\t2500000\t2500000\t2500000\t1\t\t2500000\t" "$TMP/all/cow_faults.tsv"
+check "cow: the shared parameter is said once, in the title" grep -q "in every row: demand_zero mib:16" "$TMP/all/cow_faults.svg"
+check "cow: no label gives a value by its number" \
+	sh -c "! cut -f1 '$TMP/all/cow_faults.tsv' | grep -Eq '(phase|writer|backing|pattern|op):[0-9]'"
+# time per MiB mapped = ns per fault x the faults per MiB the instance
+# counted (mkresults: 4096 faults over 16 MiB, 8 THP faults over 16 MiB,
+# 1582 COW faults over 791 4K pages copied)
+mib_row() { # FILE LABEL: "us faults_per_mib" of the first file
+	awk -F'\t' -v l="$2" 'NR == 1 { n = (NF - 1) / 6 } $1 == l { print $2, $(2 + 5 * n) }' "$1"
+}
+near() { # "us fpm" US FPM: us within 2%, fpm exactly
+	awk -v a="$1" -v us="$2" -v fpm="$3" 'BEGIN { split(a, v, " ");
+		exit !(v[1] > us * 0.98 && v[1] < us * 1.02 && v[2] == fpm) }'
+}
+M=$TMP/all/cow_faults_per_mib.tsv
+check "cow: per-MiB table written" test -s "$M"
+check "cow: per-MiB columns: us, min, max, stable, modes per file, then faults per MiB" \
+	grep -Pq "^benchmark\tall\tall min\tall max\tall stable\tall modes\tall2\t.*\tall faults_per_mib\tall2 faults_per_mib$" "$M"
+check "cow: 4K write: 102.4 us per MiB, 256 faults per MiB" \
+	near "$(mib_row "$M" demand_zero/page_size:4K/phase:write)" 102.4 256
+check "cow: 2M write: 20 us per MiB, 0.5 faults per MiB" \
+	near "$(mib_row "$M" demand_zero/page_size:2M/phase:write)" 20 0.5
+check "cow: THP copy-on-write from its counted faults (512 per MiB), not its 2M page size" \
+	near "$(mib_row "$M" cow_storm/mib:32/page_size:2M/writer:both/percent:10)" 1024 512
+# every row label is inside the image: text anchored at its end, at most
+# 0.75 em a character (Sans averages less)
+check "cow: every row label fits inside the image" python3 - "$TMP/all/cow_faults.svg" <<'PY'
+import re, sys
+svg = open(sys.argv[1]).read()
+rows = re.findall(r'translate\(([0-9.]+),[0-9.]+\)[^>]*font-size="([0-9.]+)"\s*text-anchor="end">\s*<text>([a-z_]+/[^<]+)</text>', svg)
+assert len(rows) >= 4, rows
+for x, size, label in rows:
+    assert float(x) - 0.75 * float(size) * len(label) >= 0, (label, x)
+PY
+# a file from before the facts were recorded, with numbered values: the
+# names come back, faults per second is drawn, the time per MiB is not made
+# up from the page size, and the plot says why it is missing
+python3 - "$TMP/all.json" "$TMP/old_cow.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+num = {"read": 1, "write": 2}
+def old(o):
+    for ph, n in num.items():
+        for k in ("name", "run_name"):
+            if k in o:
+                o[k] = o[k].replace("phase:" + ph, "phase:%d" % n)
+    if isinstance(o.get("params"), dict) and o["params"].get("phase") in num:
+        o["params"]["phase"] = num[o["params"]["phase"]]
+for b in d["benchmarks"]:
+    old(b)
+for i in d["context"]["walkbench"]["instances"]:
+    old(i)
+    i["facts"].pop("timed_faults", None)
+    i["facts"].pop("timed_mapped_bytes", None)
+json.dump(d, open(sys.argv[2], "w"))
+PY
+check "old cow file: numbered names in it" grep -q "phase:2" "$TMP/old_cow.json"
+expect_exit 0 "old cow file: exit 0" "$WB" plot "$TMP/old_cow.json" --out "$TMP/old_cow"
+check "old cow file: rows named" grep -Pq "^demand_zero/page_size:4K/phase:write\t" "$TMP/old_cow/cow_faults.tsv"
+check "old cow file: no per-MiB table" test ! -e "$TMP/old_cow/cow_faults_per_mib.tsv"
+check "old cow file: says why, naming the facts" grep -q "time per MiB mapped: not drawn.*timed_faults and timed_mapped_bytes" "$TMP/err"
+check "old cow file: index.html says it too" grep -q "timed_faults and timed_mapped_bytes" "$TMP/old_cow/index.html"
 
 # default output directory: beside the results file
 expect_exit 0 "default --out" "$WB" plot "$TMP/tlb.json"
@@ -99,6 +161,12 @@ check "curve: the SVG has the unstable key and the count" \
 	sh -c "grep -q 'unstable (processes disagree): open, not joined' '$d/tlb_reach.svg' && grep -q '1 of 25 points unstable' '$d/tlb_reach.svg'"
 check "speed-up: unstable side gives class unstable and no ratio" \
 	grep -Pq '^16\tnan\tnan\tnan\tunstable\t' "$d/huge_speedup.tsv"
+check "speed-up: an unstable row's no-ratio mark is 0" \
+	awk -F'\t' '$1 == 16 && $5 == "unstable" && $10 == 0 { ok = 1 } END { exit !ok }' "$d/huge_speedup.tsv"
+check "speed-up: a drawn ratio has no mark" \
+	awk -F'\t' '$1 == 256 && $5 == "faster" && $10 == "nan" { ok = 1 } END { exit !ok }' "$d/huge_speedup.tsv"
+check "speed-up: the mark's header names its series" grep -Pq "\tbase\thuge\t.* vs .*: no ratio$" "$d/huge_speedup.tsv"
+check "speed-up: the key names the series' marks" grep -q ": no ratio</text>" "$d/huge_speedup.svg"
 check "speed-up: 256 MiB faster (6x)" grep -Pq '^256\t(5\.[89]|6\.[01])[0-9]*\t[0-9.]+\t[0-9.]+\tfaster\t' "$d/huge_speedup.tsv"
 check "speed-up: 1 MiB within 5% is same" grep -Pq '^1\t1\.0[0-9]*\t[0-9.]+\t[0-9.]+\tsame\t' "$d/huge_speedup.tsv"
 check "bars: unstable bar has stable 0 and modes" grep -Pq '^1G\t[0-9.]+\t[0-9.]+\t[0-9.]+\t0\tunstable \(' "$d/walk_depth.tsv"

@@ -89,6 +89,32 @@ one_line_error "schema error"
 check "the error names the file and the path of the first error" grep -qF \
 	"$TMP/broken/status.json: /context/walkbench/instances/0/status: \"okay\" is not one of ok, failed," "$TMP/err"
 check "nothing on stdout" test ! -s "$TMP/out"
+# A share is bounded where it is one: an instance's host_backing share above
+# 1 is refused; a cv aggregate of effective_huge_share above 1 (shares
+# 0,0,0,0,1 give 2.24) is a statistic, not a share, and passes.
+"$PY" - "$TMP/run.json" "$TMP/broken/share.json" "$TMP/cv.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["context"]["walkbench"]["instances"][0]["host_backing"] = {"share": 1.5}
+json.dump(d, open(sys.argv[2], "w"))
+d = json.load(open(sys.argv[1]))
+for b in d["benchmarks"]:
+    if b.get("aggregate_name") == "cv":
+        b["effective_huge_share"] = 2.24
+        break
+else:
+    sys.exit("no cv aggregate in the run")
+json.dump(d, open(sys.argv[3], "w"))
+PY
+expect_exit 2 "validate refuses a host_backing share of 1.5" "$WB" validate "$TMP/broken/share.json"
+check "it names the share's path" grep -q "/context/walkbench/instances/0/host_backing/share: " "$TMP/err"
+if conforms "$TOP/results/schema.json" "$TMP/broken/share.json" >/dev/null; then
+	not_ok "python3-jsonschema refuses the share of 1.5"
+else
+	ok "python3-jsonschema refuses the share of 1.5"
+fi
+check "a cv aggregate of effective_huge_share of 2.24 conforms" \
+	conforms "$TOP/results/schema.json" "$TMP/cv.json"
 "$PY" - "$TMP/run.json" "$TMP/broken/early.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))

@@ -88,11 +88,19 @@ BEGIN {
 			}
 	}
 	if (has("cow")) {
-		split("zero_read first_write fork_parent fork_child", md, " ")
+		# 16 MiB faulted in 4K pages (4096 faults) or THPs (8), and a THP
+		# copy-on-write by both processes of 10% of 32 MiB: 791 pages
+		# copied in 4K pieces, 1582 faults (512 per MiB copied)
+		split("demand_zero demand_zero demand_zero cow_storm", ck, " ")
+		split("mib:16/page_size:4K/phase:read mib:16/page_size:4K/phase:write mib:16/page_size:2M/phase:write mib:32/page_size:2M/writer:both/percent:10", cn, " ")
+		split("{\"mib\":16,\"page_size\":\"4K\",\"phase\":\"read\"} {\"mib\":16,\"page_size\":\"4K\",\"phase\":\"write\"} {\"mib\":16,\"page_size\":\"2M\",\"phase\":\"write\"} {\"mib\":32,\"page_size\":\"2M\",\"writer\":\"both\",\"percent\":10}", cp, " ")
+		split("200 400 40000 2000", cns, " ")
+		split("4096 4096 8 1582", cf, " ")
+		split("16777216 16777216 16777216 3239936", cb, " ")
 		for (i = 1; i <= 4; i++) {
-			ns = 200 * i
-			bench(sprintf("cow_fault/mode:%s/page_size:4K", md[i]), "cow_fault", "cow", \
-				sprintf("{\"mode\": \"%s\", \"page_size\": \"4K\"}", md[i]), ns, "ns_per_fault", sprintf(", \"faults_per_s\": %.1f", 1e9 / ns))
+			facts = sprintf("\"timed_faults\": %d, \"timed_mapped_bytes\": %d", cf[i], cb[i])
+			srcs = "\"timed_faults\": \"perf:minor-faults\", \"timed_mapped_bytes\": \"pagemap\""
+			bench(ck[i] "/" cn[i], ck[i], "cow", cp[i], cns[i], "ns_per_fault", sprintf(", \"faults_per_s\": %.1f", 1e9 / cns[i]))
 		}
 	}
 	if (has("shared")) {

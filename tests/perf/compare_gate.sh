@@ -8,7 +8,8 @@
 # keeps the files and the compare outputs there.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
-WB=${WB:-$top/build/walkbench}
+# the test build: the only one that takes --test-delay-pct
+WB=${WB:-$top/build/walkbench-test}
 PAIRS=${PAIRS:-20}
 read -r -a run_args <<<"${RUN_ARGS:-tlb --quick --reps 16}"
 if [ -n "${KEEP:-}" ]; then

@@ -15,7 +15,8 @@
 # ROUNDS (5) rounds; KEEP=DIR keeps the files.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
-WB=${WB:-$top/build/walkbench}
+# the test build: the only one that takes --test-counters-in-loop
+WB=${WB:-$top/build/walkbench-test}
 ROUNDS=${ROUNDS:-5}
 if [ -n "${KEEP:-}" ]; then
 	tmp=$KEEP
