@@ -1,6 +1,14 @@
 # walkbench. `make` builds build/walkbench; `make bench` and `make test` also
 # install what is missing (Debian packages, as root). See README.md.
 
+# make ARCH=arm64: the static aarch64 walkbench for the arm64 guest
+# (vm/README.md), cross-built with Debian's aarch64 toolchain.
+ifeq ($(ARCH),arm64)
+CC := aarch64-linux-gnu-gcc
+CXX := aarch64-linux-gnu-g++
+O := build/arm64
+.DEFAULT_GOAL := $(O)/walkbench-static
+endif
 CC ?= gcc
 CXX ?= g++
 O ?= build

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * Boots the guest under qemu-system-x86_64 and collects what it sends.
- * The console (ttyS0) goes to a file we watch for the "up" marker and
- * stream to stderr; the results come over a virtio-serial port into a
- * second file. qemu runs in its own process group and is SIGKILLed on any
+ * Boots the guest under qemu-system-x86_64 (pc, console ttyS0) or
+ * qemu-system-aarch64 (virt, console ttyAMA0, the PL011) and collects what
+ * it sends. The console goes to a file we watch for the "up" marker and
+ * stream to stderr; the results come over a virtio-serial port (virtio-pci
+ * on both machines) into a second file. qemu runs in its own process group and is SIGKILLed on any
  * timeout, so nothing outlives the run.
  */
 #include <errno.h>
@@ -58,10 +59,37 @@ int vm_read_file(const char *path, char **buf, size_t *len)
 	return 0;
 }
 
-void vm_qemu_version(char *buf, size_t len)
+const char *vm_qemu_binary(enum vm_arch arch)
 {
-	FILE *p = popen("qemu-system-x86_64 --version 2>/dev/null", "r");
+	return arch == VM_ARCH_ARM64 ? "qemu-system-aarch64"
+				     : "qemu-system-x86_64";
+}
 
+const char *vm_arch_machine(enum vm_arch arch)
+{
+	return arch == VM_ARCH_ARM64 ? "aarch64" : "x86_64";
+}
+
+bool vm_arch_native(enum vm_arch arch)
+{
+#if defined(__aarch64__)
+	return arch == VM_ARCH_ARM64;
+#elif defined(__x86_64__)
+	return arch == VM_ARCH_X86_64;
+#else
+	(void)arch;
+	return false;
+#endif
+}
+
+void vm_qemu_version(enum vm_arch arch, char *buf, size_t len)
+{
+	char cmd[96];
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd), "%s --version 2>/dev/null",
+		 vm_qemu_binary(arch));
+	p = popen(cmd, "r");
 	buf[0] = 0;
 	if (!p)
 		return;
@@ -161,7 +189,9 @@ static int build_argv(const struct vm_opts *o, enum vm_accel accel,
 		free(args);
 		return -E2BIG;
 	}
-	add(a, "qemu-system-x86_64");
+	bool arm = o->arch == VM_ARCH_ARM64;
+
+	add(a, vm_qemu_binary(o->arch));
 	add(a, "-nodefaults");
 	add(a, "-no-user-config");
 	add(a, "-display");
@@ -184,13 +214,17 @@ static int build_argv(const struct vm_opts *o, enum vm_accel accel,
 	else
 		addf(a, "memory-backend-memfd,id=mem0,size=%" PRIu64 "M", mib);
 	add(a, "-machine");
-	add(a, "memory-backend=mem0");
+	/* arm64: the virt board, with its PCIe host bridge for virtio-pci */
+	add(a, arm ? "virt,memory-backend=mem0" : "memory-backend=mem0");
 	add(a, "-kernel");
 	addf(a, "%s/vmlinuz", o->image);
 	add(a, "-initrd");
 	addf(a, "%s/initrd.img", o->image);
 	add(a, "-append");
-	addf(a, "console=ttyS0 panic=-1 loglevel=4%s wb.args=%s",
+	/* wb.accel: the accelerator, as the host that chose it knows it;
+	 * init hands it to the guest's walkbench, which records its source */
+	addf(a, "console=%s panic=-1 loglevel=4 wb.accel=%s%s wb.args=%s",
+	     arm ? "ttyAMA0" : "ttyS0", accel == VM_KVM ? "kvm" : "tcg",
 	     o->guest_thp < 0 ? ""
 	     : o->guest_thp   ? " wb.thp=always"
 			      : " wb.thp=never",

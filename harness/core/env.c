@@ -180,6 +180,7 @@ static void probe_cpuinfo(struct wb_sysinfo *s)
 	s->has_hypervisor_flag |= has_word(flags, "hypervisor");
 }
 
+#ifdef WB_HAVE_CPUID
 /*
  * 5-level paging in use: a hint above the 47-bit user half is honoured only
  * when the kernel runs 5-level page tables; with 4 levels it is ignored and
@@ -198,6 +199,7 @@ static bool probe_la57_active(void)
 	munmap(p, 4096);
 	return high;
 }
+#endif
 
 static void probe_hugetlb(struct wb_sysinfo *s)
 {
@@ -344,7 +346,11 @@ int wb_env_probe(struct wb_sysinfo *s)
 	add_missing(s, "cpuid");
 #endif
 	probe_cpuinfo(s);
+#ifdef WB_HAVE_CPUID
+	/* 5-level paging is x86's: on arm64 a 48-bit address space already
+	 * places mappings above 2^47, which the probe would misread */
 	s->la57_active = probe_la57_active();
+#endif
 	if (uname(&u))
 		add_missing(s, "kernel");
 	else
@@ -373,6 +379,7 @@ int wb_env_probe(struct wb_sysinfo *s)
 	probe_pmu(s);
 	s->root = geteuid() == 0;
 	probe_meminfo(s);
+	wb_env_probe_emulated(s);
 #ifdef WB_TEST_IDENTITY
 	const char *spec = getenv("WB_TEST_IDENTITY");
 	char bad[160];
@@ -413,11 +420,6 @@ static json_t *ascii_string(const char *v)
 	return json_string(buf);
 }
 
-bool wb_env_emulated(const struct wb_sysinfo *s)
-{
-	return !strcmp(s->hypervisor, "TCGTCGTCGTCG");
-}
-
 struct json_t *wb_env_to_json(const struct wb_sysinfo *s)
 {
 	json_t *o = json_object(), *miss = json_array();
@@ -441,6 +443,8 @@ struct json_t *wb_env_to_json(const struct wb_sysinfo *s)
 	STR("microcode", s->microcode);
 	STR("kernel", s->kernel);
 	STR("hypervisor", s->hypervisor);
+	if (s->emulated_by[0])
+		STR("emulated_by", s->emulated_by);
 	BOOL("hypervisor_flag", s->has_hypervisor_flag);
 	STR("thp_enabled", s->thp_enabled);
 	STR("thp_defrag", s->thp_defrag);

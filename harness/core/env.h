@@ -24,6 +24,8 @@ struct wb_sysinfo {
 	char microcode[32];
 	char kernel[128]; /* uname -r */
 	char hypervisor[32]; /* CPUID leaf 0x40000000 vendor, "" on bare metal */
+	/* why the CPU is taken as emulated (env_emulated.c), "" when not */
+	char emulated_by[256];
 	bool has_hypervisor_flag; /* cpuinfo "hypervisor" */
 	char thp_enabled[16], thp_defrag[32]; /* the bracketed word */
 	uint64_t hugetlb_2m_total, hugetlb_2m_free;
@@ -62,9 +64,12 @@ int wb_env_apply_identity(struct wb_sysinfo *s, const char *spec, char *bad,
 			  size_t len);
 /*
  * The CPU is emulated (qemu's TCG: CPUID's hypervisor vendor
- * "TCGTCGTCGTCG"): every time measured here is the emulator's.
+ * "TCGTCGTCGTCG"; on arm64 the MIDR of qemu's max CPU or wb.accel=tcg on
+ * the kernel command line): every time measured here is the emulator's.
+ * wb_env_probe() fills emulated_by with the sources (env_emulated.c).
  */
 bool wb_env_emulated(const struct wb_sysinfo *s);
+void wb_env_probe_emulated(struct wb_sysinfo *s);
 /* A new JSON object for the results context; NULL on allocation failure. */
 struct json_t *wb_env_to_json(const struct wb_sysinfo *s);
 
