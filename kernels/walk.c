@@ -4,14 +4,25 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arch/paging.h"
 #include "core/env.h"
 #include "core/rng.h"
 #include "mem/pagemap.h"
 #include "walk.h"
 
+int walk_paging(const struct wb_ctx *ctx, struct wb_paging *p, char *why,
+		size_t len)
+{
+	return wb_paging_probe(ctx->sys, p, why, len);
+}
+
 int walk_levels(const struct wb_ctx *ctx)
 {
-	return ctx->sys && ctx->sys->la57_active ? 5 : 4;
+	struct wb_paging p;
+	char why[WB_WHY_LEN];
+
+	walk_paging(ctx, &p, why, sizeof(why));
+	return p.levels;
 }
 
 void walk_shuffle(uint64_t *a, uint64_t n, uint64_t seed)
@@ -45,6 +56,13 @@ int walk_build(struct wb_ctx *ctx, struct walk_state **out,
 		return wb_refuse(ctx, WB_MISSING, ENOMEM, "out of memory");
 	}
 	memcpy(st->order, order, n * sizeof(*order));
+	/* a VmPTE prediction for tables the model does not describe would
+	 * be a wrong number, not a missing one */
+	if (walk_paging(ctx, &(struct wb_paging){ 0 }, why, sizeof(why))) {
+		free(st->order);
+		free(st);
+		return wb_refuse(ctx, WB_MISSING, ENOTSUP, "%s", why);
+	}
 	if (nmaps > WALK_MAX_MAPS) {
 		free(st->order);
 		free(st);
@@ -213,16 +231,19 @@ int walk_predict_vmpte(const struct wb_ctx *ctx, struct wb_prediction *out,
 		       const char *what)
 {
 	struct wbm_pt_count pt;
-	char basis[96];
-	int levels = walk_levels(ctx);
-	int err;
+	struct wb_paging pg;
+	char basis[96], why[WB_WHY_LEN];
+	int err = walk_paging(ctx, &pg, why, sizeof(why));
 
-	for (size_t i = 0; i < nmaps; i++)
-		maps[i].start += base;
-	err = wbm_pt_count(maps, nmaps, levels, &pt);
 	if (err)
 		return err;
-	snprintf(basis, sizeof(basis), "wbm_pt_count %d-level: %s", levels,
+	wb_paging_name(&pg, out->model, sizeof(out->model));
+	for (size_t i = 0; i < nmaps; i++)
+		maps[i].start += base;
+	err = wbm_pt_count(maps, nmaps, pg.levels, &pt);
+	if (err)
+		return err;
+	snprintf(basis, sizeof(basis), "wbm_pt_count %d-level: %s", pg.levels,
 		 what);
 	return wb_predict(out, "vmpte_delta_bytes", (double)pt.vmpte_bytes,
 			  WB_TOL_EXACT, 0, basis);
