@@ -267,12 +267,6 @@ int vm_run_cell(const struct vm_args *a, const struct wb_sysinfo *host,
 	enum vm_accel accel = a->o.accel;
 	int err, rc;
 
-	if (accel == VM_KVM && !vm_arch_native(a->o.arch))
-		return wb_error(WB_EXIT_MISSING,
-				"--accel kvm: KVM runs %s guests only on an %s "
-				"host; use --accel tcg",
-				vm_arch_machine(a->o.arch),
-				vm_arch_machine(a->o.arch));
 	if (accel == VM_KVM && !host->kvm_usable)
 		return wb_error(WB_EXIT_MISSING,
 				"--accel kvm: /dev/kvm is missing or does not "
