@@ -256,11 +256,12 @@ int vm_parse_args(struct vm_args *a, const struct wb_opt_table *t, int argc,
 	a->pair = v.pair;
 	/* checked before an image is built or a lock waited for */
 	if (a->o.accel == VM_KVM && !vm_arch_native(a->o.arch))
-		return wb_error(WB_EXIT_MISSING,
-				"%s: --accel kvm: KVM runs %s guests only on an "
-				"%s host; use --accel tcg",
-				t->cmd, vm_arch_machine(a->o.arch),
-				vm_arch_machine(a->o.arch));
+		return wb_error(
+			WB_EXIT_MISSING,
+			"%s: --accel kvm: KVM runs %s guests only on an "
+			"%s host; use --accel tcg",
+			t->cmd, vm_arch_machine(a->o.arch),
+			vm_arch_machine(a->o.arch));
 	if (a->o.host_page > 4096 && a->o.mem_bytes % a->o.host_page)
 		return wb_error(WB_EXIT_USAGE,
 				"%s: --mem must be a multiple of the %s host "

@@ -86,8 +86,7 @@ static int check_params(const struct wb_ctx *ctx, uint64_t stride,
 		walk_paging(ctx, &p, no, sizeof(no));
 		wb_paging_name(&p, name, sizeof(name));
 		snprintf(why, len, "stride 256T needs 5-level paging (%s%s)",
-			 name,
-			 p.arch[0] == 'x' ? ", la57 not active" : "");
+			 name, p.arch[0] == 'x' ? ", la57 not active" : "");
 		return WB_SKIPPED;
 	}
 	return 0;

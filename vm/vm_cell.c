@@ -73,8 +73,7 @@ static int label(json_t *root, const struct vm_args *a, const struct vm_boot *b,
 		      b->up_s, "total_seconds", b->total_s);
 	if (!g)
 		return -ENOMEM;
-	json_object_set_new(g, "arch",
-			    json_string(vm_arch_machine(a->o.arch)));
+	json_object_set_new(g, "arch", json_string(vm_arch_machine(a->o.arch)));
 	json_object_set_new(g, "image_stamp", json_string(stamp));
 	json_object_set_new(g, "host_command_line", json_string(a->cmdline));
 	json_object_set_new(g, "fallback_reason",
@@ -108,7 +107,7 @@ static int label_arch(json_t *root, const struct vm_args *a)
 		return -EBADMSG;
 	}
 	return json_object_set_new(ctx, "arch", json_string(want)) ? -ENOMEM
-								    : 0;
+								   : 0;
 }
 
 /* The guest's results: checked frame, parsed JSON, labelled, written. */

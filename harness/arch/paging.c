@@ -23,8 +23,9 @@ void wb_paging_name(const struct wb_paging *p, char *buf, size_t len)
 		snprintf(buf, len, "%s %d-level radix tables", p->arch,
 			 p->levels);
 	else
-		snprintf(buf, len, "%s %luK granule, %d-bit VA: %d-level tables",
-			 p->arch, p->granule >> 10, p->va_bits, p->levels);
+		snprintf(buf, len,
+			 "%s %luK granule, %d-bit VA: %d-level tables", p->arch,
+			 p->granule >> 10, p->va_bits, p->levels);
 }
 
 #if defined(__aarch64__)
@@ -66,8 +67,8 @@ static int va_size(unsigned long granule, int bits)
 	return bits;
 }
 
-int wb_paging_probe(const struct wb_sysinfo *s, struct wb_paging *p,
-		    char *why, size_t len)
+int wb_paging_probe(const struct wb_sysinfo *s, struct wb_paging *p, char *why,
+		    size_t len)
 {
 	long page = sysconf(_SC_PAGESIZE);
 	uintptr_t low = place(0), high = place((uintptr_t)1 << 50);
@@ -76,8 +77,9 @@ int wb_paging_probe(const struct wb_sysinfo *s, struct wb_paging *p,
 	p->arch = "arm64";
 	p->granule = page > 0 ? (unsigned long)page : 0;
 	if (!p->granule || !low) {
-		snprintf(why, len, "arm64: the page size or a mapping's "
-				   "placement could not be read");
+		snprintf(why, len,
+			 "arm64: the page size or a mapping's "
+			 "placement could not be read");
 		return -ENOTSUP;
 	}
 	if (high >= (uintptr_t)1 << 48)
@@ -98,8 +100,8 @@ int wb_paging_probe(const struct wb_sysinfo *s, struct wb_paging *p,
 	return -ENOTSUP;
 }
 #else
-int wb_paging_probe(const struct wb_sysinfo *s, struct wb_paging *p,
-		    char *why, size_t len)
+int wb_paging_probe(const struct wb_sysinfo *s, struct wb_paging *p, char *why,
+		    size_t len)
 {
 	bool la57 = s && s->la57_active;
 

@@ -26,8 +26,8 @@ struct wb_paging {
  * levels 0-3 resolve 9 bits each). Otherwise -ENOTSUP with @why naming the
  * regime found, and @p still filled as far as it was read.
  */
-int wb_paging_probe(const struct wb_sysinfo *s, struct wb_paging *p,
-		    char *why, size_t len);
+int wb_paging_probe(const struct wb_sysinfo *s, struct wb_paging *p, char *why,
+		    size_t len);
 /* "x86-64 4-level radix tables", "arm64 4K granule, 48-bit VA: 4-level
  * tables" */
 void wb_paging_name(const struct wb_paging *p, char *buf, size_t len);

@@ -36,8 +36,7 @@ static void from_midr(struct wb_sysinfo *s)
 
 	if (!f)
 		return;
-	if (fgets(line, sizeof(line), f) &&
-	    sscanf(line, "%llx", &midr) == 1 &&
+	if (fgets(line, sizeof(line), f) && sscanf(line, "%llx", &midr) == 1 &&
 	    ((midr >> 24) & 0xff) == QEMU_MAX_IMPLEMENTER &&
 	    ((midr >> 4) & 0xfff) == QEMU_MAX_PART) {
 		snprintf(what, sizeof(what),
