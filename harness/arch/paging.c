@@ -28,22 +28,9 @@ void wb_paging_name(const struct wb_paging *p, char *buf, size_t len)
 			 p->granule >> 10, p->va_bits, p->levels);
 }
 
-#if defined(__aarch64__)
-/* Where an anonymous mapping lands, with @hint or none. */
-static uintptr_t place(uintptr_t hint)
-{
-	void *p = mmap((void *)hint, 4096, PROT_NONE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-
-	if (p == MAP_FAILED)
-		return 0;
-	munmap(p, 4096);
-	return (uintptr_t)p;
-}
-
 /* Levels for a granule and address size: each level resolves
  * log2(granule / 8) bits above the page offset (Arm ARM D8.2). */
-static int levels_for(unsigned long granule, int va_bits)
+int wb_paging_levels(unsigned long granule, int va_bits)
 {
 	int off = __builtin_ctzl(granule), per = off - 3;
 
@@ -55,7 +42,7 @@ static int levels_for(unsigned long granule, int va_bits)
  * address of @bits bits: mappings go top-down from just below the top,
  * so the highest one's bit length is the address size's.
  */
-static int va_size(unsigned long granule, int bits)
+int wb_paging_va_size(unsigned long granule, int bits)
 {
 	static const int k4[] = { 39, 48, 0 }, k16[] = { 36, 47, 48, 0 },
 			 k64[] = { 42, 48, 0 };
@@ -65,6 +52,19 @@ static int va_size(unsigned long granule, int bits)
 		if (bits <= *v)
 			return *v;
 	return bits;
+}
+
+#if defined(__aarch64__)
+/* Where an anonymous mapping lands, with @hint or none. */
+static uintptr_t place(uintptr_t hint)
+{
+	void *p = mmap((void *)hint, 4096, PROT_NONE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	if (p == MAP_FAILED)
+		return 0;
+	munmap(p, 4096);
+	return (uintptr_t)p;
 }
 
 int wb_paging_probe(const struct wb_sysinfo *s, struct wb_paging *p, char *why,
@@ -85,8 +85,9 @@ int wb_paging_probe(const struct wb_sysinfo *s, struct wb_paging *p, char *why,
 	if (high >= (uintptr_t)1 << 48)
 		p->va_bits = 52;
 	else
-		p->va_bits = va_size(p->granule, 64 - __builtin_clzl(low));
-	p->levels = levels_for(p->granule, p->va_bits);
+		p->va_bits = wb_paging_va_size(p->granule,
+					       64 - __builtin_clzl(low));
+	p->levels = wb_paging_levels(p->granule, p->va_bits);
 	snprintf(p->how, sizeof(p->how),
 		 "sysconf page size %lu; mappings placed at 0x%lx (no hint), "
 		 "0x%lx (hint 2^50)",
@@ -109,8 +110,8 @@ int wb_paging_probe(const struct wb_sysinfo *s, struct wb_paging *p, char *why,
 	(void)len;
 	p->arch = "x86-64";
 	p->granule = 4096;
-	p->levels = la57 ? 5 : 4;
 	p->va_bits = la57 ? 57 : 48;
+	p->levels = wb_paging_levels(p->granule, p->va_bits);
 	snprintf(p->how, sizeof(p->how), "%s",
 		 la57 ? "5-level paging active (a mapping above 2^47)"
 		      : "4-level paging (no mapping above 2^47)");

@@ -28,6 +28,13 @@ struct wb_paging {
  */
 int wb_paging_probe(const struct wb_sysinfo *s, struct wb_paging *p, char *why,
 		    size_t len);
+/* Table levels for a granule and address size: each level resolves
+ * log2(granule / 8) bits above the page offset (Arm ARM D8.2); x86-64 is
+ * the 4K granule with 48 or 57 bits. */
+int wb_paging_levels(unsigned long granule, int va_bits);
+/* The smallest arm64 Linux address size for @granule that holds an
+ * address of @bits bits (4K: 39, 48; 16K: 36, 47, 48; 64K: 42, 48). */
+int wb_paging_va_size(unsigned long granule, int bits);
 /* "x86-64 4-level radix tables", "arm64 4K granule, 48-bit VA: 4-level
  * tables" */
 void wb_paging_name(const struct wb_paging *p, char *buf, size_t len);
