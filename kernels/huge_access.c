@@ -42,7 +42,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "arch/paging.h"
 #include "core/env.h"
 #include "core/sysfs.h"
 #include "core/rng.h"
@@ -588,27 +587,23 @@ static int predict_reach(const struct wb_ctx *ctx, struct wb_prediction *out,
 static int huge_predict(const struct wb_ctx *ctx, struct wb_prediction *out)
 {
 	int b = (int)ctx->param[1];
+	int levels = ctx->sys && ctx->sys->la57_active ? 5 : 4;
 	uint64_t ps, map_len, deposit = 0;
 	struct wbm_pt_count pt;
 	struct wbm_map map;
-	struct wb_paging pg;
 	char why[WB_WHY_LEN], basis[96];
-	int err = check_params(ctx, why, sizeof(why)), levels;
+	int err = check_params(ctx, why, sizeof(why));
 
 	if (err)
 		return err;
-	/* no page-table prediction for tables the model does not describe */
-	err = wb_paging_probe(ctx->sys, &pg, why, sizeof(why));
-	if (err)
-		return err;
-	levels = pg.levels;
 	ps = backing_page_size(b);
 	map_len = (ctx->param[2] + ps - 1) / ps * ps;
 	/* placed as in setup: alone in a 512 GiB-aligned stretch; an mTHP
 	 * folio needs the PTE tables of its 4K pages */
 	map = (struct wbm_map){ (uint64_t)1 << 40, map_len,
 				backing_pte_size(b) };
-	wb_paging_name(&pg, out->model, sizeof(out->model));
+	snprintf(out->model, sizeof(out->model), "x86-64 %d-level radix tables",
+		 levels);
 	err = wbm_pt_count(&map, 1, levels, &pt);
 	if (err)
 		return err;

@@ -23,7 +23,6 @@
 #include <sys/shm.h>
 #include <unistd.h>
 
-#include "arch/paging.h"
 #include "core/sysfs.h"
 #include "mem/faulting.h"
 #include "settings/journal.h"
@@ -725,15 +724,8 @@ static int smap_predict(const struct wb_ctx *ctx, struct wb_prediction *p)
 	struct wbm_map m = { start, len, unit };
 	struct wbm_pt_count pc;
 	double total;
-	struct wb_paging pg;
-	char basis[96], why[WB_WHY_LEN];
-	/* the counts below are 4-level 4K tables: x86-64, or arm64 with a 4K
-	 * granule and 48-bit VA; no prediction for any other regime */
-	int err = wb_paging_probe(ctx->sys, &pg, why, sizeof(why));
-
-	if (!err && pg.levels != 4)
-		err = -ENOTSUP;
-	err = err ?: wbm_pt_count(&m, 1, 4, &pc);
+	char basis[96];
+	int err = wbm_pt_count(&m, 1, 4, &pc);
 
 	err = err ?: smap_shared_pmds(ctx, len, &once);
 	if (err)

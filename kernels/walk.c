@@ -4,25 +4,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arch/paging.h"
 #include "core/env.h"
 #include "core/rng.h"
 #include "mem/pagemap.h"
 #include "walk.h"
 
-int walk_paging(const struct wb_ctx *ctx, struct wb_paging *p, char *why,
-		size_t len)
-{
-	return wb_paging_probe(ctx->sys, p, why, len);
-}
-
 int walk_levels(const struct wb_ctx *ctx)
 {
-	struct wb_paging p;
-	char why[WB_WHY_LEN];
-
-	walk_paging(ctx, &p, why, sizeof(why));
-	return p.levels;
+	return ctx->sys && ctx->sys->la57_active ? 5 : 4;
 }
 
 void walk_shuffle(uint64_t *a, uint64_t n, uint64_t seed)
@@ -56,13 +45,6 @@ int walk_build(struct wb_ctx *ctx, struct walk_state **out,
 		return wb_refuse(ctx, WB_MISSING, ENOMEM, "out of memory");
 	}
 	memcpy(st->order, order, n * sizeof(*order));
-	/* a VmPTE prediction for tables the model does not describe would
-	 * be a wrong number, not a missing one */
-	if (walk_paging(ctx, &(struct wb_paging){ 0 }, why, sizeof(why))) {
-		free(st->order);
-		free(st);
-		return wb_refuse(ctx, WB_MISSING, ENOTSUP, "%s", why);
-	}
 	if (nmaps > WALK_MAX_MAPS) {
 		free(st->order);
 		free(st);
@@ -231,19 +213,16 @@ int walk_predict_vmpte(const struct wb_ctx *ctx, struct wb_prediction *out,
 		       const char *what)
 {
 	struct wbm_pt_count pt;
-	struct wb_paging pg;
-	char basis[96], why[WB_WHY_LEN];
-	int err = walk_paging(ctx, &pg, why, sizeof(why));
+	char basis[96];
+	int levels = walk_levels(ctx);
+	int err;
 
-	if (err)
-		return err;
-	wb_paging_name(&pg, out->model, sizeof(out->model));
 	for (size_t i = 0; i < nmaps; i++)
 		maps[i].start += base;
-	err = wbm_pt_count(maps, nmaps, pg.levels, &pt);
+	err = wbm_pt_count(maps, nmaps, levels, &pt);
 	if (err)
 		return err;
-	snprintf(basis, sizeof(basis), "wbm_pt_count %d-level: %s", pg.levels,
+	snprintf(basis, sizeof(basis), "wbm_pt_count %d-level: %s", levels,
 		 what);
 	return wb_predict(out, "vmpte_delta_bytes", (double)pt.vmpte_bytes,
 			  WB_TOL_EXACT, 0, basis);

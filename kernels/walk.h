@@ -27,14 +27,8 @@ struct walk_state {
 	uint64_t present, pmd_entries, pud_entries;
 };
 
-struct wb_paging;
-/* Paging levels in use (arch/paging.h): 5 with la57 active, else 4; on
- * arm64 those of the granule and address size. */
+/* Paging levels in use: 5 with la57 active, else 4. */
 int walk_levels(const struct wb_ctx *ctx);
-/* The regime the model counts tables for: 0, or -ENOTSUP with @why when
- * the model has none for this kernel's (walk_build refuses then). */
-int walk_paging(const struct wb_ctx *ctx, struct wb_paging *p, char *why,
-		size_t len);
 /* A reproducible random permutation of 0..n-1 from @seed. */
 void walk_shuffle(uint64_t *a, uint64_t n, uint64_t seed);
 /*

@@ -22,7 +22,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "arch/paging.h"
 #include "walk.h"
 
 #define COLS 64
@@ -80,13 +79,8 @@ static int check_params(const struct wb_ctx *ctx, uint64_t stride,
 		return WB_BADINPUT;
 	}
 	if (stride == S256T && walk_levels(ctx) < 5) {
-		struct wb_paging p;
-		char name[96], no[WB_WHY_LEN];
-
-		walk_paging(ctx, &p, no, sizeof(no));
-		wb_paging_name(&p, name, sizeof(name));
-		snprintf(why, len, "stride 256T needs 5-level paging (%s%s)",
-			 name, p.arch[0] == 'x' ? ", la57 not active" : "");
+		snprintf(why, len,
+			 "stride 256T needs 5-level paging (la57 not active)");
 		return WB_SKIPPED;
 	}
 	return 0;
@@ -155,6 +149,7 @@ static int walk_depth_predict(const struct wb_ctx *ctx,
 			      struct wb_prediction *out)
 {
 	uint64_t stride = ctx->param[0], pages = ctx->param[1];
+	int levels = walk_levels(ctx);
 	struct wbm_map maps[COLS];
 	size_t nmaps;
 	char why[WB_WHY_LEN], what[64];
@@ -164,6 +159,8 @@ static int walk_depth_predict(const struct wb_ctx *ctx,
 		return -EINVAL;
 	nmaps = layout_maps(stride, pages, maps);
 	snprintf(what, sizeof(what), "%zu runs of 4K pages", nmaps);
+	snprintf(out->model, sizeof(out->model), "x86-64 %d-level radix tables",
+		 levels);
 	/* the layout's tables do not depend on where it sits, only on its
 	 * alignment to a top-level entry, as in setup */
 	err = walk_predict_vmpte(ctx, out, maps, nmaps,

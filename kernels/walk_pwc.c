@@ -133,6 +133,7 @@ static int walk_pwc_predict(const struct wb_ctx *ctx, struct wb_prediction *out)
 {
 	uint64_t tables = ctx->param[0], pages = ctx->param[1];
 	uint64_t pud = (tables + 511) / 512;
+	int levels = walk_levels(ctx);
 	/* every 2M of the range holds a used page, so its page tables are
 	 * those of the whole range */
 	struct wbm_map map = { 0, tables * S2M, S4K };
@@ -141,6 +142,8 @@ static int walk_pwc_predict(const struct wb_ctx *ctx, struct wb_prediction *out)
 
 	if (err)
 		return -EINVAL;
+	snprintf(out->model, sizeof(out->model), "x86-64 %d-level radix tables",
+		 levels);
 	err = walk_predict_vmpte(ctx, out, &map, 1, S512G * 2,
 				 "one range of upper_entries x 2M, 4K pages");
 	/* the premise of the sweep, that every access walks, is what a

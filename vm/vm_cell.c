@@ -90,15 +90,16 @@ static int label(json_t *root, const struct vm_args *a, const struct vm_boot *b,
 	return label_arch(root, a);
 }
 /*
- * context.arch: the guest's uname machine. A guest walkbench that wrote it
- * must agree with the qemu the host started; an older one that did not is
- * labelled with what the host ran.
+ * context.walkbench.arch: the guest's uname machine. A guest walkbench
+ * that wrote it must agree with the qemu the host started; one that did
+ * not is labelled with what the host ran.
  */
 static int label_arch(json_t *root, const struct vm_args *a)
 {
-	json_t *ctx = json_object_get(root, "context");
+	json_t *wb = json_object_get(json_object_get(root, "context"),
+				     "walkbench");
 	const char *want = vm_arch_machine(a->o.arch);
-	const char *got = json_string_value(json_object_get(ctx, "arch"));
+	const char *got = json_string_value(json_object_get(wb, "arch"));
 
 	if (got && strcmp(got, want)) {
 		fprintf(stderr,
@@ -106,8 +107,7 @@ static int label_arch(json_t *root, const struct vm_args *a)
 			got, vm_qemu_binary(a->o.arch));
 		return -EBADMSG;
 	}
-	return json_object_set_new(ctx, "arch", json_string(want)) ? -ENOMEM
-								   : 0;
+	return json_object_set_new(wb, "arch", json_string(want)) ? -ENOMEM : 0;
 }
 
 /* The guest's results: checked frame, parsed JSON, labelled, written. */

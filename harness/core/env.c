@@ -420,6 +420,11 @@ static json_t *ascii_string(const char *v)
 	return json_string(buf);
 }
 
+bool wb_env_emulated(const struct wb_sysinfo *s)
+{
+	return !strcmp(s->hypervisor, "TCGTCGTCGTCG") || s->emulated_by[0];
+}
+
 struct json_t *wb_env_to_json(const struct wb_sysinfo *s)
 {
 	json_t *o = json_object(), *miss = json_array();

@@ -66,10 +66,14 @@ int wb_env_apply_identity(struct wb_sysinfo *s, const char *spec, char *bad,
  * The CPU is emulated (qemu's TCG: CPUID's hypervisor vendor
  * "TCGTCGTCGTCG"; on arm64 the MIDR of qemu's max CPU or wb.accel=tcg on
  * the kernel command line): every time measured here is the emulator's.
- * wb_env_probe() fills emulated_by with the sources (env_emulated.c).
  */
 bool wb_env_emulated(const struct wb_sysinfo *s);
+/* Fills emulated_by with each source that says so (env_emulated.c);
+ * wb_env_probe() calls it. */
 void wb_env_probe_emulated(struct wb_sysinfo *s);
+/* The same from the given MIDR_EL1 and kernel command line files. */
+void wb_env_emulated_from(struct wb_sysinfo *s, const char *midr,
+			  const char *cmdline);
 /* A new JSON object for the results context; NULL on allocation failure. */
 struct json_t *wb_env_to_json(const struct wb_sysinfo *s);
 

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * Is this CPU emulated, and how do we know? On x86-64 CPUID's hypervisor
- * vendor says so ("TCGTCGTCGTCG", env.c). arm64 has no such register, so
- * two other facts stand in, each recorded with its source:
+ * How do we know this CPU is emulated? The sources, recorded in
+ * emulated_by for the results (wb_env_emulated() in env.c reads it). On
+ * x86-64 CPUID's hypervisor vendor says so ("TCGTCGTCGTCG"). arm64 has no
+ * such register, so two other facts stand in:
  * - MIDR_EL1 of qemu's "max" CPU under TCG: implementer 0 (reserved for
  *   software) and part number 0x051 ('Q'). Under KVM, qemu's "max" is the
  *   host CPU and carries the host's MIDR, so this MIDR means TCG.
@@ -28,11 +29,11 @@ static void add_source(struct wb_sysinfo *s, const char *what)
 		 n ? "; " : "", what);
 }
 
-static void from_midr(struct wb_sysinfo *s)
+static void from_midr(struct wb_sysinfo *s, const char *path)
 {
 	char line[64], what[160];
 	unsigned long long midr;
-	FILE *f = fopen(MIDR_PATH, "re");
+	FILE *f = fopen(path, "re");
 
 	if (!f)
 		return;
@@ -48,10 +49,10 @@ static void from_midr(struct wb_sysinfo *s)
 	fclose(f);
 }
 
-static void from_cmdline(struct wb_sysinfo *s)
+static void from_cmdline(struct wb_sysinfo *s, const char *path)
 {
 	char buf[4096], *tok, *save;
-	FILE *f = fopen("/proc/cmdline", "re");
+	FILE *f = fopen(path, "re");
 	size_t n;
 
 	if (!f)
@@ -67,15 +68,16 @@ static void from_cmdline(struct wb_sysinfo *s)
 				   "walkbench vm run that started qemu");
 }
 
-void wb_env_probe_emulated(struct wb_sysinfo *s)
+void wb_env_emulated_from(struct wb_sysinfo *s, const char *midr,
+			  const char *cmdline)
 {
 	if (!strcmp(s->hypervisor, "TCGTCGTCGTCG"))
 		add_source(s, "CPUID hypervisor vendor TCGTCGTCGTCG");
-	from_midr(s);
-	from_cmdline(s);
+	from_midr(s, midr);
+	from_cmdline(s, cmdline);
 }
 
-bool wb_env_emulated(const struct wb_sysinfo *s)
+void wb_env_probe_emulated(struct wb_sysinfo *s)
 {
-	return !strcmp(s->hypervisor, "TCGTCGTCGTCG") || s->emulated_by[0];
+	wb_env_emulated_from(s, MIDR_PATH, "/proc/cmdline");
 }
