@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * walkbench model: the reference paging model from the command line.
- * Subverbs walk, footprint, fleet, vipt (here) and tlb (cmd_model_tlb.c).
+ * Subverbs walk, footprint, fleet (here), vipt (cmd_model_vipt.c) and tlb
+ * (cmd_model_tlb.c).
  * Every subverb takes --json; every number comes from harness/model.
  */
 #include <errno.h>
@@ -16,7 +17,6 @@
 #include "model/cpu.h"
 #include "model/pt.h"
 #include "model/pwc.h"
-#include "model/vipt.h"
 #include "model/walk.h"
 #include "core/parse.h"
 
@@ -182,6 +182,7 @@ struct walk_cli {
 	double pwc[6], ntlb;
 	uint32_t pwc_sizes[6];
 	const char *trace;
+	struct wbm_cli_arch arch;
 	bool json;
 };
 
@@ -211,6 +212,16 @@ static const struct wb_opt walk_options[] = {
 		  "the first layer" },
 	{ WB_STR("--trace", struct walk_cli, trace), .arg = "FILE",
 	  .help = "addresses for --pwc-sizes, one per line, each a walk" },
+	{ WB_STR("--arch", struct walk_cli, arch.arch), .arg = "x86_64|arm64",
+	  .help = "the architecture of every layer (default x86_64); with "
+		  "arm64 two layers are stage 1 and stage 2" },
+	{ WB_STR("--granule", struct walk_cli, arch.granule), .arg = "G[,G...]",
+	  .help = "arm64 translation granule, 4K (default), 16K or 64K; a list "
+		  "gives one per layer (4K,64K)" },
+	{ WB_STR("--va-bits", struct walk_cli, arch.va_bits), .arg = "N[,N...]",
+	  .help = "arm64 input address bits per layer; by default the "
+		  "smallest size with LEVELS levels (52 only where its "
+		  "blocks are asked for)" },
 	{ WB_FLAG("--json", struct walk_cli, json),
 	  .help = "print the results as JSON" },
 	{ NULL },
@@ -221,19 +232,75 @@ static const struct wb_opt_table walk_table = {
 	.usage = "walkbench model walk LAYER... [--pwc Lj=RATE,...] [--ntlb "
 		 "RATE]\n"
 		 "                      [--pwc-sizes Lj=N,... --trace FILE] "
-		 "[--json]",
+		 "[--json]\n"
+		 "                      [--arch arm64 [--granule G[,G...]] "
+		 "[--va-bits N[,N...]]]",
 	.about = "Memory references for one translation through the layers, "
 		 "guest first.\nLAYER is LEVELS:PAGESIZE, LEVELS 4 or 5, "
-		 "PAGESIZE 4K, 2M or 1G.\n",
+		 "PAGESIZE 4K, 2M or 1G.\nWith --arch arm64 LEVELS and "
+		 "PAGESIZE follow the granule: 4K granule 3, 4 or 5\nlevels "
+		 "with 4K, 2M, 1G (512G at 52 bits); 16K 2, 3 or 4 levels with "
+		 "16K, 32M\n(64G at 52 bits); 64K 2 or 3 levels with 64K, "
+		 "512M (4T at 52 bits).\n",
 	.opts = walk_options,
 	.epilog = "The last line is the worst case, prod(d_i + 1) - 1 with d_i "
 		  "each layer's\nleaf depth: 'model walk 4:4K 4:4K' ends with "
-		  "24.\n",
+		  "24, and so does\n'model walk --arch arm64 --granule 4K 4:4K "
+		  "4:4K' (stage 1 over stage 2).\n",
 	.flags = WB_OPTS_EQUALS,
 	.min_args = 1,
 	.max_args = WBM_MAX_LAYERS,
 	.needs = "at least one LAYER (e.g. 4:4K 4:4K)",
 };
+
+/* An arm64 LAYER: LEVELS:PAGESIZE checked against the layer's granule. */
+static int parse_arm64_layer(const struct walk_cli *c, int i, const char *tok,
+			     struct wbm_layer *l, struct wbm_regime *r)
+{
+	char buf[64], *colon, sizes[160], leaves[64], gb[16];
+	uint64_t granule;
+	int va, err = wbm_cli_granule("walk", &c->arch, i, &granule);
+
+	if (!err)
+		err = wbm_cli_va_bits("walk", &c->arch, i, &va);
+	if (err)
+		return err;
+	if (strlen(tok) < sizeof(buf)) {
+		strcpy(buf, tok);
+		colon = strchr(buf, ':');
+		if (colon) {
+			*colon = 0;
+			if (!wb_parse_int(buf, &l->levels) &&
+			    !wb_parse_size(colon + 1, &l->page_size) &&
+			    !wbm_cli_arm64_layer(granule, va, l->levels,
+						 l->page_size, r)) {
+				l->regime = r;
+				return 0;
+			}
+		}
+	}
+	wbm_cli_arm64_sizes(granule, sizes, sizeof(sizes));
+	wbm_regime_arm64(granule, 48, r);
+	wbm_cli_leaves(r, leaves, sizeof(leaves));
+	snprintf(buf, sizeof(buf), "the %s granule",
+		 wb_format_size(granule, gb, sizeof(gb)));
+	return wb_error(WB_EXIT_USAGE,
+			"model walk: bad layer '%s' (want LEVELS:PAGESIZE for "
+			"%s: VA bits %s; pages and blocks %s at 48 bits%s)",
+			tok, buf, sizes, leaves,
+			va ? ", at the given --va-bits" : "");
+}
+
+static const char *layer_role(int i, int k, bool arm)
+{
+	if (k == 1)
+		return "";
+	if (i == 0)
+		return arm ? " (stage 1)" : " (guest)";
+	if (i == k - 1)
+		return arm ? " (stage 2)" : " (host)";
+	return " (middle)";
+}
 
 static int model_walk(int argc, char **argv)
 {
@@ -246,20 +313,44 @@ static int model_walk(int argc, char **argv)
 	struct wbm_pwc_result pr;
 	int have_sizes;
 	struct wbm_layer layers[WBM_MAX_LAYERS];
+	struct wbm_regime reg[WBM_MAX_LAYERS];
 	double ntlb, expected = 0;
-	int k, json, have_pwc, levels[WBM_MAX_LAYERS];
+	int k, json, have_pwc, depth[WBM_MAX_LAYERS];
 	uint64_t sizes[WBM_MAX_LAYERS], worst;
+	enum wbm_arch arch;
+	bool arm;
 	int err = wb_opt_parse(&p, argc, argv);
 
 	if (err || p.help)
 		return err;
+	err = wbm_cli_arch_parse("walk", &c.arch, &arch);
+	if (err)
+		return err;
+	arm = arch == WBM_ARCH_ARM64;
+	if (arm && ((wbm_cli_list_len(c.arch.granule) > 1 &&
+		     wbm_cli_list_len(c.arch.granule) != p.nargs) ||
+		    (wbm_cli_list_len(c.arch.va_bits) > 1 &&
+		     wbm_cli_list_len(c.arch.va_bits) != p.nargs)))
+		return wb_error(WB_EXIT_USAGE,
+				"model walk: --granule and --va-bits take one "
+				"value, or one per layer (%d layers)",
+				p.nargs);
 	memset(layers, 0, sizeof(layers));
-	for (k = 0; k < p.nargs; k++)
+	for (k = 0; k < p.nargs; k++) {
+		if (arm) {
+			err = parse_arm64_layer(&c, k, layer_args[k],
+						&layers[k], &reg[k]);
+			if (err)
+				return err;
+			continue;
+		}
 		if (parse_layer(layer_args[k], &layers[k]))
 			return wbm_cli_bad(
 				"walk", "layer", layer_args[k],
 				"want LEVELS:PAGESIZE, LEVELS 4 or 5, "
 				"PAGESIZE 4K, 2M or 1G");
+		wbm_regime_x86(layers[k].levels, &reg[k]);
+	}
 	trace_path = c.trace;
 	ntlb = c.ntlb;
 	json = c.json;
@@ -269,6 +360,10 @@ static int model_walk(int argc, char **argv)
 		return wb_error(WB_EXIT_USAGE,
 				"model walk: --pwc-sizes and --trace go "
 				"together");
+	if (arm && trace_path)
+		return wb_error(WB_EXIT_USAGE,
+				"model walk: --pwc-sizes and --trace simulate "
+				"x86-64 paging-structure caches only");
 	if (trace_path) {
 		uint64_t *tr;
 		size_t tn;
@@ -284,14 +379,14 @@ static int model_walk(int argc, char **argv)
 		have_pwc = 1;
 	}
 	for (int i = 0; i < k; i++) {
-		levels[i] = layers[i].levels;
 		sizes[i] = layers[i].page_size;
+		wbm_regime_leaf_depth(&reg[i], sizes[i], &depth[i]);
 		memcpy(layers[i].pwc_hit, c.pwc, sizeof(c.pwc));
 		if (i == 0 && trace_path)
 			memcpy(layers[i].pwc_hit, pr.hit, sizeof(pr.hit));
 		layers[i].ntlb_hit = ntlb;
 	}
-	if (wbm_walk_worst(levels, sizes, k, &worst) ||
+	if (wbm_walk_worst_regime(reg, sizes, k, &worst) ||
 	    (have_pwc && wbm_walk_expected(layers, k, &expected)))
 		return wb_error(WB_EXIT_USAGE, "model walk: bad layers");
 
@@ -301,31 +396,45 @@ static int model_walk(int argc, char **argv)
 	if (json) {
 		jl = json_array();
 		json_object_set_new(root, "layers", jl);
+		json_object_set_new(root, "arch",
+				    json_string(arm ? "arm64" : "x86_64"));
 	}
 	for (int i = 0; i < k; i++) {
-		int d;
-		char sb[16];
+		int d = depth[i];
+		char sb[16], desc[96];
 
-		wbm_leaf_depth(levels[i], sizes[i], &d);
 		if (json) {
-			json_array_append_new(
-				jl,
-				json_pack("{s:i,s:I,s:i}", "levels", levels[i],
-					  "page_size", (json_int_t)sizes[i],
-					  "leaf_depth", d));
+			json_t *o = json_pack("{s:i,s:I,s:i}", "levels",
+					      reg[i].levels, "page_size",
+					      (json_int_t)sizes[i],
+					      "leaf_depth", d);
+
+			if (arm) {
+				json_object_set_new(
+					o, "granule",
+					json_integer(
+						(json_int_t)reg[i].granule));
+				json_object_set_new(
+					o, "va_bits",
+					json_integer(reg[i].va_bits));
+			}
+			json_array_append_new(jl, o);
+			continue;
+		}
+		if (arm) {
+			wbm_regime_describe(&reg[i], desc, sizeof(desc));
+			printf("layer %d%s: %s, %s pages, leaf depth %d\n",
+			       i + 1, layer_role(i, k, arm), desc,
+			       wb_format_size(sizes[i], sb, sizeof(sb)), d);
 			continue;
 		}
 		printf("layer %d%s: %d levels, %s pages, leaf depth %d\n",
-		       i + 1,
-		       k == 1	    ? ""
-		       : i == 0	    ? " (guest)"
-		       : i == k - 1 ? " (host)"
-				    : " (middle)",
-		       levels[i], wb_format_size(sizes[i], sb, sizeof(sb)), d);
+		       i + 1, layer_role(i, k, arm), reg[i].levels,
+		       wb_format_size(sizes[i], sb, sizeof(sb)), d);
 	}
 	if (k == 2) {
-		wbm_walk_2d_split(levels[0], sizes[0], levels[1], sizes[1], &gr,
-				  &hr);
+		gr = (uint64_t)depth[0];
+		hr = (uint64_t)(depth[0] + 1) * (uint64_t)depth[1];
 		/* the seed's Lg x Ln + Ln, with each L the leaf depth */
 		seed = gr * (hr / (gr + 1)) + hr / (gr + 1);
 	}
@@ -360,13 +469,17 @@ static int model_walk(int argc, char **argv)
 		return wbm_cli_json(root);
 	}
 	if (k == 2) {
-		printf("guest-table reads %llu, host-table reads %llu "
-		       "(%llu host walks of %llu)\n",
+		printf(arm ? "stage-1 table reads %llu, stage-2 table reads "
+			     "%llu (%llu stage-2 walks of %llu)\n"
+			   : "guest-table reads %llu, host-table reads %llu "
+			     "(%llu host walks of %llu)\n",
 		       (unsigned long long)gr, (unsigned long long)hr,
 		       (unsigned long long)gr + 1,
 		       (unsigned long long)(hr / (gr + 1)));
-		printf("seed formula Lg x Ln + Ln = %llu: leaves out the %llu "
-		       "guest-entry reads\n",
+		printf(arm ? "seed formula Lg x Ln + Ln = %llu: leaves out the "
+			     "%llu stage-1 entry reads\n"
+			   : "seed formula Lg x Ln + Ln = %llu: leaves out the "
+			     "%llu guest-entry reads\n",
 		       (unsigned long long)seed, (unsigned long long)gr);
 	}
 	if (trace_path) {
@@ -423,9 +536,10 @@ static int parse_map(const char *tok, struct wbm_map *m)
 	c = strchr(b, ':');
 	if (c)
 		*c++ = 0;
-	m->page_size = WBM_4K;
+	m->page_size = 0; /* the regime's granule (wbm_cli_fill_pages) */
+	/* any size: the regime says which pages and blocks it has */
 	if (parse_addr(a, &m->start) || wb_parse_size(b, &m->len) ||
-	    (c && wb_parse_pagesize(c, &m->page_size)))
+	    (c && (wb_parse_size(c, &m->page_size) || !m->page_size)))
 		return -EINVAL;
 	return 0;
 }
@@ -496,6 +610,7 @@ static const char *level_name(int level, int levels)
 struct footprint_cli {
 	struct maplist maps;
 	int levels;
+	struct wbm_cli_arch arch;
 	bool json;
 };
 
@@ -519,7 +634,16 @@ static const struct wb_opt footprint_options[] = {
 	  .help = "one mapping per line in the same form; '#' starts a "
 		  "comment" },
 	{ WB_INT("--levels", struct footprint_cli, levels, 4, 5), .arg = "4|5",
-	  .want = "4 or 5", .help = "paging levels (default 4)" },
+	  .want = "4 or 5", .help = "x86-64 paging levels (default 4)" },
+	{ WB_STR("--arch", struct footprint_cli, arch.arch),
+	  .arg = "x86_64|arm64", .help = "the architecture (default x86_64)" },
+	{ WB_STR("--granule", struct footprint_cli, arch.granule),
+	  .arg = "4K|16K|64K",
+	  .help = "arm64 translation granule (default 4K); PAGESIZE then "
+		  "defaults to it and may be any of its blocks" },
+	{ WB_STR("--va-bits", struct footprint_cli, arch.va_bits), .arg = "N",
+	  .help = "arm64 virtual address bits (default 48), which set the "
+		  "levels" },
 	{ WB_FLAG("--json", struct footprint_cli, json),
 	  .help = "print the counts as JSON" },
 	{ NULL },
@@ -530,8 +654,12 @@ static const struct wb_opt_table footprint_table = {
 	.usage = "walkbench model footprint (--map START:LENGTH[:PAGESIZE]... "
 		 "|\n"
 		 "                           --file FILE) [--levels 4|5] "
-		 "[--json]",
-	.about = "Exact page-table pages per level for one address space.\n",
+		 "[--json]\n"
+		 "       walkbench model footprint --arch arm64 [--granule "
+		 "4K|16K|64K] [--va-bits N] ...",
+	.about = "Exact page-table pages per level for one address space, and "
+		 "what Linux's VmPTE\nshows for it (PTE, PMD and PUD tables; "
+		 "on arm64 each is one granule).\n",
 	.opts = footprint_options,
 	.epilog = "Overlapping or unaligned mappings are reported (exit 2), "
 		  "never adjusted.\n",
@@ -544,7 +672,9 @@ static int model_footprint(int argc, char **argv)
 	struct wb_opt_parse p = { .t = &footprint_table, .dst = &cli };
 	struct maplist *l = &cli.maps;
 	struct wbm_pt_count c;
+	struct wbm_regime reg = { 0 };
 	int levels, json, err;
+	bool arm;
 
 	l->m = malloc(MAX_MAPS * sizeof(*l->m));
 	l->tok = calloc(MAX_MAPS, sizeof(*l->tok));
@@ -557,16 +687,29 @@ static int model_footprint(int argc, char **argv)
 		free_maps(l);
 		return err;
 	}
-	levels = cli.levels;
 	json = cli.json;
-	if (!l->n)
+	if (cli.arch.arch && wb_opt_given(&p, "--levels") &&
+	    strcmp(cli.arch.arch, "x86_64") && strcmp(cli.arch.arch, "x86-64"))
+		err = wb_error(WB_EXIT_USAGE,
+			       "model footprint: --levels is for x86-64; arm64 "
+			       "takes --va-bits");
+	if (!err)
+		err = wbm_cli_regime("footprint", &cli.arch, 0, cli.levels,
+				     &reg);
+	levels = reg.levels;
+	arm = reg.arch == WBM_ARCH_ARM64;
+	if (!err && !l->n)
 		err = wb_error(WB_EXIT_USAGE,
 			       "model footprint: no mapping (--map or --file)");
+	for (size_t i = 0; !err && i < l->n; i++)
+		if (!l->m[i].page_size)
+			l->m[i].page_size = reg.granule;
 	if (!err) {
 		size_t bad, other;
 		enum wbm_map_err why;
 
-		err = wbm_maps_check(l->m, l->n, levels, &bad, &other, &why);
+		err = wbm_maps_check_regime(l->m, l->n, &reg, &bad, &other,
+					    &why);
 		if (err == -ENOMEM)
 			err = wb_error(WB_EXIT_MISSING, "out of memory");
 		else if (err && why == WBM_MAP_OVERLAP)
@@ -578,7 +721,7 @@ static int model_footprint(int argc, char **argv)
 			err = wbm_cli_bad("footprint", "mapping", l->tok[bad],
 					  wbm_map_err_str(why));
 	}
-	if (!err && wbm_pt_count(l->m, l->n, levels, &c))
+	if (!err && wbm_pt_count_regime(l->m, l->n, &reg, &c))
 		err = wb_error(WB_EXIT_MISSING, "out of memory");
 	if (err) {
 		free_maps(l);
@@ -591,6 +734,15 @@ static int model_footprint(int argc, char **argv)
 			json_object_set_new(t, level_name(lv, levels),
 					    json_integer(c.tables[lv]));
 		json_object_set_new(root, "levels", json_integer(levels));
+		json_object_set_new(root, "arch",
+				    json_string(arm ? "arm64" : "x86_64"));
+		if (arm) {
+			json_object_set_new(
+				root, "granule",
+				json_integer((json_int_t)reg.granule));
+			json_object_set_new(root, "va_bits",
+					    json_integer(reg.va_bits));
+		}
 		json_object_set_new(root, "mappings", json_integer(l->n));
 		json_object_set_new(root, "tables", t);
 		json_object_set_new(root, "total_bytes",
@@ -600,11 +752,25 @@ static int model_footprint(int argc, char **argv)
 		free_maps(l);
 		return wbm_cli_json(root);
 	}
-	printf("%zu mapping(s), %d-level paging\n", l->n, levels);
-	for (int lv = 1; lv <= levels; lv++)
-		printf("level %d (%s) tables: %llu\n", lv,
-		       level_name(lv, levels),
-		       (unsigned long long)c.tables[lv]);
+	if (arm) {
+		char desc[96];
+
+		wbm_regime_describe(&reg, desc, sizeof(desc));
+		printf("%zu mapping(s), %s\n", l->n, desc);
+	} else {
+		printf("%zu mapping(s), %d-level paging\n", l->n, levels);
+	}
+	for (int lv = 1; lv <= levels; lv++) {
+		if (arm)
+			printf("level %d (%s, Arm level %d) tables: %llu\n", lv,
+			       level_name(lv, levels),
+			       wbm_cli_arm_level(&reg, lv),
+			       (unsigned long long)c.tables[lv]);
+		else
+			printf("level %d (%s) tables: %llu\n", lv,
+			       level_name(lv, levels),
+			       (unsigned long long)c.tables[lv]);
+	}
 	printf("total bytes: %llu\n", (unsigned long long)c.total_bytes);
 	printf("VmPTE bytes: %llu (%llu kB)\n",
 	       (unsigned long long)c.vmpte_bytes,
@@ -617,6 +783,7 @@ static int model_footprint(int argc, char **argv)
 
 struct fleet_cli {
 	struct wbm_fleet_spec s;
+	struct wbm_cli_arch arch;
 	bool json, share_tables, pmd_share;
 };
 
@@ -637,10 +804,21 @@ static const struct wb_opt fleet_options[] = {
 		  "(whole branches shared)" },
 	{ WB_FLAG("--hugetlb-pmd-share", struct fleet_cli, pmd_share),
 	  .help = "Linux hugetlb PMD sharing (needs --shared-page 2M)" },
-	{ WB_PAGESIZE("--private-page", struct fleet_cli, s.private_page),
-	  .help = "page size of the private mapping (default 4K)" },
-	{ WB_PAGESIZE("--shared-page", struct fleet_cli, s.shared_page),
-	  .help = "page size of the shared object (default 4K)" },
+	{ WB_SIZE("--private-page", struct fleet_cli, s.private_page, 1),
+	  .arg = "PS",
+	  .help = "page size of the private mapping: 4K (default), 2M or 1G; "
+		  "on arm64 the granule (default) or one of its blocks" },
+	{ WB_SIZE("--shared-page", struct fleet_cli, s.shared_page, 1),
+	  .arg = "PS",
+	  .help = "page size of the shared object, as --private-page" },
+	{ WB_STR("--arch", struct fleet_cli, arch.arch), .arg = "x86_64|arm64",
+	  .help = "the architecture (default x86_64)" },
+	{ WB_STR("--granule", struct fleet_cli, arch.granule),
+	  .arg = "4K|16K|64K",
+	  .help = "arm64 translation granule (default 4K); the inverted table "
+		  "then has one entry per frame of the granule" },
+	{ WB_STR("--va-bits", struct fleet_cli, arch.va_bits), .arg = "N",
+	  .help = "arm64 virtual address bits (default 48)" },
 	{ WB_U64("--ipt-entry", struct fleet_cli, s.ipt_entry_bytes, 1, 0x1p64),
 	  .arg = "BYTES",
 	  .help = "inverted-table entry size (default 16: tag + chain)" },
@@ -655,8 +833,9 @@ static const struct wb_opt_table fleet_table = {
 		 "--phys SIZE\n"
 		 "         [--levels 4|5] [--share-tables | "
 		 "--hugetlb-pmd-share]\n"
-		 "         [--private-page 4K] [--shared-page 4K] [--ipt-entry "
-		 "BYTES] [--json]",
+		 "         [--private-page PS] [--shared-page PS] [--ipt-entry "
+		 "BYTES] [--json]\n"
+		 "         [--arch arm64 [--granule 4K|16K|64K] [--va-bits N]]",
 	.about = "Page-table bytes of N processes that each map SIZE privately "
 		 "and one\nshared object, against an inverted page table for "
 		 "--phys of 4K frames.\n",
@@ -666,18 +845,42 @@ static const struct wb_opt_table fleet_table = {
 
 static int model_fleet(int argc, char **argv)
 {
-	struct fleet_cli c = { .s = { .private_page = WBM_4K,
-				      .shared_page = WBM_4K,
-				      .ipt_entry_bytes = 16,
-				      .levels = 4 } };
+	struct fleet_cli c = { .s = { .ipt_entry_bytes = 16, .levels = 4 } };
 	struct wb_opt_parse p = { .t = &fleet_table, .dst = &c };
 	struct wbm_fleet_spec s;
 	struct wbm_fleet f;
-	char b1[32], b2[32];
+	struct wbm_regime reg;
+	char b1[32], b2[32], leaves[64];
+	bool arm;
 	int json, err = wb_opt_parse(&p, argc, argv);
 
 	if (err || p.help)
 		return err;
+	err = wbm_cli_regime("fleet", &c.arch, 0, c.s.levels, &reg);
+	if (err)
+		return err;
+	arm = reg.arch == WBM_ARCH_ARM64;
+	if (arm && wb_opt_given(&p, "--levels"))
+		return wb_error(WB_EXIT_USAGE,
+				"model fleet: --levels is for x86-64; arm64 "
+				"takes --va-bits");
+	c.s.levels = reg.levels;
+	c.s.regime = &reg;
+	wbm_cli_leaves(&reg, leaves, sizeof(leaves));
+	if (!c.s.private_page)
+		c.s.private_page = reg.granule;
+	if (!c.s.shared_page)
+		c.s.shared_page = reg.granule;
+	if (!wbm_regime_leaf_level(&reg, c.s.private_page))
+		return wb_opt_bad(
+			"model fleet", "--private-page",
+			wb_format_size(c.s.private_page, b1, sizeof(b1)),
+			leaves);
+	if (!wbm_regime_leaf_level(&reg, c.s.shared_page))
+		return wb_opt_bad(
+			"model fleet", "--shared-page",
+			wb_format_size(c.s.shared_page, b1, sizeof(b1)),
+			leaves);
 	if (!wb_opt_given(&p, "--procs") || !wb_opt_given(&p, "--private") ||
 	    !wb_opt_given(&p, "--shared") || !wb_opt_given(&p, "--phys"))
 		return wb_error(WB_EXIT_USAGE,
@@ -692,10 +895,21 @@ static int model_fleet(int argc, char **argv)
 		  : c.pmd_share	 ? WBM_SHARE_HUGETLB_PMD
 				 : s.share;
 	json = c.json;
-	if (s.share == WBM_SHARE_HUGETLB_PMD && s.shared_page != WBM_2M)
+	if (s.share == WBM_SHARE_HUGETLB_PMD &&
+	    s.shared_page != wbm_regime_entry_span(&reg, 2))
 		return wb_error(WB_EXIT_USAGE,
 				"model fleet: --hugetlb-pmd-share needs "
-				"--shared-page 2M");
+				"--shared-page %s",
+				wb_format_size(wbm_regime_entry_span(&reg, 2),
+					       b1, sizeof(b1)));
+	if (s.share == WBM_SHARE_HUGETLB_PMD && arm &&
+	    !(reg.granule == WBM_4K ||
+	      (reg.granule == WBM_16K && reg.va_bits != 36)))
+		return wb_error(
+			WB_EXIT_USAGE,
+			"model fleet: --hugetlb-pmd-share: Linux shares "
+			"PMD tables on arm64 only with the 4K granule "
+			"and the 16K granule above 36 bits");
 	if (s.private_bytes % s.private_page)
 		return wb_opt_bad(
 			"model fleet", "--private",
@@ -717,8 +931,8 @@ static int model_fleet(int argc, char **argv)
 	if (err)
 		return wb_error(WB_EXIT_USAGE,
 				"model fleet: mappings do not fit a %d-level "
-				"address space",
-				s.levels);
+				"address space of %d bits",
+				s.levels, reg.va_bits);
 	if (json) {
 		json_t *root = json_object(), *t = json_object();
 
@@ -728,6 +942,15 @@ static int model_fleet(int argc, char **argv)
 				json_integer(f.per_proc.tables[lv]));
 		json_object_set_new(root, "procs", json_integer(s.procs));
 		json_object_set_new(root, "levels", json_integer(s.levels));
+		json_object_set_new(root, "arch",
+				    json_string(arm ? "arm64" : "x86_64"));
+		if (arm) {
+			json_object_set_new(
+				root, "granule",
+				json_integer((json_int_t)reg.granule));
+			json_object_set_new(root, "va_bits",
+					    json_integer(reg.va_bits));
+		}
 		json_object_set_new(
 			root, "share",
 			json_string(s.share == WBM_SHARE_BRANCHES ? "branches"
@@ -753,6 +976,12 @@ static int model_fleet(int argc, char **argv)
 				    json_integer(f.data_bytes));
 		return wbm_cli_json(root);
 	}
+	if (arm) {
+		char desc[96];
+
+		wbm_regime_describe(&reg, desc, sizeof(desc));
+		printf("%s\n", desc);
+	}
 	printf("per process: %llu bytes of page tables (%s), VmPTE %llu "
 	       "bytes\n",
 	       (unsigned long long)f.per_proc.total_bytes,
@@ -768,10 +997,12 @@ static int model_fleet(int argc, char **argv)
 	printf("hierarchical tables, %llu processes: %llu bytes (%s)\n",
 	       (unsigned long long)s.procs, (unsigned long long)f.hier_bytes,
 	       human(f.hier_bytes, b1, sizeof(b1)));
-	printf("inverted table: %llu bytes (%s: %s of 4K frames x %llu B)\n",
+	printf("inverted table: %llu bytes (%s: %s of %lluK frames x %llu "
+	       "B)\n",
 	       (unsigned long long)f.ipt_bytes,
 	       human(f.ipt_bytes, b1, sizeof(b1)),
 	       human(s.phys_bytes, b2, sizeof(b2)),
+	       (unsigned long long)(reg.granule >> 10),
 	       (unsigned long long)s.ipt_entry_bytes);
 	printf("break-even: %llu processes (hierarchical > inverted from "
 	       "there on)\n",
@@ -782,100 +1013,6 @@ static int model_fleet(int argc, char **argv)
 	return WB_EXIT_OK;
 }
 
-/* ---- vipt ---------------------------------------------------------- */
-
-struct vipt_cli {
-	uint64_t size, ways, line, page;
-	const char *cpu;
-	bool json;
-};
-
-static const struct wb_opt vipt_options[] = {
-	{ WB_SIZE("--size", struct vipt_cli, size, 0),
-	  .help = "the cache's size" },
-	{ WB_U64("--ways", struct vipt_cli, ways, 1, 0x1p64),
-	  .help = "its associativity" },
-	{ WB_SIZE("--line", struct vipt_cli, line, 0), .arg = "BYTES",
-	  .help = "its line size" },
-	{ WB_PAGESIZE("--page", struct vipt_cli, page),
-	  .help = "the page size (default 4K)" },
-	{ WB_STR("--cpu", struct vipt_cli, cpu), .arg = "NAME",
-	  .help = "take the L1D geometry from the CPU table" },
-	{ WB_FLAG("--json", struct vipt_cli, json),
-	  .help = "print the check as JSON" },
-	{ NULL },
-};
-
-static const struct wb_opt_table vipt_table = {
-	.cmd = "model vipt",
-	.usage = "walkbench model vipt (--size SIZE --ways N --line BYTES | "
-		 "--cpu NAME)\n"
-		 "                      [--page 4K] [--json]",
-	.about = "Checks S x B <= P for a virtually indexed, physically tagged "
-		 "cache (S sets,\nB-byte lines, P-byte pages): prints OK or "
-		 "VIOLATES; exit 1 when it violates.\n",
-	.opts = vipt_options,
-	.flags = WB_OPTS_EQUALS,
-};
-
-static int model_vipt(int argc, char **argv)
-{
-	struct vipt_cli c = { .page = WBM_4K };
-	struct wb_opt_parse p = { .t = &vipt_table, .dst = &c };
-	uint64_t size, ways, line, page;
-	struct wbm_vipt r;
-	struct wbm_cpu cpu;
-	const char *cpu_name;
-	int json, err = wb_opt_parse(&p, argc, argv);
-
-	if (err || p.help)
-		return err;
-	size = c.size;
-	ways = c.ways;
-	line = c.line;
-	page = c.page;
-	cpu_name = c.cpu;
-	json = c.json;
-	if (cpu_name) {
-		if (wbm_cpu_by_name(cpu_name, &cpu))
-			return wb_opt_bad("model vipt", "--cpu", cpu_name,
-					  "a CPU in the CPU table");
-		size = size ? size : cpu.l1d_bytes;
-		ways = ways ? ways : cpu.l1d_ways;
-		line = line ? line : cpu.l1d_line;
-	}
-	if (!size || !ways || !line)
-		return wb_error(WB_EXIT_USAGE,
-				"model vipt: --size, --ways and --line (or "
-				"--cpu) are needed");
-	if (wbm_vipt_check(size, ways, line, page, &r))
-		return wb_error(WB_EXIT_USAGE,
-				"model vipt: no power-of-two set count for "
-				"size %llu, %llu ways, %llu-byte lines",
-				(unsigned long long)size,
-				(unsigned long long)ways,
-				(unsigned long long)line);
-	if (json) {
-		json_t *root = json_pack(
-			"{s:I,s:I,s:I,s:I,s:I,s:I,s:b,s:I}", "size",
-			(json_int_t)size, "ways", (json_int_t)ways, "line",
-			(json_int_t)line, "sets", (json_int_t)r.sets, "span",
-			(json_int_t)r.span, "page", (json_int_t)page, "ok",
-			r.ok, "colours", (json_int_t)r.colours);
-
-		wbm_cli_json(root);
-	} else {
-		printf("%s: S=%llu sets, B=%llu, P=%llu: S x B = %llu %s "
-		       "%llu%s\n",
-		       r.ok ? "OK" : "VIOLATES", (unsigned long long)r.sets,
-		       (unsigned long long)line, (unsigned long long)page,
-		       (unsigned long long)r.span, r.ok ? "<=" : ">",
-		       (unsigned long long)page,
-		       r.ok ? "" : " (synonyms can sit in different sets)");
-	}
-	return r.ok ? WB_EXIT_OK : WB_EXIT_FAILED;
-}
-
 /* ---- dispatch ------------------------------------------------------ */
 
 static const struct wb_command model_cmds[] = {
@@ -884,7 +1021,7 @@ static const struct wb_command model_cmds[] = {
 	{ "footprint", model_footprint,
 	  "page-table pages for a set of mappings" },
 	{ "fleet", model_fleet, "tables of N processes vs an inverted table" },
-	{ "vipt", model_vipt, "VIPT synonym check S x B <= P" },
+	{ "vipt", wbm_model_vipt, "VIPT synonym check S x B <= P" },
 	{ "tlb", wbm_model_tlb, "TLB simulator: misses, knees, --bench" },
 	{ NULL },
 };
@@ -894,7 +1031,9 @@ static const struct wb_commands model_commands = {
 	.usage = "walkbench model SUBVERB [ARGS] [--json]",
 	.what = "subverb",
 	.list = model_cmds,
-	.epilog = "'walkbench model SUBVERB --help' describes one.\n",
+	.epilog = "'walkbench model SUBVERB --help' describes one. Each takes "
+		  "--arch arm64 with\n--granule 4K|16K|64K (and --va-bits N) "
+		  "for arm64's translation regimes.\n",
 };
 
 int cmd_model(int argc, char **argv)

@@ -20,6 +20,7 @@
 
 struct tlb_args {
 	const char *cpu, *geometry, *pattern, *trace;
+	struct wbm_cli_arch arch;
 	bool sweep, bench, json;
 	uint64_t passes, seed;
 };
@@ -47,6 +48,11 @@ static const struct wb_opt tlb_options[] = {
 	  .help = "permutation seed (default 1)" },
 	{ WB_FLAG("--bench", struct tlb_args, bench),
 	  .help = "simulated translations per second on one core" },
+	{ WB_STR("--arch", struct tlb_args, arch.arch), .arg = "x86_64|arm64",
+	  .help = "the architecture of the CPU named (default: the row's)" },
+	{ WB_STR("--granule", struct tlb_args, arch.granule), .arg = "4K",
+	  .help = "arm64 translation granule; the table's Arm rows and the "
+		  "simulator hold the 4K granule's sizes (4K, 2M, 1G) only" },
 	{ WB_FLAG("--json", struct tlb_args, json),
 	  .help = "print the results as JSON" },
 	{ NULL },
@@ -58,26 +64,34 @@ static const struct wb_opt_table tlb_table = {
 		 "         (--pattern chase:N:PAGESIZE | --trace FILE) "
 		 "[--sweep] "
 		 "[--json]\n"
-		 "       walkbench model tlb --bench [--cpu NAME] [--json]",
+		 "       walkbench model tlb --bench [--cpu NAME] [--json]\n"
+		 "       walkbench model tlb [--arch arm64 [--granule 4K]] "
+		 "[--cpu NAME|host] [--json]",
 	.about =
 		"Simulates the data TLB levels (set-associative, LRU) of a CPU "
 		"from the\nbundled table (default: this machine's, if the "
-		"table has it).\n",
+		"table has it). Without --pattern,\n--trace or --bench: the "
+		"table's entries and reach per level and page size.\n",
 	.opts = tlb_options,
 	.flags = WB_OPTS_EQUALS,
 };
 
-/* Reads vendor, family and model from /proc/cpuinfo. */
+/*
+ * Reads vendor, family and model from /proc/cpuinfo: CPUID's on x86; on
+ * arm64 the MIDR fields, as struct wb_sysinfo keeps them (vendor "ARM" for
+ * implementer 0x41, else "arm64-0xNN"; family the implementer; model the
+ * part number).
+ */
 static int host_cpu(char *vendor, size_t vlen, unsigned int *family,
 		    unsigned int *model)
 {
 	FILE *f = fopen("/proc/cpuinfo", "r");
 	char line[512];
-	int got = 0;
+	int got = 0, arm = 0;
 
 	if (!f)
 		return -errno;
-	while (got != 7 && fgets(line, sizeof(line), f)) {
+	while (got != 7 && arm != 3 && fgets(line, sizeof(line), f)) {
 		char *colon = strchr(line, ':');
 
 		if (!colon)
@@ -92,9 +106,23 @@ static int host_cpu(char *vendor, size_t vlen, unsigned int *family,
 		} else if (!strncmp(line, "model\t", 6) && !(got & 4)) {
 			*model = (unsigned int)strtoul(colon + 1, NULL, 10);
 			got |= 4;
+		} else if (!strncmp(line, "CPU implementer", 15) &&
+			   !(arm & 1)) {
+			*family = (unsigned int)strtoul(colon + 1, NULL, 0);
+			arm |= 1;
+		} else if (!strncmp(line, "CPU part", 8) && !(arm & 2)) {
+			*model = (unsigned int)strtoul(colon + 1, NULL, 0);
+			arm |= 2;
 		}
 	}
 	fclose(f);
+	if (got != 7 && arm == 3) {
+		if (*family == 0x41)
+			snprintf(vendor, vlen, "ARM");
+		else
+			snprintf(vendor, vlen, "arm64-0x%02x", *family);
+		return 0;
+	}
 	return got == 7 ? 0 : -ENOENT;
 }
 
@@ -185,6 +213,18 @@ static int pick_geometry(const struct tlb_args *a, struct wbm_tlb_geom *g,
 		if (wbm_cpu_by_name(a->cpu, &c))
 			return wb_opt_bad("model tlb", "--cpu", a->cpu,
 					  "a CPU in the CPU table, or host");
+		if (!c.dtlb.n)
+			return wb_error(WB_EXIT_MISSING,
+					"model tlb: the TLB of %s is unknown: "
+					"the CPU table has no published figure "
+					"for it",
+					c.name);
+		if (a->arch.arch && !strcmp(c.vendor, "ARM") !=
+					    (!strcmp(a->arch.arch, "arm64") ||
+					     !strcmp(a->arch.arch, "aarch64")))
+			return wb_error(WB_EXIT_USAGE,
+					"model tlb: %s is not an %s CPU",
+					c.name, a->arch.arch);
 		*g = c.dtlb;
 		snprintf(label, len, "%s", c.name);
 		add_coalesce(&c, label, len);
@@ -197,7 +237,7 @@ static int pick_geometry(const struct tlb_args *a, struct wbm_tlb_geom *g,
 		return wb_error(WB_EXIT_MISSING,
 				"model tlb: cannot read this CPU's identity "
 				"from /proc/cpuinfo; give --cpu NAME");
-	if (wbm_cpu_lookup(vendor, fam, model, &c)) {
+	if (wbm_cpu_lookup(vendor, fam, model, &c) || !c.dtlb.n) {
 		if (!a->bench)
 			return wb_error(WB_EXIT_MISSING,
 					"model tlb: this CPU (%s family 0x%x "
@@ -219,6 +259,46 @@ static int pick_geometry(const struct tlb_args *a, struct wbm_tlb_geom *g,
 	add_coalesce(&c, label, len);
 	*g = c.dtlb;
 	return 0;
+}
+
+/* Entries and reach per level and page size, from the table. */
+static int print_reach(const struct tlb_args *a, const struct wbm_tlb_geom *g,
+		       const char *label)
+{
+	static const uint64_t sizes[] = { WBM_4K, WBM_2M, WBM_1G };
+	json_t *root = a->json ? json_object() : NULL, *rows = NULL;
+
+	if (root) {
+		rows = json_array();
+		json_object_set_new(root, "cpu", json_string(label));
+		json_object_set_new(root, "reach", rows);
+	} else {
+		printf("geometry: %s\n", label);
+	}
+	for (int l = 1; l <= WBM_TLB_LEVELS; l++)
+		for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+			uint64_t e = wbm_tlb_entries(g, l, sizes[i]);
+			char sb[16], rb[16];
+
+			if (!e)
+				continue;
+			if (root) {
+				json_array_append_new(
+					rows,
+					json_pack("{s:i,s:I,s:I,s:I}", "level",
+						  l, "page_size",
+						  (json_int_t)sizes[i],
+						  "entries", (json_int_t)e,
+						  "reach_bytes",
+						  (json_int_t)(e * sizes[i])));
+				continue;
+			}
+			printf("L%d %s: %llu entries, reach %s\n", l,
+			       wb_format_size(sizes[i], sb, sizeof(sb)),
+			       (unsigned long long)e,
+			       wb_format_size(e * sizes[i], rb, sizeof(rb)));
+		}
+	return root ? wbm_cli_json(root) : WB_EXIT_OK;
 }
 
 static int parse_pattern(const char *s, uint64_t *npages, uint64_t *ps)
@@ -552,9 +632,29 @@ int wbm_model_tlb(int argc, char **argv)
 		return wb_error(WB_EXIT_USAGE,
 				"model tlb: --cpu and --geometry exclude each "
 				"other");
-	if (!a.bench && !!a.pattern == !!a.trace)
+	if (a.pattern && a.trace)
 		return wb_error(WB_EXIT_USAGE,
 				"model tlb: give one of --pattern or --trace");
+	if (a.arch.arch) {
+		enum wbm_arch arch;
+		uint64_t granule;
+
+		err = wbm_cli_arch_parse("tlb", &a.arch, &arch);
+		if (!err && arch == WBM_ARCH_ARM64)
+			err = wbm_cli_granule("tlb", &a.arch, 0, &granule);
+		if (err)
+			return err;
+		if (arch == WBM_ARCH_ARM64 && granule != WBM_4K)
+			return wb_error(
+				WB_EXIT_USAGE,
+				"model tlb: --granule %s: the CPU table "
+				"and the simulator hold the 4K "
+				"granule's sizes only",
+				a.arch.granule);
+	} else if (a.arch.granule) {
+		return wb_error(WB_EXIT_USAGE,
+				"model tlb: --granule needs --arch arm64");
+	}
 	if (a.pattern && parse_pattern(a.pattern, &n, &ps))
 		return wb_opt_bad("model tlb", "--pattern", a.pattern,
 				  "chase:N:PAGESIZE, N >= 1, PAGESIZE 4K, 2M "
@@ -566,6 +666,8 @@ int wbm_model_tlb(int argc, char **argv)
 	err = pick_geometry(&a, &g, label, sizeof(label));
 	if (err)
 		return err;
+	if (!a.bench && !a.pattern && !a.trace)
+		return print_reach(&a, &g, label);
 	err = wbm_tlb_new(&g, &t);
 	if (err)
 		return wb_error(

@@ -127,6 +127,8 @@ static int parse_l1d(const char *s, struct wbm_cpu *c)
 {
 	const char *e;
 
+	if (!strcmp(s, "-"))
+		return 0; /* not published: l1d_bytes stays 0 */
 	if (parse_size(s, &c->l1d_bytes, &e) || *e != '/' ||
 	    parse_u32(e + 1, &c->l1d_ways, &e) || *e != '/' ||
 	    parse_u32(e + 1, &c->l1d_line, &e) || *e)
@@ -359,8 +361,9 @@ int wbm_cpu_at(int i, struct wbm_cpu *out)
  * that every row of the table is here.
  */
 static const char *const row_names[] = {
-	"Skylake",	"Sunny Cove", "Cypress Cove", "Golden Cove",
-	"Redwood Cove", "Zen 3",      "Zen 4",	      "Zen 5",
+	"Skylake",	"Sunny Cove",  "Cypress Cove", "Golden Cove",
+	"Redwood Cove", "Zen 3",       "Zen 4",	       "Zen 5",
+	"Neoverse N1",	"Neoverse V1", "Neoverse N2",  "Neoverse V2",
 };
 
 const char *wbm_cpu_static_name(const char *name)
@@ -388,6 +391,9 @@ int wbm_cpu_tlb_reach(const char *vendor, unsigned int family,
 		*row_name = NULL;
 	if (err)
 		return err;
+	/* a row whose TLB is not published is as unknown as a missing row */
+	if (!c.dtlb.n)
+		return -ENOENT;
 	if (!wbm_tlb_size_bit(page_size))
 		return -EINVAL;
 	*l1 = wbm_tlb_entries(&c.dtlb, 1, page_size);
@@ -414,6 +420,8 @@ int wbm_cpu_folio_reach(const char *vendor, unsigned int family,
 	    (folio_size & (folio_size - 1)))
 		return -EINVAL;
 	err = wbm_cpu_lookup(vendor, family, model, &c);
+	if (!err && !c.dtlb.n)
+		err = -ENOENT;
 	if (err)
 		return err;
 	for (int l = 1; l <= 2; l++) {

@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Radix page-table footprints for x86-64 (4- and 5-level, 4K/2M/1G leaves),
- * for one address space and for a fleet of processes with sharing, and the
- * inverted page table that competes with them. wbm_pt_count() is in model.h.
+ * Radix page-table footprints for x86-64 (4- and 5-level, 4K/2M/1G leaves)
+ * and, through a regime (regime.h), arm64's granules, for one address space
+ * and for a fleet of processes with sharing, and the inverted page table
+ * that competes with them. wbm_pt_count() is in model.h.
  */
 #ifndef WBM_PT_H
 #define WBM_PT_H
 
 #include "model.h"
+#include "regime.h"
 
 #define WBM_PT_PAGE ((uint64_t)4096)
 
@@ -19,6 +21,7 @@ enum wbm_map_err {
 	WBM_MAP_UNALIGNED, /* start or length not a multiple of the page */
 	WBM_MAP_BEYOND, /* past the end of the address space */
 	WBM_MAP_OVERLAP, /* intersects another mapping (@other) */
+	WBM_MAP_NOT_LEAF, /* not a page or block size of the (arm64) regime */
 };
 
 /*
@@ -28,6 +31,10 @@ enum wbm_map_err {
  */
 int wbm_maps_check(const struct wbm_map *maps, size_t n, int levels,
 		   size_t *bad, size_t *other, enum wbm_map_err *why);
+/* The same for any regime (wbm_pt_count_regime's check). */
+int wbm_maps_check_regime(const struct wbm_map *maps, size_t n,
+			  const struct wbm_regime *r, size_t *bad,
+			  size_t *other, enum wbm_map_err *why);
 const char *wbm_map_err_str(enum wbm_map_err why);
 
 /* Bytes of address space one table at @level covers (level 1: 2 MiB). */
@@ -60,6 +67,9 @@ struct wbm_fleet_spec {
 	uint64_t ipt_entry_bytes; /* one inverted-table entry, per frame */
 	int levels;
 	enum wbm_share share;
+	/* NULL: x86-64 with @levels. Otherwise the regime's tables and, for
+	 * the inverted table, frames of its granule. */
+	const struct wbm_regime *regime;
 };
 
 struct wbm_fleet {
@@ -72,7 +82,12 @@ struct wbm_fleet {
 	uint64_t data_bytes; /* frames mapped: private x procs + shared */
 };
 
-/* -EINVAL for a bad spec; -ERANGE if a total overflows 64 bits. */
+/*
+ * -EINVAL for a bad spec; -ERANGE if a total overflows 64 bits. Hugetlb PMD
+ * sharing needs the shared pages to be the level-2 blocks (2M; 32M with
+ * the 16K granule) and is refused for arm64's 64K granule and 16K at 36
+ * bits, where Linux does not select ARCH_WANT_HUGE_PMD_SHARE.
+ */
 int wbm_fleet(const struct wbm_fleet_spec *spec, struct wbm_fleet *out);
 
 /*

@@ -13,28 +13,23 @@
 
 int wbm_leaf_depth(int levels, uint64_t page_size, int *depth)
 {
-	if (levels != 4 && levels != 5)
+	struct wbm_regime r;
+
+	if (wbm_regime_x86(levels, &r))
 		return -EINVAL;
-	if (page_size == WBM_4K)
-		*depth = levels;
-	else if (page_size == WBM_2M)
-		*depth = levels - 1;
-	else if (page_size == WBM_1G)
-		*depth = levels - 2;
-	else
-		return -EINVAL;
-	return 0;
+	return wbm_regime_leaf_depth(&r, page_size, depth);
 }
 
-int wbm_walk_worst(const int *levels, const uint64_t *page_sizes, int k,
-		   uint64_t *refs)
+int wbm_walk_worst_regime(const struct wbm_regime *regimes,
+			  const uint64_t *page_sizes, int k, uint64_t *refs)
 {
 	uint64_t prod = 1;
 
 	if (k < 1 || k > WBM_MAX_LAYERS)
 		return -EINVAL;
 	for (int i = 0; i < k; i++) {
-		int d, err = wbm_leaf_depth(levels[i], page_sizes[i], &d);
+		int d, err = wbm_regime_leaf_depth(&regimes[i], page_sizes[i],
+						   &d);
 
 		if (err)
 			return err;
@@ -44,22 +39,47 @@ int wbm_walk_worst(const int *levels, const uint64_t *page_sizes, int k,
 	return 0;
 }
 
+int wbm_walk_worst(const int *levels, const uint64_t *page_sizes, int k,
+		   uint64_t *refs)
+{
+	struct wbm_regime r[WBM_MAX_LAYERS];
+
+	if (k < 1 || k > WBM_MAX_LAYERS)
+		return -EINVAL;
+	for (int i = 0; i < k; i++)
+		if (wbm_regime_x86(levels[i], &r[i]))
+			return -EINVAL;
+	return wbm_walk_worst_regime(r, page_sizes, k, refs);
+}
+
 static int bad_prob(double p)
 {
 	return !(p >= 0.0 && p <= 1.0);
 }
 
+static int layer_regime(const struct wbm_layer *l, struct wbm_regime *r)
+{
+	if (l->regime) {
+		*r = *l->regime;
+		return 0;
+	}
+	return wbm_regime_x86(l->levels, r);
+}
+
 int wbm_walk_layer_expected(const struct wbm_layer *l, double *refs)
 {
-	int d, leaf, err = wbm_leaf_depth(l->levels, l->page_size, &d);
+	struct wbm_regime r;
+	int d, leaf, err = layer_regime(l, &r);
 	double miss_all = 1.0, e = 0.0;
 
+	if (!err)
+		err = wbm_regime_leaf_depth(&r, l->page_size, &d);
 	if (err)
 		return err;
 	if (bad_prob(l->ntlb_hit))
 		return -EINVAL;
-	leaf = l->levels - d + 1;
-	for (int j = leaf + 1; j <= l->levels; j++) {
+	leaf = r.levels - d + 1;
+	for (int j = leaf + 1; j <= r.levels; j++) {
 		double h = l->pwc_hit[j];
 
 		if (bad_prob(h))

@@ -4,23 +4,36 @@
  * and k stacked layers, worst case and expected with paging-structure caches
  * (PWC) and a nested TLB. wbm_walk_worst() is in model.h.
  *
- * Layers are listed guest first (outermost), host last. A layer's leaf
- * depth d is the number of table reads its own walk makes: levels for 4K
- * pages, levels - 1 for 2M, levels - 2 for 1G.
+ * Layers are listed guest first (outermost), host last (on arm64: stage 1,
+ * then stage 2). A layer's leaf depth d is the number of table reads its
+ * own walk makes: levels for 4K pages, levels - 1 for 2M, levels - 2 for
+ * 1G on x86-64; levels - leaf level + 1 in any regime.
  */
 #ifndef WBM_WALK_H
 #define WBM_WALK_H
 
 #include "model.h"
+#include "regime.h"
 
 #define WBM_MAX_LAYERS 8
 
-/* -EINVAL unless levels is 4 or 5 and page_size 4K, 2M or 1G. */
+/* -EINVAL unless levels is 4 or 5 and page_size 4K, 2M or 1G (x86-64). */
 int wbm_leaf_depth(int levels, uint64_t page_size, int *depth);
 
+/*
+ * wbm_walk_worst() for layers of any regime (arm64 stage 1 over stage 2,
+ * say): prod(d_i + 1) - 1 with d_i = wbm_regime_leaf_depth(). A stage-2
+ * walk has the shape of a stage-1 walk of the same granule and size; the
+ * concatenated initial tables stage 2 allows are not modelled.
+ */
+int wbm_walk_worst_regime(const struct wbm_regime *regimes,
+			  const uint64_t *page_sizes, int k, uint64_t *refs);
+
 struct wbm_layer {
-	int levels;
+	int levels; /* x86-64 paging levels, used when @regime is NULL */
 	uint64_t page_size;
+	/* The layer's translation regime; NULL: x86-64 with @levels. */
+	const struct wbm_regime *regime;
 	/*
 	 * pwc_hit[j], j = 2..levels: probability that the walker finds the
 	 * entry of level j (the pointer to a level j-1 table) in its PWC, so

@@ -94,6 +94,46 @@ printf '0x10000000000\n0x10000001000  # same 2M\n0x10000200000\n0x10000000000\n'
 check "walk --pwc-sizes --trace" sh -c "'$WB' model walk 4:4K --pwc-sizes L2=1 --trace '$TMP/walks' | grep -q 'expected with PWC and nested TLB: 3.2500'"
 bad "pwc sizes without trace" "--pwc-sizes" walk 4:4K --pwc-sizes L2=1
 
+# arm64: stage 1 over stage 2 (harness/model/README.md, "arm64")
+while read -r want args; do
+	# shellcheck disable=SC2086
+	got=$(last_line "$WB" model walk --arch arm64 $args)
+	if [ "$got" = "$want" ]; then ok "arm64 walk $args = $want"; else not_ok "arm64 walk $args: got '$got', want $want"; fi
+done <<'T'
+24 --granule 4K 4:4K 4:4K
+24 --granule 16K 4:16K 4:16K
+15 --granule 64K 3:64K 3:64K
+19 --granule 4K,64K 4:4K 3:64K
+19 --granule 4K 3:4K 4:4K
+14 --granule 16K 4:16K 3:32M
+35 --granule 4K 5:4K 5:4K
+8 --granule 64K 2:64K 2:64K
+T
+check "arm64 walk names stage 1 and 2" sh -c "'$WB' model walk --arch arm64 4:4K 4:4K | grep -q 'layer 2 (stage 2): arm64 4K granule, 48-bit VA, 4 levels'"
+# levels at 48 bits per granule: 4K 4, 16K 4, 64K 3 (Arm ARM D4.2.7)
+for gl in 4K:4 16K:4 64K:3; do
+	g=${gl%:*} l=${gl#*:}
+	check "arm64 $g granule at 48 bits has $l levels" sh -c "'$WB' model footprint --arch arm64 --granule $g --map 0:$g --json | grep -q '\"levels\": $l'"
+done
+check "arm64 64K VmPTE: 2 PTE + 1 PMD tables of 64K" sh -c "'$WB' model footprint --arch arm64 --granule 64K --map 0x10000000000:1G --json | grep -q '\"vmpte_bytes\": 196608'"
+bad "arm64 layer the granule has not" "5:16K" walk --arch arm64 --granule 16K 5:16K
+bad "arm64 block of another granule" "3:2M" walk --arch arm64 --granule 64K 3:2M
+bad "arm64 bad granule" "8K" walk --arch arm64 --granule 8K 4:4K
+bad "arm64 bad VA size" "40" footprint --arch arm64 --va-bits 40 --map 0:4K
+bad "granule without arm64" "--granule" walk --granule 16K 4:4K
+bad "arm64 bad arch" "sparc" walk --arch sparc 4:4K
+bad "arm64 granule list length" "3 layers" walk --arch arm64 --granule 4K,64K 4:4K 4:4K 4:4K
+bad "arm64 mapping of no leaf size" "0x0:32M:2M" footprint --arch arm64 --granule 16K --map 0x0:32M:2M
+expect_exit 0 "arm64 vipt --cpu neoverse-n1" "$WB" model vipt --arch arm64 --cpu neoverse-n1
+check "arm64 vipt: data cache has no synonyms" grep -q '^data cache: no synonyms' "$TMP/out"
+check "arm64 vipt: instruction-cache arithmetic" grep -q 'if VIPT (CTR_EL0.L1Ip = 0b10): VIOLATES: S=256 sets' "$TMP/out"
+expect_exit 0 "arm64 tlb --cpu neoverse-n1" "$WB" model tlb --arch arm64 --cpu neoverse-n1
+check "arm64 tlb: N1 L1 DTLB 48" grep -q '^L1 4K: 48 entries, reach 192K' "$TMP/out"
+check "arm64 tlb: N1 L2 TLB 1280" grep -q '^L2 4K: 1280 entries, reach 5M' "$TMP/out"
+expect_exit 3 "arm64 tlb: V2 TLB unknown" "$WB" model tlb --arch arm64 --cpu neoverse-v2
+check "arm64 tlb: says unknown" grep -q 'unknown' "$TMP/err"
+check "arm64 fleet --json" sh -c "'$WB' model fleet --arch arm64 --granule 64K --procs 2 --private 1G --shared 0 --phys 1T --json | grep -q '\"ipt_bytes\": 268435456'"
+
 # every subverb's --json parses as JSON
 if command -v python3 >/dev/null; then
 	while read -r args; do
@@ -106,6 +146,11 @@ fleet --procs 3 --private 1G --shared 1G --phys 8G --share-tables
 vipt --cpu zen5
 tlb --cpu zen3 --pattern chase:100:4K
 tlb --cpu skylake --pattern chase:1:2M --sweep
+walk --arch arm64 --granule 4K,64K 4:4K 3:512M
+footprint --arch arm64 --granule 16K --va-bits 47 --map 0x0:64M
+fleet --arch arm64 --granule 16K --procs 3 --private 1G --shared 64G --shared-page 32M --hugetlb-pmd-share --phys 8G
+vipt --arch arm64 --size 64K --ways 4 --line 64
+tlb --arch arm64 --cpu neoverse-n1
 J
 else
 	skip "json parses" "python3 missing"

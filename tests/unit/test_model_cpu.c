@@ -25,15 +25,22 @@ static void every_row_parses(void **state)
 
 	(void)state;
 	while (wbm_cpu_at(n, &c) == 0) {
-		assert_true(c.dtlb.n >= 2);
-		assert_true(c.l1d_bytes && c.l1d_ways && c.l1d_line);
 		assert_true(strlen(c.source) > 20);
 		/* the constant name table knows every row */
 		assert_string_equal(wbm_cpu_static_name(c.name), c.name);
-		assert_int_equal(wbm_tlb_geom_check(&c.dtlb), 0);
 		n++;
+		/* an Arm row may leave what its TRM was not found to say
+		 * unknown, and must then say so */
+		if (!c.dtlb.n) {
+			assert_string_equal(c.vendor, "ARM");
+			assert_non_null(strstr(c.source, "unknown"));
+			continue;
+		}
+		assert_true(c.dtlb.n >= 2);
+		assert_true(c.l1d_bytes && c.l1d_ways && c.l1d_line);
+		assert_int_equal(wbm_tlb_geom_check(&c.dtlb), 0);
 	}
-	assert_int_equal(n, 8);
+	assert_int_equal(n, 12);
 	for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++)
 		assert_int_equal(wbm_cpu_by_name(need[i], &c), 0);
 	assert_int_equal(wbm_cpu_by_name("golden-cove", &c), 0);

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
  * The model against Linux: in a forked child, map random sparse layouts of
- * 4K pages inside a 512 GiB-aligned region no existing mapping touches (so
+ * base pages inside a 512 GiB-aligned region no existing mapping touches (so
  * every table the layout needs, up to its PUD table, is new), touch every
  * page, and compare the growth of VmPTE with wbm_pt_count()'s vmpte_bytes.
  * Each layout gets its own empty region, so no table survives from the last.
+ * On arm64 the regime is the page size's granule at the VA size the highest
+ * mapping needs, and a region is the range of a table of level min(3,
+ * levels - 1) (one level lower where the space has too few of them).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,11 +25,18 @@
 #include <cmocka.h>
 
 #include "model/pt.h"
+#include "model/regime.h"
 
 #define SKIP_CODE 77
-#define REGION (1ull << 39)
 #define LAYOUTS 40
 #define MAX_MAPS 12
+
+/* The regime this kernel uses and the layout sizes derived from it. */
+struct vctx {
+	struct wbm_regime r;
+	uint64_t page, region, top; /* top: end of the user address space */
+	int spread[5]; /* log2 of the spans offsets are drawn from */
+};
 
 /* VmPTE in bytes, read without stdio so no allocation disturbs the count. */
 static int vmpte_bytes(uint64_t *out)
@@ -72,12 +82,72 @@ static int read_maps(struct range *r, int max)
 	return n;
 }
 
-static int region_free(const struct range *r, int n, uint64_t base)
+static int region_free(const struct vctx *v, const struct range *r, int n,
+		       uint64_t base)
 {
 	for (int i = 0; i < n; i++)
-		if (r[i].lo < base + REGION && base < r[i].hi)
+		if (r[i].lo < base + v->region && base < r[i].hi)
 			return 0;
 	return 1;
+}
+
+static int log2u(uint64_t x)
+{
+	int n = 0;
+
+	while (x > 1)
+		x >>= 1, n++;
+	return n;
+}
+
+/*
+ * x86-64: 4-level paging, 512 GiB regions, user space to 128 TiB. arm64:
+ * the granule is the page size; the VA size is the smallest Linux offers
+ * that holds the highest existing mapping (the stack sits near the top).
+ */
+static int pick_regime(const struct range *r, int n, struct vctx *v)
+{
+	uint64_t hi = 0;
+	int lvl;
+
+	v->page = (uint64_t)sysconf(_SC_PAGESIZE);
+#if defined(__x86_64__)
+	(void)r, (void)n, (void)hi;
+	if (v->page != 4096 || wbm_regime_x86(4, &v->r))
+		return -ENOTSUP;
+	v->top = 1ull << 47;
+#elif defined(__aarch64__)
+	static const int va[] = { 36, 39, 42, 47, 48 };
+	size_t i;
+
+	for (int k = 0; k < n; k++)
+		hi = r[k].hi > hi ? r[k].hi : hi;
+	for (i = 0; i < sizeof(va) / sizeof(va[0]); i++)
+		if (!wbm_regime_arm64(v->page, va[i], &v->r) &&
+		    hi <= (1ull << va[i]))
+			break;
+	if (i == sizeof(va) / sizeof(va[0]))
+		return -ENOTSUP;
+	v->top = 1ull << va[i];
+#else
+	(void)r, (void)n, (void)hi;
+	return -ENOTSUP;
+#endif
+	lvl = v->r.levels - 1 < 3 ? v->r.levels - 1 : 3;
+	v->region = wbm_regime_cover(&v->r, lvl);
+	if (lvl > 1 && v->top / v->region < 4 * LAYOUTS)
+		v->region = wbm_regime_cover(&v->r, --lvl);
+	/* x86: 21, 23, 30, 33, 39 */
+	v->spread[0] = log2u(wbm_regime_cover(&v->r, 1));
+	v->spread[1] = v->spread[0] + 2;
+	v->spread[2] = lvl > 1 ? log2u(wbm_regime_cover(&v->r, 2))
+			       : v->spread[1];
+	v->spread[3] = v->spread[2] + 3;
+	v->spread[4] = log2u(v->region);
+	for (int k = 0; k < 5; k++)
+		if (v->spread[k] > v->spread[4])
+			v->spread[k] = v->spread[4];
+	return 0;
 }
 
 static uint64_t rnd(uint64_t *s)
@@ -90,35 +160,37 @@ static uint64_t rnd(uint64_t *s)
 }
 
 /* Sparse and clustered: some mappings share PTE/PMD tables, some do not. */
-static size_t layout(uint64_t *seed, uint64_t base, struct wbm_map *m)
+static size_t layout(const struct vctx *v, uint64_t *seed, uint64_t base,
+		     struct wbm_map *m)
 {
 	size_t n = 0, want = 1 + rnd(seed) % MAX_MAPS;
+	uint64_t pg = v->page;
 
 	for (int tries = 0; n < want && tries < 100; tries++) {
-		int spread = (int[]){ 21, 23, 30, 33, 39 }[rnd(seed) % 5];
-		uint64_t off = rnd(seed) & ((1ull << spread) - 1) & ~4095ull;
-		struct wbm_map x = { base + off, (1 + rnd(seed) % 24) * 4096,
-				     WBM_4K };
-		int clash = x.start + x.len > base + REGION;
+		int spread = v->spread[rnd(seed) % 5];
+		uint64_t off = rnd(seed) & ((1ull << spread) - 1) & ~(pg - 1);
+		struct wbm_map x = { base + off, (1 + rnd(seed) % 24) * pg,
+				     pg };
+		int clash = x.start + x.len > base + v->region;
 
 		/* a page apart, so neighbouring VMAs never merge */
 		for (size_t i = 0; i < n && !clash; i++)
-			clash = x.start < m[i].start + m[i].len + 4096 &&
-				m[i].start < x.start + x.len + 4096;
+			clash = x.start < m[i].start + m[i].len + pg &&
+				m[i].start < x.start + x.len + pg;
 		if (!clash)
 			m[n++] = x;
 	}
 	return n;
 }
 
-static int one_layout(const struct wbm_map *m, size_t n, uint64_t *kernel,
-		      uint64_t *model, uint64_t *levels)
+static int one_layout(const struct vctx *v, const struct wbm_map *m, size_t n,
+		      uint64_t *kernel, uint64_t *model, uint64_t *levels)
 {
 	struct wbm_pt_count c;
 	uint64_t before, after;
 	int err;
 
-	err = wbm_pt_count(m, n, 4, &c);
+	err = wbm_pt_count_regime(m, n, &v->r, &c);
 	if (err)
 		return err;
 	if (vmpte_bytes(&before))
@@ -133,7 +205,7 @@ static int one_layout(const struct wbm_map *m, size_t n, uint64_t *kernel,
 			return -EEXIST;
 		/* THP could replace a PTE table by a PMD leaf */
 		madvise(p, m[i].len, MADV_NOHUGEPAGE);
-		for (uint64_t o = 0; o < m[i].len; o += 4096)
+		for (uint64_t o = 0; o < m[i].len; o += v->page)
 			p[o] = 1;
 	}
 	if (vmpte_bytes(&after))
@@ -153,24 +225,35 @@ static int child(void)
 	static struct range r[4096];
 	uint64_t seed = 4242, probe, levels[4] = { 0 };
 	int nr = read_maps(r, 4096), done = 0, bad = 0;
+	struct vctx v;
+	char desc[96];
 
 	if (nr < 0 || vmpte_bytes(&probe)) {
 		printf("# SKIP /proc/self/status VmPTE or /proc/self/maps "
 		       "unreadable\n");
 		return SKIP_CODE;
 	}
-	/* 4-level user space ends at 128 TiB; start at 1 TiB */
-	for (uint64_t base = 2 * REGION;
-	     base + REGION <= (1ull << 47) && done < LAYOUTS; base += REGION) {
+	if (pick_regime(r, nr, &v)) {
+		printf("# SKIP no model regime for this architecture and "
+		       "page size (%ld)\n",
+		       sysconf(_SC_PAGESIZE));
+		return SKIP_CODE;
+	}
+	wbm_regime_describe(&v.r, desc, sizeof(desc));
+	printf("# %s, regions of %llu bytes\n", desc,
+	       (unsigned long long)v.region);
+	/* x86-64: user space ends at 128 TiB; start at 1 TiB */
+	for (uint64_t base = 2 * v.region;
+	     base + v.region <= v.top && done < LAYOUTS; base += v.region) {
 		struct wbm_map m[MAX_MAPS];
 		uint64_t k, mo;
 		size_t n;
 		int err;
 
-		if (!region_free(r, nr, base))
+		if (!region_free(&v, r, nr, base))
 			continue;
-		n = layout(&seed, base, m);
-		err = one_layout(m, n, &k, &mo, levels);
+		n = layout(&v, &seed, base, m);
+		err = one_layout(&v, m, n, &k, &mo, levels);
 		if (err == -EEXIST)
 			continue; /* something appeared there: next region */
 		if (err) {
@@ -194,7 +277,8 @@ static int child(void)
 	       (unsigned long long)levels[2], (unsigned long long)levels[3]);
 	fflush(stdout);
 	if (done < LAYOUTS / 2) {
-		printf("# SKIP too few empty 512 GiB regions (%d)\n", done);
+		printf("# SKIP too few empty regions of %llu bytes (%d)\n",
+		       (unsigned long long)v.region, done);
 		return SKIP_CODE;
 	}
 	return bad ? 1 : 0;
