@@ -107,6 +107,11 @@ struct vm_args {
 	char cmdline[1024];
 };
 
+/* guest.kernel_paging of an arm64 image (vm_paging.c): granule, va_bits,
+ * levels from the kernel package's config, model_levels from the model's
+ * regime, source; NULL for x86-64 or an image without the record. */
+struct json_t *vm_kernel_paging(const struct vm_opts *o);
+
 /* 0 when @o->image holds vmlinuz and initrd.img, else -ENOENT */
 int vm_image_ready(const struct vm_opts *o);
 /* Builds @o->image, or refreshes it when its inputs changed, with the

@@ -51,7 +51,7 @@ static int label(json_t *root, const struct vm_args *a, const struct vm_boot *b,
 				     "walkbench");
 	char qv[160], kver[64], variant[160], stamp[80];
 	bool tcg = !strcmp(b->accel, "tcg");
-	json_t *g;
+	json_t *g, *paging;
 
 	if (!json_is_object(wb))
 		return -EBADMSG;
@@ -74,6 +74,11 @@ static int label(json_t *root, const struct vm_args *a, const struct vm_boot *b,
 	if (!g)
 		return -ENOMEM;
 	json_object_set_new(g, "arch", json_string(vm_arch_machine(a->o.arch)));
+	/* what the guest kernel's package says of its paging, for readers
+	 * of a guest file that does not record its own regime */
+	paging = vm_kernel_paging(&a->o);
+	if (paging)
+		json_object_set_new(g, "kernel_paging", paging);
 	json_object_set_new(g, "image_stamp", json_string(stamp));
 	json_object_set_new(g, "host_command_line", json_string(a->cmdline));
 	json_object_set_new(g, "fallback_reason",
