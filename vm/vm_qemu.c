@@ -25,6 +25,7 @@
 #include "vm.h"
 
 #define UP_MARKER "WALKBENCH-GUEST-UP"
+#define DONE_MARKER "WALKBENCH-GUEST-DONE"
 #define MAX_ARGS 64
 
 int vm_read_file(const char *path, char **buf, size_t *len)
@@ -264,8 +265,8 @@ static pid_t spawn(struct argv_buf *a, const char *dir)
 }
 
 /* Streams complete console lines after @*off to stderr; true once the up
- * marker has been seen. */
-static bool watch_console(const char *path, size_t *off, bool up)
+ * marker has been seen. *@done is set once the guest says it is done. */
+static bool watch_console(const char *path, size_t *off, bool up, bool *done)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -280,6 +281,8 @@ static bool watch_console(const char *path, size_t *off, bool up)
 		*nl = 0;
 		if (!strncmp(s, UP_MARKER, strlen(UP_MARKER)))
 			up = true;
+		if (strstr(s, DONE_MARKER))
+			*done = true;
 		else if (up && s[0] != '[' && *s && *s != '\r')
 			fprintf(stderr, "guest: %s\n", s);
 		*off = (size_t)(nl + 1 - buf);
@@ -346,7 +349,7 @@ static int boot(const struct vm_opts *o, enum vm_accel accel, struct vm_boot *b)
 	double t0 = wb_now_s(), up_limit;
 	char path[128], tail[320];
 	size_t off = 0;
-	bool up = false;
+	bool up = false, done = false;
 	int err, st, polls = 0;
 	pid_t pid;
 
@@ -376,7 +379,7 @@ static int boot(const struct vm_opts *o, enum vm_accel accel, struct vm_boot *b)
 		pid_t w = waitpid(pid, &st, WNOHANG);
 		bool was_up = up;
 
-		up = watch_console(path, &off, up);
+		up = watch_console(path, &off, up, &done);
 		if (w == pid) {
 			wb_signals_child(0);
 			break;
@@ -395,10 +398,22 @@ static int boot(const struct vm_opts *o, enum vm_accel accel, struct vm_boot *b)
 			b->backing_verified = vm_backing_verify(
 				o, pid, b->backing_detail,
 				sizeof(b->backing_detail));
-		} else if (up && b->backing_verified && ++polls % 20 == 0) {
-			b->backing_verified = vm_backing_verify(
-				o, pid, b->backing_detail,
-				sizeof(b->backing_detail));
+		} else if (up && !done && b->backing_verified &&
+			   ++polls % 20 == 0) {
+			char seen[sizeof(b->backing_detail)];
+
+			b->backing_verified = vm_backing_verify(o, pid, seen,
+								sizeof(seen));
+			/* a guest done measuring powers off, and qemu's
+			 * exit unmaps its RAM: a mapping gone then is not
+			 * a mapping of other pages (a wrong one still is) */
+			up = watch_console(path, &off, up, &done);
+			if (!b->backing_verified && done &&
+			    strstr(seen, "no guest RAM mapping"))
+				b->backing_verified = true;
+			else
+				snprintf(b->backing_detail,
+					 sizeof(b->backing_detail), "%s", seen);
 		}
 		if (!up && t > up_limit) {
 			char said[200], errp[128];
@@ -430,7 +445,7 @@ static int boot(const struct vm_opts *o, enum vm_accel accel, struct vm_boot *b)
 		usleep(50000);
 	}
 	b->total_s = wb_now_s() - t0;
-	up = watch_console(path, &off, up);
+	up = watch_console(path, &off, up, &done);
 	/* up and gone within one poll: no time to look at its memory */
 	if (up && b->up_s < 0) {
 		b->up_s = b->total_s;
