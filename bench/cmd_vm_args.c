@@ -18,7 +18,7 @@
 
 /* The vm's own options as given, copied into struct vm_args after. */
 struct vm_cli {
-	int accel, smp, guest_thp; /* guest_thp: -1 the guest kernel's */
+	int accel, arch, smp, guest_thp; /* guest_thp: -1 the guest kernel's */
 	uint64_t mem_bytes, host_page;
 	double up_timeout_s, timeout_s;
 	const char *image;
@@ -33,11 +33,17 @@ enum {
 /* in the order of enum vm_accel */
 static const char *const accels[] = { "auto", "kvm", "tcg", NULL };
 static const char *const off_on[] = { "off", "on", NULL };
+/* enum vm_arch's order; "aarch64" is uname's name for arm64 */
+static const char *const arches[] = { "x86_64", "arm64", "aarch64", NULL };
 
 static const struct wb_opt vm_opts[] = {
 	{ WB_CHOICE("--accel", struct vm_cli, accel, accels),
 	  .help = "auto: KVM when /dev/kvm is usable, and TCG if the KVM guest "
 		  "is not up in time (default auto)" },
+	{ WB_CHOICE("--arch", struct vm_cli, arch, arches),
+	  .help = "the guest's architecture (default x86_64); arm64 boots "
+		  "Debian's arm64 kernel under qemu-system-aarch64 -M virt, "
+		  "emulated (TCG) on any other host" },
 	{ WB_SIZE("--mem", struct vm_cli, mem_bytes, 256 << 20),
 	  .step = 1 << 20, .want = "a size like 512M or 2G, at least 256M",
 	  .help = "guest memory, e.g. 1G (default 1G)" },
@@ -128,14 +134,18 @@ static bool image_beside(const char *dir)
  * installed binary's directory is no place for an image, so it gets one
  * under the user's cache directory, built there on first use.
  */
-static void default_image(char *buf, size_t len)
+static void default_image(enum vm_arch arch, char *buf, size_t len)
 {
+	const char *name = arch == VM_ARCH_ARM64 ? "vm-arm64" : "vm";
+
 	char exe[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	const char *cache = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
 	char *slash;
 
-	if (getenv("WB_VM_IMAGE")) {
+	/* WB_VM_IMAGE names an x86_64 image: an arm64 one is named with
+	 * --image */
+	if (getenv("WB_VM_IMAGE") && arch == VM_ARCH_X86_64) {
 		snprintf(buf, len, "%s", getenv("WB_VM_IMAGE"));
 		return;
 	}
@@ -144,10 +154,11 @@ static void default_image(char *buf, size_t len)
 	if (slash)
 		*slash = 0;
 	if (cache && *cache && n > 0 && !image_beside(exe))
-		snprintf(buf, len, "%s/walkbench/vm", cache);
+		snprintf(buf, len, "%s/walkbench/%s", cache, name);
 	else if (home && *home && n > 0 && !image_beside(exe))
-		snprintf(buf, len, "%s/.cache/walkbench/vm", home);
-	else if (snprintf(buf, len, "%s/vm", n > 0 ? exe : ".") >= (int)len)
+		snprintf(buf, len, "%s/.cache/walkbench/%s", home, name);
+	else if (snprintf(buf, len, "%s/%s", n > 0 ? exe : ".", name) >=
+		 (int)len)
 		buf[0] = 0;
 }
 
@@ -226,6 +237,7 @@ int vm_parse_args(struct vm_args *a, const struct wb_opt_table *t, int argc,
 		return err;
 	a->gargv[a->o.guest_argc] = NULL;
 	a->o.accel = (enum vm_accel)v.accel;
+	a->o.arch = v.arch == 0 ? VM_ARCH_X86_64 : VM_ARCH_ARM64;
 	a->o.mem_bytes = v.mem_bytes;
 	a->o.guest_thp = v.guest_thp;
 	a->o.host_page = v.host_page;
@@ -236,12 +248,20 @@ int vm_parse_args(struct vm_args *a, const struct wb_opt_table *t, int argc,
 	if (v.image)
 		snprintf(a->o.image, sizeof(a->o.image), "%s", v.image);
 	else
-		default_image(a->o.image, sizeof(a->o.image));
+		default_image(a->o.arch, a->o.image, sizeof(a->o.image));
 	a->out = run.out;
 	a->results_dir = run.results_dir;
 	a->json = run.json;
 	a->keep_logs = v.keep_logs;
 	a->pair = v.pair;
+	/* checked before an image is built or a lock waited for */
+	if (a->o.accel == VM_KVM && !vm_arch_native(a->o.arch))
+		return wb_error(
+			WB_EXIT_MISSING,
+			"%s: --accel kvm: KVM runs %s guests only on an "
+			"%s host; use --accel tcg",
+			t->cmd, vm_arch_machine(a->o.arch),
+			vm_arch_machine(a->o.arch));
 	if (a->o.host_page > 4096 && a->o.mem_bytes % a->o.host_page)
 		return wb_error(WB_EXIT_USAGE,
 				"%s: --mem must be a multiple of the %s host "

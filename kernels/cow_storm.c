@@ -278,6 +278,18 @@ static int cow_fork(struct cow *s, const char **step)
 	wb_touch_write(s->mem.addr, s->mem.len, WB_4K, 1);
 	if (!s->checking)
 		cow_verify_batch(s);
+	/*
+	 * What the check reads after the storm (THPs still PMD-mapped) is
+	 * the storm's only if khugepaged does not collapse the copied pages
+	 * back into THPs meanwhile, as it did under a slow emulated CPU.
+	 * MADV_NOHUGEPAGE, inherited by the child, keeps khugepaged away;
+	 * THPs already mapped stay, and a write fault on a huge PMD takes
+	 * the same path whatever the VMA's THP advice.
+	 */
+	*step = "madvise(MADV_NOHUGEPAGE) of the faulted region";
+	if (s->checking && s->huge &&
+	    madvise(s->mem.addr, s->mem.len, MADV_NOHUGEPAGE))
+		return -errno;
 	*step = "fork";
 	t = wb_now_ns();
 	err = wb_procs_start(&s->procs, 1, cow_child, s);

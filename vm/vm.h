@@ -22,8 +22,15 @@ enum vm_accel {
 	VM_TCG
 };
 
+/* The guest's architecture (--arch), in the order of its option's words. */
+enum vm_arch {
+	VM_ARCH_X86_64,
+	VM_ARCH_ARM64,
+};
+
 struct vm_opts {
 	enum vm_accel accel;
+	enum vm_arch arch;
 	uint64_t mem_bytes;
 	int guest_thp; /* -1 the guest kernel's default, 0 never, 1 always */
 	uint64_t host_page; /* 4096, 2M or 1G */
@@ -62,8 +69,14 @@ const char *vm_cpu_model(const struct vm_opts *o, enum vm_accel accel);
 void vm_boot_free(struct vm_boot *b, bool keep_logs);
 /* A whole file, NUL-terminated, malloc'd; 0 or -errno. */
 int vm_read_file(const char *path, char **buf, size_t *len);
-/* "QEMU emulator version ..." first line, or "" */
-void vm_qemu_version(char *buf, size_t len);
+/* "QEMU emulator version ..." first line of @arch's qemu, or "" */
+void vm_qemu_version(enum vm_arch arch, char *buf, size_t len);
+/* qemu-system-x86_64 or qemu-system-aarch64 */
+const char *vm_qemu_binary(enum vm_arch arch);
+/* The uname machine of @arch's guests: "x86_64", "aarch64" */
+const char *vm_arch_machine(enum vm_arch arch);
+/* Can this host run @arch's guests on KVM? Only its own architecture. */
+bool vm_arch_native(enum vm_arch arch);
 
 /* Host pages for the guest: 0, or -ENOSPC with @why (pool too small and
  * settings not allowed, or the kernel would not grow it). @journal is
@@ -93,6 +106,11 @@ struct vm_args {
 	int nnames;
 	char cmdline[1024];
 };
+
+/* guest.kernel_paging of an arm64 image (vm_paging.c): granule, va_bits,
+ * levels from the kernel package's config, model_levels from the model's
+ * regime, source; NULL for x86-64 or an image without the record. */
+struct json_t *vm_kernel_paging(const struct vm_opts *o);
 
 /* 0 when @o->image holds vmlinuz and initrd.img, else -ENOENT */
 int vm_image_ready(const struct vm_opts *o);

@@ -39,6 +39,7 @@ static void read_line(const char *dir, const char *name, char *buf, size_t len)
 /* context.walkbench.guest and the emulated flag, set by the host that
  * started qemu and so knows what the guest really ran on. */
 struct kvm_tries;
+static int label_arch(json_t *root, const struct vm_args *a);
 static json_t *kvm_tries_json(const struct kvm_tries *kt);
 static double kvm_tries_seconds(const struct kvm_tries *kt);
 
@@ -50,11 +51,11 @@ static int label(json_t *root, const struct vm_args *a, const struct vm_boot *b,
 				     "walkbench");
 	char qv[160], kver[64], variant[160], stamp[80];
 	bool tcg = !strcmp(b->accel, "tcg");
-	json_t *g;
+	json_t *g, *paging;
 
 	if (!json_is_object(wb))
 		return -EBADMSG;
-	vm_qemu_version(qv, sizeof(qv));
+	vm_qemu_version(a->o.arch, qv, sizeof(qv));
 	read_line(a->o.image, "kernel-version", kver, sizeof(kver));
 	read_line(a->o.image, "variant", variant, sizeof(variant));
 	read_line(a->o.image, "stamp", stamp, sizeof(stamp));
@@ -72,6 +73,12 @@ static int label(json_t *root, const struct vm_args *a, const struct vm_boot *b,
 		      b->up_s, "total_seconds", b->total_s);
 	if (!g)
 		return -ENOMEM;
+	json_object_set_new(g, "arch", json_string(vm_arch_machine(a->o.arch)));
+	/* what the guest kernel's package says of its paging, for readers
+	 * of a guest file that does not record its own regime */
+	paging = vm_kernel_paging(&a->o);
+	if (paging)
+		json_object_set_new(g, "kernel_paging", paging);
 	json_object_set_new(g, "image_stamp", json_string(stamp));
 	json_object_set_new(g, "host_command_line", json_string(a->cmdline));
 	json_object_set_new(g, "fallback_reason",
@@ -85,8 +92,29 @@ static int label(json_t *root, const struct vm_args *a, const struct vm_boot *b,
 			    json_string(host->hypervisor));
 	json_object_set_new(wb, "emulated", json_boolean(tcg));
 	json_object_set_new(wb, "guest", g);
-	return 0;
+	return label_arch(root, a);
 }
+/*
+ * context.walkbench.arch: the guest's uname machine. A guest walkbench
+ * that wrote it must agree with the qemu the host started; one that did
+ * not is labelled with what the host ran.
+ */
+static int label_arch(json_t *root, const struct vm_args *a)
+{
+	json_t *wb = json_object_get(json_object_get(root, "context"),
+				     "walkbench");
+	const char *want = vm_arch_machine(a->o.arch);
+	const char *got = json_string_value(json_object_get(wb, "arch"));
+
+	if (got && strcmp(got, want)) {
+		fprintf(stderr,
+			"walkbench: the guest says arch %s, but ran under %s\n",
+			got, vm_qemu_binary(a->o.arch));
+		return -EBADMSG;
+	}
+	return json_object_set_new(wb, "arch", json_string(want)) ? -ENOMEM : 0;
+}
+
 /* The guest's results: checked frame, parsed JSON, labelled, written. */
 static int collect(const struct vm_args *a, struct vm_boot *b,
 		   const char *kvm_why, const struct kvm_tries *kt,
@@ -248,7 +276,13 @@ int vm_run_cell(const struct vm_args *a, const struct wb_sysinfo *host,
 				"--accel kvm: /dev/kvm is missing or does not "
 				"answer KVM_GET_API_VERSION");
 	if (accel == VM_AUTO) {
-		if (kvm_failed[0]) {
+		if (!vm_arch_native(a->o.arch)) {
+			accel = VM_TCG;
+			snprintf(kvm_why, sizeof(kvm_why),
+				 "an %s guest on this host: KVM runs only "
+				 "guests of the host's own architecture",
+				 vm_arch_machine(a->o.arch));
+		} else if (kvm_failed[0]) {
 			accel = VM_TCG;
 			snprintf(kvm_why, sizeof(kvm_why), "%s", kvm_failed);
 		} else if (host->kvm_usable) {

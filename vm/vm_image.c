@@ -57,13 +57,18 @@ static int find_script(const char *dir, char *path, size_t len)
 
 /* An image built from the static walkbench (make vm-static) is refreshed
  * from the static binary beside this one, so a refresh never changes its
- * variant. */
+ * variant. An arm64 image always takes the static cross build, which a
+ * checkout's make ARCH=arm64 puts in arm64/ beside build/walkbench. */
 static void pick_binary(const struct vm_opts *o, const char *dir, char *wb,
 			size_t len)
 {
 	char p[600], v[16] = "";
 	FILE *f;
 
+	if (o->arch == VM_ARCH_ARM64) {
+		snprintf(wb, len, "%s/arm64/walkbench-static", dir);
+		return;
+	}
 	snprintf(p, sizeof(p), "%s/variant", o->image);
 	f = fopen(p, "r");
 	if (f) {
@@ -94,7 +99,7 @@ static void last_line(char *buf, char *why, size_t len)
 /* Runs the script: its progress (stdout) goes to our stderr, so --json
  * output stays clean; its stderr is kept for the one-line reason. */
 static int run_script(const char *script, const char *image, const char *wb,
-		      char *why, size_t len)
+		      const char *arch, char *why, size_t len)
 {
 	char err[4096];
 	size_t n = 0;
@@ -117,6 +122,7 @@ static int run_script(const char *script, const char *image, const char *wb,
 		close(fd[0]);
 		close(fd[1]);
 		setenv("WB_IMAGE_QUIET", "1", 1);
+		setenv("WB_ARCH", arch, 1);
 		execlp("bash", "bash", script, image, wb, (char *)NULL);
 		_exit(127);
 	}
@@ -167,7 +173,9 @@ int vm_image_ensure(const struct vm_opts *o, char *why, size_t len)
 		return -ENOENT;
 	}
 	pick_binary(o, dir, wb, sizeof(wb));
-	err = run_script(script, o->image, wb, why, len);
+	err = run_script(script, o->image, wb,
+			 o->arch == VM_ARCH_ARM64 ? "arm64" : "x86_64", why,
+			 len);
 	if (err)
 		return err;
 	if (vm_image_ready(o)) {

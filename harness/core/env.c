@@ -241,6 +241,7 @@ int wb_env_probe(struct wb_sysinfo *s)
 	probe_pmu(s);
 	s->root = geteuid() == 0;
 	probe_meminfo(s);
+	wb_env_probe_emulated(s);
 #ifdef WB_TEST_IDENTITY
 	const char *spec = getenv("WB_TEST_IDENTITY");
 	char bad[160];
@@ -284,7 +285,8 @@ static json_t *ascii_string(const char *v)
 bool wb_env_emulated(const struct wb_sysinfo *s)
 {
 	return !strcmp(s->hypervisor, "TCGTCGTCGTCG") ||
-	       (wb_arch_is_arm64(s) && wb_midr_is_qemu_max(s));
+	       (wb_arch_is_arm64(s) && wb_midr_is_qemu_max(s)) ||
+	       s->emulated_by[0];
 }
 
 struct json_t *wb_env_to_json(const struct wb_sysinfo *s)
@@ -311,6 +313,8 @@ struct json_t *wb_env_to_json(const struct wb_sysinfo *s)
 	STR("microcode", s->microcode);
 	STR("kernel", s->kernel);
 	STR("hypervisor", s->hypervisor);
+	if (s->emulated_by[0])
+		STR("emulated_by", s->emulated_by);
 	BOOL("hypervisor_flag", s->has_hypervisor_flag);
 	STR("thp_enabled", s->thp_enabled);
 	STR("thp_defrag", s->thp_defrag);

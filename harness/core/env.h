@@ -29,6 +29,8 @@ struct wb_sysinfo {
 	char microcode[32];
 	char kernel[128]; /* uname -r */
 	char hypervisor[32]; /* CPUID leaf 0x40000000 vendor, "" on bare metal */
+	/* why the CPU is taken as emulated (env_emulated.c), "" when not */
+	char emulated_by[256];
 	bool has_hypervisor_flag; /* cpuinfo "hypervisor" */
 	char thp_enabled[16], thp_defrag[32]; /* the bracketed word */
 	uint64_t hugetlb_2m_total, hugetlb_2m_free;
@@ -74,10 +76,16 @@ int wb_env_apply_identity(struct wb_sysinfo *s, const char *spec, char *bad,
 			  size_t len);
 /*
  * The CPU is emulated (qemu's TCG: CPUID's hypervisor vendor
- * "TCGTCGTCGTCG"; on arm64 qemu's `-cpu max` MIDR): every time measured
- * here is the emulator's.
+ * "TCGTCGTCGTCG"; on arm64 qemu's `-cpu max` MIDR or wb.accel=tcg on the
+ * kernel command line): every time measured here is the emulator's.
  */
 bool wb_env_emulated(const struct wb_sysinfo *s);
+/* Fills emulated_by with each source that says so (env_emulated.c);
+ * wb_env_probe() calls it. */
+void wb_env_probe_emulated(struct wb_sysinfo *s);
+/* The same from the given MIDR_EL1 and kernel command line files. */
+void wb_env_emulated_from(struct wb_sysinfo *s, const char *midr,
+			  const char *cmdline);
 /* Table levels of the running regime: pt_levels when probed, else what
  * la57_active says (a fingerprint written before pt_levels, a test's). */
 static inline int wb_env_pt_levels(const struct wb_sysinfo *s)

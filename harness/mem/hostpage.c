@@ -280,7 +280,7 @@ int wb_hostpage_probe(const struct wb_hostpage_opts *o, struct wb_hostpage *out)
 	}
 	/* qemu's TCG translates in software: its timings say nothing
 	 * about a host TLB */
-	if (o->sys && !strcmp(o->sys->hypervisor, "TCGTCGTCGTCG")) {
+	if (o->sys && wb_env_emulated(o->sys)) {
 		not_measurable(out, "not measurable: %s%s",
 			       "an emulated (TCG) guest has no hardware "
 			       "translation to time",

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "model/model.h"
+#include "model/walk.h"
 #include "results/resultsread.h"
 #include "results/vm_pairing.h"
 
@@ -125,9 +126,34 @@ static const json_t *median_of(const json_t *root, const char *run)
 	return NULL;
 }
 
-static int levels_of(const json_t *env)
+static json_int_t num(const json_t *o, const char *key)
 {
-	return json_is_true(json_object_get(env, "la57_active")) ? 5 : 4;
+	return json_integer_value(json_object_get(o, key));
+}
+
+/*
+ * The translation regime a file's system ran: an arm64 one from its env
+ * where it recorded its granule and VA size, else for a guest from what
+ * its kernel's package says (guest.kernel_paging), else x86-64 with the
+ * env's pt_levels or, in files without them, by la57_active.
+ */
+static void regime_of(const json_t *env, const json_t *guest,
+		      struct wbm_regime *r)
+{
+	const json_t *kp = json_object_get(guest, "kernel_paging");
+	const char *arch = json_string_value(json_object_get(env, "arch"));
+	json_int_t l = num(env, "pt_levels");
+
+	if (arch && !strcmp(arch, "aarch64") &&
+	    !wbm_regime_arm64((uint64_t)num(env, "page_size"),
+			      (int)num(env, "va_bits"), r))
+		return;
+	if (kp && !wbm_regime_arm64((uint64_t)num(kp, "granule"),
+				    (int)num(kp, "va_bits"), r))
+		return;
+	if (l != 4 && l != 5)
+		l = json_is_true(json_object_get(env, "la57_active")) ? 5 : 4;
+	wbm_regime_x86((int)l, r);
 }
 
 int wb_pair_compute(const json_t *native, const json_t *guest,
@@ -136,12 +162,15 @@ int wb_pair_compute(const json_t *native, const json_t *guest,
 	const json_t *gwb = wb_pair_wb(guest);
 	const json_t *g = json_object_get(gwb, "guest");
 	const json_t *nb = json_object_get(native, "benchmarks"), *b;
+	struct wbm_regime reg[2];
 	size_t i;
 
 	memset(p, 0, sizeof(*p));
 	p->host_backing = json_string_value(json_object_get(g, "host_backing"));
-	p->levels[0] = levels_of(json_object_get(gwb, "env"));
-	p->levels[1] = levels_of(json_object_get(g, "host_env"));
+	regime_of(json_object_get(gwb, "env"), g, &reg[0]);
+	regime_of(json_object_get(g, "host_env"), NULL, &reg[1]);
+	p->levels[0] = reg[0].levels;
+	p->levels[1] = reg[1].levels;
 	p->rows = calloc(json_array_size(nb) + 1, sizeof(*p->rows));
 	if (!p->rows)
 		return -ENOMEM;
@@ -164,8 +193,8 @@ int wb_pair_compute(const json_t *native, const json_t *guest,
 		ps[1] = page_bytes(p->host_backing);
 		if (!ps[1])
 			ps[1] = 4096;
-		wbm_walk_worst(p->levels, ps, 1, &r->ref1d);
-		wbm_walk_worst(p->levels, ps, 2, &r->ref2d);
+		wbm_walk_worst_regime(reg, ps, 1, &r->ref1d);
+		wbm_walk_worst_regime(reg, ps, 2, &r->ref2d);
 		p->n++;
 	}
 	return 0;

@@ -82,6 +82,54 @@ static void ratio_and_references(void **state)
 	json_decref(g);
 }
 
+/* The levels of each side: env.pt_levels, else the guest kernel's package
+ * (guest.kernel_paging), else x86-64's by la57_active. */
+static void levels_from_the_regime(void **state)
+{
+	json_t *n = results("r", 2.0, "ns", false, false, 0);
+	json_t *g = results("r", 2.0, "ns", true, false, 0);
+	json_t *gwb = wb_pair_wb(g), *guest = json_object_get(gwb, "guest");
+	struct wb_pair p;
+
+	(void)state;
+	/* an arm64 guest kernel of 4K granule and 39 bits: 3 levels, by
+	 * its package */
+	json_object_set_new(guest, "kernel_paging",
+			    json_pack("{s:i,s:i,s:i}", "granule", 4096,
+				      "va_bits", 39, "levels", 3));
+	assert_int_equal(wb_pair_compute(n, g, &p), 0);
+	assert_int_equal(p.levels[0], 3);
+	assert_int_equal(p.levels[1], 4);
+	/* (3+1)(4+1)-1 nested references for the smallest pages */
+	assert_int_equal(p.rows[0].ref1d, 3);
+	assert_int_equal(p.rows[0].ref2d, 19);
+	wb_pair_free(&p);
+	/* what the guest recorded itself wins over its package: 64K
+	 * granule, 52 bits (FEAT_LVA), 3 levels, but the benchmark's 4K
+	 * pages are no page there, so no references */
+	json_object_set_new(json_object_get(gwb, "env"), "arch",
+			    json_string("aarch64"));
+	json_object_set_new(json_object_get(gwb, "env"), "page_size",
+			    json_integer(65536));
+	json_object_set_new(json_object_get(gwb, "env"), "va_bits",
+			    json_integer(52));
+	assert_int_equal(wb_pair_compute(n, g, &p), 0);
+	assert_int_equal(p.levels[0], 3);
+	assert_int_equal(p.rows[0].ref2d, 0);
+	wb_pair_free(&p);
+	/* an x86-64 guest with 5-level paging in use */
+	json_object_del(json_object_get(gwb, "env"), "arch");
+	json_object_del(guest, "kernel_paging");
+	json_object_set_new(json_object_get(gwb, "env"), "la57_active",
+			    json_true());
+	assert_int_equal(wb_pair_compute(n, g, &p), 0);
+	assert_int_equal(p.levels[0], 5);
+	assert_int_equal(p.rows[0].ref2d, 29);
+	wb_pair_free(&p);
+	json_decref(n);
+	json_decref(g);
+}
+
 static void refusals(void **state)
 {
 	json_t *n = results("a", 1, "ns", false, false, 0);
@@ -128,6 +176,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(ratio_and_references),
+		cmocka_unit_test(levels_from_the_regime),
 		cmocka_unit_test(refusals),
 		cmocka_unit_test(nothing_in_common),
 	};

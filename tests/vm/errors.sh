@@ -10,11 +10,26 @@ expect_exit 2 "vm unknown action" "$WB" vm frob
 one_line_error "vm frob"
 for bad in "--accel qemu" "--mem 12" "--mem lots" "--mem 100M" \
 	"--host-backing 3M" "--guest-thp maybe" "--smp 0" "--up-timeout -1" \
-	"--frob" "--reps" "--mem 1536M --host-backing 1G"; do
+	"--frob" "--reps" "--mem 1536M --host-backing 1G" "--arch sparc" \
+	"--arch" "--arch ARM64"; do
 	# shellcheck disable=SC2086
 	expect_exit 2 "vm run $bad" "$WB" vm run tlb $bad --results-dir "$R"
 	one_line_error "vm run $bad"
 done
+# KVM runs only the host's own architecture: a guest of another is
+# refused before any image is built
+case $(uname -m) in
+x86_64) other=arm64 ;;
+aarch64) other=x86_64 ;;
+*) other= ;;
+esac
+if [ -n "$other" ]; then
+	expect_exit 3 "vm run --arch $other --accel kvm on $(uname -m)" \
+		"$WB" vm run tlb --arch "$other" --accel kvm --image "$TMP/noimg" --results-dir "$R"
+	one_line_error "vm run --arch $other --accel kvm"
+	check "--accel kvm across architectures says use tcg" grep -q "use --accel tcg" "$TMP/err"
+	check "no image built for a refused --accel kvm" test ! -e "$TMP/noimg"
+fi
 expect_exit 2 "vm run unknown suite" "$WB" vm run nosuchsuite --results-dir "$R"
 check "unknown suite named in the error" grep -q "nosuchsuite" "$TMP/err"
 check "nothing written for bad input" test ! -e "$R"
