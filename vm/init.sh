@@ -10,8 +10,11 @@ mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
 mount -t tmpfs tmp /tmp
-mkdir -p /dev/hugepages
+mkdir -p /dev/hugepages /dev/shm /var/tmp
 mount -t hugetlbfs hugetlbfs /dev/hugepages
+# shared_map's devshm-file and tmp-file objects live in these, as on a
+# distribution's root (/var/tmp is the initramfs's own memory here)
+mount -t tmpfs shm /dev/shm
 
 for m in $(cat /etc/wb-modules); do
 	insmod "/lib/modules/$m" || echo "walkbench-guest: insmod $m failed"
