@@ -61,11 +61,51 @@ static void split_modes(const double *s, size_t n, double gap,
 	}
 }
 
+/*
+ * The outlier rule (stability.h): the fewest processes, at most
+ * n / WB_OUTLIER_ONE_IN, cut from the ends of sorted @s so that the rest
+ * spread by no more than the tolerance; of equal cuts the tightest rest.
+ * On success the instance is stable over the rest: its median, lo, hi
+ * and spread are theirs. Returns how many were cut from the fast end.
+ */
+static size_t set_aside(const double *s, size_t n, struct wb_stability *out)
+{
+	size_t kmax = n / WB_OUTLIER_ONE_IN, best_lo = 0, best_k = 0;
+	double best = INFINITY;
+
+	if (kmax > WB_OUTLIERS_MAX)
+		kmax = WB_OUTLIERS_MAX;
+	for (size_t k = 1; k <= kmax && !best_k; k++) {
+		for (size_t lo = 0; lo <= k; lo++) {
+			double sp = s[n - 1 - (k - lo)] / s[lo];
+
+			if (sp <= out->tolerance && sp < best) {
+				best = sp;
+				best_lo = lo;
+				best_k = k;
+			}
+		}
+	}
+	if (!best_k)
+		return 0;
+	out->stable = true;
+	out->noutliers = best_k;
+	for (size_t i = 0; i < best_lo; i++)
+		out->outliers[i] = s[i];
+	for (size_t i = best_lo; i < best_k; i++)
+		out->outliers[i] = s[n - best_k + i];
+	out->lo = s[best_lo];
+	out->hi = s[n - 1 - (best_k - best_lo)];
+	out->spread = best;
+	wb_median(s + best_lo, n - best_k, &out->median);
+	return best_lo;
+}
+
 int wb_stability(const double *med, const double *within, size_t n,
 		 struct wb_stability *out)
 {
 	double *s, *w, tau;
-	size_t nw = 0;
+	size_t nw = 0, from = 0;
 
 	memset(out, 0, sizeof(*out));
 	if (!n)
@@ -96,8 +136,10 @@ int wb_stability(const double *med, const double *within, size_t n,
 	wb_median(s, n, &out->median);
 	out->judged = n >= 2;
 	out->stable = !out->judged || out->spread <= out->tolerance;
+	if (!out->stable)
+		from = set_aside(s, n, out);
 	if (out->stable) {
-		set_mode(&out->modes[0], s, 0, n);
+		set_mode(&out->modes[0], s, from, n - (out->noutliers - from));
 		out->nmodes = 1;
 	} else {
 		split_modes(s, n, 1 + tau / 2, out);
@@ -124,7 +166,18 @@ int wb_stability_text(const struct wb_stability *s, bool counts, char *buf,
 		return -EINVAL;
 	if (s->stable) {
 		k = snprintf(buf, len, "%.3f", s->median);
-		return k < 0 || (size_t)k >= len ? -ENOSPC : 0;
+		at = k < 0 ? len : (size_t)k;
+		for (size_t i = 0; i < s->noutliers && at < len; i++) {
+			k = snprintf(buf + at, len - at, "%s%.1f",
+				     i			? ", "
+				     : s->noutliers > 1 ? " (outliers: "
+							: " (1 outlier: ",
+				     s->outliers[i]);
+			at += k < 0 ? len : (size_t)k;
+		}
+		if (s->noutliers && at < len)
+			at += (size_t)snprintf(buf + at, len - at, ")");
+		return at >= len ? -ENOSPC : 0;
 	}
 	k = snprintf(buf, len, "unstable (");
 	at = k < 0 ? len : (size_t)k;

@@ -23,6 +23,16 @@
  * exists the one group is a spread, not a mode. One process cannot be
  * judged (judged false). An unstable instance is resolved when each mode
  * holds at least two processes: a mode seen once may be a single accident.
+ *
+ * Outliers: with n >= 6 processes, up to floor(n / 6) of them, taken from
+ * the fast end, the slow end or both, may be set aside when the others
+ * then pass the test above. The instance is stable over the others (its
+ * median, lo and hi are theirs) and the set-aside medians are recorded.
+ * On a virtual machine a lone process 2-4x slower than eleven agreeing
+ * ones is common (the host's doing); without this rule it made an
+ * instance unstable in one run and not in the next, so two runs of the
+ * same suite disagreed on a quarter of their verdicts. A mode held by
+ * more than one process in six is never set aside.
  */
 #ifndef WB_STABILITY_H
 #define WB_STABILITY_H
@@ -39,6 +49,9 @@
 #define WB_STABLE_MIN_TOL 0.25
 #define WB_STABLE_WITHIN_K 4.0
 #define WB_MODES_MAX 4
+/* at most one process in this many may be set aside as an outlier */
+#define WB_OUTLIER_ONE_IN 6
+#define WB_OUTLIERS_MAX 8
 /* two stable times whose medians differ by less are "same" */
 #define WB_SAME_FRAC 0.05
 
@@ -58,6 +71,8 @@ struct wb_stability {
 	double tolerance; /* 1 + tau */
 	size_t nmodes; /* 1 when stable; merged down to WB_MODES_MAX */
 	struct wb_mode modes[WB_MODES_MAX]; /* fastest first */
+	size_t noutliers; /* processes set aside (stable only) */
+	double outliers[WB_OUTLIERS_MAX]; /* their medians, ascending */
 };
 
 /*
@@ -70,7 +85,8 @@ int wb_stability(const double *med, const double *within, size_t n,
 		 struct wb_stability *out);
 
 /*
- * One line for a table: "12.34" when stable, else
+ * One line for a table: "12.34" when stable ("12.34 (1 outlier: 48.1)"
+ * with outliers set aside), else
  * "unstable (44.6 | 161.6..204.9)" with each mode's range and, with
  * @counts, its number of processes ("44.6 x1 | 161.6..204.9 x2").
  */

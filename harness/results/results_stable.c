@@ -40,21 +40,33 @@ static json_t *modes_json(const struct wb_stability *s)
 
 json_t *wb_stability_json(const struct wb_stability *s, int passes_added)
 {
-	char test[256];
+	char test[384];
+	json_t *o;
 
 	snprintf(test, sizeof(test),
 		 "unstable when the slowest process's median exceeds the "
 		 "fastest's by more than max(%.0f%%, %.0f x the median "
 		 "half-range of a process's repetitions); modes split at "
 		 "gaps over half that; resolved when every mode has 2 or "
-		 "more processes",
-		 WB_STABLE_MIN_TOL * 100, WB_STABLE_WITHIN_K);
-	return json_pack("{s:s,s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:b,s:i}",
-			 "test", test, "processes", (json_int_t)s->n, "median",
-			 num(s->median), "lo", num(s->lo), "hi", num(s->hi),
-			 "spread", num(s->spread), "within", num(s->within),
-			 "tolerance", num(s->tolerance), "modes", modes_json(s),
-			 "resolved", s->resolved, "passes_added", passes_added);
+		 "more processes; with 6 or more, up to one process in %d "
+		 "at the ends may be set aside as an outlier when the rest "
+		 "then pass",
+		 WB_STABLE_MIN_TOL * 100, WB_STABLE_WITHIN_K,
+		 WB_OUTLIER_ONE_IN);
+	o = json_pack("{s:s,s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:b,s:i}", "test",
+		      test, "processes", (json_int_t)s->n, "median",
+		      num(s->median), "lo", num(s->lo), "hi", num(s->hi),
+		      "spread", num(s->spread), "within", num(s->within),
+		      "tolerance", num(s->tolerance), "modes", modes_json(s),
+		      "resolved", s->resolved, "passes_added", passes_added);
+	if (o && s->noutliers) {
+		json_t *a = json_array();
+
+		for (size_t i = 0; a && i < s->noutliers; i++)
+			json_array_append_new(a, num(s->outliers[i]));
+		json_object_set_new(o, "outliers", a);
+	}
+	return o;
 }
 
 int wb_results_judge(struct wb_results *r, size_t family,

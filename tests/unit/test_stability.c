@@ -195,6 +195,77 @@ static void test_root(void **state)
 	json_decref(root);
 }
 
+/* Outliers. Scan, base pages, 512 MiB, twelve processes on one run:
+ * eleven at 1.7..1.9 ns and one at 2.7 (measured). The one is set aside:
+ * stable over the eleven, the 2.7 recorded. */
+static void test_outlier_set_aside(void **state)
+{
+	const double m[] = { 1.72, 1.75, 1.81, 1.77, 1.90, 2.70,
+			     1.74, 1.79, 1.73, 1.86, 1.71, 1.78 };
+	struct wb_stability s;
+	char t[96];
+
+	(void)state;
+	assert_int_equal(wb_stability(m, NULL, N(m), &s), 0);
+	assert_true(s.stable && s.resolved);
+	assert_int_equal(s.noutliers, 1);
+	assert_true(s.outliers[0] == 2.70);
+	assert_true(s.lo == 1.71 && s.hi == 1.90);
+	assert_true(fabs(s.median - 1.77) < 1e-9);
+	assert_int_equal(s.nmodes, 1);
+	assert_int_equal(s.modes[0].n, 11);
+	assert_int_equal(wb_stability_text(&s, false, t, sizeof(t)), 0);
+	assert_string_equal(t, "1.770 (1 outlier: 2.7)");
+}
+
+/* one fast and one slow stray among twelve: both ends, two of twelve */
+static void test_outliers_both_ends(void **state)
+{
+	const double m[] = { 117.7, 160.1, 155.1, 170.3, 161.0, 158.2,
+			     165.4, 172.0, 159.9, 163.3, 166.7, 326.3 };
+	struct wb_stability s;
+	char t[96];
+
+	(void)state;
+	assert_int_equal(wb_stability(m, NULL, N(m), &s), 0);
+	assert_true(s.stable);
+	assert_int_equal(s.noutliers, 2);
+	assert_true(s.outliers[0] == 117.7 && s.outliers[1] == 326.3);
+	assert_true(s.lo == 155.1 && s.hi == 172.0);
+	assert_int_equal(wb_stability_text(&s, false, t, sizeof(t)), 0);
+	assert_string_equal(t, "162.150 (outliers: 117.7, 326.3)");
+}
+
+/*
+ * What is never set aside: a mode held by more than one process in six
+ * (three of twelve), a lone stray among five (too few to call it one),
+ * and a spread with no tight majority.
+ */
+static void test_outliers_refused(void **state)
+{
+	const double mode3[] = { 30.1, 30.4, 29.8, 31.0, 30.2, 30.6,
+				 29.9, 30.3, 30.0, 61.0, 62.5, 60.2 };
+	const double five[] = { 28.0, 28.2, 28.8, 29.1, 58.0 };
+	const double spread[] = { 1.0, 1.2, 1.4, 1.6, 1.8, 2.0 };
+	struct wb_stability s;
+
+	(void)state;
+	assert_int_equal(wb_stability(mode3, NULL, N(mode3), &s), 0);
+	assert_false(s.stable);
+	assert_int_equal(s.noutliers, 0);
+	assert_int_equal(s.nmodes, 2);
+	assert_int_equal(s.modes[1].n, 3);
+	assert_true(s.resolved);
+
+	assert_int_equal(wb_stability(five, NULL, N(five), &s), 0);
+	assert_false(s.stable || s.resolved);
+	assert_int_equal(s.noutliers, 0);
+
+	assert_int_equal(wb_stability(spread, NULL, N(spread), &s), 0);
+	assert_false(s.stable);
+	assert_int_equal(s.noutliers, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -205,6 +276,9 @@ int main(void)
 		cmocka_unit_test(test_versus),
 		cmocka_unit_test(test_reps),
 		cmocka_unit_test(test_root),
+		cmocka_unit_test(test_outlier_set_aside),
+		cmocka_unit_test(test_outliers_both_ends),
+		cmocka_unit_test(test_outliers_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
