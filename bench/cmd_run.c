@@ -449,6 +449,15 @@ static void print_row(FILE *f, const struct wb_runner_event *ev)
 				       : "");
 		return;
 	}
+	/* strays set aside: the median of the processes that agree, and
+	 * the strays named, since a median over every repetition holds them */
+	if (st && st->noutliers &&
+	    !wb_stability_text(st, true, text, sizeof(text))) {
+		fprintf(f, "%-52s %-9s %10.3f %6s  ns/%s  %s\n", name,
+			ev->status, st->median, "-", ev->unit,
+			text + strcspn(text, "("));
+		return;
+	}
 	fprintf(f, "%-52s %-9s %10.3f %5.1f%%  ns/%s\n", name, ev->status,
 		ev->median, ev->cv * 100, ev->unit);
 }
