@@ -77,6 +77,25 @@ assert w["adaptive"]["extra_passes"] == 2, w["adaptive"]
 PY
 check "its row gives its modes" grep -qE '^test_bimodal/every:1000 +ok +unstable \(.* \| ' "$TMP/b.out"
 
+# the same lone slow process (seed 1000) among six: one in six, set aside
+# as an outlier; the instance is stable over the five that agree
+expect_exit 0 "run six processes, one slow" "$WBT" run test_bimodal \
+	--param every=1000 --seed 999 --reps 12 --passes 6 --min-time 0.02 \
+	--out "$TMP/o.json"
+cp "$TMP/out" "$TMP/o.out"
+check "one slow process of six: stable, set aside as an outlier" python3 - "$TMP/o.json" <<'PY'
+import json, sys
+w = json.load(open(sys.argv[1]))["context"]["walkbench"]
+i = w["instances"][0]
+s = i["stability"]
+assert i["stable"] is True and s["processes"] == 6, i
+assert len(s["outliers"]) == 1 and s["outliers"][0] > 3 * s["hi"], s
+assert len(s["modes"]) == 1 and s["modes"][0]["processes"] == 5, s
+assert i["passes_added"] == 0, i
+PY
+check "its row gives the median of the five and names the outlier" \
+	grep -qE '^test_bimodal/every:1000 +ok +[0-9]+\.[0-9]{3} +- +ns/iteration +\(1 outlier: [0-9.]+\)$' "$TMP/o.out"
+
 expect_exit 0 "run with --extra-time 0" "$WBT" run test_bimodal "${common[@]}" \
 	--extra-time 0 --out "$TMP/c.json"
 check "--extra-time 0 adds no pass; the instance is still unstable" python3 - "$TMP/c.json" <<'PY'
