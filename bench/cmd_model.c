@@ -497,6 +497,20 @@ static int model_walk(int argc, char **argv)
 	return WB_EXIT_OK;
 }
 
+/* The regime a model answer is for, in its --json: arch, and for arm64
+ * the granule and VA size. */
+static void set_regime_json(json_t *root, bool arm,
+			    const struct wbm_regime *reg)
+{
+	json_object_set_new(root, "arch",
+			    json_string(arm ? "arm64" : "x86_64"));
+	if (!arm)
+		return;
+	json_object_set_new(root, "granule",
+			    json_integer((json_int_t)reg->granule));
+	json_object_set_new(root, "va_bits", json_integer(reg->va_bits));
+}
+
 /* ---- footprint ----------------------------------------------------- */
 
 #define MAX_MAPS 65536
@@ -734,15 +748,7 @@ static int model_footprint(int argc, char **argv)
 			json_object_set_new(t, level_name(lv, levels),
 					    json_integer(c.tables[lv]));
 		json_object_set_new(root, "levels", json_integer(levels));
-		json_object_set_new(root, "arch",
-				    json_string(arm ? "arm64" : "x86_64"));
-		if (arm) {
-			json_object_set_new(
-				root, "granule",
-				json_integer((json_int_t)reg.granule));
-			json_object_set_new(root, "va_bits",
-					    json_integer(reg.va_bits));
-		}
+		set_regime_json(root, arm, &reg);
 		json_object_set_new(root, "mappings", json_integer(l->n));
 		json_object_set_new(root, "tables", t);
 		json_object_set_new(root, "total_bytes",
@@ -942,15 +948,7 @@ static int model_fleet(int argc, char **argv)
 				json_integer(f.per_proc.tables[lv]));
 		json_object_set_new(root, "procs", json_integer(s.procs));
 		json_object_set_new(root, "levels", json_integer(s.levels));
-		json_object_set_new(root, "arch",
-				    json_string(arm ? "arm64" : "x86_64"));
-		if (arm) {
-			json_object_set_new(
-				root, "granule",
-				json_integer((json_int_t)reg.granule));
-			json_object_set_new(root, "va_bits",
-					    json_integer(reg.va_bits));
-		}
+		set_regime_json(root, arm, &reg);
 		json_object_set_new(
 			root, "share",
 			json_string(s.share == WBM_SHARE_BRANCHES ? "branches"
