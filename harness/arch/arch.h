@@ -59,16 +59,16 @@ int wb_midr_from_cpuinfo(const char *text, struct wb_midr *m);
  */
 void wb_midr_to_sysinfo(const struct wb_midr *m, struct wb_sysinfo *s);
 /* qemu's `-cpu max` (MIDR implementer 0, "reserved for software use", part
- * 'Q'): every time measured on it is the emulator's. */
+ * 'Q'): every time measured on it is the emulator's. The first from MIDR's
+ * fields, the second from an identity wb_midr_to_sysinfo() filled. */
+bool wb_midr_qemu_max(const struct wb_midr *m);
 bool wb_midr_is_qemu_max(const struct wb_sysinfo *s);
 
 /*
- * Translation levels of an arm64 stage-1 regime (Arm ARM, DDI 0487, the
- * VMSAv8-64 translation table walk: the last level resolves
- * log2(granule) bits of offset, each table level log2(granule) - 3), for the
- * combinations Linux builds: 4K: 39 -> 3, 48 -> 4, 52 -> 5 (FEAT_LPA2);
- * 16K: 47 -> 3, 48 -> 4, 52 -> 4 (FEAT_LPA2); 64K: 42 -> 2, 48 -> 3,
- * 52 -> 3 (FEAT_LVA). -EINVAL for any other.
+ * Translation levels of an arm64 stage-1 regime, as the model's
+ * wbm_regime_arm64() gives them for the combinations Linux builds (4K: 39
+ * -> 3, 48 -> 4, 52 -> 5; 16K: 36 -> 2, 47 -> 3, 48 -> 4, 52 -> 4; 64K:
+ * 42 -> 2, 48 -> 3, 52 -> 3). -EINVAL for any other.
  */
 int wb_arch_arm64_levels(uint64_t granule, unsigned int va_bits,
 			 unsigned int *levels);

@@ -118,7 +118,18 @@ void wb_midr_to_sysinfo(const struct wb_midr *m, struct wb_sysinfo *s)
 			 m->part);
 }
 
+#define QEMU_MAX_IMPLEMENTER 0x00
+#define QEMU_MAX_PART 0x051 /* 'Q' */
+
+bool wb_midr_qemu_max(const struct wb_midr *m)
+{
+	return m->implementer == QEMU_MAX_IMPLEMENTER &&
+	       m->part == QEMU_MAX_PART;
+}
+
 bool wb_midr_is_qemu_max(const struct wb_sysinfo *s)
 {
-	return !strcmp(s->vendor, "arm64-0x00") && s->model == 'Q';
+	/* wb_midr_to_sysinfo's keys: vendor names the implementer, model is
+	 * the part */
+	return !strcmp(s->vendor, "arm64-0x00") && s->model == QEMU_MAX_PART;
 }

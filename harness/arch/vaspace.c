@@ -10,25 +10,18 @@
 #include <string.h>
 
 #include "arch/arch.h"
+#include "model/regime.h"
 
 int wb_arch_arm64_levels(uint64_t granule, unsigned int va_bits,
 			 unsigned int *levels)
 {
-	static const struct {
-		uint64_t granule;
-		unsigned int va_bits, levels;
-	} ok[] = {
-		{ 4096, 39, 3 },  { 4096, 48, 4 },  { 4096, 52, 5 },
-		{ 16384, 47, 3 }, { 16384, 48, 4 }, { 16384, 52, 4 },
-		{ 65536, 42, 2 }, { 65536, 48, 3 }, { 65536, 52, 3 },
-	};
+	struct wbm_regime r;
+	int err = va_bits > 64 ? -EINVAL
+			       : wbm_regime_arm64(granule, (int)va_bits, &r);
 
-	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
-		if (ok[i].granule == granule && ok[i].va_bits == va_bits) {
-			*levels = ok[i].levels;
-			return 0;
-		}
-	return -EINVAL;
+	if (!err)
+		*levels = (unsigned int)r.levels;
+	return err;
 }
 
 int wb_arch_va_bits_from_maps(const char *maps, unsigned int *va_bits)

@@ -14,11 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arch/arch.h"
 #include "core/env.h"
 
 #define MIDR_PATH "/sys/devices/system/cpu/cpu0/regs/identification/midr_el1"
-#define QEMU_MAX_IMPLEMENTER 0x00
-#define QEMU_MAX_PART 0x051
 
 /* Appends "; @what" (or @what first) to @s->emulated_by. */
 static void add_source(struct wb_sysinfo *s, const char *what)
@@ -32,18 +31,17 @@ static void add_source(struct wb_sysinfo *s, const char *what)
 static void from_midr(struct wb_sysinfo *s, const char *path)
 {
 	char line[64], what[160];
-	unsigned long long midr;
+	struct wb_midr m;
 	FILE *f = fopen(path, "re");
 
 	if (!f)
 		return;
-	if (fgets(line, sizeof(line), f) && sscanf(line, "%llx", &midr) == 1 &&
-	    ((midr >> 24) & 0xff) == QEMU_MAX_IMPLEMENTER &&
-	    ((midr >> 4) & 0xfff) == QEMU_MAX_PART) {
+	if (fgets(line, sizeof(line), f) && !wb_midr_from_sysfs(line, &m) &&
+	    wb_midr_qemu_max(&m)) {
 		snprintf(what, sizeof(what),
 			 "MIDR_EL1 0x%08llx: qemu's max CPU (implementer 0, "
 			 "part 'Q'), presented only under TCG",
-			 midr);
+			 strtoull(line, NULL, 16));
 		add_source(s, what);
 	}
 	fclose(f);
