@@ -11,6 +11,8 @@
 #include <time.h>
 
 #include "core/clock.h"
+#include "core/env.h"
+#include "arch/arch.h"
 #include "cmd.h"
 #include "cmd_model.h"
 #include "opt.h"
@@ -78,50 +80,52 @@ static const struct wb_opt_table tlb_table = {
 
 /*
  * Reads vendor, family and model from /proc/cpuinfo: CPUID's on x86; on
- * arm64 the MIDR fields, as struct wb_sysinfo keeps them (vendor "ARM" for
- * implementer 0x41, else "arm64-0xNN"; family the implementer; model the
- * part number).
+ * arm64 the MIDR fields, keyed as struct wb_sysinfo keeps them
+ * (wb_midr_from_cpuinfo, wb_midr_to_sysinfo).
  */
 static int host_cpu(char *vendor, size_t vlen, unsigned int *family,
 		    unsigned int *model)
 {
+	static char text[65536]; /* the first processor's block is enough */
 	FILE *f = fopen("/proc/cpuinfo", "r");
-	char line[512];
-	int got = 0, arm = 0;
+	struct wb_sysinfo arm = { 0 };
+	struct wb_midr m;
+	int got = 0;
+	size_t n;
 
 	if (!f)
 		return -errno;
-	while (got != 7 && arm != 3 && fgets(line, sizeof(line), f)) {
-		char *colon = strchr(line, ':');
-
-		if (!colon)
-			continue;
-		if (!strncmp(line, "vendor_id", 9) && !(got & 1)) {
-			snprintf(vendor, vlen, "%s", colon + 2);
-			vendor[strcspn(vendor, "\n")] = 0;
-			got |= 1;
-		} else if (!strncmp(line, "cpu family", 10) && !(got & 2)) {
-			*family = (unsigned int)strtoul(colon + 1, NULL, 10);
-			got |= 2;
-		} else if (!strncmp(line, "model\t", 6) && !(got & 4)) {
-			*model = (unsigned int)strtoul(colon + 1, NULL, 10);
-			got |= 4;
-		} else if (!strncmp(line, "CPU implementer", 15) &&
-			   !(arm & 1)) {
-			*family = (unsigned int)strtoul(colon + 1, NULL, 0);
-			arm |= 1;
-		} else if (!strncmp(line, "CPU part", 8) && !(arm & 2)) {
-			*model = (unsigned int)strtoul(colon + 1, NULL, 0);
-			arm |= 2;
-		}
-	}
+	n = fread(text, 1, sizeof(text) - 1, f);
 	fclose(f);
-	if (got != 7 && arm == 3) {
-		if (*family == 0x41)
-			snprintf(vendor, vlen, "ARM");
-		else
-			snprintf(vendor, vlen, "arm64-0x%02x", *family);
+	text[n] = 0;
+	if (!wb_midr_from_cpuinfo(text, &m)) {
+		wb_midr_to_sysinfo(&m, &arm);
+		snprintf(vendor, vlen, "%s", arm.vendor);
+		*family = arm.family;
+		*model = arm.model;
 		return 0;
+	}
+	for (char *line = text; line && got != 7;) {
+		char *colon = strchr(line, ':'), *nl = strchr(line, '\n');
+
+		if (colon && (!nl || colon < nl)) {
+			if (!strncmp(line, "vendor_id", 9) && !(got & 1)) {
+				snprintf(vendor, vlen, "%.*s",
+					 (int)strcspn(colon + 2, "\n"),
+					 colon + 2);
+				got |= 1;
+			} else if (!strncmp(line, "cpu family", 10) &&
+				   !(got & 2)) {
+				*family = (unsigned int)strtoul(colon + 1, NULL,
+								10);
+				got |= 2;
+			} else if (!strncmp(line, "model\t", 6) && !(got & 4)) {
+				*model = (unsigned int)strtoul(colon + 1, NULL,
+							       10);
+				got |= 4;
+			}
+		}
+		line = nl ? nl + 1 : NULL;
 	}
 	return got == 7 ? 0 : -ENOENT;
 }
