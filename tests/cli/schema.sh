@@ -60,7 +60,16 @@ check "baseline check --json (exit $?) conforms to compare's schema" \
 check "baseline list --json (exit $?) conforms" \
 	conforms "$TOP/results/schemas/baseline-list.json" "$TMP/list.out"
 
-expect_exit 0 "detect --quick --json" "$WB" detect --quick --json
+# exit 5 is detect's own verdict that a knee was not found in a noisy
+# measurement (tests/cli/detect.sh takes it too); its --json is written all
+# the same, and must conform either way
+"$WB" detect --quick --json >"$TMP/out" 2>"$TMP/err"
+rc=$?
+if [ "$rc" -eq 0 ] || [ "$rc" -eq 5 ]; then
+	ok "detect --quick --json (exit $rc)"
+else
+	not_ok "detect --quick --json (exit $rc, want 0 or 5): $(head -c 300 "$TMP/err")"
+fi
 cp "$TMP/out" "$TMP/detect.out"
 check "detect --json conforms" conforms "$TOP/results/schemas/detect.json" "$TMP/detect.out"
 
