@@ -202,7 +202,7 @@ static int verify_kpageflags(const struct wb_mem *m, char *why, size_t whylen)
 {
 	struct wb_pagemap pm;
 	uint64_t bad = 0, pages = m->len / WB_4K, first_bad = 0;
-	uint64_t e[512];
+	uint64_t e[512], f[512];
 	int err = wb_pagemap_open(&pm, 0, true);
 
 	if (err)
@@ -216,19 +216,17 @@ static int verify_kpageflags(const struct wb_mem *m, char *why, size_t whylen)
 
 			err = wb_pagemap_read(
 				&pm, (uintptr_t)m->addr + i * WB_4K, n, e);
+			err = err ?: wb_pagemap_kflags_of(&pm, e, n, f);
 			if (err)
 				goto out;
 		}
-		err = wb_pagemap_frame(e[i % 512], &pfn);
-		if (err == -ENOENT) {
-			err = 0;
+		flags = f[i % 512];
+		if (flags == WB_KPF_ABSENT) {
 			if (!bad++)
 				first_bad = i;
 			continue;
 		}
-		err = err ?: wb_pagemap_kflags(&pm, pfn, &flags);
-		if (err)
-			goto out;
+		pfn = e[i % 512] & WB_PM_PFN_MASK;
 		huge = m->kind == WB_MEM_THP ? WB_KPF_THP : WB_KPF_HUGE;
 		if (m->kind == WB_MEM_BASE)
 			ok = !(flags & (1ull << WB_KPF_THP)) &&

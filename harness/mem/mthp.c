@@ -275,7 +275,7 @@ static int runs_on(const struct wb_pagemap *pm, uintptr_t next,
 
 int wb_folio_hist(uintptr_t addr, size_t len, struct wb_folio_hist *h)
 {
-	uint64_t e[512], pages = len / WB_4K;
+	uint64_t e[512], f[512], pages = len / WB_4K;
 	struct wb_pagemap pm;
 	struct run r = { 0 };
 	bool on;
@@ -292,19 +292,17 @@ int wb_folio_hist(uintptr_t addr, size_t len, struct wb_folio_hist *h)
 			uint64_t n = pages - i < 512 ? pages - i : 512;
 
 			err = wb_pagemap_read(&pm, addr + i * WB_4K, n, e);
+			err = err ?: wb_pagemap_kflags_of(&pm, e, n, f);
 			if (err)
 				break;
 		}
-		err = wb_pagemap_frame(e[i % 512], &pfn);
-		if (err == -ENOENT) {
-			err = 0;
+		flags = f[i % 512];
+		if (flags == WB_KPF_ABSENT) {
 			run_close(&r, h);
 			h->absent++;
 			continue;
 		}
-		err = err ?: wb_pagemap_kflags(&pm, pfn, &flags);
-		if (err)
-			break;
+		pfn = e[i % 512] & WB_PM_PFN_MASK;
 		if ((flags & (1ull << KPF_TAIL)) && r.open &&
 		    pfn == r.head_pfn + r.len) {
 			r.len++;

@@ -90,6 +90,33 @@ int wb_pagemap_kflags(const struct wb_pagemap *p, uint64_t pfn, uint64_t *flags)
 	return read_entries(p->kf, pfn, 1, flags);
 }
 
+int wb_pagemap_kflags_of(const struct wb_pagemap *p, const uint64_t *e,
+			 size_t n, uint64_t *flags)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		uint64_t pfn, next;
+		size_t run = 1;
+		int err = wb_pagemap_frame(e[i], &pfn);
+
+		if (err == -ENOENT) {
+			flags[i++] = WB_KPF_ABSENT;
+			continue;
+		}
+		if (err)
+			return err;
+		while (i + run < n && !wb_pagemap_frame(e[i + run], &next) &&
+		       next == pfn + run)
+			run++;
+		err = read_entries(p->kf, pfn, run, flags + i);
+		if (err)
+			return err;
+		i += run;
+	}
+	return 0;
+}
+
 int wb_pagemap_present(uintptr_t addr, size_t n, uint64_t *present)
 {
 	struct wb_pagemap p;
@@ -142,40 +169,20 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Heads among the frames of e[0..n), appended to @out. Frames that follow
- * each other (a huge page's) are read from kpageflags in one go. */
+/* Heads among the frames of e[0..n <= 512), appended to @out. */
 static int heads_in(const struct wb_pagemap *p, const uint64_t *e, size_t n,
 		    uint64_t *out, size_t *nout)
 {
 	const uint64_t want = (1ull << WB_KPF_THP) | (1ull << WB_KPF_HUGE);
 	uint64_t flags[512];
-	size_t i = 0;
+	int err = wb_pagemap_kflags_of(p, e, n, flags);
 
-	while (i < n) {
-		uint64_t pfn, next;
-		size_t run = 1;
-		int err = wb_pagemap_frame(e[i], &pfn);
-
-		if (err == -ENOENT) {
-			i++;
-			continue;
-		}
-		if (err)
-			return err;
-		while (i + run < n && run < 512 &&
-		       !wb_pagemap_frame(e[i + run], &next) &&
-		       next == pfn + run)
-			run++;
-		err = read_entries(p->kf, pfn, run, flags);
-		if (err)
-			return err;
-		for (size_t k = 0; k < run; k++)
-			if ((flags[k] & (1ull << WB_KPF_COMPOUND_HEAD)) &&
-			    (flags[k] & want))
-				out[(*nout)++] = pfn + k;
-		i += run;
-	}
-	return 0;
+	for (size_t k = 0; !err && k < n; k++)
+		if (flags[k] != WB_KPF_ABSENT &&
+		    (flags[k] & (1ull << WB_KPF_COMPOUND_HEAD)) &&
+		    (flags[k] & want))
+			out[(*nout)++] = e[k] & WB_PM_PFN_MASK;
+	return err;
 }
 
 int wb_pagemap_huge_heads(uintptr_t addr, size_t len, uint64_t *heads)

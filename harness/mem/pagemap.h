@@ -21,6 +21,8 @@
 #define WB_KPF_HUGE 17
 #define WB_KPF_THP 22
 #define WB_KPF_ZERO_PAGE 24
+/* not a kpageflags bit: what wb_pagemap_kflags_of() gives an absent page */
+#define WB_KPF_ABSENT (1ull << 63)
 
 struct wb_pagemap {
 	int pm; /* /proc/<pid>/pagemap */
@@ -39,6 +41,14 @@ int wb_pagemap_frame(uint64_t e, uint64_t *pfn);
 /* kpageflags of @pfn; @p opened with @kflags. */
 int wb_pagemap_kflags(const struct wb_pagemap *p, uint64_t pfn,
 		      uint64_t *flags);
+/*
+ * kpageflags of the frames of pagemap entries @e[n] into @flags[n], frames
+ * that follow each other read in one go (a 4K-page-at-a-time read of a
+ * 1 GiB region is 262144 system calls); an absent entry gets
+ * WB_KPF_ABSENT. -EPERM when the frames are hidden (not root).
+ */
+int wb_pagemap_kflags_of(const struct wb_pagemap *p, const uint64_t *e,
+			 size_t n, uint64_t *flags);
 
 /*
  * Distinct huge pages (THP of any size, hugetlb) behind the present 4K

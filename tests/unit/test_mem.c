@@ -16,6 +16,7 @@
 #include "core/env.h"
 #include "runner/kernel.h"
 #include "mem/mem.h"
+#include "mem/pagemap.h"
 
 static int thp_possible(void)
 {
@@ -62,6 +63,59 @@ static void test_thp_verified(void **st)
 			 0);
 	assert_true((uintptr_t)m.addr % WB_2M == 0);
 	wb_mem_free(&m);
+}
+
+/*
+ * The batched kpageflags read (frames that follow each other in one read)
+ * gives each page the flags a read of its own frame gives: over a THP
+ * region (runs of 512), 4K pages (short runs) and a page never touched
+ * (WB_KPF_ABSENT). Skips without root (frames hidden).
+ */
+static void test_kflags_batched(void **st)
+{
+	enum {
+		PAGES = 1024
+	};
+	const uint64_t shape = 1ull << WB_KPF_COMPOUND_HEAD |
+			       1ull << (WB_KPF_COMPOUND_HEAD + 1) |
+			       1ull << WB_KPF_HUGE | 1ull << WB_KPF_THP |
+			       1ull << WB_KPF_ZERO_PAGE;
+	uint64_t e[PAGES], f[PAGES], one;
+	struct wb_pagemap pm;
+	struct wb_mem m;
+	char why[256];
+	size_t checked = 0;
+
+	(void)st;
+	if (wb_pagemap_open(&pm, 0, true)) {
+		print_message("# SKIP kpageflags not readable (not root)\n");
+		skip();
+	}
+	assert_int_equal(wb_mem_alloc(&m, PAGES * WB_4K,
+				      thp_possible() ? WB_2M : WB_4K,
+				      thp_possible() ? WB_MEM_THP : WB_MEM_BASE,
+				      why, sizeof(why)),
+			 0);
+	/* one page given back: absent in pagemap */
+	assert_int_equal(
+		madvise((char *)m.addr + 7 * WB_4K, WB_4K, MADV_DONTNEED), 0);
+	assert_int_equal(wb_pagemap_read(&pm, (uintptr_t)m.addr, PAGES, e), 0);
+	assert_int_equal(wb_pagemap_kflags_of(&pm, e, PAGES, f), 0);
+	assert_int_equal(f[7], WB_KPF_ABSENT);
+	for (size_t i = 0; i < PAGES; i++) {
+		uint64_t pfn;
+
+		if (wb_pagemap_frame(e[i], &pfn))
+			continue;
+		assert_int_equal(wb_pagemap_kflags(&pm, pfn, &one), 0);
+		/* the bits the verifiers read (LRU, referenced and the like
+		 * may change between the two reads) */
+		assert_int_equal(f[i] & shape, one & shape);
+		checked++;
+	}
+	assert_true(checked == PAGES - 1);
+	wb_mem_free(&m);
+	wb_pagemap_close(&pm);
 }
 
 /* The verifier must be able to say no: 4K pages claimed to be 2M. */
@@ -141,6 +195,7 @@ int main(void)
 		cmocka_unit_test(test_base_pages_verified),
 		cmocka_unit_test(test_thp_verified),
 		cmocka_unit_test(test_fallback_detected),
+		cmocka_unit_test(test_kflags_batched),
 		cmocka_unit_test(test_tlb_reach_verifies),
 	};
 
