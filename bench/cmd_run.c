@@ -38,6 +38,7 @@ struct run_args {
 	enum wb_grid grid;
 	const char *grid_reason;
 	int max_passes; /* an unstable instance's cap, extra passes included */
+	bool kernel_passes; /* wb_runner.kernel_passes */
 	double extra_time_s; /* < 0: the runner's default */
 	int json;
 	const char *cmd; /* the verb, for errors: "run", "vm run" */
@@ -368,6 +369,8 @@ static int parse_args(struct run_args *a, int argc, char **argv, bool *help)
 		return wb_error(WB_EXIT_USAGE,
 				"--max-passes %d: fewer than the passes (%d)",
 				c.max_passes, a->passes);
+	a->kernel_passes = !c.passes && !c.reps &&
+			   a->grid != WB_GRID_FUNCTIONAL;
 	a->max_passes = c.max_passes ? c.max_passes : (a->opts.quick ? 6 : 9);
 	if (a->max_passes < a->passes)
 		a->max_passes = a->passes;
@@ -538,6 +541,7 @@ int cmd_run(int argc, char **argv)
 	r.opts = a.opts;
 	r.passes = a.passes;
 	r.max_passes = a.max_passes;
+	r.kernel_passes = a.kernel_passes;
 	r.extra_time_s = a.extra_time_s;
 	r.timeout_s = a.timeout_s;
 	r.mem_fraction = a.mem_fraction;

@@ -174,8 +174,9 @@ static void merge_instance(json_t *old, json_t *inst, int measured, int pass)
  * unstable (harness/DESIGN.md, "Stability"). */
 static void added_pass(struct wb_results *r, json_t *inst, int pass)
 {
+	json_t *planned = json_object_get(inst, "passes_planned");
 	json_int_t passes = json_integer_value(
-		json_object_get(r->walkbench, "passes"));
+		planned ?: json_object_get(r->walkbench, "passes"));
 
 	if (passes > 0 && pass >= passes)
 		json_object_set_new(inst, "passes_added",

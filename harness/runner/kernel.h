@@ -291,6 +291,13 @@ struct wb_kernel {
 	 * the harness keeps them off while timing and counts them in one
 	 * more, untimed batch (harness/counters/counters.h, "apart"). */
 	bool faults_in_loop;
+	/*
+	 * optional: processes (passes) each instance gets at least in a
+	 * sweep, where its verdicts compare instances whose processes spread
+	 * more than three can place (harness/DESIGN.md, "Side by side").
+	 * --passes or --reps given by the user win.
+	 */
+	unsigned int min_passes;
 	/* optional: checks across instances, plots of the results */
 	const struct wb_xcheck *xchecks;
 	const struct wb_plot_hint *plots;

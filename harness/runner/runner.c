@@ -540,23 +540,47 @@ static void row(struct wb_runner *r, const struct wb_instance *in, size_t i,
 	report(r, &ev);
 }
 
+/*
+ * The first passes of @in: the run's, or more where its kernel asks for
+ * them (wb_kernel.min_passes) and the user fixed neither --passes nor
+ * --reps.
+ */
+static int first_passes(const struct wb_runner *r, const struct wb_instance *in)
+{
+	int k = (int)in->kernel->min_passes;
+
+	return r->kernel_passes && k > r->passes ? k : r->passes;
+}
+
+/* The cap on @in's passes, extra ones included: max_passes, scaled with
+ * its first passes. */
+static int cap_passes(const struct wb_runner *r, const struct wb_instance *in)
+{
+	int first = first_passes(r, in);
+
+	return first > r->passes ? r->max_passes * first / r->passes
+				 : r->max_passes;
+}
+
 /* Passes instance @i has had so far, extra ones included. */
-static int passes_of(const struct wb_runner *r, size_t i)
+static int passes_of(const struct wb_runner *r, const struct wb_plan *plan,
+		     size_t i)
 {
 	json_t *inst = json_array_get(r->res.instances, i);
 
-	return r->passes +
+	return first_passes(r, &plan->inst[i]) +
 	       (int)json_integer_value(json_object_get(inst, "passes_added"));
 }
 
 /* Instance @i is ok, unstable with a mode seen in one process only, and
  * below the cap: another pass may resolve it. */
-static bool wants_more(struct wb_runner *r, size_t i)
+static bool wants_more(struct wb_runner *r, const struct wb_plan *plan,
+		       size_t i)
 {
 	json_t *inst = json_array_get(r->res.instances, i);
 
 	if (!r->extra_time_s || !measured_before(&r->res, i) ||
-	    passes_of(r, i) >= r->max_passes)
+	    passes_of(r, plan, i) >= cap_passes(r, &plan->inst[i]))
 		return false;
 	/* the verdict the writer kept when this pass joined (stable is
 	 * absent when the instance could not be judged) */
@@ -576,6 +600,9 @@ static int record(struct wb_runner *r, const struct wb_instance *in, int pass,
 		if (rec->gb)
 			r->measured++;
 		r->n[st]++;
+		/* passes beyond these are added ones (passes_added) */
+		json_object_set_new(rec->inst, "passes_planned",
+				    json_integer(first_passes(r, in)));
 		err = wb_results_add(&r->res, json_incref(rec->inst), rec->gb,
 				     unit_of(in));
 	} else {
@@ -606,8 +633,9 @@ static void progress(struct wb_runner *r, const struct wb_instance *in,
 		.index = i,
 		.count = count,
 		.pass = pass,
-		.passes = pass < r->passes ? r->passes : r->max_passes,
-		.extra = pass >= r->passes,
+		.passes = pass < first_passes(r, in) ? first_passes(r, in)
+						     : cap_passes(r, in),
+		.extra = pass >= first_passes(r, in),
 		.median = NAN,
 		.cv = NAN,
 		.left_s = left_s,
@@ -671,7 +699,7 @@ static int extra_passes(struct wb_runner *r, const struct wb_plan *plan,
 	while (any && !err) {
 		any = false;
 		for (size_t i = 0; i < plan->n && !err; i++) {
-			int pass = passes_of(r, i);
+			int pass = passes_of(r, plan, i);
 			double t, left, npend = 0;
 			bool refused;
 
@@ -689,7 +717,7 @@ static int extra_passes(struct wb_runner *r, const struct wb_plan *plan,
 			adaptive_context(r);
 			if (err)
 				break;
-			if (!wants_more(r, i)) {
+			if (!wants_more(r, plan, i)) {
 				pending[i] = false;
 				row(r, &plan->inst[i], i, plan->n);
 			}
@@ -717,21 +745,31 @@ out:
 int wb_runner_run(struct wb_runner *r, const struct wb_plan *plan)
 {
 	bool *pending = calloc(plan->n ? plan->n : 1, sizeof(*pending));
-	int err = 0;
+	int err = 0, most = r->passes;
 
 	if (!pending)
 		return fail(r, WB_EXIT_FAILED, -ENOMEM, "out of memory");
 	r->t0 = wb_now_s();
 	r->done = 0;
-	r->total = plan->n * (size_t)r->passes;
+	r->total = 0;
+	for (size_t i = 0; i < plan->n; i++) {
+		int first = first_passes(r, &plan->inst[i]);
+
+		r->total += (size_t)first;
+		if (first > most)
+			most = first;
+	}
 	r->extra_passes = 0;
 	r->extra_used_s = 0;
-	for (int pass = 0; pass < r->passes && !err; pass++) {
+	for (int pass = 0; pass < most && !err; pass++) {
 		for (size_t i = 0; i < plan->n && !err; i++) {
+			int first = first_passes(r, &plan->inst[i]);
 			bool refused = false;
 
 			if (r->stop && *r->stop)
 				break;
+			if (pass >= first)
+				continue;
 			if (pass && !measured_before(&r->res, i)) {
 				r->done++;
 				continue;
@@ -743,9 +781,8 @@ int wb_runner_run(struct wb_runner *r, const struct wb_plan *plan)
 			/* its line once it is measured for good: after its
 			 * last pass, or at the first that was not ok; an
 			 * unstable one waits for its extra passes */
-			if (!measured_before(&r->res, i) ||
-			    pass == r->passes - 1) {
-				pending[i] = wants_more(r, i);
+			if (!measured_before(&r->res, i) || pass == first - 1) {
+				pending[i] = wants_more(r, plan, i);
 				if (!pending[i])
 					row(r, &plan->inst[i], i, plan->n);
 			}

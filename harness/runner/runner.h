@@ -75,6 +75,9 @@ struct wb_runner {
 	/* set by the caller, defaults from wb_runner_init() */
 	struct wb_run_opts opts; /* journal, sys, cpu_other: the runner's */
 	int passes; /* children per instance, each with a share of reps */
+	/* a kernel's min_passes may raise passes for its instances (false
+	 * when the user fixed --passes or --reps) */
+	bool kernel_passes;
 	/* Adaptive passes (harness/DESIGN.md, "Stability"): an instance
 	 * judged unstable with a mode seen in one process only gets more
 	 * passes, up to max_passes in all, while the extra passes have used

@@ -391,6 +391,63 @@ static void test_grid_rule(void **st)
 	assert_true(wb_grid_parse("quick", &g) < 0);
 }
 
+/*
+ * The instances a huge-vs-base check compares are measured side by side:
+ * in huge_access's plan every (pattern, ws) group is one block, each block
+ * holds every backing once, and no instance is lost or doubled against
+ * the plain odometer (quick grid: |pattern| x |backing| x |ws| less what
+ * admit() drops). A kernel without such a check keeps its last parameter
+ * fastest.
+ */
+static void test_side_by_side_order(void **st)
+{
+	const struct wb_kernel *k = wb_kernel_find("huge_access"),
+			       *t = wb_kernel_find("tlb_reach");
+	struct wb_plan plan = { 0 }, tp = { 0 };
+	char err[128];
+	int pat, back, ws;
+	size_t blocks = 0, nbase = 0;
+
+	(void)st;
+	assert_non_null(k);
+	assert_non_null(t);
+	pat = wb_param_index(k, "pattern");
+	back = wb_param_index(k, "backing");
+	ws = wb_param_index(k, "ws");
+	assert_true(pat >= 0 && back >= 0 && ws >= 0);
+	assert_int_equal(
+		wb_plan_add_kernel(&plan, k, true, NULL, 0, err, sizeof(err)),
+		0);
+	assert_true(plan.n > 4);
+	for (size_t i = 0; i < plan.n; i++) {
+		const struct wb_instance *a = &plan.inst[i];
+		bool new_block = !i || a->param[pat] != a[-1].param[pat] ||
+				 a->param[ws] != a[-1].param[ws];
+
+		nbase += a->param[back] == 1;
+		if (!new_block) {
+			/* inside a block only the backing moves, upwards */
+			assert_true(a->param[back] > a[-1].param[back]);
+			continue;
+		}
+		blocks++;
+		/* a block once closed never opens again */
+		for (size_t j = 0; j + 1 < i; j++)
+			assert_false(plan.inst[j].param[pat] == a->param[pat] &&
+				     plan.inst[j].param[ws] == a->param[ws]);
+	}
+	/* one block per (pattern, ws) with a base instance in each */
+	assert_int_equal(blocks, nbase);
+	assert_int_equal(plan.inst[0].param[back], 1);
+	assert_int_equal(
+		wb_plan_add_kernel(&tp, t, true, NULL, 0, err, sizeof(err)), 0);
+	assert_true(tp.n > 2);
+	assert_int_equal(tp.inst[0].param[0], tp.inst[1].param[0]);
+	assert_true(tp.inst[1].param[1] > tp.inst[0].param[1]);
+	wb_plan_free(&plan);
+	wb_plan_free(&tp);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -403,6 +460,7 @@ int main(void)
 		cmocka_unit_test(test_functional_keeps_overrides),
 		cmocka_unit_test(test_functional_checks_every_fact),
 		cmocka_unit_test(test_grid_rule),
+		cmocka_unit_test(test_side_by_side_order),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
