@@ -101,6 +101,19 @@ static size_t set_aside(const double *s, size_t n, struct wb_stability *out)
 	return best_lo;
 }
 
+/* s[from..to) into out->kept, evenly spaced past WB_STABLE_KEEP */
+static void keep(const double *s, size_t from, size_t to,
+		 struct wb_stability *out)
+{
+	size_t n = to - from;
+
+	out->nkept = n < WB_STABLE_KEEP ? n : WB_STABLE_KEEP;
+	for (size_t k = 0; k < out->nkept; k++)
+		out->kept[k] =
+			s[from +
+			  (out->nkept > 1 ? k * (n - 1) / (out->nkept - 1) : 0)];
+}
+
 int wb_stability(const double *med, const double *within, size_t n,
 		 struct wb_stability *out)
 {
@@ -141,8 +154,10 @@ int wb_stability(const double *med, const double *within, size_t n,
 	if (out->stable) {
 		set_mode(&out->modes[0], s, from, n - (out->noutliers - from));
 		out->nmodes = 1;
+		keep(s, from, n - (out->noutliers - from), out);
 	} else {
 		split_modes(s, n, 1 + tau / 2, out);
+		keep(s, 0, n, out);
 	}
 	out->resolved = out->stable;
 	if (!out->stable) {
@@ -199,6 +214,21 @@ int wb_stability_text(const struct wb_stability *s, bool counts, char *buf,
 	return at >= len ? -ENOSPC : 0;
 }
 
+/* Whether the kept processes of @x lie below those of @y: all of them,
+ * or by a one-sided U test at WB_VERSUS_ALPHA. */
+static bool below(const struct wb_stability *x, const struct wb_stability *y)
+{
+	struct wb_mwu t;
+
+	if (x->hi < y->lo)
+		return true;
+	if (wb_mann_whitney(x->kept, x->nkept, y->kept, y->nkept, &t))
+		return false;
+	/* u_x counts pairs with x above y: below means fewer than half */
+	return t.u_x < (double)(x->nkept * y->nkept) / 2 &&
+	       t.p / 2 <= WB_VERSUS_ALPHA;
+}
+
 enum wb_versus wb_versus(const struct wb_stability *base,
 			 const struct wb_stability *x)
 {
@@ -206,9 +236,9 @@ enum wb_versus wb_versus(const struct wb_stability *base,
 
 	if (!base->stable || !x->stable)
 		return WB_VS_UNSTABLE;
-	if (r < 1 - WB_SAME_FRAC && x->hi < base->lo)
+	if (r < 1 - WB_SAME_FRAC && below(x, base))
 		return WB_VS_FASTER;
-	if (r > 1 + WB_SAME_FRAC && x->lo > base->hi)
+	if (r > 1 + WB_SAME_FRAC && below(base, x))
 		return WB_VS_SLOWER;
 	return WB_VS_SAME;
 }
