@@ -3,9 +3,12 @@
 # every huge-vs-base point (series and working set) in both runs' speed-up
 # table (huge_speedup.tsv), the class of its verdict in each run (faster,
 # same within 5%, slower, unstable: wb_versus), then
-# "agreement: K of N points (P%)". Exit 1 below 90%, 3 when there is
+# "agreement: K of N points (P%)". Before it, per run: its wall time,
+# the first passes' time, the extra passes spent and the unstable
+# instances (of those measured). Exit 1 below 90%, 3 when there is
 # nothing to compare. KEEP=DIR keeps both runs' files and plots there;
-# RUN_ARGS adds arguments to both runs (e.g. "--reps 10": 5 processes).
+# RUN_ARGS adds arguments to both runs (e.g. "--passes 3 --reps 6", the
+# three processes huge_access had before it asked for six).
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 WB=${WB:-$top/build/walkbench}
@@ -20,8 +23,10 @@ if [ -n "${KEEP:-}" ]; then
 	trap 'cp -r "$tmp"/. "$KEEP"/; rm -rf "$tmp"' EXIT
 fi
 for i in 1 2; do
+	t0=$(date +%s.%N)
 	"$WB" run huge --quick ${RUN_ARGS:-} --out "$tmp/$i.json" >"$tmp/run$i.log" 2>&1
 	rc=$?
+	wall=$(python3 -c "import time; print(time.time() - $t0)")
 	# skipped or untrusted instances still leave the others' records
 	if [ ! -s "$tmp/$i.json" ]; then
 		echo "run $i wrote no results (exit $rc): $(tail -n 1 "$tmp/run$i.log")"
@@ -31,6 +36,17 @@ for i in 1 2; do
 		echo "plot $i failed: $(head -n 1 "$tmp/plot$i.log")"
 		exit 3
 	}
+	python3 - "$tmp/$i.json" "$i" "$wall" <<'PY'
+import json, sys
+w = json.load(open(sys.argv[1]))["context"]["walkbench"]
+a = w.get("adaptive", {})
+m = [x for x in w["instances"] if x.get("passes_measured")]
+u = [x for x in m if x.get("stable") is False]
+print("run %s: %.1f s; first passes %.1f s, %d extra passes (%.1f s); "
+      "%d of %d instances unstable" % (sys.argv[2], float(sys.argv[3]),
+      a.get("first_s", 0), a.get("extra_passes", 0), a.get("extra_s", 0),
+      len(u), len(m)))
+PY
 	if [ ! -s "$tmp/p$i/huge_speedup.tsv" ]; then
 		echo "run $i has no huge-vs-base pair (see $(grep -c skipped "$tmp/$i.json") skipped instances)"
 		exit 3
