@@ -17,6 +17,7 @@
 #include "runner/needs.h"
 #include "runner/runner.h"
 #include "runner/supervise.h"
+#include "runner/undecided.h"
 #include "settings/journal.h"
 #include "version.h"
 
@@ -657,7 +658,11 @@ static void adaptive_context(struct wb_runner *r)
 			  "after the first passes, rounds of one more pass (a "
 			  "fresh process) for each instance that is unstable "
 			  "with a mode seen in one process only, until its "
-			  "modes are resolved or it has max_passes, while the "
+			  "modes are resolved, and for both sides of each "
+			  "huge-vs-base pair more than 5% apart by the medians "
+			  "but not by the processes, until it is decided; each "
+			  "up to max_passes (scaled by passes_planned), while "
+			  "the "
 			  "extra passes have used less than extra_time_s "
 			  "(--extra-time; default half the first passes' wall "
 			  "time, a quarter in quick runs)"));
@@ -690,14 +695,29 @@ static int one_pass(struct wb_runner *r, const struct wb_plan *plan, size_t i,
  * resolved, below the cap) while the budget lasts; each instance's row
  * once it needs no more, the others' at the end.
  */
-static int extra_passes(struct wb_runner *r, const struct wb_plan *plan,
-			bool *pending)
+/* Both sides of each undecided huge-vs-base pair (runner/undecided.h)
+ * below its cap join @pending; @mark is scratch of plan->n. */
+static void add_undecided(struct wb_runner *r, const struct wb_plan *plan,
+			  bool *pending, bool *mark)
 {
-	bool any = true;
-	int err = 0;
+	memset(mark, 0, plan->n * sizeof(*mark));
+	if (!r->extra_time_s || !wb_undecided_pairs(plan, &r->res, mark))
+		return;
+	for (size_t i = 0; i < plan->n; i++)
+		if (mark[i] &&
+		    passes_of(r, plan, i) < cap_passes(r, &plan->inst[i]))
+			pending[i] = true;
+}
+
+static int extra_passes(struct wb_runner *r, const struct wb_plan *plan,
+			bool *pending, const bool *held)
+{
+	bool any = true, *mark = calloc(plan->n ? plan->n : 1, sizeof(*mark));
+	int err = mark ? 0 : -ENOMEM;
 
 	while (any && !err) {
 		any = false;
+		add_undecided(r, plan, pending, mark);
 		for (size_t i = 0; i < plan->n && !err; i++) {
 			int pass = passes_of(r, plan, i);
 			double t, left, npend = 0;
@@ -719,7 +739,8 @@ static int extra_passes(struct wb_runner *r, const struct wb_plan *plan,
 				break;
 			if (!wants_more(r, plan, i)) {
 				pending[i] = false;
-				row(r, &plan->inst[i], i, plan->n);
+				if (!held[i])
+					row(r, &plan->inst[i], i, plan->n);
 			}
 			for (size_t j = 0; j < plan->n; j++)
 				npend += pending[j];
@@ -731,9 +752,20 @@ static int extra_passes(struct wb_runner *r, const struct wb_plan *plan,
 	}
 out:
 	for (size_t i = 0; i < plan->n; i++)
-		if (pending[i])
+		if (pending[i] || held[i])
 			row(r, &plan->inst[i], i, plan->n);
+	free(mark);
 	return err;
+}
+
+/* Whether @in may be one side of a huge-vs-base pair: its table line then
+ * waits for the pair's extra passes. */
+static bool in_pair(const struct wb_instance *in)
+{
+	for (const struct wb_xcheck *x = in->kernel->xchecks; x && x->kind; x++)
+		if (x->kind == WB_XCHECK_HUGE_VS_BASE)
+			return true;
+	return false;
 }
 
 /*
@@ -745,10 +777,14 @@ out:
 int wb_runner_run(struct wb_runner *r, const struct wb_plan *plan)
 {
 	bool *pending = calloc(plan->n ? plan->n : 1, sizeof(*pending));
+	bool *held = calloc(plan->n ? plan->n : 1, sizeof(*held));
 	int err = 0, most = r->passes;
 
-	if (!pending)
+	if (!pending || !held) {
+		free(pending);
+		free(held);
 		return fail(r, WB_EXIT_FAILED, -ENOMEM, "out of memory");
+	}
 	r->t0 = wb_now_s();
 	r->done = 0;
 	r->total = 0;
@@ -783,7 +819,9 @@ int wb_runner_run(struct wb_runner *r, const struct wb_plan *plan)
 			 * unstable one waits for its extra passes */
 			if (!measured_before(&r->res, i) || pass == first - 1) {
 				pending[i] = wants_more(r, plan, i);
-				if (!pending[i])
+				held[i] = measured_before(&r->res, i) &&
+					  in_pair(&plan->inst[i]);
+				if (!pending[i] && !held[i])
 					row(r, &plan->inst[i], i, plan->n);
 			}
 			r->done++;
@@ -802,8 +840,13 @@ int wb_runner_run(struct wb_runner *r, const struct wb_plan *plan)
 		err = checkpoint(r);
 	}
 	if (!err)
-		err = extra_passes(r, plan, pending);
+		err = extra_passes(r, plan, pending, held);
+	else
+		for (size_t i = 0; i < plan->n; i++)
+			if (held[i])
+				row(r, &plan->inst[i], i, plan->n);
 	free(pending);
+	free(held);
 	return err;
 }
 
