@@ -22,8 +22,8 @@ static const struct wb_xcheck *versus_check(const struct wb_kernel *k)
 }
 
 /* @a and @b agree on every parameter the check holds the same */
-static bool same_point(const struct wb_instance *a,
-		       const struct wb_instance *b, const struct wb_xcheck *x)
+static bool same_point(const struct wb_instance *a, const struct wb_instance *b,
+		       const struct wb_xcheck *x)
 {
 	for (size_t s = 0; s < WB_MAX_PARAMS && x->same[s]; s++) {
 		int j = wb_param_index(a->kernel, x->same[s]);

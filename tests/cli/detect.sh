@@ -80,12 +80,18 @@ else
 	not_ok "detect --allow-settings exit $rc: $(head -c 300 "$TMP/coal.err")"
 fi
 check "switches identical before and after" cmp "$TMP/before" "$TMP/after"
+# exit 5: the 4K L2 knee was not found in a noisy measurement; the sizes
+# then say they were not measured, and why, rather than guess a factor
 check "16K and 64K measured, each with a factor, confidence and folios" python3 -c "
 import json
 j = json.load(open('$TMP/coal'))
 c = {e['size']: e for e in j['coalescing']}
 for s in ('16K', '64K'):
     e = c[s]
+    if $rc == 5 and e['state'] == 'not measured':
+        assert e['factor'] is None and 'L2 TLB reach' in e['reason'], e
+        print('# %s not measured: %s' % (s, e['reason']))
+        continue
     assert e['state'] == 'measured', e
     assert isinstance(e['factor'], int) and e['factor'] >= 1, e
     assert 0 <= e['confidence'] <= 1, e

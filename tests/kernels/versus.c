@@ -19,7 +19,10 @@
 
 #define ROUNDS 200
 
-enum { V_BASE = 1, V_HUGE = 2 };
+enum {
+	V_BASE = 1,
+	V_HUGE = 2
+};
 
 struct versus_state {
 	uint64_t rounds;
@@ -97,8 +100,7 @@ static void versus_run(void *state, uint64_t iterations)
 	s->sink = x;
 }
 
-static int versus_check(struct wb_ctx *ctx, void *state,
-			struct wb_facts *facts)
+static int versus_check(struct wb_ctx *ctx, void *state, struct wb_facts *facts)
 {
 	struct versus_state *s = state;
 
