@@ -36,6 +36,14 @@ int wb_param_index(const struct wb_kernel *k, const char *name)
 	return -ENOENT;
 }
 
+const struct wb_xcheck *wb_kernel_versus(const struct wb_kernel *k)
+{
+	for (const struct wb_xcheck *x = k->xchecks; x && x->kind; x++)
+		if (x->kind == WB_XCHECK_HUGE_VS_BASE && x->param)
+			return x;
+	return NULL;
+}
+
 const char *wb_param_value_name(const struct wb_param *p, uint64_t v)
 {
 	for (uint64_t i = 0; p->names && p->names[i]; i++)

@@ -312,6 +312,9 @@ const struct wb_kernel *wb_kernel_find(const char *name);
 /* true when @name is a kernel or a suite (what `run` and `vm run` take) */
 bool wb_selector_valid(const char *name);
 int wb_param_index(const struct wb_kernel *k, const char *name);
+/* @k's huge-vs-base check (WB_XCHECK_HUGE_VS_BASE), or NULL: the plan
+ * order, the undecided pairs and the table lines all ask it */
+const struct wb_xcheck *wb_kernel_versus(const struct wb_kernel *k);
 /* The name of value @v of @p, or NULL when @p names no such value. */
 const char *wb_param_value_name(const struct wb_param *p, uint64_t v);
 uint64_t wb_param(const struct wb_ctx *ctx, const char *name);

@@ -252,10 +252,9 @@ static int plan_push(struct wb_plan *plan, const struct wb_kernel *k,
  */
 static int versus_param(const struct wb_kernel *k)
 {
-	for (const struct wb_xcheck *x = k->xchecks; x && x->kind; x++)
-		if (x->kind == WB_XCHECK_HUGE_VS_BASE && x->param)
-			return wb_param_index(k, x->param);
-	return -1;
+	const struct wb_xcheck *x = wb_kernel_versus(k);
+
+	return x ? wb_param_index(k, x->param) : -1;
 }
 
 int wb_plan_add_kernel(struct wb_plan *plan, const struct wb_kernel *k,

@@ -662,8 +662,7 @@ static void adaptive_context(struct wb_runner *r)
 			  "huge-vs-base pair more than 5% apart by the medians "
 			  "but not by the processes, until it is decided; each "
 			  "up to max_passes (scaled by passes_planned), while "
-			  "the "
-			  "extra passes have used less than extra_time_s "
+			  "the extra passes have used less than extra_time_s "
 			  "(--extra-time; default half the first passes' wall "
 			  "time, a quarter in quick runs)"));
 }
@@ -690,11 +689,6 @@ static int one_pass(struct wb_runner *r, const struct wb_plan *plan, size_t i,
 	return err;
 }
 
-/*
- * Rounds of one more pass for each instance in @pending (unstable, not
- * resolved, below the cap) while the budget lasts; each instance's row
- * once it needs no more, the others' at the end.
- */
 /* Both sides of each undecided huge-vs-base pair (runner/undecided.h)
  * below its cap join @pending; @mark is scratch of plan->n. */
 static void add_undecided(struct wb_runner *r, const struct wb_plan *plan,
@@ -709,11 +703,20 @@ static void add_undecided(struct wb_runner *r, const struct wb_plan *plan,
 			pending[i] = true;
 }
 
+/*
+ * Rounds of one more pass for each instance in @pending (unstable, not
+ * resolved, below the cap) and for both sides of each undecided pair
+ * while the budget lasts; each instance's row once it needs no more, the
+ * others' and the @held ones' at the end.
+ */
 static int extra_passes(struct wb_runner *r, const struct wb_plan *plan,
 			bool *pending, const bool *held)
 {
 	bool any = true, *mark = calloc(plan->n ? plan->n : 1, sizeof(*mark));
-	int err = mark ? 0 : -ENOMEM;
+	int err = 0;
+
+	if (!mark)
+		return fail(r, WB_EXIT_FAILED, -ENOMEM, "out of memory");
 
 	while (any && !err) {
 		any = false;
@@ -756,16 +759,6 @@ out:
 			row(r, &plan->inst[i], i, plan->n);
 	free(mark);
 	return err;
-}
-
-/* Whether @in may be one side of a huge-vs-base pair: its table line then
- * waits for the pair's extra passes. */
-static bool in_pair(const struct wb_instance *in)
-{
-	for (const struct wb_xcheck *x = in->kernel->xchecks; x && x->kind; x++)
-		if (x->kind == WB_XCHECK_HUGE_VS_BASE)
-			return true;
-	return false;
 }
 
 /*
@@ -819,8 +812,11 @@ int wb_runner_run(struct wb_runner *r, const struct wb_plan *plan)
 			 * unstable one waits for its extra passes */
 			if (!measured_before(&r->res, i) || pass == first - 1) {
 				pending[i] = wants_more(r, plan, i);
+				/* a side of a huge-vs-base pair: its line
+				 * waits for the pair's extra passes */
 				held[i] = measured_before(&r->res, i) &&
-					  in_pair(&plan->inst[i]);
+					  wb_kernel_versus(
+						  plan->inst[i].kernel);
 				if (!pending[i] && !held[i])
 					row(r, &plan->inst[i], i, plan->n);
 			}

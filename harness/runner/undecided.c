@@ -13,14 +13,6 @@
 #include "check/stability.h"
 #include "runner/undecided.h"
 
-static const struct wb_xcheck *versus_check(const struct wb_kernel *k)
-{
-	for (const struct wb_xcheck *x = k->xchecks; x && x->kind; x++)
-		if (x->kind == WB_XCHECK_HUGE_VS_BASE && x->param)
-			return x;
-	return NULL;
-}
-
 /* @a and @b agree on every parameter the check holds the same */
 static bool same_point(const struct wb_instance *a, const struct wb_instance *b,
 		       const struct wb_xcheck *x)
@@ -63,7 +55,8 @@ size_t wb_undecided_pairs(const struct wb_plan *plan, struct wb_results *res,
 
 	for (size_t h = 0; h < plan->n && h < json_array_size(res->instances);
 	     h++) {
-		const struct wb_xcheck *x = versus_check(plan->inst[h].kernel);
+		const struct wb_xcheck *x = wb_kernel_versus(
+			plan->inst[h].kernel);
 		struct wb_stability sb, sh;
 		int v = x ? wb_param_index(plan->inst[h].kernel, x->param) : -1;
 		size_t b;
