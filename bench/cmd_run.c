@@ -60,15 +60,19 @@ static const struct wb_opt run_opts[] = {
 	  .help = "repetitions per instance (default 9)" },
 	{ WB_INT("--passes", struct run_cli, passes, 1, 1000),
 	  .help = "measure each instance in N children, one after the other "
-		  "over the plan, sharing the repetitions (default 3; quick: "
-		  "two repetitions per child)" },
+		  "over the plan, sharing the repetitions (default 3, or a "
+		  "kernel's own when neither --passes nor --reps is given: "
+		  "huge_access 6; quick: two repetitions per child)" },
 	{ WB_INT("--max-passes", struct run_cli, max_passes, 1, 1000),
 	  .help = "at most N passes for an instance whose processes disagree "
-		  "(unstable) until each of its modes is seen twice; at least "
-		  "--passes (default 9; quick 6)" },
+		  "(unstable) until each of its modes is seen twice, or for "
+		  "the sides of an undecided huge-vs-base pair; at least "
+		  "--passes (default 9; quick 6; scaled for a kernel with "
+		  "more passes)" },
 	{ WB_DOUBLE("--extra-time", struct run_cli, extra_time_s, 0, HUGE_VAL),
 	  .arg = "S", .want = "seconds >= 0",
-	  .help = "seconds the extra passes of unstable instances may take "
+	  .help = "seconds the extra passes of unstable instances and "
+		  "undecided pairs may take "
 		  "in all (default: half the time of the first passes, a "
 		  "quarter with --quick; 0: "
 		  "none)" },
