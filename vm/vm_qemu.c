@@ -27,6 +27,13 @@
 
 #define UP_MARKER "WALKBENCH-GUEST-UP"
 #define DONE_MARKER "WALKBENCH-GUEST-DONE"
+/*
+ * A guest kernel that reports a CPU stuck this long (its soft-lockup
+ * watchdog) has stopped making progress: a TCG guest here whose vCPU
+ * timer no longer fired went on printing "stuck for 541s!" until
+ * --vm-timeout, 30 minutes later. Seconds.
+ */
+#define VM_STUCK_S 120
 #define MAX_ARGS 64
 
 int vm_read_file(const char *path, char **buf, size_t *len)
@@ -264,7 +271,20 @@ static pid_t spawn(struct argv_buf *a, const char *dir)
 
 /* Streams complete console lines after @*off to stderr; true once the up
  * marker has been seen. *@done is set once the guest says it is done. */
-static bool watch_console(const char *path, size_t *off, bool up, bool *done)
+/* The seconds a soft-lockup line of the guest kernel says a CPU has been
+ * stuck for, into *@stuck when longer */
+static void stuck_for(const char *s, double *stuck)
+{
+	const char *p = strstr(s, "soft lockup - CPU#");
+	double v;
+
+	if (p && (p = strstr(p, "stuck for ")) &&
+	    sscanf(p, "stuck for %lfs", &v) == 1 && v > *stuck)
+		*stuck = v;
+}
+
+static bool watch_console(const char *path, size_t *off, bool up, bool *done,
+			  double *stuck)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -279,6 +299,7 @@ static bool watch_console(const char *path, size_t *off, bool up, bool *done)
 		*nl = 0;
 		if (!strncmp(s, UP_MARKER, strlen(UP_MARKER)))
 			up = true;
+		stuck_for(s, stuck);
 		if (strstr(s, DONE_MARKER))
 			*done = true;
 		else if (up && s[0] != '[' && *s && *s != '\r')
@@ -348,6 +369,7 @@ static int boot(const struct vm_opts *o, enum vm_accel accel, struct vm_boot *b)
 	char path[128], tail[320];
 	size_t off = 0;
 	bool up = false, done = false;
+	double stuck = 0;
 	int err, st, polls = 0;
 	pid_t pid;
 
@@ -377,7 +399,7 @@ static int boot(const struct vm_opts *o, enum vm_accel accel, struct vm_boot *b)
 		pid_t w = waitpid(pid, &st, WNOHANG);
 		bool was_up = up;
 
-		up = watch_console(path, &off, up, &done);
+		up = watch_console(path, &off, up, &done, &stuck);
 		if (w == pid) {
 			wb_signals_child(0);
 			break;
@@ -405,7 +427,7 @@ static int boot(const struct vm_opts *o, enum vm_accel accel, struct vm_boot *b)
 			/* a guest done measuring powers off, and qemu's
 			 * exit unmaps its RAM: a mapping gone then is not
 			 * a mapping of other pages (a wrong one still is) */
-			up = watch_console(path, &off, up, &done);
+			up = watch_console(path, &off, up, &done, &stuck);
 			if (!b->backing_verified && done &&
 			    strstr(seen, "no guest RAM mapping"))
 				b->backing_verified = true;
@@ -432,6 +454,15 @@ static int boot(const struct vm_opts *o, enum vm_accel accel, struct vm_boot *b)
 				 said[0] ? "'" : "");
 			return -ETIMEDOUT;
 		}
+		if (stuck >= VM_STUCK_S) {
+			kill_group(pid);
+			snprintf(b->why, sizeof(b->why),
+				 "%s guest kernel reports a soft lockup (a CPU "
+				 "stuck for %.0f s): the guest stopped making "
+				 "progress; qemu killed after %.0f s",
+				 b->accel, stuck, t);
+			return -ETIME;
+		}
 		if (t > o->timeout_s) {
 			kill_group(pid);
 			snprintf(b->why, sizeof(b->why),
@@ -443,7 +474,7 @@ static int boot(const struct vm_opts *o, enum vm_accel accel, struct vm_boot *b)
 		usleep(50000);
 	}
 	b->total_s = wb_now_s() - t0;
-	up = watch_console(path, &off, up, &done);
+	up = watch_console(path, &off, up, &done, &stuck);
 	/* up and gone within one poll: no time to look at its memory */
 	if (up && b->up_s < 0) {
 		b->up_s = b->total_s;

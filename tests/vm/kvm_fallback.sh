@@ -5,7 +5,8 @@
 # the second CPU model; build/walkbench-ident says /dev/kvm is usable
 # (WB_TEST_IDENTITY kvm=1) so the KVM path runs where there is none.
 # --accel kvm exits 3 with qemu's own words; --accel auto records each
-# attempt and falls back to TCG; no qemu is left behind.
+# attempt and falls back to TCG; a guest whose kernel reports a soft
+# lockup after it is up is killed then (exit 1); no qemu is left behind.
 source "$(dirname "$0")/../lib.sh"
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 WBI=$(dirname "$WB")/walkbench-ident
@@ -87,6 +88,15 @@ assert abs(g["kvm_attempt_seconds"] - t[0]["seconds"] - t[1]["seconds"]) < 1e-6
 '
 check "auto: results carry the stand-in identity" guest "$TMP/r.json" '
 assert g["host_env"]["test_identity"] == "kvm=1" and g["host_env"]["kvm_usable"] is True'
+
+# a guest that comes up, then its kernel reports a CPU stuck for over two
+# minutes: killed then, not at --vm-timeout (30 minutes)
+case_run "soft lockup after up" "host:lockup" kvm 1
+check "lockup: the error quotes the guest kernel" \
+	grep -q "^walkbench: error: -cpu host: kvm guest kernel reports a soft lockup (a CPU stuck for 150 s): the guest stopped making progress; qemu killed" "$TMP/err"
+check "lockup: killed at once, not at --vm-timeout ($took s)" test "$took" -le 120
+check "lockup: nothing written" test ! -e "$TMP/r.json"
+check "lockup: no qemu left behind" no_fake_left
 
 case_run "second CPU model boots" "host:abort-msr host,-arch-capabilities:boot" kvm 0 90
 check "second model: the guest that came up says which model" guest "$TMP/r.json" '
