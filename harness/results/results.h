@@ -57,6 +57,9 @@ int wb_results_add_pass(struct wb_results *r, size_t family, json_t *inst,
  */
 int wb_results_judge(struct wb_results *r, size_t family,
 		     struct wb_stability *st);
+/* Whether the instance at @family is "ok": measured, by every pass so
+ * far, and so worth judging, repeating or comparing. */
+bool wb_results_ok(const struct wb_results *r, size_t family);
 /* The "stability" object of @s, an instance @passes_added passes of
  * which were added because it was unstable. */
 json_t *wb_stability_json(const struct wb_stability *s, int passes_added);

@@ -69,6 +69,14 @@ json_t *wb_stability_json(const struct wb_stability *s, int passes_added)
 	return o;
 }
 
+bool wb_results_ok(const struct wb_results *r, size_t family)
+{
+	json_t *inst = json_array_get(r->instances, family);
+	const char *st = json_string_value(json_object_get(inst, "status"));
+
+	return st && !strcmp(st, "ok");
+}
+
 int wb_results_judge(struct wb_results *r, size_t family,
 		     struct wb_stability *st)
 {

@@ -257,6 +257,35 @@ static int versus_param(const struct wb_kernel *k)
 	return x ? wb_param_index(k, x->param) : -1;
 }
 
+/* @a and @b agree on every parameter the check holds the same */
+static bool same_point(const struct wb_instance *a, const struct wb_instance *b,
+		       const struct wb_xcheck *x)
+{
+	for (size_t s = 0; s < WB_MAX_PARAMS && x->same[s]; s++) {
+		int j = wb_param_index(a->kernel, x->same[s]);
+
+		if (j < 0 || a->param[j] != b->param[j])
+			return false;
+	}
+	return true;
+}
+
+size_t wb_plan_base_of(const struct wb_plan *plan, size_t i)
+{
+	const struct wb_instance *in = &plan->inst[i];
+	const struct wb_xcheck *x = wb_kernel_versus(in->kernel);
+	int v = x ? wb_param_index(in->kernel, x->param) : -1;
+
+	if (v < 0 || in->param[v] == x->base)
+		return plan->n;
+	for (size_t b = 0; b < plan->n; b++)
+		if (plan->inst[b].kernel == in->kernel &&
+		    plan->inst[b].param[v] == x->base &&
+		    same_point(&plan->inst[b], in, x))
+			return b;
+	return plan->n;
+}
+
 int wb_plan_add_kernel(struct wb_plan *plan, const struct wb_kernel *k,
 		       bool quick, const struct wb_override *ov, size_t nov,
 		       char *err, size_t errlen)

@@ -67,6 +67,12 @@ int wb_plan_add_grid(struct wb_plan *plan, const struct wb_kernel *k,
 		     const struct wb_override *ov, size_t nov, char *err,
 		     size_t errlen);
 void wb_plan_free(struct wb_plan *plan);
+/*
+ * The instance of @plan that instance @i is compared with by its kernel's
+ * huge-vs-base check (wb_kernel_versus()): the base-page instance at the
+ * same point. plan->n when @i has no such check or is itself the base.
+ */
+size_t wb_plan_base_of(const struct wb_plan *plan, size_t i);
 
 /* The values a sweep takes: @per_octave points per doubling in [lo, hi],
  * every power of two included. Returns the count, at most @max. */

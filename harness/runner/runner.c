@@ -469,14 +469,6 @@ static void family_stats(const struct wb_results *res, size_t family,
 }
 
 /* An instance that was not ok in an earlier pass is not measured again. */
-static int measured_before(const struct wb_results *res, size_t i)
-{
-	json_t *inst = json_array_get(res->instances, i);
-	const char *st = json_string_value(json_object_get(inst, "status"));
-
-	return st && !strcmp(st, "ok");
-}
-
 static const char *unit_of(const struct wb_instance *in)
 {
 	return in->kernel->per_iteration ? in->kernel->per_iteration
@@ -531,7 +523,7 @@ static void row(struct wb_runner *r, const struct wb_instance *in, size_t i,
 
 	ev.status = json_string_value(json_object_get(inst, "status"));
 	ev.why = json_string_value(json_object_get(inst, "why"));
-	if (measured_before(&r->res, i)) {
+	if (wb_results_ok(&r->res, i)) {
 		family_stats(&r->res, i, &ev.median, &ev.cv);
 		if (!wb_results_judge(&r->res, i, &st))
 			ev.stability = &st;
@@ -580,7 +572,7 @@ static bool wants_more(struct wb_runner *r, const struct wb_plan *plan,
 {
 	json_t *inst = json_array_get(r->res.instances, i);
 
-	if (!r->extra_time_s || !measured_before(&r->res, i) ||
+	if (!r->extra_time_s || !wb_results_ok(&r->res, i) ||
 	    passes_of(r, plan, i) >= cap_passes(r, &plan->inst[i]))
 		return false;
 	/* the verdict the writer kept when this pass joined (stable is
@@ -799,7 +791,7 @@ int wb_runner_run(struct wb_runner *r, const struct wb_plan *plan)
 				break;
 			if (pass >= first)
 				continue;
-			if (pass && !measured_before(&r->res, i)) {
+			if (pass && !wb_results_ok(&r->res, i)) {
 				r->done++;
 				continue;
 			}
@@ -810,11 +802,11 @@ int wb_runner_run(struct wb_runner *r, const struct wb_plan *plan)
 			/* its line once it is measured for good: after its
 			 * last pass, or at the first that was not ok; an
 			 * unstable one waits for its extra passes */
-			if (!measured_before(&r->res, i) || pass == first - 1) {
+			if (!wb_results_ok(&r->res, i) || pass == first - 1) {
 				pending[i] = wants_more(r, plan, i);
 				/* a side of a huge-vs-base pair: its line
 				 * waits for the pair's extra passes */
-				held[i] = measured_before(&r->res, i) &&
+				held[i] = wb_results_ok(&r->res, i) &&
 					  wb_kernel_versus(
 						  plan->inst[i].kernel);
 				if (!pending[i] && !held[i])

@@ -448,6 +448,51 @@ static void test_side_by_side_order(void **st)
 	wb_plan_free(&tp);
 }
 
+/* Each huge instance finds the base instance of its own point (pattern
+ * and ws), in the block just before it; a base instance and a kernel
+ * without the check find none. */
+static void test_base_of(void **st)
+{
+	const struct wb_kernel *k = wb_kernel_find("huge_access"),
+			       *t = wb_kernel_find("tlb_reach");
+	struct wb_plan plan = { 0 }, tp = { 0 };
+	char err[128];
+	int pat, back, ws;
+	size_t paired = 0;
+
+	(void)st;
+	pat = wb_param_index(k, "pattern");
+	back = wb_param_index(k, "backing");
+	ws = wb_param_index(k, "ws");
+	assert_int_equal(
+		wb_plan_add_kernel(&plan, k, true, NULL, 0, err, sizeof(err)),
+		0);
+	for (size_t i = 0; i < plan.n; i++) {
+		const struct wb_instance *a = &plan.inst[i];
+		size_t b = wb_plan_base_of(&plan, i);
+
+		if (a->param[back] == 1) {
+			assert_int_equal(b, plan.n);
+			continue;
+		}
+		assert_true(b < i);
+		assert_int_equal(plan.inst[b].param[back], 1);
+		assert_int_equal(plan.inst[b].param[pat], a->param[pat]);
+		assert_int_equal(plan.inst[b].param[ws], a->param[ws]);
+		/* side by side: only huge instances between them */
+		for (size_t j = b + 1; j < i; j++)
+			assert_true(plan.inst[j].param[back] != 1);
+		paired++;
+	}
+	assert_true(paired > 0);
+	assert_int_equal(
+		wb_plan_add_kernel(&tp, t, true, NULL, 0, err, sizeof(err)), 0);
+	for (size_t i = 0; i < tp.n; i++)
+		assert_int_equal(wb_plan_base_of(&tp, i), tp.n);
+	wb_plan_free(&plan);
+	wb_plan_free(&tp);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -461,6 +506,7 @@ int main(void)
 		cmocka_unit_test(test_functional_checks_every_fact),
 		cmocka_unit_test(test_grid_rule),
 		cmocka_unit_test(test_side_by_side_order),
+		cmocka_unit_test(test_base_of),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
