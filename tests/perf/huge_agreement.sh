@@ -5,7 +5,9 @@
 # same within 5%, slower, unstable: wb_versus), then
 # "agreement: K of N points (P%)". Before it, per run: its wall time,
 # the first passes' time, the extra passes spent and the unstable
-# instances (of those measured). Exit 1 below 90%, 3 when there is
+# instances (of those measured); with more than one huge backing (e.g.
+# RUN_ARGS=--allow-settings, as `make bench` runs it as root), the
+# agreement of each. Exit 1 below 90%, 3 when there is
 # nothing to compare. KEEP=DIR keeps both runs' files and plots there;
 # RUN_ARGS adds arguments to both runs (e.g. "--passes 3 --reps 6", the
 # three processes huge_access had before it asked for six).
@@ -62,9 +64,15 @@ classes "$tmp/p2/huge_speedup.tsv" >"$tmp/c2"
 # joined on the sorted key, shown by series and working set
 LC_ALL=C join -t "$(printf '\t')" "$tmp/c1" "$tmp/c2" | sort -t@ -k1,1 -k2n |
 	awk -F'\t' '{ n++; same = $2 == $3; k += same
-		printf "%-60s %-9s %-9s%s\n", $1, $2, $3, same ? "" : "  differs" }
+		printf "%-60s %-9s %-9s%s\n", $1, $2, $3, same ? "" : "  differs"
+		split($1, w, " "); b = w[3]
+		if (!(b in bn)) order[nb++] = b
+		bn[b]++; bk[b] += same }
 	END {
 		if (!n) { print "agreement: no point in both runs"; exit 3 }
+		for (i = 0; nb > 1 && i < nb; i++)
+			printf "backing %s: %d of %d points\n", order[i], \
+				bk[order[i]], bn[order[i]]
 		p = 100 * k / n
 		printf "agreement: %d of %d points (%.1f%%)\n", k, n, p
 		exit p < 90 ? 1 : 0
