@@ -154,8 +154,13 @@ static int unframe(int argc, char **argv)
 	}
 	fclose(o);
 	free(buf);
-	printf("%s: %zu bytes, sha256 verified, guest exit %d\n", out, f.len,
-	       f.exit_code);
+	if (f.exit_code == WB_FRAME_RUNNING)
+		printf("%s: %zu bytes, sha256 verified, a checkpoint (the "
+		       "guest's run had not ended)\n",
+		       out, f.len);
+	else
+		printf("%s: %zu bytes, sha256 verified, guest exit %d\n", out,
+		       f.len, f.exit_code);
 	return 0;
 }
 

@@ -3,7 +3,8 @@
 # channel needs (in dependency order, listed by build-image.sh), announce
 # "up", run walkbench with the arguments the host passed on the kernel
 # command line, and send the results file back framed with its length and
-# SHA-256 (vm/README.md). Then power off; the host is waiting on qemu.
+# SHA-256 (vm/README.md), with checkpoints of it while the run goes on.
+# Then power off; the host is waiting on qemu.
 /bin/busybox --install -s /bin
 export PATH=/bin:/wb
 mount -t proc proc /proc
@@ -49,18 +50,50 @@ IFS='
 set -- $(cat /tmp/args)
 unset IFS
 set +f
-/wb/walkbench run "$@" --out /tmp/results.json
-rc=$?
-[ -f /tmp/results.json ] || : >/tmp/results.json
-len=$(wc -c </tmp/results.json)
-sum=$(sha256sum /tmp/results.json)
-sum=${sum%% *}
-if [ -n "$port" ]; then
+# send_frame RC FILE: FILE framed with its length and SHA-256 (vm/README.md);
+# a frame starts on a line of its own even after one cut short
+send_frame() {
+	len=$(wc -c <"$2")
+	sum=$(sha256sum "$2")
+	sum=${sum%% *}
 	{
-		printf 'WBFRAME1 %s %s %s\n' "$rc" "$len" "$sum"
-		cat /tmp/results.json
+		printf '\nWBFRAME1 %s %s %s\n' "$1" "$len" "$sum"
+		cat "$2"
 		printf 'WBEND\n'
 	} >"$port"
+}
+
+/wb/walkbench run "$@" --out /tmp/results.json &
+pid=$!
+# Checkpoints: every 30 s, the results so far when they changed (the
+# runner rewrites the file whole after each instance), in frames whose
+# exit code is -1. A guest that hangs later still leaves the instances it
+# finished. At most one copy and hash of the file in 30 s.
+ckpt=
+if [ -n "$port" ]; then
+	(
+		n=0
+		while [ ! -e /tmp/ckpt.stop ]; do
+			sleep 1
+			n=$((n + 1))
+			[ $((n % 30)) -eq 0 ] || continue
+			cp /tmp/results.json /tmp/ckpt.json 2>/dev/null || continue
+			cmp -s /tmp/ckpt.json /tmp/ckpt.sent && continue
+			send_frame -1 /tmp/ckpt.json
+			mv /tmp/ckpt.json /tmp/ckpt.sent
+		done
+	) &
+	ckpt=$!
+fi
+wait "$pid"
+rc=$?
+# the last checkpoint is sent whole before the final frame
+: >/tmp/ckpt.stop
+[ -n "$ckpt" ] && wait "$ckpt"
+[ -f /tmp/results.json ] || : >/tmp/results.json
+len=$(wc -c </tmp/results.json)
+if [ -n "$port" ]; then
+	send_frame "$rc" /tmp/results.json
 	sync
 else
 	echo "walkbench-guest: no wb.results port; results cannot be sent"

@@ -115,10 +115,30 @@ static int label_arch(json_t *root, const struct vm_args *a)
 	return json_object_set_new(wb, "arch", json_string(want)) ? -ENOMEM : 0;
 }
 
-/* The guest's results: checked frame, parsed JSON, labelled, written. */
+/* A checkpoint of a guest that never finished: "complete" false (the
+ * guest's runner wrote it so), and guest.stopped says why. */
+static int label_stopped(json_t *root, const char *why)
+{
+	json_t *wb = json_object_get(json_object_get(root, "context"),
+				     "walkbench");
+
+	if (json_object_set_new(wb, "complete", json_false()) ||
+	    json_object_set_new(json_object_get(wb, "guest"), "stopped",
+				json_string(why)))
+		return -ENOMEM;
+	return 0;
+}
+
+/*
+ * The guest's results: checked frame, parsed JSON, labelled, written.
+ * @stopped says why a guest was killed before it finished (NULL when it
+ * powered off): its last checkpoint frame is then all there is, and is
+ * written as what it is, a run that did not complete.
+ */
 static int collect(const struct vm_args *a, struct vm_boot *b,
 		   const char *kvm_why, const struct kvm_tries *kt,
-		   const struct wb_sysinfo *host, const char *path)
+		   const struct wb_sysinfo *host, const char *path,
+		   const char *stopped)
 {
 	struct wb_frame f;
 	json_error_t jerr;
@@ -145,7 +165,12 @@ static int collect(const struct vm_args *a, struct vm_boot *b,
 		return wb_error(WB_EXIT_FAILED,
 				"guest results are not JSON: %s (line %d)",
 				jerr.text, jerr.line);
+	if (f.exit_code == WB_FRAME_RUNNING && !stopped)
+		stopped = "the guest's final results frame did not arrive "
+			  "whole";
 	err = label(root, a, b, kvm_why, kt, host);
+	if (!err && f.exit_code == WB_FRAME_RUNNING)
+		err = label_stopped(root, stopped);
 	if (!err)
 		err = wb_results_write(path, root, 0);
 	if (!err && a->json) {
@@ -159,6 +184,11 @@ static int collect(const struct vm_args *a, struct vm_boot *b,
 	if (err)
 		return wb_error(WB_EXIT_MISSING, "writing %s: %s", path,
 				strerror(-err));
+	if (f.exit_code == WB_FRAME_RUNNING)
+		return wb_error(WB_EXIT_FAILED,
+				"%s; the instances the guest finished before "
+				"are kept in %s (complete: false)",
+				stopped, path);
 	fprintf(stderr,
 		"results: %s (%s guest%s, up in %.1f s, %.1f s in all; host "
 		"backing %s %s)\n",
@@ -261,6 +291,23 @@ static json_t *kvm_tries_json(const struct kvm_tries *kt)
  * One guest run into @path. @kvm_failed carries a KVM failure across the
  * cells of a matrix, so a KVM that cannot boot is tried once, not per cell.
  */
+/* What a guest killed after it was up had sent: 0 when its channel holds
+ * a whole frame (its last checkpoint, as a rule), which collect() keeps. */
+static int stopped_channel(struct vm_boot *b)
+{
+	char path[sizeof(b->tmpdir) + 16], why[256];
+	struct wb_frame f;
+
+	snprintf(path, sizeof(path), "%s/results.chan", b->tmpdir);
+	free(b->channel);
+	b->channel = NULL;
+	if (vm_read_file(path, &b->channel, &b->channel_len))
+		return -ENOENT;
+	if (!b->total_s)
+		b->total_s = b->spent_s;
+	return wb_frame_parse(b->channel, b->channel_len, &f, why, sizeof(why));
+}
+
 int vm_run_cell(const struct vm_args *a, const struct wb_sysinfo *host,
 		const char *path, char *kvm_failed, size_t kflen)
 {
@@ -322,6 +369,18 @@ int vm_run_cell(const struct vm_args *a, const struct wb_sysinfo *host,
 			t.up_timeout_s = 0;
 		err = vm_boot_run(&t, VM_TCG, &b);
 	}
+	if (err == -ETIME && b.tmpdir[0] && !stopped_channel(&b)) {
+		/* killed after it was up: keep what it had sent */
+		char stopped[sizeof(b.why) + 80];
+
+		snprintf(stopped, sizeof(stopped), "%s; logs in %s", b.why,
+			 b.tmpdir);
+		rc = collect(a, &b, kvm_why[0] ? kvm_why : NULL, &kt, host,
+			     path, stopped);
+		vm_boot_free(&b, true);
+		vm_backing_release(&bk);
+		return rc;
+	}
 	if (err) {
 		rc = err == -ETIME ? WB_EXIT_FAILED : WB_EXIT_MISSING;
 		wb_error(rc, "%s%s%s", b.why[0] ? b.why : strerror(-err),
@@ -330,7 +389,7 @@ int vm_run_cell(const struct vm_args *a, const struct wb_sysinfo *host,
 		vm_backing_release(&bk);
 		return rc;
 	}
-	rc = collect(a, &b, kvm_why[0] ? kvm_why : NULL, &kt, host, path);
+	rc = collect(a, &b, kvm_why[0] ? kvm_why : NULL, &kt, host, path, NULL);
 	if (a->keep_logs)
 		fprintf(stderr, "logs kept in %s\n", b.tmpdir);
 	vm_boot_free(&b, a->keep_logs || (rc != 0 && rc != WB_EXIT_SKIPPED &&

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdint.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,19 +38,17 @@ static const char *find(const char *buf, size_t n, const char *needle)
 	return NULL;
 }
 
-int wb_frame_parse(const char *buf, size_t n, struct wb_frame *f, char *why,
-		   size_t whylen)
+/* The frame at header @h, whose end is *@next on success. */
+static int parse_one(const char *buf, size_t n, const char *h,
+		     struct wb_frame *f, const char **next, char *why,
+		     size_t whylen)
 {
-	const char *h = find(buf, n, WB_FRAME_MAGIC), *nl, *p;
+	const char *nl, *p;
 	char line[160], hex[65], want[65];
 	unsigned long long len;
 	int rc, used = 0;
 	size_t left, ll;
 
-	if (!h) {
-		snprintf(why, whylen, "no results frame in the channel");
-		return -ENOMSG;
-	}
 	left = n - (size_t)(h - buf);
 	nl = memchr(h, '\n', left);
 	if (!nl) {
@@ -96,6 +95,40 @@ int wb_frame_parse(const char *buf, size_t n, struct wb_frame *f, char *why,
 	f->exit_code = rc;
 	f->payload = p;
 	f->len = (size_t)len;
+	*next = p + len + strlen(WB_FRAME_END);
+	return 0;
+}
+
+int wb_frame_parse(const char *buf, size_t n, struct wb_frame *f, char *why,
+		   size_t whylen)
+{
+	const char *h = find(buf, n, WB_FRAME_MAGIC), *next;
+	struct wb_frame one;
+	char last_why[256];
+	int err = -ENOMSG;
+	bool found = false;
+
+	if (!h) {
+		snprintf(why, whylen, "no results frame in the channel");
+		return -ENOMSG;
+	}
+	/* checkpoints, then the final frame: the last whole one counts; a
+	 * frame cut short by a guest that stopped leaves the one before */
+	while (h) {
+		err = parse_one(buf, n, h, &one, &next, last_why,
+				sizeof(last_why));
+		if (err) {
+			next = h + 1;
+		} else {
+			*f = one;
+			found = true;
+		}
+		h = find(next, n - (size_t)(next - buf), WB_FRAME_MAGIC);
+	}
+	if (!found) {
+		snprintf(why, whylen, "%s", last_why);
+		return err;
+	}
 	why[0] = 0;
 	return 0;
 }

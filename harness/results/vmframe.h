@@ -9,6 +9,10 @@
  *
  * Anything before the header (console noise) is ignored. A payload is
  * accepted only whole: its length, digest and trailer must all match.
+ * While its run goes on, the guest sends the results file so far in
+ * frames whose exit code is WB_FRAME_RUNNING (checkpoints); the final
+ * frame follows them. The last whole frame is the answer, so a guest that
+ * hangs or is killed still leaves the instances it finished.
  */
 #ifndef WB_VMFRAME_H
 #define WB_VMFRAME_H
@@ -17,6 +21,8 @@
 
 #define WB_FRAME_MAGIC "WBFRAME1 "
 #define WB_FRAME_END "WBEND\n"
+/* the exit code of a checkpoint frame: the guest's run had not ended */
+#define WB_FRAME_RUNNING (-1)
 
 struct wb_frame {
 	int exit_code; /* the guest walkbench's exit code */
@@ -25,9 +31,11 @@ struct wb_frame {
 };
 
 /*
- * 0 and @f filled; -ENOMSG no header at all; -ENODATA header present but
- * the payload or trailer is cut short; -EBADMSG a malformed header, a
- * digest mismatch or a wrong trailer. @why gets one line saying which.
+ * The last whole frame of @buf: 0 and @f filled; -ENOMSG no header at
+ * all; else, when no frame is whole, the last one's fault: -ENODATA
+ * header present but the payload or trailer is cut short; -EBADMSG a
+ * malformed header, a digest mismatch or a wrong trailer. @why gets one
+ * line saying which.
  */
 int wb_frame_parse(const char *buf, size_t n, struct wb_frame *f, char *why,
 		   size_t whylen);

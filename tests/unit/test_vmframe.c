@@ -142,12 +142,48 @@ static void test_missing_and_malformed(void **state)
 			 -EBADMSG);
 }
 
+/* Checkpoints, then the final frame: the last whole frame wins, and a
+ * final frame cut short (the guest hung while sending) leaves the last
+ * checkpoint. */
+static void test_last_whole_frame(void **state)
+{
+	static const char one[] = "{\"n\": 1}\n", two[] = "{\"n\": 2}\n",
+			  fin[] = "{\"n\": 3}\n";
+	char buf[1024], why[160];
+	struct wb_frame f;
+	size_t n = 0, before_final;
+
+	(void)state;
+	n += framed(buf + n, sizeof(buf) - n, one, WB_FRAME_RUNNING);
+	n += framed(buf + n, sizeof(buf) - n, two, WB_FRAME_RUNNING);
+	assert_int_equal(wb_frame_parse(buf, n, &f, why, sizeof(why)), 0);
+	assert_int_equal(f.exit_code, WB_FRAME_RUNNING);
+	assert_memory_equal(f.payload, two, f.len);
+	before_final = n;
+	n += framed(buf + n, sizeof(buf) - n, fin, 5);
+	assert_int_equal(wb_frame_parse(buf, n, &f, why, sizeof(why)), 0);
+	assert_int_equal(f.exit_code, 5);
+	assert_memory_equal(f.payload, fin, f.len);
+	/* every cut of the final frame leaves the second checkpoint */
+	for (size_t cut = before_final; cut + 1 < n; cut++) {
+		assert_int_equal(wb_frame_parse(buf, cut, &f, why, sizeof(why)),
+				 0);
+		assert_int_equal(f.exit_code, WB_FRAME_RUNNING);
+		assert_memory_equal(f.payload, two, f.len);
+	}
+	/* a damaged final frame too, whatever its place */
+	buf[n - 10] ^= 1;
+	assert_int_equal(wb_frame_parse(buf, n, &f, why, sizeof(why)), 0);
+	assert_memory_equal(f.payload, two, f.len);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sha256_vectors),
 		cmocka_unit_test(test_header_abc),
 		cmocka_unit_test(test_whole),
+		cmocka_unit_test(test_last_whole_frame),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_corrupted),
 		cmocka_unit_test(test_length_lies),

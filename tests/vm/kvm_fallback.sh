@@ -6,7 +6,8 @@
 # (WB_TEST_IDENTITY kvm=1) so the KVM path runs where there is none.
 # --accel kvm exits 3 with qemu's own words; --accel auto records each
 # attempt and falls back to TCG; a guest whose kernel reports a soft
-# lockup after it is up is killed then (exit 1); no qemu is left behind.
+# lockup after it is up is killed then (exit 1), keeping the instances of
+# the last checkpoint it sent; no qemu is left behind.
 source "$(dirname "$0")/../lib.sh"
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 WBI=$(dirname "$WB")/walkbench-ident
@@ -97,6 +98,27 @@ check "lockup: the error quotes the guest kernel" \
 check "lockup: killed at once, not at --vm-timeout ($took s)" test "$took" -le 120
 check "lockup: nothing written" test ! -e "$TMP/r.json"
 check "lockup: no qemu left behind" no_fake_left
+
+# the same, after the guest sent a checkpoint of its results (vm/init.sh):
+# the instances it finished are kept, marked incomplete, with the reason
+"$WB" run tlb_reach --param pages=16 --param page_size=4K --reps 2 \
+	--min-time 0.01 --out "$TMP/ckpt.json" >/dev/null 2>&1
+if [ -s "$TMP/ckpt.json" ]; then
+	export WB_FAKE_CKPT=$TMP/ckpt.json
+	case_run "soft lockup after a checkpoint" "host:lockup" kvm 1
+	unset WB_FAKE_CKPT
+	check "checkpoint: the error says what is kept" \
+		grep -q "^walkbench: error: -cpu host: kvm guest kernel reports a soft lockup .*qemu killed after [0-9]* s; logs in [^;]*; the instances the guest finished before are kept in $TMP/r.json (complete: false)" "$TMP/err"
+	check "checkpoint: its instances, incomplete, with the reason" guest "$TMP/r.json" '
+c = json.load(open(sys.argv[1].replace("r.json", "ckpt.json")))["context"]["walkbench"]
+assert w["complete"] is False
+assert "soft lockup" in g["stopped"], g.get("stopped")
+assert g["accel"] == "kvm" and w["emulated"] is False
+assert [i["name"] for i in w["instances"]] == [i["name"] for i in c["instances"]]'
+	check "checkpoint: no qemu left behind" no_fake_left
+else
+	skip "soft lockup after a checkpoint" "the native run for its checkpoint wrote nothing"
+fi
 
 case_run "second CPU model boots" "host:abort-msr host,-arch-capabilities:boot" kvm 0 90
 check "second model: the guest that came up says which model" guest "$TMP/r.json" '
