@@ -2,7 +2,8 @@
 # Huge-vs-base agreement: two `run huge --quick` runs, each plotted; for
 # every huge-vs-base point (series and working set) in both runs' speed-up
 # table (huge_speedup.tsv), the class of its verdict in each run (faster,
-# same within 5%, slower, unstable: wb_versus), then
+# same within 5%, slower, unstable: wb_versus), with both runs' speed-ups
+# (median base / median huge) where they differ, then
 # "agreement: K of N points (P%)". Before it, per run: its wall time,
 # the first passes' time, the extra passes spent and the unstable
 # instances (of those measured); with more than one huge backing (e.g.
@@ -54,17 +55,20 @@ PY
 		exit 3
 	fi
 done
-# "series @ x MiB"<TAB>class for each row of a speed-up table, sorted
+# "series @ x MiB"<TAB>class<TAB>speed-up for each row of a speed-up
+# table, sorted
 classes() {
 	awk -F'\t' '$1 == "MiB" || $1 == "ws" { series = $2; next }
-		NF >= 5 { print series " @ " $1 " MiB\t" $5 }' "$1" | LC_ALL=C sort
+		NF >= 5 { print series " @ " $1 " MiB\t" $5 "\t" $2 }' "$1" |
+		LC_ALL=C sort
 }
 classes "$tmp/p1/huge_speedup.tsv" >"$tmp/c1"
 classes "$tmp/p2/huge_speedup.tsv" >"$tmp/c2"
 # joined on the sorted key, shown by series and working set
 LC_ALL=C join -t "$(printf '\t')" "$tmp/c1" "$tmp/c2" | sort -t@ -k1,1 -k2n |
-	awk -F'\t' '{ n++; same = $2 == $3; k += same
-		printf "%-60s %-9s %-9s%s\n", $1, $2, $3, same ? "" : "  differs"
+	awk -F'\t' '{ n++; same = $2 == $4; k += same
+		why = sprintf("  differs (speed-up %.3g, %.3g)", $3, $5)
+		printf "%-60s %-9s %-9s%s\n", $1, $2, $4, same ? "" : why
 		split($1, w, " "); b = w[3]
 		if (!(b in bn)) order[nb++] = b
 		bn[b]++; bk[b] += same }
