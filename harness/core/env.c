@@ -238,6 +238,9 @@ int wb_env_probe(struct wb_sysinfo *s)
 	if (n <= 0)
 		wb_env_missing(s, "ncpus_online");
 	s->kvm_usable = probe_kvm();
+	if (wb_env_damon("/sys/kernel/mm/damon/admin", "/sys/module", s->damon,
+			 sizeof(s->damon)))
+		wb_env_missing(s, "damon");
 	probe_pmu(s);
 	s->root = geteuid() == 0;
 	probe_meminfo(s);
@@ -337,6 +340,8 @@ struct json_t *wb_env_to_json(const struct wb_sysinfo *s)
 	err |= add_cache(o, "llc", &s->llc);
 	INT("ncpus_online", s->ncpus_online);
 	BOOL("kvm_usable", s->kvm_usable);
+	if (s->damon[0])
+		STR("damon", s->damon);
 	BOOL("pmu_hw", s->pmu_hw);
 	STR("pmu_name", s->pmu_name);
 	BOOL("root", s->root);

@@ -47,6 +47,9 @@ struct wb_sysinfo {
 	struct wb_cache_geom l1d, l2, llc;
 	int ncpus_online;
 	bool kvm_usable; /* /dev/kvm opens and KVM_GET_API_VERSION answers */
+	/* the kernel's access monitor at work (wb_env_damon()): "none",
+	 * "off" or what runs, e.g. "kdamond 0 on: paddr: pageout" */
+	char damon[160];
 	bool pmu_hw; /* a hardware PMU is visible to perf_event_open */
 	char pmu_name[64]; /* libpfm4's name for the default PMU, "" if none */
 	bool root;
@@ -86,6 +89,15 @@ void wb_env_probe_emulated(struct wb_sysinfo *s);
 /* The same from the given MIDR_EL1 and kernel command line files. */
 void wb_env_emulated_from(struct wb_sysinfo *s, const char *midr,
 			  const char *cmdline);
+/*
+ * What DAMON does on this machine, from its sysfs admin tree @admin
+ * (/sys/kernel/mm/damon/admin) and the parameters of its modules under
+ * @modules (/sys/module): "none" without either, "off" when no kdamond
+ * runs, else each running one ("kdamond 0 on: paddr: pageout", a
+ * context's operations and its schemes' actions; "damon_reclaim on"),
+ * joined by "; ". -errno when the tree is there but cannot be read.
+ */
+int wb_env_damon(const char *admin, const char *modules, char *out, size_t len);
 /* Table levels of the running regime: pt_levels when probed, else what
  * la57_active says (a fingerprint written before pt_levels, a test's). */
 static inline int wb_env_pt_levels(const struct wb_sysinfo *s)

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -293,6 +294,82 @@ static void test_identity(void **state)
 			 -EINVAL);
 }
 
+/* writes @text to @root/@rel, making the directories on the way */
+static void put(const char *root, const char *rel, const char *text)
+{
+	char p[512], *slash;
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s/%s", root, rel);
+	for (slash = strchr(p + strlen(root) + 1, '/'); slash;
+	     slash = strchr(slash + 1, '/')) {
+		*slash = 0;
+		mkdir(p, 0755);
+		*slash = '/';
+	}
+	f = fopen(p, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void put_all(const char *root, const char *const *kv, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char rel[256], *eq;
+
+		snprintf(rel, sizeof(rel), "%s\n", kv[i]);
+		eq = strchr(rel, '=');
+		assert_non_null(eq);
+		*eq = 0;
+		put(root, rel, eq + 1);
+	}
+}
+
+/* DAMON in synthetic sysfs trees: none, off, and what runs */
+static void test_damon(void **state)
+{
+	char root[] = "/tmp/wb-damon.XXXXXX", admin[64], mods[64], out[160];
+
+	(void)state;
+	assert_non_null(mkdtemp(root));
+	snprintf(admin, sizeof(admin), "%s/admin", root);
+	snprintf(mods, sizeof(mods), "%s/module", root);
+	assert_int_equal(wb_env_damon(admin, mods, out, sizeof(out)), 0);
+	assert_string_equal(out, "none");
+	/* "path=text" lines: what each step writes */
+	static const char *const off[] = {
+		"admin/kdamonds/nr_kdamonds=2",
+		"admin/kdamonds/0/state=off",
+		"admin/kdamonds/1/state=off",
+		"module/damon_reclaim/parameters/enabled=N",
+	};
+	/* as a cloud image's boot left it: paddr, pageout of idle memory */
+	static const char *const on[] = {
+		"admin/kdamonds/0/state=on",
+		"admin/kdamonds/0/contexts/0/operations=paddr",
+		"admin/kdamonds/0/contexts/0/schemes/nr_schemes=2",
+		"admin/kdamonds/0/contexts/0/schemes/0/action=pageout",
+		"admin/kdamonds/0/contexts/0/schemes/1/action=hugepage",
+		"admin/kdamonds/1/state=on",
+		"admin/kdamonds/1/contexts/0/operations=vaddr",
+		"admin/kdamonds/1/contexts/0/schemes/nr_schemes=0",
+		"module/damon_lru_sort/parameters/enabled=Y",
+	};
+	put_all(root, off, sizeof(off) / sizeof(off[0]));
+	assert_int_equal(wb_env_damon(admin, mods, out, sizeof(out)), 0);
+	assert_string_equal(out, "off");
+	put_all(root, on, sizeof(on) / sizeof(on[0]));
+	assert_int_equal(wb_env_damon(admin, mods, out, sizeof(out)), 0);
+	assert_string_equal(out, "kdamond 0 on: paddr: pageout, hugepage; "
+				 "kdamond 1 on: vaddr (monitoring only); "
+				 "damon_lru_sort on");
+	put(root, "admin/kdamonds/nr_kdamonds", "many\n");
+	assert_int_equal(wb_env_damon(admin, mods, out, sizeof(out)), -EIO);
+	snprintf(out, sizeof(out), "rm -rf %s", root);
+	assert_int_equal(system(out), 0);
+}
+
 static void test_null(void **state)
 {
 	(void)state;
@@ -305,6 +382,7 @@ int main(void)
 		cmocka_unit_test(test_probe_fields),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_identity),
+		cmocka_unit_test(test_damon),
 		cmocka_unit_test(test_null),
 	};
 
