@@ -79,6 +79,9 @@ if [ -n "$port" ]; then
 			[ $((n % 30)) -eq 0 ] || continue
 			cp /tmp/results.json /tmp/ckpt.json 2>/dev/null || continue
 			cmp -s /tmp/ckpt.json /tmp/ckpt.sent && continue
+			# the run may have ended meanwhile: its final frame,
+			# not a late checkpoint, is what goes next
+			[ -e /tmp/ckpt.stop ] && break
 			send_frame -1 /tmp/ckpt.json
 			mv /tmp/ckpt.json /tmp/ckpt.sent
 		done

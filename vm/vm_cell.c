@@ -115,14 +115,14 @@ static int label_arch(json_t *root, const struct vm_args *a)
 	return json_object_set_new(wb, "arch", json_string(want)) ? -ENOMEM : 0;
 }
 
-/* A checkpoint of a guest that never finished: "complete" false (the
- * guest's runner wrote it so), and guest.stopped says why. */
-static int label_stopped(json_t *root, const char *why)
+/* guest.stopped says why qemu was killed; a checkpoint (@partial) also
+ * keeps "complete" false, as the guest's runner wrote it. */
+static int label_stopped(json_t *root, const char *why, bool partial)
 {
 	json_t *wb = json_object_get(json_object_get(root, "context"),
 				     "walkbench");
 
-	if (json_object_set_new(wb, "complete", json_false()) ||
+	if ((partial && json_object_set_new(wb, "complete", json_false())) ||
 	    json_object_set_new(json_object_get(wb, "guest"), "stopped",
 				json_string(why)))
 		return -ENOMEM;
@@ -131,9 +131,10 @@ static int label_stopped(json_t *root, const char *why)
 
 /*
  * The guest's results: checked frame, parsed JSON, labelled, written.
- * @stopped says why a guest was killed before it finished (NULL when it
- * powered off): its last checkpoint frame is then all there is, and is
- * written as what it is, a run that did not complete.
+ * @stopped says why qemu was killed after the guest was up (NULL when
+ * the guest powered off). Its last whole frame is then a checkpoint, as a
+ * rule, written as what it is, a run that did not complete; or its final
+ * frame, when only the power-off hung.
  */
 static int collect(const struct vm_args *a, struct vm_boot *b,
 		   const char *kvm_why, const struct kvm_tries *kt,
@@ -155,12 +156,16 @@ static int collect(const struct vm_args *a, struct vm_boot *b,
 	if (!f.len) {
 		/* the guest's walkbench wrote nothing: its exit code (e.g. 2
 		 * for a bad --param) and its message, shown above, say why */
+		if (stopped)
+			fprintf(stderr, "walkbench: %s\n", stopped);
 		fprintf(stderr,
 			"walkbench: guest run wrote no results (exit %d)\n",
 			f.exit_code);
 		return f.exit_code ? f.exit_code : WB_EXIT_FAILED;
 	}
 	root = json_loadb(f.payload, f.len, 0, &jerr);
+	if (!root && stopped)
+		fprintf(stderr, "walkbench: %s\n", stopped);
 	if (!root)
 		return wb_error(WB_EXIT_FAILED,
 				"guest results are not JSON: %s (line %d)",
@@ -169,8 +174,9 @@ static int collect(const struct vm_args *a, struct vm_boot *b,
 		stopped = "the guest's final results frame did not arrive "
 			  "whole";
 	err = label(root, a, b, kvm_why, kt, host);
-	if (!err && f.exit_code == WB_FRAME_RUNNING)
-		err = label_stopped(root, stopped);
+	if (!err && stopped)
+		err = label_stopped(root, stopped,
+				    f.exit_code == WB_FRAME_RUNNING);
 	if (!err)
 		err = wb_results_write(path, root, 0);
 	if (!err && a->json) {
@@ -189,6 +195,11 @@ static int collect(const struct vm_args *a, struct vm_boot *b,
 				"%s; the instances the guest finished before "
 				"are kept in %s (complete: false)",
 				stopped, path);
+	if (stopped)
+		fprintf(stderr,
+			"walkbench: %s, after the guest had sent its final "
+			"results\n",
+			stopped);
 	fprintf(stderr,
 		"results: %s (%s guest%s, up in %.1f s, %.1f s in all; host "
 		"backing %s %s)\n",
@@ -287,10 +298,6 @@ static json_t *kvm_tries_json(const struct kvm_tries *kt)
 	return arr;
 }
 
-/*
- * One guest run into @path. @kvm_failed carries a KVM failure across the
- * cells of a matrix, so a KVM that cannot boot is tried once, not per cell.
- */
 /* What a guest killed after it was up had sent: 0 when its channel holds
  * a whole frame (its last checkpoint, as a rule), which collect() keeps. */
 static int stopped_channel(struct vm_boot *b)
@@ -303,11 +310,15 @@ static int stopped_channel(struct vm_boot *b)
 	b->channel = NULL;
 	if (vm_read_file(path, &b->channel, &b->channel_len))
 		return -ENOENT;
-	if (!b->total_s)
+	if (b->total_s <= 0)
 		b->total_s = b->spent_s;
 	return wb_frame_parse(b->channel, b->channel_len, &f, why, sizeof(why));
 }
 
+/*
+ * One guest run into @path. @kvm_failed carries a KVM failure across the
+ * cells of a matrix, so a KVM that cannot boot is tried once, not per cell.
+ */
 int vm_run_cell(const struct vm_args *a, const struct wb_sysinfo *host,
 		const char *path, char *kvm_failed, size_t kflen)
 {

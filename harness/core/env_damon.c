@@ -14,17 +14,23 @@
 
 #include "core/env.h"
 
+/* The first word of @path, cut to @len - 1 characters. */
 static int read_word(const char *path, char *out, size_t len)
 {
 	FILE *f = fopen(path, "re");
-	int ok;
+	size_t n = 0;
+	int c;
 
 	if (!f)
 		return -errno;
-	ok = fscanf(f, "%31s", out) == 1;
+	while ((c = fgetc(f)) != EOF && (c == ' ' || c == '\t'))
+		;
+	for (; c != EOF && c != ' ' && c != '\t' && c != '\n'; c = fgetc(f))
+		if (n + 1 < len)
+			out[n++] = (char)c;
 	fclose(f);
-	out[len - 1] = 0;
-	return ok ? 0 : -EIO;
+	out[n] = 0;
+	return n ? 0 : -EIO;
 }
 
 /* Appends "@sep@what" to @out (no separator when empty). */
@@ -90,8 +96,13 @@ int wb_env_damon(const char *admin, const char *modules, char *out, size_t len)
 	for (size_t i = 0; i < sizeof(mods) / sizeof(mods[0]); i++) {
 		snprintf(p, sizeof(p), "%s/%s/parameters/enabled", modules,
 			 mods[i]);
-		if (read_word(p, w, sizeof(w)))
+		err = read_word(p, w, sizeof(w));
+		if (err == -ENOENT)
 			continue;
+		/* a module there whose switch we cannot read: unknown,
+		 * not "off" */
+		if (err)
+			return err;
 		any = true;
 		if (!strcmp(w, "Y")) {
 			snprintf(what, sizeof(what), "%s on", mods[i]);

@@ -22,7 +22,7 @@ size_t wb_undecided_pairs(const struct wb_plan *plan, struct wb_results *res,
 	for (size_t h = 0; h < plan->n && h < nres; h++) {
 		size_t b = wb_plan_base_of(plan, h);
 
-		if (b >= nres || !wb_results_ok(res, b) ||
+		if (b >= plan->n || b >= nres || !wb_results_ok(res, b) ||
 		    !wb_results_ok(res, h))
 			continue;
 		/* the plan puts a base's partners right after it: each base

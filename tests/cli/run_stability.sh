@@ -19,8 +19,27 @@ common=(--reps 9 --passes 3 --min-time 0.02)
 
 # seeds 1, 2, 3: one slow process (2) against two fast ones, so the slow
 # mode is unresolved; the extra pass (seed 4) is slow again and resolves it
-expect_exit 0 "run test_bimodal test_steady" "$WBT" run test_bimodal test_steady \
-	"${common[@]}" --max-passes 5 --extra-time 60 --out "$TMP/a.json"
+# A burst of another process can slow one process of the steady twin and
+# make it unstable too (a clean-clone CI run here saw it while other test
+# runs shared the machine): that run is measured again, up to three times,
+# and the checks below judge the last one. The bimodal instance's verdict
+# is never a reason to measure again.
+steady_stable() {
+	python3 - "$1" <<'PY'
+import json, sys
+w = json.load(open(sys.argv[1]))["context"]["walkbench"]
+i = {x["kernel"]: x for x in w["instances"]}["test_steady"]
+sys.exit(0 if i.get("stable") is True else 1)
+PY
+}
+for try in 1 2 3; do
+	rm -f "$TMP/a.json"
+	expect_exit 0 "run test_bimodal test_steady (try $try)" "$WBT" run \
+		test_bimodal test_steady "${common[@]}" --max-passes 5 \
+		--extra-time 60 --out "$TMP/a.json"
+	steady_stable "$TMP/a.json" 2>/dev/null && break
+	echo "# steady twin unstable on try $try: $(grep '^test_steady' "$TMP/out")"
+done
 cp "$TMP/out" "$TMP/a.out"
 # (a neighbour's burst on this shared machine may split a group into two
 # modes, which then asks for one more pass: counted by group, not by mode)

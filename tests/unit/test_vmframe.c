@@ -171,10 +171,34 @@ static void test_last_whole_frame(void **state)
 		assert_int_equal(f.exit_code, WB_FRAME_RUNNING);
 		assert_memory_equal(f.payload, two, f.len);
 	}
-	/* a damaged final frame too, whatever its place */
+	/* a damaged final frame too */
 	buf[n - 10] ^= 1;
 	assert_int_equal(wb_frame_parse(buf, n, &f, why, sizeof(why)), 0);
+	assert_int_equal(f.exit_code, WB_FRAME_RUNNING);
 	assert_memory_equal(f.payload, two, f.len);
+}
+
+/* A damaged checkpoint before a whole final frame leaves the final one;
+ * with no frame whole, the last one's fault is the answer. */
+static void test_damaged_checkpoint(void **state)
+{
+	static const char one[] = "{\"n\": 1}\n", fin[] = "{\"n\": 3}\n";
+	char buf[1024], why[160];
+	struct wb_frame f;
+	size_t n = 0, first;
+
+	(void)state;
+	n += framed(buf + n, sizeof(buf) - n, one, WB_FRAME_RUNNING);
+	first = n;
+	n += framed(buf + n, sizeof(buf) - n, fin, 0);
+	buf[first - 10] ^= 1; /* inside the checkpoint's payload */
+	assert_int_equal(wb_frame_parse(buf, n, &f, why, sizeof(why)), 0);
+	assert_int_equal(f.exit_code, 0);
+	assert_memory_equal(f.payload, fin, f.len);
+	/* the final frame cut short too: its fault, not the first's */
+	assert_int_equal(wb_frame_parse(buf, n - 3, &f, why, sizeof(why)),
+			 -ENODATA);
+	assert_non_null(strstr(why, "cut short"));
 }
 
 int main(void)
@@ -184,6 +208,7 @@ int main(void)
 		cmocka_unit_test(test_header_abc),
 		cmocka_unit_test(test_whole),
 		cmocka_unit_test(test_last_whole_frame),
+		cmocka_unit_test(test_damaged_checkpoint),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_corrupted),
 		cmocka_unit_test(test_length_lies),

@@ -114,8 +114,21 @@ c = json.load(open(sys.argv[1].replace("r.json", "ckpt.json")))["context"]["walk
 assert w["complete"] is False
 assert "soft lockup" in g["stopped"], g.get("stopped")
 assert g["accel"] == "kvm" and w["emulated"] is False
+assert g["total_seconds"] > 0, g["total_seconds"]
 assert [i["name"] for i in w["instances"]] == [i["name"] for i in c["instances"]]'
 	check "checkpoint: no qemu left behind" no_fake_left
+
+	# the final frame whole, then the power-off hung: complete results,
+	# their own exit code, and why qemu was killed
+	export WB_FAKE_CKPT=$TMP/ckpt.json WB_FAKE_FRAME_RC=0
+	case_run "soft lockup after the final frame" "host:lockup" kvm 0
+	unset WB_FAKE_CKPT WB_FAKE_FRAME_RC
+	check "final frame: the kill is said" \
+		grep -q "^walkbench: -cpu host: kvm guest kernel reports a soft lockup .*, after the guest had sent its final results" "$TMP/err"
+	check "final frame: complete, with the reason" guest "$TMP/r.json" '
+assert w["complete"] is True
+assert "soft lockup" in g["stopped"], g.get("stopped")'
+	check "final frame: no qemu left behind" no_fake_left
 else
 	skip "soft lockup after a checkpoint" "the native run for its checkpoint wrote nothing"
 fi
