@@ -65,34 +65,43 @@ send_frame() {
 
 /wb/walkbench run "$@" --out /tmp/results.json &
 pid=$!
-# Checkpoints: every 30 s, the results so far when they changed (the
-# runner rewrites the file whole after each instance), in frames whose
-# exit code is -1. A guest that hangs later still leaves the instances it
-# finished. At most one copy and hash of the file in 30 s.
+# Checkpoints: the results so far when they changed (the runner rewrites
+# the file whole after each instance), in frames whose exit code is -1, so
+# that a guest that hangs later still leaves the instances it finished.
+# The host keeps every frame until the guest stops, so their bytes are
+# bounded: a look after 30 s, each gap after a frame half as long again
+# as the one before, up to 5 minutes (16 frames in an hour at most), and
+# none once 64 MiB have been sent.
 ckpt=
 if [ -n "$port" ]; then
 	(
-		n=0
-		while [ ! -e /tmp/ckpt.stop ]; do
-			sleep 1
-			n=$((n + 1))
-			[ $((n % 30)) -eq 0 ] || continue
+		# TERM ends it between frames, never inside one: a trap runs
+		# once the command in hand (a send) is done, and at once
+		# while it waits on its sleep
+		trap 'exit 0' TERM
+		gap=30 sent=0
+		while :; do
+			sleep "$gap" &
+			wait $!
 			cp /tmp/results.json /tmp/ckpt.json 2>/dev/null || continue
 			cmp -s /tmp/ckpt.json /tmp/ckpt.sent && continue
-			# the run may have ended meanwhile: its final frame,
-			# not a late checkpoint, is what goes next
-			[ -e /tmp/ckpt.stop ] && break
+			size=$(wc -c </tmp/ckpt.json)
+			[ $((sent + size)) -le 67108864 ] || exit 0
 			send_frame -1 /tmp/ckpt.json
 			mv /tmp/ckpt.json /tmp/ckpt.sent
+			sent=$((sent + size)) gap=$((gap * 3 / 2))
+			[ "$gap" -le 300 ] || gap=300
 		done
 	) &
 	ckpt=$!
 fi
 wait "$pid"
 rc=$?
-# the last checkpoint is sent whole before the final frame
-: >/tmp/ckpt.stop
-[ -n "$ckpt" ] && wait "$ckpt"
+# the checkpoints end before the final frame goes
+if [ -n "$ckpt" ]; then
+	kill -TERM "$ckpt" 2>/dev/null
+	wait "$ckpt"
+fi
 [ -f /tmp/results.json ] || : >/tmp/results.json
 len=$(wc -c </tmp/results.json)
 if [ -n "$port" ]; then
