@@ -58,9 +58,10 @@ struct vm_boot {
 	char tmpdir[64]; /* kept (console log) when the boot failed */
 };
 
-/* -ETIMEDOUT never up, -ETIME up but over the run timeout, -ECHILD qemu
- * ended without results, -errno on setup failures; 0 when qemu exited
- * after the guest powered off (the channel may still be bad). */
+/* -ETIMEDOUT never up, -ETIME up but stopped (a soft lockup, or over the
+ * run timeout: the channel holds what it had sent), -ECHILD qemu ended
+ * without results, -errno on setup failures; 0 when qemu exited after the
+ * guest powered off (the channel may still be bad). */
 int vm_boot_run(const struct vm_opts *o, enum vm_accel accel,
 		struct vm_boot *b);
 /* The -cpu argument a boot on @accel gets. */

@@ -134,7 +134,7 @@ static int label_stopped(json_t *root, const char *why, bool partial)
  * @stopped says why qemu was killed after the guest was up (NULL when
  * the guest powered off). Its last whole frame is then a checkpoint, as a
  * rule, written as what it is, a run that did not complete; or its final
- * frame, when only the power-off hung.
+ * frame, when only the power-off hung; with none, nothing is written.
  */
 static int collect(const struct vm_args *a, struct vm_boot *b,
 		   const char *kvm_why, const struct kvm_tries *kt,
@@ -149,6 +149,9 @@ static int collect(const struct vm_args *a, struct vm_boot *b,
 
 	err = wb_frame_parse(b->channel ? b->channel : "", b->channel_len, &f,
 			     why, sizeof(why));
+	/* a stopped guest that sent no whole frame: its stop is the news */
+	if (err && stopped)
+		return wb_error(WB_EXIT_FAILED, "%s", stopped);
 	if (err)
 		return wb_error(WB_EXIT_FAILED,
 				"guest results rejected: %s (logs kept in %s)",
@@ -298,23 +301,6 @@ static json_t *kvm_tries_json(const struct kvm_tries *kt)
 	return arr;
 }
 
-/* What a guest killed after it was up had sent: 0 when its channel holds
- * a whole frame (its last checkpoint, as a rule), which collect() keeps. */
-static int stopped_channel(struct vm_boot *b)
-{
-	char path[sizeof(b->tmpdir) + 16], why[256];
-	struct wb_frame f;
-
-	snprintf(path, sizeof(path), "%s/results.chan", b->tmpdir);
-	free(b->channel);
-	b->channel = NULL;
-	if (vm_read_file(path, &b->channel, &b->channel_len))
-		return -ENOENT;
-	if (b->total_s <= 0)
-		b->total_s = b->spent_s;
-	return wb_frame_parse(b->channel, b->channel_len, &f, why, sizeof(why));
-}
-
 /*
  * One guest run into @path. @kvm_failed carries a KVM failure across the
  * cells of a matrix, so a KVM that cannot boot is tried once, not per cell.
@@ -380,8 +366,8 @@ int vm_run_cell(const struct vm_args *a, const struct wb_sysinfo *host,
 			t.up_timeout_s = 0;
 		err = vm_boot_run(&t, VM_TCG, &b);
 	}
-	if (err == -ETIME && b.tmpdir[0] && !stopped_channel(&b)) {
-		/* killed after it was up: keep what it had sent */
+	if (err == -ETIME) {
+		/* stopped after it was up: keep what it had sent */
 		char stopped[sizeof(b.why) + 80];
 
 		snprintf(stopped, sizeof(stopped), "%s; logs in %s", b.why,

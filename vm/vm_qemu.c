@@ -269,8 +269,6 @@ static pid_t spawn(struct argv_buf *a, const char *dir)
 	_exit(127);
 }
 
-/* Streams complete console lines after @*off to stderr; true once the up
- * marker has been seen. *@done is set once the guest says it is done. */
 /* The seconds a soft-lockup line of the guest kernel says a CPU has been
  * stuck for, into *@stuck when longer */
 static void stuck_for(const char *s, double *stuck)
@@ -283,6 +281,8 @@ static void stuck_for(const char *s, double *stuck)
 		*stuck = v;
 }
 
+/* Streams complete console lines after @*off to stderr; true once the up
+ * marker has been seen. *@done is set once the guest says it is done. */
 static bool watch_console(const char *path, size_t *off, bool up, bool *done,
 			  double *stuck)
 {
@@ -360,6 +360,20 @@ static void kill_group(pid_t pid)
 	kill(pid, SIGKILL);
 	waitpid(pid, &st, 0);
 	wb_signals_child(0);
+}
+
+/* A guest up but stopped (b->why says why): qemu killed, the time so far
+ * and what the results channel holds kept, as a guest that powered off
+ * keeps them; its checkpoints are all the results there are. */
+static int stop_guest(struct vm_boot *b, pid_t pid, double t)
+{
+	char path[sizeof(b->tmpdir) + 16];
+
+	kill_group(pid);
+	b->total_s = t;
+	snprintf(path, sizeof(path), "%s/results.chan", b->tmpdir);
+	vm_read_file(path, &b->channel, &b->channel_len);
+	return -ETIME;
 }
 
 static int boot(const struct vm_opts *o, enum vm_accel accel, struct vm_boot *b)
@@ -455,21 +469,19 @@ static int boot(const struct vm_opts *o, enum vm_accel accel, struct vm_boot *b)
 			return -ETIMEDOUT;
 		}
 		if (stuck >= VM_STUCK_S) {
-			kill_group(pid);
 			snprintf(b->why, sizeof(b->why),
 				 "%s guest kernel reports a soft lockup (a CPU "
 				 "stuck for %.0f s): the guest stopped making "
 				 "progress; qemu killed after %.0f s",
 				 b->accel, stuck, t);
-			return -ETIME;
+			return stop_guest(b, pid, t);
 		}
 		if (t > o->timeout_s) {
-			kill_group(pid);
 			snprintf(b->why, sizeof(b->why),
 				 "%s guest still running after %.0f s "
 				 "(--vm-timeout); qemu killed",
 				 b->accel, o->timeout_s);
-			return -ETIME;
+			return stop_guest(b, pid, t);
 		}
 		usleep(50000);
 	}

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "core/env.h"
+#include "core/sysfs.h"
 
 /* The first word of @path, cut to @len - 1 characters. */
 static int read_word(const char *path, char *out, size_t len)
@@ -46,12 +47,12 @@ static void add(char *out, size_t len, const char *sep, const char *what)
 static void describe_context(const char *c, char *out, size_t len)
 {
 	char p[600], w[32];
-	unsigned int n = 0;
+	uint64_t n = 0;
 
 	snprintf(p, sizeof(p), "%s/operations", c);
 	add(out, len, "", read_word(p, w, sizeof(w)) ? "?" : w);
 	snprintf(p, sizeof(p), "%s/schemes/nr_schemes", c);
-	if (read_word(p, w, sizeof(w)) || sscanf(w, "%u", &n) != 1 || !n) {
+	if (wb_sysfs_u64(p, &n) || !n) {
 		add(out, len, "", " (monitoring only)");
 		return;
 	}
@@ -67,7 +68,7 @@ int wb_env_damon(const char *admin, const char *modules, char *out, size_t len)
 	static const char *const mods[] = { "damon_reclaim", "damon_lru_sort",
 					    "damon_stat" };
 	char p[512], w[32], what[160];
-	unsigned int n = 0;
+	uint64_t n = 0;
 	bool any = false;
 	int err;
 
@@ -75,14 +76,11 @@ int wb_env_damon(const char *admin, const char *modules, char *out, size_t len)
 		return -EINVAL;
 	out[0] = 0;
 	snprintf(p, sizeof(p), "%s/kdamonds/nr_kdamonds", admin);
-	err = read_word(p, w, sizeof(w));
-	if (!err) {
+	err = wb_sysfs_u64(p, &n);
+	if (!err)
 		any = true;
-		if (sscanf(w, "%u", &n) != 1)
-			return -EIO;
-	} else if (err != -ENOENT) {
+	else if (err != -ENOENT)
 		return err;
-	}
 	for (unsigned int k = 0; k < n && k < 16; k++) {
 		snprintf(p, sizeof(p), "%s/kdamonds/%u/state", admin, k);
 		if (read_word(p, w, sizeof(w)) || strcmp(w, "on"))

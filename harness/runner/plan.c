@@ -274,7 +274,7 @@ size_t wb_plan_base_of(const struct wb_plan *plan, size_t i)
 {
 	const struct wb_instance *in = &plan->inst[i];
 	const struct wb_xcheck *x = wb_kernel_versus(in->kernel);
-	int v = x ? wb_param_index(in->kernel, x->param) : -1;
+	int v = versus_param(in->kernel);
 
 	if (v < 0 || in->param[v] == x->base)
 		return plan->n;

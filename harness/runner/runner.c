@@ -468,7 +468,6 @@ static void family_stats(const struct wb_results *res, size_t family,
 		*cv = 0;
 }
 
-/* An instance that was not ok in an earlier pass is not measured again. */
 static const char *unit_of(const struct wb_instance *in)
 {
 	return in->kernel->per_iteration ? in->kernel->per_iteration
